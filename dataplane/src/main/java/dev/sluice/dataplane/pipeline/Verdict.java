@@ -1,0 +1,24 @@
+package dev.sluice.dataplane.pipeline;
+
+/**
+ * What happened to an item inside the worker, one byte per item in {@link PacketBurst#verdict}.
+ * Each item ends a burst with exactly one of the final verdicts, which is what makes
+ * {@code received = forwarded + filtered + sampled_out + dropped{reason}} balance.
+ */
+public final class Verdict
+{
+    /** Not yet decided by any stage. */
+    public static final byte PENDING = 0;
+    /** Decoded and allowed by the policy: handed to egress. */
+    public static final byte PASS = 1;
+    /** Malformed or unusable; the reason is in {@link PacketBurst#dropReason}. */
+    public static final byte DROPPED = 2;
+    /** A policy rule (or the policy's default) said drop. */
+    public static final byte FILTERED = 3;
+    /** A {@code sample 1/N} rule left it out. */
+    public static final byte SAMPLED_OUT = 4;
+
+    private Verdict()
+    {
+    }
+}

@@ -1,0 +1,36 @@
+package dev.sluice.dataplane.source;
+
+import dev.sluice.dataplane.pipeline.PacketBurst;
+
+/**
+ * Where a worker's packets come from: a capture file, a DPDK queue, an AF_PACKET ring.
+ * A source hands out bursts of descriptors that point at packet bytes where they already are;
+ * it never copies them. Called only by the worker thread that owns it.
+ */
+public interface PacketSource extends AutoCloseable
+{
+    /** Short name for counters and logs, e.g. {@code pcap:demo.pcap}. */
+    String name();
+
+    /**
+     * Fills slots {@code [0, n)} of the burst's source fields (data, offset, lengths,
+     * timestamp, link type), sets {@code burst.count(n)} and returns n; 0 when nothing is
+     * available right now.
+     */
+    int poll(PacketBurst burst);
+
+    /**
+     * Gives back the buffers of the last polled burst once every stage is done with them.
+     * Each buffer is released exactly once; sources over memory they do not own (a mapped
+     * file) have nothing to do.
+     */
+    default void release(final PacketBurst burst)
+    {
+    }
+
+    /** True when a finite source (a capture file) has handed out everything it will. */
+    boolean isExhausted();
+
+    @Override
+    void close();
+}
