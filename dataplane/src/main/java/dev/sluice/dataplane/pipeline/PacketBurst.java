@@ -84,6 +84,8 @@ public final class PacketBurst
     // ---------------------------------------------------------------- residency stage output
     /** Per destination index, per item: one of the {@link Delivery} constants. */
     public final byte[][] delivery;
+    /** Per destination index, per item: the {@link AnonymizedFields} bits sent transformed there. */
+    public final byte[][] transformedFields;
 
     private final int capacity;
     private int count;
@@ -131,6 +133,7 @@ public final class PacketBurst
         anonymizedReady = new byte[capacity];
 
         delivery = new byte[maxDestinations][capacity];
+        transformedFields = new byte[maxDestinations][capacity];
     }
 
     public int capacity()
@@ -165,9 +168,10 @@ public final class PacketBurst
         Arrays.fill(matchedRule, 0, n, (short)ABSENT);
         Arrays.fill(anonymizeFields, 0, n, (byte)0);
         Arrays.fill(anonymizedReady, 0, n, (byte)0);
-        for (final byte[] perDestination : delivery)
+        for (int d = 0; d < delivery.length; d++)
         {
-            Arrays.fill(perDestination, 0, n, Delivery.NONE);
+            Arrays.fill(delivery[d], 0, n, Delivery.NONE);
+            Arrays.fill(transformedFields[d], 0, n, (byte)0);
         }
     }
 

@@ -1,0 +1,60 @@
+package dev.sluice.cli.demo;
+
+import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.SourceCounters;
+import dev.sluice.regional.RegionalCountersSnapshot;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the demo measured, for the final table and for tests. Immutable.
+ *
+ * @param finished     whether every record the gateway sent reached its core before the timeout
+ * @param traffic      what the generated capture contains
+ * @param source       the gateway's source counters at the end
+ * @param destinations the gateway's destination counters at the end
+ * @param received     each regional core's counters, by region
+ * @param output       the check of the records the cores wrote
+ * @param elapsedMs    wall time of the whole run
+ */
+public record DemoResult(
+    boolean finished,
+    DemoTraffic.Summary traffic,
+    SourceCounters.Snapshot source,
+    List<DestinationCounters.Snapshot> destinations,
+    Map<String, RegionalCountersSnapshot> received,
+    OutputCheck output,
+    long elapsedMs)
+{
+    /** received = forwarded + filtered + sampled_out + dropped, nothing in flight. */
+    public boolean sourceBalances()
+    {
+        return source.inFlight() == 0 &&
+            source.received() == source.forwarded() + source.filtered() + source.sampledOut() + source.dropped();
+    }
+
+    /** Per destination: every forwarded item decided once, every allowed one sent and received by its core. */
+    public boolean destinationsBalance()
+    {
+        for (final DestinationCounters.Snapshot destination : destinations)
+        {
+            final RegionalCountersSnapshot core = received.get(destination.region());
+            if (destination.raw() + destination.transformed() + destination.blocked() != source.forwarded() ||
+                destination.inFlight() != 0 ||
+                core == null ||
+                core.records() != destination.sentRecords() ||
+                core.gaps() != 0 ||
+                core.duplicates() != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public boolean reconciles()
+    {
+        return finished && sourceBalances() && destinationsBalance() && output.passed();
+    }
+}

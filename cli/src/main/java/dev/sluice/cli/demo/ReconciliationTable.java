@@ -1,0 +1,97 @@
+package dev.sluice.cli.demo;
+
+import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.DropReason;
+import dev.sluice.dataplane.counters.SourceCounters;
+import dev.sluice.regional.RegionalCountersSnapshot;
+
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * The demo's closing table: per source, what happened to every packet; per destination, what
+ * residency decided, what was sent and what the core received; bytes in and out; and the
+ * check of the written records. Main thread.
+ */
+final class ReconciliationTable
+{
+    private static final String OK = "balanced";
+    private static final String NOT_OK = "DOES NOT BALANCE";
+
+    private final PrintStream out;
+
+    ReconciliationTable(final PrintStream out)
+    {
+        this.out = out;
+    }
+
+    void print(final DemoResult result, final DemoLayout layout)
+    {
+        final SourceCounters.Snapshot source = result.source();
+        out.println();
+        out.printf("Source %s%n", source.sourceName());
+        row("received", source.received());
+        row("  forwarded", source.forwarded());
+        row("  filtered (rule or default drop)", source.filtered());
+        row("  sampled out", source.sampledOut());
+        row("  dropped", source.dropped());
+        for (final Map.Entry<DropReason, Long> entry : source.droppedByReason().entrySet())
+        {
+            row("    " + entry.getKey().label(), entry.getValue());
+        }
+        row("  in flight", source.inFlight());
+        out.printf("  received = forwarded + filtered + sampled out + dropped: %s%n",
+            result.sourceBalances() ? OK : NOT_OK);
+
+        out.println();
+        out.printf("%-10s %11s %12s %9s %11s %14s %6s %6s %14s%n",
+            "Destination", "raw", "transformed", "blocked", "sent", "received core", "gaps", "dups", "bytes sent");
+        long bytesOut = 0;
+        for (final DestinationCounters.Snapshot destination : result.destinations())
+        {
+            final RegionalCountersSnapshot core = result.received().get(destination.region());
+            bytesOut += destination.sentBytes();
+            out.printf("%-10s %,11d %,12d %,9d %,11d %,14d %,6d %,6d %,14d%n",
+                destination.region(),
+                destination.raw(),
+                destination.transformed(),
+                destination.blocked(),
+                destination.sentRecords(),
+                core == null ? 0 : core.records(),
+                core == null ? 0 : core.gaps(),
+                core == null ? 0 : core.duplicates(),
+                destination.sentBytes());
+            if (destination.droppedUnavailable() != 0)
+            {
+                out.printf("%-10s dropped (destination unavailable): %,d%n", "", destination.droppedUnavailable());
+            }
+        }
+        out.printf("  per destination: raw + transformed + blocked = forwarded, sent = received at the core: %s%n",
+            result.destinationsBalance() ? OK : NOT_OK);
+
+        out.println();
+        out.printf("Bytes in (packets on the wire): %,d   bytes out (batches, all destinations): %,d   ratio %.1f%%%n",
+            source.bytesIn(), bytesOut, source.bytesIn() == 0 ? 0.0 : 100.0 * bytesOut / source.bytesIn());
+
+        final OutputCheck check = result.output();
+        out.printf("Records written: %s (%,d), %s (%,d)%n",
+            layout.regionalFile(DemoCommand.HOME_REGION), check.homeRecords(),
+            layout.regionalFile(DemoCommand.FOREIGN_REGION), check.foreignRecords());
+        if (check.passed())
+        {
+            out.printf("Residency check: all %,d addresses in %s are the Crypto-PAn images of the %s records; " +
+                "no raw address left the EU%n", check.addressesChecked(), DemoCommand.FOREIGN_REGION, DemoCommand.HOME_REGION);
+        }
+        else
+        {
+            out.println("Residency check FAILED:");
+            check.problems().forEach(problem -> out.println("  " + problem));
+        }
+        out.printf("%nDemo %s in %.1f s%n", result.reconciles() ? "reconciled" : "DID NOT RECONCILE", result.elapsedMs() / 1000.0);
+    }
+
+    private void row(final String label, final long value)
+    {
+        out.printf("  %-36s %,12d%n", label, value);
+    }
+}

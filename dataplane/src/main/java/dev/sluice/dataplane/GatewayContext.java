@@ -1,0 +1,361 @@
+package dev.sluice.dataplane;
+
+import dev.sluice.protocol.Channels;
+import io.aeron.Aeron;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of one gateway, with defaults. Fluent accessors; {@link #conclude()} fills
+ * defaults and checks every setting at once, reporting all problems together.
+ * Configured on one thread before {@link Gateway#launch}; not changed afterwards.
+ */
+public final class GatewayContext
+{
+    public static final int BURST_CAPACITY_DEFAULT = 256;
+    public static final long NOT_CONNECTED_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(5);
+    public static final long HELLO_INTERVAL_MS_DEFAULT = 1_000;
+    public static final Path STATE_DIRECTORY_DEFAULT = Path.of("sluice-state", "gateway");
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    /** One outbound stream: records bound for {@code region} go to {@code channel}/{@code streamId}. */
+    public record Destination(String region, String channel, int streamId)
+    {
+    }
+
+    private String gatewayId;
+    private String site;
+    private String region;
+    private Aeron aeron;
+    private String aeronDirectoryName;
+    private String controlInboundChannel = Channels.CONTROL_INBOUND_CHANNEL_DEFAULT;
+    private int controlInboundStreamId = Channels.CONTROL_INBOUND_STREAM_ID_DEFAULT;
+    private String policyPushChannel = Channels.POLICY_PUSH_SUBSCRIPTION_CHANNEL_DEFAULT;
+    private int policyPushStreamId = Channels.POLICY_PUSH_STREAM_ID_DEFAULT;
+    private final List<Destination> destinations = new ArrayList<>();
+    private Path captureFile;
+    private int burstCapacity = BURST_CAPACITY_DEFAULT;
+    private Path stateDirectory = STATE_DIRECTORY_DEFAULT;
+    private Path anonymizationKeyFile;
+    private Path bootstrapPolicyFile;
+    private long notConnectedTimeoutNs = NOT_CONNECTED_TIMEOUT_NS_DEFAULT;
+    private long helloIntervalMs = HELLO_INTERVAL_MS_DEFAULT;
+    private Supplier<IdleStrategy> workerIdleStrategy =
+        () -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+    private Supplier<IdleStrategy> conductorIdleStrategy =
+        () -> new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1));
+    private boolean concluded;
+
+    /**
+     * Fills defaults and validates every setting.
+     *
+     * @throws IllegalStateException listing every problem, one per line
+     */
+    public GatewayContext conclude()
+    {
+        final List<String> problems = new ArrayList<>();
+        requireName(problems, "gateway.id", gatewayId, 32);
+        requireName(problems, "gateway.site", site, 32);
+        requireName(problems, "gateway.region", region, 16);
+        if (destinations.isEmpty())
+        {
+            problems.add("destinations: at least one destination region is required");
+        }
+        final Set<String> regions = new HashSet<>();
+        for (final Destination destination : destinations)
+        {
+            requireName(problems, "destinations[].region", destination.region(), 16);
+            if (!regions.add(destination.region()))
+            {
+                problems.add("destinations: region '" + destination.region() + "' is listed twice");
+            }
+            if (destination.channel() == null || !destination.channel().startsWith("aeron:"))
+            {
+                problems.add("destinations[" + destination.region() + "].channel: an Aeron channel URI is required " +
+                    "(e.g. " + Channels.dataChannel("core.example", 20121) + "), got '" + destination.channel() + "'");
+            }
+        }
+        if (captureFile == null)
+        {
+            problems.add("source.pcap: a capture file is required (pcap or pcapng)");
+        }
+        else if (!Files.isReadable(captureFile))
+        {
+            problems.add("source.pcap: cannot read '" + captureFile + "'");
+        }
+        if (burstCapacity < 1 || burstCapacity > 4096)
+        {
+            problems.add("burst-capacity: must be in 1..4096, got " + burstCapacity);
+        }
+        if (anonymizationKeyFile != null && !Files.isReadable(anonymizationKeyFile))
+        {
+            problems.add("anonymization.key-file: cannot read '" + anonymizationKeyFile + "'");
+        }
+        if (bootstrapPolicyFile != null && !Files.isReadable(bootstrapPolicyFile))
+        {
+            problems.add("policy-file: cannot read '" + bootstrapPolicyFile + "'");
+        }
+        if (notConnectedTimeoutNs <= 0)
+        {
+            problems.add("not-connected-timeout: must be positive");
+        }
+        if (helloIntervalMs <= 0)
+        {
+            problems.add("hello-interval: must be positive");
+        }
+        if (stateDirectory == null)
+        {
+            problems.add("state-dir: required");
+        }
+        if (!problems.isEmpty())
+        {
+            throw new IllegalStateException("invalid gateway configuration:\n  " + String.join("\n  ", problems));
+        }
+        concluded = true;
+        return this;
+    }
+
+    private static void requireName(final List<String> problems, final String key, final String value, final int maxLength)
+    {
+        if (value == null || value.isEmpty())
+        {
+            problems.add(key + ": required");
+        }
+        else if (!NAME.matcher(value).matches() || value.length() > maxLength)
+        {
+            problems.add(key + ": '" + value + "' must be 1.." + maxLength +
+                " characters of letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+    }
+
+    public boolean isConcluded()
+    {
+        return concluded;
+    }
+
+    public String gatewayId()
+    {
+        return gatewayId;
+    }
+
+    public GatewayContext gatewayId(final String gatewayId)
+    {
+        this.gatewayId = gatewayId;
+        return this;
+    }
+
+    public String site()
+    {
+        return site;
+    }
+
+    public GatewayContext site(final String site)
+    {
+        this.site = site;
+        return this;
+    }
+
+    public String region()
+    {
+        return region;
+    }
+
+    public GatewayContext region(final String region)
+    {
+        this.region = region;
+        return this;
+    }
+
+    /** An Aeron client shared with other components in this process; the gateway does not close it. */
+    public Aeron aeron()
+    {
+        return aeron;
+    }
+
+    public GatewayContext aeron(final Aeron aeron)
+    {
+        this.aeron = aeron;
+        return this;
+    }
+
+    /** The media driver's directory when the gateway connects its own Aeron client; null for Aeron's default. */
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
+    }
+
+    public GatewayContext aeronDirectoryName(final String aeronDirectoryName)
+    {
+        this.aeronDirectoryName = aeronDirectoryName;
+        return this;
+    }
+
+    public String controlInboundChannel()
+    {
+        return controlInboundChannel;
+    }
+
+    public GatewayContext controlInboundChannel(final String channel)
+    {
+        this.controlInboundChannel = channel;
+        return this;
+    }
+
+    public int controlInboundStreamId()
+    {
+        return controlInboundStreamId;
+    }
+
+    public GatewayContext controlInboundStreamId(final int streamId)
+    {
+        this.controlInboundStreamId = streamId;
+        return this;
+    }
+
+    public String policyPushChannel()
+    {
+        return policyPushChannel;
+    }
+
+    public GatewayContext policyPushChannel(final String channel)
+    {
+        this.policyPushChannel = channel;
+        return this;
+    }
+
+    public int policyPushStreamId()
+    {
+        return policyPushStreamId;
+    }
+
+    public GatewayContext policyPushStreamId(final int streamId)
+    {
+        this.policyPushStreamId = streamId;
+        return this;
+    }
+
+    public List<Destination> destinations()
+    {
+        return List.copyOf(destinations);
+    }
+
+    public GatewayContext addDestination(final String region, final String channel, final int streamId)
+    {
+        destinations.add(new Destination(region, channel, streamId));
+        return this;
+    }
+
+    public Path captureFile()
+    {
+        return captureFile;
+    }
+
+    public GatewayContext captureFile(final Path captureFile)
+    {
+        this.captureFile = captureFile;
+        return this;
+    }
+
+    public int burstCapacity()
+    {
+        return burstCapacity;
+    }
+
+    public GatewayContext burstCapacity(final int burstCapacity)
+    {
+        this.burstCapacity = burstCapacity;
+        return this;
+    }
+
+    /** Where the gateway keeps its stream sequences. */
+    public Path stateDirectory()
+    {
+        return stateDirectory;
+    }
+
+    public GatewayContext stateDirectory(final Path stateDirectory)
+    {
+        this.stateDirectory = stateDirectory;
+        return this;
+    }
+
+    /** This site's Crypto-PAn key (32 bytes, raw or hex); null when the gateway may not transform. */
+    public Path anonymizationKeyFile()
+    {
+        return anonymizationKeyFile;
+    }
+
+    public GatewayContext anonymizationKeyFile(final Path keyFile)
+    {
+        this.anonymizationKeyFile = keyFile;
+        return this;
+    }
+
+    /** A policy applied at start as version 0, until the control plane pushes one; null for none. */
+    public Path bootstrapPolicyFile()
+    {
+        return bootstrapPolicyFile;
+    }
+
+    public GatewayContext bootstrapPolicyFile(final Path policyFile)
+    {
+        this.bootstrapPolicyFile = policyFile;
+        return this;
+    }
+
+    /** How long a destination may have no subscriber before its records are dropped (and counted). */
+    public long notConnectedTimeoutNs()
+    {
+        return notConnectedTimeoutNs;
+    }
+
+    public GatewayContext notConnectedTimeoutNs(final long timeoutNs)
+    {
+        this.notConnectedTimeoutNs = timeoutNs;
+        return this;
+    }
+
+    public long helloIntervalMs()
+    {
+        return helloIntervalMs;
+    }
+
+    public GatewayContext helloIntervalMs(final long intervalMs)
+    {
+        this.helloIntervalMs = intervalMs;
+        return this;
+    }
+
+    public Supplier<IdleStrategy> workerIdleStrategy()
+    {
+        return workerIdleStrategy;
+    }
+
+    public GatewayContext workerIdleStrategy(final Supplier<IdleStrategy> idleStrategy)
+    {
+        this.workerIdleStrategy = idleStrategy;
+        return this;
+    }
+
+    public Supplier<IdleStrategy> conductorIdleStrategy()
+    {
+        return conductorIdleStrategy;
+    }
+
+    public GatewayContext conductorIdleStrategy(final Supplier<IdleStrategy> idleStrategy)
+    {
+        this.conductorIdleStrategy = idleStrategy;
+        return this;
+    }
+}

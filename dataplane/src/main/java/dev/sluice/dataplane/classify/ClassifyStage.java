@@ -1,0 +1,56 @@
+package dev.sluice.dataplane.classify;
+
+import dev.sluice.dataplane.pipeline.PacketBurst;
+import dev.sluice.dataplane.pipeline.Verdict;
+import dev.sluice.policy.Policy;
+
+/**
+ * Runs the policy's rules over every decoded item of a burst: the first matching rule (or the
+ * default) decides keep, drop or sample, and which fields to anonymize. {@code sample 1/N}
+ * keeps the first of every N items its rule matches, counted per rule and per worker, so a
+ * run over the same input samples the same items. Worker thread only.
+ */
+public final class ClassifyStage
+{
+    private final BurstFieldReader reader = new BurstFieldReader();
+    private CompiledRules rules;
+    private long[] matchesPerRule = new long[0];
+
+    public void apply(final PacketBurst burst, final CompiledRules rules)
+    {
+        if (rules != this.rules)
+        {
+            onNewPolicy(rules);
+        }
+        final Policy policy = rules.policy();
+        final int defaultSlot = rules.ruleCount();
+        final int count = burst.count();
+        for (int i = 0; i < count; i++)
+        {
+            if (burst.verdict[i] != Verdict.PENDING)
+            {
+                continue;
+            }
+            final int rule = policy.firstMatch(reader.select(burst, i));
+            final int slot = rule == Policy.NO_MATCH ? defaultSlot : rule;
+            burst.matchedRule[i] = (short)rule;
+            switch (rules.action(slot))
+            {
+                case CompiledRules.DROP -> burst.verdict[i] = Verdict.FILTERED;
+                case CompiledRules.SAMPLE ->
+                {
+                    final long seen = matchesPerRule[slot]++;
+                    burst.verdict[i] = seen % rules.sampleDenominator(slot) == 0 ? Verdict.PASS : Verdict.SAMPLED_OUT;
+                }
+                default -> burst.verdict[i] = Verdict.PASS;
+            }
+            burst.anonymizeFields[i] = rules.anonymizeFields(slot);
+        }
+    }
+
+    private void onNewPolicy(final CompiledRules rules)
+    {
+        this.rules = rules;
+        matchesPerRule = new long[rules.ruleCount() + 1];
+    }
+}

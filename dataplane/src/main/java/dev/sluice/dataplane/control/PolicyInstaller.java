@@ -1,0 +1,69 @@
+package dev.sluice.dataplane.control;
+
+import dev.sluice.dataplane.classify.CompiledRules;
+import dev.sluice.dataplane.pipeline.PolicySnapshot;
+import dev.sluice.dataplane.residency.ResidencyPlan;
+import dev.sluice.policy.Policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a validated policy into what this gateway runs, checking what only the gateway can
+ * know: whether it holds the keys the policy's transforms need. Conductor thread.
+ */
+public final class PolicyInstaller
+{
+    private final String originRegion;
+    private final List<String> destinations;
+    private final boolean canTransform;
+
+    /**
+     * @param originRegion the region of this gateway's site
+     * @param destinations the destination regions, in destination index order
+     * @param canTransform whether the gateway holds an anonymization key
+     */
+    public PolicyInstaller(final String originRegion, final List<String> destinations, final boolean canTransform)
+    {
+        this.originRegion = originRegion;
+        this.destinations = List.copyOf(destinations);
+        this.canTransform = canTransform;
+    }
+
+    /** The outcome of building one version: a snapshot, or the reasons it cannot run here. */
+    public record Result(PolicySnapshot snapshot, List<String> errors)
+    {
+    }
+
+    public Result build(final long version, final Policy policy)
+    {
+        final List<String> errors = new ArrayList<>();
+        final CompiledRules rules = CompiledRules.of(policy);
+        final ResidencyPlan residency = ResidencyPlan.build(policy, originRegion, destinations);
+        final byte precompute = residency.anyDestinationTransforms();
+        if ((rules.anonymizes() || precompute != 0) && !canTransform)
+        {
+            errors.add("the policy needs Crypto-PAn (" +
+                (rules.anonymizes() ? "an anonymize rule" : "residency to " + transformingDestinations(residency)) +
+                ") but this gateway has no anonymization key; set anonymization.key-file in the gateway configuration");
+        }
+        if (!errors.isEmpty())
+        {
+            return new Result(null, errors);
+        }
+        return new Result(new PolicySnapshot(version, policy.name(), rules, residency, precompute), List.of());
+    }
+
+    private static String transformingDestinations(final ResidencyPlan plan)
+    {
+        final List<String> names = new ArrayList<>();
+        for (int d = 0; d < plan.destinations().size(); d++)
+        {
+            if (plan.transformFields(d) != 0)
+            {
+                names.add(plan.destinations().get(d));
+            }
+        }
+        return String.join(", ", names);
+    }
+}

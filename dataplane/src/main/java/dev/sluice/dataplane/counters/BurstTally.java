@@ -1,0 +1,53 @@
+package dev.sluice.dataplane.counters;
+
+import java.util.Arrays;
+
+/**
+ * Outcomes of one burst, summed in plain fields by the worker and added to the shared
+ * {@link SourceCounters} once per burst. Worker thread only.
+ */
+public final class BurstTally
+{
+    long received;
+    long forwarded;
+    long filtered;
+    long sampledOut;
+    long bytesIn;
+    final long[] droppedByReason = new long[DropReason.values().length];
+
+    public void reset()
+    {
+        received = 0;
+        forwarded = 0;
+        filtered = 0;
+        sampledOut = 0;
+        bytesIn = 0;
+        Arrays.fill(droppedByReason, 0);
+    }
+
+    public void received(final long items, final long bytes)
+    {
+        received += items;
+        bytesIn += bytes;
+    }
+
+    public void forwarded()
+    {
+        forwarded++;
+    }
+
+    public void filtered()
+    {
+        filtered++;
+    }
+
+    public void sampledOut()
+    {
+        sampledOut++;
+    }
+
+    public void dropped(final int dropReasonOrdinal)
+    {
+        droppedByReason[dropReasonOrdinal]++;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.sluice.dataplane.counters;
+
+/**
+ * Aeron counter type ids of the gateway's counters. They live in the media driver's counters
+ * file next to Aeron's own, so {@code AeronStat} and {@code sluice} verbs in another process
+ * can read them. Ids above Aeron's reserved range; never reuse one.
+ */
+public final class CounterTypes
+{
+    public static final int SOURCE_COUNTER_TYPE_ID = 77_001;
+    public static final int DESTINATION_COUNTER_TYPE_ID = 77_002;
+    public static final int POLICY_COUNTER_TYPE_ID = 77_003;
+
+    private CounterTypes()
+    {
+    }
+}

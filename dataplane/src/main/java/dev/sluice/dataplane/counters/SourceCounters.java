@@ -1,0 +1,135 @@
+package dev.sluice.dataplane.counters;
+
+import io.aeron.Aeron;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The outcome counters of one source: {@code received = forwarded + filtered + sampled_out +
+ * dropped{reason} + in_flight}. Written once per burst by the source's worker
+ * ({@link #add(BurstTally)}); read from any thread.
+ */
+public final class SourceCounters implements AutoCloseable
+{
+    private final String sourceName;
+    private final AtomicCounter received;
+    private final AtomicCounter forwarded;
+    private final AtomicCounter filtered;
+    private final AtomicCounter sampledOut;
+    private final AtomicCounter[] dropped;
+    private final AtomicCounter bytesIn;
+
+    public SourceCounters(final Aeron aeron, final String sourceName)
+    {
+        this.sourceName = sourceName;
+        received = counter(aeron, "received");
+        forwarded = counter(aeron, "forwarded");
+        filtered = counter(aeron, "filtered");
+        sampledOut = counter(aeron, "sampled_out");
+        bytesIn = counter(aeron, "bytes_in");
+        final DropReason[] reasons = DropReason.values();
+        dropped = new AtomicCounter[reasons.length];
+        for (final DropReason reason : reasons)
+        {
+            dropped[reason.ordinal()] = counter(aeron, "dropped{" + reason.label() + "}");
+        }
+    }
+
+    private AtomicCounter counter(final Aeron aeron, final String name)
+    {
+        return aeron.addCounter(CounterTypes.SOURCE_COUNTER_TYPE_ID, "sluice source " + sourceName + " " + name);
+    }
+
+    public String sourceName()
+    {
+        return sourceName;
+    }
+
+    /** Adds one burst's outcomes. Worker thread only. */
+    public void add(final BurstTally tally)
+    {
+        addIfNonZero(received, tally.received);
+        addIfNonZero(forwarded, tally.forwarded);
+        addIfNonZero(filtered, tally.filtered);
+        addIfNonZero(sampledOut, tally.sampledOut);
+        addIfNonZero(bytesIn, tally.bytesIn);
+        final long[] droppedByReason = tally.droppedByReason;
+        for (int i = 0; i < droppedByReason.length; i++)
+        {
+            addIfNonZero(dropped[i], droppedByReason[i]);
+        }
+    }
+
+    private static void addIfNonZero(final AtomicCounter counter, final long delta)
+    {
+        if (delta != 0)
+        {
+            counter.getAndAddRelease(delta);
+        }
+    }
+
+    /** A consistent-enough view for display and tests; any thread. */
+    public Snapshot snapshot()
+    {
+        final Map<DropReason, Long> droppedByReason = new EnumMap<>(DropReason.class);
+        for (final DropReason reason : DropReason.values())
+        {
+            final long value = dropped[reason.ordinal()].getAcquire();
+            if (value != 0)
+            {
+                droppedByReason.put(reason, value);
+            }
+        }
+        return new Snapshot(
+            sourceName,
+            received.getAcquire(),
+            forwarded.getAcquire(),
+            filtered.getAcquire(),
+            sampledOut.getAcquire(),
+            Map.copyOf(droppedByReason),
+            bytesIn.getAcquire());
+    }
+
+    @Override
+    public void close()
+    {
+        received.close();
+        forwarded.close();
+        filtered.close();
+        sampledOut.close();
+        bytesIn.close();
+        for (final AtomicCounter counter : dropped)
+        {
+            counter.close();
+        }
+    }
+
+    /** Outcomes of one source at one moment. */
+    public record Snapshot(
+        String sourceName,
+        long received,
+        long forwarded,
+        long filtered,
+        long sampledOut,
+        Map<DropReason, Long> droppedByReason,
+        long bytesIn)
+    {
+        public long dropped()
+        {
+            long sum = 0;
+            for (final long value : droppedByReason.values())
+            {
+                sum += value;
+            }
+            return sum;
+        }
+
+        /** Items received but not yet given a final outcome (a burst still held by egress). */
+        public long inFlight()
+        {
+            return received - forwarded - filtered - sampledOut - dropped();
+        }
+    }
+}

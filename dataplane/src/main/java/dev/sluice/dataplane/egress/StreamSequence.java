@@ -1,0 +1,165 @@
+package dev.sluice.dataplane.egress;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Properties;
+
+/**
+ * The batch sequence of one (gateway, destination) stream: starts at 1 and is never reused,
+ * not even across restarts or a kill -9.
+ * <p>
+ * Making every sequence durable would cost an fsync per batch, so the stream reserves blocks:
+ * before handing out a sequence beyond the reserved limit it durably raises the limit by
+ * {@code reservationBlock}. A clean {@link #close()} records the exact last sequence, so the
+ * next run continues without a hole; after a crash the next run starts above the old
+ * reservation, and the regional core sees a gap rather than a reused number.
+ * <p>
+ * Owned by the single thread that encodes the stream's batches.
+ */
+public final class StreamSequence implements AutoCloseable
+{
+    public static final long RESERVATION_BLOCK_DEFAULT = 65_536;
+
+    private static final String RESERVED_THROUGH = "reserved-through";
+    private static final String LAST_USED = "last-used";
+    private static final String CLEAN_CLOSE = "clean-close";
+
+    private final Path file;
+    private final long reservationBlock;
+    private long lastUsed;
+    private long reservedThrough;
+
+    private StreamSequence(final Path file, final long reservationBlock, final long lastUsed, final long reservedThrough)
+    {
+        this.file = file;
+        this.reservationBlock = reservationBlock;
+        this.lastUsed = lastUsed;
+        this.reservedThrough = reservedThrough;
+    }
+
+    /**
+     * Opens (or creates) the sequence file of a stream. The file is marked "in use" at once, so
+     * that a crash from here on is recognised at the next open.
+     */
+    public static StreamSequence open(final Path file, final long reservationBlock)
+    {
+        if (reservationBlock < 1)
+        {
+            throw new IllegalArgumentException("reservationBlock must be >= 1: " + reservationBlock);
+        }
+        long lastUsed = 0;
+        if (Files.exists(file))
+        {
+            final Properties stored = read(file);
+            final long storedLastUsed = parse(file, stored, LAST_USED);
+            final long storedReserved = parse(file, stored, RESERVED_THROUGH);
+            final boolean clean = Boolean.parseBoolean(stored.getProperty(CLEAN_CLOSE, "false"));
+            lastUsed = clean ? storedLastUsed : Math.max(storedLastUsed, storedReserved);
+        }
+        final StreamSequence sequence = new StreamSequence(file, reservationBlock, lastUsed, lastUsed);
+        sequence.store(false);
+        return sequence;
+    }
+
+    /**
+     * The sequence the next batch will carry, made durable (reserved) before it is returned,
+     * so a batch can be encoded with it. It is used only once {@link #markUsed(long)} is
+     * called, which lets a failed claim retry with the same number and leave no hole.
+     */
+    public long peekNext()
+    {
+        final long next = lastUsed + 1;
+        if (next > reservedThrough)
+        {
+            reservedThrough = lastUsed + reservationBlock;
+            store(false);
+        }
+        return next;
+    }
+
+    /** Records that the batch carrying {@code sequence} (from {@link #peekNext()}) was committed. */
+    public void markUsed(final long sequence)
+    {
+        if (sequence != lastUsed + 1)
+        {
+            throw new IllegalStateException("sequence " + sequence + " used out of order after " + lastUsed);
+        }
+        lastUsed = sequence;
+    }
+
+    /** The last sequence handed out, 0 when none. */
+    public long lastUsed()
+    {
+        return lastUsed;
+    }
+
+    @Override
+    public void close()
+    {
+        store(true);
+    }
+
+    private void store(final boolean cleanClose)
+    {
+        final String text =
+            LAST_USED + "=" + lastUsed + "\n" +
+            RESERVED_THROUGH + "=" + reservedThrough + "\n" +
+            CLEAN_CLOSE + "=" + cleanClose + "\n";
+        final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try
+        {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (FileChannel channel = FileChannel.open(
+                temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
+            {
+                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+                channel.force(true);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel directory = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ))
+            {
+                directory.force(true);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot store stream sequence in " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static Properties read(final Path file)
+    {
+        final Properties properties = new Properties();
+        try (var reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII))
+        {
+            properties.load(reader);
+            return properties;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read stream sequence file " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static long parse(final Path file, final Properties properties, final String key)
+    {
+        final String value = properties.getProperty(key);
+        try
+        {
+            return value == null ? 0 : Long.parseLong(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalStateException(
+                file + ": '" + key + "' is not a number (" + value + "); the sequence cannot be recovered safely. " +
+                "Set it above the last sequence the regional cores have seen, or remove the file to restart at 1.", ex);
+        }
+    }
+}

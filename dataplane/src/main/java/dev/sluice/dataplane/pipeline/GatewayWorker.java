@@ -1,0 +1,178 @@
+package dev.sluice.dataplane.pipeline;
+
+import dev.sluice.dataplane.anonymize.AnonymizeStage;
+import dev.sluice.dataplane.classify.ClassifyStage;
+import dev.sluice.dataplane.counters.BurstTally;
+import dev.sluice.dataplane.counters.SourceCounters;
+import dev.sluice.dataplane.decode.PacketDecoder;
+import dev.sluice.dataplane.egress.BatchEgress;
+import dev.sluice.dataplane.residency.ResidencyStage;
+import dev.sluice.dataplane.source.PacketSource;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * One worker: runs source → decode → classify → anonymize → residency → egress to completion
+ * on each burst, counting every outcome once per burst. Shared-nothing: it owns its source,
+ * burst, stages and destination streams. Runs on its own thread (or is driven by
+ * {@link #doWork()} in tests); only {@link #isDrained()} and {@link #burstsProcessed()} may be
+ * read from other threads.
+ * <p>
+ * Until the first policy arrives the worker does not read its source: a policy decides what
+ * may leave the site, and nothing is processed without one.
+ */
+public final class GatewayWorker implements Agent
+{
+    private final String roleName;
+    private final PacketSource source;
+    private final PacketBurst burst;
+    private final PacketDecoder decoder;
+    private final ClassifyStage classify;
+    private final AnonymizeStage anonymize;
+    private final ResidencyStage residency;
+    private final BatchEgress egress;
+    private final PolicyHolder policyHolder;
+    private final SourceCounters sourceCounters;
+    private final NanoClock clock;
+    private final BurstTally tally = new BurstTally();
+
+    private PolicySnapshot burstPolicy;
+    private boolean holdingBurst;
+    private volatile boolean drained;
+    private volatile long burstsProcessed;
+
+    public GatewayWorker(
+        final String roleName,
+        final PacketSource source,
+        final PacketBurst burst,
+        final PacketDecoder decoder,
+        final ClassifyStage classify,
+        final AnonymizeStage anonymize,
+        final ResidencyStage residency,
+        final BatchEgress egress,
+        final PolicyHolder policyHolder,
+        final SourceCounters sourceCounters,
+        final NanoClock clock)
+    {
+        if (burst.delivery.length < egress.destinationCount())
+        {
+            throw new IllegalArgumentException("burst has room for " + burst.delivery.length +
+                " destinations, egress has " + egress.destinationCount());
+        }
+        this.roleName = roleName;
+        this.source = source;
+        this.burst = burst;
+        this.decoder = decoder;
+        this.classify = classify;
+        this.anonymize = anonymize;
+        this.residency = residency;
+        this.egress = egress;
+        this.policyHolder = policyHolder;
+        this.sourceCounters = sourceCounters;
+        this.clock = clock;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    @Override
+    public int doWork()
+    {
+        if (holdingBurst)
+        {
+            if (!egress.send(burst, burstPolicy.version(), clock.nanoTime()))
+            {
+                return 0;
+            }
+            finishBurst();
+            return 1;
+        }
+
+        final PolicySnapshot policy = policyHolder.current();
+        if (policy == null)
+        {
+            return 0;
+        }
+
+        final int count = source.poll(burst);
+        if (count == 0)
+        {
+            if (source.isExhausted())
+            {
+                drained = true;
+            }
+            return 0;
+        }
+
+        burstPolicy = policy;
+        burst.resetStageState();
+        decoder.decode(burst);
+        classify.apply(burst, policy.rules());
+        anonymize.apply(burst, policy.precomputeTransforms());
+        residency.apply(burst, policy.residency());
+        countOutcomes(count);
+
+        egress.beginBurst();
+        if (!egress.send(burst, policy.version(), clock.nanoTime()))
+        {
+            holdingBurst = true;
+            return count;
+        }
+        finishBurst();
+        return count;
+    }
+
+    private void countOutcomes(final int count)
+    {
+        final PacketBurst b = burst;
+        final BurstTally t = tally;
+        t.reset();
+        long bytes = 0;
+        for (int i = 0; i < count; i++)
+        {
+            bytes += b.wireLength[i];
+            switch (b.verdict[i])
+            {
+                case Verdict.PASS -> t.forwarded();
+                case Verdict.FILTERED -> t.filtered();
+                case Verdict.SAMPLED_OUT -> t.sampledOut();
+                case Verdict.DROPPED -> t.dropped(b.dropReason[i]);
+                default -> throw new IllegalStateException(
+                    "item " + i + " left the stages without a verdict: a stage is missing its decision");
+            }
+        }
+        t.received(count, bytes);
+        sourceCounters.add(t);
+    }
+
+    private void finishBurst()
+    {
+        holdingBurst = false;
+        source.release(burst);
+        burstsProcessed++;
+    }
+
+    /**
+     * True once a finite source is exhausted and its last burst has left egress (it is set only
+     * when no burst is held). Any thread.
+     */
+    public boolean isDrained()
+    {
+        return drained;
+    }
+
+    /** Any thread. */
+    public long burstsProcessed()
+    {
+        return burstsProcessed;
+    }
+
+    @Override
+    public void onClose()
+    {
+        source.close();
+    }
+}

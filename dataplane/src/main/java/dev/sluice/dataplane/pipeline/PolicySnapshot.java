@@ -1,0 +1,25 @@
+package dev.sluice.dataplane.pipeline;
+
+import dev.sluice.dataplane.classify.CompiledRules;
+import dev.sluice.dataplane.residency.ResidencyPlan;
+
+/**
+ * One policy version as this gateway runs it: the rules the classify stage applies and the
+ * residency decisions per destination. Built off the data path by the conductor, then handed
+ * to workers, which switch to it between bursts. Immutable.
+ *
+ * @param version              the control plane's version number (0 for a local bootstrap policy)
+ * @param name                 the policy's name
+ * @param rules                what the classify stage runs
+ * @param residency            what the residency stage runs
+ * @param precomputeTransforms {@link AnonymizedFields} bits some destination needs transformed, so the
+ *                             anonymize stage computes them once per item for every destination
+ */
+public record PolicySnapshot(
+    long version,
+    String name,
+    CompiledRules rules,
+    ResidencyPlan residency,
+    byte precomputeTransforms)
+{
+}

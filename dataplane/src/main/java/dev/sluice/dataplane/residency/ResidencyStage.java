@@ -1,0 +1,114 @@
+package dev.sluice.dataplane.residency;
+
+import dev.sluice.dataplane.classify.BurstFieldReader;
+import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.pipeline.AnonymizedFields;
+import dev.sluice.dataplane.pipeline.Delivery;
+import dev.sluice.dataplane.pipeline.PacketBurst;
+import dev.sluice.dataplane.pipeline.Verdict;
+
+/**
+ * Decides, for every forwarded item and every destination region, whether it leaves raw,
+ * transformed or not at all, as the policy's residency rules say for the data classes the
+ * item carries and this site's region. Fail closed: a class without a rule for a destination
+ * blocks the item there. Every decision is counted per destination, once per burst.
+ * Worker thread only.
+ */
+public final class ResidencyStage
+{
+    private final DestinationCounters[] counters;
+    private final BurstFieldReader reader = new BurstFieldReader();
+    private final long[] presentClassifiedFields;
+    private final long[] rawCount;
+    private final long[] transformedCount;
+    private final long[] blockedCount;
+
+    /**
+     * @param counters per destination, in destination index order
+     * @param burstCapacity the capacity of the bursts this stage will see
+     */
+    public ResidencyStage(final DestinationCounters[] counters, final int burstCapacity)
+    {
+        this.counters = counters.clone();
+        presentClassifiedFields = new long[burstCapacity];
+        rawCount = new long[counters.length];
+        transformedCount = new long[counters.length];
+        blockedCount = new long[counters.length];
+    }
+
+    public void apply(final PacketBurst burst, final ResidencyPlan plan)
+    {
+        final int count = burst.count();
+        final long classifiedFields = plan.classifiedFields();
+        for (int i = 0; i < count; i++)
+        {
+            presentClassifiedFields[i] = burst.verdict[i] == Verdict.PASS ? presentFields(burst, i, classifiedFields) : 0;
+        }
+
+        for (int d = 0; d < counters.length; d++)
+        {
+            final long blockedFields = plan.blockedFields(d);
+            final byte transformFields = plan.transformFields(d);
+            final byte[] delivery = burst.delivery[d];
+            final byte[] transformed = burst.transformedFields[d];
+            long raw = 0;
+            long transformedItems = 0;
+            long blocked = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (burst.verdict[i] != Verdict.PASS)
+                {
+                    continue;
+                }
+                if ((presentClassifiedFields[i] & blockedFields) != 0)
+                {
+                    delivery[i] = Delivery.BLOCKED;
+                    blocked++;
+                    continue;
+                }
+                final byte presentAddresses = burst.ipVersion[i] == 0 ? 0 : AnonymizedFields.ADDRESSES;
+                final byte bits = (byte)((burst.anonymizeFields[i] | transformFields) & presentAddresses);
+                transformed[i] = bits;
+                if (bits == 0)
+                {
+                    delivery[i] = Delivery.RAW;
+                    raw++;
+                }
+                else
+                {
+                    delivery[i] = Delivery.TRANSFORMED;
+                    transformedItems++;
+                }
+            }
+            rawCount[d] = raw;
+            transformedCount[d] = transformedItems;
+            blockedCount[d] = blocked;
+        }
+
+        for (int d = 0; d < counters.length; d++)
+        {
+            counters[d].addDecisions(rawCount[d], transformedCount[d], blockedCount[d]);
+        }
+    }
+
+    private long presentFields(final PacketBurst burst, final int index, final long fields)
+    {
+        if (fields == 0)
+        {
+            return 0;
+        }
+        final BurstFieldReader item = reader.select(burst, index);
+        long present = 0;
+        long remaining = fields;
+        while (remaining != 0)
+        {
+            final int fieldId = Long.numberOfTrailingZeros(remaining);
+            remaining &= remaining - 1;
+            if (item.isPresent(fieldId))
+            {
+                present |= 1L << fieldId;
+            }
+        }
+        return present;
+    }
+}
