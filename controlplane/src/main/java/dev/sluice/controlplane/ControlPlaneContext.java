@@ -1,5 +1,6 @@
 package dev.sluice.controlplane;
 
+import dev.sluice.protocol.Channels;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -34,34 +35,33 @@ public final class ControlPlaneContext implements AutoCloseable
     /** Property for {@link #inboundChannel()}. */
     public static final String INBOUND_CHANNEL_PROP_NAME = "sluice.controlplane.inbound.channel";
     /** Hellos, acks and submits arrive here. */
-    public static final String INBOUND_CHANNEL_DEFAULT = "aeron:udp?endpoint=localhost:20110";
+    public static final String INBOUND_CHANNEL_DEFAULT = Channels.CONTROL_INBOUND_CHANNEL_DEFAULT;
 
     /** Property for {@link #inboundStreamId()}. */
     public static final String INBOUND_STREAM_ID_PROP_NAME = "sluice.controlplane.inbound.stream.id";
     /** Stream of hellos, acks and submits. */
-    public static final int INBOUND_STREAM_ID_DEFAULT = 2001;
+    public static final int INBOUND_STREAM_ID_DEFAULT = Channels.CONTROL_INBOUND_STREAM_ID_DEFAULT;
 
     /** Property for {@link #pushChannel()}. */
     public static final String PUSH_CHANNEL_PROP_NAME = "sluice.controlplane.push.channel";
     /** Multi-destination-cast publication; receivers join it through its control endpoint. */
-    public static final String PUSH_CHANNEL_DEFAULT = "aeron:udp?control=localhost:20111|control-mode=dynamic";
+    public static final String PUSH_CHANNEL_DEFAULT = Channels.POLICY_PUSH_PUBLICATION_CHANNEL_DEFAULT;
 
     /** Property for {@link #pushStreamId()}. */
     public static final String PUSH_STREAM_ID_PROP_NAME = "sluice.controlplane.push.stream.id";
     /** Stream of PolicyPush messages on the push channel. */
-    public static final int PUSH_STREAM_ID_DEFAULT = 2002;
+    public static final int PUSH_STREAM_ID_DEFAULT = Channels.POLICY_PUSH_STREAM_ID_DEFAULT;
 
     /** Property for {@link #replyStreamId()}. */
     public static final String REPLY_STREAM_ID_PROP_NAME = "sluice.controlplane.reply.stream.id";
     /** Stream of PolicySubmitResult messages on the push channel; the CLI filters them by correlation id. */
-    public static final int REPLY_STREAM_ID_DEFAULT = 2003;
+    public static final int REPLY_STREAM_ID_DEFAULT = Channels.POLICY_SUBMIT_REPLY_STREAM_ID_DEFAULT;
 
     /**
      * What a gateway (and the CLI) subscribes with to receive from {@link #PUSH_CHANNEL_DEFAULT}: an
      * ephemeral local port, registered with the publication's control endpoint.
      */
-    public static final String GATEWAY_PUSH_SUBSCRIPTION_CHANNEL =
-        "aeron:udp?endpoint=localhost:0|control=localhost:20111|control-mode=dynamic";
+    public static final String GATEWAY_PUSH_SUBSCRIPTION_CHANNEL = Channels.POLICY_PUSH_SUBSCRIPTION_CHANNEL_DEFAULT;
 
     /** Property for {@link #policyStoreDir()}; required, there is no default. */
     public static final String POLICY_STORE_DIR_PROP_NAME = "sluice.controlplane.store.dir";

@@ -21,6 +21,8 @@ public final class Channels
     public static final String POLICY_PUSH_SUBSCRIPTION_CHANNEL_DEFAULT =
         "aeron:udp?endpoint=localhost:0|control=localhost:20111|control-mode=dynamic";
     public static final int POLICY_PUSH_STREAM_ID_DEFAULT = 2002;
+    /** Results of CLI submissions, on the policy push channel; a client picks its own by correlation id. */
+    public static final int POLICY_SUBMIT_REPLY_STREAM_ID_DEFAULT = 2003;
 
     /** Data batches into a regional core. */
     public static final int DATA_STREAM_ID_DEFAULT = 1001;

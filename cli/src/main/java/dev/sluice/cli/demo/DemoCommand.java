@@ -185,10 +185,15 @@ public final class DemoCommand
         final DemoLayout layout,
         final Gateway gateway) throws IOException
     {
-        try (PolicySubmitClient client = new PolicySubmitClient(aeron, controlInbound, pushSubscription))
+        try (PolicySubmitClient client = new PolicySubmitClient(
+            aeron,
+            controlInbound,
+            Channels.CONTROL_INBOUND_STREAM_ID_DEFAULT,
+            pushSubscription,
+            Channels.POLICY_SUBMIT_REPLY_STREAM_ID_DEFAULT))
         {
             final PolicySubmitResponse response = client.submitFile(layout.brokenPolicyFile(), 5_000);
-            out.printf("  submitted a broken policy (%s): %s%n", layout.brokenPolicyFile().getFileName(), response.status());
+            out.printf("  submitted a broken policy (%s): %s%n", layout.brokenPolicyFile().getFileName(), response.outcome());
             for (final String line : response.message().split("\n"))
             {
                 out.println("      " + line);
