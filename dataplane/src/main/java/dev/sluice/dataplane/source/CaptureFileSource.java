@@ -26,8 +26,8 @@ import java.util.Arrays;
  *       {@code if_tsoffset}); enhanced, simple and obsolete packet blocks. Every other block
  *       type is skipped. A simple packet block carries no timestamp, so it gets the timestamp of
  *       the packet before it in the file (0 when it is the first), which keeps time monotonic
- *       for windows downstream; its captured length is the bytes present in the block, cut to
- *       the first interface's snapshot length.</li>
+ *       for windows downstream; its captured length is its wire length cut to the first
+ *       interface's snapshot length, as the format defines.</li>
  * </ul>
  * Timestamps become epoch nanoseconds (saturating at {@link Long#MAX_VALUE} for resolutions
  * that overflow). The pcap header's {@code thiszone} is ignored (every writer in use sets it
@@ -444,10 +444,12 @@ public final class CaptureFileSource implements PacketSource
                 return fail(blockOffset, "simple packet block before any interface description");
             }
             final long wireLength = uint32(blockOffset + 8);
-            long capturedLength = Math.min(wireLength, blockLength - PCAPNG_SIMPLE_PACKET_BLOCK_MIN_LENGTH);
-            if (interfaceSnapLength[0] != 0)
+            final long capturedLength = interfaceSnapLength[0] != 0 ?
+                Math.min(wireLength, interfaceSnapLength[0]) : wireLength;
+            if (capturedLength > blockLength - PCAPNG_SIMPLE_PACKET_BLOCK_MIN_LENGTH)
             {
-                capturedLength = Math.min(capturedLength, interfaceSnapLength[0]);
+                return fail(blockOffset, "simple packet block of " + blockLength + " bytes cannot hold its " +
+                    capturedLength + " captured bytes");
             }
             if (capturedLength > MAX_CAPTURED_LENGTH)
             {

@@ -11,6 +11,7 @@ import dev.sluice.dataplane.testing.SharedData;
 import dev.sluice.dataplane.testing.Tshark;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -37,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * its reason; a listed difference that no longer happens fails the test too, so the list stays
  * true.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PacketDecoderTsharkTest
 {
     /** A difference the test expects, with why it is right. */

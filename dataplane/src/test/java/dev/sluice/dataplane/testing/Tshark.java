@@ -84,7 +84,12 @@ public final class Tshark
     /** Path of the tshark executable; fails the test with {@link #NOT_INSTALLED} when there is none. */
     public static Path executable()
     {
-        final String path = System.getenv().getOrDefault("PATH", "");
+        return executableOn(System.getenv().getOrDefault("PATH", ""));
+    }
+
+    /** Path of tshark on the search path {@code path}; fails the test with {@link #NOT_INSTALLED} when there is none. */
+    static Path executableOn(final String path)
+    {
         for (final String directory : path.split(java.io.File.pathSeparator))
         {
             if (!directory.isEmpty())
