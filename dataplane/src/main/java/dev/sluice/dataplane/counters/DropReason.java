@@ -6,26 +6,41 @@ package dev.sluice.dataplane.counters;
  * <p>
  * Append only: the ordinal is stored per item in the burst, and the label names the
  * counter that operators and {@code sluice reconcile} read.
+ * <p>
+ * The decode reasons split into two families, matching how tshark tells a damaged packet
+ * from a capture that kept too few bytes: {@link #SNAPLEN_TRUNCATED} when a header Sluice
+ * reads lies past the captured bytes but inside the packet's wire length (tshark: "packet size
+ * limited during capture"), and a per-layer reason when the packet itself is too short or
+ * inconsistent (tshark: malformed packet or an expert error). See
+ * {@code dev.sluice.dataplane.decode.PacketDecoder} for the full table.
+ * <p>
+ * Immutable; any thread.
  */
 public enum DropReason
 {
     // decode stage
     UNSUPPORTED_LINK_TYPE("decode", "link type not decoded"),
-    TRUNCATED_ETHERNET("decode", "shorter than an Ethernet header"),
-    TRUNCATED_VLAN("decode", "802.1Q tag cut short"),
-    TRUNCATED_IPV4("decode", "IPv4 header cut short"),
+    CAPTURED_LENGTH_INVALID("decode", "captured length zero, larger than the wire length, or outside its buffer"),
+    SNAPLEN_TRUNCATED("decode", "a header field lies past the captured bytes (capture snapshot length too short)"),
+    TRUNCATED_ETHERNET("decode", "frame shorter than an Ethernet header"),
+    TRUNCATED_VLAN("decode", "frame ends inside an 802.1Q/802.1ad tag"),
+    TRUNCATED_LINUX_SLL("decode", "frame shorter than a Linux cooked-capture header"),
+    IP_BAD_VERSION("decode", "raw IP packet whose version is neither 4 nor 6"),
+    TRUNCATED_IPV4("decode", "packet ends inside the IPv4 header"),
     IPV4_BAD_VERSION("decode", "IPv4 version field is not 4"),
-    IPV4_BAD_HEADER_LENGTH("decode", "IPv4 IHL below 5 or beyond the packet"),
-    IPV4_BAD_TOTAL_LENGTH("decode", "IPv4 total length smaller than its header"),
-    TRUNCATED_IPV6("decode", "IPv6 header cut short"),
+    IPV4_BAD_HEADER_LENGTH("decode", "IPv4 IHL below 5"),
+    IPV4_BAD_TOTAL_LENGTH("decode", "IPv4 total length smaller than its header or larger than the packet"),
+    TRUNCATED_IPV6("decode", "packet ends inside the IPv6 header"),
     IPV6_BAD_VERSION("decode", "IPv6 version field is not 6"),
-    TRUNCATED_IPV6_EXTENSION("decode", "IPv6 extension header cut short"),
-    TRUNCATED_TCP("decode", "TCP header cut short"),
-    TCP_BAD_DATA_OFFSET("decode", "TCP data offset below 5 or beyond the packet"),
-    TRUNCATED_UDP("decode", "UDP header cut short"),
-    UDP_BAD_LENGTH("decode", "UDP length smaller than its header"),
-    TRUNCATED_ICMP("decode", "ICMP header cut short"),
-    CAPTURED_LENGTH_INVALID("decode", "captured length zero or larger than the wire length");
+    TRUNCATED_IPV6_EXTENSION("decode", "IPv6 extension header runs past the IPv6 payload"),
+    IPV6_MISPLACED_HOP_BY_HOP("decode", "IPv6 hop-by-hop header not directly after the IPv6 header"),
+    IPV6_BAD_OPTION_LENGTH("decode", "IPv6 hop-by-hop or destination option runs past its header"),
+    TRUNCATED_TCP("decode", "TCP header runs past the IP payload"),
+    TCP_BAD_DATA_OFFSET("decode", "TCP data offset below 5 or options running past the IP payload"),
+    TRUNCATED_UDP("decode", "UDP header runs past the IP payload"),
+    UDP_BAD_LENGTH("decode", "UDP length below 8 or larger than the IP payload"),
+    UDP_ZERO_CHECKSUM_IPV6("decode", "UDP over IPv6 without a checksum, which RFC 8200 says to discard"),
+    TRUNCATED_ICMP("decode", "ICMP or ICMPv6 header runs past the IP payload");
 
     private final String stage;
     private final String description;

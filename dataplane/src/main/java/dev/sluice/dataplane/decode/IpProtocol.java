@@ -1,0 +1,26 @@
+package dev.sluice.dataplane.decode;
+
+/**
+ * IANA protocol numbers that the decoder acts on: IPv4's protocol field and IPv6's next
+ * header share one registry.
+ * <p>
+ * Constants only; any thread.
+ */
+public final class IpProtocol
+{
+    public static final int IPV6_HOP_BY_HOP = 0;
+    public static final int ICMP = 1;
+    public static final int TCP = 6;
+    public static final int UDP = 17;
+    public static final int IPV6_ROUTING = 43;
+    public static final int IPV6_FRAGMENT = 44;
+    public static final int ESP = 50;
+    public static final int AH = 51;
+    public static final int ICMPV6 = 58;
+    public static final int IPV6_NO_NEXT_HEADER = 59;
+    public static final int IPV6_DESTINATION_OPTIONS = 60;
+
+    private IpProtocol()
+    {
+    }
+}
