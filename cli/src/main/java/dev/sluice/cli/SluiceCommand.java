@@ -1,0 +1,111 @@
+package dev.sluice.cli;
+
+import dev.sluice.cli.demo.DemoCommand;
+import dev.sluice.cli.demo.DemoResult;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+
+/**
+ * The {@code sluice} command: dispatches a verb to the code that runs it. Exit status 0 on
+ * success, 1 when the work failed (a policy is invalid, the demo did not reconcile), 2 for a
+ * usage mistake. Main thread.
+ */
+public final class SluiceCommand
+{
+    private static final String USAGE = """
+        Usage: sluice VERB [OPTIONS]
+
+          demo [--packets N] [--output DIR]
+                run a control plane, two regional cores and a gateway on one machine and
+                reconcile every packet (default: 200,000 packets, output in ./demo-output)
+          test  run the whole test suite (the launcher script handles this verb)
+
+          gateway --config FILE
+                run a gateway as its configuration file says (see config/gateway.yaml)
+          regional --region NAME [--channel URI] [--stream ID] [--output DIR] [--aeron-dir DIR]
+                run a regional core that writes newline-delimited JSON to DIR/NAME.ndjson
+          controlplane --store DIR [--policy FILE] [--aeron-dir DIR]
+                run a control plane; FILE is validated, versioned and pushed, and again when it changes
+
+          policy check FILE...
+                validate policies; every error with file:line:column
+          policy push FILE [--channel URI] [--timeout-ms N] [--aeron-dir DIR]
+                submit a policy to a running control plane and print the result
+
+          help  this text
+
+        Without --aeron-dir, each process starts an embedded Aeron media driver of its own.
+        """;
+
+    private SluiceCommand()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        ConsoleLogging.install(Level.INFO);
+        System.exit(run(List.of(args), System.out, System.err));
+    }
+
+    static int run(final List<String> args, final PrintStream out, final PrintStream err)
+    {
+        final String verb = args.isEmpty() ? "help" : args.get(0);
+        final List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
+        try
+        {
+            return switch (verb)
+            {
+                case "help", "--help", "-h" ->
+                {
+                    out.print(USAGE);
+                    yield 0;
+                }
+                case "demo" -> demo(rest, out);
+                case "gateway" -> TierCommands.gateway(Arguments.parse(verb, rest, Set.of("config"), Set.of()));
+                case "regional" -> TierCommands.regional(Arguments.parse(
+                    verb, rest, Set.of("region", "channel", "stream", "output", "aeron-dir"), Set.of()));
+                case "controlplane" -> TierCommands.controlPlane(Arguments.parse(
+                    verb, rest, Set.of("store", "policy", "aeron-dir"), Set.of()));
+                case "policy" -> PolicyCommands.run(rest, out, err);
+                default ->
+                {
+                    err.println("sluice: unknown verb '" + verb + "'");
+                    err.print(USAGE);
+                    yield 2;
+                }
+            };
+        }
+        catch (final Arguments.UsageException ex)
+        {
+            err.println("sluice " + ex.getMessage());
+            return 2;
+        }
+        catch (final IllegalStateException | IllegalArgumentException ex)
+        {
+            err.println("sluice " + verb + ": " + ex.getMessage());
+            return 1;
+        }
+        catch (final Exception ex)
+        {
+            err.println("sluice " + verb + ": " + ex);
+            ex.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    private static int demo(final List<String> rest, final PrintStream out) throws Exception
+    {
+        final Arguments arguments = Arguments.parse("demo", rest, Set.of("packets", "output"), Set.of());
+        final int packets = arguments.intOption("packets", DemoCommand.PACKETS_DEFAULT);
+        if (packets < 1)
+        {
+            throw new Arguments.UsageException("demo: --packets must be at least 1");
+        }
+        final DemoResult result = new DemoCommand(Path.of(arguments.option("output", "demo-output")), packets, out).run();
+        return result.reconciles() ? 0 : 1;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.sluice.cli;
+
+import dev.sluice.controlplane.ControlPlaneContext;
+import dev.sluice.controlplane.ControlPlaneMain;
+import dev.sluice.controlplane.ParserPolicyValidator;
+import dev.sluice.dataplane.Gateway;
+import dev.sluice.dataplane.GatewayContext;
+import dev.sluice.protocol.Channels;
+import dev.sluice.regional.RegionalCoreContext;
+import dev.sluice.regional.RegionalCoreMain;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+
+import java.nio.file.Path;
+
+/**
+ * {@code sluice gateway|regional|controlplane}: runs one tier until SIGINT or SIGTERM, then
+ * closes it cleanly (files flushed, sequences recorded). Main thread.
+ */
+final class TierCommands
+{
+    private static final System.Logger LOG = System.getLogger("sluice");
+
+    private TierCommands()
+    {
+    }
+
+    static int gateway(final Arguments arguments) throws Exception
+    {
+        final String configFile = arguments.option("config");
+        if (configFile == null)
+        {
+            throw new Arguments.UsageException("gateway: --config FILE is required (example: config/gateway.yaml)");
+        }
+        final GatewayConfig config = GatewayConfig.load(Path.of(configFile));
+        try (EmbeddedDriver driver = EmbeddedDriver.connect(config.aeronDirectory());
+            Gateway gateway = Gateway.assemble(config.context().aeron(driver.aeron())).start())
+        {
+            LOG.log(System.Logger.Level.INFO, "gateway " + gateway.context().gatewayId() + " running; Ctrl-C to stop");
+            awaitShutdown();
+            LOG.log(System.Logger.Level.INFO, "stopping; received " + gateway.sourceSnapshot());
+        }
+        return 0;
+    }
+
+    static int regional(final Arguments arguments) throws Exception
+    {
+        final String region = arguments.option("region");
+        if (region == null)
+        {
+            throw new Arguments.UsageException("regional: --region NAME is required (e.g. eu-west)");
+        }
+        try (EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
+            RegionalCoreMain core = RegionalCoreMain.launch(new RegionalCoreContext()
+                .aeron(driver.aeron())
+                .regionName(region)
+                .channel(arguments.option("channel", RegionalCoreContext.CHANNEL_DEFAULT))
+                .streamId(arguments.intOption("stream", Channels.DATA_STREAM_ID_DEFAULT))
+                .outputDir(Path.of(arguments.option("output", RegionalCoreContext.OUTPUT_DIR_DEFAULT)))))
+        {
+            LOG.log(System.Logger.Level.INFO, "regional core " + region + " writing " + core.core().outputFile() +
+                "; Ctrl-C to stop");
+            awaitShutdown();
+        }
+        return 0;
+    }
+
+    static int controlPlane(final Arguments arguments) throws Exception
+    {
+        final String store = arguments.option("store");
+        if (store == null)
+        {
+            throw new Arguments.UsageException("controlplane: --store DIR is required (where policy versions are kept)");
+        }
+        final ControlPlaneContext context = new ControlPlaneContext()
+            .policyStoreDir(Path.of(store))
+            .policyValidator(new ParserPolicyValidator());
+        if (arguments.option("policy") != null)
+        {
+            context.policyFile(Path.of(arguments.option("policy")));
+        }
+        try (EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
+            ControlPlaneMain controlPlane = ControlPlaneMain.launch(context.aeron(driver.aeron())))
+        {
+            LOG.log(System.Logger.Level.INFO, "control plane listening on " + context.inboundChannel() +
+                ", pushing on " + context.pushChannel() + "; Ctrl-C to stop");
+            awaitShutdown();
+        }
+        return 0;
+    }
+
+    private static void awaitShutdown()
+    {
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        {
+            barrier.await();
+        }
+    }
+}
