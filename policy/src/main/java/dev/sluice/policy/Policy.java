@@ -1,0 +1,333 @@
+package dev.sluice.policy;
+
+import dev.sluice.policy.action.AnonymizationMethod;
+import dev.sluice.policy.action.RuleActions;
+import dev.sluice.policy.condition.Condition;
+import dev.sluice.policy.field.DataClasses;
+import dev.sluice.policy.field.Field;
+import dev.sluice.policy.field.FieldCatalogue;
+import dev.sluice.policy.field.FieldReader;
+import dev.sluice.policy.residency.Residency;
+import dev.sluice.policy.residency.ResidencyRule;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A validated policy: its rules with compiled conditions and actions, its default action, data
+ * classes and residency rules. Only {@link PolicyParser} creates one.
+ * <p>
+ * The dataplane calls {@link #firstMatch(FieldReader)} per item and {@link #actionsFor(int)} to
+ * learn what to do; neither allocates.
+ * <p>
+ * Immutable; any thread (each thread with its own {@link FieldReader}).
+ */
+public final class Policy
+{
+    /** What {@link #firstMatch} returns when no rule matches and the default applies. */
+    public static final int NO_MATCH = -1;
+
+    private final String sourceName;
+    private final String name;
+    private final int formatVersion;
+    private final MatchMode matchMode;
+    private final RuleActions defaultActions;
+    private final List<String> regions;
+    private final DataClasses dataClasses;
+    private final List<Rule> rules;
+    private final Residency residency;
+    private final FieldCatalogue catalogue;
+    private final Condition[] conditions;
+    private final RuleActions[] actions;
+
+    Policy(
+        final String sourceName,
+        final String name,
+        final int formatVersion,
+        final MatchMode matchMode,
+        final RuleActions defaultActions,
+        final List<String> regions,
+        final DataClasses dataClasses,
+        final List<Rule> rules,
+        final Residency residency,
+        final FieldCatalogue catalogue)
+    {
+        this.sourceName = sourceName;
+        this.name = name;
+        this.formatVersion = formatVersion;
+        this.matchMode = matchMode;
+        this.defaultActions = defaultActions;
+        this.regions = List.copyOf(regions);
+        this.dataClasses = dataClasses;
+        this.rules = List.copyOf(rules);
+        this.residency = residency;
+        this.catalogue = catalogue;
+
+        conditions = new Condition[rules.size()];
+        actions = new RuleActions[rules.size()];
+        for (int i = 0; i < conditions.length; i++)
+        {
+            conditions[i] = rules.get(i).condition();
+            actions[i] = rules.get(i).actions();
+        }
+    }
+
+    /**
+     * @param item the item's fields.
+     * @return the index of the first rule whose condition holds, or {@link #NO_MATCH}.
+     */
+    public int firstMatch(final FieldReader item)
+    {
+        final Condition[] conditions = this.conditions;
+        for (int i = 0; i < conditions.length; i++)
+        {
+            if (conditions[i].test(item))
+            {
+                return i;
+            }
+        }
+        return NO_MATCH;
+    }
+
+    /**
+     * @param ruleIndex what {@link #firstMatch} returned.
+     * @return the rule's actions, or the default's for {@link #NO_MATCH}.
+     */
+    public RuleActions actionsFor(final int ruleIndex)
+    {
+        return NO_MATCH == ruleIndex ? defaultActions : actions[ruleIndex];
+    }
+
+    /**
+     * @return the name the document was parsed under (file name, store key).
+     */
+    public String sourceName()
+    {
+        return sourceName;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @return the {@code sluice-policy:} document format version.
+     */
+    public int formatVersion()
+    {
+        return formatVersion;
+    }
+
+    public MatchMode matchMode()
+    {
+        return matchMode;
+    }
+
+    /**
+     * @return what happens to items no rule matches: {@link RuleActions#KEEP} or {@link RuleActions#DROP}.
+     */
+    public RuleActions defaultActions()
+    {
+        return defaultActions;
+    }
+
+    /**
+     * @return the declared regions, in order.
+     */
+    public List<String> regions()
+    {
+        return regions;
+    }
+
+    public List<Rule> rules()
+    {
+        return rules;
+    }
+
+    public int ruleCount()
+    {
+        return rules.size();
+    }
+
+    public Residency residency()
+    {
+        return residency;
+    }
+
+    /**
+     * @return the fields this policy was checked against.
+     */
+    public FieldCatalogue catalogue()
+    {
+        return catalogue;
+    }
+
+    /**
+     * @return the class table: built-in defaults plus the document's {@code classes:}.
+     */
+    public DataClasses dataClassTable()
+    {
+        return dataClasses;
+    }
+
+    /**
+     * @return every data class name: built-in ones and those the document adds.
+     */
+    public Set<String> dataClasses()
+    {
+        return dataClasses.names();
+    }
+
+    /**
+     * @param dataClass a class name.
+     * @return its base fields (defaults plus the document's); empty when unknown.
+     */
+    public List<Field> fieldsOf(final String dataClass)
+    {
+        return dataClasses.fieldsOf(dataClass);
+    }
+
+    /**
+     * Print the policy back as a policy document, canonical: aliases in conditions appear
+     * expanded, sets sorted and merged, actions normalised. Parsing the output gives an
+     * equivalent policy whose {@code describe()} is the same text.
+     *
+     * @return the document.
+     */
+    public String describe()
+    {
+        final StringBuilder out = new StringBuilder(256 + 128 * rules.size());
+        out.append("sluice-policy: ").append(formatVersion).append('\n');
+        out.append("name: ").append(name).append('\n');
+        out.append("match: ").append(matchMode.keyword()).append('\n');
+        out.append("default: ").append(defaultActions.kind().keyword()).append('\n');
+        if (!regions.isEmpty())
+        {
+            out.append("regions: [").append(String.join(", ", regions)).append("]\n");
+        }
+
+        out.append("classes:\n");
+        for (final Map.Entry<String, List<Field>> entry : dataClasses.asMap().entrySet())
+        {
+            out.append("  ").append(entry.getKey()).append(": [");
+            appendFieldNames(out, entry.getValue());
+            out.append("]\n");
+        }
+
+        out.append("rules:");
+        if (rules.isEmpty())
+        {
+            out.append(" []");
+        }
+        out.append('\n');
+        for (final Rule rule : rules)
+        {
+            out.append("  - name: ").append(rule.name()).append('\n');
+            out.append("    when: ");
+            appendQuoted(out, rule.condition().toString());
+            out.append('\n');
+            out.append("    then: [");
+            final List<String> actionTexts = rule.actions().describe(catalogue);
+            for (int i = 0; i < actionTexts.size(); i++)
+            {
+                if (i > 0)
+                {
+                    out.append(", ");
+                }
+                appendQuoted(out, actionTexts.get(i));
+            }
+            out.append("]\n");
+        }
+
+        if (!residency.rules().isEmpty())
+        {
+            out.append("residency:\n");
+            for (final ResidencyRule rule : residency.rules())
+            {
+                out.append("  - class: ").append(rule.dataClass()).append('\n');
+                out.append("    origin: ");
+                if (rule.anyOrigin())
+                {
+                    out.append("any");
+                }
+                else
+                {
+                    appendRegions(out, rule.origins());
+                }
+                out.append('\n');
+                out.append("    raw: ");
+                appendRegions(out, rule.raw());
+                out.append('\n');
+                if (!rule.after().isEmpty())
+                {
+                    out.append("    after:\n");
+                    for (final AnonymizationMethod method : AnonymizationMethod.values())
+                    {
+                        final Set<String> after = rule.after().get(method);
+                        if (null != after)
+                        {
+                            out.append("      ").append(method.keyword()).append(": ");
+                            appendRegions(out, after);
+                            out.append('\n');
+                        }
+                    }
+                }
+            }
+        }
+
+        return out.toString();
+    }
+
+    private void appendRegions(final StringBuilder out, final Set<String> set)
+    {
+        out.append('[');
+        boolean first = true;
+        for (final String region : regions)
+        {
+            if (set.contains(region))
+            {
+                if (!first)
+                {
+                    out.append(", ");
+                }
+                out.append(region);
+                first = false;
+            }
+        }
+        out.append(']');
+    }
+
+    private static void appendFieldNames(final StringBuilder out, final List<Field> fields)
+    {
+        for (int i = 0; i < fields.size(); i++)
+        {
+            if (i > 0)
+            {
+                out.append(", ");
+            }
+            out.append(fields.get(i).name());
+        }
+    }
+
+    private static void appendQuoted(final StringBuilder out, final String text)
+    {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if ('"' == c || '\\' == c)
+            {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        out.append('"');
+    }
+
+    public String toString()
+    {
+        return "Policy{" + name + ", " + rules.size() + " rules, from " + sourceName + "}";
+    }
+}

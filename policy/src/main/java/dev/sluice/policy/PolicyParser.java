@@ -1,0 +1,488 @@
+package dev.sluice.policy;
+
+import dev.sluice.policy.action.RuleActions;
+import dev.sluice.policy.condition.Condition;
+import dev.sluice.policy.condition.ConditionParser;
+import dev.sluice.policy.condition.ConstantCondition;
+import dev.sluice.policy.diagnostic.Diagnostics;
+import dev.sluice.policy.diagnostic.SourcePosition;
+import dev.sluice.policy.diagnostic.Suggestions;
+import dev.sluice.policy.field.DataClasses;
+import dev.sluice.policy.field.Field;
+import dev.sluice.policy.field.FieldCatalogue;
+import dev.sluice.policy.field.FieldKind;
+import dev.sluice.policy.residency.Residency;
+import dev.sluice.policy.residency.ResidencyRule;
+import dev.sluice.policy.yaml.YamlChecks;
+import dev.sluice.policy.yaml.YamlEntry;
+import dev.sluice.policy.yaml.YamlLimits;
+import dev.sluice.policy.yaml.YamlMapping;
+import dev.sluice.policy.yaml.YamlNode;
+import dev.sluice.policy.yaml.YamlReader;
+import dev.sluice.policy.yaml.YamlScalar;
+import dev.sluice.policy.yaml.YamlSequence;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a policy document (YAML), validates all of it, and compiles it into a {@link Policy}.
+ * Every problem is reported with its file, line and column; parsing never throws on bad input.
+ * <pre>
+ * sluice-policy: 1            # format version (required)
+ * name: eu-edge-demo          # required
+ * match: first                # required; first rule whose condition holds decides
+ * default: keep               # required; keep | drop for items no rule matches
+ * regions: [eu-west, us-east] # required when residency is present
+ * classes:                    # optional; adds fields to data classes
+ *   pii.ip: [ip.src, ip.dst]
+ * rules:                      # optional; name, when, then
+ *   - name: drop-ntp
+ *     when: udp.port == 123
+ *     then: drop
+ * residency: [...]            # optional; see ResidencyReader
+ * </pre>
+ * Stateless; any thread.
+ */
+public final class PolicyParser
+{
+    /** The document format version this parser reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** More rules than fit the dataplane's per-item rule index (a {@code short}). */
+    public static final int MAX_RULES = Short.MAX_VALUE;
+
+    static final String KEY_VERSION = "sluice-policy";
+    private static final List<String> TOP_KEYS = List.of(
+        KEY_VERSION, "name", "match", "default", "regions", "classes", "rules", "residency");
+    private static final List<String> TOP_REQUIRED = List.of(KEY_VERSION, "name", "match", "default");
+    private static final List<String> RULE_KEYS = List.of("name", "when", "then");
+    private static final List<String> DEFAULTS = List.of("keep", "drop");
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final Pattern CLASS = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*");
+
+    private PolicyParser()
+    {
+    }
+
+    /**
+     * @param sourceName names the document in diagnostics (a file name, a store key).
+     * @param yamlText   the document.
+     * @return the diagnostics and, when there were no errors, the policy.
+     */
+    public static PolicyParseResult parse(final String sourceName, final String yamlText)
+    {
+        return parse(sourceName, yamlText, FieldCatalogue.standard());
+    }
+
+    /**
+     * @param sourceName names the document in diagnostics.
+     * @param yamlText   the document.
+     * @param catalogue  the fields rules may name.
+     * @return the diagnostics and, when there were no errors, the policy.
+     */
+    public static PolicyParseResult parse(final String sourceName, final String yamlText, final FieldCatalogue catalogue)
+    {
+        Objects.requireNonNull(yamlText, "yamlText");
+        final Diagnostics diagnostics = new Diagnostics(sourceName);
+        final Policy policy = new Reader(diagnostics, catalogue).read(yamlText);
+        return new PolicyParseResult(diagnostics.sorted(), policy);
+    }
+
+    private static final class Reader
+    {
+        private final Diagnostics diagnostics;
+        private final FieldCatalogue catalogue;
+
+        Reader(final Diagnostics diagnostics, final FieldCatalogue catalogue)
+        {
+            this.diagnostics = diagnostics;
+            this.catalogue = catalogue;
+        }
+
+        Policy read(final String yamlText)
+        {
+            final YamlNode rootNode = YamlReader.read(yamlText, YamlLimits.DEFAULT, diagnostics);
+            if (null == rootNode)
+            {
+                if (!diagnostics.hasErrors())
+                {
+                    diagnostics.error(SourcePosition.START, "empty policy document", "a policy starts with 'sluice-policy: 1'");
+                }
+                return null;
+            }
+
+            final YamlMapping root = YamlChecks.mapping(rootNode, "a policy document", diagnostics);
+            if (null == root)
+            {
+                return null;
+            }
+            YamlChecks.checkKeys(root, "the policy", TOP_KEYS, TOP_REQUIRED, diagnostics);
+
+            final YamlNode versionNode = root.get(KEY_VERSION);
+            if (null != versionNode)
+            {
+                final Long version = YamlChecks.integer(versionNode, "'" + KEY_VERSION + "'", 0, Integer.MAX_VALUE, diagnostics);
+                if (null != version && FORMAT_VERSION != version)
+                {
+                    diagnostics.error(
+                        versionNode.position(),
+                        "unsupported policy format version " + version,
+                        "this Sluice reads 'sluice-policy: " + FORMAT_VERSION + "'");
+                    return null;
+                }
+            }
+
+            final String name = readName(root.get("name"), "policy name");
+            final MatchMode matchMode = readMatchMode(root.get("match"));
+            final RuleActions defaultActions = readDefault(root.get("default"));
+            final Set<String> regions = readRegions(root.get("regions"));
+            final DataClasses dataClasses = readClasses(root.get("classes"));
+            final List<Rule> rules = readRules(root.get("rules"), dataClasses);
+
+            List<ResidencyRule> residencyRules = List.of();
+            final YamlEntry residencyEntry = root.entry("residency");
+            if (null != residencyEntry)
+            {
+                if (null == regions)
+                {
+                    diagnostics.error(
+                        residencyEntry.key().position(),
+                        "'residency' needs a 'regions' list that declares every region it names",
+                        "add e.g. 'regions: [eu-west, us-east]'");
+                }
+                residencyRules = new ResidencyReader(regions, dataClasses, diagnostics).read(residencyEntry.value());
+            }
+
+            warnUnreachable(rules);
+
+            if (diagnostics.hasErrors())
+            {
+                return null;
+            }
+
+            final List<String> regionList = null == regions ? List.of() : List.copyOf(regions);
+            return new Policy(
+                diagnostics.sourceName(), name, FORMAT_VERSION, matchMode, defaultActions, regionList, dataClasses, rules,
+                new Residency(regionList, residencyRules), catalogue);
+        }
+
+        private String readName(final YamlNode node, final String what)
+        {
+            if (null == node)
+            {
+                return null;
+            }
+            final YamlScalar scalar = YamlChecks.scalar(node, "the " + what, diagnostics);
+            if (null == scalar)
+            {
+                return null;
+            }
+            if (!NAME.matcher(scalar.value()).matches())
+            {
+                diagnostics.error(
+                    scalar.position(),
+                    "invalid " + what + " '" + abbreviate(scalar.value()) + "'",
+                    "use up to 128 letters, digits, '.', '_' and '-', starting with a letter or digit");
+                return null;
+            }
+            return scalar.value();
+        }
+
+        private MatchMode readMatchMode(final YamlNode node)
+        {
+            if (null == node)
+            {
+                return null;
+            }
+            final String value = YamlChecks.string(node, "'match'", diagnostics);
+            if (null == value)
+            {
+                return null;
+            }
+            if (MatchMode.FIRST.keyword().equals(value))
+            {
+                return MatchMode.FIRST;
+            }
+            if ("all".equals(value))
+            {
+                diagnostics.error(
+                    node.position(),
+                    "'match: all' is not supported yet",
+                    "use 'match: first': the first rule whose condition holds decides");
+            }
+            else
+            {
+                diagnostics.error(
+                    node.position(),
+                    "unknown match mode '" + abbreviate(value) + "'",
+                    Suggestions.didYouMean(value, List.of("first"), "use 'match: first'"));
+            }
+            return null;
+        }
+
+        private RuleActions readDefault(final YamlNode node)
+        {
+            if (null == node)
+            {
+                return null;
+            }
+            final String value = YamlChecks.string(node, "'default'", diagnostics);
+            if (null == value)
+            {
+                return null;
+            }
+            switch (value)
+            {
+                case "keep" ->
+                {
+                    return RuleActions.KEEP;
+                }
+                case "drop" ->
+                {
+                    return RuleActions.DROP;
+                }
+                default ->
+                {
+                    diagnostics.error(
+                        node.position(),
+                        "the default must be 'keep' or 'drop', found '" + abbreviate(value) + "'",
+                        Suggestions.didYouMean(value, DEFAULTS, "sampling and anonymization belong in rules"));
+                    return null;
+                }
+            }
+        }
+
+        /**
+         * @return the declared regions, or null when the key is absent.
+         */
+        private Set<String> readRegions(final YamlNode node)
+        {
+            if (null == node)
+            {
+                return null;
+            }
+            final Set<String> regions = new LinkedHashSet<>();
+            final List<YamlScalar> scalars = YamlChecks.scalarList(node, "'regions'", diagnostics);
+            if (null == scalars)
+            {
+                return regions;
+            }
+            for (final YamlScalar scalar : scalars)
+            {
+                final String region = scalar.value();
+                if (ResidencyReader.ANY.equals(region))
+                {
+                    diagnostics.error(scalar.position(), "'any' is reserved and cannot name a region", null);
+                }
+                else if (!REGION.matcher(region).matches())
+                {
+                    diagnostics.error(
+                        scalar.position(),
+                        "invalid region name '" + abbreviate(region) + "'",
+                        "use up to 63 lower-case letters, digits, '.', '_' and '-', e.g. eu-west");
+                }
+                else if (!regions.add(region))
+                {
+                    diagnostics.error(scalar.position(), "region '" + region + "' is declared twice", null);
+                }
+            }
+            return regions;
+        }
+
+        private DataClasses readClasses(final YamlNode node)
+        {
+            final DataClasses defaults = DataClasses.defaults(catalogue);
+            if (null == node)
+            {
+                return defaults;
+            }
+            final YamlMapping mapping = YamlChecks.mapping(node, "'classes'", diagnostics);
+            if (null == mapping)
+            {
+                return defaults;
+            }
+
+            final LinkedHashMap<String, List<Field>> additions = new LinkedHashMap<>();
+            for (final YamlEntry entry : mapping.entries())
+            {
+                final YamlScalar key = entry.key();
+                final String className = key.value();
+                if (!CLASS.matcher(className).matches() || className.length() > 64)
+                {
+                    diagnostics.error(
+                        key.position(),
+                        "invalid data class name '" + abbreviate(className) + "'",
+                        "use dotted lower-case words, e.g. pii.user");
+                    continue;
+                }
+                if (null != catalogue.byName(className))
+                {
+                    diagnostics.error(
+                        key.position(),
+                        "data class '" + className + "' has the name of a field",
+                        "actions accept fields and classes by name, so they must differ");
+                    continue;
+                }
+
+                final ArrayList<Field> fields = new ArrayList<>();
+                final List<YamlScalar> members = YamlChecks.scalarOrList(entry.value(), "the fields of '" + className + "'", diagnostics);
+                if (null != members)
+                {
+                    for (final YamlScalar member : members)
+                    {
+                        final Field field = catalogue.byName(member.value());
+                        if (null == field)
+                        {
+                            diagnostics.error(
+                                member.position(),
+                                "unknown field '" + abbreviate(member.value()) + "'",
+                                Suggestions.didYouMean(member.value(), catalogue.names()));
+                        }
+                        else if (FieldKind.DERIVED == field.kind())
+                        {
+                            diagnostics.error(
+                                member.position(),
+                                "'" + field.name() + "' is part of '" + field.baseFields(catalogue).getFirst().name() + "'",
+                                "a data class names whole fields; use '" + field.baseFields(catalogue).getFirst().name() + "'");
+                        }
+                        else
+                        {
+                            fields.addAll(field.baseFields(catalogue));
+                        }
+                    }
+                }
+                additions.put(className, fields);
+            }
+
+            return defaults.plus(additions);
+        }
+
+        private List<Rule> readRules(final YamlNode node, final DataClasses dataClasses)
+        {
+            if (null == node)
+            {
+                return List.of();
+            }
+            final YamlSequence sequence = YamlChecks.sequence(node, "'rules'", diagnostics);
+            if (null == sequence)
+            {
+                return List.of();
+            }
+            if (sequence.size() > MAX_RULES)
+            {
+                diagnostics.error(sequence.position(), "a policy can have at most " + MAX_RULES + " rules, found " + sequence.size(), null);
+                return List.of();
+            }
+
+            final ActionParser actionParser = new ActionParser(catalogue, dataClasses, diagnostics);
+            final Map<String, SourcePosition> names = new HashMap<>();
+            final ArrayList<Rule> rules = new ArrayList<>(sequence.size());
+            for (final YamlNode item : sequence.items())
+            {
+                final YamlMapping rule = YamlChecks.mapping(item, "a rule", diagnostics);
+                if (null == rule)
+                {
+                    continue;
+                }
+                YamlChecks.checkKeys(rule, "a rule", RULE_KEYS, RULE_KEYS, diagnostics);
+
+                final String name = readName(rule.get("name"), "rule name");
+                if (null != name)
+                {
+                    final SourcePosition first = names.putIfAbsent(name, rule.get("name").position());
+                    if (null != first)
+                    {
+                        diagnostics.error(
+                            rule.get("name").position(),
+                            "duplicate rule name '" + name + "' (first at " + first + ")",
+                            "rule names must be unique: counters and explain output use them");
+                    }
+                }
+
+                Condition condition = null;
+                String when = null;
+                final YamlNode whenNode = rule.get("when");
+                if (null != whenNode)
+                {
+                    final YamlScalar scalar = whenScalar(whenNode);
+                    if (null != scalar)
+                    {
+                        when = scalar.value();
+                        condition = ConditionParser.parse(when, catalogue, scalar::positionOf, diagnostics);
+                    }
+                }
+
+                final YamlNode thenNode = rule.get("then");
+                final RuleActions actions = null == thenNode ? null : actionParser.parse(thenNode);
+
+                if (null != name && null != condition && null != actions)
+                {
+                    rules.add(new Rule(rules.size(), name, rule.position(), when, condition, actions));
+                }
+            }
+            return rules;
+        }
+
+        private YamlScalar whenScalar(final YamlNode node)
+        {
+            if (node instanceof YamlScalar scalar && scalar.isPlain() && ("true".equals(scalar.value()) || "false".equals(scalar.value())))
+            {
+                return scalar;
+            }
+            if (node instanceof YamlScalar scalar && scalar.isNull())
+            {
+                diagnostics.error(node.position(), "'when' needs a condition", "e.g. 'when: tcp.dstport == 443', or 'when: true' to match everything");
+                return null;
+            }
+            if (!(node instanceof YamlScalar))
+            {
+                diagnostics.error(
+                    node.position(),
+                    "'when' must be a condition written as text, found " + node.describe(),
+                    "a condition that starts with '{' or '[' must be quoted");
+                return null;
+            }
+            return YamlChecks.scalar(node, "'when'", diagnostics);
+        }
+
+        private void warnUnreachable(final List<Rule> rules)
+        {
+            Rule catchAll = null;
+            for (final Rule rule : rules)
+            {
+                if (null != catchAll)
+                {
+                    diagnostics.warning(
+                        rule.position(),
+                        "rule '" + rule.name() + "' is unreachable: rule '" + catchAll.name() + "' at " +
+                            catchAll.position() + " matches every item",
+                        null);
+                    continue;
+                }
+                if (ConstantCondition.TRUE == rule.condition())
+                {
+                    catchAll = rule;
+                }
+                else if (ConstantCondition.FALSE == rule.condition())
+                {
+                    diagnostics.warning(rule.position(), "rule '" + rule.name() + "' never matches: its condition is always false", null);
+                }
+            }
+        }
+
+        private static String abbreviate(final String text)
+        {
+            return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+        }
+    }
+}

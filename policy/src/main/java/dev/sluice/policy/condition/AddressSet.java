@@ -1,0 +1,193 @@
+package dev.sluice.policy.condition;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A set of IPv4 and IPv6 addresses given as prefixes, held per family as sorted disjoint
+ * ranges; membership is an allocation-free scan (few ranges) or binary search.
+ * Immutable; any thread.
+ */
+public final class AddressSet
+{
+    private static final int LINEAR_SCAN_RANGES = 8;
+
+    private final List<AddressPrefix> prefixes;
+    private final long[] v4Lows;
+    private final long[] v4Highs;
+    private final long[] v6LowsHigh;
+    private final long[] v6LowsLow;
+    private final long[] v6HighsHigh;
+    private final long[] v6HighsLow;
+
+    /**
+     * @param prefixes the members, either family, in any order, may overlap.
+     */
+    public AddressSet(final List<AddressPrefix> prefixes)
+    {
+        final ArrayList<AddressPrefix> sorted = new ArrayList<>(prefixes);
+        sorted.sort(Comparator.comparingInt(AddressPrefix::version)
+            .thenComparing(AddressPrefix::high, Long::compareUnsigned)
+            .thenComparing(AddressPrefix::low, Long::compareUnsigned)
+            .thenComparingInt(AddressPrefix::prefixLength));
+        this.prefixes = List.copyOf(sorted);
+
+        final ArrayList<long[]> v4 = new ArrayList<>();
+        final ArrayList<long[]> v6 = new ArrayList<>();
+        for (final AddressPrefix prefix : sorted)
+        {
+            if (4 == prefix.version())
+            {
+                final long first = prefix.low();
+                final long last = prefix.lastLow();
+                if (!v4.isEmpty() && first <= v4.getLast()[1] + 1)
+                {
+                    v4.getLast()[1] = Math.max(v4.getLast()[1], last);
+                }
+                else
+                {
+                    v4.add(new long[]{ first, last });
+                }
+            }
+            else
+            {
+                final long firstHigh = prefix.high();
+                final long firstLow = prefix.low();
+                final long lastHigh = prefix.lastHigh();
+                final long lastLow = prefix.lastLow();
+                if (!v6.isEmpty() && compare(firstHigh, firstLow, v6.getLast()[2], v6.getLast()[3]) <= 0)
+                {
+                    final long[] range = v6.getLast();
+                    if (compare(lastHigh, lastLow, range[2], range[3]) > 0)
+                    {
+                        range[2] = lastHigh;
+                        range[3] = lastLow;
+                    }
+                }
+                else
+                {
+                    v6.add(new long[]{ firstHigh, firstLow, lastHigh, lastLow });
+                }
+            }
+        }
+
+        v4Lows = new long[v4.size()];
+        v4Highs = new long[v4.size()];
+        for (int i = 0; i < v4.size(); i++)
+        {
+            v4Lows[i] = v4.get(i)[0];
+            v4Highs[i] = v4.get(i)[1];
+        }
+        v6LowsHigh = new long[v6.size()];
+        v6LowsLow = new long[v6.size()];
+        v6HighsHigh = new long[v6.size()];
+        v6HighsLow = new long[v6.size()];
+        for (int i = 0; i < v6.size(); i++)
+        {
+            v6LowsHigh[i] = v6.get(i)[0];
+            v6LowsLow[i] = v6.get(i)[1];
+            v6HighsHigh[i] = v6.get(i)[2];
+            v6HighsLow[i] = v6.get(i)[3];
+        }
+    }
+
+    private static int compare(final long aHigh, final long aLow, final long bHigh, final long bLow)
+    {
+        final int byHigh = Long.compareUnsigned(aHigh, bHigh);
+        return 0 != byHigh ? byHigh : Long.compareUnsigned(aLow, bLow);
+    }
+
+    /**
+     * @param version 4 or 6.
+     * @param high    bits 127..64 (0 for IPv4).
+     * @param low     bits 63..0, or the IPv4 address.
+     * @return true when the address is in one of the prefixes.
+     */
+    public boolean contains(final int version, final long high, final long low)
+    {
+        return 4 == version ? containsV4(low & 0xFFFF_FFFFL) : 6 == version && containsV6(high, low);
+    }
+
+    private boolean containsV4(final long address)
+    {
+        final long[] lows = v4Lows;
+        final long[] highs = v4Highs;
+        if (lows.length <= LINEAR_SCAN_RANGES)
+        {
+            for (int i = 0; i < lows.length; i++)
+            {
+                if (address >= lows[i] && address <= highs[i])
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        int lo = 0;
+        int hi = lows.length - 1;
+        while (lo <= hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            if (address < lows[mid])
+            {
+                hi = mid - 1;
+            }
+            else if (address > highs[mid])
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean containsV6(final long high, final long low)
+    {
+        int lo = 0;
+        int hi = v6LowsHigh.length - 1;
+        while (lo <= hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            if (compare(high, low, v6LowsHigh[mid], v6LowsLow[mid]) < 0)
+            {
+                hi = mid - 1;
+            }
+            else if (compare(high, low, v6HighsHigh[mid], v6HighsLow[mid]) > 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the prefixes as given, sorted (IPv4 first), for printing.
+     */
+    public List<AddressPrefix> prefixes()
+    {
+        return prefixes;
+    }
+
+    public String toString()
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final AddressPrefix prefix : prefixes)
+        {
+            if (!out.isEmpty())
+            {
+                out.append(", ");
+            }
+            out.append(prefix);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,947 @@
+package dev.sluice.policy.condition;
+
+import dev.sluice.policy.diagnostic.Diagnostics;
+import dev.sluice.policy.diagnostic.SourcePosition;
+import dev.sluice.policy.diagnostic.Suggestions;
+import dev.sluice.policy.field.Field;
+import dev.sluice.policy.field.FieldCatalogue;
+import dev.sluice.policy.field.FieldKind;
+import dev.sluice.policy.field.FieldType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * Parses and type-checks a rule condition (the text of a {@code when:}) into a {@link Condition}.
+ * <p>
+ * The language is a subset of Wireshark's display filters:
+ * <pre>
+ * condition  := or
+ * or         := and ( ("or" | "||") and )*
+ * and        := not ( ("and" | "&amp;&amp;") not )*
+ * not        := ("not" | "!") not | primary
+ * primary    := "(" condition ")" | "true" | "false" | field [ op value | "in" set | "in" element ]
+ * op         := "==" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=" | eq | ne | lt | le | gt | ge
+ * set        := "{" element ( [","] element )* "}"
+ * element    := integer | integer ".." integer | address | address "/" length
+ * integer    := decimal | "0x" hex
+ * </pre>
+ * Precedence is not &gt; and &gt; or. A bare integer field ({@code tcp.flags.syn}) means "present
+ * and not zero". A prefix on the right of {@code ==} means "in that prefix".
+ * <p>
+ * Semantics that differ by field kind: any comparison on an absent field is false, including
+ * {@code !=}. An alias ({@code ip.addr}, {@code tcp.port}, {@code udp.port}) matches when either
+ * of its fields does: {@code alias OP v} is {@code (a OP v) or (b OP v)} for every operator
+ * except {@code !=}, where {@code alias != v} is {@code not (alias == v)}, true when neither
+ * field equals v (and so also when both are absent), as in Wireshark since 3.6.
+ * <p>
+ * Errors are reported at the exact offset in the text, mapped to a source position by the
+ * caller's function. After a syntax error the rest of the text is not parsed; type and range
+ * errors are reported and parsing goes on, so one expression can report several.
+ * <p>
+ * Stateless; any thread (each call has its own state).
+ */
+public final class ConditionParser
+{
+    /** Deepest nesting of parentheses and {@code not}. */
+    public static final int MAX_NESTING = 64;
+
+    private static final Set<String> KEYWORDS = Set.of(
+        "and", "or", "not", "in", "true", "false", "eq", "ne", "lt", "le", "gt", "ge");
+
+    /** Wireshark names that Sluice covers with one name for both IP families. */
+    private static final Map<String, String> WIRESHARK_NAMES = Map.of(
+        "ipv6.src", "ip.src",
+        "ipv6.dst", "ip.dst",
+        "ipv6.addr", "ip.addr",
+        "ipv6.nxt", "ip.proto",
+        "ipv6.hlim", "ip.ttl",
+        "icmpv6.type", "icmp.type",
+        "icmpv6.code", "icmp.code",
+        "eth.vlan.id", "vlan.id");
+
+    private ConditionParser()
+    {
+    }
+
+    /**
+     * @param text        the condition.
+     * @param catalogue   the fields it may name.
+     * @param positions   maps an offset in {@code text} to its source position.
+     * @param diagnostics where problems go.
+     * @return the condition, or null when an error was reported for it.
+     */
+    public static Condition parse(
+        final String text,
+        final FieldCatalogue catalogue,
+        final IntFunction<SourcePosition> positions,
+        final Diagnostics diagnostics)
+    {
+        return new Parser(text, catalogue, positions, diagnostics).parse();
+    }
+
+    private enum Kind
+    {
+        WORD, LPAREN, RPAREN, LBRACE, RBRACE, COMMA, OPERATOR, AND, OR, NOT, END
+    }
+
+    private record Token(Kind kind, String text, int start, int end, ComparisonOperator operator)
+    {
+        String describe()
+        {
+            return Kind.END == kind ? "the end of the condition" : "'" + text + "'";
+        }
+
+        boolean isWord(final String word)
+        {
+            return Kind.WORD == kind && word.equals(text);
+        }
+
+        boolean isValueWord()
+        {
+            return Kind.WORD == kind && !KEYWORDS.contains(text);
+        }
+    }
+
+    /** A syntax error: ends parsing of this condition. */
+    private static final class SyntaxError extends RuntimeException
+    {
+        final int offset;
+        final String hint;
+
+        SyntaxError(final int offset, final String message, final String hint)
+        {
+            super(message, null, false, false);
+            this.offset = offset;
+            this.hint = hint;
+        }
+    }
+
+    private sealed interface Literal permits IntegerLiteral, RangeLiteral, AddressLiteral, BadLiteral
+    {
+        int start();
+    }
+
+    private record IntegerLiteral(long value, int start) implements Literal
+    {
+    }
+
+    private record RangeLiteral(long low, long high, int start, int highStart) implements Literal
+    {
+    }
+
+    private record AddressLiteral(AddressPrefix prefix, int start) implements Literal
+    {
+    }
+
+    /** A literal whose error has already been reported. */
+    private record BadLiteral(int start) implements Literal
+    {
+    }
+
+    private static final class Parser
+    {
+        private final String text;
+        private final FieldCatalogue catalogue;
+        private final IntFunction<SourcePosition> positions;
+        private final Diagnostics diagnostics;
+        private final ArrayList<Token> tokens = new ArrayList<>();
+        private int next;
+        private int depth;
+        private boolean failed;
+
+        Parser(
+            final String text,
+            final FieldCatalogue catalogue,
+            final IntFunction<SourcePosition> positions,
+            final Diagnostics diagnostics)
+        {
+            this.text = text;
+            this.catalogue = catalogue;
+            this.positions = positions;
+            this.diagnostics = diagnostics;
+        }
+
+        Condition parse()
+        {
+            try
+            {
+                tokenize();
+                final Condition condition = parseOr();
+                final Token trailing = peek();
+                if (Kind.END != trailing.kind)
+                {
+                    throw new SyntaxError(
+                        trailing.start,
+                        "expected 'and', 'or' or the end of the condition, found " + trailing.describe(),
+                        Kind.RPAREN == trailing.kind ? "this ')' has no matching '('" : "join conditions with 'and' or 'or'");
+                }
+                return failed ? null : condition;
+            }
+            catch (final SyntaxError error)
+            {
+                diagnostics.error(positions.apply(error.offset), error.getMessage(), error.hint);
+                return null;
+            }
+        }
+
+        // ------------------------------------------------------------------------------ lexer
+
+        private void tokenize()
+        {
+            final int length = text.length();
+            int i = 0;
+            while (i < length)
+            {
+                final char c = text.charAt(i);
+                if (' ' == c || '\t' == c || '\n' == c || '\r' == c)
+                {
+                    i++;
+                    continue;
+                }
+
+                final int start = i;
+                switch (c)
+                {
+                    case '(' -> add(Kind.LPAREN, start, ++i);
+                    case ')' -> add(Kind.RPAREN, start, ++i);
+                    case '{' -> add(Kind.LBRACE, start, ++i);
+                    case '}' -> add(Kind.RBRACE, start, ++i);
+                    case ',' -> add(Kind.COMMA, start, ++i);
+                    case '=' ->
+                    {
+                        if (i + 1 < length && '=' == text.charAt(i + 1))
+                        {
+                            i += 2;
+                            addOperator(ComparisonOperator.EQ, start, i);
+                        }
+                        else
+                        {
+                            throw new SyntaxError(start, "'=' is not an operator", "compare with '=='");
+                        }
+                    }
+                    case '!' ->
+                    {
+                        if (i + 1 < length && '=' == text.charAt(i + 1))
+                        {
+                            i += 2;
+                            addOperator(ComparisonOperator.NE, start, i);
+                        }
+                        else
+                        {
+                            add(Kind.NOT, start, ++i);
+                        }
+                    }
+                    case '<', '>' ->
+                    {
+                        final boolean orEqual = i + 1 < length && '=' == text.charAt(i + 1);
+                        i += orEqual ? 2 : 1;
+                        addOperator(
+                            '<' == c ?
+                                (orEqual ? ComparisonOperator.LE : ComparisonOperator.LT) :
+                                (orEqual ? ComparisonOperator.GE : ComparisonOperator.GT),
+                            start, i);
+                    }
+                    case '&', '|' ->
+                    {
+                        if (i + 1 < length && c == text.charAt(i + 1))
+                        {
+                            i += 2;
+                            add('&' == c ? Kind.AND : Kind.OR, start, i);
+                        }
+                        else
+                        {
+                            throw new SyntaxError(
+                                start, "'" + c + "' is not an operator", "use '" + c + c + "' or '" + ('&' == c ? "and" : "or") + "'");
+                        }
+                    }
+                    default ->
+                    {
+                        if (!isWordChar(c))
+                        {
+                            throw new SyntaxError(start, "unexpected character " + describeChar(text.codePointAt(i)), hintForChar(c));
+                        }
+                        while (i < length && isWordChar(text.charAt(i)))
+                        {
+                            i++;
+                        }
+                        addWord(start, i);
+                    }
+                }
+            }
+            tokens.add(new Token(Kind.END, "", length, length, null));
+        }
+
+        private void add(final Kind kind, final int start, final int end)
+        {
+            tokens.add(new Token(kind, text.substring(start, end), start, end, null));
+        }
+
+        private void addOperator(final ComparisonOperator operator, final int start, final int end)
+        {
+            tokens.add(new Token(Kind.OPERATOR, text.substring(start, end), start, end, operator));
+        }
+
+        private void addWord(final int start, final int end)
+        {
+            final String word = text.substring(start, end);
+            final ComparisonOperator operator = switch (word)
+            {
+                case "eq" -> ComparisonOperator.EQ;
+                case "ne" -> ComparisonOperator.NE;
+                case "lt" -> ComparisonOperator.LT;
+                case "le" -> ComparisonOperator.LE;
+                case "gt" -> ComparisonOperator.GT;
+                case "ge" -> ComparisonOperator.GE;
+                default -> null;
+            };
+            if (null != operator)
+            {
+                tokens.add(new Token(Kind.OPERATOR, word, start, end, operator));
+                return;
+            }
+
+            final Kind kind = switch (word)
+            {
+                case "and" -> Kind.AND;
+                case "or" -> Kind.OR;
+                case "not" -> Kind.NOT;
+                default -> Kind.WORD;
+            };
+            tokens.add(new Token(kind, word, start, end, null));
+        }
+
+        private static boolean isWordChar(final char c)
+        {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                '_' == c || '.' == c || ':' == c || '/' == c;
+        }
+
+        private static String describeChar(final int codePoint)
+        {
+            if (codePoint >= 0x21 && codePoint < 0x7F)
+            {
+                return "'" + (char)codePoint + "'";
+            }
+            return String.format("U+%04X", codePoint);
+        }
+
+        private static String hintForChar(final char c)
+        {
+            return switch (c)
+            {
+                case '"', '\'' -> "text values are not supported yet; fields are compared with numbers and addresses";
+                case '-' -> "write ranges as 'field in {a..b}'; negative numbers are not valid field values";
+                case '[' -> "sets are written with braces: {80, 443}";
+                default -> null;
+            };
+        }
+
+        // ------------------------------------------------------------------------------ parser
+
+        private Token peek()
+        {
+            return tokens.get(next);
+        }
+
+        private Token advance()
+        {
+            final Token token = tokens.get(next);
+            if (Kind.END != token.kind)
+            {
+                next++;
+            }
+            return token;
+        }
+
+        private Condition parseOr()
+        {
+            final Condition first = parseAnd();
+            if (Kind.OR != peek().kind)
+            {
+                return first;
+            }
+
+            final ArrayList<Condition> operands = new ArrayList<>();
+            operands.add(first);
+            while (Kind.OR == peek().kind)
+            {
+                advance();
+                operands.add(parseAnd());
+            }
+            return Conditions.or(operands);
+        }
+
+        private Condition parseAnd()
+        {
+            final Condition first = parseNot();
+            if (Kind.AND != peek().kind)
+            {
+                return first;
+            }
+
+            final ArrayList<Condition> operands = new ArrayList<>();
+            operands.add(first);
+            while (Kind.AND == peek().kind)
+            {
+                advance();
+                operands.add(parseNot());
+            }
+            return Conditions.and(operands);
+        }
+
+        private Condition parseNot()
+        {
+            if (Kind.NOT != peek().kind)
+            {
+                return parsePrimary();
+            }
+
+            final Token not = advance();
+            enter(not);
+            final Condition operand = parseNot();
+            depth--;
+            return Conditions.not(operand);
+        }
+
+        private void enter(final Token token)
+        {
+            if (++depth > MAX_NESTING)
+            {
+                throw new SyntaxError(token.start, "condition is nested more than " + MAX_NESTING + " levels deep", null);
+            }
+        }
+
+        private Condition parsePrimary()
+        {
+            final Token token = advance();
+            switch (token.kind)
+            {
+                case LPAREN ->
+                {
+                    enter(token);
+                    final Condition inner = parseOr();
+                    final Token close = peek();
+                    if (Kind.RPAREN != close.kind)
+                    {
+                        throw new SyntaxError(
+                            close.start,
+                            "expected ')' to close the '(' at column " + positions.apply(token.start).column() +
+                                ", found " + close.describe(),
+                            null);
+                    }
+                    advance();
+                    depth--;
+                    return inner;
+                }
+                case WORD ->
+                {
+                    if (token.isWord("true"))
+                    {
+                        return ConstantCondition.TRUE;
+                    }
+                    if (token.isWord("false"))
+                    {
+                        return ConstantCondition.FALSE;
+                    }
+                    if (token.isWord("in"))
+                    {
+                        throw new SyntaxError(token.start, "expected a field name before 'in'", null);
+                    }
+                    return parseFieldTest(token);
+                }
+                case END -> throw new SyntaxError(
+                    token.start,
+                    "expected a condition, found the end of the condition",
+                    null);
+                default -> throw new SyntaxError(
+                    token.start,
+                    "expected a field name, 'not' or '(', found " + token.describe(),
+                    null);
+            }
+        }
+
+        private Condition parseFieldTest(final Token fieldToken)
+        {
+            final Field field = lookUpField(fieldToken);
+            final Token after = peek();
+
+            if (Kind.OPERATOR == after.kind)
+            {
+                advance();
+                final Token valueToken = advance();
+                if (!valueToken.isValueWord())
+                {
+                    throw new SyntaxError(
+                        valueToken.start,
+                        "expected a value after '" + after.text + "', found " + valueToken.describe(),
+                        null);
+                }
+                return comparison(field, fieldToken, after, literal(valueToken, field));
+            }
+
+            if (after.isWord("in"))
+            {
+                advance();
+                return membership(field, fieldToken, parseSetElements(field));
+            }
+
+            if (after.isValueWord())
+            {
+                throw new SyntaxError(
+                    after.start,
+                    "expected an operator (==, !=, <, <=, >, >=, in) after '" + fieldToken.text + "', found " + after.describe(),
+                    null);
+            }
+
+            if (null == field)
+            {
+                return ConstantCondition.FALSE;
+            }
+            if (FieldType.INTEGER != field.type())
+            {
+                semanticError(
+                    fieldToken.start,
+                    "'" + field.name() + "' is an " + field.type().label() + " field and cannot be a condition on its own",
+                    "compare it, e.g. '" + field.name() + " in 10.0.0.0/8'");
+                return ConstantCondition.FALSE;
+            }
+
+            final ArrayList<Condition> perField = new ArrayList<>(2);
+            for (final Field base : expand(field))
+            {
+                perField.add(new IntegerTruth(base));
+            }
+            return Conditions.or(perField);
+        }
+
+        private Field lookUpField(final Token token)
+        {
+            final String name = token.text;
+            final Field field = catalogue.byName(name);
+            if (null != field)
+            {
+                return field;
+            }
+
+            final String lowerCase = name.toLowerCase(Locale.ROOT);
+            final String hint;
+            if (KEYWORDS.contains(lowerCase))
+            {
+                hint = "keywords are lower case: write '" + lowerCase + "'";
+            }
+            else if (WIRESHARK_NAMES.containsKey(lowerCase))
+            {
+                hint = "write '" + WIRESHARK_NAMES.get(lowerCase) + "': Sluice uses one name for IPv4 and IPv6";
+            }
+            else if (Character.isDigit(name.charAt(0)) || name.indexOf(':') >= 0)
+            {
+                hint = "a condition starts with a field name, e.g. 'ip.src == " + name + "'";
+            }
+            else
+            {
+                hint = Suggestions.didYouMean(name, catalogue.names());
+            }
+            semanticError(token.start, "unknown field '" + name + "'", hint);
+            return null;
+        }
+
+        private List<Field> expand(final Field field)
+        {
+            return FieldKind.ALIAS == field.kind() ? field.aliasedFields() : List.of(field);
+        }
+
+        private Condition comparison(final Field field, final Token fieldToken, final Token operatorToken, final Literal literal)
+        {
+            if (null == field || literal instanceof BadLiteral)
+            {
+                return ConstantCondition.FALSE;
+            }
+
+            final ComparisonOperator operator = operatorToken.operator;
+            if (literal instanceof RangeLiteral)
+            {
+                semanticError(
+                    literal.start(),
+                    "a range can only be used with 'in'",
+                    "write '" + field.name() + " in {" + text.substring(literal.start(), endOfWord(literal.start())) + "}'");
+                return ConstantCondition.FALSE;
+            }
+
+            if (FieldType.ADDRESS == field.type() && operator.isOrdering())
+            {
+                semanticError(
+                    operatorToken.start,
+                    "operator '" + operator.symbol() + "' does not apply to address fields",
+                    "use ==, != or 'in' with an address or prefix");
+                return ConstantCondition.FALSE;
+            }
+            if (!checkType(field, fieldToken, literal))
+            {
+                return ConstantCondition.FALSE;
+            }
+
+            final boolean negateAlias = FieldKind.ALIAS == field.kind() && ComparisonOperator.NE == operator;
+            final ComparisonOperator perFieldOperator = negateAlias ? ComparisonOperator.EQ : operator;
+            final ArrayList<Condition> perField = new ArrayList<>(2);
+            for (final Field base : expand(field))
+            {
+                if (literal instanceof IntegerLiteral integer)
+                {
+                    perField.add(new IntegerComparison(base, perFieldOperator, integer.value()));
+                }
+                else if (literal instanceof AddressLiteral address)
+                {
+                    perField.add(new AddressComparison(base, ComparisonOperator.EQ == perFieldOperator, address.prefix()));
+                }
+            }
+
+            final Condition either = Conditions.or(perField);
+            return negateAlias ? Conditions.not(either) : either;
+        }
+
+        private Condition membership(final Field field, final Token fieldToken, final List<Literal> elements)
+        {
+            if (null == field)
+            {
+                return ConstantCondition.FALSE;
+            }
+
+            boolean ok = true;
+            final ArrayList<long[]> ranges = new ArrayList<>();
+            final ArrayList<AddressPrefix> prefixes = new ArrayList<>();
+            for (final Literal element : elements)
+            {
+                if (element instanceof BadLiteral || !checkType(field, fieldToken, element))
+                {
+                    ok = false;
+                    continue;
+                }
+                switch (element)
+                {
+                    case IntegerLiteral integer -> ranges.add(new long[]{ integer.value(), integer.value() });
+                    case RangeLiteral range -> ranges.add(new long[]{ range.low(), range.high() });
+                    case AddressLiteral address -> prefixes.add(address.prefix());
+                    case BadLiteral ignored -> ok = false;
+                }
+            }
+            if (!ok)
+            {
+                return ConstantCondition.FALSE;
+            }
+
+            final ArrayList<Condition> perField = new ArrayList<>(2);
+            if (FieldType.INTEGER == field.type())
+            {
+                final IntegerSet set = new IntegerSet(ranges);
+                for (final Field base : expand(field))
+                {
+                    perField.add(new IntegerInSet(base, set));
+                }
+            }
+            else
+            {
+                final AddressSet set = new AddressSet(prefixes);
+                for (final Field base : expand(field))
+                {
+                    perField.add(1 == prefixes.size() ?
+                        new AddressComparison(base, true, prefixes.getFirst()) :
+                        new AddressInSet(base, set));
+                }
+            }
+            return Conditions.or(perField);
+        }
+
+        /**
+         * @return true when the literal's type and range suit the field; otherwise reported.
+         */
+        private boolean checkType(final Field field, final Token fieldToken, final Literal literal)
+        {
+            final String name = field.name();
+            switch (literal)
+            {
+                case IntegerLiteral integer ->
+                {
+                    if (FieldType.INTEGER != field.type())
+                    {
+                        semanticError(
+                            integer.start(),
+                            "'" + name + "' is an " + field.type().label() + " field but " + integer.value() + " is an integer",
+                            "write an address such as 192.0.2.1 or a prefix such as 10.0.0.0/8");
+                        return false;
+                    }
+                    return checkRange(field, integer.value(), integer.start());
+                }
+                case RangeLiteral range ->
+                {
+                    if (FieldType.INTEGER != field.type())
+                    {
+                        semanticError(
+                            range.start(),
+                            "'" + name + "' is an " + field.type().label() + " field but " +
+                                range.low() + ".." + range.high() + " is a range of integers",
+                            "address ranges are written as prefixes, e.g. 10.0.0.0/8");
+                        return false;
+                    }
+                    if (range.low() > range.high())
+                    {
+                        semanticError(
+                            range.start(),
+                            "range " + range.low() + ".." + range.high() + " is empty: its start is greater than its end",
+                            "write the smaller number first: " + range.high() + ".." + range.low());
+                        return false;
+                    }
+                    return checkRange(field, range.low(), range.start()) & checkRange(field, range.high(), range.highStart());
+                }
+                case AddressLiteral address ->
+                {
+                    if (FieldType.ADDRESS != field.type())
+                    {
+                        semanticError(
+                            address.start(),
+                            "'" + name + "' is an " + field.type().label() + " field but " + address.prefix() + " is an address",
+                            null);
+                        return false;
+                    }
+                    return true;
+                }
+                case BadLiteral ignored ->
+                {
+                    return false;
+                }
+            }
+        }
+
+        private boolean checkRange(final Field field, final long value, final int offset)
+        {
+            if (value < field.minValue() || value > field.maxValue())
+            {
+                semanticError(
+                    offset,
+                    value + " is out of range for '" + field.name() + "' (" + field.minValue() + ".." + field.maxValue() + ")",
+                    null);
+                return false;
+            }
+            return true;
+        }
+
+        private List<Literal> parseSetElements(final Field field)
+        {
+            final Token first = advance();
+            if (first.isValueWord())
+            {
+                return List.of(literal(first, field));
+            }
+            if (Kind.LBRACE != first.kind)
+            {
+                throw new SyntaxError(
+                    first.start,
+                    "expected '{' or a value after 'in', found " + first.describe(),
+                    "e.g. 'tcp.dstport in {80, 443}' or 'ip.src in 10.0.0.0/8'");
+            }
+
+            final ArrayList<Literal> elements = new ArrayList<>();
+            boolean afterComma = false;
+            while (true)
+            {
+                final Token token = advance();
+                switch (token.kind)
+                {
+                    case RBRACE ->
+                    {
+                        if (afterComma)
+                        {
+                            throw new SyntaxError(token.start, "expected a value after ','", null);
+                        }
+                        if (elements.isEmpty())
+                        {
+                            semanticError(first.start, "empty set", "a set needs at least one value, e.g. {80}");
+                        }
+                        return elements;
+                    }
+                    case COMMA ->
+                    {
+                        if (elements.isEmpty() || afterComma)
+                        {
+                            throw new SyntaxError(token.start, "expected a value, found ','", null);
+                        }
+                        afterComma = true;
+                    }
+                    case END -> throw new SyntaxError(
+                        first.start,
+                        "'{' at column " + positions.apply(first.start).column() + " is never closed",
+                        "add '}' after the last value");
+                    default ->
+                    {
+                        if (!token.isValueWord())
+                        {
+                            throw new SyntaxError(
+                                token.start, "expected a value or '}' in the set, found " + token.describe(), null);
+                        }
+                        elements.add(literal(token, field));
+                        afterComma = false;
+                    }
+                }
+            }
+        }
+
+        private Literal literal(final Token token, final Field field)
+        {
+            final String word = token.text;
+            final int start = token.start;
+
+            final int dots = word.indexOf("..");
+            if (dots >= 0)
+            {
+                final String low = word.substring(0, dots);
+                final String high = word.substring(dots + 2);
+                if (Addresses.looksLikeAddress(low) || Addresses.looksLikeAddress(high))
+                {
+                    semanticError(start, "address ranges are not supported", "use prefixes, e.g. 10.0.0.0/8");
+                    return new BadLiteral(start);
+                }
+                final Long lowValue = integer(low, start);
+                final Long highValue = integer(high, start + dots + 2);
+                if (null == lowValue || null == highValue)
+                {
+                    return new BadLiteral(start);
+                }
+                return new RangeLiteral(lowValue, highValue, start, start + dots + 2);
+            }
+
+            if (isIntegerShaped(word))
+            {
+                final Long value = integer(word, start);
+                return null == value ? new BadLiteral(start) : new IntegerLiteral(value, start);
+            }
+
+            if (Addresses.looksLikeAddress(word))
+            {
+                try
+                {
+                    final AddressPrefix prefix = Addresses.parsePrefix(word);
+                    if (!prefix.isSingleAddress() && Addresses.hasHostBits(word))
+                    {
+                        diagnostics.warning(
+                            positions.apply(start),
+                            "'" + word + "' has bits set after its prefix length; it matches " + prefix,
+                            "write " + prefix);
+                    }
+                    return new AddressLiteral(prefix, start);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    semanticError(start, ex.getMessage(), null);
+                    return new BadLiteral(start);
+                }
+            }
+
+            if (Character.isLetter(word.charAt(0)))
+            {
+                final boolean isField = null != catalogue.byName(word);
+                semanticError(
+                    start,
+                    "expected a value, found " + (isField ? "the field " : "") + "'" + word + "'",
+                    isField ? "comparing two fields is not supported" : null);
+                return new BadLiteral(start);
+            }
+
+            semanticError(start, "invalid value '" + word + "'", null == field ? null : valueHint(field));
+            return new BadLiteral(start);
+        }
+
+        private static String valueHint(final Field field)
+        {
+            return FieldType.ADDRESS == field.type() ?
+                "write an address such as 192.0.2.1 or a prefix such as 10.0.0.0/8" :
+                "write a number such as 80 or 0x50";
+        }
+
+        private static boolean isIntegerShaped(final String word)
+        {
+            if (word.length() > 2 && '0' == word.charAt(0) && ('x' == word.charAt(1) || 'X' == word.charAt(1)))
+            {
+                return true;
+            }
+            for (int i = 0; i < word.length(); i++)
+            {
+                final char c = word.charAt(i);
+                if (c < '0' || c > '9')
+                {
+                    return false;
+                }
+            }
+            return !word.isEmpty();
+        }
+
+        /**
+         * @return the value of a decimal or 0x-hex literal, or null (reported).
+         */
+        private Long integer(final String word, final int offset)
+        {
+            if (word.isEmpty())
+            {
+                semanticError(offset, "expected a number", null);
+                return null;
+            }
+
+            final boolean hex = word.length() > 2 && '0' == word.charAt(0) && ('x' == word.charAt(1) || 'X' == word.charAt(1));
+            final String digits = hex ? word.substring(2) : word;
+            for (int i = 0; i < digits.length(); i++)
+            {
+                if (Character.digit(digits.charAt(i), hex ? 16 : 10) < 0)
+                {
+                    semanticError(offset, "invalid number '" + word + "'", null);
+                    return null;
+                }
+            }
+            if (!hex && digits.length() > 1 && '0' == digits.charAt(0))
+            {
+                semanticError(
+                    offset,
+                    "'" + word + "' has a leading zero, which is ambiguous (octal or decimal?)",
+                    "write " + stripLeadingZeros(digits) + " or a 0x-prefixed hex number");
+                return null;
+            }
+
+            final int significant = stripLeadingZeros(digits).length();
+            if ((hex && significant > 15) || (!hex && significant > 18))
+            {
+                semanticError(offset, "number '" + word + "' is too large", null);
+                return null;
+            }
+
+            return Long.parseLong(digits, hex ? 16 : 10);
+        }
+
+        private static String stripLeadingZeros(final String digits)
+        {
+            int i = 0;
+            while (i < digits.length() - 1 && '0' == digits.charAt(i))
+            {
+                i++;
+            }
+            return digits.substring(i);
+        }
+
+        private int endOfWord(final int start)
+        {
+            int end = start;
+            while (end < text.length() && isWordChar(text.charAt(end)))
+            {
+                end++;
+            }
+            return end;
+        }
+
+        private void semanticError(final int offset, final String message, final String hint)
+        {
+            failed = true;
+            diagnostics.error(positions.apply(offset), message, hint);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.sluice.policy.condition;
+
+import dev.sluice.policy.field.Field;
+import dev.sluice.policy.field.FieldKind;
+import dev.sluice.policy.field.FieldReader;
+import dev.sluice.policy.field.FieldType;
+
+/**
+ * {@code field OP value} on an integer (base or derived) field; false when the field is absent,
+ * for every operator including {@code !=}. Immutable; any thread.
+ */
+public final class IntegerComparison extends Condition
+{
+    private static final int EQ = 0;
+    private static final int NE = 1;
+    private static final int LT = 2;
+    private static final int LE = 3;
+    private static final int GT = 4;
+    private static final int GE = 5;
+
+    private final Field field;
+    private final ComparisonOperator operator;
+    private final long value;
+    private final int readFieldId;
+    private final int shift;
+    private final long mask;
+    private final int opcode;
+
+    /**
+     * @param field    an integer base or derived field (not an alias).
+     * @param operator the comparison.
+     * @param value    the literal.
+     */
+    public IntegerComparison(final Field field, final ComparisonOperator operator, final long value)
+    {
+        if (FieldType.INTEGER != field.type() || FieldKind.ALIAS == field.kind())
+        {
+            throw new IllegalArgumentException("not an integer base or derived field: " + field);
+        }
+        this.field = field;
+        this.operator = operator;
+        this.value = value;
+        this.readFieldId = field.readFieldId();
+        this.shift = field.bitShift();
+        this.mask = field.bitMask();
+        this.opcode = switch (operator)
+        {
+            case EQ -> EQ;
+            case NE -> NE;
+            case LT -> LT;
+            case LE -> LE;
+            case GT -> GT;
+            case GE -> GE;
+        };
+    }
+
+    public Field field()
+    {
+        return field;
+    }
+
+    public ComparisonOperator operator()
+    {
+        return operator;
+    }
+
+    public long value()
+    {
+        return value;
+    }
+
+    public boolean test(final FieldReader reader)
+    {
+        if (!reader.isPresent(readFieldId))
+        {
+            return false;
+        }
+
+        final long actual = (reader.integer(readFieldId) >>> shift) & mask;
+        return switch (opcode)
+        {
+            case EQ -> actual == value;
+            case NE -> actual != value;
+            case LT -> actual < value;
+            case LE -> actual <= value;
+            case GT -> actual > value;
+            default -> actual >= value;
+        };
+    }
+
+    public void appendTo(final StringBuilder out)
+    {
+        out.append(field.name()).append(' ').append(operator.symbol()).append(' ').append(value);
+    }
+
+    int precedence()
+    {
+        return PRECEDENCE_ATOM;
+    }
+}

@@ -1,0 +1,229 @@
+package dev.sluice.policy.field;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A named field of an item that rules can test and actions can name. Each field has a dense id
+ * (its index in the {@link FieldCatalogue}, below 64 so that sets of fields fit a {@code long}),
+ * a type, a valid value range for integers, and optionally a default data class.
+ * <p>
+ * A {@link FieldKind#DERIVED} field reads {@code (base >>> bitShift) & bitMask} of its base
+ * field; an {@link FieldKind#ALIAS} stands for either of two base fields. Fields are compared
+ * by identity: each exists once, in its catalogue.
+ * <p>
+ * Immutable; any thread.
+ */
+public final class Field
+{
+    private final int id;
+    private final String name;
+    private final FieldType type;
+    private final String description;
+    private final String defaultDataClass;
+    private final FieldKind kind;
+    private final int readFieldId;
+    private final int bitShift;
+    private final long bitMask;
+    private final long minValue;
+    private final long maxValue;
+    private final List<Field> aliasedFields;
+
+    private Field(
+        final int id,
+        final String name,
+        final FieldType type,
+        final String description,
+        final String defaultDataClass,
+        final FieldKind kind,
+        final int readFieldId,
+        final int bitShift,
+        final long bitMask,
+        final long minValue,
+        final long maxValue,
+        final List<Field> aliasedFields)
+    {
+        if (id < 0 || id >= FieldCatalogue.MAX_FIELDS)
+        {
+            throw new IllegalArgumentException("field id must be in 0.." + (FieldCatalogue.MAX_FIELDS - 1) + ": " + id);
+        }
+        this.id = id;
+        this.name = Objects.requireNonNull(name, "name");
+        this.type = Objects.requireNonNull(type, "type");
+        this.description = Objects.requireNonNull(description, "description");
+        this.defaultDataClass = defaultDataClass;
+        this.kind = kind;
+        this.readFieldId = readFieldId;
+        this.bitShift = bitShift;
+        this.bitMask = bitMask;
+        this.minValue = minValue;
+        this.maxValue = maxValue;
+        this.aliasedFields = aliasedFields;
+    }
+
+    /**
+     * A field the {@link FieldReader} serves.
+     *
+     * @param id               dense id.
+     * @param name             dotted name, e.g. {@code tcp.dstport}.
+     * @param type             value type.
+     * @param minValue         smallest valid value (integers; 0 for addresses).
+     * @param maxValue         largest valid value (integers; 0 for addresses).
+     * @param description      one line for {@code explain} and documentation.
+     * @param defaultDataClass the data class the field belongs to unless a policy says more, or null.
+     * @return the field.
+     */
+    public static Field base(
+        final int id,
+        final String name,
+        final FieldType type,
+        final long minValue,
+        final long maxValue,
+        final String description,
+        final String defaultDataClass)
+    {
+        return new Field(
+            id, name, type, description, defaultDataClass, FieldKind.BASE, id, 0, -1L, minValue, maxValue, List.of());
+    }
+
+    /**
+     * A single-bit flag of an integer base field.
+     *
+     * @param id          dense id.
+     * @param name        dotted name, e.g. {@code tcp.flags.syn}.
+     * @param base        the integer field holding the bit.
+     * @param bit         the bit's position, 0 = least significant.
+     * @param description one line.
+     * @return the field, valued 0 or 1.
+     */
+    public static Field flag(final int id, final String name, final Field base, final int bit, final String description)
+    {
+        if (FieldKind.BASE != base.kind || FieldType.INTEGER != base.type || bit < 0 || bit > 62)
+        {
+            throw new IllegalArgumentException("a flag needs an integer base field and a bit in 0..62: " + name);
+        }
+        return new Field(id, name, FieldType.INTEGER, description, null, FieldKind.DERIVED, base.id, bit, 1L, 0, 1, List.of());
+    }
+
+    /**
+     * A name that matches either of two base fields of the same type.
+     *
+     * @param id          dense id.
+     * @param name        dotted name, e.g. {@code ip.addr}.
+     * @param first       one field, e.g. {@code ip.src}.
+     * @param second      the other, e.g. {@code ip.dst}.
+     * @param description one line.
+     * @return the field.
+     */
+    public static Field alias(final int id, final String name, final Field first, final Field second, final String description)
+    {
+        if (FieldKind.BASE != first.kind || FieldKind.BASE != second.kind || first.type != second.type)
+        {
+            throw new IllegalArgumentException("an alias needs two base fields of one type: " + name);
+        }
+        return new Field(
+            id, name, first.type, description, null, FieldKind.ALIAS, -1, 0, -1L,
+            Math.min(first.minValue, second.minValue), Math.max(first.maxValue, second.maxValue), List.of(first, second));
+    }
+
+    public int id()
+    {
+        return id;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public FieldType type()
+    {
+        return type;
+    }
+
+    public String description()
+    {
+        return description;
+    }
+
+    /**
+     * @return the data class this field belongs to by default (e.g. {@code pii.ip}), or null.
+     */
+    public String defaultDataClass()
+    {
+        return defaultDataClass;
+    }
+
+    public FieldKind kind()
+    {
+        return kind;
+    }
+
+    /**
+     * @return the id of the base field the {@link FieldReader} is asked for: the field itself
+     * for a base field, its base for a derived field, -1 for an alias.
+     */
+    public int readFieldId()
+    {
+        return readFieldId;
+    }
+
+    /**
+     * @return right shift applied to the base value of a derived field (0 for base fields).
+     */
+    public int bitShift()
+    {
+        return bitShift;
+    }
+
+    /**
+     * @return mask applied after the shift (-1, all bits, for base fields).
+     */
+    public long bitMask()
+    {
+        return bitMask;
+    }
+
+    /**
+     * @return smallest valid integer value.
+     */
+    public long minValue()
+    {
+        return minValue;
+    }
+
+    /**
+     * @return largest valid integer value.
+     */
+    public long maxValue()
+    {
+        return maxValue;
+    }
+
+    /**
+     * @return for an alias, the two base fields it stands for; otherwise empty.
+     */
+    public List<Field> aliasedFields()
+    {
+        return aliasedFields;
+    }
+
+    /**
+     * @return the base fields this name covers: itself for a base field, its base for a derived
+     * field, both for an alias.
+     */
+    public List<Field> baseFields(final FieldCatalogue catalogue)
+    {
+        return switch (kind)
+        {
+            case BASE -> List.of(this);
+            case DERIVED -> List.of(catalogue.byId(readFieldId));
+            case ALIAS -> aliasedFields;
+        };
+    }
+
+    public String toString()
+    {
+        return name;
+    }
+}

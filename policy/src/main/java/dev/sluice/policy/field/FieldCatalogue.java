@@ -1,0 +1,118 @@
+package dev.sluice.policy.field;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every field a policy can name, looked up by name or id. One naming scheme covers every kind of
+ * item (DESIGN §6); today that is packets ({@link PacketFields}), and flows and events join the
+ * same catalogue later.
+ * <p>
+ * Immutable; any thread.
+ */
+public final class FieldCatalogue
+{
+    /** Ids are below this so that a set of fields fits in one {@code long}. */
+    public static final int MAX_FIELDS = 64;
+
+    private static final FieldCatalogue STANDARD = new FieldCatalogue(PacketFields.all());
+
+    private final List<Field> fields;
+    private final Map<String, Field> byName;
+    private final Map<String, List<Field>> defaultDataClasses;
+
+    /**
+     * @param fields fields whose ids are {@code 0..fields.size()-1} in order, names unique.
+     */
+    public FieldCatalogue(final List<Field> fields)
+    {
+        if (fields.size() > MAX_FIELDS)
+        {
+            throw new IllegalArgumentException("at most " + MAX_FIELDS + " fields: " + fields.size());
+        }
+
+        final LinkedHashMap<String, Field> names = new LinkedHashMap<>();
+        final LinkedHashMap<String, List<Field>> classes = new LinkedHashMap<>();
+        for (int i = 0; i < fields.size(); i++)
+        {
+            final Field field = fields.get(i);
+            if (field.id() != i)
+            {
+                throw new IllegalArgumentException("field ids must be dense and in order: " + field.name() + " has " + field.id());
+            }
+            if (null != names.put(field.name(), field))
+            {
+                throw new IllegalArgumentException("duplicate field name: " + field.name());
+            }
+            if (null != field.defaultDataClass())
+            {
+                classes.computeIfAbsent(field.defaultDataClass(), ignore -> new ArrayList<>()).add(field);
+            }
+        }
+        classes.replaceAll((name, members) -> List.copyOf(members));
+
+        this.fields = List.copyOf(fields);
+        this.byName = Collections.unmodifiableMap(names);
+        this.defaultDataClasses = Collections.unmodifiableMap(classes);
+    }
+
+    /**
+     * @return the catalogue of every field Sluice knows.
+     */
+    public static FieldCatalogue standard()
+    {
+        return STANDARD;
+    }
+
+    /**
+     * @param name a dotted field name.
+     * @return the field, or null when unknown.
+     */
+    public Field byName(final String name)
+    {
+        return byName.get(name);
+    }
+
+    /**
+     * @param id a field id.
+     * @return the field.
+     * @throws IndexOutOfBoundsException when no field has that id.
+     */
+    public Field byId(final int id)
+    {
+        return fields.get(id);
+    }
+
+    /**
+     * @return every field, in id order.
+     */
+    public List<Field> fields()
+    {
+        return fields;
+    }
+
+    /**
+     * @return every field name, in id order.
+     */
+    public Set<String> names()
+    {
+        return byName.keySet();
+    }
+
+    public int size()
+    {
+        return fields.size();
+    }
+
+    /**
+     * @return the built-in data classes: class name to the base fields that belong to it by default.
+     */
+    public Map<String, List<Field>> defaultDataClasses()
+    {
+        return defaultDataClasses;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.sluice.policy;
+
+import com.sun.management.ThreadMXBean;
+import dev.sluice.policy.field.PacketFields;
+import dev.sluice.policy.field.TestItem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+
+import static dev.sluice.policy.Policies.parseOk;
+import static dev.sluice.policy.Policies.resource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The per-item path ({@link Policy#firstMatch}, {@link Policy#actionsFor}, residency decisions)
+ * must not allocate once warmed up.
+ */
+class PolicyAllocationTest
+{
+    private static final int ITEMS = 100_000;
+    private static final int DISTINCT_ITEMS = 64;
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void firstMatchDoesNotAllocate()
+    {
+        final Policy policy = parseOk(resource("all-features.yaml"));
+        final TestItem[] items = items();
+        final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
+        assertTrue(threads.isThreadAllocatedMemorySupported());
+
+        long checksum = 0;
+        for (int i = 0; i < 5; i++)
+        {
+            checksum += run(policy, items, ITEMS);
+        }
+
+        // One-off allocations while the JIT settles (class init, deoptimisation) are not per item:
+        // retry a few rounds; an allocation per item would cost megabytes in every round.
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && 0 != allocated; round++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            checksum += run(policy, items, ITEMS);
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+
+        assertEquals(0L, allocated, "bytes allocated over " + ITEMS + " items");
+        assertTrue(checksum != 0);
+    }
+
+    private static long run(final Policy policy, final TestItem[] items, final int count)
+    {
+        long checksum = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int rule = policy.firstMatch(items[i & (DISTINCT_ITEMS - 1)]);
+            checksum += rule + policy.actionsFor(rule).sampleDenominator() + policy.actionsFor(rule).anonymizeFieldMask();
+            checksum += policy.residency().decide("pii.ip", (i & 1) == 0 ? "eu-west" : "us-east", "us-east").kind().ordinal();
+        }
+        return checksum;
+    }
+
+    private static TestItem[] items()
+    {
+        final TestItem[] items = new TestItem[DISTINCT_ITEMS];
+        for (int i = 0; i < DISTINCT_ITEMS; i++)
+        {
+            final TestItem item = new TestItem();
+            item.setInteger(PacketFields.FRAME_LEN, 60 + i * 23);
+            item.setInteger(PacketFields.FRAME_CAP_LEN, 60 + i * 23);
+            item.setInteger(PacketFields.ETH_TYPE, 0 == (i & 1) ? 0x0800 : 0x86dd);
+            if (0 == i % 3)
+            {
+                item.setInteger(PacketFields.VLAN_ID, 90 + i * 3);
+            }
+            final boolean v6 = 0 != (i & 1);
+            item.setInteger(PacketFields.IP_VERSION, v6 ? 6 : 4);
+            if (v6)
+            {
+                item.setAddress(PacketFields.IP_SRC, 6, 0x2001_0db8_0000_0000L + (i & 4), i);
+                item.setAddress(PacketFields.IP_DST, 6, 0xfe80_0000_0000_0000L, 1);
+            }
+            else
+            {
+                item.setAddress(PacketFields.IP_SRC, 4, 0, 0xC000_0200L + i);
+                item.setAddress(PacketFields.IP_DST, 4, 0, 0x0A00_0000L + i * 7);
+            }
+            item.setInteger(PacketFields.IP_TTL, i & 3);
+            switch (i % 4)
+            {
+                case 0 ->
+                {
+                    item.setInteger(PacketFields.IP_PROTO, 6);
+                    item.setInteger(PacketFields.TCP_SRCPORT, 40000 + i);
+                    item.setInteger(PacketFields.TCP_DSTPORT, new int[]{ 80, 443, 8042, 22, 9000, 3000 }[i % 6]);
+                    item.setInteger(PacketFields.TCP_FLAGS, i & 0x1F);
+                }
+                case 1 ->
+                {
+                    item.setInteger(PacketFields.IP_PROTO, 17);
+                    item.setInteger(PacketFields.UDP_SRCPORT, 0 == (i & 2) ? 53 : 123);
+                    item.setInteger(PacketFields.UDP_DSTPORT, 30000 + i);
+                }
+                case 2 ->
+                {
+                    item.setInteger(PacketFields.IP_PROTO, 1);
+                    item.setInteger(PacketFields.ICMP_TYPE, i % 12);
+                    item.setInteger(PacketFields.ICMP_CODE, i % 20);
+                }
+                default -> item.setInteger(PacketFields.IP_PROTO, 47);
+            }
+            items[i] = item;
+        }
+        return items;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.sluice.policy;
+
+import dev.sluice.policy.diagnostic.Diagnostic;
+import dev.sluice.policy.diagnostic.Severity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * Invalid documents: each must report an error at an exact line and column.
+ */
+class PolicyErrorsTest
+{
+    static final String HEADER = "sluice-policy: 1\nname: t\nmatch: first\ndefault: keep\n";
+
+    /** A document whose only rule (lines 6-8) has the given condition and action; 'when' values start at 7:11. */
+    static String withRule(final String when, final String then)
+    {
+        return HEADER + "rules:\n  - name: r\n    when: " + when + "\n    then: " + then + "\n";
+    }
+
+    static String lines(final String... lines)
+    {
+        return String.join("\n", lines) + "\n";
+    }
+
+    static Stream<Arguments> invalidDocuments()
+    {
+        return Stream.of(
+            // document structure
+            arguments("unknown top-level key", HEADER + "rulez: []\n", "5:1", "unknown key 'rulez' in the policy", "did you mean 'rules'?"),
+            arguments("missing required key", "sluice-policy: 1\nname: t\nmatch: first\n", "1:1", "missing required key 'default'", null),
+            arguments("wrong type", HEADER + "rules: {a: 1}\n", "5:8", "'rules' must be a list, found a mapping", null),
+            arguments("root is a list", "- a\n- b\n", "1:1", "a policy document must be a mapping", null),
+            arguments("empty document", "# nothing here\n", "1:1", "empty policy document", null),
+            arguments("format version", "sluice-policy: 2\nname: t\nmatch: first\ndefault: keep\n", "1:16", "unsupported policy format version 2", null),
+            arguments("quoted version", "sluice-policy: '1'\nname: t\nmatch: first\ndefault: keep\n", "1:16", "must be a whole number", null),
+            arguments("match all", "sluice-policy: 1\nname: t\nmatch: all\ndefault: keep\n", "3:8", "'match: all' is not supported yet", null),
+            arguments("bad default", "sluice-policy: 1\nname: t\nmatch: first\ndefault: sample 1/10\n", "4:10", "must be 'keep' or 'drop'", null),
+            arguments("bad policy name", "sluice-policy: 1\nname: my policy\nmatch: first\ndefault: keep\n", "2:7", "invalid policy name", null),
+            arguments("duplicate YAML key", HEADER + "name: u\n", "5:1", "duplicate key 'name' (first at 2:1)", null),
+            arguments("YAML syntax error", HEADER + "rules: [a\nresidency: x\n", "6:10", "invalid YAML", null),
+            arguments("YAML tag", HEADER + "rules: !!seq []\n", "5:8", "YAML tags (tag:yaml.org,2002:seq) are not supported", null),
+            arguments("nesting too deep", HEADER + "rules: " + "[".repeat(100) + "]".repeat(100) + "\n", "5:71", "nesting is deeper than 64", null),
+
+            // rule structure
+            arguments("rule without then", HEADER + "rules:\n  - name: r\n    when: true\n", "6:5", "missing required key 'then' in a rule", null),
+            arguments("misspelt rule key", withRule("true", "keep") + "    than: drop\n", "9:5", "unknown key 'than' in a rule", "did you mean 'then'?"),
+            arguments("duplicate rule name", withRule("true", "keep") + "  - name: r\n    when: false\n    then: drop\n", "9:11", "duplicate rule name 'r' (first at 6:11)", null),
+            arguments("when is a list", withRule("[tcp.port == 1]", "keep"), "7:11", "'when' must be a condition written as text", null),
+            arguments("when is empty", withRule("", "keep"), "7:10", "'when' needs a condition", null),
+
+            // expressions, plain scalars: the value starts at column 11
+            arguments("unknown field", withRule("tcp.dsport == 80", "keep"), "7:11", "unknown field 'tcp.dsport'", "did you mean 'tcp.dstport'?"),
+            arguments("unknown field mid-expression", withRule("tcp.dstport == 80 and ip.srcc == 10.0.0.1", "keep"), "7:33", "unknown field 'ip.srcc'", "did you mean 'ip.src'?"),
+            arguments("Wireshark IPv6 name", withRule("ipv6.src == ::1", "keep"), "7:11", "unknown field 'ipv6.src'", "write 'ip.src': Sluice uses one name for IPv4 and IPv6"),
+            arguments("address for integer field", withRule("tcp.dstport == 10.0.0.1", "keep"), "7:26", "'tcp.dstport' is an integer field but 10.0.0.1 is an address", null),
+            arguments("integer for address field", withRule("ip.src == 80", "keep"), "7:21", "'ip.src' is an address field but 80 is an integer", null),
+            arguments("ordering on addresses", withRule("ip.dst > 10.0.0.1", "keep"), "7:18", "operator '>' does not apply to address fields", null),
+            arguments("port out of range in set", withRule("udp.dstport in {53, 65536}", "keep"), "7:31", "65536 is out of range for 'udp.dstport' (0..65535)", null),
+            arguments("vlan out of range, hex", withRule("vlan.id == 0x1000", "keep"), "7:22", "4096 is out of range for 'vlan.id' (0..4095)", null),
+            arguments("flag out of range", withRule("tcp.flags.syn == 2", "keep"), "7:28", "2 is out of range for 'tcp.flags.syn' (0..1)", null),
+            arguments("bare address field", withRule("ip.src", "keep"), "7:11", "'ip.src' is an address field and cannot be a condition on its own", null),
+            arguments("missing value", withRule("tcp.dstport ==", "keep"), "7:25", "expected a value after '=='", null),
+            arguments("unclosed parenthesis", withRule("(vlan.id == 1", "keep"), "7:24", "expected ')' to close the '(' at column 11", null),
+            arguments("single equals", withRule("vlan.id = 1", "keep"), "7:19", "'=' is not an operator", "compare with '=='"),
+            arguments("missing operator", withRule("tcp.port 80", "keep"), "7:20", "expected an operator", null),
+            arguments("missing and/or", withRule("tcp.port == 80 udp.port == 53", "keep"), "7:26", "expected 'and', 'or' or the end of the condition", null),
+            arguments("empty set", withRule("tcp.port in {}", "keep"), "7:23", "empty set", null),
+            arguments("trailing comma in set", withRule("tcp.port in {80,}", "keep"), "7:27", "expected a value after ','", null),
+            arguments("reversed range", withRule("tcp.port in {90..80}", "keep"), "7:24", "range 90..80 is empty", null),
+            arguments("range without in", withRule("tcp.port == 1..2", "keep"), "7:23", "a range can only be used with 'in'", null),
+            arguments("leading zero", withRule("tcp.port == 080", "keep"), "7:23", "leading zero", null),
+            arguments("bad IPv4", withRule("ip.src in {10.0.0.0/8, 300.1.1.1}", "keep"), "7:34", "300 is more than 255", null),
+            arguments("bad prefix length", withRule("ip.src == 10.0.0.0/33", "keep"), "7:21", "prefix length /33 is too long", null),
+            arguments("bad IPv6", withRule("ip.src == 2001:db8::1::2", "keep"), "7:21", "'::' may appear only once", null),
+            arguments("upper-case keyword", withRule("vlan.id == 1 AND vlan.id == 2", "keep"), "7:24", "expected 'and', 'or'", null),
+            arguments("field compared with field", withRule("tcp.srcport == tcp.dstport", "keep"), "7:26", "expected a value, found the field 'tcp.dstport'", "comparing two fields is not supported"),
+            arguments("unexpected character", withRule("tcp.port == 80 ; drop", "keep"), "7:26", "unexpected character ';'", null),
+            arguments("too deeply nested", withRule("(".repeat(70) + "true" + ")".repeat(70), "keep"), "7:75", "nested more than 64 levels", null),
+
+            // expressions in quoted and multi-line scalars
+            arguments("double-quoted", withRule("\"udp.port == 53 or ip.dst == 1.2.3\"", "keep"), "7:40", "invalid IPv4 address '1.2.3'", null),
+            arguments("single-quoted", withRule("'vlan.id == 4096'", "keep"), "7:23", "4096 is out of range", null),
+            arguments("multi-line plain", HEADER + "rules:\n  - name: r\n    when: tcp.dstport == 80 and\n      ip.src == 80\n    then: keep\n", "8:17", "is an integer", null),
+            arguments("folded block", HEADER + "rules:\n  - name: r\n    when: >\n      tcp.dstport == 80 and\n      ip.src == 80\n    then: keep\n", "9:17", "is an integer", null),
+
+            // actions: 'then' values start at 8:11
+            arguments("unknown action", withRule("true", "keeep"), "8:11", "unknown action 'keeep'", "did you mean 'keep'?"),
+            arguments("later action", withRule("true", "rate-limit 10/s"), "8:11", "unknown action 'rate-limit'", "'rate-limit' is not supported yet; actions today: drop, keep, sample, anonymize"),
+            arguments("sample 1/0", withRule("true", "sample 1/0"), "8:20", "'sample 1/0' is not a ratio", null),
+            arguments("sample 2/10", withRule("true", "sample 2/10"), "8:18", "only 1/N sampling is supported", null),
+            arguments("sample without ratio", withRule("true", "sample"), "8:11", "expected '1/N' after 'sample'", null),
+            arguments("drop with keep", withRule("true", "[drop, keep]"), "8:18", "'drop' cannot be combined with other actions", null),
+            arguments("anonymize then drop", withRule("true", "[anonymize ip.src with cryptopan, drop]"), "8:45", "'drop' cannot be combined", null),
+            arguments("keep and sample", withRule("true", "[keep, sample 1/5]"), "8:18", "only one of 'keep' and 'sample'", null),
+            arguments("empty action list", withRule("true", "[]"), "8:11", "a rule needs at least one action", null),
+            arguments("unknown method", withRule("true", "anonymize ip.src with cryptopam"), "8:33", "unknown anonymization method 'cryptopam'", "did you mean 'cryptopan'?"),
+            arguments("anonymize integer", withRule("true", "anonymize tcp.dstport with cryptopan"), "8:21", "'tcp.dstport' is an integer field; cryptopan anonymizes address fields", null),
+            arguments("anonymize unknown", withRule("true", "anonymize pii.usr with cryptopan"), "8:21", "unknown field or data class 'pii.usr'", null),
+            arguments("anonymize without with", withRule("true", "anonymize ip.src ip.dst"), "8:28", "expected 'with <method>'", null),
+            arguments("anonymize missing comma", withRule("true", "anonymize ip.src ip.dst with cryptopan"), "8:28", "expected ',' or 'with'", null),
+
+            // classes and residency
+            arguments("class with unknown field", HEADER + "classes:\n  pii.user: [ip.src, user.nam]\n", "6:22", "unknown field 'user.nam'", null),
+            arguments("class named like a field", HEADER + "classes:\n  ip.src: [ip.dst]\n", "6:3", "has the name of a field", null),
+            arguments("class with derived field", HEADER + "classes:\n  secret: [tcp.flags.syn]\n", "6:12", "'tcp.flags.syn' is part of 'tcp.flags'", null),
+            arguments("residency without regions", HEADER + "residency:\n  - class: pii.ip\n    origin: any\n", "5:1", "'residency' needs a 'regions' list", null),
+            arguments("unknown residency class", HEADER + lines("regions: [eu]", "residency:", "  - class: pii.ipp", "    origin: eu"), "7:12", "unknown data class 'pii.ipp'", "did you mean 'pii.ip'?"),
+            arguments("undeclared region", HEADER + lines("regions: [eu-west, us-east]", "residency:", "  - class: pii.ip", "    origin: eu-west", "    raw: [eu-wst]"), "9:11", "region 'eu-wst' is not declared", "did you mean 'eu-west'?"),
+            arguments("undeclared after region", HEADER + lines("regions: [eu]", "residency:", "  - class: pii.ip", "    origin: eu", "    after:", "      cryptopan: [us]"), "10:19", "region 'us' is not declared", null),
+            arguments("unknown transform", HEADER + lines("regions: [eu]", "residency:", "  - class: pii.ip", "    origin: eu", "    after:", "      cryptopn: [eu]"), "10:7", "unknown transform 'cryptopn'", "did you mean 'cryptopan'?"),
+            arguments("transform cannot apply", HEADER + lines("regions: [eu]", "classes:", "  pii.vlan: [vlan.id]", "residency:", "  - class: pii.vlan", "    origin: eu", "    after:", "      cryptopan: [eu]"), "12:7", "cryptopan cannot transform data class 'pii.vlan'", null),
+            arguments("any in an origin list", HEADER + lines("regions: [eu]", "residency:", "  - class: pii.ip", "    origin: [eu, any]"), "8:18", "'any' must stand alone", null),
+            arguments("conflicting residency", HEADER + lines("regions: [eu, us]", "residency:", "  - class: pii.ip", "    origin: [eu, us]", "  - class: pii.ip", "    origin: us"), "9:5", "conflicting residency rules: pii.ip from us is already decided by the entry at 7:5", null),
+            arguments("region declared twice", HEADER + "regions: [eu, us, eu]\n", "5:19", "region 'eu' is declared twice", null),
+            arguments("region named any", HEADER + "regions: [any]\n", "5:11", "'any' is reserved", null),
+            arguments("residency entry key", HEADER + lines("regions: [eu]", "residency:", "  - class: pii.ip", "    origin: eu", "    raww: [eu]"), "9:5", "unknown key 'raww' in a residency entry", "did you mean 'raw'?"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidDocuments")
+    void reportsErrorAtExactPosition(
+        final String title, final String document, final String position, final String fragment, final String hint)
+    {
+        final PolicyParseResult result = PolicyParser.parse("p.yaml", document);
+        assertTrue(result.hasErrors(), title);
+        assertTrue(result.policy().isEmpty());
+
+        final List<Diagnostic> matching = result.diagnostics().stream()
+            .filter(d -> Severity.ERROR == d.severity())
+            .filter(d -> (d.line() + ":" + d.column()).equals(position) && d.message().contains(fragment))
+            .toList();
+        assertEquals(1, matching.size(), () -> title + ": expected " + position + ": " + fragment + " in\n" + result);
+        if (null != hint)
+        {
+            assertEquals(hint, matching.getFirst().hint(), title);
+        }
+        for (final Diagnostic diagnostic : result.diagnostics())
+        {
+            assertTrue(diagnostic.line() >= 1 && diagnostic.column() >= 1);
+            assertEquals("p.yaml", diagnostic.sourceName());
+        }
+    }
+
+    @Test
+    void reportsEveryErrorOfADocumentInDocumentOrder()
+    {
+        final String document = lines(
+            "sluice-policy: 1",
+            "name: many-errors",
+            "match: all",
+            "default: keep",
+            "regions: [eu-west]",
+            "colour: blue",
+            "rules:",
+            "  - name: one",
+            "    when: tcp.dsport == 80 or ip.src == 80",
+            "    then: [drop, keep]",
+            "  - name: one",
+            "    when: vlan.id in {1, 5000}",
+            "    then: sample 1/0",
+            "residency:",
+            "  - class: pii.ip",
+            "    origin: eu-west",
+            "    raw: [us-east]");
+        final PolicyParseResult result = PolicyParser.parse("many.yaml", document);
+
+        final List<String> expected = List.of(
+            "many.yaml:3:8: error: 'match: all' is not supported yet",
+            "many.yaml:6:1: error: unknown key 'colour' in the policy",
+            "many.yaml:9:11: error: unknown field 'tcp.dsport'",
+            "many.yaml:9:41: error: 'ip.src' is an address field but 80 is an integer",
+            "many.yaml:10:18: error: 'drop' cannot be combined with other actions",
+            "many.yaml:11:11: error: duplicate rule name 'one' (first at 8:11)",
+            "many.yaml:12:26: error: 5000 is out of range for 'vlan.id' (0..4095)",
+            "many.yaml:13:20: error: 'sample 1/0' is not a ratio: N must be at least 1",
+            "many.yaml:17:11: error: region 'us-east' is not declared in 'regions'");
+        final List<String> actual = result.diagnostics().stream()
+            .map(d -> d.toString().lines().findFirst().orElseThrow())
+            .toList();
+        assertEquals(expected, actual, result::toString);
+    }
+
+    @Test
+    void diagnosticFormat()
+    {
+        final PolicyParseResult result = PolicyParser.parse("f.yaml", withRule("tcp.dsport == 80", "keep"));
+        assertEquals(
+            "f.yaml:7:11: error: unknown field 'tcp.dsport'\n  hint: did you mean 'tcp.dstport'?",
+            result.diagnostics().getFirst().toString());
+    }
+}
