@@ -71,19 +71,33 @@ final class CryptoPanKeyFile
         }
 
         final byte[] content = Files.readAllBytes(keyFile);
-        if (content.length == CryptoPan.KEY_LENGTH_BYTES)
-        {
-            return content;
-        }
-
         try
         {
-            return parseHex(keyFile, content);
+            return parse(keyFile, content);
         }
         finally
         {
             Arrays.fill(content, (byte)0);
         }
+    }
+
+    /**
+     * The key in a key file's content: exactly 32 bytes are the raw key, anything else must be 64
+     * hex digits with optional ASCII whitespace around them.
+     *
+     * @param keyFile where the content came from, for messages.
+     * @param content the file's bytes; not modified.
+     * @return a new 32-byte key.
+     * @throws IOException if the content is neither form.
+     */
+    static byte[] parse(final Path keyFile, final byte[] content) throws IOException
+    {
+        if (content.length == CryptoPan.KEY_LENGTH_BYTES)
+        {
+            return content.clone();
+        }
+
+        return parseHex(keyFile, content);
     }
 
     static void write(final Path keyFile, final byte[] key) throws IOException

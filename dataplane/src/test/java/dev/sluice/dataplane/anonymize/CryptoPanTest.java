@@ -23,8 +23,8 @@ class CryptoPanTest
     private static final long SEED = 0x51CE_C0FFEEL;
 
     @ParameterizedTest
-    @ValueSource(ints = { 0, 2, CryptoPan.DEFAULT_PREFIX_CACHE_SLOTS })
-    void anonymizesTheWholeSampleTraceLikeTheReference(final int prefixCacheSlots) throws IOException
+    @ValueSource(ints = { 0, 2, CryptoPan.DEFAULT_CACHE_SLOTS })
+    void anonymizesTheWholeSampleTraceLikeTheReference(final int cacheSlots) throws IOException
     {
         final List<CryptoPanVectors.Ipv4Pair> trace = CryptoPanVectors.sampleTrace();
         assertEquals(100, trace.size());
@@ -32,7 +32,7 @@ class CryptoPanTest
         trace.forEach(pair -> distinct.put(pair.raw(), pair.anonymized()));
         assertEquals(70, distinct.size(), "distinct raw addresses in the sample trace");
 
-        final CryptoPan cryptoPan = new CryptoPan(CryptoPanVectors.referenceKey(), prefixCacheSlots);
+        final CryptoPan cryptoPan = new CryptoPan(CryptoPanVectors.referenceKey(), cacheSlots);
         // Twice, so the second pass runs on cache hits where there is a cache.
         for (int pass = 0; pass < 2; pass++)
         {
@@ -45,16 +45,20 @@ class CryptoPanTest
                     "line " + (line + 1) + ": " + CryptoPanVectors.dotted(pair.raw()));
             }
         }
+        if (CryptoPan.DEFAULT_CACHE_SLOTS == cacheSlots)
+        {
+            assertTrue(cryptoPan.addressCacheHits() >= 100, "the second pass should be answered from the address cache");
+        }
     }
 
     @ParameterizedTest
-    @ValueSource(ints = { 0, 2, CryptoPan.DEFAULT_PREFIX_CACHE_SLOTS })
-    void anonymizesTheIpv6VectorsLikeYaCryptoPan(final int prefixCacheSlots) throws IOException
+    @ValueSource(ints = { 0, 2, CryptoPan.DEFAULT_CACHE_SLOTS })
+    void anonymizesTheIpv6VectorsLikeYaCryptoPan(final int cacheSlots) throws IOException
     {
         final List<CryptoPanVectors.Ipv6Pair> vectors = CryptoPanVectors.ipv6Vectors();
         assertEquals(5, vectors.size());
 
-        final CryptoPan cryptoPan = new CryptoPan(CryptoPanVectors.referenceKey(), prefixCacheSlots);
+        final CryptoPan cryptoPan = new CryptoPan(CryptoPanVectors.referenceKey(), cacheSlots);
         for (int pass = 0; pass < 2; pass++)
         {
             for (final CryptoPanVectors.Ipv6Pair vector : vectors)
@@ -147,6 +151,11 @@ class CryptoPanTest
             assertEquals(expected, small.anonymizeIpv4(address));
             assertEquals(expected, large.anonymizeIpv4(address));
         }
+        assertTrue(small.prefixCacheHits() > 10_000, "prefix hits with 16 slots: " + small.prefixCacheHits());
+        // 16,384 distinct addresses: most repeats hit the address cache, first sightings the prefix cache.
+        assertTrue(large.addressCacheHits() > 100_000, "address hits with 65536 slots: " + large.addressCacheHits());
+        assertTrue(large.prefixCacheHits() > 10_000, "prefix hits with 65536 slots: " + large.prefixCacheHits());
+        assertEquals(0, uncached.addressCacheHits() + uncached.prefixCacheHits() + uncached.cacheMisses());
         for (final int address : new int[]{ 0, -1, 1, 0xFF, 0x100, Integer.MIN_VALUE, Integer.MAX_VALUE })
         {
             assertEquals(uncached.anonymizeIpv4(address), large.anonymizeIpv4(address));
@@ -235,7 +244,7 @@ class CryptoPanTest
     @Test
     void refusesInvalidCacheSizes()
     {
-        for (final int slots : new int[]{ -1, 1, 3, 1000, CryptoPan.MAX_PREFIX_CACHE_SLOTS * 2 })
+        for (final int slots : new int[]{ -1, 1, 3, 1000, CryptoPan.MAX_CACHE_SLOTS * 2 })
         {
             assertThrows(IllegalArgumentException.class, () -> new CryptoPan(new byte[CryptoPan.KEY_LENGTH_BYTES], slots));
         }
@@ -251,7 +260,7 @@ class CryptoPanTest
         {
             assertFalse(description.toLowerCase().contains(hexKey.substring(i, i + 8)), description);
         }
-        assertEquals("CryptoPan{prefixCacheSlots=" + CryptoPan.DEFAULT_PREFIX_CACHE_SLOTS + "}", description);
+        assertEquals("CryptoPan{cacheSlots=" + CryptoPan.DEFAULT_CACHE_SLOTS + "}", description);
     }
 
     private static int withExactSharedPrefix(final int address, final int sharedBits, final int randomBits)
