@@ -87,12 +87,35 @@ public final class CryptoPan
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
+    /** Entry p keeps the first p bits of an IPv4 address (p = 0..31). */
+    private static final int[] IPV4_KEEP_MASKS = new int[IPV4_BITS];
+    /** Entry p keeps the first p bits of a 64-bit half (p = 0..63). */
+    private static final long[] HALF_KEEP_MASKS = new long[Long.SIZE];
+
+    static
+    {
+        for (int position = 1; position < IPV4_BITS; position++)
+        {
+            IPV4_KEEP_MASKS[position] = ~(-1 >>> position);
+        }
+        for (int position = 1; position < Long.SIZE; position++)
+        {
+            HALF_KEEP_MASKS[position] = ~(-1L >>> position);
+        }
+    }
+
     private final Cipher cipher;
     private final long padHigh;
     private final long padLow;
     private final int padHigh32;
     /** The flip bit of position 0 (block 0 is the pad for every address), 0 or 1. */
     private final int firstFlipBit;
+    /** Entry p is the pad's bits p..31 (first 32 bits of the pad, first p bits cleared), for IPv4 block p. */
+    private final int[] ipv4PadBits = new int[IPV4_BITS];
+    /** Entry p is the pad's bits p..63 of the high half, for IPv6 block p (p = 0..63). */
+    private final long[] ipv6PadHighBits = new long[Long.SIZE];
+    /** Entry p is the pad's bits 64 + p..127 of the low half, for IPv6 block 64 + p (p = 0..63). */
+    private final long[] ipv6PadLowBits = new long[Long.SIZE];
 
     // Block for position p sits at p * BLOCK_LENGTH_BYTES. Block 0 and the pad bytes that never
     // change for a position are written once here, the rest per address.
@@ -170,6 +193,15 @@ public final class CryptoPan
         padLow = (long)LONG_BE.get(pad, 8);
         padHigh32 = (int)(padHigh >>> 32);
         Arrays.fill(pad, (byte)0);
+        for (int position = 0; position < IPV4_BITS; position++)
+        {
+            ipv4PadBits[position] = padHigh32 & ~IPV4_KEEP_MASKS[position];
+        }
+        for (int position = 0; position < Long.SIZE; position++)
+        {
+            ipv6PadHighBits[position] = padHigh & ~HALF_KEEP_MASKS[position];
+            ipv6PadLowBits[position] = padLow & ~HALF_KEEP_MASKS[position];
+        }
 
         for (int position = 0; position < IPV4_BITS; position++)
         {
@@ -515,24 +547,32 @@ public final class CryptoPan
     private int computeIpv4Flips(final int address, final int firstPosition, final int knownFlips)
     {
         final byte[] blocks = ipv4Blocks;
-        final int padHigh32 = this.padHigh32;
+        final int[] padBits = ipv4PadBits;
         for (int position = Math.max(firstPosition, 1); position < IPV4_BITS; position++)
         {
-            final int keepOriginal = ~(-1 >>> position);
-            INT_BE.set(blocks, position * BLOCK_LENGTH_BYTES, (address & keepOriginal) | (padHigh32 & ~keepOriginal));
+            INT_BE.set(blocks, position * BLOCK_LENGTH_BYTES, (address & IPV4_KEEP_MASKS[position]) | padBits[position]);
         }
 
         final int firstOffset = firstPosition * BLOCK_LENGTH_BYTES;
         final byte[] encrypted = ipv4Encrypted;
         encrypt(blocks, firstOffset, encrypted, firstOffset, (IPV4_BITS - firstPosition) * BLOCK_LENGTH_BYTES);
 
-        int flips = knownFlips;
-        for (int position = firstPosition; position < IPV4_BITS; position++)
+        // A block's first byte, sign-extended, has bit 31 set exactly when its first bit is set.
+        // Four accumulators keep the OR chain short; both start positions are multiples of 4.
+        int flips0 = knownFlips;
+        int flips1 = 0;
+        int flips2 = 0;
+        int flips3 = 0;
+        for (int position = firstPosition; position < IPV4_BITS; position += 4)
         {
-            flips |= firstBit(encrypted, position * BLOCK_LENGTH_BYTES) << (IPV4_BITS - 1 - position);
+            final int offset = position * BLOCK_LENGTH_BYTES;
+            flips0 |= (encrypted[offset] & Integer.MIN_VALUE) >>> position;
+            flips1 |= (encrypted[offset + BLOCK_LENGTH_BYTES] & Integer.MIN_VALUE) >>> (position + 1);
+            flips2 |= (encrypted[offset + 2 * BLOCK_LENGTH_BYTES] & Integer.MIN_VALUE) >>> (position + 2);
+            flips3 |= (encrypted[offset + 3 * BLOCK_LENGTH_BYTES] & Integer.MIN_VALUE) >>> (position + 3);
         }
 
-        return flips;
+        return flips0 | flips1 | flips2 | flips3;
     }
 
     /**
@@ -543,19 +583,17 @@ public final class CryptoPan
     private void computeIpv6(final long high, final long low, final int firstPosition, final long knownFlipsHigh)
     {
         final byte[] blocks = ipv6Blocks;
-        final long padHigh = this.padHigh;
-        final long padLow = this.padLow;
+        final long[] padHighBits = ipv6PadHighBits;
+        final long[] padLowBits = ipv6PadLowBits;
         for (int position = Math.max(firstPosition, 1); position < Long.SIZE; position++)
         {
-            final long keepOriginal = ~(-1L >>> position);
-            LONG_BE.set(blocks, position * BLOCK_LENGTH_BYTES, (high & keepOriginal) | (padHigh & ~keepOriginal));
+            LONG_BE.set(blocks, position * BLOCK_LENGTH_BYTES, (high & HALF_KEEP_MASKS[position]) | padHighBits[position]);
         }
-        for (int position = Math.max(firstPosition, Long.SIZE); position < IPV6_BITS; position++)
+        for (int position = 0; position < Long.SIZE; position++)
         {
-            final int offset = position * BLOCK_LENGTH_BYTES;
-            final long keepOriginal = ~(-1L >>> (position - Long.SIZE));
+            final int offset = (Long.SIZE + position) * BLOCK_LENGTH_BYTES;
             LONG_BE.set(blocks, offset, high);
-            LONG_BE.set(blocks, offset + 8, (low & keepOriginal) | (padLow & ~keepOriginal));
+            LONG_BE.set(blocks, offset + 8, (low & HALF_KEEP_MASKS[position]) | padLowBits[position]);
         }
 
         final int firstOffset = firstPosition * BLOCK_LENGTH_BYTES;
@@ -563,18 +601,35 @@ public final class CryptoPan
         encrypt(blocks, firstOffset, encrypted, firstOffset, (IPV6_BITS - firstPosition) * BLOCK_LENGTH_BYTES);
 
         long flipsHigh = knownFlipsHigh;
-        for (int position = firstPosition; position < Long.SIZE; position++)
+        if (firstPosition < Long.SIZE)
         {
-            flipsHigh |= (long)firstBit(encrypted, position * BLOCK_LENGTH_BYTES) << (Long.SIZE - 1 - position);
+            flipsHigh |= flips64(encrypted, firstPosition * BLOCK_LENGTH_BYTES, firstPosition);
         }
-        long flipsLow = 0;
-        for (int position = Long.SIZE; position < IPV6_BITS; position++)
-        {
-            flipsLow |= (long)firstBit(encrypted, position * BLOCK_LENGTH_BYTES) << (IPV6_BITS - 1 - position);
-        }
+        final long flipsLow = flips64(encrypted, Long.SIZE * BLOCK_LENGTH_BYTES, 0);
 
         resultHigh = high ^ flipsHigh;
         resultLow = low ^ flipsLow;
+    }
+
+    /**
+     * The first bits of the blocks from {@code offset} on, as bits {@code [firstBit, 64)} of a
+     * long, most significant first ({@code firstBit} a multiple of 4).
+     */
+    private static long flips64(final byte[] encrypted, final int offset, final int firstBit)
+    {
+        long flips0 = 0;
+        long flips1 = 0;
+        long flips2 = 0;
+        long flips3 = 0;
+        for (int bit = firstBit, blockOffset = offset; bit < Long.SIZE; bit += 4, blockOffset += 4 * BLOCK_LENGTH_BYTES)
+        {
+            flips0 |= (encrypted[blockOffset] & Long.MIN_VALUE) >>> bit;
+            flips1 |= (encrypted[blockOffset + BLOCK_LENGTH_BYTES] & Long.MIN_VALUE) >>> (bit + 1);
+            flips2 |= (encrypted[blockOffset + 2 * BLOCK_LENGTH_BYTES] & Long.MIN_VALUE) >>> (bit + 2);
+            flips3 |= (encrypted[blockOffset + 3 * BLOCK_LENGTH_BYTES] & Long.MIN_VALUE) >>> (bit + 3);
+        }
+
+        return flips0 | flips1 | flips2 | flips3;
     }
 
     private void encrypt(final byte[] in, final int inOffset, final byte[] out, final int outOffset, final int lengthBytes)
