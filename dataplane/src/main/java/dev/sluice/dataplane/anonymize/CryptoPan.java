@@ -46,9 +46,10 @@ import java.util.Arrays;
  *   repeat the same addresses);</li>
  *   <li>prefixes: output bits 0..23 of an IPv4 address depend only on its first 23 bits, and
  *   output bits 0..63 of an IPv6 address only on its first 63 bits, so a /24 (or /64) hit leaves
- *   8 (or 64) blocks to encrypt. For IPv6 this halves the work everywhere; for IPv4 it pays on
- *   CPUs without VAES (AES-NI one block at a time), where 8 blocks cost a quarter of 32, while
- *   with VAES 8 serial blocks cost about as much as one parallel chunk of 32.</li>
+ *   8 (or 64) blocks to prepare, encrypt and read. For IPv6 that halves the AES work. For IPv4
+ *   the Cipher call itself costs about the same with VAES (8 blocks one at a time against one
+ *   parallel chunk of 32) and a quarter without VAES (AES-NI one block at a time); the saving
+ *   with VAES is the Java-side work on 24 fewer blocks. perf/RESULTS.md has the figures.</li>
  * </ul>
  * Every slot starts as a true entry for address 0 (prefix 0), so no slot needs a valid flag: a
  * lookup for 0 finds a correct entry wherever it lands, any other key misses.

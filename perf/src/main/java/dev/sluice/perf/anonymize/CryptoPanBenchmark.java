@@ -12,7 +12,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.HexFormat;
@@ -79,9 +78,20 @@ public class CryptoPanBenchmark
         CryptoPan cryptoPan;
 
         @Setup(Level.Trial)
-        public void setUp()
+        public void setUp(final Workload workload)
         {
+            checkAgainstBaseline();
+            if (cacheSlots > 0)
+            {
+                reportCacheHits(workload);
+            }
+            // Measure from cold caches, as a fresh worker would start.
             cryptoPan = new CryptoPan(REFERENCE_KEY, cacheSlots);
+        }
+
+        private void checkAgainstBaseline()
+        {
+            final CryptoPan checked = new CryptoPan(REFERENCE_KEY, cacheSlots);
             final PerBitCryptoPan reference = new PerBitCryptoPan(REFERENCE_KEY);
             final Workload check = new Workload();
             for (final String addresses : new String[]{ "uniform", "subnets", "hosts" })
@@ -89,33 +99,41 @@ public class CryptoPanBenchmark
                 fill(check, addresses);
                 for (int i = 0; i < 4096; i++)
                 {
-                    if (cryptoPan.anonymizeIpv4(check.ipv4[i]) != reference.anonymizeIpv4PerBit(check.ipv4[i]))
+                    if (checked.anonymizeIpv4(check.ipv4[i]) != reference.anonymizeIpv4PerBit(check.ipv4[i]))
                     {
                         throw new IllegalStateException("CryptoPan and the per-bit baseline disagree on IPv4 " + i);
                     }
-                    cryptoPan.anonymizeIpv6(check.ipv6High[i], check.ipv6Low[i]);
+                    checked.anonymizeIpv6(check.ipv6High[i], check.ipv6Low[i]);
                     reference.anonymizeIpv6PerBit(check.ipv6High[i], check.ipv6Low[i]);
-                    if (cryptoPan.resultHigh() != reference.lastHigh || cryptoPan.resultLow() != reference.lastLow)
+                    if (checked.resultHigh() != reference.lastHigh || checked.resultLow() != reference.lastLow)
                     {
                         throw new IllegalStateException("CryptoPan and the per-bit baseline disagree on IPv6 " + i);
                     }
                 }
             }
-            // Measure from cold caches, as a fresh worker would start.
-            cryptoPan = new CryptoPan(REFERENCE_KEY, cacheSlots);
         }
 
-        @TearDown(Level.Trial)
-        public void tearDown()
+        /** Hit rates over two passes of the workload, printed before measuring (printing allocates). */
+        private void reportCacheHits(final Workload workload)
+        {
+            final CryptoPan ipv4 = new CryptoPan(REFERENCE_KEY, cacheSlots);
+            final CryptoPan ipv6 = new CryptoPan(REFERENCE_KEY, cacheSlots);
+            for (int pass = 0; pass < 2; pass++)
+            {
+                for (int i = 0; i < ADDRESSES; i++)
+                {
+                    ipv4.anonymizeIpv4(workload.ipv4[i]);
+                    ipv6.anonymizeIpv6(workload.ipv6High[i], workload.ipv6Low[i]);
+                }
+            }
+            System.out.printf("%n  %s, %d slots: IPv4 %s; IPv6 %s%n", workload.addresses, cacheSlots, hitRates(ipv4), hitRates(ipv6));
+        }
+
+        private static String hitRates(final CryptoPan cryptoPan)
         {
             final double total = cryptoPan.addressCacheHits() + cryptoPan.prefixCacheHits() + cryptoPan.cacheMisses();
-            if (total > 0)
-            {
-                System.out.printf("%n  cache: %.1f%% address hits, %.1f%% prefix hits, %.1f%% misses%n",
-                    100 * cryptoPan.addressCacheHits() / total,
-                    100 * cryptoPan.prefixCacheHits() / total,
-                    100 * cryptoPan.cacheMisses() / total);
-            }
+            return String.format("%.1f%% address hits, %.1f%% prefix hits, %.1f%% misses",
+                100 * cryptoPan.addressCacheHits() / total, 100 * cryptoPan.prefixCacheHits() / total, 100 * cryptoPan.cacheMisses() / total);
         }
     }
 
