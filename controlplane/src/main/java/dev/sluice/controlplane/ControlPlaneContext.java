@@ -138,7 +138,7 @@ public final class ControlPlaneContext implements AutoCloseable
         checkPositive(errors, "pushResendIntervalMs", pushResendIntervalMs);
         if (null == policyValidator)
         {
-            errors.add("policyValidator is required");
+            policyValidator = new ParserPolicyValidator();
         }
         if (null == aeron && (null == aeronDirectoryName || aeronDirectoryName.isBlank()))
         {
@@ -405,7 +405,7 @@ public final class ControlPlaneContext implements AutoCloseable
     }
 
     /**
-     * @param policyValidator checks documents before they are versioned; required.
+     * @param policyValidator checks documents before they are versioned; defaults to the policy module's parser.
      * @return this.
      */
     public ControlPlaneContext policyValidator(final PolicyValidator policyValidator)

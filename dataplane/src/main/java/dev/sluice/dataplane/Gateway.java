@@ -60,7 +60,7 @@ public final class Gateway implements AutoCloseable
     private AgentRunner workerRunner;
     private AgentRunner conductorRunner;
 
-    private Gateway(final GatewayContext context)
+    private Gateway(final GatewayContext context, final PacketSource source) throws IOException
     {
         this.context = context;
         ownsAeron = context.aeron() == null;
@@ -74,7 +74,6 @@ public final class Gateway implements AutoCloseable
             dev.sluice.dataplane.counters.CounterTypes.SOURCE_COUNTER_TYPE_ID,
             "sluice gateway " + context.gatewayId() + " errors");
 
-        final PacketSource source = CaptureFileSource.open(context.captureFile());
         sourceCounters = new SourceCounters(aeron, source.name());
 
         streams = new ArrayList<>();
@@ -155,13 +154,22 @@ public final class Gateway implements AutoCloseable
     }
 
     /** Builds every component from a concluded (or concludable) context, without starting threads. */
-    public static Gateway assemble(final GatewayContext context)
+    public static Gateway assemble(final GatewayContext context) throws IOException
     {
         if (!context.isConcluded())
         {
             context.conclude();
         }
-        return new Gateway(context);
+        final PacketSource source = CaptureFileSource.open(context.captureFile());
+        try
+        {
+            return new Gateway(context, source);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            source.close();
+            throw ex;
+        }
     }
 
     /** Runs the worker and the conductor on their own threads. */
