@@ -1,0 +1,120 @@
+package dev.sluice.regional;
+
+import dev.sluice.protocol.codec.DataBatchDecoder;
+import dev.sluice.protocol.codec.DataBatchDecoder.EventsDecoder;
+import dev.sluice.protocol.codec.DataBatchDecoder.PacketsDecoder;
+import dev.sluice.protocol.codec.MessageHeaderDecoder;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Handles one reassembled {@code DataBatch} message: validates it, drops it as misrouted or as a
+ * duplicate of its stream, or writes its records and advances its stream. Each frame ends in
+ * exactly one verdict, counted in {@link RegionalCounters}: accepted, duplicate, misrouted or
+ * rejected with a {@link RejectReason}. A frame is only left unconsumed ({@link Action#ABORT}, so
+ * Aeron delivers it again) when the output cannot take it yet; no state has changed by then.
+ * <p>
+ * Sequence rule per (gateway id, destination region) stream: the first sequence seen, and then
+ * {@code last + 1}, are in order; a sequence at or below the last accepted one is a duplicate and is
+ * not written; a higher one is a gap of {@code sequence - last - 1} missing sequences, and the
+ * batch is accepted and the stream continues from it.
+ * <p>
+ * Usable without Aeron: tests and fuzzers call {@link #onFragment} directly.
+ * <p>
+ * Agent thread only.
+ */
+final class DataBatchHandler implements ControlledFragmentHandler
+{
+    private static final int BLOCK_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH;
+
+    private final byte[] region;
+    private final RegionalCounters counters;
+    private final NdjsonBatchWriter writer;
+    private final DataBatchValidator validator = new DataBatchValidator();
+    private final StreamTable streams;
+
+    DataBatchHandler(final String region, final RegionalCounters counters, final NdjsonBatchWriter writer)
+    {
+        this.region = region.getBytes(StandardCharsets.US_ASCII);
+        this.counters = counters;
+        this.writer = writer;
+        this.streams = new StreamTable(counters);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final RejectReason reason = validator.validate(buffer, offset, length);
+        if (null != reason)
+        {
+            counters.onRejected(reason, length);
+            return Action.CONTINUE;
+        }
+
+        final int blockOffset = offset + BLOCK_OFFSET;
+        final int destinationOffset = blockOffset + DataBatchDecoder.destinationRegionEncodingOffset();
+        if (!isThisRegion(buffer, destinationOffset))
+        {
+            counters.onMisrouted(length);
+            return Action.CONTINUE;
+        }
+
+        final StreamState stream = streams.intern(
+            buffer, blockOffset + DataBatchDecoder.gatewayIdEncodingOffset(), destinationOffset);
+        final DataBatchDecoder batch = validator.batch();
+        final long sequence = batch.streamSequence();
+        final long lastSequence = stream.lastSequence();
+        if (sequence <= lastSequence)
+        {
+            counters.onDuplicate(stream, length);
+            return Action.CONTINUE;
+        }
+
+        if (!writer.ensureCapacity(validator.outputLengthBound()))
+        {
+            return Action.ABORT;
+        }
+
+        writer.beginBatch(batch);
+        final PacketsDecoder packets = batch.packets();
+        while (packets.hasNext())
+        {
+            writer.writePacket(packets.next());
+        }
+        final EventsDecoder events = batch.events();
+        while (events.hasNext())
+        {
+            writer.writeEvent(events.next());
+        }
+
+        final long missing = 0 == lastSequence ? 0 : sequence - lastSequence - 1;
+        counters.onAccepted(stream, sequence, validator.recordCount(), missing, length);
+
+        return Action.CONTINUE;
+    }
+
+    int streamCount()
+    {
+        return streams.size();
+    }
+
+    private boolean isThisRegion(final DirectBuffer buffer, final int offset)
+    {
+        final byte[] region = this.region;
+        final int length = region.length;
+        for (int i = 0; i < length; i++)
+        {
+            if (buffer.getByte(offset + i) != region[i])
+            {
+                return false;
+            }
+        }
+
+        return length == StreamTable.REGION_LENGTH || 0 == buffer.getByte(offset + length);
+    }
+}

@@ -1,0 +1,724 @@
+package dev.sluice.regional;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.exceptions.ConfigurationException;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.NoOpIdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of a {@link RegionalCore}. Each setting has a fluent setter {@code foo(x)} and getter
+ * {@code foo()}, and most have a system property {@code FOO_PROP_NAME} read by {@link #conclude()}
+ * when the setter was not called, falling back to {@code FOO_DEFAULT}.
+ * <p>
+ * {@link #conclude()} applies properties and defaults, validates every setting and reports all
+ * problems in one {@link ConfigurationException}, creates the output directory, and connects an
+ * {@link Aeron} client unless the caller supplied one. A client the context connected is closed
+ * by {@link #close()}; a supplied one is left to its owner, which lets several tiers share one
+ * client and one embedded media driver in one JVM.
+ * <p>
+ * Not thread safe: configure and conclude on one thread, then hand the context to the core.
+ */
+public final class RegionalCoreContext implements AutoCloseable
+{
+    /**
+     * Region this core serves, e.g. {@code eu-west}: 1 to 16 of {@code [A-Za-z0-9._-]}, starting
+     * with a letter or digit. Required; there is no default.
+     */
+    public static final String REGION_PROP_NAME = "sluice.regional.region";
+
+    /**
+     * Channel the core subscribes to.
+     */
+    public static final String CHANNEL_PROP_NAME = "sluice.regional.channel";
+
+    /**
+     * Default channel: UDP unicast on localhost.
+     */
+    public static final String CHANNEL_DEFAULT = "aeron:udp?endpoint=localhost:20121";
+
+    /**
+     * Stream id the core subscribes to.
+     */
+    public static final String STREAM_ID_PROP_NAME = "sluice.regional.stream.id";
+
+    /**
+     * Default stream id of data batches.
+     */
+    public static final int STREAM_ID_DEFAULT = 1001;
+
+    /**
+     * Directory of the NDJSON output, created when absent.
+     */
+    public static final String OUTPUT_DIR_PROP_NAME = "sluice.regional.output.dir";
+
+    /**
+     * Default output directory, relative to the working directory.
+     */
+    public static final String OUTPUT_DIR_DEFAULT = "sluice-data/regional";
+
+    /**
+     * Longest time written records may stay buffered before they are handed to the file, as an
+     * Agrona duration such as {@code 1ms}; 0 flushes at the end of every duty cycle that wrote.
+     */
+    public static final String FLUSH_INTERVAL_PROP_NAME = "sluice.regional.flush.interval";
+
+    /**
+     * Default flush interval in nanoseconds.
+     */
+    public static final long FLUSH_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /**
+     * Most fragments taken from the subscription in one duty cycle.
+     */
+    public static final String FRAGMENT_LIMIT_PROP_NAME = "sluice.regional.fragment.limit";
+
+    /**
+     * Default fragment limit per duty cycle.
+     */
+    public static final int FRAGMENT_LIMIT_DEFAULT = 16;
+
+    /**
+     * Initial length of the NDJSON output buffer, as an Agrona size such as {@code 1m}; it grows
+     * only for a single batch larger than itself.
+     */
+    public static final String OUTPUT_BUFFER_LENGTH_PROP_NAME = "sluice.regional.output.buffer.length";
+
+    /**
+     * Default output buffer length in bytes.
+     */
+    public static final int OUTPUT_BUFFER_LENGTH_DEFAULT = 1024 * 1024;
+
+    /**
+     * Smallest output buffer length accepted.
+     */
+    public static final int OUTPUT_BUFFER_LENGTH_MIN = 64 * 1024;
+
+    /**
+     * Idle strategy of the agent runner: {@code backoff}, {@code sleeping} (1 ms), {@code yielding},
+     * {@code busy-spin} or {@code noop}.
+     */
+    public static final String IDLE_STRATEGY_PROP_NAME = "sluice.regional.idle.strategy";
+
+    /**
+     * Default idle strategy name.
+     */
+    public static final String IDLE_STRATEGY_DEFAULT = "backoff";
+
+    private static final int REGION_MAX_LENGTH = StreamTable.REGION_LENGTH;
+    private static final Pattern REGION_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private boolean isConcluded;
+    private boolean ownsAeronClient;
+    private String regionName;
+    private Aeron aeron;
+    private String aeronDirectoryName;
+    private String channel;
+    private Integer streamId;
+    private Path outputDir;
+    private Long flushIntervalNs;
+    private Integer fragmentLimit;
+    private Integer outputBufferLength;
+    private IdleStrategy idleStrategy;
+    private ErrorHandler errorHandler;
+    private NanoClock nanoClock;
+
+    /**
+     * Applies system properties and defaults to unset settings, validates all settings, creates
+     * the output directory and connects to the media driver when no client was supplied.
+     *
+     * @return this.
+     * @throws ConfigurationException listing every invalid setting.
+     * @throws IllegalStateException  if already concluded.
+     */
+    public RegionalCoreContext conclude()
+    {
+        if (isConcluded)
+        {
+            throw new IllegalStateException("RegionalCoreContext already concluded");
+        }
+
+        final List<String> errors = new ArrayList<>();
+
+        if (null == regionName)
+        {
+            regionName = System.getProperty(REGION_PROP_NAME);
+        }
+        validateRegion(errors);
+
+        if (null == channel)
+        {
+            channel = System.getProperty(CHANNEL_PROP_NAME, CHANNEL_DEFAULT);
+        }
+        validateChannel(errors);
+
+        if (null == streamId)
+        {
+            streamId = intProperty(STREAM_ID_PROP_NAME, STREAM_ID_DEFAULT, errors);
+        }
+
+        if (null == outputDir)
+        {
+            outputDir = pathProperty(OUTPUT_DIR_PROP_NAME, OUTPUT_DIR_DEFAULT, errors);
+        }
+
+        if (null == flushIntervalNs)
+        {
+            flushIntervalNs = durationProperty(FLUSH_INTERVAL_PROP_NAME, FLUSH_INTERVAL_NS_DEFAULT, errors);
+        }
+        if (flushIntervalNs < 0)
+        {
+            errors.add("flushIntervalNs must be >= 0 (0 flushes every duty cycle), was " + flushIntervalNs);
+        }
+
+        if (null == fragmentLimit)
+        {
+            fragmentLimit = intProperty(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT, errors);
+        }
+        if (fragmentLimit < 1)
+        {
+            errors.add("fragmentLimit must be >= 1, was " + fragmentLimit);
+        }
+
+        if (null == outputBufferLength)
+        {
+            outputBufferLength = sizeProperty(OUTPUT_BUFFER_LENGTH_PROP_NAME, OUTPUT_BUFFER_LENGTH_DEFAULT, errors);
+        }
+        if (outputBufferLength < OUTPUT_BUFFER_LENGTH_MIN || outputBufferLength > NdjsonBatchWriter.MAX_BUFFER_LENGTH)
+        {
+            errors.add("outputBufferLength must be between " + OUTPUT_BUFFER_LENGTH_MIN + " and " +
+                NdjsonBatchWriter.MAX_BUFFER_LENGTH + " bytes, was " + outputBufferLength);
+        }
+
+        if (null == idleStrategy)
+        {
+            idleStrategy = idleStrategy(System.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT), errors);
+        }
+
+        if (null == errorHandler)
+        {
+            errorHandler = (throwable) -> throwable.printStackTrace(System.err);
+        }
+
+        if (null == nanoClock)
+        {
+            nanoClock = SystemNanoClock.INSTANCE;
+        }
+
+        if (null != aeron && aeron.isClosed())
+        {
+            errors.add("the supplied Aeron client is closed");
+        }
+        if (null == aeronDirectoryName)
+        {
+            aeronDirectoryName = CommonContext.getAeronDirectoryName();
+        }
+
+        if (null != outputDir && Files.exists(outputDir) && !Files.isDirectory(outputDir))
+        {
+            errors.add("outputDir " + outputDir + " exists and is not a directory");
+        }
+        else if (errors.isEmpty() && null != outputDir)
+        {
+            // Only a configuration that is otherwise valid leaves a directory behind.
+            createOutputDir(errors);
+        }
+
+        if (!errors.isEmpty())
+        {
+            throw new ConfigurationException(
+                "invalid regional core settings:" + System.lineSeparator() + "  " +
+                String.join(System.lineSeparator() + "  ", errors));
+        }
+
+        if (null == aeron)
+        {
+            aeron = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(aeronDirectoryName)
+                .errorHandler(errorHandler));
+            ownsAeronClient = true;
+        }
+
+        isConcluded = true;
+
+        return this;
+    }
+
+    /**
+     * Has {@link #conclude()} completed?
+     *
+     * @return true once concluded.
+     */
+    public boolean isConcluded()
+    {
+        return isConcluded;
+    }
+
+    /**
+     * Closes the Aeron client if this context connected it.
+     */
+    public void close()
+    {
+        if (ownsAeronClient)
+        {
+            ownsAeronClient = false;
+            CloseHelper.close(aeron);
+        }
+    }
+
+    /**
+     * Region this core serves; batches for other regions are counted as misrouted.
+     *
+     * @param regionName e.g. {@code eu-west}.
+     * @return this.
+     * @see #REGION_PROP_NAME
+     */
+    public RegionalCoreContext regionName(final String regionName)
+    {
+        this.regionName = regionName;
+        return this;
+    }
+
+    /**
+     * Region this core serves.
+     *
+     * @return region name, null until set or concluded.
+     */
+    public String regionName()
+    {
+        return regionName;
+    }
+
+    /**
+     * Aeron client to use instead of connecting one; it stays owned by the caller.
+     *
+     * @param aeron a connected client.
+     * @return this.
+     */
+    public RegionalCoreContext aeron(final Aeron aeron)
+    {
+        this.aeron = aeron;
+        return this;
+    }
+
+    /**
+     * Aeron client in use.
+     *
+     * @return the client, null before conclude unless supplied.
+     */
+    public Aeron aeron()
+    {
+        return aeron;
+    }
+
+    /**
+     * Media driver directory to connect to when no client is supplied.
+     *
+     * @param aeronDirectoryName directory; default {@link CommonContext#getAeronDirectoryName()}.
+     * @return this.
+     */
+    public RegionalCoreContext aeronDirectoryName(final String aeronDirectoryName)
+    {
+        this.aeronDirectoryName = aeronDirectoryName;
+        return this;
+    }
+
+    /**
+     * Media driver directory to connect to when no client is supplied.
+     *
+     * @return directory name, null until set or concluded.
+     */
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
+    }
+
+    /**
+     * Channel to subscribe to.
+     *
+     * @param channel Aeron channel URI.
+     * @return this.
+     * @see #CHANNEL_PROP_NAME
+     */
+    public RegionalCoreContext channel(final String channel)
+    {
+        this.channel = channel;
+        return this;
+    }
+
+    /**
+     * Channel to subscribe to.
+     *
+     * @return channel URI; {@link #CHANNEL_DEFAULT} when unset.
+     */
+    public String channel()
+    {
+        return null == channel ? CHANNEL_DEFAULT : channel;
+    }
+
+    /**
+     * Stream id to subscribe to.
+     *
+     * @param streamId stream id.
+     * @return this.
+     * @see #STREAM_ID_PROP_NAME
+     */
+    public RegionalCoreContext streamId(final int streamId)
+    {
+        this.streamId = streamId;
+        return this;
+    }
+
+    /**
+     * Stream id to subscribe to.
+     *
+     * @return stream id; {@link #STREAM_ID_DEFAULT} when unset.
+     */
+    public int streamId()
+    {
+        return null == streamId ? STREAM_ID_DEFAULT : streamId;
+    }
+
+    /**
+     * Directory of the NDJSON output.
+     *
+     * @param outputDir directory, created by {@link #conclude()} when absent.
+     * @return this.
+     * @see #OUTPUT_DIR_PROP_NAME
+     */
+    public RegionalCoreContext outputDir(final Path outputDir)
+    {
+        this.outputDir = outputDir;
+        return this;
+    }
+
+    /**
+     * Directory of the NDJSON output.
+     *
+     * @return directory; {@link #OUTPUT_DIR_DEFAULT} when unset.
+     */
+    public Path outputDir()
+    {
+        return null == outputDir ? Path.of(OUTPUT_DIR_DEFAULT) : outputDir;
+    }
+
+    /**
+     * The NDJSON file: {@code <outputDir>/<region>.ndjson}.
+     *
+     * @return file path; null while the region is unset.
+     */
+    public Path outputFile()
+    {
+        return null == regionName ? null : outputDir().resolve(regionName + ".ndjson");
+    }
+
+    /**
+     * Longest time written records stay buffered before they are handed to the file.
+     *
+     * @param flushIntervalNs nanoseconds; 0 flushes at the end of every duty cycle that wrote.
+     * @return this.
+     * @see #FLUSH_INTERVAL_PROP_NAME
+     */
+    public RegionalCoreContext flushIntervalNs(final long flushIntervalNs)
+    {
+        this.flushIntervalNs = flushIntervalNs;
+        return this;
+    }
+
+    /**
+     * Longest time written records stay buffered before they are handed to the file.
+     *
+     * @return nanoseconds; {@link #FLUSH_INTERVAL_NS_DEFAULT} when unset.
+     */
+    public long flushIntervalNs()
+    {
+        return null == flushIntervalNs ? FLUSH_INTERVAL_NS_DEFAULT : flushIntervalNs;
+    }
+
+    /**
+     * Most fragments taken from the subscription in one duty cycle.
+     *
+     * @param fragmentLimit at least 1.
+     * @return this.
+     * @see #FRAGMENT_LIMIT_PROP_NAME
+     */
+    public RegionalCoreContext fragmentLimit(final int fragmentLimit)
+    {
+        this.fragmentLimit = fragmentLimit;
+        return this;
+    }
+
+    /**
+     * Most fragments taken from the subscription in one duty cycle.
+     *
+     * @return limit; {@link #FRAGMENT_LIMIT_DEFAULT} when unset.
+     */
+    public int fragmentLimit()
+    {
+        return null == fragmentLimit ? FRAGMENT_LIMIT_DEFAULT : fragmentLimit;
+    }
+
+    /**
+     * Initial length of the NDJSON output buffer.
+     *
+     * @param outputBufferLength bytes, at least {@link #OUTPUT_BUFFER_LENGTH_MIN}.
+     * @return this.
+     * @see #OUTPUT_BUFFER_LENGTH_PROP_NAME
+     */
+    public RegionalCoreContext outputBufferLength(final int outputBufferLength)
+    {
+        this.outputBufferLength = outputBufferLength;
+        return this;
+    }
+
+    /**
+     * Initial length of the NDJSON output buffer.
+     *
+     * @return bytes; {@link #OUTPUT_BUFFER_LENGTH_DEFAULT} when unset.
+     */
+    public int outputBufferLength()
+    {
+        return null == outputBufferLength ? OUTPUT_BUFFER_LENGTH_DEFAULT : outputBufferLength;
+    }
+
+    /**
+     * Idle strategy of the agent runner started by {@link RegionalCoreMain#launch}.
+     *
+     * @param idleStrategy the strategy.
+     * @return this.
+     * @see #IDLE_STRATEGY_PROP_NAME
+     */
+    public RegionalCoreContext idleStrategy(final IdleStrategy idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    /**
+     * Idle strategy of the agent runner.
+     *
+     * @return the strategy, null until set or concluded.
+     */
+    public IdleStrategy idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /**
+     * Receives errors of the agent runner, of the Aeron client the context connects, and failed
+     * output writes.
+     *
+     * @param errorHandler the handler; default prints to standard error.
+     * @return this.
+     */
+    public RegionalCoreContext errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * Receives errors.
+     *
+     * @return the handler, null until set or concluded.
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * Clock for the flush interval.
+     *
+     * @param nanoClock the clock; default {@link SystemNanoClock}.
+     * @return this.
+     */
+    public RegionalCoreContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    /**
+     * Clock for the flush interval.
+     *
+     * @return the clock, null until set or concluded.
+     */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /**
+     * Creates an idle strategy from its name.
+     *
+     * @param name {@code backoff}, {@code sleeping}, {@code yielding}, {@code busy-spin} or {@code noop}.
+     * @return a new strategy.
+     * @throws IllegalArgumentException for any other name.
+     */
+    public static IdleStrategy newIdleStrategy(final String name)
+    {
+        return switch (name)
+        {
+            case "backoff" -> new BackoffIdleStrategy();
+            case "sleeping" -> new SleepingMillisIdleStrategy(1);
+            case "yielding" -> YieldingIdleStrategy.INSTANCE;
+            case "busy-spin" -> BusySpinIdleStrategy.INSTANCE;
+            case "noop" -> NoOpIdleStrategy.INSTANCE;
+            default -> throw new IllegalArgumentException(
+                "unknown idle strategy '" + name + "', expected backoff, sleeping, yielding, busy-spin or noop");
+        };
+    }
+
+    private void validateRegion(final List<String> errors)
+    {
+        if (null == regionName || regionName.isEmpty())
+        {
+            errors.add("regionName is required (-D" + REGION_PROP_NAME + "=eu-west)");
+        }
+        else if (regionName.length() > REGION_MAX_LENGTH || !REGION_PATTERN.matcher(regionName).matches())
+        {
+            errors.add("regionName must be 1 to " + REGION_MAX_LENGTH +
+                " of [A-Za-z0-9._-] starting with a letter or digit, was '" + regionName + "'");
+        }
+    }
+
+    private void validateChannel(final List<String> errors)
+    {
+        try
+        {
+            ChannelUri.parse(channel);
+        }
+        catch (final RuntimeException ex)
+        {
+            errors.add("channel '" + channel + "' is not a valid Aeron channel: " + ex.getMessage());
+        }
+    }
+
+    private void createOutputDir(final List<String> errors)
+    {
+        try
+        {
+            Files.createDirectories(outputDir);
+        }
+        catch (final IOException ex)
+        {
+            errors.add("outputDir " + outputDir + " cannot be created: " + ex);
+            return;
+        }
+
+        if (!Files.isWritable(outputDir))
+        {
+            errors.add("outputDir " + outputDir + " is not writable");
+        }
+    }
+
+    private static IdleStrategy idleStrategy(final String name, final List<String> errors)
+    {
+        try
+        {
+            return newIdleStrategy(name);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            errors.add(IDLE_STRATEGY_PROP_NAME + ": " + ex.getMessage());
+            return NoOpIdleStrategy.INSTANCE;
+        }
+    }
+
+    private static int intProperty(final String name, final int defaultValue, final List<String> errors)
+    {
+        final String value = System.getProperty(name);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+
+        try
+        {
+            return Integer.parseInt(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            errors.add(name + " must be an integer, was '" + value + "'");
+            return defaultValue;
+        }
+    }
+
+    private static int sizeProperty(final String name, final int defaultValue, final List<String> errors)
+    {
+        final String value = System.getProperty(name);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+
+        try
+        {
+            final long size = SystemUtil.parseSize(name, value.trim());
+            if (size > Integer.MAX_VALUE)
+            {
+                errors.add(name + " is too large: '" + value + "'");
+                return defaultValue;
+            }
+            return (int)size;
+        }
+        catch (final RuntimeException ex)
+        {
+            errors.add(name + " must be a size such as 1m or 65536, was '" + value + "'");
+            return defaultValue;
+        }
+    }
+
+    private static long durationProperty(final String name, final long defaultValueNs, final List<String> errors)
+    {
+        final String value = System.getProperty(name);
+        if (null == value)
+        {
+            return defaultValueNs;
+        }
+
+        try
+        {
+            return SystemUtil.parseDuration(name, value.trim());
+        }
+        catch (final RuntimeException ex)
+        {
+            errors.add(name + " must be a duration such as 1ms or 500us, was '" + value + "'");
+            return defaultValueNs;
+        }
+    }
+
+    private static Path pathProperty(final String name, final String defaultValue, final List<String> errors)
+    {
+        final String value = System.getProperty(name, defaultValue);
+        try
+        {
+            return Path.of(value);
+        }
+        catch (final InvalidPathException ex)
+        {
+            errors.add(name + " is not a valid path: '" + value + "'");
+            return null;
+        }
+    }
+}

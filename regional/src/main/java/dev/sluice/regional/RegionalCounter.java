@@ -1,0 +1,83 @@
+package dev.sluice.regional;
+
+/**
+ * Totals a regional core keeps, declared once with the label and unit reported for each.
+ * <p>
+ * Immutable; any thread.
+ */
+public enum RegionalCounter
+{
+    /**
+     * Batches accepted in sequence and written.
+     */
+    BATCHES("batches", "batches"),
+
+    /**
+     * Records (packet summaries and events) written.
+     */
+    RECORDS("records", "records"),
+
+    /**
+     * Bytes of every consumed frame: accepted, duplicate, misrouted or rejected.
+     */
+    BYTES_RECEIVED("bytes_received", "bytes"),
+
+    /**
+     * Batches whose sequence was not above the last one seen on their stream, dropped unwritten.
+     */
+    DUPLICATES("duplicates", "batches"),
+
+    /**
+     * Sequences skipped between consecutive accepted batches of a stream.
+     */
+    GAPS("gaps", "sequences"),
+
+    /**
+     * Frames that are not valid {@code DataBatch} messages, by any {@link RejectReason}.
+     */
+    REJECTED_FRAMES("rejected_frames", "frames"),
+
+    /**
+     * Valid batches addressed to another region, dropped unwritten.
+     */
+    MISROUTED("misrouted", "batches"),
+
+    /**
+     * NDJSON bytes handed to the output file.
+     */
+    OUTPUT_BYTES("output_bytes", "bytes"),
+
+    /**
+     * Failed attempts to write buffered NDJSON to the output file; intake pauses while they fail.
+     */
+    OUTPUT_ERRORS("output_errors", "attempts");
+
+    private final String label;
+    private final String unit;
+
+    RegionalCounter(final String label, final String unit)
+    {
+        this.label = label;
+        this.unit = unit;
+    }
+
+    /**
+     * Name used in metrics and reports.
+     *
+     * @return snake_case label.
+     */
+    public String label()
+    {
+        return label;
+    }
+
+    /**
+     * What one unit of the counter is.
+     *
+     * @return unit name.
+     */
+    public String unit()
+    {
+        return unit;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sluice.regional;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Sequence state and counters of one (gateway, destination) stream.
+ * <p>
+ * Written only by the core's agent thread; the counters may be read from any thread.
+ */
+final class StreamState
+{
+    static final int BATCHES_INDEX = 0;
+    static final int RECORDS_INDEX = 1;
+    static final int GAPS_INDEX = 2;
+    static final int DUPLICATES_INDEX = 3;
+    static final int LAST_SEQUENCE_INDEX = 4;
+    private static final int COUNTER_COUNT = 5;
+
+    private final byte[] key;
+    private final int hash;
+    private final String gatewayId;
+    private final String destinationRegion;
+    private final AtomicLongArray counters = new AtomicLongArray(COUNTER_COUNT);
+    private long lastSequence;
+
+    StreamState(final byte[] key, final int hash, final String gatewayId, final String destinationRegion)
+    {
+        this.key = key;
+        this.hash = hash;
+        this.gatewayId = gatewayId;
+        this.destinationRegion = destinationRegion;
+    }
+
+    byte[] key()
+    {
+        return key;
+    }
+
+    int hash()
+    {
+        return hash;
+    }
+
+    String gatewayId()
+    {
+        return gatewayId;
+    }
+
+    String destinationRegion()
+    {
+        return destinationRegion;
+    }
+
+    /**
+     * Highest sequence accepted so far; 0 before the first batch, as sequences start at 1.
+     *
+     * @return last accepted sequence.
+     */
+    long lastSequence()
+    {
+        return lastSequence;
+    }
+
+    void onAccepted(final long sequence, final int records, final long missingSequences)
+    {
+        lastSequence = sequence;
+        add(BATCHES_INDEX, 1);
+        add(RECORDS_INDEX, records);
+        if (missingSequences > 0)
+        {
+            add(GAPS_INDEX, missingSequences);
+        }
+        counters.setRelease(LAST_SEQUENCE_INDEX, sequence);
+    }
+
+    void onDuplicate()
+    {
+        add(DUPLICATES_INDEX, 1);
+    }
+
+    long counter(final int index)
+    {
+        return counters.getAcquire(index);
+    }
+
+    private void add(final int index, final long delta)
+    {
+        // Single writer: a plain read plus a release store is enough and cheaper than getAndAdd.
+        counters.setRelease(index, counters.getPlain(index) + delta);
+    }
+}

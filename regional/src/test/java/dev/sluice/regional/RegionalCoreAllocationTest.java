@@ -1,0 +1,162 @@
+package dev.sluice.regional;
+
+import dev.sluice.protocol.codec.DataBatchDecoder;
+import dev.sluice.protocol.codec.MessageHeaderDecoder;
+import io.aeron.Publication;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.sluice.regional.TestBatch.batch;
+import static dev.sluice.regional.TestBatch.tcp4;
+import static dev.sluice.regional.TestBatch.udp6;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Receiving, checking and writing batches allocates nothing on the agent thread once warm. The
+ * test thread is the agent thread here: it publishes over IPC and calls {@code doWork()}, so the
+ * figure includes Aeron's poll and the file write system call. The output file is a link to
+ * /dev/null so that the long warm-up does not fill the disk.
+ */
+@Timeout(300)
+class RegionalCoreAllocationTest
+{
+    private static final int RECORDS_PER_BATCH = 100;
+    private static final int BATCHES_PER_WINDOW = 1_000;
+    private static final int MIN_WARM_UP_WINDOWS = 20;
+    private static final int QUIET_WINDOWS_REQUIRED = 5;
+    private static final int MAX_WARM_UP_WINDOWS = 100;
+    private static final int SEQUENCE_OFFSET =
+        MessageHeaderDecoder.ENCODED_LENGTH + DataBatchDecoder.streamSequenceEncodingOffset();
+
+    @TempDir
+    Path outputDir;
+
+    @Test
+    void allocatesNothingPerRecordAfterWarmUp() throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        Files.createSymbolicLink(outputDir.resolve("eu-west.ndjson"), Path.of("/dev/null"));
+
+        try (TestDriver driver = new TestDriver();
+            Publication publication = driver.aeron.addPublication("aeron:ipc", RegionalCoreContext.STREAM_ID_DEFAULT))
+        {
+            final RegionalCore core = new RegionalCore(new RegionalCoreContext()
+                .regionName("eu-west")
+                .aeron(driver.aeron)
+                .channel("aeron:ipc")
+                .outputDir(outputDir)
+                .flushIntervalNs(0));
+            try
+            {
+                TestDriver.until(publication::isConnected, core::doWork, "the publication to connect");
+                final UnsafeBuffer frame = mixedBatch().encode();
+
+                // While code warms up, class loading, JIT compilation and deoptimisation allocate a
+                // few hundred bytes now and then (also with escape analysis off); that settles
+                // after about a million records. Warm up until several windows in a row allocate
+                // nothing, then measure a fresh window.
+                final List<Long> warmUpWindows = new ArrayList<>();
+                int quietWindows = 0;
+                long sequence = 1;
+                while (true)
+                {
+                    final long before = threads.getCurrentThreadAllocatedBytes();
+                    sequence = publish(publication, core, frame, sequence);
+                    final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                    warmUpWindows.add(allocated);
+                    quietWindows = 0 == allocated ? quietWindows + 1 : 0;
+                    if (warmUpWindows.size() >= MIN_WARM_UP_WINDOWS && quietWindows >= QUIET_WINDOWS_REQUIRED)
+                    {
+                        break;
+                    }
+                    if (warmUpWindows.size() >= MAX_WARM_UP_WINDOWS)
+                    {
+                        fail("still allocating after warm-up, bytes per window of " +
+                            BATCHES_PER_WINDOW * RECORDS_PER_BATCH + " records: " + warmUpWindows);
+                    }
+                }
+
+                final long recordsBefore = core.counters().get(RegionalCounter.RECORDS);
+                final long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+                publish(publication, core, frame, sequence);
+                final long allocatedBytes = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+                final long records = core.counters().get(RegionalCounter.RECORDS) - recordsBefore;
+
+                System.out.printf("warm-up windows (bytes allocated each): %s%n", warmUpWindows);
+                System.out.printf("measured: %d bytes allocated over %d records%n", allocatedBytes, records);
+                assertEquals((long)BATCHES_PER_WINDOW * RECORDS_PER_BATCH, records);
+                assertEquals(0, core.counters().get(RegionalCounter.GAPS));
+                assertEquals(0, core.counters().get(RegionalCounter.REJECTED_FRAMES));
+                assertEquals(0, allocatedBytes, "bytes allocated over " + records + " records");
+            }
+            finally
+            {
+                core.onClose();
+                Files.delete(outputDir.resolve("eu-west.ndjson"));
+            }
+        }
+    }
+
+    /**
+     * 90 packet summaries (IPv4, IPv6 with mapped addresses, anonymization and VLANs, non-IP) and
+     * 10 events, from a gateway id that needs JSON escaping.
+     */
+    private static TestBatch mixedBatch()
+    {
+        final TestBatch batch = batch("gw-\"quoted\"", "eu-west", 1);
+        for (int i = 0; i < RECORDS_PER_BATCH - 10; i++)
+        {
+            batch.packet(switch (i % 3)
+            {
+                case 0 -> tcp4("192.0.2." + i, "198.51.100.254", 40000 + i, 443);
+                case 1 -> udp6("2001:db8::" + i, "::ffff:10.0.0." + i, i, true, 0 == i % 2);
+                default -> TestBatch.arp();
+            });
+        }
+        for (int i = 0; i < 10; i++)
+        {
+            batch.event(TestBatch.BASE_TS_NS + i, i, new byte[40 + i]);
+        }
+        return batch;
+    }
+
+    /**
+     * Publishes one window of the frame with consecutive sequences and drives the core until all
+     * are written. No lambdas or boxing: the loop itself must not allocate.
+     */
+    private static long publish(
+        final Publication publication, final RegionalCore core, final UnsafeBuffer frame, final long firstSequence)
+    {
+        final RegionalCounters counters = core.counters();
+        final long expectedBatches = counters.get(RegionalCounter.BATCHES) + BATCHES_PER_WINDOW;
+        long sequence = firstSequence;
+        for (int i = 0; i < BATCHES_PER_WINDOW; i++)
+        {
+            frame.putLong(SEQUENCE_OFFSET, sequence, ByteOrder.LITTLE_ENDIAN);
+            while (publication.offer(frame, 0, frame.capacity()) < 0)
+            {
+                core.doWork();
+            }
+            sequence++;
+        }
+
+        while (counters.get(RegionalCounter.BATCHES) < expectedBatches)
+        {
+            core.doWork();
+        }
+        core.doWork();
+
+        return sequence;
+    }
+}
