@@ -4,7 +4,7 @@ import dev.sluice.controlplane.ControlPlaneContext;
 import dev.sluice.controlplane.ControlPlaneMain;
 import dev.sluice.controlplane.ParserPolicyValidator;
 import dev.sluice.dataplane.Gateway;
-import dev.sluice.dataplane.GatewayContext;
+import dev.sluice.dataplane.GatewayConfig;
 import dev.sluice.protocol.Channels;
 import dev.sluice.regional.RegionalCoreContext;
 import dev.sluice.regional.RegionalCoreMain;

@@ -1,0 +1,278 @@
+package dev.sluice.dataplane;
+
+import dev.sluice.policy.diagnostic.Diagnostic;
+import dev.sluice.policy.diagnostic.Diagnostics;
+import dev.sluice.policy.yaml.YamlChecks;
+import dev.sluice.policy.yaml.YamlLimits;
+import dev.sluice.policy.yaml.YamlMapping;
+import dev.sluice.policy.yaml.YamlNode;
+import dev.sluice.policy.yaml.YamlReader;
+import dev.sluice.policy.yaml.YamlScalar;
+import dev.sluice.policy.yaml.YamlSequence;
+import dev.sluice.protocol.Channels;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A gateway's configuration file (YAML), read into a {@link GatewayContext}. Unknown keys,
+ * wrong types and unreadable files are all reported at once, each with file:line:column.
+ * Relative paths are resolved against the file's directory. Example: {@code config/gateway.yaml}.
+ * Main thread, at start.
+ */
+public final class GatewayConfig
+{
+    private static final Set<String> TOP_KEYS = Set.of(
+        "gateway", "source", "destinations", "control-plane", "anonymization", "policy-file", "state-dir",
+        "aeron-dir", "burst-capacity", "not-connected-timeout-ms");
+    private static final Set<String> GATEWAY_KEYS = Set.of("id", "site", "region");
+    private static final Set<String> SOURCE_KEYS = Set.of("pcap");
+    private static final Set<String> DESTINATION_KEYS = Set.of("region", "channel", "stream");
+    private static final Set<String> CONTROL_KEYS = Set.of("channel", "stream", "push-channel", "push-stream");
+    private static final Set<String> ANONYMIZATION_KEYS = Set.of("key-file");
+
+    private final GatewayContext context;
+    private final String aeronDirectory;
+
+    private GatewayConfig(final GatewayContext context, final String aeronDirectory)
+    {
+        this.context = context;
+        this.aeronDirectory = aeronDirectory;
+    }
+
+    /** The settings, not yet concluded (the caller may add an Aeron client first). */
+    public GatewayContext context()
+    {
+        return context;
+    }
+
+    /** An external media driver's directory, or null to run one embedded. */
+    public String aeronDirectory()
+    {
+        return aeronDirectory;
+    }
+
+    /**
+     * @throws IllegalArgumentException listing every problem as {@code file:line:column: error: ...}
+     */
+    public static GatewayConfig load(final Path file) throws IOException
+    {
+        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * @param baseDirectory what relative paths are resolved against
+     * @throws IllegalArgumentException listing every problem as {@code source:line:column: error: ...}
+     */
+    public static GatewayConfig parse(final String sourceName, final String text, final Path baseDirectory)
+    {
+        final Diagnostics diagnostics = new Diagnostics(sourceName);
+        final GatewayContext context = new GatewayContext();
+        String aeronDirectory = null;
+        final YamlNode root = YamlReader.read(text, YamlLimits.DEFAULT, diagnostics);
+        final YamlMapping top = root == null ? null : YamlChecks.mapping(root, "the gateway configuration", diagnostics);
+        if (top != null)
+        {
+            YamlChecks.checkKeys(
+                top, "the gateway configuration", TOP_KEYS, List.of("gateway", "source", "destinations"), diagnostics);
+            final Reader reader = new Reader(diagnostics, baseDirectory);
+            reader.gateway(top.get("gateway"), context);
+            reader.source(top.get("source"), context);
+            reader.destinations(top.get("destinations"), context);
+            reader.controlPlane(top.get("control-plane"), context);
+            reader.anonymization(top.get("anonymization"), context);
+            if (top.has("policy-file"))
+            {
+                context.bootstrapPolicyFile(reader.readableFile(top.get("policy-file"), "policy-file"));
+            }
+            if (top.has("state-dir"))
+            {
+                context.stateDirectory(reader.path(top.get("state-dir"), "state-dir"));
+            }
+            if (top.has("aeron-dir"))
+            {
+                aeronDirectory = YamlChecks.string(top.get("aeron-dir"), "aeron-dir", diagnostics);
+            }
+            if (top.has("burst-capacity"))
+            {
+                final Long capacity = YamlChecks.integer(top.get("burst-capacity"), "burst-capacity", 1, 4096, diagnostics);
+                if (capacity != null)
+                {
+                    context.burstCapacity(capacity.intValue());
+                }
+            }
+            if (top.has("not-connected-timeout-ms"))
+            {
+                final Long timeoutMs = YamlChecks.integer(
+                    top.get("not-connected-timeout-ms"), "not-connected-timeout-ms", 1, 86_400_000, diagnostics);
+                if (timeoutMs != null)
+                {
+                    context.notConnectedTimeoutNs(timeoutMs * 1_000_000L);
+                }
+            }
+        }
+        if (diagnostics.hasErrors() || root == null)
+        {
+            final String errors = diagnostics.sorted().stream()
+                .filter(Diagnostic::isError)
+                .map(Diagnostic::toString)
+                .collect(Collectors.joining("\n"));
+            throw new IllegalArgumentException("invalid gateway configuration:\n" +
+                (errors.isEmpty() ? sourceName + ":1:1: error: the file holds no configuration" : errors));
+        }
+        return new GatewayConfig(context, aeronDirectory);
+    }
+
+    /** Reads the sections of one file, reporting into one {@link Diagnostics}. */
+    private record Reader(Diagnostics diagnostics, Path baseDirectory)
+    {
+        void gateway(final YamlNode node, final GatewayContext context)
+        {
+            final YamlMapping gateway = section(node, "gateway", GATEWAY_KEYS, List.of("id", "site", "region"));
+            if (gateway != null)
+            {
+                context.gatewayId(optionalString(gateway, "id", "gateway.id"));
+                context.site(optionalString(gateway, "site", "gateway.site"));
+                context.region(optionalString(gateway, "region", "gateway.region"));
+            }
+        }
+
+        void source(final YamlNode node, final GatewayContext context)
+        {
+            final YamlMapping source = section(node, "source", SOURCE_KEYS, List.of("pcap"));
+            if (source != null && source.has("pcap"))
+            {
+                context.captureFile(readableFile(source.get("pcap"), "source.pcap"));
+            }
+        }
+
+        void destinations(final YamlNode node, final GatewayContext context)
+        {
+            if (node == null)
+            {
+                return;
+            }
+            final YamlSequence list = YamlChecks.sequence(node, "destinations", diagnostics);
+            if (list == null)
+            {
+                return;
+            }
+            if (list.size() == 0)
+            {
+                diagnostics.error(list.position(), "destinations must name at least one region", null);
+            }
+            for (final YamlNode item : list.items())
+            {
+                final YamlMapping destination = YamlChecks.mapping(item, "a destination", diagnostics);
+                if (destination == null ||
+                    !YamlChecks.checkKeys(destination, "a destination", DESTINATION_KEYS, List.of("region", "channel"), diagnostics))
+                {
+                    continue;
+                }
+                final String region = YamlChecks.string(destination.get("region"), "destination region", diagnostics);
+                final YamlScalar channel = YamlChecks.scalar(destination.get("channel"), "destination channel", diagnostics);
+                int stream = Channels.DATA_STREAM_ID_DEFAULT;
+                if (destination.has("stream"))
+                {
+                    final Long value = YamlChecks.integer(destination.get("stream"), "stream", 1, Integer.MAX_VALUE, diagnostics);
+                    stream = value == null ? stream : value.intValue();
+                }
+                if (channel != null && !channel.value().startsWith("aeron:"))
+                {
+                    diagnostics.error(channel.position(), "destination channel must be an Aeron URI",
+                        "e.g. aeron:udp?endpoint=core.example:20121");
+                }
+                if (region != null && channel != null)
+                {
+                    context.addDestination(region, channel.value(), stream);
+                }
+            }
+        }
+
+        void controlPlane(final YamlNode node, final GatewayContext context)
+        {
+            final YamlMapping control = section(node, "control-plane", CONTROL_KEYS, List.of());
+            if (control == null)
+            {
+                return;
+            }
+            if (control.has("channel"))
+            {
+                context.controlInboundChannel(YamlChecks.string(control.get("channel"), "control-plane.channel", diagnostics));
+            }
+            if (control.has("stream"))
+            {
+                final Long stream = YamlChecks.integer(control.get("stream"), "control-plane.stream", 1, Integer.MAX_VALUE, diagnostics);
+                if (stream != null)
+                {
+                    context.controlInboundStreamId(stream.intValue());
+                }
+            }
+            if (control.has("push-channel"))
+            {
+                context.policyPushChannel(
+                    YamlChecks.string(control.get("push-channel"), "control-plane.push-channel", diagnostics));
+            }
+            if (control.has("push-stream"))
+            {
+                final Long stream = YamlChecks.integer(
+                    control.get("push-stream"), "control-plane.push-stream", 1, Integer.MAX_VALUE, diagnostics);
+                if (stream != null)
+                {
+                    context.policyPushStreamId(stream.intValue());
+                }
+            }
+        }
+
+        void anonymization(final YamlNode node, final GatewayContext context)
+        {
+            final YamlMapping anonymization = section(node, "anonymization", ANONYMIZATION_KEYS, List.of());
+            if (anonymization != null && anonymization.has("key-file"))
+            {
+                context.anonymizationKeyFile(readableFile(anonymization.get("key-file"), "anonymization.key-file"));
+            }
+        }
+
+        private YamlMapping section(
+            final YamlNode node, final String name, final Set<String> keys, final List<String> required)
+        {
+            if (node == null)
+            {
+                return null;
+            }
+            final YamlMapping mapping = YamlChecks.mapping(node, name, diagnostics);
+            if (mapping != null)
+            {
+                YamlChecks.checkKeys(mapping, name, keys, required, diagnostics);
+            }
+            return mapping;
+        }
+
+        private String optionalString(final YamlMapping mapping, final String key, final String what)
+        {
+            return mapping.has(key) ? YamlChecks.string(mapping.get(key), what, diagnostics) : null;
+        }
+
+        Path path(final YamlNode node, final String what)
+        {
+            final String text = YamlChecks.string(node, what, diagnostics);
+            return text == null ? null : baseDirectory.resolve(text).normalize();
+        }
+
+        Path readableFile(final YamlNode node, final String what)
+        {
+            final Path file = path(node, what);
+            if (file != null && !Files.isReadable(file))
+            {
+                diagnostics.error(node.position(), what + ": cannot read '" + file + "'",
+                    Files.exists(file) ? "check its permissions" : "no such file");
+            }
+            return file;
+        }
+    }
+}
