@@ -32,12 +32,15 @@ final class TierCommands
             throw new Arguments.UsageException("gateway: --config FILE is required (example: config/gateway.yaml)");
         }
         final GatewayConfig config = GatewayConfig.load(Path.of(configFile));
-        try (EmbeddedDriver driver = EmbeddedDriver.connect(config.aeronDirectory());
+        // The barrier is closed last: the JVM's shutdown waits for it, so the tier is closed cleanly first.
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            EmbeddedDriver driver = EmbeddedDriver.connect(config.aeronDirectory());
             Gateway gateway = Gateway.assemble(config.context().aeron(driver.aeron())).start())
         {
             LOG.log(System.Logger.Level.INFO, "gateway " + gateway.context().gatewayId() + " running; Ctrl-C to stop");
-            awaitShutdown();
-            LOG.log(System.Logger.Level.INFO, "stopping; received " + gateway.sourceSnapshot());
+            barrier.await();
+            // Logging is already shut down when a signal stops the process; say it directly.
+            System.err.println("sluice gateway stopping: " + gateway.sourceSnapshot());
         }
         return 0;
     }
@@ -49,7 +52,8 @@ final class TierCommands
         {
             throw new Arguments.UsageException("regional: --region NAME is required (e.g. eu-west)");
         }
-        try (EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
             RegionalCoreMain core = RegionalCoreMain.launch(new RegionalCoreContext()
                 .aeron(driver.aeron())
                 .regionName(region)
@@ -59,7 +63,7 @@ final class TierCommands
         {
             LOG.log(System.Logger.Level.INFO, "regional core " + region + " writing " + core.core().outputFile() +
                 "; Ctrl-C to stop");
-            awaitShutdown();
+            barrier.await();
         }
         return 0;
     }
@@ -78,21 +82,14 @@ final class TierCommands
         {
             context.policyFile(Path.of(arguments.option("policy")));
         }
-        try (EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
             ControlPlaneMain controlPlane = ControlPlaneMain.launch(context.aeron(driver.aeron())))
         {
             LOG.log(System.Logger.Level.INFO, "control plane listening on " + context.inboundChannel() +
                 ", pushing on " + context.pushChannel() + "; Ctrl-C to stop");
-            awaitShutdown();
-        }
-        return 0;
-    }
-
-    private static void awaitShutdown()
-    {
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
-        {
             barrier.await();
         }
+        return 0;
     }
 }
