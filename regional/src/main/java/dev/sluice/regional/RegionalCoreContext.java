@@ -228,7 +228,11 @@ public final class RegionalCoreContext implements AutoCloseable
         {
             errors.add("the supplied Aeron client is closed");
         }
-        if (null == aeronDirectoryName)
+        if (null != aeron && !aeron.isClosed())
+        {
+            aeronDirectoryName = aeron.context().aeronDirectoryName();
+        }
+        else if (null == aeronDirectoryName)
         {
             aeronDirectoryName = CommonContext.getAeronDirectoryName();
         }
