@@ -74,7 +74,7 @@ public final class RegionalCoreContext implements AutoCloseable
     /**
      * Default output directory, relative to the working directory.
      */
-    public static final String OUTPUT_DIR_DEFAULT = "sluice-data/regional";
+    public static final String OUTPUT_DIR_DEFAULT = "sluice-work/regional";
 
     /**
      * Longest time written records may stay buffered before they are handed to the file, as an
