@@ -74,7 +74,7 @@ public final class RegionalCoreContext implements AutoCloseable
     /**
      * Default output directory, relative to the working directory.
      */
-    public static final String OUTPUT_DIR_DEFAULT = "sluice-data/regional";
+    public static final String OUTPUT_DIR_DEFAULT = "sluice-work/regional";
 
     /**
      * Longest time written records may stay buffered before they are handed to the file, as an
@@ -228,7 +228,11 @@ public final class RegionalCoreContext implements AutoCloseable
         {
             errors.add("the supplied Aeron client is closed");
         }
-        if (null == aeronDirectoryName)
+        if (null != aeron && !aeron.isClosed())
+        {
+            aeronDirectoryName = aeron.context().aeronDirectoryName();
+        }
+        else if (null == aeronDirectoryName)
         {
             aeronDirectoryName = CommonContext.getAeronDirectoryName();
         }

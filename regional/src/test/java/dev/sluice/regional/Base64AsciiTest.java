@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Base64 against the JDK's encoder and RFC 4648's test vectors.
  */
-@Timeout(120)
+@Timeout(300)
 class Base64AsciiTest
 {
     @Test

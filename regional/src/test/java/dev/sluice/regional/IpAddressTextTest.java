@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * IP address text against the examples of RFC 5952, and against its rules for any address.
  */
-@Timeout(120)
+@Timeout(300)
 class IpAddressTextTest
 {
     private static final Pattern HEX_GROUP = Pattern.compile("0|[1-9a-f][0-9a-f]{0,3}");
