@@ -307,7 +307,7 @@ final class ActionParser
                 return 0;
             }
             long mask = 0;
-            for (final Field base : field.baseFields(catalogue))
+            for (final Field base : field.baseFields())
             {
                 mask |= 1L << base.id();
             }

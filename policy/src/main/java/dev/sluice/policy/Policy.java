@@ -10,6 +10,7 @@ import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.residency.Residency;
 import dev.sluice.policy.residency.ResidencyRule;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -191,7 +192,8 @@ public final class Policy
 
     /**
      * Print the policy back as a policy document, canonical: aliases in conditions appear
-     * expanded, sets sorted and merged, actions normalised. Parsing the output gives an
+     * expanded, sets sorted and merged, actions normalised, names quoted where YAML would
+     * otherwise read them as null. Parsing the output gives an
      * equivalent policy whose {@code describe()} is the same text.
      *
      * @return the document.
@@ -200,18 +202,24 @@ public final class Policy
     {
         final StringBuilder out = new StringBuilder(256 + 128 * rules.size());
         out.append("sluice-policy: ").append(formatVersion).append('\n');
-        out.append("name: ").append(name).append('\n');
+        out.append("name: ");
+        appendName(out, name);
+        out.append('\n');
         out.append("match: ").append(matchMode.keyword()).append('\n');
         out.append("default: ").append(defaultActions.kind().keyword()).append('\n');
         if (!regions.isEmpty())
         {
-            out.append("regions: [").append(String.join(", ", regions)).append("]\n");
+            out.append("regions: ");
+            appendRegions(out, new LinkedHashSet<>(regions));
+            out.append('\n');
         }
 
         out.append("classes:\n");
         for (final Map.Entry<String, List<Field>> entry : dataClasses.asMap().entrySet())
         {
-            out.append("  ").append(entry.getKey()).append(": [");
+            out.append("  ");
+            appendName(out, entry.getKey());
+            out.append(": [");
             appendFieldNames(out, entry.getValue());
             out.append("]\n");
         }
@@ -224,7 +232,9 @@ public final class Policy
         out.append('\n');
         for (final Rule rule : rules)
         {
-            out.append("  - name: ").append(rule.name()).append('\n');
+            out.append("  - name: ");
+            appendName(out, rule.name());
+            out.append('\n');
             out.append("    when: ");
             appendQuoted(out, rule.condition().toString());
             out.append('\n');
@@ -246,7 +256,9 @@ public final class Policy
             out.append("residency:\n");
             for (final ResidencyRule rule : residency.rules())
             {
-                out.append("  - class: ").append(rule.dataClass()).append('\n');
+                out.append("  - class: ");
+                appendName(out, rule.dataClass());
+                out.append('\n');
                 out.append("    origin: ");
                 if (rule.anyOrigin())
                 {
@@ -292,7 +304,7 @@ public final class Policy
                 {
                     out.append(", ");
                 }
-                out.append(region);
+                appendName(out, region);
                 first = false;
             }
         }
@@ -308,6 +320,22 @@ public final class Policy
                 out.append(", ");
             }
             out.append(fields.get(i).name());
+        }
+    }
+
+    /**
+     * Names, regions and classes are restricted to letters, digits and {@code . _ -}, so they
+     * print plain unless YAML would read them as null.
+     */
+    private static void appendName(final StringBuilder out, final String text)
+    {
+        if ("null".equals(text) || "Null".equals(text) || "NULL".equals(text))
+        {
+            appendQuoted(out, text);
+        }
+        else
+        {
+            out.append(text);
         }
     }
 

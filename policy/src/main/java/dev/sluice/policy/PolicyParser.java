@@ -352,12 +352,12 @@ public final class PolicyParser
                         {
                             diagnostics.error(
                                 member.position(),
-                                "'" + field.name() + "' is part of '" + field.baseFields(catalogue).getFirst().name() + "'",
-                                "a data class names whole fields; use '" + field.baseFields(catalogue).getFirst().name() + "'");
+                                "'" + field.name() + "' is part of '" + field.baseFields().getFirst().name() + "'",
+                                "a data class names whole fields; use '" + field.baseFields().getFirst().name() + "'");
                         }
                         else
                         {
-                            fields.addAll(field.baseFields(catalogue));
+                            fields.addAll(field.baseFields());
                         }
                     }
                 }

@@ -201,7 +201,19 @@ class PolicyParserTest
     @Test
     void describePrintsAPolicyThatParsesToTheSameDescription()
     {
-        for (final Policy policy : List.of(example(), parseOk(resource("all-features.yaml"))))
+        final Policy nullNames = parseOk(lines(
+            "sluice-policy: 1",
+            "name: 'null'",
+            "match: first",
+            "default: keep",
+            "regions: ['null', eu]",
+            "classes:",
+            "  'null': [ip.src]",
+            "rules:",
+            "  - {name: 'Null', when: 'true', then: keep}",
+            "residency:",
+            "  - {class: 'null', origin: 'null', raw: ['null']}"));
+        for (final Policy policy : List.of(example(), parseOk(resource("all-features.yaml")), nullNames))
         {
             final String described = policy.describe();
             final Policy again = parseOk(described);

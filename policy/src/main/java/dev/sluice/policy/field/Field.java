@@ -28,6 +28,7 @@ public final class Field
     private final long minValue;
     private final long maxValue;
     private final List<Field> aliasedFields;
+    private final List<Field> baseFields;
 
     private Field(
         final int id,
@@ -41,7 +42,8 @@ public final class Field
         final long bitMask,
         final long minValue,
         final long maxValue,
-        final List<Field> aliasedFields)
+        final List<Field> aliasedFields,
+        final Field derivedFrom)
     {
         if (id < 0 || id >= FieldCatalogue.MAX_FIELDS)
         {
@@ -59,6 +61,12 @@ public final class Field
         this.minValue = minValue;
         this.maxValue = maxValue;
         this.aliasedFields = aliasedFields;
+        this.baseFields = switch (kind)
+        {
+            case BASE -> List.of(this);
+            case DERIVED -> List.of(derivedFrom);
+            case ALIAS -> aliasedFields;
+        };
     }
 
     /**
@@ -83,7 +91,7 @@ public final class Field
         final String defaultDataClass)
     {
         return new Field(
-            id, name, type, description, defaultDataClass, FieldKind.BASE, id, 0, -1L, minValue, maxValue, List.of());
+            id, name, type, description, defaultDataClass, FieldKind.BASE, id, 0, -1L, minValue, maxValue, List.of(), null);
     }
 
     /**
@@ -102,7 +110,8 @@ public final class Field
         {
             throw new IllegalArgumentException("a flag needs an integer base field and a bit in 0..62: " + name);
         }
-        return new Field(id, name, FieldType.INTEGER, description, null, FieldKind.DERIVED, base.id, bit, 1L, 0, 1, List.of());
+        return new Field(
+            id, name, FieldType.INTEGER, description, null, FieldKind.DERIVED, base.id, bit, 1L, 0, 1, List.of(), base);
     }
 
     /**
@@ -123,7 +132,7 @@ public final class Field
         }
         return new Field(
             id, name, first.type, description, null, FieldKind.ALIAS, -1, 0, -1L,
-            Math.min(first.minValue, second.minValue), Math.max(first.maxValue, second.maxValue), List.of(first, second));
+            Math.min(first.minValue, second.minValue), Math.max(first.maxValue, second.maxValue), List.of(first, second), null);
     }
 
     public int id()
@@ -212,14 +221,9 @@ public final class Field
      * @return the base fields this name covers: itself for a base field, its base for a derived
      * field, both for an alias.
      */
-    public List<Field> baseFields(final FieldCatalogue catalogue)
+    public List<Field> baseFields()
     {
-        return switch (kind)
-        {
-            case BASE -> List.of(this);
-            case DERIVED -> List.of(catalogue.byId(readFieldId));
-            case ALIAS -> aliasedFields;
-        };
+        return baseFields;
     }
 
     public String toString()

@@ -101,6 +101,7 @@ public final class YamlReader
         private long nodeCount;
         private int documentCount;
         private int lastEventChar;
+        private boolean failed;
 
         Builder(final SourceText source, final YamlLimits limits, final Diagnostics diagnostics)
         {
@@ -114,63 +115,72 @@ public final class YamlReader
             final LoaderOptions options = new LoaderOptions();
             options.setCodePointLimit(Math.max(limits.maxChars(), 1) * 2);
             options.setProcessComments(false);
-            final ParserImpl parser = new ParserImpl(new StreamReader(source.text()), options);
+            final StreamReader streamReader = new StreamReader(source.text());
+            final ParserImpl parser = new ParserImpl(streamReader, options);
 
-            try
+            while (true)
             {
-                while (true)
+                final Event event = nextEvent(parser, streamReader);
+                if (null == event)
                 {
-                    final Event event = parser.getEvent();
-                    if (null == event)
+                    return failed ? null : root;
+                }
+                lastEventChar = charIndex(event.getStartMark());
+
+                switch (event.getEventId())
+                {
+                    case StreamStart, DocumentEnd, Comment ->
+                    {
+                    }
+                    case StreamEnd ->
                     {
                         return root;
                     }
-                    lastEventChar = charIndex(event.getStartMark());
-
-                    switch (event.getEventId())
+                    case DocumentStart ->
                     {
-                        case StreamStart, DocumentEnd, Comment ->
+                        if (++documentCount > 1)
                         {
-                        }
-                        case StreamEnd ->
-                        {
+                            diagnostics.error(
+                                position(event.getStartMark()),
+                                "only one YAML document is allowed here; found a second one",
+                                "remove the '---' line and everything after it, or split the file");
                             return root;
                         }
-                        case DocumentStart ->
+                    }
+                    case MappingStart, SequenceStart ->
+                    {
+                        if (!onCollectionStart((CollectionStartEvent)event))
                         {
-                            if (++documentCount > 1)
-                            {
-                                diagnostics.error(
-                                    position(event.getStartMark()),
-                                    "only one YAML document is allowed here; found a second one",
-                                    "remove the '---' line and everything after it, or split the file");
-                                return root;
-                            }
+                            return null;
                         }
-                        case MappingStart, SequenceStart ->
+                    }
+                    case MappingEnd, SequenceEnd -> onCollectionEnd(event);
+                    case Scalar ->
+                    {
+                        if (!onScalar((ScalarEvent)event))
                         {
-                            if (!onCollectionStart((CollectionStartEvent)event))
-                            {
-                                return null;
-                            }
+                            return null;
                         }
-                        case MappingEnd, SequenceEnd -> onCollectionEnd(event);
-                        case Scalar ->
+                    }
+                    case Alias ->
+                    {
+                        if (!onAlias((AliasEvent)event))
                         {
-                            if (!onScalar((ScalarEvent)event))
-                            {
-                                return null;
-                            }
-                        }
-                        case Alias ->
-                        {
-                            if (!onAlias((AliasEvent)event))
-                            {
-                                return null;
-                            }
+                            return null;
                         }
                     }
                 }
+            }
+        }
+
+        /**
+         * @return the next event, or null after reporting a syntax error.
+         */
+        private Event nextEvent(final ParserImpl parser, final StreamReader streamReader)
+        {
+            try
+            {
+                return parser.getEvent();
             }
             catch (final MarkedYAMLException ex)
             {
@@ -181,7 +191,6 @@ public final class YamlReader
                     at,
                     "invalid YAML: " + describe(ex, null == context || context.equals(at) ? null : context),
                     hintFor(ex.getProblem()));
-                return null;
             }
             catch (final ReaderException ex)
             {
@@ -189,13 +198,27 @@ public final class YamlReader
                     source.positionOf(source.charIndexOfCodePoint(ex.getPosition())),
                     "invalid YAML: character U+" + String.format("%04X", ex.getCodePoint()) + " is not allowed",
                     "YAML documents may contain only printable characters, tabs and line breaks");
-                return null;
             }
             catch (final YAMLException ex)
             {
-                diagnostics.error(source.positionOf(lastEventChar), "invalid YAML: " + ex.getMessage(), null);
-                return null;
+                diagnostics.error(scanPosition(streamReader), "invalid YAML: " + ex.getMessage(), null);
             }
+            catch (final RuntimeException ex)
+            {
+                // SnakeYAML lets some malformed input escape as a plain runtime exception, e.g. a
+                // truncated unicode escape at the end of the text throws NumberFormatException.
+                diagnostics.error(
+                    scanPosition(streamReader),
+                    "invalid YAML: cannot read the text here (" + ex.getClass().getSimpleName() + ")",
+                    "check for an unfinished escape sequence, quote or bracket");
+            }
+            failed = true;
+            return null;
+        }
+
+        private SourcePosition scanPosition(final StreamReader streamReader)
+        {
+            return source.positionOf(Math.max(lastEventChar, source.charIndexOfCodePoint(streamReader.getIndex())));
         }
 
         private boolean onCollectionStart(final CollectionStartEvent event)

@@ -225,6 +225,15 @@ class YamlReaderTest
     }
 
     @Test
+    void snakeYamlRuntimeExceptionsBecomeDiagnostics()
+    {
+        // Found by PolicyParserFuzzTest: SnakeYAML throws NumberFormatException for a truncated escape.
+        final Diagnostic error = onlyError("zle: \"\\x41\\u");
+        assertTrue(error.message().startsWith("invalid YAML"), error::toString);
+        assertEquals(1, error.line());
+    }
+
+    @Test
     void typedChecks()
     {
         final Diagnostics diagnostics = new Diagnostics("t.yaml");

@@ -1,0 +1,153 @@
+package dev.sluice.policy;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.sluice.policy.condition.Condition;
+import dev.sluice.policy.condition.ConditionParser;
+import dev.sluice.policy.diagnostic.Diagnostic;
+import dev.sluice.policy.diagnostic.Diagnostics;
+import dev.sluice.policy.diagnostic.SourcePosition;
+import dev.sluice.policy.field.FieldCatalogue;
+import dev.sluice.policy.field.PacketFields;
+import dev.sluice.policy.field.TestItem;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fuzzes the policy parser: it must never throw, every diagnostic has a real position, a policy
+ * comes exactly when there are no errors, and a parsed policy prints back to a document that
+ * parses to the same thing. Seeds live in PolicyParserFuzzTestInputs/&lt;method&gt;/.
+ * <p>
+ * In a normal test run only the seeds are replayed; fuzz with
+ * {@code JAZZER_FUZZ=1 mvn -pl policy test -Dtest=PolicyParserFuzzTest}.
+ */
+class PolicyParserFuzzTest
+{
+    @FuzzTest(maxDuration = "3m")
+    void arbitraryText(final FuzzedDataProvider data)
+    {
+        check(data.consumeRemainingAsString());
+    }
+
+    @FuzzTest(maxDuration = "3m")
+    @DictionaryEntries({
+        "sluice-policy: 1", "name: ", "match: first", "default: ", "regions: [", "classes:", "rules:",
+        "  - name: ", "    when: ", "    then: ", "residency:", "  - class: ", "    origin: ", "raw: ", "after:",
+        "cryptopan", "anonymize ", " with ", "sample 1/", "keep", "drop", "pii.ip", "any", "eu-west",
+        "ip.src", "ip.addr", "tcp.port", "udp.dstport", "vlan.id", "tcp.flags.syn", " in {", "..", "::", "/24",
+        " and ", " or ", "not ", "==", "!=", "<=", "0x", "&a ", "*a", "'", "|", ">-"})
+    void mutatedDocuments(final byte[] data)
+    {
+        check(new String(data, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A condition, then (after a NUL byte) values for the fields it is evaluated against: it
+     * must parse without throwing, print back to itself, and evaluate without reading absent
+     * fields.
+     */
+    @FuzzTest(maxDuration = "3m")
+    @DictionaryEntries({
+        "ip.src", "ip.dst", "ip.addr", "tcp.port", "tcp.dstport", "udp.port", "vlan.id", "tcp.flags.syn", "frame.len",
+        "ip.version", "icmp.type", " in {", "}", "..", "::", "::ffff:", "/0", "/32", "/128", "10.0.0.0/8", "2001:db8::/32",
+        " and ", " or ", "not ", "&&", "||", "!", "==", "!=", "<", "<=", ">", ">=", " eq ", " ge ", "0x", "(", ")",
+        "true", "false", ", ", "65535", "4095", "4294967295"})
+    void conditions(final byte[] data)
+    {
+        int split = 0;
+        while (split < data.length && 0 != data[split])
+        {
+            split++;
+        }
+        final String text = new String(data, 0, split, StandardCharsets.UTF_8);
+
+        final Diagnostics diagnostics = new Diagnostics("fuzz");
+        final Condition condition = ConditionParser.parse(
+            text, FieldCatalogue.standard(), offset -> positionOf(offset, text), diagnostics);
+        for (final Diagnostic diagnostic : diagnostics.sorted())
+        {
+            assertTrue(diagnostic.line() >= 1 && diagnostic.column() >= 1, diagnostic::toString);
+        }
+        if (null == condition)
+        {
+            assertTrue(diagnostics.hasErrors());
+            return;
+        }
+
+        final String printed = condition.toString();
+        final Diagnostics again = new Diagnostics("fuzz-again");
+        final Condition reparsed = ConditionParser.parse(
+            printed, FieldCatalogue.standard(), offset -> positionOf(offset, printed), again);
+        assertFalse(again.hasErrors(), () -> printed + " -> " + again.sorted());
+        assertEquals(printed, reparsed.toString());
+
+        final TestItem item = itemFrom(data, split + 1);
+        assertEquals(condition.test(item), reparsed.test(item), printed);
+    }
+
+    private static SourcePosition positionOf(final int offset, final String text)
+    {
+        return new SourcePosition(1, Math.max(1, Math.min(offset, text.length()) + 1));
+    }
+
+    private static TestItem itemFrom(final byte[] data, final int start)
+    {
+        final TestItem item = new TestItem();
+        int next = start;
+        for (int id = 0; id < PacketFields.BASE_FIELD_COUNT; id++)
+        {
+            final int flags = next < data.length ? data[next++] : 0;
+            if (0 == (flags & 1))
+            {
+                continue;
+            }
+            long value = 0;
+            long high = 0;
+            for (int i = 0; i < 8; i++)
+            {
+                value = (value << 8) | (next < data.length ? data[next++] & 0xFF : 0);
+            }
+            if (PacketFields.IP_SRC == id || PacketFields.IP_DST == id)
+            {
+                final boolean v6 = 0 != (flags & 2);
+                for (int i = 0; v6 && i < 8; i++)
+                {
+                    high = (high << 8) | (next < data.length ? data[next++] & 0xFF : 0);
+                }
+                item.setAddress(id, v6 ? 6 : 4, high, v6 ? value : value & 0xFFFF_FFFFL);
+            }
+            else
+            {
+                // Any value in the field's range, with the boundaries likely.
+                final long max = FieldCatalogue.standard().byId(id).maxValue();
+                item.setInteger(id, 0 != (flags & 2) ? (0 != (flags & 4) ? max : 0) : Long.remainderUnsigned(value, max + 1));
+            }
+        }
+        return item;
+    }
+
+    static void check(final String text)
+    {
+        final PolicyParseResult result = PolicyParser.parse("fuzz.yaml", text);
+        for (final Diagnostic diagnostic : result.diagnostics())
+        {
+            assertTrue(diagnostic.line() >= 1 && diagnostic.column() >= 1, diagnostic::toString);
+        }
+        assertEquals(result.hasErrors(), result.policy().isEmpty());
+
+        result.policy().ifPresent(policy ->
+        {
+            final String described = policy.describe();
+            final PolicyParseResult again = PolicyParser.parse("described.yaml", described);
+            assertFalse(again.hasErrors(), () -> described + "\n" + again);
+            assertEquals(described, again.policy().orElseThrow().describe());
+            assertEquals(Policy.NO_MATCH == policy.firstMatch(new TestItem()) ? 0 : 1,
+                Policy.NO_MATCH == again.policy().orElseThrow().firstMatch(new TestItem()) ? 0 : 1);
+        });
+    }
+}
