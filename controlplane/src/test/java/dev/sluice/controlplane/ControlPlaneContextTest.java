@@ -32,7 +32,6 @@ class ControlPlaneContextTest
         assertTrue(message.contains("pushStreamId and replyStreamId must differ"), message);
         assertTrue(message.contains("gatewayTimeoutMs must be > 0"), message);
         assertTrue(message.contains("policyStoreDir is required"), message);
-        assertTrue(message.contains("policyValidator is required"), message);
     }
 
     @Test

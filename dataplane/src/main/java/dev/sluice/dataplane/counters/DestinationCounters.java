@@ -24,21 +24,26 @@ public final class DestinationCounters implements AutoCloseable
 
     public DestinationCounters(final Aeron aeron, final String region)
     {
-        this.region = region;
-        raw = counter(aeron, "raw");
-        transformed = counter(aeron, "transformed");
-        blocked = counter(aeron, "blocked");
-        sentRecords = counter(aeron, "sent_records");
-        sentBatches = counter(aeron, "sent_batches");
-        sentBytes = counter(aeron, "sent_bytes");
-        droppedUnavailable = counter(aeron, "dropped{destination_unavailable}");
-        backPressureRetries = counter(aeron, "back_pressure_retries");
-        lastSequence = counter(aeron, "last_sequence");
+        this(aeron::addCounter, region);
     }
 
-    private AtomicCounter counter(final Aeron aeron, final String name)
+    public DestinationCounters(final CounterFactory factory, final String region)
     {
-        return aeron.addCounter(CounterTypes.DESTINATION_COUNTER_TYPE_ID, "sluice destination " + region + " " + name);
+        this.region = region;
+        raw = counter(factory, "raw");
+        transformed = counter(factory, "transformed");
+        blocked = counter(factory, "blocked");
+        sentRecords = counter(factory, "sent_records");
+        sentBatches = counter(factory, "sent_batches");
+        sentBytes = counter(factory, "sent_bytes");
+        droppedUnavailable = counter(factory, "dropped{destination_unavailable}");
+        backPressureRetries = counter(factory, "back_pressure_retries");
+        lastSequence = counter(factory, "last_sequence");
+    }
+
+    private AtomicCounter counter(final CounterFactory factory, final String name)
+    {
+        return factory.newCounter(CounterTypes.DESTINATION_COUNTER_TYPE_ID, "sluice destination " + region + " " + name);
     }
 
     public String region()

@@ -23,23 +23,28 @@ public final class SourceCounters implements AutoCloseable
 
     public SourceCounters(final Aeron aeron, final String sourceName)
     {
+        this(aeron::addCounter, sourceName);
+    }
+
+    public SourceCounters(final CounterFactory factory, final String sourceName)
+    {
         this.sourceName = sourceName;
-        received = counter(aeron, "received");
-        forwarded = counter(aeron, "forwarded");
-        filtered = counter(aeron, "filtered");
-        sampledOut = counter(aeron, "sampled_out");
-        bytesIn = counter(aeron, "bytes_in");
+        received = counter(factory, "received");
+        forwarded = counter(factory, "forwarded");
+        filtered = counter(factory, "filtered");
+        sampledOut = counter(factory, "sampled_out");
+        bytesIn = counter(factory, "bytes_in");
         final DropReason[] reasons = DropReason.values();
         dropped = new AtomicCounter[reasons.length];
         for (final DropReason reason : reasons)
         {
-            dropped[reason.ordinal()] = counter(aeron, "dropped{" + reason.label() + "}");
+            dropped[reason.ordinal()] = counter(factory, "dropped{" + reason.label() + "}");
         }
     }
 
-    private AtomicCounter counter(final Aeron aeron, final String name)
+    private AtomicCounter counter(final CounterFactory factory, final String name)
     {
-        return aeron.addCounter(CounterTypes.SOURCE_COUNTER_TYPE_ID, "sluice source " + sourceName + " " + name);
+        return factory.newCounter(CounterTypes.SOURCE_COUNTER_TYPE_ID, "sluice source " + sourceName + " " + name);
     }
 
     public String sourceName()
