@@ -105,6 +105,8 @@ public final class SluiceCommand
         {
             throw new Arguments.UsageException("demo: --packets must be at least 1");
         }
+        // The demo narrates what happens; the tiers' own log lines would say it twice.
+        ConsoleLogging.install(Level.WARNING);
         final DemoResult result = new DemoCommand(Path.of(arguments.option("output", "demo-output")), packets, out).run();
         return result.reconciles() ? 0 : 1;
     }

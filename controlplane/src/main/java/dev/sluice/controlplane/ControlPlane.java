@@ -457,10 +457,12 @@ public final class ControlPlane implements Agent
         final String sourceName = policyFileWatcher.file().toString();
         final SubmitDecision decision = submit(sourceName, text);
         final Level level = PolicySubmitStatus.INVALID == decision.status() ? Level.WARNING : Level.INFO;
+        final String errors = PolicySubmitStatus.INVALID == decision.status() ?
+            ":\n  " + decision.message().replace("\n", "\n  ") : "";
         LOGGER.log(
             level,
             "watched policy file " + sourceName + ": " + decision.status() + " (version " +
-            decision.policyVersion() + ")\n" + decision.message());
+            decision.policyVersion() + ")" + errors);
     }
 
     private boolean push(final StoredPolicy policy, final String targetGatewayId)

@@ -134,6 +134,11 @@ public final class GatewayConductor implements Agent
             framesIgnored++;
             return;
         }
+        if (!isWellFormedPush(buffer, offset, length))
+        {
+            framesIgnored++;
+            return;
+        }
         pushDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final String target = pushDecoder.targetGatewayId();
         if (!target.isEmpty() && !target.equals(gatewayId))
@@ -145,6 +150,35 @@ public final class GatewayConductor implements Agent
         final String document = pushDecoder.document();
         pushesReceived++;
         onPolicyPush(version, sourceName, document);
+    }
+
+    /**
+     * Checks the block and both variable-length fields lie inside the frame before the decoder
+     * reads them: a damaged or hostile frame is ignored and counted, never an exception.
+     */
+    private boolean isWellFormedPush(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int end = offset + length;
+        final int blockLength = headerDecoder.blockLength();
+        if (blockLength < PolicyPushDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        long position = (long)offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
+        for (int field = 0; field < 2; field++)
+        {
+            if (position + PolicyPushDecoder.sourceNameHeaderLength() > end)
+            {
+                return false;
+            }
+            final long fieldLength = buffer.getInt((int)position, PolicyPushDecoder.BYTE_ORDER) & 0xFFFF_FFFFL;
+            position += PolicyPushDecoder.sourceNameHeaderLength() + fieldLength;
+            if (position > end)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void onPolicyPush(final long version, final String sourceName, final String document)
