@@ -24,6 +24,37 @@ public record Diagnostic(Severity severity, String sourceName, int line, int col
         {
             throw new IllegalArgumentException("line and column are 1-based: " + line + ":" + column);
         }
+        // Messages quote the document (and the YAML library quotes the character it choked on):
+        // control characters there would break the one-diagnostic-per-line output.
+        message = printable(message);
+        hint = null == hint ? null : printable(hint);
+    }
+
+    /**
+     * @return the text with every control or line-separating character written as a Java-style
+     * unicode escape (backslash, u, four hex digits).
+     */
+    static String printable(final String text)
+    {
+        StringBuilder escaped = null;
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            final boolean control = c < 0x20 || c == 0x7F || c == 0x85 || c == 0x2028 || c == 0x2029;
+            if (control && null == escaped)
+            {
+                escaped = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (control)
+            {
+                escaped.append(String.format("\\u%04X", (int)c));
+            }
+            else if (null != escaped)
+            {
+                escaped.append(c);
+            }
+        }
+        return null == escaped ? text : escaped.toString();
     }
 
     /**
