@@ -150,16 +150,26 @@ public final class StreamSequence implements AutoCloseable
 
     private static long parse(final Path file, final Properties properties, final String key)
     {
+        // A missing or negative value is damage (a truncated or zeroed file), not "nothing used yet":
+        // reading it as 0 would restart the stream at 1 and reuse numbers the regional cores have seen.
         final String value = properties.getProperty(key);
+        long parsed = -1;
+        NumberFormatException cause = null;
         try
         {
-            return value == null ? 0 : Long.parseLong(value.trim());
+            parsed = value == null ? -1 : Long.parseLong(value.trim());
         }
         catch (final NumberFormatException ex)
         {
-            throw new IllegalStateException(
-                file + ": '" + key + "' is not a number (" + value + "); the sequence cannot be recovered safely. " +
-                "Set it above the last sequence the regional cores have seen, or remove the file to restart at 1.", ex);
+            cause = ex;
         }
+        if (parsed < 0)
+        {
+            throw new IllegalStateException(
+                file + ": '" + key + "' is " + (value == null ? "missing" : "not a non-negative number (" + value + ")") +
+                "; the sequence cannot be recovered safely. " +
+                "Set it above the last sequence the regional cores have seen, or remove the file to restart at 1.", cause);
+        }
+        return parsed;
     }
 }
