@@ -1,15 +1,21 @@
 package dev.sluice.dataplane.egress;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -121,14 +127,69 @@ class StreamSequenceTest
     {
         final Path file = directory.resolve("durable.seq");
         final StreamSequence sequence = StreamSequence.open(file, 1000);
-        assertTrue(Files.readString(file).contains("clean-close=false"), "marked in use at open");
-        sequence.peekNext();
-        assertTrue(Files.readString(file).contains("reserved-through=1000"), Files.readString(file));
+        assertEquals(Map.of("last-used", "0", "reserved-through", "0", "clean-close", "false"), stored(file),
+            "marked in use at open");
+        final long length = Files.size(file);
+        sequence.markUsed(sequence.peekNext());
+        assertEquals(Map.of("last-used", "0", "reserved-through", "1000", "clean-close", "false"), stored(file),
+            "the reservation is on disk before sequence 1 is used");
         sequence.close();
-        final String closed = Files.readString(file);
-        assertTrue(closed.contains("clean-close=true"), closed);
-        assertTrue(closed.contains("last-used=0"), closed);
+        assertEquals(Map.of("last-used", "1", "reserved-through", "1000", "clean-close", "true"), stored(file));
+        assertEquals(length, Files.size(file), "every record has the same length, so it is rewritten in place");
         assertFalse(Files.exists(directory.resolve("durable.seq.tmp")), "no temporary file left behind");
+        sequence.close();
+        assertEquals("true", stored(file).get("clean-close"), "closing twice changes nothing");
+    }
+
+    @Test
+    void largestNumbersFitTheRecord() throws IOException
+    {
+        final Path file = directory.resolve("large.seq");
+        Files.writeString(file, "last-used=" + (Long.MAX_VALUE - 10) + "\nreserved-through=" + (Long.MAX_VALUE - 5) +
+            "\nclean-close=true\n");
+        try (StreamSequence sequence = StreamSequence.open(file, 1))
+        {
+            assertEquals(Long.MAX_VALUE - 9, sequence.peekNext());
+            sequence.markUsed(Long.MAX_VALUE - 9);
+        }
+        assertEquals(String.valueOf(Long.MAX_VALUE - 9), stored(file).get("last-used"));
+    }
+
+    @Test
+    void fileInTheEarlierLayoutIsReadAndRewritten() throws IOException
+    {
+        final Path file = directory.resolve("earlier.seq");
+        Files.writeString(file, "last-used=7\nreserved-through=65536\nclean-close=true\n");
+        try (StreamSequence sequence = StreamSequence.open(file, 100))
+        {
+            assertEquals(8, sequence.peekNext());
+            sequence.markUsed(8);
+        }
+        assertEquals(Map.of("last-used", "8", "reserved-through", "107", "clean-close", "true"), stored(file));
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void reservingAllocatesNothing()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        try (StreamSequence sequence = StreamSequence.open(directory.resolve("hot.seq"), 1))
+        {
+            // A block of 1 reserves (rewrites and forces the file) for every sequence.
+            for (int i = 0; i < 3_000; i++)
+            {
+                sequence.markUsed(sequence.peekNext());
+            }
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 1_000; i++)
+            {
+                sequence.markUsed(sequence.peekNext());
+            }
+            final long allocatedBytes = threads.getCurrentThreadAllocatedBytes() - before;
+            assertEquals(0, allocatedBytes, "bytes allocated by 1,000 reservations");
+            assertEquals(4_000, sequence.lastUsed());
+        }
     }
 
     @Test
@@ -165,6 +226,20 @@ class StreamSequenceTest
         Files.write(file, new byte[]{(byte)0xFF, (byte)0xFE, 'l', 'a', 's', 't'});
         final UncheckedIOException error = assertThrows(UncheckedIOException.class, () -> StreamSequence.open(file, 100));
         assertTrue(error.getMessage().contains("cannot read stream sequence file " + file), error.getMessage());
+    }
+
+    private static Map<String, String> stored(final Path file) throws IOException
+    {
+        final Properties properties = new Properties();
+        try (var reader = Files.newBufferedReader(file))
+        {
+            properties.load(reader);
+        }
+        // Numbers are stored zero-padded to a fixed width; compare their values.
+        final Map<String, String> values = new HashMap<>();
+        properties.forEach((key, value) -> values.put((String)key,
+            ((String)value).matches("[0-9]+") ? String.valueOf(Long.parseLong((String)value)) : (String)value));
+        return values;
     }
 
     private static void useUpTo(final Path file, final long lastUsed, final long block, final boolean close)
