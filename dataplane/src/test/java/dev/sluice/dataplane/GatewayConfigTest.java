@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,7 +78,7 @@ class GatewayConfigTest
             context.destinations());
         assertEquals("aeron:udp?endpoint=control.example.net:20110", context.controlInboundChannel());
         assertEquals(2001, context.controlInboundStreamId());
-        assertEquals("aeron:udp?endpoint=0.0.0.0:0|control=control.example.net:20111|control-mode=dynamic",
+        assertEquals("aeron:udp?endpoint=gw-paris-1.example.net:0|control=control.example.net:20111|control-mode=dynamic",
             context.policyPushChannel());
         assertEquals(2002, context.policyPushStreamId());
         assertEquals(directory.resolve("keys/cryptopan.key"), context.anonymizationKeyFile());
@@ -102,9 +103,9 @@ class GatewayConfigTest
             "invalid gateway configuration:",
             file + ":15:9: error: source.pcap: cannot read '" + base.resolve("replay/site.pcap").normalize() + "'",
             "  hint: no such file",
-            file + ":39:13: error: anonymization.key-file: cannot read '" + base.resolve("keys/cryptopan.key").normalize() + "'",
+            file + ":40:13: error: anonymization.key-file: cannot read '" + base.resolve("keys/cryptopan.key").normalize() + "'",
             "  hint: no such file",
-            file + ":43:14: error: policy-file: cannot read '" + base.resolve("policies/bootstrap.yaml").normalize() + "'",
+            file + ":44:14: error: policy-file: cannot read '" + base.resolve("policies/bootstrap.yaml").normalize() + "'",
             "  hint: no such file"),
             error.getMessage().lines().toList());
     }
@@ -225,7 +226,7 @@ class GatewayConfigTest
     private void assertErrors(final String text, final String... lines)
     {
         final IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> parse(text), text);
-        final List<String> expected = new java.util.ArrayList<>();
+        final List<String> expected = new ArrayList<>();
         expected.add("invalid gateway configuration:");
         expected.addAll(List.of(lines));
         assertEquals(expected, error.getMessage().lines().toList(), text);

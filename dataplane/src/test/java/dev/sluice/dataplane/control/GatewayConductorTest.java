@@ -129,8 +129,9 @@ class GatewayConductorTest
         final Subscription pushSubscription = track(media.aeron.addSubscription("aeron:ipc", pushStream));
         controlPublication = track(media.aeron.addPublication("aeron:ipc", inboundStream));
         inboundSubscription = track(media.aeron.addSubscription("aeron:ipc", inboundStream));
-        TestMediaDriver.until(
-            () -> pushPublication.isConnected() && controlPublication.isConnected(), () -> {}, "control links connected");
+        // Until the driver first sets a publisher limit, an offer is refused as back-pressured.
+        TestMediaDriver.until(() -> pushPublication.positionLimit() > 0 && controlPublication.positionLimit() > 0,
+            () -> {}, "control links connected");
         clock.update(1_000_000);
         conductor = new GatewayConductor(
             GATEWAY,

@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -246,7 +247,6 @@ class BatchEgressTest
         assertEquals(expectedTimestamps, timestamps, "every allowed record once, in order");
         assertTrue(received.batches().size() >= expectedTimestamps.size() / maxRecords);
 
-        // Within a burst, only its last batch may be short.
         final DestinationCounters.Snapshot counters = egress.stream(0).counters().snapshot();
         assertEquals(received.batches().size(), counters.sentBatches());
         assertEquals(expectedTimestamps.size(), counters.sentRecords());
@@ -265,7 +265,7 @@ class BatchEgressTest
 
         final PacketBurst burst = new PacketBurst(PacketBurst.DEFAULT_CAPACITY, 1);
         fillPassing(burst, burst.capacity(), 0);
-        java.util.Arrays.fill(burst.delivery[0], 0, burst.count(), Delivery.RAW);
+        Arrays.fill(burst.delivery[0], 0, burst.count(), Delivery.RAW);
         egress.beginBurst();
         assertTrue(egress.send(burst, POLICY_VERSION, 0));
 
@@ -298,22 +298,23 @@ class BatchEgressTest
         while (heldRounds == 0 || bursts < 30)
         {
             fillPassing(burst, burst.capacity(), 1_000_000L * (bursts + 1));
-            java.util.Arrays.fill(burst.delivery[0], 0, burst.count(), Delivery.RAW);
-            java.util.Arrays.fill(burst.delivery[1], 0, burst.count(), Delivery.RAW);
+            Arrays.fill(burst.delivery[0], 0, burst.count(), Delivery.RAW);
+            Arrays.fill(burst.delivery[1], 0, burst.count(), Delivery.RAW);
             offered += burst.count();
             bursts++;
             egress.beginBurst();
             if (!egress.send(burst, POLICY_VERSION, 0))
             {
-                // The slow subscriber is not reading: the burst is held and offered again, as the worker does.
+                // The slow subscriber is not reading: the burst is held and offered again, as the worker
+                // does; whether a retry gets through depends on when the driver moves the limit.
                 heldRounds++;
+                final DestinationCounters.Snapshot held = egress.stream(0).counters().snapshot();
+                assertTrue(held.backPressureRetries() >= heldRounds);
+                assertTrue(held.sentRecords() < offered, "part of the burst is held");
                 for (int retry = 0; retry < 3; retry++)
                 {
-                    assertFalse(egress.send(burst, POLICY_VERSION, 0), "still back-pressured");
+                    egress.send(burst, POLICY_VERSION, 0);
                 }
-                final DestinationCounters.Snapshot held = egress.stream(0).counters().snapshot();
-                assertTrue(held.backPressureRetries() >= 4);
-                assertTrue(held.sentRecords() < offered, "part of the burst is held");
                 fastReceived.drain(fast);
                 assertEquals(offered, fastReceived.records(), "the other destination is not held up");
                 while (!egress.send(burst, POLICY_VERSION, 0))
@@ -355,7 +356,7 @@ class BatchEgressTest
         final DestinationStream stream = egress.stream(0);
         final PacketBurst burst = new PacketBurst(64, 1);
         fillPassing(burst, 40, 1);
-        java.util.Arrays.fill(burst.delivery[0], 0, 40, Delivery.RAW);
+        Arrays.fill(burst.delivery[0], 0, 40, Delivery.RAW);
         burst.delivery[0][3] = Delivery.BLOCKED;
 
         egress.beginBurst();
@@ -395,7 +396,7 @@ class BatchEgressTest
         final BatchEgress egress = egress(stream(0, "ap-south", "aeron:ipc", streamId, 100));
         final PacketBurst burst = new PacketBurst(8, 1);
         fillPassing(burst, 8, 1);
-        java.util.Arrays.fill(burst.delivery[0], 0, 8, Delivery.RAW);
+        Arrays.fill(burst.delivery[0], 0, 8, Delivery.RAW);
 
         egress.beginBurst();
         assertFalse(egress.send(burst, POLICY_VERSION, 1_000));
@@ -424,7 +425,7 @@ class BatchEgressTest
         egress.stream(0).publication().close();
         final PacketBurst burst = new PacketBurst(8, 1);
         fillPassing(burst, 5, 1);
-        java.util.Arrays.fill(burst.delivery[0], 0, 5, Delivery.TRANSFORMED);
+        Arrays.fill(burst.delivery[0], 0, 5, Delivery.TRANSFORMED);
         egress.beginBurst();
         assertTrue(egress.send(burst, POLICY_VERSION, 0));
         assertTrue(egress.stream(0).isUnavailable());
@@ -441,7 +442,7 @@ class BatchEgressTest
         awaitConnected(egress);
         final PacketBurst burst = new PacketBurst(8, 1);
         fillPassing(burst, 8, 1);
-        java.util.Arrays.fill(burst.delivery[0], 0, 8, Delivery.BLOCKED);
+        Arrays.fill(burst.delivery[0], 0, 8, Delivery.BLOCKED);
         egress.beginBurst();
         assertTrue(egress.send(burst, POLICY_VERSION, 0));
         assertEquals(0, new DataBatches().drain(subscription).batches().size());
@@ -489,7 +490,7 @@ class BatchEgressTest
             packets.add(Packets.ipv4Tcp("10.0." + (i >> 8) + "." + (i & 0xFF), "192.0.2.1", 1024 + i, 443, 0x010));
         }
         Bursts.decoded(burst, packets, firstTimestampNs);
-        java.util.Arrays.fill(burst.verdict, 0, count, Verdict.PASS);
+        Arrays.fill(burst.verdict, 0, count, Verdict.PASS);
     }
 
     private static DataBatches.Packet withoutAddresses(final DataBatches.Packet p)
@@ -550,8 +551,10 @@ class BatchEgressTest
     {
         for (int d = 0; d < egress.destinationCount(); d++)
         {
+            // Until the driver first sets the publisher limit, a claim is refused as back-pressured.
             final ExclusivePublication publication = egress.stream(d).publication();
-            TestMediaDriver.until(publication::isConnected, () -> {}, "publication connected");
+            TestMediaDriver.until(() -> publication.isConnected() && publication.positionLimit() > 0, () -> {},
+                "publication connected");
         }
     }
 }

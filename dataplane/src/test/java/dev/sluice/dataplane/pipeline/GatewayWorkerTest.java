@@ -142,7 +142,9 @@ class GatewayWorkerTest
         usEast = track(media.aeron.addSubscription("aeron:ipc", usStream));
         final DestinationStream eu = stream(0, "eu-west", euWestChannel, euStream);
         final DestinationStream us = stream(1, "us-east", "aeron:ipc", usStream);
-        TestMediaDriver.until(() -> eu.publication().isConnected() && us.publication().isConnected(), () -> {}, "connected");
+        // Until the driver first sets the publisher limit, a claim is refused as back-pressured.
+        TestMediaDriver.until(
+            () -> eu.publication().positionLimit() > 0 && us.publication().positionLimit() > 0, () -> {}, "connected");
         egress = new BatchEgress(List.of(eu, us), "gw-paris-1", "paris-1", "eu-west", 1_000_000_000L, () -> 1L);
 
         final PacketBurst burst = new PacketBurst(burstCapacity, 2);
