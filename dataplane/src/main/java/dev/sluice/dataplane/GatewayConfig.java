@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -27,14 +26,15 @@ import java.util.stream.Collectors;
  */
 public final class GatewayConfig
 {
-    private static final Set<String> TOP_KEYS = Set.of(
+    // Lists, not sets: "allowed keys" hints list them in this order on every run.
+    private static final List<String> TOP_KEYS = List.of(
         "gateway", "source", "destinations", "control-plane", "anonymization", "policy-file", "state-dir",
         "aeron-dir", "burst-capacity", "not-connected-timeout-ms");
-    private static final Set<String> GATEWAY_KEYS = Set.of("id", "site", "region");
-    private static final Set<String> SOURCE_KEYS = Set.of("pcap");
-    private static final Set<String> DESTINATION_KEYS = Set.of("region", "channel", "stream");
-    private static final Set<String> CONTROL_KEYS = Set.of("channel", "stream", "push-channel", "push-stream");
-    private static final Set<String> ANONYMIZATION_KEYS = Set.of("key-file");
+    private static final List<String> GATEWAY_KEYS = List.of("id", "site", "region");
+    private static final List<String> SOURCE_KEYS = List.of("pcap");
+    private static final List<String> DESTINATION_KEYS = List.of("region", "channel", "stream");
+    private static final List<String> CONTROL_KEYS = List.of("channel", "stream", "push-channel", "push-stream");
+    private static final List<String> ANONYMIZATION_KEYS = List.of("key-file");
 
     private final GatewayContext context;
     private final String aeronDirectory;
@@ -169,8 +169,13 @@ public final class GatewayConfig
             for (final YamlNode item : list.items())
             {
                 final YamlMapping destination = YamlChecks.mapping(item, "a destination", diagnostics);
-                if (destination == null ||
-                    !YamlChecks.checkKeys(destination, "a destination", DESTINATION_KEYS, List.of("region", "channel"), diagnostics))
+                if (destination == null)
+                {
+                    continue;
+                }
+                // An unknown key is reported, and the rest of the destination is still checked.
+                YamlChecks.checkKeys(destination, "a destination", DESTINATION_KEYS, List.of("region", "channel"), diagnostics);
+                if (!destination.has("region") || !destination.has("channel"))
                 {
                     continue;
                 }
@@ -239,7 +244,7 @@ public final class GatewayConfig
         }
 
         private YamlMapping section(
-            final YamlNode node, final String name, final Set<String> keys, final List<String> required)
+            final YamlNode node, final String name, final List<String> keys, final List<String> required)
         {
             if (node == null)
             {
@@ -267,10 +272,11 @@ public final class GatewayConfig
         Path readableFile(final YamlNode node, final String what)
         {
             final Path file = path(node, what);
-            if (file != null && !Files.isReadable(file))
+            // A directory is "readable" too, but the gateway would only fail on it later, without a position.
+            if (file != null && (!Files.isRegularFile(file) || !Files.isReadable(file)))
             {
                 diagnostics.error(node.position(), what + ": cannot read '" + file + "'",
-                    Files.exists(file) ? "check its permissions" : "no such file");
+                    !Files.exists(file) ? "no such file" : Files.isRegularFile(file) ? "check its permissions" : "not a file");
             }
             return file;
         }

@@ -108,7 +108,7 @@ public final class GatewayContext
         }
         if (notConnectedTimeoutNs <= 0)
         {
-            problems.add("not-connected-timeout: must be positive");
+            problems.add("not-connected-timeout-ms: must be positive");
         }
         if (helloIntervalMs <= 0)
         {

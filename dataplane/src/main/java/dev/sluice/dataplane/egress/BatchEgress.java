@@ -162,7 +162,7 @@ public final class BatchEgress
                     return true;
                 }
                 stream.unavailable = false;
-                stream.notConnectedSinceNs = 0;
+                stream.notConnected = false;
             }
 
             final long sequence = stream.sequence().peekNext();
@@ -174,13 +174,14 @@ public final class BatchEgress
                 claim.commit();
                 stream.sequence().markUsed(sequence);
                 stream.counters().onBatchSent(records, length, sequence);
-                stream.notConnectedSinceNs = 0;
+                stream.notConnected = false;
                 from = end;
             }
             else if (result == Publication.NOT_CONNECTED)
             {
-                if (stream.notConnectedSinceNs == 0)
+                if (!stream.notConnected)
                 {
+                    stream.notConnected = true;
                     stream.notConnectedSinceNs = nowNs;
                 }
                 else if (nowNs - stream.notConnectedSinceNs >= notConnectedTimeoutNs)

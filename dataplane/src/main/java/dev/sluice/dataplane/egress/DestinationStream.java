@@ -22,7 +22,12 @@ public final class DestinationStream implements AutoCloseable
 
     /** Items of the current burst before this index have been sent (or dropped) here. */
     int resumeIndex;
-    /** Nanosecond time the stream was first found without a subscriber, or 0 while connected. */
+    /** True from the first claim refused for want of a subscriber until a claim succeeds again. */
+    boolean notConnected;
+    /**
+     * Nanosecond time the stream was first found without a subscriber; meaningful only while
+     * {@link #notConnected}, because any value, 0 included, is a valid clock reading.
+     */
     long notConnectedSinceNs;
     /** True once the stream has been without a subscriber for longer than the configured timeout. */
     boolean unavailable;

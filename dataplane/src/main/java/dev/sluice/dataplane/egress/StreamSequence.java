@@ -21,6 +21,13 @@ import java.util.Properties;
  * next run continues without a hole; after a crash the next run starts above the old
  * reservation, and the regional core sees a gap rather than a reused number.
  * <p>
+ * Raising the limit happens on the data path, so it allocates nothing: the file holds one
+ * fixed-length record (numbers zero-padded to 19 digits) that is rewritten in place through a
+ * channel kept open, then forced. {@link #open} replaces the whole file atomically (write a
+ * temporary file, rename it over), which also rewrites a file in any older layout. A write torn
+ * by power loss leaves a file that {@link #open} refuses with a clear error, never one that
+ * reads as a lower number.
+ * <p>
  * Owned by the single thread that encodes the stream's batches.
  */
 public final class StreamSequence implements AutoCloseable
@@ -31,8 +38,20 @@ public final class StreamSequence implements AutoCloseable
     private static final String LAST_USED = "last-used";
     private static final String CLEAN_CLOSE = "clean-close";
 
+    /** Digits of each number in the record: enough for any positive long, so every record has one length. */
+    private static final int NUMBER_DIGITS = 19;
+    private static final byte[] LAST_USED_PREFIX = (LAST_USED + "=").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESERVED_THROUGH_PREFIX = (RESERVED_THROUGH + "=").getBytes(StandardCharsets.US_ASCII);
+    /** A blank line pads "true" to the length of "false", so either record overwrites the other exactly. */
+    private static final byte[] CLEAN_CLOSE_LINE = (CLEAN_CLOSE + "=true\n\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] IN_USE_LINE = (CLEAN_CLOSE + "=false\n").getBytes(StandardCharsets.US_ASCII);
+    private static final int RECORD_LENGTH = LAST_USED_PREFIX.length + NUMBER_DIGITS + 1 +
+        RESERVED_THROUGH_PREFIX.length + NUMBER_DIGITS + 1 + IN_USE_LINE.length;
+
     private final Path file;
     private final long reservationBlock;
+    private final ByteBuffer record = ByteBuffer.allocateDirect(RECORD_LENGTH);
+    private FileChannel channel;
     private long lastUsed;
     private long reservedThrough;
 
@@ -64,7 +83,15 @@ public final class StreamSequence implements AutoCloseable
             lastUsed = clean ? storedLastUsed : Math.max(storedLastUsed, storedReserved);
         }
         final StreamSequence sequence = new StreamSequence(file, reservationBlock, lastUsed, lastUsed);
-        sequence.store(false);
+        sequence.replaceFile();
+        try
+        {
+            sequence.channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open stream sequence file " + file + ": " + ex.getMessage(), ex);
+        }
         return sequence;
     }
 
@@ -79,7 +106,7 @@ public final class StreamSequence implements AutoCloseable
         if (next > reservedThrough)
         {
             reservedThrough = lastUsed + reservationBlock;
-            store(false);
+            rewrite(false);
         }
         return next;
     }
@@ -100,27 +127,88 @@ public final class StreamSequence implements AutoCloseable
         return lastUsed;
     }
 
+    /** Records the exact last sequence, so the next run continues without a gap. Idempotent. */
     @Override
     public void close()
     {
-        store(true);
+        if (channel != null)
+        {
+            rewrite(true);
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot close stream sequence file " + file + ": " + ex.getMessage(), ex);
+            }
+            finally
+            {
+                channel = null;
+            }
+        }
     }
 
-    private void store(final boolean cleanClose)
+    /** Rewrites the record in place and forces it to the device; allocates nothing unless it fails. */
+    private void rewrite(final boolean cleanClose)
     {
-        final String text =
-            LAST_USED + "=" + lastUsed + "\n" +
-            RESERVED_THROUGH + "=" + reservedThrough + "\n" +
-            CLEAN_CLOSE + "=" + cleanClose + "\n";
+        final ByteBuffer record = format(cleanClose);
+        try
+        {
+            while (record.hasRemaining())
+            {
+                channel.write(record, record.position());
+            }
+            channel.force(false);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot store stream sequence in " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private ByteBuffer format(final boolean cleanClose)
+    {
+        final ByteBuffer record = this.record;
+        record.clear();
+        record.put(LAST_USED_PREFIX);
+        putNumber(record, lastUsed);
+        record.put(RESERVED_THROUGH_PREFIX);
+        putNumber(record, reservedThrough);
+        record.put(cleanClose ? CLEAN_CLOSE_LINE : IN_USE_LINE);
+        return record.flip();
+    }
+
+    /** {@code value} as NUMBER_DIGITS zero-padded decimal digits and a newline. */
+    private static void putNumber(final ByteBuffer record, final long value)
+    {
+        final int end = record.position() + NUMBER_DIGITS;
+        long remaining = value;
+        for (int i = end - 1; i >= end - NUMBER_DIGITS; i--)
+        {
+            record.put(i, (byte)('0' + remaining % 10));
+            remaining /= 10;
+        }
+        record.position(end);
+        record.put((byte)'\n');
+    }
+
+    /** Writes the record to a new file and renames it over the old one, so no reader sees a mixture. */
+    private void replaceFile()
+    {
+        final ByteBuffer record = format(false);
         final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try
         {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (FileChannel channel = FileChannel.open(
+            try (FileChannel temporaryChannel = FileChannel.open(
                 temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
             {
-                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
-                channel.force(true);
+                while (record.hasRemaining())
+                {
+                    temporaryChannel.write(record);
+                }
+                temporaryChannel.force(true);
             }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel directory = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ))
@@ -150,16 +238,26 @@ public final class StreamSequence implements AutoCloseable
 
     private static long parse(final Path file, final Properties properties, final String key)
     {
+        // A missing or negative value is damage (a truncated or zeroed file), not "nothing used yet":
+        // reading it as 0 would restart the stream at 1 and reuse numbers the regional cores have seen.
         final String value = properties.getProperty(key);
+        long parsed = -1;
+        NumberFormatException cause = null;
         try
         {
-            return value == null ? 0 : Long.parseLong(value.trim());
+            parsed = value == null ? -1 : Long.parseLong(value.trim());
         }
         catch (final NumberFormatException ex)
         {
-            throw new IllegalStateException(
-                file + ": '" + key + "' is not a number (" + value + "); the sequence cannot be recovered safely. " +
-                "Set it above the last sequence the regional cores have seen, or remove the file to restart at 1.", ex);
+            cause = ex;
         }
+        if (parsed < 0)
+        {
+            throw new IllegalStateException(
+                file + ": '" + key + "' is " + (value == null ? "missing" : "not a non-negative number (" + value + ")") +
+                "; the sequence cannot be recovered safely. " +
+                "Set it above the last sequence the regional cores have seen, or remove the file to restart at 1.", cause);
+        }
+        return parsed;
     }
 }

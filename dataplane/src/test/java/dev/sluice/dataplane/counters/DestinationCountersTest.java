@@ -1,0 +1,97 @@
+package dev.sluice.dataplane.counters;
+
+import dev.sluice.dataplane.testing.TestMediaDriver;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Destination counters: residency decisions, batches sent, records dropped while the region is
+ * unavailable and back-pressure retries, read back as a snapshot in which
+ * {@code raw + transformed = sent + dropped_unavailable + in_flight}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DestinationCountersTest
+{
+    private static TestMediaDriver media;
+
+    @BeforeAll
+    static void launchDriver()
+    {
+        media = new TestMediaDriver();
+    }
+
+    @AfterAll
+    static void closeDriver()
+    {
+        CloseHelper.close(media);
+    }
+
+    @Test
+    void decisionsAndDeliveriesBalance()
+    {
+        try (DestinationCounters counters = new DestinationCounters(media.aeron, "us-east"))
+        {
+            counters.addDecisions(10, 5, 3);
+            counters.addDecisions(0, 2, 0);
+            counters.onBatchSent(8, 600, 1);
+            counters.onBatchSent(4, 330, 2);
+            counters.onDroppedUnavailable(2);
+            counters.onDroppedUnavailable(0);
+            counters.onBackPressure();
+            counters.onBackPressure();
+
+            final DestinationCounters.Snapshot snapshot = counters.snapshot();
+            assertEquals("us-east", snapshot.region());
+            assertEquals(10, snapshot.raw());
+            assertEquals(7, snapshot.transformed());
+            assertEquals(3, snapshot.blocked());
+            assertEquals(12, snapshot.sentRecords());
+            assertEquals(2, snapshot.sentBatches());
+            assertEquals(930, snapshot.sentBytes());
+            assertEquals(2, snapshot.droppedUnavailable());
+            assertEquals(2, snapshot.backPressureRetries());
+            assertEquals(2, snapshot.lastSequence());
+            assertEquals(3, snapshot.inFlight());
+            assertEquals(snapshot.raw() + snapshot.transformed(),
+                snapshot.sentRecords() + snapshot.droppedUnavailable() + snapshot.inFlight());
+        }
+    }
+
+    @Test
+    void everyCounterIsLabelledWithItsRegion()
+    {
+        try (DestinationCounters counters = new DestinationCounters(media.aeron, "ap-south"))
+        {
+            counters.addDecisions(1, 2, 3);
+            counters.onBatchSent(3, 200, 41);
+            final Map<String, Long> values = new HashMap<>();
+            media.aeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
+            {
+                if (typeId == CounterTypes.DESTINATION_COUNTER_TYPE_ID && label.startsWith("sluice destination ap-south "))
+                {
+                    values.put(label.substring("sluice destination ap-south ".length()),
+                        media.aeron.countersReader().getCounterValue(counterId));
+                }
+            });
+            assertEquals(Map.of(
+                "raw", 1L,
+                "transformed", 2L,
+                "blocked", 3L,
+                "sent_records", 3L,
+                "sent_batches", 1L,
+                "sent_bytes", 200L,
+                "dropped{destination_unavailable}", 0L,
+                "back_pressure_retries", 0L,
+                "last_sequence", 41L), values);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.sluice.dataplane.testing;
+
+import dev.sluice.protocol.codec.DataBatchDecoder;
+import dev.sluice.protocol.codec.IpVersion;
+import dev.sluice.protocol.codec.MessageHeaderDecoder;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Decodes what egress published, with the generated SBE decoders, into plain records that
+ * tests compare field by field; collects them from a subscription.
+ * <p>
+ * Test thread only.
+ */
+public final class DataBatches implements FragmentHandler
+{
+    /** One {@code DataBatch} as received, with the length of its frame. */
+    public record Batch(
+        String gatewayId,
+        String originSite,
+        String originRegion,
+        String destinationRegion,
+        long streamSequence,
+        long policyVersion,
+        long recordCount,
+        long encodedTimestampNs,
+        int frameLength,
+        List<Packet> packets)
+    {
+    }
+
+    /** One packet summary record. Addresses are the 16 bytes of the SBE field. */
+    public record Packet(
+        long timestampNs,
+        long wireLength,
+        long capturedLength,
+        int vlanId,
+        int etherType,
+        IpVersion ipVersion,
+        short ipProtocol,
+        List<Byte> srcAddress,
+        List<Byte> dstAddress,
+        int srcPort,
+        int dstPort,
+        int tcpFlags,
+        short icmpType,
+        short icmpCode,
+        boolean srcAnonymized,
+        boolean dstAnonymized)
+    {
+    }
+
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final DataBatchDecoder decoder = new DataBatchDecoder();
+    private final List<Batch> batches = new ArrayList<>();
+
+    public List<Batch> batches()
+    {
+        return batches;
+    }
+
+    public long records()
+    {
+        long records = 0;
+        for (final Batch batch : batches)
+        {
+            records += batch.packets().size();
+        }
+        return records;
+    }
+
+    public List<Packet> packets()
+    {
+        final List<Packet> packets = new ArrayList<>();
+        for (final Batch batch : batches)
+        {
+            packets.addAll(batch.packets());
+        }
+        return packets;
+    }
+
+    /** Polls until nothing more arrives for a few rounds. */
+    public DataBatches drain(final Subscription subscription)
+    {
+        int idleRounds = 0;
+        while (idleRounds < 20)
+        {
+            idleRounds = subscription.poll(this, 100) == 0 ? idleRounds + 1 : 0;
+            Thread.onSpinWait();
+        }
+        return this;
+    }
+
+    /** Polls until at least {@code records} records have arrived. */
+    public DataBatches awaitRecords(final Subscription subscription, final long records)
+    {
+        TestMediaDriver.until(() -> records() >= records, () -> subscription.poll(this, 100), records + " records");
+        return drain(subscription);
+    }
+
+    @Override
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header frameHeader)
+    {
+        header.wrap(buffer, offset);
+        if (header.templateId() != DataBatchDecoder.TEMPLATE_ID || header.schemaId() != DataBatchDecoder.SCHEMA_ID)
+        {
+            fail("not a DataBatch: template " + header.templateId() + " schema " + header.schemaId());
+        }
+        decoder.wrapAndApplyHeader(buffer, offset, header);
+        final String gatewayId = decoder.gatewayId();
+        final String originSite = decoder.originSite();
+        final String originRegion = decoder.originRegion();
+        final String destinationRegion = decoder.destinationRegion();
+        final long sequence = decoder.streamSequence();
+        final long policyVersion = decoder.policyVersion();
+        final long recordCount = decoder.recordCount();
+        final long encodedTimestampNs = decoder.encodedTimestampNs();
+
+        final List<Packet> packets = new ArrayList<>();
+        for (final DataBatchDecoder.PacketsDecoder p : decoder.packets())
+        {
+            final byte[] src = new byte[16];
+            final byte[] dst = new byte[16];
+            p.getSrcAddress(src, 0, 16);
+            p.getDstAddress(dst, 0, 16);
+            packets.add(new Packet(
+                p.timestampNs(),
+                p.wireLength(),
+                p.capturedLength(),
+                p.vlanId(),
+                p.etherType(),
+                p.ipVersion(),
+                p.ipProtocol(),
+                bytes(src),
+                bytes(dst),
+                p.srcPort(),
+                p.dstPort(),
+                p.tcpFlags(),
+                p.icmpType(),
+                p.icmpCode(),
+                p.anonymized().srcAddress(),
+                p.anonymized().dstAddress()));
+        }
+        assertEquals(0, decoder.events().count(), "egress writes no events yet");
+        assertEquals(length, MessageHeaderDecoder.ENCODED_LENGTH + decoder.encodedLength(),
+            "the claimed frame is exactly the encoded batch");
+        batches.add(new Batch(gatewayId, originSite, originRegion, destinationRegion, sequence, policyVersion,
+            recordCount, encodedTimestampNs, length, packets));
+    }
+
+    /** The bytes of an address field: {@code address} followed by zeros up to 16 bytes. */
+    public static List<Byte> addressField(final byte[] address)
+    {
+        final byte[] field = new byte[16];
+        System.arraycopy(address, 0, field, 0, address.length);
+        return bytes(field);
+    }
+
+    private static List<Byte> bytes(final byte[] array)
+    {
+        final List<Byte> list = new ArrayList<>(array.length);
+        for (final byte b : array)
+        {
+            list.add(b);
+        }
+        return list;
+    }
+}
