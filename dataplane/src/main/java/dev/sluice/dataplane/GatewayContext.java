@@ -90,9 +90,10 @@ public final class GatewayContext
         {
             problems.add("source.pcap: a capture file is required (pcap or pcapng)");
         }
-        else if (!Files.isReadable(captureFile))
+        else if (!Files.isRegularFile(captureFile) || !Files.isReadable(captureFile))
         {
-            problems.add("source.pcap: cannot read '" + captureFile + "'");
+            problems.add("source.pcap: cannot read '" + captureFile + "'" +
+                (Files.isDirectory(captureFile) ? ": it is a directory, not a capture file" : ""));
         }
         if (burstCapacity < 1 || burstCapacity > 4096)
         {

@@ -196,6 +196,8 @@ public final class BatchEgress
             }
             else if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
             {
+                // A subscriber is there, only slow: the not-connected clock starts afresh.
+                stream.notConnected = false;
                 stream.counters().onBackPressure();
                 stream.resumeIndex = from;
                 return false;
