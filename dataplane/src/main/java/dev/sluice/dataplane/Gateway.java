@@ -5,6 +5,7 @@ import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.classify.ClassifyStage;
 import dev.sluice.dataplane.control.GatewayConductor;
 import dev.sluice.dataplane.control.PolicyInstaller;
+import dev.sluice.dataplane.counters.CounterTypes;
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.dataplane.decode.PacketDecoder;
@@ -71,7 +72,7 @@ public final class Gateway implements AutoCloseable
         }
         aeron = ownsAeron ? Aeron.connect(aeronContext) : context.aeron();
         errors = aeron.addCounter(
-            dev.sluice.dataplane.counters.CounterTypes.SOURCE_COUNTER_TYPE_ID,
+            CounterTypes.GATEWAY_COUNTER_TYPE_ID,
             "sluice gateway " + context.gatewayId() + " errors");
 
         sourceCounters = new SourceCounters(aeron, source.name());

@@ -9,7 +9,8 @@ public final class CounterTypes
 {
     public static final int SOURCE_COUNTER_TYPE_ID = 77_001;
     public static final int DESTINATION_COUNTER_TYPE_ID = 77_002;
-    public static final int POLICY_COUNTER_TYPE_ID = 77_003;
+    /** Gateway-wide counters such as agent errors. */
+    public static final int GATEWAY_COUNTER_TYPE_ID = 77_003;
 
     private CounterTypes()
     {
