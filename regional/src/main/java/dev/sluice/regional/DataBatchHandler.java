@@ -2,11 +2,15 @@ package dev.sluice.regional;
 
 import dev.sluice.protocol.codec.DataBatchDecoder;
 import dev.sluice.protocol.codec.DataBatchDecoder.EventsDecoder;
+import dev.sluice.protocol.codec.DataBatchDecoder.FlowsDecoder;
+import dev.sluice.protocol.codec.DataBatchDecoder.FramesDecoder;
 import dev.sluice.protocol.codec.DataBatchDecoder.PacketsDecoder;
 import dev.sluice.protocol.codec.MessageHeaderDecoder;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 
@@ -15,7 +19,10 @@ import java.nio.charset.StandardCharsets;
  * duplicate of its stream, or writes its records and advances its stream. Each frame ends in
  * exactly one verdict, counted in {@link RegionalCounters}: accepted, duplicate, misrouted or
  * rejected with a {@link RejectReason}. A frame is only left unconsumed ({@link Action#ABORT}, so
- * Aeron delivers it again) when the output cannot take it yet; no state has changed by then.
+ * Aeron delivers it again) when an output cannot take it yet; no state has changed by then.
+ * <p>
+ * Every record goes to the NDJSON writer, in the order packets, flows, frames, events; frames
+ * also go to the pcapng writer.
  * <p>
  * Sequence rule per (gateway id, destination region) stream: the first sequence seen, and then
  * {@code last + 1}, are in order; a sequence at or below the last accepted one is a duplicate and is
@@ -30,17 +37,30 @@ final class DataBatchHandler implements ControlledFragmentHandler
 {
     private static final int BLOCK_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH;
 
+    private final String regionName;
     private final byte[] region;
     private final RegionalCounters counters;
     private final NdjsonBatchWriter writer;
+    private final PcapngFrameWriter frameWriter;
+    private final ErrorHandler errorHandler;
     private final DataBatchValidator validator = new DataBatchValidator();
     private final StreamTable streams;
+    private final UnsafeBuffer frameBytes = new UnsafeBuffer(0, 0);
+    private int lastReportedVersion = DataBatchValidator.SCHEMA_VERSION;
 
-    DataBatchHandler(final String region, final RegionalCounters counters, final NdjsonBatchWriter writer)
+    DataBatchHandler(
+        final String region,
+        final RegionalCounters counters,
+        final NdjsonBatchWriter writer,
+        final PcapngFrameWriter frameWriter,
+        final ErrorHandler errorHandler)
     {
+        this.regionName = region;
         this.region = region.getBytes(StandardCharsets.US_ASCII);
         this.counters = counters;
         this.writer = writer;
+        this.frameWriter = frameWriter;
+        this.errorHandler = errorHandler;
         this.streams = new StreamTable(counters);
     }
 
@@ -53,6 +73,10 @@ final class DataBatchHandler implements ControlledFragmentHandler
         if (null != reason)
         {
             counters.onRejected(reason, length);
+            if (RejectReason.UNSUPPORTED_VERSION == reason)
+            {
+                onUnsupportedVersion(validator.version());
+            }
             return Action.CONTINUE;
         }
 
@@ -75,7 +99,8 @@ final class DataBatchHandler implements ControlledFragmentHandler
             return Action.CONTINUE;
         }
 
-        if (!writer.ensureCapacity(validator.outputLengthBound()))
+        if (!writer.ensureCapacity(validator.ndjsonLengthBound()) ||
+            !frameWriter.ensureCapacity(validator.pcapngLengthBound()))
         {
             return Action.ABORT;
         }
@@ -86,6 +111,20 @@ final class DataBatchHandler implements ControlledFragmentHandler
         {
             writer.writePacket(packets.next());
         }
+        final FlowsDecoder flows = batch.flows();
+        while (flows.hasNext())
+        {
+            writer.writeFlow(flows.next());
+        }
+        final FramesDecoder frames = batch.frames();
+        final UnsafeBuffer frameBytes = this.frameBytes;
+        while (frames.hasNext())
+        {
+            final FramesDecoder frame = frames.next();
+            frame.wrapBytes(frameBytes);
+            writer.writeFrame(frame, frameBytes);
+            frameWriter.writeFrame(frame, frameBytes);
+        }
         final EventsDecoder events = batch.events();
         while (events.hasNext())
         {
@@ -93,7 +132,15 @@ final class DataBatchHandler implements ControlledFragmentHandler
         }
 
         final long missing = 0 == lastSequence ? 0 : sequence - lastSequence - 1;
-        counters.onAccepted(stream, sequence, validator.recordCount(), missing, length);
+        counters.onAccepted(
+            stream,
+            sequence,
+            validator.packetCount(),
+            validator.flowCount(),
+            validator.frameCount(),
+            validator.eventCount(),
+            missing,
+            length);
 
         return Action.CONTINUE;
     }
@@ -101,6 +148,22 @@ final class DataBatchHandler implements ControlledFragmentHandler
     int streamCount()
     {
         return streams.size();
+    }
+
+    /**
+     * Tells the operator once per change of version, not per frame: a gateway and a core built
+     * from different schema versions is a deployment error that counting alone would hide.
+     */
+    private void onUnsupportedVersion(final int version)
+    {
+        if (version != lastReportedVersion)
+        {
+            lastReportedVersion = version;
+            errorHandler.onError(new UnsupportedSchemaVersionException(
+                "regional core " + regionName + " rejects DataBatch frames of schema version " + version +
+                "; it reads version " + DataBatchValidator.SCHEMA_VERSION +
+                " only: run gateways and cores built from the same schema"));
+        }
     }
 
     private boolean isThisRegion(final DirectBuffer buffer, final int offset)

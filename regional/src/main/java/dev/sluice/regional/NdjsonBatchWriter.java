@@ -1,11 +1,15 @@
 package dev.sluice.regional;
 
+import dev.sluice.protocol.codec.AnonymizedFieldsDecoder;
 import dev.sluice.protocol.codec.DataBatchDecoder;
 import dev.sluice.protocol.codec.DataBatchDecoder.EventsDecoder;
+import dev.sluice.protocol.codec.DataBatchDecoder.FlowsDecoder;
+import dev.sluice.protocol.codec.DataBatchDecoder.FramesDecoder;
 import dev.sluice.protocol.codec.DataBatchDecoder.PacketsDecoder;
+import dev.sluice.protocol.codec.FlowEndReason;
 import dev.sluice.protocol.codec.IpVersion;
-import org.agrona.BitUtil;
-import org.agrona.CloseHelper;
+import dev.sluice.protocol.codec.PayloadAction;
+import dev.sluice.protocol.codec.TunnelType;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
@@ -14,27 +18,21 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 
 import static dev.sluice.regional.NdjsonFields.*;
 
 /**
- * Renders accepted batches as NDJSON lines (see {@link NdjsonFields}) into an off-heap buffer and
- * appends the buffer to one file through a {@link FileChannel}. Lines are built byte by byte from
- * the SBE flyweights: nothing is allocated per batch or per record. The header fields shared by a
- * batch's records are rendered once per batch and copied in front of each line.
+ * Renders accepted batches as NDJSON lines (see {@link NdjsonFields}) into the off-heap buffer of
+ * an {@link OutputFile}. Lines are built byte by byte from the SBE flyweights: nothing is allocated
+ * per batch or per record. The header fields shared by a batch's records are rendered once per
+ * batch and copied in front of each line.
  * <p>
  * The caller reserves room for a whole batch with {@link #ensureCapacity(long)} before writing it,
- * so a batch is never split by a failing flush. {@link #flush()} hands bytes to the operating
- * system (the page cache) without {@code fsync}: a killed process loses only what was not yet
- * flushed; durability across a host crash comes with acknowledgements.
- * <p>
- * The file is opened for exclusive append under a {@link FileLock}, so two cores cannot interleave
- * lines in one file. A partial last line left by an earlier crash is terminated on open.
+ * so a batch is never split by a failing flush. A partial last line left by an earlier crash is
+ * terminated on open.
  * <p>
  * Agent thread only.
  */
@@ -49,7 +47,17 @@ final class NdjsonBatchWriter implements AutoCloseable
     /**
      * Upper bound of a packet line after the header, with every field at its longest.
      */
-    static final int PACKET_FIELDS_MAX_LENGTH = 512;
+    static final int PACKET_FIELDS_MAX_LENGTH = 1024;
+
+    /**
+     * Upper bound of a flow line after the header, with every field at its longest.
+     */
+    static final int FLOW_FIELDS_MAX_LENGTH = 1024;
+
+    /**
+     * Upper bound of a frame line after the header, excluding the base64 bytes.
+     */
+    static final int FRAME_FIELDS_MAX_LENGTH = 256;
 
     /**
      * Upper bound of an event line after the header, excluding the base64 body.
@@ -59,7 +67,7 @@ final class NdjsonBatchWriter implements AutoCloseable
     /**
      * Largest buffer the writer grows to for one batch.
      */
-    static final int MAX_BUFFER_LENGTH = 1 << 30;
+    static final int MAX_BUFFER_LENGTH = OutputFile.MAX_BUFFER_LENGTH;
 
     private static final byte[] OPEN_GATEWAY = ascii("{\"" + GATEWAY + "\":\"");
     private static final byte[] KEY_SITE = ascii("\",\"" + SITE + "\":\"");
@@ -83,46 +91,89 @@ final class NdjsonBatchWriter implements AutoCloseable
     private static final byte[] KEY_TCP_FLAGS = ascii(",\"" + TCP_FLAGS + "\":");
     private static final byte[] KEY_ICMP_TYPE = ascii(",\"" + ICMP_TYPE + "\":");
     private static final byte[] KEY_ICMP_CODE = ascii(",\"" + ICMP_CODE + "\":");
+    private static final byte[] KEY_IP_TOS = ascii(",\"" + IP_TOS + "\":");
+    private static final byte[] KEY_TUNNEL_TYPE = ascii(",\"" + TUNNEL_TYPE + "\":");
+    private static final byte[] KEY_TUNNEL_DEPTH = ascii(",\"" + TUNNEL_DEPTH + "\":");
+    private static final byte[] KEY_TUNNEL_ID = ascii(",\"" + TUNNEL_ID + "\":");
+    private static final byte[] KEY_INNER_IP_VERSION = ascii(",\"" + INNER_IP_VERSION + "\":");
+    private static final byte[] KEY_INNER_IP_PROTO = ascii(",\"" + INNER_IP_PROTO + "\":");
+    private static final byte[] KEY_INNER_SRC = ascii(",\"" + INNER_SRC + "\":");
+    private static final byte[] KEY_INNER_DST = ascii(",\"" + INNER_DST + "\":");
+    private static final byte[] KEY_INNER_SRC_PORT = ascii(",\"" + INNER_SRC_PORT + "\":");
+    private static final byte[] KEY_INNER_DST_PORT = ascii(",\"" + INNER_DST_PORT + "\":");
     private static final byte[] KEY_ANONYMIZED = ascii(",\"" + ANONYMIZED + "\":[");
     private static final byte[] NAME_SRC = ascii("\"" + SRC + "\"");
     private static final byte[] NAME_DST = ascii("\"" + DST + "\"");
-    private static final byte[] CLOSE_PACKET = ascii("]}\n");
+    private static final byte[] NAME_INNER_SRC = ascii("\"" + INNER_SRC + "\"");
+    private static final byte[] NAME_INNER_DST = ascii("\"" + INNER_DST + "\"");
+    private static final byte[] CLOSE_LIST = ascii("]}\n");
+    private static final byte[] FLOW_FIRST_SEEN_NS = ascii(TYPE_FLOW + "\",\"" + FIRST_SEEN_NS + "\":");
+    private static final byte[] KEY_LAST_SEEN_NS = ascii(",\"" + LAST_SEEN_NS + "\":");
+    private static final byte[] KEY_PACKETS = ascii(",\"" + PACKETS + "\":");
+    private static final byte[] KEY_BYTES = ascii(",\"" + BYTES + "\":");
+    private static final byte[] KEY_REVERSE_PACKETS = ascii(",\"" + REVERSE_PACKETS + "\":");
+    private static final byte[] KEY_REVERSE_BYTES = ascii(",\"" + REVERSE_BYTES + "\":");
+    private static final byte[] KEY_END_REASON = ascii(",\"" + END_REASON + "\":");
+    private static final byte[] FRAME_TS_NS = ascii(TYPE_FRAME + "\",\"" + TS_NS + "\":");
+    private static final byte[] KEY_LINK_TYPE = ascii(",\"" + LINK_TYPE + "\":");
+    private static final byte[] KEY_PAYLOAD_ACTION = ascii(",\"" + PAYLOAD_ACTION + "\":");
+    private static final byte[] KEY_ORIG_PAYLOAD_LEN = ascii(",\"" + ORIG_PAYLOAD_LEN + "\":");
+    private static final byte[] KEY_BYTES_B64 = ascii("],\"" + BYTES_B64 + "\":\"");
     private static final byte[] EVENT_TS_NS = ascii(TYPE_EVENT + "\",\"" + TS_NS + "\":");
     private static final byte[] KEY_EVENT_KIND = ascii(",\"" + EVENT_KIND + "\":");
     private static final byte[] KEY_BODY_B64 = ascii(",\"" + BODY_B64 + "\":\"");
-    private static final byte[] CLOSE_EVENT = ascii("\"}\n");
+    private static final byte[] CLOSE_STRING = ascii("\"}\n");
     private static final byte[] NULL = ascii("null");
 
-    private final Path file;
-    private final FileChannel channel;
-    private final FileLock lock;
-    private final RegionalCounters counters;
-    private final ErrorHandler errorHandler;
-    private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+    /**
+     * JSON value of each tunnel type by its wire value: {@code null} for NONE, else its quoted
+     * lower-case name. The validator lets only defined values through.
+     */
+    private static final byte[][] TUNNEL_TYPE_VALUES = new byte[256][];
+
+    /**
+     * Quoted lower-case name of each flow end reason by its wire value.
+     */
+    private static final byte[][] END_REASON_VALUES = new byte[256][];
+
+    /**
+     * Quoted lower-case name of each payload action by its wire value.
+     */
+    private static final byte[][] PAYLOAD_ACTION_VALUES = new byte[256][];
+
+    static
+    {
+        for (final TunnelType type : TunnelType.values())
+        {
+            if (TunnelType.NULL_VAL != type)
+            {
+                TUNNEL_TYPE_VALUES[type.value()] = TunnelType.NONE == type ? NULL : quoted(type.name());
+            }
+        }
+        for (final FlowEndReason reason : FlowEndReason.values())
+        {
+            if (FlowEndReason.NULL_VAL != reason)
+            {
+                END_REASON_VALUES[reason.value()] = quoted(reason.name());
+            }
+        }
+        for (final PayloadAction action : PayloadAction.values())
+        {
+            if (PayloadAction.NULL_VAL != action)
+            {
+                PAYLOAD_ACTION_VALUES[action.value()] = quoted(action.name());
+            }
+        }
+    }
+
+    private final OutputFile output;
     private final UnsafeBuffer prefix = new UnsafeBuffer(new byte[PREFIX_MAX_LENGTH]);
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-    private ByteBuffer byteBuffer;
     private int prefixLength;
-    private int limit;
-    private int writtenPosition;
-    private boolean failing;
-    private boolean closed;
 
-    private NdjsonBatchWriter(
-        final Path file,
-        final FileChannel channel,
-        final FileLock lock,
-        final int bufferLength,
-        final RegionalCounters counters,
-        final ErrorHandler errorHandler)
+    private NdjsonBatchWriter(final OutputFile output)
     {
-        this.file = file;
-        this.channel = channel;
-        this.lock = lock;
-        this.counters = counters;
-        this.errorHandler = errorHandler;
-        byteBuffer = ByteBuffer.allocateDirect(bufferLength);
-        buffer.wrap(byteBuffer);
+        this.output = output;
     }
 
     /**
@@ -139,26 +190,12 @@ final class NdjsonBatchWriter implements AutoCloseable
         final Path file, final int bufferLength, final RegionalCounters counters, final ErrorHandler errorHandler)
         throws IOException
     {
-        final FileChannel channel = FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        final OutputFile output = OutputFile.open(
+            file, bufferLength, counters, RegionalCounter.OUTPUT_BYTES, errorHandler);
         try
         {
-            final FileLock lock;
-            try
-            {
-                lock = channel.tryLock();
-            }
-            catch (final OverlappingFileLockException ex)
-            {
-                throw new IOException("another regional core in this process is writing " + file, ex);
-            }
-            if (null == lock)
-            {
-                throw new IOException("another process is writing " + file);
-            }
-
+            final FileChannel channel = output.channel();
             final long size = channel.size();
-            channel.position(size);
             if (size > 0)
             {
                 final ByteBuffer last = ByteBuffer.allocate(1);
@@ -170,11 +207,11 @@ final class NdjsonBatchWriter implements AutoCloseable
                 }
             }
 
-            return new NdjsonBatchWriter(file, channel, lock, bufferLength, counters, errorHandler);
+            return new NdjsonBatchWriter(output);
         }
         catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.quietClose(channel);
+            output.close();
             throw ex;
         }
     }
@@ -190,6 +227,27 @@ final class NdjsonBatchWriter implements AutoCloseable
     }
 
     /**
+     * Bytes that a flow line may take at most.
+     *
+     * @return bound in bytes.
+     */
+    static long flowLineMaxLength()
+    {
+        return PREFIX_MAX_LENGTH + FLOW_FIELDS_MAX_LENGTH;
+    }
+
+    /**
+     * Bytes that a frame line may take at most.
+     *
+     * @param bytesLength length of the frame's bytes.
+     * @return bound in bytes.
+     */
+    static long frameLineMaxLength(final long bytesLength)
+    {
+        return PREFIX_MAX_LENGTH + FRAME_FIELDS_MAX_LENGTH + Base64Ascii.encodedLength(bytesLength);
+    }
+
+    /**
      * Bytes that an event line may take at most.
      *
      * @param bodyLength event body length in bytes.
@@ -202,7 +260,7 @@ final class NdjsonBatchWriter implements AutoCloseable
 
     Path file()
     {
-        return file;
+        return output.file();
     }
 
     /**
@@ -213,29 +271,12 @@ final class NdjsonBatchWriter implements AutoCloseable
      */
     boolean ensureCapacity(final long lengthBytes)
     {
-        if (buffer.capacity() - limit >= lengthBytes)
-        {
-            return true;
-        }
-
-        if (!flush())
-        {
-            return false;
-        }
-
-        if (buffer.capacity() < lengthBytes)
-        {
-            // Rare: one batch larger than the whole buffer. Grow once; the old buffer is empty.
-            byteBuffer = ByteBuffer.allocateDirect(BitUtil.findNextPositivePowerOfTwo((int)lengthBytes));
-            buffer.wrap(byteBuffer);
-        }
-
-        return true;
+        return output.ensureCapacity(lengthBytes);
     }
 
     boolean hasPending()
     {
-        return limit > writtenPosition;
+        return output.hasPending();
     }
 
     /**
@@ -246,42 +287,7 @@ final class NdjsonBatchWriter implements AutoCloseable
      */
     boolean flush()
     {
-        if (limit == writtenPosition)
-        {
-            limit = 0;
-            writtenPosition = 0;
-            return true;
-        }
-
-        final ByteBuffer byteBuffer = this.byteBuffer;
-        byteBuffer.limit(limit).position(writtenPosition);
-        try
-        {
-            while (byteBuffer.hasRemaining())
-            {
-                channel.write(byteBuffer);
-            }
-            counters.onOutputWritten(limit - writtenPosition);
-            limit = 0;
-            writtenPosition = 0;
-            failing = false;
-
-            return true;
-        }
-        catch (final IOException ex)
-        {
-            final int position = byteBuffer.position();
-            counters.onOutputWritten(position - writtenPosition);
-            counters.onOutputError();
-            writtenPosition = position;
-            if (!failing)
-            {
-                failing = true;
-                errorHandler.onError(new IOException("cannot write " + file, ex));
-            }
-
-            return false;
-        }
+        return output.flush();
     }
 
     /**
@@ -334,11 +340,9 @@ final class NdjsonBatchWriter implements AutoCloseable
      */
     void writePacket(final PacketsDecoder packet)
     {
-        final UnsafeBuffer buffer = this.buffer;
-        int i = limit;
+        final UnsafeBuffer buffer = output.buffer();
+        int i = putPrefix(buffer, output.limit());
 
-        buffer.putBytes(i, prefix, 0, prefixLength);
-        i += prefixLength;
         i += put(buffer, i, PACKET_TS_NS);
         i += buffer.putLongAscii(i, packet.timestampNs());
         i += put(buffer, i, KEY_WIRE_LEN);
@@ -346,8 +350,7 @@ final class NdjsonBatchWriter implements AutoCloseable
         i += put(buffer, i, KEY_CAP_LEN);
         i += buffer.putLongAscii(i, packet.capturedLength());
         i += put(buffer, i, KEY_VLAN);
-        final int vlanId = packet.vlanId();
-        i += PacketsDecoder.vlanIdNullValue() == vlanId ? put(buffer, i, NULL) : buffer.putNaturalIntAscii(i, vlanId);
+        i += putVlan(buffer, i, packet.vlanId());
         i += put(buffer, i, KEY_ETH_TYPE);
         i += buffer.putNaturalIntAscii(i, packet.etherType());
         i += put(buffer, i, KEY_IP_VERSION);
@@ -373,25 +376,148 @@ final class NdjsonBatchWriter implements AutoCloseable
         i += buffer.putNaturalIntAscii(i, packet.icmpType());
         i += put(buffer, i, KEY_ICMP_CODE);
         i += buffer.putNaturalIntAscii(i, packet.icmpCode());
+        i += put(buffer, i, KEY_IP_TOS);
+        i += buffer.putNaturalIntAscii(i, packet.ipTos());
+
+        final short tunnelType = packet.tunnelTypeRaw();
+        i += put(buffer, i, KEY_TUNNEL_TYPE);
+        i += put(buffer, i, TUNNEL_TYPE_VALUES[tunnelType]);
+        i += put(buffer, i, KEY_TUNNEL_DEPTH);
+        i += buffer.putNaturalIntAscii(i, packet.tunnelDepth());
+        i += put(buffer, i, KEY_TUNNEL_ID);
+        i += putTunnelId(buffer, i, tunnelType, packet.tunnelId());
+
+        final short innerIpVersion = packet.innerIpVersionRaw();
+        if (IpVersion.NONE.value() == innerIpVersion)
+        {
+            i += put(buffer, i, KEY_INNER_IP_VERSION);
+            i += put(buffer, i, NULL);
+            i += put(buffer, i, KEY_INNER_IP_PROTO);
+            i += put(buffer, i, NULL);
+            i += put(buffer, i, KEY_INNER_SRC);
+            i += put(buffer, i, NULL);
+            i += put(buffer, i, KEY_INNER_DST);
+            i += put(buffer, i, NULL);
+            i += put(buffer, i, KEY_INNER_SRC_PORT);
+            i += put(buffer, i, NULL);
+            i += put(buffer, i, KEY_INNER_DST_PORT);
+            i += put(buffer, i, NULL);
+        }
+        else
+        {
+            i += put(buffer, i, KEY_INNER_IP_VERSION);
+            i += buffer.putNaturalIntAscii(i, innerIpVersion);
+            i += put(buffer, i, KEY_INNER_IP_PROTO);
+            i += buffer.putNaturalIntAscii(i, packet.innerIpProtocol());
+            i += put(buffer, i, KEY_INNER_SRC);
+            packet.wrapInnerSrcAddress(view);
+            i += putAddress(buffer, i, innerIpVersion, view);
+            i += put(buffer, i, KEY_INNER_DST);
+            packet.wrapInnerDstAddress(view);
+            i += putAddress(buffer, i, innerIpVersion, view);
+            i += put(buffer, i, KEY_INNER_SRC_PORT);
+            i += buffer.putNaturalIntAscii(i, packet.innerSrcPort());
+            i += put(buffer, i, KEY_INNER_DST_PORT);
+            i += buffer.putNaturalIntAscii(i, packet.innerDstPort());
+        }
 
         i += put(buffer, i, KEY_ANONYMIZED);
-        final boolean srcAnonymized = packet.anonymized().srcAddress();
-        final boolean dstAnonymized = packet.anonymized().dstAddress();
-        if (srcAnonymized)
-        {
-            i += put(buffer, i, NAME_SRC);
-        }
-        if (dstAnonymized)
-        {
-            if (srcAnonymized)
-            {
-                buffer.putByte(i++, (byte)',');
-            }
-            i += put(buffer, i, NAME_DST);
-        }
-        i += put(buffer, i, CLOSE_PACKET);
+        i += putAnonymized(buffer, i, packet.anonymized());
+        i += put(buffer, i, CLOSE_LIST);
 
-        limit = i;
+        output.limit(i);
+    }
+
+    /**
+     * Appends one flow record line.
+     *
+     * @param flow decoder positioned on the entry.
+     */
+    void writeFlow(final FlowsDecoder flow)
+    {
+        final UnsafeBuffer buffer = output.buffer();
+        int i = putPrefix(buffer, output.limit());
+
+        i += put(buffer, i, FLOW_FIRST_SEEN_NS);
+        i += buffer.putLongAscii(i, flow.firstSeenNs());
+        i += put(buffer, i, KEY_LAST_SEEN_NS);
+        i += buffer.putLongAscii(i, flow.lastSeenNs());
+        i += put(buffer, i, KEY_PACKETS);
+        i += putUnsignedLongAscii(buffer, i, flow.packets());
+        i += put(buffer, i, KEY_BYTES);
+        i += putUnsignedLongAscii(buffer, i, flow.bytes());
+        i += put(buffer, i, KEY_REVERSE_PACKETS);
+        i += putUnsignedLongAscii(buffer, i, flow.reversePackets());
+        i += put(buffer, i, KEY_REVERSE_BYTES);
+        i += putUnsignedLongAscii(buffer, i, flow.reverseBytes());
+        i += put(buffer, i, KEY_VLAN);
+        i += putVlan(buffer, i, flow.vlanId());
+        i += put(buffer, i, KEY_IP_VERSION);
+        final short ipVersion = flow.ipVersionRaw();
+        i += buffer.putNaturalIntAscii(i, ipVersion);
+        i += put(buffer, i, KEY_IP_PROTO);
+        i += buffer.putNaturalIntAscii(i, flow.ipProtocol());
+
+        i += put(buffer, i, KEY_SRC);
+        flow.wrapSrcAddress(view);
+        i += putAddress(buffer, i, ipVersion, view);
+        i += put(buffer, i, KEY_DST);
+        flow.wrapDstAddress(view);
+        i += putAddress(buffer, i, ipVersion, view);
+
+        i += put(buffer, i, KEY_SRC_PORT);
+        i += buffer.putNaturalIntAscii(i, flow.srcPort());
+        i += put(buffer, i, KEY_DST_PORT);
+        i += buffer.putNaturalIntAscii(i, flow.dstPort());
+        i += put(buffer, i, KEY_TCP_FLAGS);
+        i += buffer.putNaturalIntAscii(i, flow.tcpFlags());
+        i += put(buffer, i, KEY_IP_TOS);
+        i += buffer.putNaturalIntAscii(i, flow.ipTos());
+        final short tunnelType = flow.tunnelTypeRaw();
+        i += put(buffer, i, KEY_TUNNEL_TYPE);
+        i += put(buffer, i, TUNNEL_TYPE_VALUES[tunnelType]);
+        i += put(buffer, i, KEY_TUNNEL_ID);
+        i += putTunnelId(buffer, i, tunnelType, flow.tunnelId());
+        i += put(buffer, i, KEY_END_REASON);
+        i += put(buffer, i, END_REASON_VALUES[flow.endReasonRaw()]);
+
+        i += put(buffer, i, KEY_ANONYMIZED);
+        i += putAnonymized(buffer, i, flow.anonymized());
+        i += put(buffer, i, CLOSE_LIST);
+
+        output.limit(i);
+    }
+
+    /**
+     * Appends one frame line.
+     *
+     * @param frame decoder positioned on the entry.
+     * @param bytes the frame's bytes, already wrapped from the entry.
+     */
+    void writeFrame(final FramesDecoder frame, final DirectBuffer bytes)
+    {
+        final UnsafeBuffer buffer = output.buffer();
+        int i = putPrefix(buffer, output.limit());
+
+        i += put(buffer, i, FRAME_TS_NS);
+        i += buffer.putLongAscii(i, frame.timestampNs());
+        i += put(buffer, i, KEY_WIRE_LEN);
+        i += buffer.putLongAscii(i, frame.wireLength());
+        i += put(buffer, i, KEY_CAP_LEN);
+        i += buffer.putLongAscii(i, frame.capturedLength());
+        i += put(buffer, i, KEY_LINK_TYPE);
+        i += buffer.putNaturalIntAscii(i, frame.linkType());
+        i += put(buffer, i, KEY_PAYLOAD_ACTION);
+        i += put(buffer, i, PAYLOAD_ACTION_VALUES[frame.payloadActionRaw()]);
+        i += put(buffer, i, KEY_ORIG_PAYLOAD_LEN);
+        i += buffer.putLongAscii(i, frame.originalPayloadLength());
+        i += put(buffer, i, KEY_ANONYMIZED);
+        i += putAnonymized(buffer, i, frame.anonymized());
+        i += put(buffer, i, KEY_BYTES_B64);
+        i += Base64Ascii.encode(bytes, 0, bytes.capacity(), buffer, i);
+        i += put(buffer, i, CLOSE_STRING);
+
+        output.limit(i);
     }
 
     /**
@@ -401,11 +527,9 @@ final class NdjsonBatchWriter implements AutoCloseable
      */
     void writeEvent(final EventsDecoder event)
     {
-        final UnsafeBuffer buffer = this.buffer;
-        int i = limit;
+        final UnsafeBuffer buffer = output.buffer();
+        int i = putPrefix(buffer, output.limit());
 
-        buffer.putBytes(i, prefix, 0, prefixLength);
-        i += prefixLength;
         i += put(buffer, i, EVENT_TS_NS);
         i += buffer.putLongAscii(i, event.timestampNs());
         i += put(buffer, i, KEY_EVENT_KIND);
@@ -413,9 +537,9 @@ final class NdjsonBatchWriter implements AutoCloseable
         i += put(buffer, i, KEY_BODY_B64);
         event.wrapBody(view);
         i += Base64Ascii.encode(view, 0, view.capacity(), buffer, i);
-        i += put(buffer, i, CLOSE_EVENT);
+        i += put(buffer, i, CLOSE_STRING);
 
-        limit = i;
+        output.limit(i);
     }
 
     /**
@@ -423,18 +547,56 @@ final class NdjsonBatchWriter implements AutoCloseable
      */
     public void close()
     {
-        if (!closed)
+        output.close();
+    }
+
+    private int putPrefix(final UnsafeBuffer buffer, final int index)
+    {
+        buffer.putBytes(index, prefix, 0, prefixLength);
+        return index + prefixLength;
+    }
+
+    private static int putVlan(final MutableDirectBuffer dst, final int index, final int vlanId)
+    {
+        return PacketsDecoder.vlanIdNullValue() == vlanId ? put(dst, index, NULL) : dst.putNaturalIntAscii(index, vlanId);
+    }
+
+    private static int putTunnelId(final MutableDirectBuffer dst, final int index, final short tunnelType, final long id)
+    {
+        return TunnelType.NONE.value() == tunnelType ? put(dst, index, NULL) : dst.putLongAscii(index, id);
+    }
+
+    private static int putAnonymized(final MutableDirectBuffer dst, final int index, final AnonymizedFieldsDecoder fields)
+    {
+        int i = index;
+        if (fields.srcAddress())
         {
-            closed = true;
-            try
-            {
-                flush();
-            }
-            finally
-            {
-                CloseHelper.closeAll(errorHandler, lock, channel);
-            }
+            i += put(dst, i, NAME_SRC);
         }
+        if (fields.dstAddress())
+        {
+            i += putSeparated(dst, i, index, NAME_DST);
+        }
+        if (fields.innerSrcAddress())
+        {
+            i += putSeparated(dst, i, index, NAME_INNER_SRC);
+        }
+        if (fields.innerDstAddress())
+        {
+            i += putSeparated(dst, i, index, NAME_INNER_DST);
+        }
+
+        return i - index;
+    }
+
+    private static int putSeparated(final MutableDirectBuffer dst, final int index, final int listStart, final byte[] name)
+    {
+        if (index == listStart)
+        {
+            return put(dst, index, name);
+        }
+        dst.putByte(index, (byte)',');
+        return 1 + put(dst, index + 1, name);
     }
 
     private static int putAddress(
@@ -511,5 +673,10 @@ final class NdjsonBatchWriter implements AutoCloseable
     private static byte[] ascii(final String text)
     {
         return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] quoted(final String enumName)
+    {
+        return ascii("\"" + enumName.toLowerCase(Locale.ROOT) + "\"");
     }
 }

@@ -14,19 +14,21 @@ import java.nio.file.Path;
  * The regional core of one region: subscribes to the gateways' {@code DataBatch} stream, checks
  * each stream's sequence continuity, drops duplicates and misrouted batches, and appends every
  * record of the accepted batches as one JSON object per line to {@code <outputDir>/<region>.ndjson}
- * (field names in {@link NdjsonFields}). Every frame is counted in {@link #counters()}; malformed
- * frames are rejected by reason and never raise an exception.
+ * (field names in {@link NdjsonFields}), and every forwarded packet (frame record) also to
+ * {@code <outputDir>/<region>.pcapng} (see {@link PcapngFrameWriter}). Every frame is counted in
+ * {@link #counters()}; malformed frames are rejected by reason and never raise an exception.
  * <p>
  * Messages larger than one Aeron frame are reassembled before they are handled. Buffered output is
- * flushed to the file once it has waited {@link RegionalCoreContext#flushIntervalNs()}, or at the
- * end of every duty cycle that wrote when that is 0, and on close. If the file cannot be written,
+ * flushed to both files once it has waited {@link RegionalCoreContext#flushIntervalNs()}, or at the
+ * end of every duty cycle that wrote when that is 0, and on close. If a file cannot be written,
  * records stay buffered and intake stops once the buffer is full: frames are left in the
  * subscription for the next attempt, so nothing accepted is dropped.
  * <p>
  * Runs on an {@link org.agrona.concurrent.AgentRunner} ({@link RegionalCoreMain#launch}) or is
  * driven by calling {@link #doWork()} directly. {@link #doWork()}, {@link #onStart()} and
  * {@link #onClose()} must be called by one thread at a time (the agent thread);
- * {@link #counters()}, {@link #roleName()} and {@link #outputFile()} may be called from any thread.
+ * {@link #counters()}, {@link #roleName()}, {@link #outputFile()} and {@link #pcapngFile()} may be
+ * called from any thread.
  */
 public final class RegionalCore implements Agent
 {
@@ -34,6 +36,7 @@ public final class RegionalCore implements Agent
     private final String roleName;
     private final RegionalCounters counters;
     private final NdjsonBatchWriter writer;
+    private final PcapngFrameWriter frameWriter;
     private final ControlledFragmentAssembler assembler;
     private final Subscription subscription;
     private final NanoClock nanoClock;
@@ -43,11 +46,11 @@ public final class RegionalCore implements Agent
     private boolean isClosed;
 
     /**
-     * Creates the core, concluding the context first if needed: opens the output file and adds the
+     * Creates the core, concluding the context first if needed: opens the output files and adds the
      * subscription. The core owns the context from here on and closes it in {@link #onClose()}.
      *
      * @param ctx settings.
-     * @throws UncheckedIOException if the output file cannot be opened or is held by another core.
+     * @throws UncheckedIOException if an output file cannot be opened or is held by another core.
      */
     public RegionalCore(final RegionalCoreContext ctx)
     {
@@ -64,24 +67,29 @@ public final class RegionalCore implements Agent
         counters = new RegionalCounters(ctx.regionName());
 
         NdjsonBatchWriter writer = null;
+        PcapngFrameWriter frameWriter = null;
         try
         {
             writer = NdjsonBatchWriter.open(ctx.outputFile(), ctx.outputBufferLength(), counters, ctx.errorHandler());
-            assembler = new ControlledFragmentAssembler(new DataBatchHandler(ctx.regionName(), counters, writer));
+            frameWriter = PcapngFrameWriter.open(
+                ctx.pcapngFile(), ctx.outputBufferLength(), ctx.regionName(), counters, ctx.errorHandler());
+            assembler = new ControlledFragmentAssembler(
+                new DataBatchHandler(ctx.regionName(), counters, writer, frameWriter, ctx.errorHandler()));
             subscription = ctx.aeron().addSubscription(ctx.channel(), ctx.streamId());
         }
         catch (final IOException ex)
         {
-            CloseHelper.closeAll(writer, ctx);
+            CloseHelper.closeAll(writer, frameWriter, ctx);
             throw new UncheckedIOException(ex);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.closeAll(writer, ctx);
+            CloseHelper.closeAll(writer, frameWriter, ctx);
             throw ex;
         }
 
         this.writer = writer;
+        this.frameWriter = frameWriter;
     }
 
     /**
@@ -97,19 +105,24 @@ public final class RegionalCore implements Agent
      */
     public int doWork()
     {
-        final boolean hadPending = writer.hasPending();
+        final boolean hadPending = hasPending();
         int workCount = subscription.controlledPoll(assembler, fragmentLimit);
 
-        if (writer.hasPending())
+        if (hasPending())
         {
             final long nowNs = nanoClock.nanoTime();
             if (!hadPending)
             {
                 pendingSinceNs = nowNs;
             }
-            if (nowNs - pendingSinceNs >= flushIntervalNs && writer.flush())
+            if (nowNs - pendingSinceNs >= flushIntervalNs)
             {
-                workCount++;
+                // Try both even when one fails: the other file's records still reach the page cache.
+                final boolean flushed = writer.flush() & frameWriter.flush();
+                if (flushed)
+                {
+                    workCount++;
+                }
             }
         }
 
@@ -125,7 +138,7 @@ public final class RegionalCore implements Agent
         if (!isClosed)
         {
             isClosed = true;
-            CloseHelper.closeAll(ctx.errorHandler(), writer, subscription, ctx);
+            CloseHelper.closeAll(ctx.errorHandler(), writer, frameWriter, subscription, ctx);
         }
     }
 
@@ -147,6 +160,21 @@ public final class RegionalCore implements Agent
     public Path outputFile()
     {
         return writer.file();
+    }
+
+    private boolean hasPending()
+    {
+        return writer.hasPending() || frameWriter.hasPending();
+    }
+
+    /**
+     * The pcapng file this core appends frames to.
+     *
+     * @return file path.
+     */
+    public Path pcapngFile()
+    {
+        return frameWriter.file();
     }
 
     /**

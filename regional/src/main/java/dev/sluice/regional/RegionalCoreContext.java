@@ -67,7 +67,7 @@ public final class RegionalCoreContext implements AutoCloseable
     public static final int STREAM_ID_DEFAULT = 1001;
 
     /**
-     * Directory of the NDJSON output, created when absent.
+     * Directory of the NDJSON and pcapng output, created when absent.
      */
     public static final String OUTPUT_DIR_PROP_NAME = "sluice.regional.output.dir";
 
@@ -98,8 +98,8 @@ public final class RegionalCoreContext implements AutoCloseable
     public static final int FRAGMENT_LIMIT_DEFAULT = 16;
 
     /**
-     * Initial length of the NDJSON output buffer, as an Agrona size such as {@code 1m}; it grows
-     * only for a single batch larger than itself.
+     * Initial length of each output buffer (NDJSON and pcapng), as an Agrona size such as
+     * {@code 1m}; it grows only for a single batch larger than itself.
      */
     public static final String OUTPUT_BUFFER_LENGTH_PROP_NAME = "sluice.regional.output.buffer.length";
 
@@ -433,6 +433,16 @@ public final class RegionalCoreContext implements AutoCloseable
     public Path outputFile()
     {
         return null == regionName ? null : outputDir().resolve(regionName + ".ndjson");
+    }
+
+    /**
+     * The pcapng file that frames are also written to: {@code <outputDir>/<region>.pcapng}.
+     *
+     * @return file path; null while the region is unset.
+     */
+    public Path pcapngFile()
+    {
+        return null == regionName ? null : outputDir().resolve(regionName + ".pcapng");
     }
 
     /**

@@ -13,9 +13,29 @@ public enum RegionalCounter
     BATCHES("batches", "batches"),
 
     /**
-     * Records (packet summaries and events) written.
+     * Records of every kind written.
      */
     RECORDS("records", "records"),
+
+    /**
+     * Packet summaries written.
+     */
+    PACKET_RECORDS("packet_records", "records"),
+
+    /**
+     * Flow records written.
+     */
+    FLOW_RECORDS("flow_records", "records"),
+
+    /**
+     * Frames written, to the NDJSON file and the pcapng file alike.
+     */
+    FRAME_RECORDS("frame_records", "records"),
+
+    /**
+     * Events written.
+     */
+    EVENT_RECORDS("event_records", "records"),
 
     /**
      * Bytes of every consumed frame: accepted, duplicate, misrouted or rejected.
@@ -48,7 +68,13 @@ public enum RegionalCounter
     OUTPUT_BYTES("output_bytes", "bytes"),
 
     /**
-     * Failed attempts to write buffered NDJSON to the output file; intake pauses while they fail.
+     * pcapng bytes handed to the frame file, section headers included.
+     */
+    PCAPNG_BYTES("pcapng_bytes", "bytes"),
+
+    /**
+     * Failed attempts to write buffered output to the NDJSON or the pcapng file; intake pauses
+     * while they fail.
      */
     OUTPUT_ERRORS("output_errors", "attempts");
 

@@ -91,12 +91,17 @@ public final class RegionalCounters
             region,
             get(RegionalCounter.BATCHES),
             get(RegionalCounter.RECORDS),
+            get(RegionalCounter.PACKET_RECORDS),
+            get(RegionalCounter.FLOW_RECORDS),
+            get(RegionalCounter.FRAME_RECORDS),
+            get(RegionalCounter.EVENT_RECORDS),
             get(RegionalCounter.BYTES_RECEIVED),
             get(RegionalCounter.DUPLICATES),
             get(RegionalCounter.GAPS),
             get(RegionalCounter.REJECTED_FRAMES),
             get(RegionalCounter.MISROUTED),
             get(RegionalCounter.OUTPUT_BYTES),
+            get(RegionalCounter.PCAPNG_BYTES),
             get(RegionalCounter.OUTPUT_ERRORS),
             byReason,
             streamSnapshots);
@@ -107,11 +112,24 @@ public final class RegionalCounters
         streams.add(stream);
     }
 
-    void onAccepted(final StreamState stream, final long sequence, final int records, final long missing, final int frameLength)
+    void onAccepted(
+        final StreamState stream,
+        final long sequence,
+        final int packets,
+        final int flows,
+        final int frames,
+        final int events,
+        final long missing,
+        final int frameLength)
     {
+        final int records = packets + flows + frames + events;
         stream.onAccepted(sequence, records, missing);
         add(RegionalCounter.BATCHES, 1);
         add(RegionalCounter.RECORDS, records);
+        add(RegionalCounter.PACKET_RECORDS, packets);
+        add(RegionalCounter.FLOW_RECORDS, flows);
+        add(RegionalCounter.FRAME_RECORDS, frames);
+        add(RegionalCounter.EVENT_RECORDS, events);
         if (missing > 0)
         {
             add(RegionalCounter.GAPS, missing);
@@ -140,9 +158,9 @@ public final class RegionalCounters
         add(RegionalCounter.BYTES_RECEIVED, frameLength);
     }
 
-    void onOutputWritten(final long bytes)
+    void onOutputWritten(final RegionalCounter counter, final long bytes)
     {
-        add(RegionalCounter.OUTPUT_BYTES, bytes);
+        add(counter, bytes);
     }
 
     void onOutputError()

@@ -11,14 +11,19 @@ import java.util.Optional;
  *
  * @param region           region of the core.
  * @param batches          batches accepted and written.
- * @param records          records written.
+ * @param records          records of every kind written.
+ * @param packetRecords    packet summaries written.
+ * @param flowRecords      flow records written.
+ * @param frameRecords     frames written.
+ * @param eventRecords     events written.
  * @param bytesReceived    bytes of every consumed frame.
  * @param duplicates       duplicate batches dropped.
  * @param gaps             sequences missing between accepted batches.
  * @param rejectedFrames   frames that were not valid batches.
  * @param misrouted        batches addressed to another region.
  * @param outputBytes      NDJSON bytes handed to the output file.
- * @param outputErrors     failed attempts to write the output file.
+ * @param pcapngBytes      pcapng bytes handed to the frame file.
+ * @param outputErrors     failed attempts to write either file.
  * @param rejectedByReason rejected frames by reason, every reason present.
  * @param streams          per (gateway, destination) stream, in order of first appearance.
  */
@@ -26,12 +31,17 @@ public record RegionalCountersSnapshot(
     String region,
     long batches,
     long records,
+    long packetRecords,
+    long flowRecords,
+    long frameRecords,
+    long eventRecords,
     long bytesReceived,
     long duplicates,
     long gaps,
     long rejectedFrames,
     long misrouted,
     long outputBytes,
+    long pcapngBytes,
     long outputErrors,
     Map<RejectReason, Long> rejectedByReason,
     List<Stream> streams)

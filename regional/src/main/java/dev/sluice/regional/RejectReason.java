@@ -24,14 +24,21 @@ public enum RejectReason
     UNKNOWN_TEMPLATE("unknown_template"),
 
     /**
-     * A schema version older than the first one this core understands.
+     * A schema version other than the one this core reads ({@link DataBatchValidator#SCHEMA_VERSION}):
+     * older and newer layouts are not compatible. The core also reports it to its error handler
+     * whenever the rejected version differs from the last one it reported.
      */
     UNSUPPORTED_VERSION("unsupported_version"),
 
     /**
-     * The fixed block or a group entry is shorter than the schema's first version defines.
+     * The fixed block or a group's entries have a length other than the schema version defines.
      */
     MALFORMED_BLOCK("malformed_block"),
+
+    /**
+     * The frame goes on after the end of its last group.
+     */
+    TRAILING_BYTES("trailing_bytes"),
 
     /**
      * The gateway id is empty, or an identifier holds a byte outside printable US-ASCII.
@@ -49,12 +56,43 @@ public enum RejectReason
     RECORD_COUNT_MISMATCH("record_count_mismatch"),
 
     /**
-     * A packet summary carries an IP version other than 0, 4 or 6.
+     * A packet summary (outer or inner) or a flow record carries an IP version other than 0, 4 or 6.
      */
     BAD_IP_VERSION("bad_ip_version"),
 
     /**
-     * The batch's NDJSON would exceed the largest output buffer the core will allocate.
+     * A tunnel type, flow end reason or payload action holds a value the schema does not define.
+     */
+    BAD_ENUM_VALUE("bad_enum_value"),
+
+    /**
+     * An anonymized-fields set has a bit the schema does not define, or names an address the
+     * record does not carry: an outer address of a non-IP record, an inner address of a packet
+     * with no inner IP packet, or any inner address of a flow.
+     */
+    BAD_ANONYMIZED("bad_anonymized"),
+
+    /**
+     * Tunnel fields contradict each other: no tunnel but a depth, a tunnel id or an inner IP
+     * packet; or a tunnel with depth 0.
+     */
+    BAD_TUNNEL("bad_tunnel"),
+
+    /**
+     * A flow record's last packet is earlier than its first.
+     */
+    BAD_FLOW_TIMES("bad_flow_times"),
+
+    /**
+     * A frame's bytes are longer than was captured, differ from the captured length with no
+     * payload action, or exceed {@link PcapngFrameWriter#MAX_FRAME_LENGTH}; or its timestamp is
+     * before 1970, which pcapng cannot hold.
+     */
+    BAD_FRAME("bad_frame"),
+
+    /**
+     * The batch's NDJSON or pcapng output would exceed the largest output buffer the core will
+     * allocate.
      */
     TOO_LARGE("too_large");
 

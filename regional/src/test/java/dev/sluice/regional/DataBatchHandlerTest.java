@@ -2,6 +2,8 @@ package dev.sluice.regional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.protocol.codec.DataBatchDecoder;
+import dev.sluice.protocol.codec.DataBatchDecoder.FlowsDecoder;
+import dev.sluice.protocol.codec.DataBatchDecoder.FramesDecoder;
 import dev.sluice.protocol.codec.DataBatchDecoder.PacketsDecoder;
 import dev.sluice.protocol.codec.MessageHeaderDecoder;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
@@ -13,27 +15,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
 import static dev.sluice.regional.TestBatch.batch;
 import static dev.sluice.regional.TestBatch.tcp4;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The batch handler without Aeron: verdicts for malformed frames, identifiers, schema evolution
- * and a file that cannot be written.
+ * The batch handler without Aeron: verdicts for malformed frames and records, identifiers, schema
+ * versions, both output files, and files that cannot be written.
  */
 @Timeout(60)
 class DataBatchHandlerTest
 {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int BLOCK = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final int PACKETS_GROUP = BLOCK + DataBatchDecoder.BLOCK_LENGTH;
+    private static final int FIRST_PACKET = PACKETS_GROUP + 4;
 
     @TempDir
     Path tempDir;
@@ -41,65 +50,198 @@ class DataBatchHandlerTest
     private final List<Throwable> errors = new ArrayList<>();
     private RegionalCounters counters;
     private NdjsonBatchWriter writer;
+    private PcapngFrameWriter frameWriter;
     private DataBatchHandler handler;
     private Path file;
+    private Path pcapng;
 
     @BeforeEach
     void setUp() throws Exception
     {
         file = tempDir.resolve("eu-west.ndjson");
-        open(file, RegionalCoreContext.OUTPUT_BUFFER_LENGTH_MIN);
+        pcapng = tempDir.resolve("eu-west.pcapng");
+        open(file, pcapng, RegionalCoreContext.OUTPUT_BUFFER_LENGTH_MIN);
     }
 
     @AfterEach
     void tearDown()
     {
         writer.close();
+        frameWriter.close();
     }
 
     @Test
     void rejectsEachKindOfMalformedFrameByReason()
     {
+        final int version = DataBatchDecoder.SCHEMA_VERSION;
         assertRejected(RejectReason.TRUNCATED, new UnsafeBuffer(new byte[5]));
-        assertRejected(RejectReason.UNKNOWN_SCHEMA, header(9999, 1, 1, DataBatchDecoder.BLOCK_LENGTH));
-        assertRejected(RejectReason.UNKNOWN_TEMPLATE, header(7701, 21, 1, DataBatchDecoder.BLOCK_LENGTH));
-        assertRejected(RejectReason.UNSUPPORTED_VERSION, header(7701, 1, 0, DataBatchDecoder.BLOCK_LENGTH));
-        assertRejected(RejectReason.MALFORMED_BLOCK, header(7701, 1, 1, 100));
-        assertRejected(RejectReason.TRUNCATED, header(7701, 1, 1, DataBatchDecoder.BLOCK_LENGTH));
+        assertRejected(RejectReason.UNKNOWN_SCHEMA, header(9999, 1, version, DataBatchDecoder.BLOCK_LENGTH));
+        assertRejected(RejectReason.UNKNOWN_TEMPLATE, header(7701, 21, version, DataBatchDecoder.BLOCK_LENGTH));
+        assertRejected(RejectReason.MALFORMED_BLOCK, header(7701, 1, version, 100));
+        assertRejected(RejectReason.MALFORMED_BLOCK, header(7701, 1, version, DataBatchDecoder.BLOCK_LENGTH + 1));
+        assertRejected(RejectReason.TRUNCATED, header(7701, 1, version, DataBatchDecoder.BLOCK_LENGTH));
 
-        assertRejected(RejectReason.MALFORMED_BLOCK, patched(oneOfEach(1), (b) -> b.putShort(PACKETS_GROUP, (short)10)));
-        assertRejected(RejectReason.TRUNCATED, patched(oneOfEach(1), (b) -> b.putShort(PACKETS_GROUP + 2, (short)2)));
-        assertRejected(RejectReason.TRUNCATED, truncate(oneOfEach(1), 1));
-        assertRejected(RejectReason.TRUNCATED, patched(oneOfEach(1), (b) -> b.putInt(eventBodyLengthOffset(b), 4)));
-        assertRejected(RejectReason.TRUNCATED, patched(oneOfEach(1), (b) -> b.putInt(eventBodyLengthOffset(b), -1)));
-        assertRejected(RejectReason.MALFORMED_BLOCK, patched(oneOfEach(1), (b) -> b.putShort(eventsGroupOffset(b), (short)4)));
+        assertRejected(RejectReason.MALFORMED_BLOCK, patched(allKinds(1), (b) -> b.putShort(PACKETS_GROUP, (short)10)));
+        assertRejected(RejectReason.MALFORMED_BLOCK, patched(allKinds(1),
+            (b) -> b.putShort(PACKETS_GROUP, (short)(PacketsDecoder.sbeBlockLength() + 1), LE)));
+        assertRejected(RejectReason.TRUNCATED, patched(allKinds(1), (b) -> b.putShort(PACKETS_GROUP + 2, (short)200, LE)));
+        assertRejected(RejectReason.MALFORMED_BLOCK, patched(allKinds(1),
+            (b) -> b.putShort(flowsGroup(b), (short)(FlowsDecoder.sbeBlockLength() - 1), LE)));
+        assertRejected(RejectReason.TRUNCATED, patched(allKinds(1), (b) -> b.putShort(flowsGroup(b) + 2, (short)900, LE)));
+        assertRejected(RejectReason.MALFORMED_BLOCK, patched(allKinds(1),
+            (b) -> b.putShort(framesGroup(b), (short)(FramesDecoder.sbeBlockLength() + 8), LE)));
+        assertRejected(RejectReason.TRUNCATED, patched(allKinds(1), (b) -> b.putInt(frameBytesLengthOffset(b), 100_000, LE)));
+        assertRejected(RejectReason.TRUNCATED, patched(allKinds(1), (b) -> b.putInt(frameBytesLengthOffset(b), -1, LE)));
+        assertRejected(RejectReason.TRUNCATED, truncate(allKinds(1), 1));
+        assertRejected(RejectReason.TRUNCATED, patched(allKinds(1), (b) -> b.putInt(eventBodyLengthOffset(b), 4, LE)));
+        assertRejected(RejectReason.TRUNCATED, patched(allKinds(1), (b) -> b.putInt(eventBodyLengthOffset(b), -1, LE)));
+        assertRejected(RejectReason.MALFORMED_BLOCK, patched(allKinds(1), (b) -> b.putShort(eventsGroup(b), (short)4, LE)));
+        assertRejected(RejectReason.TRAILING_BYTES, extend(allKinds(1), 1));
+        assertRejected(RejectReason.TRAILING_BYTES, patched(allKinds(1), (b) -> b.putInt(eventBodyLengthOffset(b), 2, LE)));
 
         assertRejected(RejectReason.BAD_IDENTIFIER, encoded(batch("", "eu-west", 1)));
-        assertRejected(RejectReason.BAD_IDENTIFIER, patched(oneOfEach(1), (b) -> b.putByte(BLOCK + 1, (byte)0x01)));
-        assertRejected(RejectReason.BAD_IDENTIFIER, patched(oneOfEach(1),
+        assertRejected(RejectReason.BAD_IDENTIFIER, patched(allKinds(1), (b) -> b.putByte(BLOCK + 1, (byte)0x01)));
+        assertRejected(RejectReason.BAD_IDENTIFIER, patched(allKinds(1),
             (b) -> b.putByte(BLOCK + DataBatchDecoder.originSiteEncodingOffset(), (byte)0x80)));
         assertRejected(RejectReason.BAD_SEQUENCE, encoded(batch("gw-1", "eu-west", 0)));
         assertRejected(RejectReason.BAD_SEQUENCE, encoded(batch("gw-1", "eu-west", Long.MIN_VALUE)));
 
-        final TestBatch wrongCount = batch("gw-1", "eu-west", 1).packet(tcp4("10.0.0.1", "10.0.0.2", 1, 2));
-        wrongCount.recordCountOverride = 5L;
+        final TestBatch wrongCount = allKindsBatch(1);
+        wrongCount.recordCountOverride = (long)wrongCount.recordCount() - 1;
         assertRejected(RejectReason.RECORD_COUNT_MISMATCH, encoded(wrongCount));
-        assertRejected(RejectReason.BAD_IP_VERSION, patched(oneOfEach(1),
-            (b) -> b.putByte(PACKETS_GROUP + 4 + PacketsDecoder.ipVersionEncodingOffset(), (byte)5)));
+        wrongCount.recordCountOverride = 0xFFFF_FFFFL;
+        assertRejected(RejectReason.RECORD_COUNT_MISMATCH, encoded(wrongCount));
 
-        assertEquals(19, counters.get(RegionalCounter.REJECTED_FRAMES));
+        assertEquals(27, counters.get(RegionalCounter.REJECTED_FRAMES));
         assertEquals(0, counters.get(RegionalCounter.BATCHES));
         assertEquals(0, handler.streamCount());
 
-        final UnsafeBuffer valid = oneOfEach(1);
+        final UnsafeBuffer valid = allKinds(1);
         assertEquals(Action.CONTINUE, handler.onFragment(valid, 0, valid.capacity(), null));
         assertEquals(1, counters.get(RegionalCounter.BATCHES), "a valid frame after bad ones is accepted");
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void rejectsRecordsWhoseFieldsTheSchemaDoesNotAllowOrThatContradictThemselves()
+    {
+        // Packets: the first entry is plain TCP over IPv4, the second GTP-U with an inner IPv6 packet.
+        final int gtpu = FIRST_PACKET + PacketsDecoder.sbeBlockLength();
+        assertPacketRejected(RejectReason.BAD_IP_VERSION, FIRST_PACKET + PacketsDecoder.ipVersionEncodingOffset(), 5);
+        assertPacketRejected(RejectReason.BAD_IP_VERSION, gtpu + PacketsDecoder.innerIpVersionEncodingOffset(), 255);
+        assertPacketRejected(RejectReason.BAD_ENUM_VALUE, gtpu + PacketsDecoder.tunnelTypeEncodingOffset(), 8);
+        assertPacketRejected(RejectReason.BAD_ENUM_VALUE, gtpu + PacketsDecoder.tunnelTypeEncodingOffset(), 255);
+        assertPacketRejected(RejectReason.BAD_TUNNEL, FIRST_PACKET + PacketsDecoder.tunnelDepthEncodingOffset(), 1);
+        assertPacketRejected(RejectReason.BAD_TUNNEL, FIRST_PACKET + PacketsDecoder.tunnelIdEncodingOffset() + 3, 1);
+        assertPacketRejected(RejectReason.BAD_TUNNEL, FIRST_PACKET + PacketsDecoder.innerIpVersionEncodingOffset(), 4);
+        assertPacketRejected(RejectReason.BAD_TUNNEL, gtpu + PacketsDecoder.tunnelDepthEncodingOffset(), 0);
+        assertPacketRejected(RejectReason.BAD_ANONYMIZED, FIRST_PACKET + PacketsDecoder.anonymizedEncodingOffset(), 0x10);
+        assertPacketRejected(RejectReason.BAD_ANONYMIZED, FIRST_PACKET + PacketsDecoder.anonymizedEncodingOffset(), 0x04);
+        final UnsafeBuffer arp = encoded(batch("gw-1", "eu-west", 1).packet(TestBatch.arp()));
+        assertRejected(RejectReason.BAD_ANONYMIZED, patched(arp,
+            (b) -> b.putByte(FIRST_PACKET + PacketsDecoder.anonymizedEncodingOffset(), (byte)0x01)));
+
+        // Flows: the first entry is a TCP flow without tunnel, the second a GTP-U flow.
+        assertFlowRejected(RejectReason.BAD_IP_VERSION, 0, FlowsDecoder.ipVersionEncodingOffset(), (byte)7);
+        assertFlowRejected(RejectReason.BAD_ENUM_VALUE, 1, FlowsDecoder.tunnelTypeEncodingOffset(), (byte)8);
+        assertFlowRejected(RejectReason.BAD_ENUM_VALUE, 0, FlowsDecoder.endReasonEncodingOffset(), (byte)6);
+        assertFlowRejected(RejectReason.BAD_TUNNEL, 0, FlowsDecoder.tunnelIdEncodingOffset(), (byte)1);
+        assertFlowRejected(RejectReason.BAD_ANONYMIZED, 1, FlowsDecoder.anonymizedEncodingOffset(), (byte)0x07);
+        assertFlowRejected(RejectReason.BAD_ANONYMIZED, 0, FlowsDecoder.anonymizedEncodingOffset(), (byte)0x80);
+        assertRejected(RejectReason.BAD_FLOW_TIMES, patched(allKinds(1), (b) -> b.putLong(
+            flowsGroup(b) + 4 + FlowsDecoder.lastSeenNsEncodingOffset(), TestBatch.BASE_TS_NS + 9, LE)));
+
+        // Frames: the first entry is a whole Ethernet frame, the second a truncated one.
+        assertFrameRejected(RejectReason.BAD_ENUM_VALUE,
+            (b, frame) -> b.putByte(frame + FramesDecoder.payloadActionEncodingOffset(), (byte)3));
+        assertFrameRejected(RejectReason.BAD_ANONYMIZED,
+            (b, frame) -> b.putByte(frame + FramesDecoder.anonymizedEncodingOffset(), (byte)0x20));
+        assertFrameRejected(RejectReason.BAD_FRAME,
+            (b, frame) -> b.putLong(frame + FramesDecoder.timestampNsEncodingOffset(), -1, LE));
+        assertFrameRejected(RejectReason.BAD_FRAME,
+            (b, frame) -> b.putInt(frame + FramesDecoder.capturedLengthEncodingOffset(), 10, LE));
+        assertFrameRejected(RejectReason.BAD_FRAME,
+            (b, frame) -> b.putInt(frame + FramesDecoder.capturedLengthEncodingOffset(), 1000, LE));
+        final byte[] huge = new byte[PcapngFrameWriter.MAX_FRAME_LENGTH + 1];
+        assertRejected(RejectReason.BAD_FRAME, encoded(batch("gw-1", "eu-west", 1)
+            .frame(TestBatch.frame(TestBatch.LINKTYPE_ETHERNET, huge))));
+        assertRejected(RejectReason.BAD_FRAME, encoded(batch("gw-1", "eu-west", 1)
+            .frame(TestBatch.truncatedFrame(TestBatch.LINKTYPE_ETHERNET, 60, 0, new byte[61]))));
+
+        assertEquals(0, counters.get(RegionalCounter.BATCHES));
+        final UnsafeBuffer largest = encoded(batch("gw-1", "eu-west", 1)
+            .frame(TestBatch.frame(TestBatch.LINKTYPE_ETHERNET, new byte[PcapngFrameWriter.MAX_FRAME_LENGTH])));
+        handle(largest);
+        assertEquals(1, counters.get(RegionalCounter.BATCHES), "a frame of the largest length is accepted");
+    }
+
+    @Test
+    void rejectsOtherSchemaVersionsAndReportsEachChangeOfVersionOnce()
+    {
+        final int version = DataBatchDecoder.SCHEMA_VERSION;
+        assertEquals(2, version);
+        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 1));
+        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 1));
+        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 3));
+        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 0));
+        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 0));
+        assertEquals(3, errors.size(), "one report per change of version: " + errors);
+        assertInstanceOf(UnsupportedSchemaVersionException.class, errors.getFirst());
+        assertEquals(
+            "regional core eu-west rejects DataBatch frames of schema version 1; it reads version 2 only: " +
+            "run gateways and cores built from the same schema",
+            errors.getFirst().getMessage());
+        assertTrue(errors.get(1).getMessage().contains("schema version 3;"), errors.get(1).getMessage());
+        assertEquals(0, errors.getFirst().getStackTrace().length);
+
+        handle(allKinds(1));
+        assertEquals(1, counters.get(RegionalCounter.BATCHES));
+        assertEquals(5, counters.rejected(RejectReason.UNSUPPORTED_VERSION));
+    }
+
+    @Test
+    void writesEveryKindOfRecordToNdjsonAndFramesToPcapng()
+    {
+        final TestBatch batch = allKindsBatch(1);
+        handle(encoded(batch));
+        writer.flush();
+        frameWriter.flush();
+
+        final RegionalCountersSnapshot snapshot = counters.snapshot();
+        assertEquals(batch.recordCount(), snapshot.records());
+        assertEquals(2, snapshot.packetRecords());
+        assertEquals(2, snapshot.flowRecords());
+        assertEquals(2, snapshot.frameRecords());
+        assertEquals(1, snapshot.eventRecords());
+
+        final List<JsonNode> lines = NdjsonReader.read(file);
+        assertEquals(List.of("packet", "packet", "flow", "flow", "frame", "frame", "event"),
+            lines.stream().map((line) -> line.get(NdjsonFields.TYPE).asText()).toList());
+        assertEquals(snapshot.outputBytes(), fileSize(file));
+
+        final PcapngReader.Capture capture = PcapngReader.read(pcapng);
+        assertEquals(snapshot.pcapngBytes(), fileSize(pcapng));
+        assertEquals(List.of("Sluice regional core eu-west"), capture.applications());
+        assertEquals(List.of(List.of(TestBatch.LINKTYPE_ETHERNET)), capture.linkTypes());
+        assertEquals(2, capture.packets().size());
+        final TestBatch.Frame whole = batch.frames.get(0);
+        final PcapngReader.Packet first = capture.packets().get(0);
+        assertArrayEquals(whole.bytes(), first.bytes());
+        assertEquals(whole.timestampNs(), first.timestampNs());
+        assertEquals(whole.wireLength(), first.originalLength());
+        assertEquals(null, first.comment());
+        final TestBatch.Frame cut = batch.frames.get(1);
+        final PcapngReader.Packet second = capture.packets().get(1);
+        assertArrayEquals(cut.bytes(), second.bytes());
+        assertEquals(cut.bytes().length, second.originalLength(), "a rewritten packet is whole");
+        assertEquals("sluice: payload truncated; before it: wire length 1514, captured length 1514, payload length 1460",
+            second.comment());
     }
 
     @Test
     void treatsBytesAfterTheFirstNulAsPaddingAndEscapesIdentifiers()
     {
-        final UnsafeBuffer junkPadded = patched(oneOfEach(1), (b) -> b.putStringWithoutLengthAscii(BLOCK + 4, "\0junk"));
+        final UnsafeBuffer junkPadded = patched(allKinds(1), (b) -> b.putStringWithoutLengthAscii(BLOCK + 4, "\0junk"));
         handle(junkPadded);
         handle(encoded(batch("gw-1", "eu-west", 2).packet(tcp4("10.0.0.1", "10.0.0.2", 1, 2))));
         final TestBatch quoted = batch("a\"b\\c", "eu-west", 1).packet(tcp4("10.0.0.1", "10.0.0.2", 1, 2));
@@ -122,46 +264,15 @@ class DataBatchHandlerTest
     }
 
     @Test
-    void readsANewerSchemaVersionWithLongerBlocksAndTrailingData()
-    {
-        final UnsafeBuffer v1 = encoded(batch("gw-1", "eu-west", 1).packet(tcp4("192.0.2.9", "192.0.2.10", 7, 8)));
-        final int extraBlock = 6;
-        final int extraEntry = 5;
-        final int trailing = 8;
-        final UnsafeBuffer v2 = new UnsafeBuffer(new byte[v1.capacity() + extraBlock + extraEntry + trailing]);
-        new MessageHeaderEncoder().wrap(v2, 0)
-            .blockLength(DataBatchDecoder.BLOCK_LENGTH + extraBlock).templateId(1).schemaId(7701).version(2);
-        int in = BLOCK;
-        int out = BLOCK;
-        v2.putBytes(out, v1, in, DataBatchDecoder.BLOCK_LENGTH);
-        in += DataBatchDecoder.BLOCK_LENGTH;
-        out += DataBatchDecoder.BLOCK_LENGTH + extraBlock;
-        v2.putShort(out, (short)(PacketsDecoder.sbeBlockLength() + extraEntry), ByteOrder.LITTLE_ENDIAN);
-        v2.putShort(out + 2, (short)1, ByteOrder.LITTLE_ENDIAN);
-        in += 4;
-        out += 4;
-        v2.putBytes(out, v1, in, PacketsDecoder.sbeBlockLength());
-        in += PacketsDecoder.sbeBlockLength();
-        out += PacketsDecoder.sbeBlockLength() + extraEntry;
-        v2.putBytes(out, v1, in, v1.capacity() - in);
-
-        assertEquals(Action.CONTINUE, handler.onFragment(v2, 0, v2.capacity(), null));
-        writer.flush();
-
-        assertEquals(1, counters.get(RegionalCounter.BATCHES));
-        final JsonNode line = NdjsonReader.read(file).getFirst();
-        assertEquals("192.0.2.9", line.get(NdjsonFields.SRC).asText());
-        assertEquals(8, line.get(NdjsonFields.DST_PORT).asInt());
-    }
-
-    @Test
     void terminatesAPartialLastLineLeftByACrash() throws Exception
     {
-        writer.close();
+        tearDown();
         Files.writeString(file, "{\"cut\":");
-        open(file, RegionalCoreContext.OUTPUT_BUFFER_LENGTH_MIN);
+        open(file, pcapng, RegionalCoreContext.OUTPUT_BUFFER_LENGTH_MIN);
 
-        handle(oneOfEach(1));
+        handle(encoded(batch("gw-1", "eu-west", 1)
+            .packet(tcp4("10.0.0.1", "10.0.0.2", 1, 2))
+            .event(1, 1, new byte[]{ 1, 2, 3 })));
         writer.flush();
 
         final List<String> lines = Files.readAllLines(file);
@@ -171,19 +282,90 @@ class DataBatchHandlerTest
     }
 
     @Test
+    void cutsOffATornPcapngBlockLeftByACrashAndAppendsANewSection() throws Exception
+    {
+        handle(allKinds(1));
+        tearDown();
+        final long complete = Files.size(pcapng);
+        final byte[] whole = Files.readAllBytes(pcapng);
+        // A crash in the middle of the last enhanced packet block.
+        Files.write(pcapng, Arrays.copyOf(whole, whole.length - 7));
+        open(file, pcapng, RegionalCoreContext.OUTPUT_BUFFER_LENGTH_MIN);
+
+        assertEquals(1, errors.size());
+        assertTrue(errors.getFirst().getMessage().contains("cut off a torn block"), errors.getFirst().getMessage());
+        handle(allKinds(2));
+        frameWriter.flush();
+
+        final PcapngReader.Capture capture = PcapngReader.read(pcapng);
+        assertEquals(2, capture.applications().size(), "a section per run");
+        assertEquals(3, capture.packets().size(), "the torn packet is gone, the others remain");
+        assertTrue(Files.size(pcapng) > complete);
+
+        // A file that ends on a block boundary is appended to as it is.
+        tearDown();
+        final long before = Files.size(pcapng);
+        open(file, pcapng, RegionalCoreContext.OUTPUT_BUFFER_LENGTH_MIN);
+        frameWriter.flush();
+        assertEquals(1, errors.size());
+        assertEquals(3, PcapngReader.read(pcapng).packets().size());
+        assertEquals(3, PcapngReader.read(pcapng).applications().size());
+        assertTrue(Files.size(pcapng) > before);
+    }
+
+    @Test
+    void refusesToAppendFramesToAFileThatIsNotPcapng() throws Exception
+    {
+        final Path foreign = tempDir.resolve("foreign.pcapng");
+        Files.writeString(foreign, "not a capture\n");
+        final IOException error = assertThrows(IOException.class,
+            () -> PcapngFrameWriter.open(foreign, 65536, "eu-west", counters, errors::add));
+        assertTrue(error.getMessage().contains("is not a pcapng file"), error.getMessage());
+        assertEquals("not a capture\n", Files.readString(foreign), "left untouched");
+
+        final Path tiny = tempDir.resolve("tiny.pcapng");
+        Files.write(tiny, new byte[]{ 0x0A, 0x0D });
+        final PcapngFrameWriter cut = PcapngFrameWriter.open(tiny, 65536, "eu-west", counters, errors::add);
+        cut.close();
+        assertEquals(1, PcapngReader.read(tiny).applications().size(), "a torn first section header is cut off");
+    }
+
+    @Test
     void leavesFramesUnconsumedWhileTheFileCannotBeWritten() throws Exception
     {
-        writer.close();
+        tearDown();
         final Path full = tempDir.resolve("full.ndjson");
         Files.createSymbolicLink(full, Path.of("/dev/full"));
-        open(full, RegionalCoreContext.OUTPUT_BUFFER_LENGTH_MIN);
+        open(full, pcapng, RegionalCoreContext.OUTPUT_BUFFER_LENGTH_MIN);
 
         final TestBatch big = batch("gw-1", "eu-west", 1);
         for (int i = 0; i < 60; i++)
         {
             big.packet(tcp4("10.0.0.1", "10.0.0.2", i, 80));
         }
+        assertAbortsOnceFull(big);
+        Files.delete(full);
+    }
 
+    @Test
+    void leavesFramesUnconsumedWhileThePcapngFileCannotBeWritten() throws Exception
+    {
+        tearDown();
+        final Path full = tempDir.resolve("full.pcapng");
+        Files.createSymbolicLink(full, Path.of("/dev/full"));
+        open(file, full, RegionalCoreContext.OUTPUT_BUFFER_LENGTH_MIN);
+
+        final TestBatch big = batch("gw-1", "eu-west", 1);
+        for (int i = 0; i < 8; i++)
+        {
+            big.frame(TestBatch.frame(TestBatch.LINKTYPE_ETHERNET, TestPackets.ethernetTcp4("10.0.0.1", "10.0.0.2", i, 80, 1400)));
+        }
+        assertAbortsOnceFull(big);
+        Files.delete(full);
+    }
+
+    private void assertAbortsOnceFull(final TestBatch big)
+    {
         long sequence = 1;
         Action action;
         do
@@ -212,14 +394,14 @@ class DataBatchHandlerTest
         assertEquals(Action.ABORT, handler.onFragment(again, 0, again.capacity(), null));
         assertEquals(2, counters.get(RegionalCounter.OUTPUT_ERRORS));
         assertEquals(1, errors.size(), "a run of failures is reported once");
-        Files.delete(full);
     }
 
-    private void open(final Path path, final int bufferLength) throws Exception
+    private void open(final Path ndjson, final Path frames, final int bufferLength) throws Exception
     {
         counters = new RegionalCounters("eu-west");
-        writer = NdjsonBatchWriter.open(path, bufferLength, counters, errors::add);
-        handler = new DataBatchHandler("eu-west", counters, writer);
+        writer = NdjsonBatchWriter.open(ndjson, bufferLength, counters, errors::add);
+        frameWriter = PcapngFrameWriter.open(frames, bufferLength, "eu-west", counters, errors::add);
+        handler = new DataBatchHandler("eu-west", counters, writer, frameWriter, errors::add);
     }
 
     private void handle(final UnsafeBuffer frame)
@@ -230,20 +412,65 @@ class DataBatchHandlerTest
     private void assertRejected(final RejectReason reason, final UnsafeBuffer frame)
     {
         final long before = counters.rejected(reason);
+        final long beforeBatches = counters.get(RegionalCounter.BATCHES);
         assertEquals(Action.CONTINUE, handler.onFragment(frame, 0, frame.capacity(), null));
         assertEquals(before + 1, counters.rejected(reason), reason.label());
+        assertEquals(beforeBatches, counters.get(RegionalCounter.BATCHES), reason.label());
     }
 
-    private static UnsafeBuffer oneOfEach(final long sequence)
+    private void assertPacketRejected(final RejectReason reason, final int offset, final int value)
     {
-        return encoded(batch("gw-1", "eu-west", sequence)
+        assertRejected(reason, patched(allKinds(1), (b) -> b.putByte(offset, (byte)value)));
+    }
+
+    private void assertFlowRejected(final RejectReason reason, final int entry, final int fieldOffset, final byte value)
+    {
+        assertRejected(reason, patched(allKinds(1),
+            (b) -> b.putByte(flowsGroup(b) + 4 + entry * FlowsDecoder.sbeBlockLength() + fieldOffset, value)));
+    }
+
+    private interface FramePatch
+    {
+        void apply(UnsafeBuffer buffer, int frameOffset);
+    }
+
+    private void assertFrameRejected(final RejectReason reason, final FramePatch patch)
+    {
+        assertRejected(reason, patched(allKinds(1), (b) -> patch.apply(b, framesGroup(b) + 4)));
+    }
+
+    /**
+     * Two records of each kind but events: plain and tunnelled packets and flows, a whole and a
+     * truncated Ethernet frame, and an event.
+     */
+    static TestBatch allKindsBatch(final long sequence)
+    {
+        final byte[] whole = TestPackets.ethernetTcp4("192.0.2.1", "192.0.2.2", 51000, 80, 10);
+        final byte[] cut = TestPackets.ethernetTcp4("198.51.100.1", "198.51.100.2", 443, 51001, 64);
+        return batch("gw-1", "eu-west", sequence)
             .packet(tcp4("10.0.0.1", "10.0.0.2", 1, 2))
-            .event(1, 1, new byte[]{ 1, 2, 3 }));
+            .packet(TestBatch.gtpu(0x12345678L, "2001:db8::1", "2001:db8::2"))
+            .flow(TestBatch.tcpFlow4("10.0.0.1", "10.0.0.2", 51000, 443))
+            .flow(TestBatch.gtpuFlow6(7))
+            .frame(TestBatch.frame(TestBatch.LINKTYPE_ETHERNET, whole))
+            .frame(TestBatch.truncatedFrame(TestBatch.LINKTYPE_ETHERNET, 1514, 1460, cut))
+            .event(1, 1, new byte[]{ 1, 2, 3 });
+    }
+
+    private static UnsafeBuffer allKinds(final long sequence)
+    {
+        return encoded(allKindsBatch(sequence));
     }
 
     private static UnsafeBuffer encoded(final TestBatch batch)
     {
         return batch.encode();
+    }
+
+    private static UnsafeBuffer withVersion(final UnsafeBuffer frame, final int version)
+    {
+        new MessageHeaderEncoder().wrap(frame, 0).version(version);
+        return frame;
     }
 
     private static UnsafeBuffer header(final int schemaId, final int templateId, final int version, final int blockLength)
@@ -265,15 +492,58 @@ class DataBatchHandlerTest
         return new UnsafeBuffer(frame, 0, frame.capacity() - bytes);
     }
 
-    private static int eventsGroupOffset(final UnsafeBuffer frame)
+    private static UnsafeBuffer extend(final UnsafeBuffer frame, final int bytes)
     {
-        final int packetBlockLength = frame.getShort(PACKETS_GROUP, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        final int packets = frame.getShort(PACKETS_GROUP + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        return PACKETS_GROUP + 4 + packets * packetBlockLength;
+        final UnsafeBuffer longer = new UnsafeBuffer(new byte[frame.capacity() + bytes]);
+        longer.putBytes(0, frame, 0, frame.capacity());
+        return longer;
+    }
+
+    private static long fileSize(final Path path)
+    {
+        try
+        {
+            return Files.size(path);
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError(ex);
+        }
+    }
+
+    private static int flowsGroup(final UnsafeBuffer frame)
+    {
+        final int packets = frame.getShort(PACKETS_GROUP + 2, LE) & 0xFFFF;
+        return FIRST_PACKET + packets * PacketsDecoder.sbeBlockLength();
+    }
+
+    private static int framesGroup(final UnsafeBuffer frame)
+    {
+        final int flowsGroup = flowsGroup(frame);
+        final int flows = frame.getShort(flowsGroup + 2, LE) & 0xFFFF;
+        return flowsGroup + 4 + flows * FlowsDecoder.sbeBlockLength();
+    }
+
+    private static int frameBytesLengthOffset(final UnsafeBuffer frame)
+    {
+        return framesGroup(frame) + 4 + FramesDecoder.sbeBlockLength();
+    }
+
+    private static int eventsGroup(final UnsafeBuffer frame)
+    {
+        final int framesGroup = framesGroup(frame);
+        final int frames = frame.getShort(framesGroup + 2, LE) & 0xFFFF;
+        int position = framesGroup + 4;
+        for (int i = 0; i < frames; i++)
+        {
+            position += FramesDecoder.sbeBlockLength();
+            position += 4 + frame.getInt(position, LE);
+        }
+        return position;
     }
 
     private static int eventBodyLengthOffset(final UnsafeBuffer frame)
     {
-        return eventsGroupOffset(frame) + 4 + DataBatchDecoder.EventsDecoder.sbeBlockLength();
+        return eventsGroup(frame) + 4 + DataBatchDecoder.EventsDecoder.sbeBlockLength();
     }
 }

@@ -24,13 +24,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Receiving, checking and writing batches allocates nothing on the agent thread once warm. The
  * test thread is the agent thread here: it publishes over IPC and calls {@code doWork()}, so the
- * figure includes Aeron's poll and the file write system call. The output file is a link to
- * /dev/null so that the long warm-up does not fill the disk.
+ * figure includes Aeron's poll and the file write system calls. The output files are links to
+ * /dev/null and /dev/zero (one lock per file) so that the long warm-up does not fill the disk.
  */
 @Timeout(300)
 class RegionalCoreAllocationTest
 {
     private static final int RECORDS_PER_BATCH = 100;
+    private static final int FLOWS_PER_BATCH = 20;
+    private static final int FRAMES_PER_BATCH = 10;
+    private static final int EVENTS_PER_BATCH = 10;
     private static final int BATCHES_PER_WINDOW = 1_000;
     private static final int MIN_WARM_UP_WINDOWS = 20;
     private static final int QUIET_WINDOWS_REQUIRED = 5;
@@ -47,6 +50,7 @@ class RegionalCoreAllocationTest
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         Files.createSymbolicLink(outputDir.resolve("eu-west.ndjson"), Path.of("/dev/null"));
+        Files.createSymbolicLink(outputDir.resolve("eu-west.pcapng"), Path.of("/dev/zero"));
 
         try (TestDriver driver = new TestDriver();
             Publication publication = driver.aeron.addPublication("aeron:ipc", RegionalCoreContext.STREAM_ID_DEFAULT))
@@ -96,6 +100,11 @@ class RegionalCoreAllocationTest
                 System.out.printf("warm-up windows (bytes allocated each): %s%n", warmUpWindows);
                 System.out.printf("measured: %d bytes allocated over %d records%n", allocatedBytes, records);
                 assertEquals((long)BATCHES_PER_WINDOW * RECORDS_PER_BATCH, records);
+                assertEquals(core.counters().get(RegionalCounter.RECORDS),
+                    core.counters().get(RegionalCounter.PACKET_RECORDS) + core.counters().get(RegionalCounter.FLOW_RECORDS) +
+                    core.counters().get(RegionalCounter.FRAME_RECORDS) + core.counters().get(RegionalCounter.EVENT_RECORDS));
+                assertEquals(core.counters().get(RegionalCounter.BATCHES) * FRAMES_PER_BATCH,
+                    core.counters().get(RegionalCounter.FRAME_RECORDS));
                 assertEquals(0, core.counters().get(RegionalCounter.GAPS));
                 assertEquals(0, core.counters().get(RegionalCounter.REJECTED_FRAMES));
                 assertEquals(0, allocatedBytes, "bytes allocated over " + records + " records");
@@ -104,27 +113,48 @@ class RegionalCoreAllocationTest
             {
                 core.onClose();
                 Files.delete(outputDir.resolve("eu-west.ndjson"));
+                Files.delete(outputDir.resolve("eu-west.pcapng"));
             }
         }
     }
 
     /**
-     * 90 packet summaries (IPv4, IPv6 with mapped addresses, anonymization and VLANs, non-IP) and
-     * 10 events, from a gateway id that needs JSON escaping.
+     * 60 packet summaries (IPv4, IPv6 with mapped addresses, anonymization and VLANs, non-IP,
+     * GTP-U with an inner IPv6 packet, VXLAN), 20 flows, 10 frames on three link types (whole and
+     * truncated) and 10 events, from a gateway id that needs JSON escaping.
      */
     private static TestBatch mixedBatch()
     {
         final TestBatch batch = batch("gw-\"quoted\"", "eu-west", 1);
-        for (int i = 0; i < RECORDS_PER_BATCH - 10; i++)
+        final int packets = RECORDS_PER_BATCH - FLOWS_PER_BATCH - FRAMES_PER_BATCH - EVENTS_PER_BATCH;
+        for (int i = 0; i < packets; i++)
         {
-            batch.packet(switch (i % 3)
+            batch.packet(switch (i % 5)
             {
                 case 0 -> tcp4("192.0.2." + i, "198.51.100.254", 40000 + i, 443);
                 case 1 -> udp6("2001:db8::" + i, "::ffff:10.0.0." + i, i, true, 0 == i % 2);
+                case 2 -> TestBatch.gtpu(i, "2001:db8::" + i, "2001:db8:1::" + i);
+                case 3 -> TestBatch.vxlanArp(i);
                 default -> TestBatch.arp();
             });
         }
-        for (int i = 0; i < 10; i++)
+        for (int i = 0; i < FLOWS_PER_BATCH; i++)
+        {
+            batch.flow(0 == i % 2 ? TestBatch.tcpFlow4("10.0.0." + i, "10.1.0." + i, 1000 + i, 443) : TestBatch.gtpuFlow6(i));
+        }
+        for (int i = 0; i < FRAMES_PER_BATCH; i++)
+        {
+            batch.frame(switch (i % 3)
+            {
+                case 0 -> TestBatch.frame(
+                    TestBatch.LINKTYPE_ETHERNET, TestPackets.ethernetTcp4("192.0.2.1", "192.0.2.2", i, 80, 100 + i));
+                case 1 -> TestBatch.frame(
+                    TestBatch.LINKTYPE_LINUX_SLL, TestPackets.sllUdp4("192.0.2.1", "192.0.2.2", i, 53, 40 + i));
+                default -> TestBatch.truncatedFrame(
+                    TestBatch.LINKTYPE_RAW, 1500, 1460, TestPackets.ipv4Tcp("192.0.2.1", "192.0.2.2", i, 80, i));
+            });
+        }
+        for (int i = 0; i < EVENTS_PER_BATCH; i++)
         {
             batch.event(TestBatch.BASE_TS_NS + i, i, new byte[40 + i]);
         }

@@ -115,17 +115,23 @@ class RegionalCoreTest
             assertJson("{" + header + """
                 "type":"packet","ts_ns":1700000000000000001,"wire_len":74,"cap_len":74,"vlan":null,\
                 "eth_type":2048,"ip_version":4,"ip_proto":6,"src":"192.0.2.1","dst":"198.51.100.7",\
-                "src_port":443,"dst_port":51000,"tcp_flags":18,"icmp_type":0,"icmp_code":0,"anonymized":[]}""",
+                "src_port":443,"dst_port":51000,"tcp_flags":18,"icmp_type":0,"icmp_code":0,\
+                "ip_tos":0,"tunnel_type":null,"tunnel_depth":0,"tunnel_id":null,"inner_ip_version":null,"inner_ip_proto":null,\
+                "inner_src":null,"inner_dst":null,"inner_src_port":null,"inner_dst_port":null,"anonymized":[]}""",
                 euLines.get(0));
             assertJson("{" + header + """
                 "type":"packet","ts_ns":1700000000000000002,"wire_len":1514,"cap_len":128,"vlan":100,\
                 "eth_type":34525,"ip_version":6,"ip_proto":17,"src":"2001:db8::1:0:0:1","dst":"2001:db8::1",\
-                "src_port":53,"dst_port":40000,"tcp_flags":0,"icmp_type":0,"icmp_code":0,"anonymized":["src"]}""",
+                "src_port":53,"dst_port":40000,"tcp_flags":0,"icmp_type":0,"icmp_code":0,\
+                "ip_tos":0,"tunnel_type":null,"tunnel_depth":0,"tunnel_id":null,"inner_ip_version":null,"inner_ip_proto":null,\
+                "inner_src":null,"inner_dst":null,"inner_src_port":null,"inner_dst_port":null,"anonymized":["src"]}""",
                 euLines.get(1));
             assertJson("{" + header + """
                 "type":"packet","ts_ns":1700000000000000003,"wire_len":60,"cap_len":60,"vlan":7,\
                 "eth_type":2054,"ip_version":0,"ip_proto":0,"src":null,"dst":null,\
-                "src_port":0,"dst_port":0,"tcp_flags":0,"icmp_type":0,"icmp_code":0,"anonymized":[]}""",
+                "src_port":0,"dst_port":0,"tcp_flags":0,"icmp_type":0,"icmp_code":0,\
+                "ip_tos":0,"tunnel_type":null,"tunnel_depth":0,"tunnel_id":null,"inner_ip_version":null,"inner_ip_proto":null,\
+                "inner_src":null,"inner_dst":null,"inner_src_port":null,"inner_dst_port":null,"anonymized":[]}""",
                 euLines.get(2));
             assertJson("{" + header + """
                 "type":"event","ts_ns":1700000000000000005,"event_kind":1,"body_b64":"PDEzPmhlbGxv"}""",
@@ -153,6 +159,84 @@ class RegionalCoreTest
         {
             euWest.onClose();
             usEast.onClose();
+        }
+    }
+
+    @Test
+    void writesTunnelledPacketsFlowsAndFramesAsDocumented() throws Exception
+    {
+        final RegionalCore core = newCore("eu-west");
+        try
+        {
+            final byte[] whole = TestPackets.ethernetTcp4("192.0.2.1", "192.0.2.2", 51000, 80, 1);
+            final byte[] cut = TestPackets.ethernetTcp4("198.51.100.1", "198.51.100.2", 443, 51001, 0);
+            publish(List.of(batch("gw-a", "eu-west", 1)
+                .packet(TestBatch.gtpu(0x12345678L, "2001:db8::1", "2001:db8::2"))
+                .packet(TestBatch.vxlanArp(0))
+                .flow(TestBatch.tcpFlow4("10.0.0.1", "10.0.0.2", 51000, 443))
+                .flow(TestBatch.gtpuFlow6(7))
+                .frame(TestBatch.frame(TestBatch.LINKTYPE_ETHERNET, whole))
+                .frame(TestBatch.truncatedFrame(TestBatch.LINKTYPE_ETHERNET, 1514, 1460, cut))),
+                core);
+            TestDriver.until(() -> core.counters().get(RegionalCounter.BATCHES) == 1, core::doWork, "the batch");
+            core.doWork();
+
+            final RegionalCountersSnapshot snapshot = core.counters().snapshot();
+            assertEquals(6, snapshot.records());
+            assertEquals(2, snapshot.packetRecords());
+            assertEquals(2, snapshot.flowRecords());
+            assertEquals(2, snapshot.frameRecords());
+            assertEquals(0, snapshot.eventRecords());
+            assertEquals(Files.size(core.pcapngFile()), snapshot.pcapngBytes());
+            assertEquals(outputDir.resolve("eu-west.pcapng"), core.pcapngFile());
+
+            final List<JsonNode> lines = NdjsonReader.read(core.outputFile());
+            final String header = """
+                "gateway":"gw-a","site":"paris-1","origin_region":"eu-west","destination":"eu-west",\
+                "sequence":1,"policy_version":3,"encoded_ts_ns":1700000000000000999,""";
+            assertJson("{" + header + """
+                "type":"packet","ts_ns":1700000000000000004,"wire_len":134,"cap_len":134,"vlan":null,\
+                "eth_type":2048,"ip_version":4,"ip_proto":17,"src":"192.0.2.1","dst":"192.0.2.2",\
+                "src_port":2152,"dst_port":2152,"tcp_flags":0,"icmp_type":0,"icmp_code":0,\
+                "ip_tos":184,"tunnel_type":"gtpu","tunnel_depth":1,"tunnel_id":305419896,"inner_ip_version":6,\
+                "inner_ip_proto":6,"inner_src":"2001:db8::1","inner_dst":"2001:db8::2","inner_src_port":51000,\
+                "inner_dst_port":443,"anonymized":["src","inner_src"]}""",
+                lines.get(0));
+            assertJson("{" + header + """
+                "type":"packet","ts_ns":1700000000000000005,"wire_len":110,"cap_len":110,"vlan":12,\
+                "eth_type":2048,"ip_version":4,"ip_proto":17,"src":"10.1.1.1","dst":"10.1.1.2",\
+                "src_port":40000,"dst_port":4789,"tcp_flags":0,"icmp_type":0,"icmp_code":0,\
+                "ip_tos":0,"tunnel_type":"vxlan","tunnel_depth":1,"tunnel_id":0,"inner_ip_version":null,\
+                "inner_ip_proto":null,"inner_src":null,"inner_dst":null,"inner_src_port":null,\
+                "inner_dst_port":null,"anonymized":[]}""",
+                lines.get(1));
+            assertJson("{" + header + """
+                "type":"flow","first_seen_ns":1700000000000000010,"last_seen_ns":1700000001000000010,\
+                "packets":12,"bytes":3400,"reverse_packets":10,"reverse_bytes":9100,"vlan":100,"ip_version":4,\
+                "ip_proto":6,"src":"10.0.0.1","dst":"10.0.0.2","src_port":51000,"dst_port":443,"tcp_flags":27,\
+                "ip_tos":0,"tunnel_type":null,"tunnel_id":null,"end_reason":"tcp_fin","anonymized":[]}""",
+                lines.get(2));
+            assertJson("{" + header + """
+                "type":"flow","first_seen_ns":1700000000000000020,"last_seen_ns":1700000000000000020,\
+                "packets":18446744073709551615,"bytes":18446744073709551614,"reverse_packets":0,\
+                "reverse_bytes":0,"vlan":null,"ip_version":6,"ip_proto":17,"src":"2001:db8::1",\
+                "dst":"2001:db8::2","src_port":5353,"dst_port":53,"tcp_flags":0,"ip_tos":40,\
+                "tunnel_type":"gtpu","tunnel_id":7,"end_reason":"idle_timeout","anonymized":["src","dst"]}""",
+                lines.get(3));
+            assertJson("{" + header + """
+                "type":"frame","ts_ns":1700000000000000030,"wire_len":55,"cap_len":55,"link_type":1,\
+                "payload_action":"none","orig_payload_len":0,"anonymized":[],\
+                "bytes_b64":\"""" + Base64.getEncoder().encodeToString(whole) + "\"}",
+                lines.get(4));
+            assertJson("{" + header + """
+                "type":"frame","ts_ns":1700000000000000031,"wire_len":1514,"cap_len":1514,"link_type":1,\
+                "payload_action":"truncated","orig_payload_len":1460,"anonymized":["src","dst"],\
+                "bytes_b64":\"""" + Base64.getEncoder().encodeToString(cut) + "\"}",
+                lines.get(5));
+        }
+        finally
+        {
+            core.onClose();
         }
     }
 

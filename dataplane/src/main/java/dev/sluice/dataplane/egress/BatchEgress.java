@@ -6,6 +6,7 @@ import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.protocol.codec.DataBatchEncoder;
 import dev.sluice.protocol.codec.IpVersion;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
+import dev.sluice.protocol.codec.TunnelType;
 import io.aeron.Publication;
 import io.aeron.logbuffer.BufferClaim;
 import org.agrona.MutableDirectBuffer;
@@ -33,7 +34,8 @@ public final class BatchEgress
 {
     private static final int RECORD_LENGTH = DataBatchEncoder.PacketsEncoder.sbeBlockLength();
     private static final int FIXED_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + DataBatchEncoder.BLOCK_LENGTH +
-        DataBatchEncoder.PacketsEncoder.HEADER_SIZE + DataBatchEncoder.EventsEncoder.HEADER_SIZE;
+        DataBatchEncoder.PacketsEncoder.HEADER_SIZE + DataBatchEncoder.FlowsEncoder.HEADER_SIZE +
+        DataBatchEncoder.FramesEncoder.HEADER_SIZE + DataBatchEncoder.EventsEncoder.HEADER_SIZE;
     private static final int ADDRESS_LENGTH = 16;
     private static final int IPV4_ADDRESS_LENGTH = 4;
 
@@ -254,7 +256,19 @@ public final class BatchEgress
                 .dstPort(orZero(burst.dstPort[i]))
                 .tcpFlags(orZero(burst.tcpFlags[i]))
                 .icmpType((short)orZero(burst.icmpType[i]))
-                .icmpCode((short)orZero(burst.icmpCode[i]));
+                .icmpCode((short)orZero(burst.icmpCode[i]))
+                // The burst carries no ToS, tunnel or inner layer yet; the decode work fills these.
+                .ipTos((short)0)
+                .tunnelType(TunnelType.NONE)
+                .tunnelDepth((short)0)
+                .tunnelId(0)
+                .innerIpVersion(IpVersion.NONE)
+                .innerIpProtocol((short)0)
+                .innerSrcPort(0)
+                .innerDstPort(0);
+            addressScratch.setMemory(0, ADDRESS_LENGTH, (byte)0);
+            packets.putInnerSrcAddress(addressScratch, 0, ADDRESS_LENGTH);
+            packets.putInnerDstAddress(addressScratch, 0, ADDRESS_LENGTH);
 
             final byte version = burst.ipVersion[i];
             byte transformed = 0;
@@ -282,6 +296,9 @@ public final class BatchEgress
                 .srcAddress((transformed & AnonymizedFields.SRC_ADDRESS) != 0)
                 .dstAddress((transformed & AnonymizedFields.DST_ADDRESS) != 0);
         }
+        // Flow aggregation and payload actions fill these groups; until then they are empty.
+        batchEncoder.flowsCount(0);
+        batchEncoder.framesCount(0);
         batchEncoder.eventsCount(0);
     }
 

@@ -59,7 +59,8 @@ class BatchEgressTest
     private static final long ENCODED_NS = 1_700_000_999_000_000_001L;
     private static final long TIMEOUT_NS = 1_000_000;
     private static final int FIXED_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + DataBatchEncoder.BLOCK_LENGTH +
-        DataBatchEncoder.PacketsEncoder.HEADER_SIZE + DataBatchEncoder.EventsEncoder.HEADER_SIZE;
+        DataBatchEncoder.PacketsEncoder.HEADER_SIZE + DataBatchEncoder.FlowsEncoder.HEADER_SIZE +
+        DataBatchEncoder.FramesEncoder.HEADER_SIZE + DataBatchEncoder.EventsEncoder.HEADER_SIZE;
     private static final int RECORD_LENGTH = DataBatchEncoder.PacketsEncoder.sbeBlockLength();
     private static final AtomicInteger STREAM_IDS = new AtomicInteger(7000);
     private static final byte[] KEY = new byte[CryptoPan.KEY_LENGTH_BYTES];

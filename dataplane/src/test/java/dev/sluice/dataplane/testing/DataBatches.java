@@ -3,6 +3,7 @@ package dev.sluice.dataplane.testing;
 import dev.sluice.protocol.codec.DataBatchDecoder;
 import dev.sluice.protocol.codec.IpVersion;
 import dev.sluice.protocol.codec.MessageHeaderDecoder;
+import dev.sluice.protocol.codec.TunnelType;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
@@ -54,8 +55,44 @@ public final class DataBatches implements FragmentHandler
         short icmpType,
         short icmpCode,
         boolean srcAnonymized,
-        boolean dstAnonymized)
+        boolean dstAnonymized,
+        short ipTos,
+        TunnelType tunnelType,
+        short tunnelDepth,
+        long tunnelId,
+        IpVersion innerIpVersion,
+        short innerIpProtocol,
+        List<Byte> innerSrcAddress,
+        List<Byte> innerDstAddress,
+        int innerSrcPort,
+        int innerDstPort,
+        boolean innerSrcAnonymized,
+        boolean innerDstAnonymized)
     {
+        /** A record with no ToS, tunnel or inner layer, as egress writes until the decoders supply them. */
+        public Packet(
+            final long timestampNs,
+            final long wireLength,
+            final long capturedLength,
+            final int vlanId,
+            final int etherType,
+            final IpVersion ipVersion,
+            final short ipProtocol,
+            final List<Byte> srcAddress,
+            final List<Byte> dstAddress,
+            final int srcPort,
+            final int dstPort,
+            final int tcpFlags,
+            final short icmpType,
+            final short icmpCode,
+            final boolean srcAnonymized,
+            final boolean dstAnonymized)
+        {
+            this(timestampNs, wireLength, capturedLength, vlanId, etherType, ipVersion, ipProtocol, srcAddress,
+                dstAddress, srcPort, dstPort, tcpFlags, icmpType, icmpCode, srcAnonymized, dstAnonymized,
+                (short)0, TunnelType.NONE, (short)0, 0, IpVersion.NONE, (short)0, addressField(new byte[0]),
+                addressField(new byte[0]), 0, 0, false, false);
+        }
     }
 
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
@@ -129,8 +166,12 @@ public final class DataBatches implements FragmentHandler
         {
             final byte[] src = new byte[16];
             final byte[] dst = new byte[16];
+            final byte[] innerSrc = new byte[16];
+            final byte[] innerDst = new byte[16];
             p.getSrcAddress(src, 0, 16);
             p.getDstAddress(dst, 0, 16);
+            p.getInnerSrcAddress(innerSrc, 0, 16);
+            p.getInnerDstAddress(innerDst, 0, 16);
             packets.add(new Packet(
                 p.timestampNs(),
                 p.wireLength(),
@@ -147,8 +188,22 @@ public final class DataBatches implements FragmentHandler
                 p.icmpType(),
                 p.icmpCode(),
                 p.anonymized().srcAddress(),
-                p.anonymized().dstAddress()));
+                p.anonymized().dstAddress(),
+                p.ipTos(),
+                p.tunnelType(),
+                p.tunnelDepth(),
+                p.tunnelId(),
+                p.innerIpVersion(),
+                p.innerIpProtocol(),
+                bytes(innerSrc),
+                bytes(innerDst),
+                p.innerSrcPort(),
+                p.innerDstPort(),
+                p.anonymized().innerSrcAddress(),
+                p.anonymized().innerDstAddress()));
         }
+        assertEquals(0, decoder.flows().count(), "egress writes no flows yet");
+        assertEquals(0, decoder.frames().count(), "egress writes no frames yet");
         assertEquals(0, decoder.events().count(), "egress writes no events yet");
         assertEquals(length, MessageHeaderDecoder.ENCODED_LENGTH + decoder.encodedLength(),
             "the claimed frame is exactly the encoded batch");
