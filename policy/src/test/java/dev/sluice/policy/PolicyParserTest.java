@@ -6,6 +6,7 @@ import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.diagnostic.Diagnostic;
 import dev.sluice.policy.diagnostic.Severity;
 import dev.sluice.policy.field.FieldCatalogue;
+import dev.sluice.policy.field.FieldSet;
 import dev.sluice.policy.field.PacketFields;
 import dev.sluice.policy.field.TestItem;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PolicyParserTest
 {
-    private static final long IP_SRC = 1L << PacketFields.IP_SRC;
-    private static final long IP_DST = 1L << PacketFields.IP_DST;
+    private static final FieldSet IP_SRC = FieldSet.of(PacketFields.IP_SRC);
+    private static final FieldSet IP_DST = FieldSet.of(PacketFields.IP_DST);
+    private static final FieldSet ADDRESSES = FieldSet.of(PacketFields.IP_SRC, PacketFields.IP_DST);
+    private static final FieldSet ALL_ADDRESSES = FieldSet.of(
+        PacketFields.IP_SRC, PacketFields.IP_DST, PacketFields.INNER_IP_SRC, PacketFields.INNER_IP_DST);
 
     @Test
     void exampleParsesWithoutDiagnostics()
@@ -51,18 +55,16 @@ class PolicyParserTest
         assertSame(RuleActions.DROP, policy.actionsFor(0));
         assertEquals(ActionKind.SAMPLE, policy.actionsFor(1).kind());
         assertEquals(10, policy.actionsFor(1).sampleDenominator());
-        assertEquals(0L, policy.actionsFor(1).anonymizeFieldMask());
+        assertEquals(FieldSet.EMPTY, policy.actionsFor(1).anonymizeFields());
         final RuleActions web = policy.actionsFor(2);
         assertEquals(ActionKind.KEEP, web.kind());
-        assertEquals(IP_SRC | IP_DST, web.anonymizeFieldMask());
-        assertEquals(IP_SRC | IP_DST, web.anonymizeFieldMask(AnonymizationMethod.CRYPTOPAN));
+        assertEquals(ADDRESSES, web.anonymizeFields());
+        assertEquals(ADDRESSES, web.anonymizeFields(AnonymizationMethod.CRYPTOPAN));
         assertEquals(AnonymizationMethod.CRYPTOPAN, web.anonymizationMethod());
         assertSame(RuleActions.KEEP, policy.actionsFor(3));
         assertSame(RuleActions.KEEP, policy.actionsFor(Policy.NO_MATCH));
 
-        assertEquals(List.of(
-            FieldCatalogue.standard().byId(PacketFields.IP_SRC),
-            FieldCatalogue.standard().byId(PacketFields.IP_DST)), policy.fieldsOf("pii.ip"));
+        assertEquals(ALL_ADDRESSES.fields(FieldCatalogue.standard()), policy.fieldsOf("pii.ip"));
         assertTrue(policy.dataClasses().contains("pii.ip"));
     }
 
@@ -122,15 +124,15 @@ class PolicyParserTest
             "    then: anonymize pii.edge with cryptopan"));
 
         assertEquals(ActionKind.KEEP, policy.actionsFor(0).kind());
-        assertEquals(IP_SRC, policy.actionsFor(0).anonymizeFieldMask());
-        assertEquals(IP_SRC | IP_DST, policy.actionsFor(1).anonymizeFieldMask());
+        assertEquals(IP_SRC, policy.actionsFor(0).anonymizeFields());
+        assertEquals(ALL_ADDRESSES, policy.actionsFor(1).anonymizeFields());
         assertEquals(ActionKind.SAMPLE, policy.actionsFor(2).kind());
         assertEquals(1000, policy.actionsFor(2).sampleDenominator());
-        assertEquals(IP_SRC | IP_DST, policy.actionsFor(2).anonymizeFieldMask());
-        assertEquals(IP_SRC | IP_DST, policy.actionsFor(3).anonymizeFieldMask());
+        assertEquals(ADDRESSES, policy.actionsFor(2).anonymizeFields());
+        assertEquals(ADDRESSES, policy.actionsFor(3).anonymizeFields());
         assertEquals(ActionKind.SAMPLE, policy.actionsFor(4).kind());
         assertEquals(1, policy.actionsFor(4).sampleDenominator());
-        assertEquals(IP_SRC | IP_DST, policy.actionsFor(5).anonymizeFieldMask());
+        assertEquals(ADDRESSES, policy.actionsFor(5).anonymizeFields());
         assertEquals(
             List.of("sample 1/1000", "anonymize ip.src, ip.dst with cryptopan"),
             policy.actionsFor(2).describe(FieldCatalogue.standard()));
@@ -159,7 +161,7 @@ class PolicyParserTest
             "  - name: b",
             "    when: tcp.port == 23",
             "    then: *common"));
-        assertEquals(anchors.actionsFor(0).anonymizeFieldMask(), anchors.actionsFor(1).anonymizeFieldMask());
+        assertEquals(anchors.actionsFor(0).anonymizeFields(), anchors.actionsFor(1).anonymizeFields());
 
         final Policy literal = parseOk(HEADER + lines(
             "rules:",
