@@ -2,7 +2,6 @@ package dev.sluice.policy;
 
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.diagnostic.Diagnostics;
-import dev.sluice.policy.diagnostic.Suggestions;
 import dev.sluice.policy.yaml.YamlChecks;
 import dev.sluice.policy.yaml.YamlMapping;
 import dev.sluice.policy.yaml.YamlNode;
@@ -33,7 +32,6 @@ final class FlowsReader
     static final String BIDIRECTIONAL = "bidirectional";
     private static final List<String> KEYS = List.of(IDLE_TIMEOUT, ACTIVE_TIMEOUT, MAX_FLOWS, BIDIRECTIONAL);
 
-    private static final List<String> UNITS = List.of("ms", "s", "m", "h");
     private static final Map<String, Long> UNIT_MILLIS = Map.of("ms", 1L, "s", 1_000L, "m", 60_000L, "h", 3_600_000L);
     private static final Map<String, String> UNIT_SPELLINGS = Map.ofEntries(
         Map.entry("msec", "ms"), Map.entry("msecs", "ms"), Map.entry("millis", "ms"), Map.entry("milliseconds", "ms"),
@@ -136,9 +134,13 @@ final class FlowsReader
             {
                 hint = "durations are whole numbers; use a smaller unit, e.g. 1500ms";
             }
+            else if (UNIT_MILLIS.containsKey(unit.toLowerCase(Locale.ROOT)))
+            {
+                hint = "units are lower case: write " + number + unit.toLowerCase(Locale.ROOT);
+            }
             else
             {
-                hint = Suggestions.didYouMean(unit, UNITS, "units: ms, s, m, h");
+                hint = "units: ms, s, m, h";
             }
             diagnostics.error(scalar.positionOf(unitOffset), "unknown unit '" + abbreviate(unit) + "' in '" + key + "'", hint);
             return defaultNs;

@@ -366,6 +366,11 @@ public final class Policy
         }
     }
 
+    /**
+     * A YAML double-quoted scalar. Characters YAML does not allow raw, or reads as line breaks
+     * (NEL, LS, PS), are written as escapes, so that text values of any content print back to
+     * a document that parses to the same value.
+     */
     private static void appendQuoted(final StringBuilder out, final String text)
     {
         out.append('"');
@@ -374,11 +379,33 @@ public final class Policy
             final char c = text.charAt(i);
             if ('"' == c || '\\' == c)
             {
-                out.append('\\');
+                out.append('\\').append(c);
             }
-            out.append(c);
+            else if (isYamlPrintable(text, i))
+            {
+                out.append(c);
+                if (Character.isHighSurrogate(c))
+                {
+                    out.append(text.charAt(++i));
+                }
+            }
+            else
+            {
+                out.append(String.format("\\u%04X", (int)c));
+            }
         }
         out.append('"');
+    }
+
+    private static boolean isYamlPrintable(final String text, final int index)
+    {
+        final char c = text.charAt(index);
+        if (Character.isHighSurrogate(c))
+        {
+            return index + 1 < text.length() && Character.isLowSurrogate(text.charAt(index + 1));
+        }
+        return (c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0xD7FF && c != 0x2028 && c != 0x2029) ||
+            (c >= 0xE000 && c <= 0xFFFD && c != 0xFEFF);
     }
 
     public String toString()

@@ -46,7 +46,7 @@ class PolicyParserFuzzTest
         " and ", " or ", "not ", "==", "!=", "<=", "0x", "&a ", "*a", "'", "|", ">-",
         "mpls.label", "inner.ip.src", "inner.ip.addr", "dns.qry.name", "tls.sni", "tunnel.type", "\"vxlan\"", "\"a.example\"",
         "\\\"", "truncate payload ", "strip payload", "aggregate flows", "flows:", "  idle-timeout: ", "  active-timeout: ",
-        "  max-flows: ", "  bidirectional: ", "500ms", "15s", "2m", "1h"})
+        "  max-flows: ", "  bidirectional: ", "500ms", "15s", "2m", "1h", "\\u2028", "\\x85", "\\uD800", "\\U0001F600"})
     void mutatedDocuments(final byte[] data)
     {
         check(new String(data, StandardCharsets.UTF_8));
