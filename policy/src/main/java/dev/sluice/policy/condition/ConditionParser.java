@@ -695,15 +695,18 @@ public final class ConditionParser
             final ArrayList<Condition> perField = new ArrayList<>(2);
             for (final Field base : expand(field))
             {
-                switch (literal)
+                // Ranges and bad literals were reported above; checkType passed, so the literal suits the field.
+                if (literal instanceof IntegerLiteral integer)
                 {
-                    case IntegerLiteral integer -> perField.add(new IntegerComparison(base, perFieldOperator, integer.value()));
-                    case AddressLiteral address ->
-                        perField.add(new AddressComparison(base, ComparisonOperator.EQ == perFieldOperator, address.prefix()));
-                    case TextLiteral value ->
-                        perField.add(new TextComparison(base, ComparisonOperator.EQ == perFieldOperator, textValue(base, value)));
-                    case RangeLiteral ignored -> throw new IllegalStateException("ranges were rejected above");
-                    case BadLiteral ignored -> throw new IllegalStateException("bad literals were rejected above");
+                    perField.add(new IntegerComparison(base, perFieldOperator, integer.value()));
+                }
+                else if (literal instanceof AddressLiteral address)
+                {
+                    perField.add(new AddressComparison(base, ComparisonOperator.EQ == perFieldOperator, address.prefix()));
+                }
+                else if (literal instanceof TextLiteral value)
+                {
+                    perField.add(new TextComparison(base, ComparisonOperator.EQ == perFieldOperator, textValue(base, value)));
                 }
             }
 
