@@ -127,7 +127,12 @@ public final class ConditionParser
 
     private static String abbreviate(final String text)
     {
-        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+        return abbreviate(text, 40);
+    }
+
+    private static String abbreviate(final String text, final int maxLength)
+    {
+        return text.length() <= maxLength ? text : text.substring(0, maxLength - 3) + "...";
     }
 
     /** A syntax error: ends parsing of this condition. */
@@ -558,13 +563,13 @@ public final class ConditionParser
                         "expected a value after '" + after.text + "', found " + valueToken.describe(),
                         null);
                 }
-                return comparison(field, fieldToken, after, literal(valueToken, field));
+                return withinNesting(fieldToken, comparison(field, fieldToken, after, literal(valueToken, field)));
             }
 
             if (after.isWord("in"))
             {
                 advance();
-                return membership(field, fieldToken, parseSetElements(field));
+                return withinNesting(fieldToken, membership(field, fieldToken, parseSetElements(field)));
             }
 
             if (after.isValue())
@@ -593,7 +598,47 @@ public final class ConditionParser
             {
                 perField.add(FieldType.STRING == base.type() ? new TextTruth(base) : new IntegerTruth(base));
             }
-            return Conditions.or(perField);
+            return withinNesting(fieldToken, Conditions.or(perField));
+        }
+
+        /**
+         * An alias or a repeated field's {@code !=} expands into {@code (a or b)} or
+         * {@code not ...}, which prints deeper than it was written; count those levels too, so
+         * that every condition that parses prints back to one that parses.
+         */
+        private Condition withinNesting(final Token fieldToken, final Condition condition)
+        {
+            final int added = printedNesting(condition);
+            if (depth + added > MAX_NESTING)
+            {
+                throw new SyntaxError(
+                    fieldToken.start,
+                    "condition is nested more than " + MAX_NESTING + " levels deep",
+                    "'" + fieldToken.text + "' expands to " + added + " more level" + (1 == added ? "" : "s") +
+                        " (" + abbreviate(condition.toString(), 100) + ")");
+            }
+            return condition;
+        }
+
+        private static int printedNesting(final Condition condition)
+        {
+            return switch (condition)
+            {
+                case NotCondition not -> 1 + printedNesting(not.operand());
+                case AndCondition and -> 1 + maxPrintedNesting(and.operands());
+                case OrCondition or -> 1 + maxPrintedNesting(or.operands());
+                default -> 0;
+            };
+        }
+
+        private static int maxPrintedNesting(final List<Condition> operands)
+        {
+            int max = 0;
+            for (final Condition operand : operands)
+            {
+                max = Math.max(max, printedNesting(operand));
+            }
+            return max;
         }
 
         private Field lookUpField(final Token token)

@@ -1,5 +1,9 @@
 package dev.sluice.policy.condition;
 
+import dev.sluice.policy.diagnostic.Diagnostic;
+import dev.sluice.policy.diagnostic.Diagnostics;
+import dev.sluice.policy.diagnostic.SourcePosition;
+import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.TestItem;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +12,7 @@ import java.util.List;
 import static dev.sluice.policy.condition.ConditionEvaluationTest.parse;
 import static dev.sluice.policy.field.TestItem.item;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Truth tables for repeated fields (any occurrence; {@code !=} is {@code not ==}), text fields
@@ -191,6 +196,37 @@ class RepeatedAndTextFieldsTest
             "not (inner.ip.src == 10.0.0.1 or inner.ip.dst == 10.0.0.1)",
             parse("inner.ip.addr != 10.0.0.1").toString());
         assertEquals("tls.sni and not dns.qry.name", parse("tls.sni && !dns.qry.name").toString());
+    }
+
+    @Test
+    void expansionsCountTowardsTheNestingLimit()
+    {
+        // Found by fuzzing: 64 nots around an alias parsed, but printed as 'not ... (a or b)',
+        // one level deeper than the parser accepts. Each printed form must parse again.
+        assertPrintsBackWithin("!".repeat(63) + "udp.port");
+        assertTooDeep("!".repeat(64) + "udp.port", 64, "'udp.port' expands to 1 more level (udp.srcport or udp.dstport)");
+        assertPrintsBackWithin("not ".repeat(63) + "vlan.id != 1");
+        assertTooDeep("not ".repeat(64) + "vlan.id != 1", 256, "'vlan.id' expands to 1 more level (not vlan.id == 1)");
+        assertPrintsBackWithin("(".repeat(62) + "tcp.port != 80" + ")".repeat(62));
+        assertTooDeep("(".repeat(63) + "tcp.port != 80" + ")".repeat(63), 63,
+            "'tcp.port' expands to 2 more levels (not (tcp.srcport == 80 or tcp.dstport == 80))");
+        assertPrintsBackWithin("!".repeat(63) + "inner.ip.addr in {10.0.0.0/8, ::1}");
+    }
+
+    private static void assertPrintsBackWithin(final String text)
+    {
+        final Condition condition = parse(text);
+        assertEquals(condition.toString(), parse(condition.toString()).toString(), text);
+    }
+
+    private static void assertTooDeep(final String text, final int offset, final String hint)
+    {
+        final Diagnostics diagnostics = new Diagnostics("deep");
+        assertNull(ConditionParser.parse(
+            text, FieldCatalogue.standard(), at -> new SourcePosition(1, at + 1), diagnostics));
+        final Diagnostic error = diagnostics.sorted().getFirst();
+        assertEquals("deep:1:" + (offset + 1) + ": error: condition is nested more than 64 levels deep", error.toString().lines().findFirst().orElseThrow());
+        assertEquals(hint, error.hint());
     }
 
     @Test
