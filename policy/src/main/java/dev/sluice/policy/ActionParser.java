@@ -2,6 +2,7 @@ package dev.sluice.policy;
 
 import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.AnonymizationMethod;
+import dev.sluice.policy.action.PayloadAction;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.diagnostic.Suggestions;
@@ -9,30 +10,36 @@ import dev.sluice.policy.field.DataClasses;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldKind;
+import dev.sluice.policy.field.FieldSet;
 import dev.sluice.policy.yaml.YamlChecks;
 import dev.sluice.policy.yaml.YamlNode;
 import dev.sluice.policy.yaml.YamlScalar;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Parses a rule's {@code then:} (one action or a list of them) into {@link RuleActions}:
  * <pre>
- * drop | keep | sample 1/N | anonymize &lt;field or class&gt;[, ...] with &lt;method&gt;
+ * drop | keep | sample 1/N | aggregate flows
+ *      | truncate payload N | strip payload
+ *      | anonymize &lt;field or class&gt;[, ...] with &lt;method&gt;
  * </pre>
- * {@code drop} stands alone; at most one of {@code keep} and {@code sample}; {@code anonymize}
- * alone implies {@code keep}. Errors point into the action text.
+ * {@code drop} stands alone; at most one of {@code keep}, {@code sample} and
+ * {@code aggregate flows}; at most one payload action, and none with {@code aggregate flows};
+ * {@code anonymize} and payload actions alone imply {@code keep}. A conflict is reported at
+ * whichever of the two actions comes second. Errors point into the action text.
  * <p>
  * Confined to the thread parsing the policy.
  */
 final class ActionParser
 {
-    static final List<String> ACTIONS = List.of("drop", "keep", "sample", "anonymize");
-    private static final Set<String> LATER_ACTIONS = Set.of(
-        "rate-limit", "tag", "route", "truncate", "strip", "aggregate", "count");
+    static final List<String> ACTIONS = List.of("drop", "keep", "sample", "aggregate", "truncate", "strip", "anonymize");
+    private static final Set<String> LATER_ACTIONS = Set.of("rate-limit", "tag", "route", "count");
 
     private final FieldCatalogue catalogue;
     private final DataClasses dataClasses;
@@ -46,6 +53,17 @@ final class ActionParser
     }
 
     private record Token(String text, int start)
+    {
+    }
+
+    /** Which group of mutually exclusive actions an action belongs to. */
+    private enum Group
+    {
+        DROP, FORWARDING, PAYLOAD, ANONYMIZE
+    }
+
+    /** One action that parsed, for the combination checks. */
+    private record Parsed(Group group, String text)
     {
     }
 
@@ -67,11 +85,12 @@ final class ActionParser
         }
 
         final int errorsBefore = diagnostics.errorCount();
-        boolean seenDrop = false;
-        boolean seenOther = false;
-        YamlScalar keepOrSample = null;
-        int sampleDenominator = 0;
-        final long[] masks = new long[AnonymizationMethod.values().length];
+        final ArrayList<Parsed> accepted = new ArrayList<>();
+        ActionKind kind = null;
+        int sampleDenominator = 1;
+        PayloadAction payloadAction = PayloadAction.NONE;
+        int payloadBytes = 0;
+        final Map<AnonymizationMethod, FieldSet.Builder> anonymize = new EnumMap<>(AnonymizationMethod.class);
 
         for (final YamlScalar item : items)
         {
@@ -87,52 +106,53 @@ final class ActionParser
             }
 
             final Token verb = tokens.getFirst();
-            final boolean known = ACTIONS.contains(verb.text);
-            if (known && (seenDrop || ("drop".equals(verb.text) && seenOther)))
-            {
-                // Reported at whichever of the two came second.
-                error(item, verb, "'drop' cannot be combined with other actions", "a dropped item is not forwarded, so nothing else applies");
-                continue;
-            }
-
             switch (verb.text)
             {
                 case "drop", "keep" ->
                 {
-                    if (tokens.size() > 1)
+                    if (expectEnd(item, tokens, 1, "'" + verb.text + "'") && combines(item, verb, accepted, group(verb.text), verb.text))
                     {
-                        error(item, tokens.get(1), "unexpected '" + tokens.get(1).text + "' after '" + verb.text + "'", null);
-                    }
-                    else if ("drop".equals(verb.text))
-                    {
-                        seenDrop = true;
-                    }
-                    else if (null != keepOrSample)
-                    {
-                        error(item, verb, "a rule can have only one of 'keep' and 'sample'", null);
-                    }
-                    else
-                    {
-                        keepOrSample = item;
+                        kind = "drop".equals(verb.text) ? ActionKind.DROP : ActionKind.KEEP;
                     }
                 }
                 case "sample" ->
                 {
                     final int denominator = sample(item, tokens);
-                    if (denominator > 0)
+                    if (denominator > 0 && combines(item, verb, accepted, Group.FORWARDING, "sample 1/" + denominator))
                     {
-                        if (null != keepOrSample)
+                        kind = ActionKind.SAMPLE;
+                        sampleDenominator = denominator;
+                    }
+                }
+                case "aggregate" ->
+                {
+                    if (aggregate(item, tokens) && combines(item, verb, accepted, Group.FORWARDING, "aggregate flows"))
+                    {
+                        kind = ActionKind.AGGREGATE;
+                    }
+                }
+                case "truncate", "strip" ->
+                {
+                    final int bytes = payload(item, tokens);
+                    if (bytes >= 0)
+                    {
+                        final String text = "strip".equals(verb.text) ? "strip payload" : "truncate payload " + bytes;
+                        if (combines(item, verb, accepted, Group.PAYLOAD, text))
                         {
-                            error(item, verb, "a rule can have only one of 'keep' and 'sample'", null);
-                        }
-                        else
-                        {
-                            keepOrSample = item;
-                            sampleDenominator = denominator;
+                            payloadAction = 0 == bytes ? PayloadAction.STRIP : PayloadAction.TRUNCATE;
+                            payloadBytes = bytes;
                         }
                     }
                 }
-                case "anonymize" -> anonymize(item, tokens, masks);
+                case "anonymize" ->
+                {
+                    final int errors = diagnostics.errorCount();
+                    anonymize(item, tokens, anonymize);
+                    if (errors == diagnostics.errorCount())
+                    {
+                        combines(item, verb, accepted, Group.ANONYMIZE, "anonymize");
+                    }
+                }
                 default ->
                 {
                     final String hint;
@@ -147,22 +167,92 @@ final class ActionParser
                     error(item, verb, "unknown action '" + verb.text + "'", hint);
                 }
             }
-            seenOther |= known && !"drop".equals(verb.text);
         }
 
         if (diagnostics.errorCount() != errorsBefore)
         {
             return null;
         }
-        if (seenDrop)
+        final Map<AnonymizationMethod, FieldSet> fields = new EnumMap<>(AnonymizationMethod.class);
+        anonymize.forEach((method, builder) -> fields.put(method, builder.build()));
+        return RuleActions.of(null == kind ? ActionKind.KEEP : kind, sampleDenominator, fields, payloadAction, payloadBytes);
+    }
+
+    private static Group group(final String verb)
+    {
+        return "drop".equals(verb) ? Group.DROP : Group.FORWARDING;
+    }
+
+    /**
+     * Check that an action that parsed can join those accepted before it; report the conflict
+     * at this action's verb when it cannot.
+     *
+     * @return true when it was accepted.
+     */
+    private boolean combines(
+        final YamlScalar item, final Token verb, final List<Parsed> accepted, final Group group, final String text)
+    {
+        for (final Parsed earlier : accepted)
         {
-            return RuleActions.DROP;
+            final String message;
+            String hint = null;
+            if (Group.DROP == group || Group.DROP == earlier.group)
+            {
+                message = "'drop' cannot be combined with other actions";
+                hint = "a dropped item is not forwarded, so nothing else applies";
+            }
+            else if (Group.FORWARDING == group && Group.FORWARDING == earlier.group)
+            {
+                if (isAggregate(text) && isAggregate(earlier.text))
+                {
+                    message = "'aggregate flows' is listed twice";
+                }
+                else if (isAggregate(text) || isAggregate(earlier.text))
+                {
+                    message = "'" + text + "' cannot be combined with '" + earlier.text + "'";
+                    hint = "'aggregate flows' forwards flow records instead of packets; 'keep' and 'sample' forward packets";
+                }
+                else
+                {
+                    message = "a rule can have only one of 'keep' and 'sample'";
+                }
+            }
+            else if (Group.PAYLOAD == group && Group.PAYLOAD == earlier.group)
+            {
+                message = "a rule can have only one payload action, and it already has '" + earlier.text + "'";
+            }
+            else if ((Group.PAYLOAD == group && isAggregate(earlier.text)) || (isAggregate(text) && Group.PAYLOAD == earlier.group))
+            {
+                message = "'" + text + "' cannot be combined with '" + earlier.text + "'";
+                hint = "flow records carry no payload; cut payloads in a rule that keeps or samples packets";
+            }
+            else
+            {
+                continue;
+            }
+            error(item, verb, message, hint);
+            return false;
         }
-        if (sampleDenominator > 0)
+        accepted.add(new Parsed(group, text));
+        return true;
+    }
+
+    private static boolean isAggregate(final String text)
+    {
+        return "aggregate flows".equals(text);
+    }
+
+    /**
+     * @return true when no token follows index {@code end - 1}; otherwise reported.
+     */
+    private boolean expectEnd(final YamlScalar item, final List<Token> tokens, final int end, final String after)
+    {
+        if (tokens.size() > end)
         {
-            return RuleActions.of(ActionKind.SAMPLE, sampleDenominator, masks);
+            error(item, tokens.get(end), "unexpected '" + tokens.get(end).text + "' after " + after, null);
+            return false;
         }
-        return RuleActions.of(ActionKind.KEEP, 1, masks);
+        return true;
     }
 
     /**
@@ -211,7 +301,80 @@ final class ActionParser
         return value;
     }
 
-    private void anonymize(final YamlScalar item, final List<Token> tokens, final long[] masks)
+    /**
+     * @return true for {@code aggregate flows}; otherwise reported.
+     */
+    private boolean aggregate(final YamlScalar item, final List<Token> tokens)
+    {
+        if (tokens.size() < 2)
+        {
+            error(item, tokens.getFirst(), "expected 'flows' after 'aggregate'", "write 'aggregate flows'");
+            return false;
+        }
+        final Token what = tokens.get(1);
+        if (!"flows".equals(what.text))
+        {
+            error(item, what, "unknown aggregation '" + what.text + "'",
+                Suggestions.didYouMean(what.text, List.of("flows"), "only 'aggregate flows' is supported"));
+            return false;
+        }
+        return expectEnd(item, tokens, 2, "'aggregate flows'");
+    }
+
+    /**
+     * @return the payload bytes to keep ({@code strip payload}: 0), or -1 when an error was reported.
+     */
+    private int payload(final YamlScalar item, final List<Token> tokens)
+    {
+        final Token verb = tokens.getFirst();
+        final boolean strip = "strip".equals(verb.text);
+        final String form = strip ?
+            "write 'strip payload' to forward headers only" :
+            "write 'truncate payload N' to keep the first N bytes of each payload, e.g. 'truncate payload 64'";
+        if (tokens.size() < 2)
+        {
+            error(item, verb, "expected 'payload' after '" + verb.text + "'", form);
+            return -1;
+        }
+        final Token what = tokens.get(1);
+        if (!"payload".equals(what.text))
+        {
+            error(item, what, "expected 'payload' after '" + verb.text + "', found '" + what.text + "'",
+                "only payloads can be cut; headers are always kept whole");
+            return -1;
+        }
+        if (strip)
+        {
+            return expectEnd(item, tokens, 2, "'strip payload'") ? 0 : -1;
+        }
+
+        if (tokens.size() < 3)
+        {
+            error(item, what, "expected the number of payload bytes to keep after 'truncate payload'", form);
+            return -1;
+        }
+        final Token count = tokens.get(2);
+        if (!isDecimal(count.text))
+        {
+            error(item, count, "expected a whole number of bytes after 'truncate payload', found '" + count.text + "'", form);
+            return -1;
+        }
+        final String digits = count.text.replaceFirst("^0+(?=.)", "");
+        if (digits.length() > 10 || Long.parseLong(digits) > RuleActions.MAX_PAYLOAD_BYTES)
+        {
+            error(item, count,
+                count.text + " is out of range for 'truncate payload' (0.." + RuleActions.MAX_PAYLOAD_BYTES + " bytes)",
+                "no payload is longer than " + RuleActions.MAX_PAYLOAD_BYTES + " bytes; leave the action out to keep payloads whole");
+            return -1;
+        }
+        if (!expectEnd(item, tokens, 3, "the number of bytes"))
+        {
+            return -1;
+        }
+        return Integer.parseInt(digits);
+    }
+
+    private void anonymize(final YamlScalar item, final List<Token> tokens, final Map<AnonymizationMethod, FieldSet.Builder> sets)
     {
         final String form = "write 'anonymize <fields or classes> with <method>', e.g. 'anonymize ip.src, ip.dst with cryptopan'";
         int withIndex = -1;
@@ -255,6 +418,7 @@ final class ActionParser
                     "methods: " + String.join(", ", AnonymizationMethod.keywords())));
         }
 
+        final FieldSet.Builder fields = FieldSet.builder();
         final Set<String> seen = new LinkedHashSet<>();
         boolean expectName = true;
         for (int i = 1; i < withIndex; i++)
@@ -271,7 +435,7 @@ final class ActionParser
                 {
                     diagnostics.warning(item.positionOf(token.start), "'" + token.text + "' is listed twice");
                 }
-                masks[null == method ? 0 : method.ordinal()] |= resolve(item, token, method);
+                fields.addAll(resolve(item, token, method));
                 expectName = false;
             }
             else
@@ -287,13 +451,18 @@ final class ActionParser
         if (expectName)
         {
             error(item, tokens.get(withIndex), "expected a field or data class before 'with'", form);
+            return;
+        }
+        if (null != method)
+        {
+            sets.computeIfAbsent(method, ignore -> FieldSet.builder()).addAll(fields.build());
         }
     }
 
     /**
-     * @return the base-field mask the name stands for, or 0 (reported) when it is not valid here.
+     * @return the base fields the name stands for, or none (reported) when it is not valid here.
      */
-    private long resolve(final YamlScalar item, final Token token, final AnonymizationMethod method)
+    private FieldSet resolve(final YamlScalar item, final Token token, final AnonymizationMethod method)
     {
         final Field field = catalogue.byName(token.text);
         if (null != field)
@@ -301,17 +470,12 @@ final class ActionParser
             if (FieldKind.DERIVED == field.kind() || (null != method && !method.appliesTo(field.type())))
             {
                 error(item, token,
-                    "'" + field.name() + "' is an " + field.type().label() + " field; " +
+                    "'" + field.name() + "' is " + field.type().labelWithArticle() + " field; " +
                         (null == method ? "it cannot be anonymized" : method.keyword() + " anonymizes " + method.fieldType().label() + " fields"),
                     null);
-                return 0;
+                return FieldSet.EMPTY;
             }
-            long mask = 0;
-            for (final Field base : field.baseFields())
-            {
-                mask |= 1L << base.id();
-            }
-            return mask;
+            return FieldSet.of(field.baseFields());
         }
 
         if (dataClasses.contains(token.text))
@@ -321,26 +485,24 @@ final class ActionParser
             {
                 diagnostics.warning(item.positionOf(token.start), "data class '" + token.text + "' has no fields; nothing to anonymize");
             }
-            long mask = 0;
             for (final Field member : fields)
             {
                 if (null != method && !method.appliesTo(member.type()))
                 {
                     error(item, token,
-                        "data class '" + token.text + "' includes '" + member.name() + "', an " + member.type().label() +
+                        "data class '" + token.text + "' includes '" + member.name() + "', " + member.type().labelWithArticle() +
                             " field, which " + method.keyword() + " cannot anonymize",
                         null);
-                    return 0;
+                    return FieldSet.EMPTY;
                 }
-                mask |= 1L << member.id();
             }
-            return mask;
+            return FieldSet.of(fields);
         }
 
         final ArrayList<String> names = new ArrayList<>(catalogue.names());
         names.addAll(dataClasses.names());
         error(item, token, "unknown field or data class '" + token.text + "'", Suggestions.didYouMean(token.text, names));
-        return 0;
+        return FieldSet.EMPTY;
     }
 
     /**

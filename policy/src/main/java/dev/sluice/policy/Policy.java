@@ -1,6 +1,8 @@
 package dev.sluice.policy;
 
+import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.AnonymizationMethod;
+import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.condition.Condition;
 import dev.sluice.policy.field.DataClasses;
@@ -36,6 +38,7 @@ public final class Policy
     private final RuleActions defaultActions;
     private final List<String> regions;
     private final DataClasses dataClasses;
+    private final FlowSettings flowSettings;
     private final List<Rule> rules;
     private final Residency residency;
     private final FieldCatalogue catalogue;
@@ -50,6 +53,7 @@ public final class Policy
         final RuleActions defaultActions,
         final List<String> regions,
         final DataClasses dataClasses,
+        final FlowSettings flowSettings,
         final List<Rule> rules,
         final Residency residency,
         final FieldCatalogue catalogue)
@@ -61,6 +65,7 @@ public final class Policy
         this.defaultActions = defaultActions;
         this.regions = List.copyOf(regions);
         this.dataClasses = dataClasses;
+        this.flowSettings = flowSettings;
         this.rules = List.copyOf(rules);
         this.residency = residency;
         this.catalogue = catalogue;
@@ -142,6 +147,15 @@ public final class Policy
         return regions;
     }
 
+    /**
+     * @return how {@code aggregate flows} builds flow records: the document's {@code flows:}
+     * section, with defaults for what it leaves out ({@link FlowSettings#DEFAULTS} without one).
+     */
+    public FlowSettings flowSettings()
+    {
+        return flowSettings;
+    }
+
     public List<Rule> rules()
     {
         return rules;
@@ -192,8 +206,10 @@ public final class Policy
 
     /**
      * Print the policy back as a policy document, canonical: aliases in conditions appear
-     * expanded, sets sorted and merged, actions normalised, names quoted where YAML would
-     * otherwise read them as null. Parsing the output gives an
+     * expanded, sets sorted and merged, host names in lower case, actions normalised, durations
+     * in their largest exact unit, names quoted where YAML would otherwise read them as null.
+     * The {@code flows:} section is printed, every setting spelt out, when a rule aggregates
+     * flows or a setting differs from its default. Parsing the output gives an
      * equivalent policy whose {@code describe()} is the same text.
      *
      * @return the document.
@@ -222,6 +238,17 @@ public final class Policy
             out.append(": [");
             appendFieldNames(out, entry.getValue());
             out.append("]\n");
+        }
+
+        if (!FlowSettings.DEFAULTS.equals(flowSettings) || rules.stream().anyMatch(r -> ActionKind.AGGREGATE == r.actions().kind()))
+        {
+            out.append("flows:\n");
+            out.append("  ").append(FlowsReader.IDLE_TIMEOUT).append(": ")
+                .append(FlowSettings.formatDuration(flowSettings.idleTimeoutNs())).append('\n');
+            out.append("  ").append(FlowsReader.ACTIVE_TIMEOUT).append(": ")
+                .append(FlowSettings.formatDuration(flowSettings.activeTimeoutNs())).append('\n');
+            out.append("  ").append(FlowsReader.MAX_FLOWS).append(": ").append(flowSettings.maxFlowsPerWorker()).append('\n');
+            out.append("  ").append(FlowsReader.BIDIRECTIONAL).append(": ").append(flowSettings.bidirectional()).append('\n');
         }
 
         out.append("rules:");
@@ -339,6 +366,11 @@ public final class Policy
         }
     }
 
+    /**
+     * A YAML double-quoted scalar. Characters YAML does not allow raw, or reads as line breaks
+     * (NEL, LS, PS), are written as escapes, so that text values of any content print back to
+     * a document that parses to the same value.
+     */
     private static void appendQuoted(final StringBuilder out, final String text)
     {
         out.append('"');
@@ -347,11 +379,33 @@ public final class Policy
             final char c = text.charAt(i);
             if ('"' == c || '\\' == c)
             {
-                out.append('\\');
+                out.append('\\').append(c);
             }
-            out.append(c);
+            else if (isYamlPrintable(text, i))
+            {
+                out.append(c);
+                if (Character.isHighSurrogate(c))
+                {
+                    out.append(text.charAt(++i));
+                }
+            }
+            else
+            {
+                out.append(String.format("\\u%04X", (int)c));
+            }
         }
         out.append('"');
+    }
+
+    private static boolean isYamlPrintable(final String text, final int index)
+    {
+        final char c = text.charAt(index);
+        if (Character.isHighSurrogate(c))
+        {
+            return index + 1 < text.length() && Character.isLowSurrogate(text.charAt(index + 1));
+        }
+        return (c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0xD7FF && c != 0x2028 && c != 0x2029) ||
+            (c >= 0xE000 && c <= 0xFFFD && c != 0xFEFF);
     }
 
     public String toString()

@@ -1,5 +1,7 @@
 package dev.sluice.policy;
 
+import dev.sluice.policy.action.ActionKind;
+import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.condition.Condition;
 import dev.sluice.policy.condition.ConditionParser;
@@ -43,6 +45,8 @@ import java.util.regex.Pattern;
  * regions: [eu-west, us-east] # required when residency is present
  * classes:                    # optional; adds fields to data classes
  *   pii.ip: [ip.src, ip.dst]
+ * flows:                      # optional; settings of 'aggregate flows', see FlowsReader
+ *   idle-timeout: 15s
  * rules:                      # optional; name, when, then
  *   - name: drop-ntp
  *     when: udp.port == 123
@@ -61,7 +65,7 @@ public final class PolicyParser
 
     static final String KEY_VERSION = "sluice-policy";
     private static final List<String> TOP_KEYS = List.of(
-        KEY_VERSION, "name", "match", "default", "regions", "classes", "rules", "residency");
+        KEY_VERSION, "name", "match", "default", "regions", "classes", "flows", "rules", "residency");
     private static final List<String> TOP_REQUIRED = List.of(KEY_VERSION, "name", "match", "default");
     private static final List<String> RULE_KEYS = List.of("name", "when", "then");
     private static final List<String> DEFAULTS = List.of("keep", "drop");
@@ -147,7 +151,19 @@ public final class PolicyParser
             final RuleActions defaultActions = readDefault(root.get("default"));
             final Set<String> regions = readRegions(root.get("regions"));
             final DataClasses dataClasses = readClasses(root.get("classes"));
+            final YamlEntry flowsEntry = root.entry("flows");
+            final FlowSettings flowSettings = null == flowsEntry ?
+                FlowSettings.DEFAULTS : new FlowsReader(diagnostics).read(flowsEntry.value());
+            final int errorsBeforeRules = diagnostics.errorCount();
             final List<Rule> rules = readRules(root.get("rules"), dataClasses);
+            // A rule with errors is left out, so whether it aggregates is unknown: no warning then.
+            if (null != flowsEntry && errorsBeforeRules == diagnostics.errorCount() && rules.stream().noneMatch(rule -> ActionKind.AGGREGATE == rule.actions().kind()))
+            {
+                diagnostics.warning(
+                    flowsEntry.key().position(),
+                    "the 'flows' settings are unused: no rule says 'aggregate flows'",
+                    null);
+            }
 
             List<ResidencyRule> residencyRules = List.of();
             final YamlEntry residencyEntry = root.entry("residency");
@@ -172,8 +188,8 @@ public final class PolicyParser
 
             final List<String> regionList = null == regions ? List.of() : List.copyOf(regions);
             return new Policy(
-                diagnostics.sourceName(), name, FORMAT_VERSION, matchMode, defaultActions, regionList, dataClasses, rules,
-                new Residency(regionList, residencyRules), catalogue);
+                diagnostics.sourceName(), name, FORMAT_VERSION, matchMode, defaultActions, regionList, dataClasses, flowSettings,
+                rules, new Residency(regionList, residencyRules), catalogue);
         }
 
         private String readName(final YamlNode node, final String what)

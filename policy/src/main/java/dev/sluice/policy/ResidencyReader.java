@@ -229,7 +229,7 @@ final class ResidencyReader
                     diagnostics.error(
                         key.position(),
                         method.keyword() + " cannot transform data class '" + dataClass + "': its field '" + field.name() +
-                            "' is an " + field.type().label() + " field",
+                            "' is " + field.type().labelWithArticle() + " field",
                         null);
                     return;
                 }

@@ -1,6 +1,7 @@
 package dev.sluice.policy;
 
 import com.sun.management.ThreadMXBean;
+import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.field.PacketFields;
 import dev.sluice.policy.field.TestItem;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The per-item path ({@link Policy#firstMatch}, {@link Policy#actionsFor}, residency decisions)
- * must not allocate once warmed up.
+ * must not allocate once warmed up, including conditions on text fields (read through the
+ * reader's flyweight, compared and hashed in place) and on repeated fields.
  */
 class PolicyAllocationTest
 {
@@ -29,6 +31,16 @@ class PolicyAllocationTest
     {
         final Policy policy = parseOk(resource("all-features.yaml"));
         final TestItem[] items = items();
+        final int[] matches = new int[policy.ruleCount() + 1];
+        for (final TestItem item : items)
+        {
+            matches[policy.firstMatch(item) + 1]++;
+        }
+        for (final String rule : new String[]{ "named-hosts", "stacks", "tunnels", "odd-names" })
+        {
+            final int index = policy.rules().stream().filter(r -> r.name().equals(rule)).findFirst().orElseThrow().index();
+            assertTrue(matches[index + 1] > 0, () -> "no item reaches rule " + rule);
+        }
         final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported());
 
@@ -58,7 +70,9 @@ class PolicyAllocationTest
         for (int i = 0; i < count; i++)
         {
             final int rule = policy.firstMatch(items[i & (DISTINCT_ITEMS - 1)]);
-            checksum += rule + policy.actionsFor(rule).sampleDenominator() + policy.actionsFor(rule).anonymizeFieldMask();
+            final RuleActions actions = policy.actionsFor(rule);
+            checksum += rule + actions.sampleDenominator() + actions.payloadBytes() + actions.payloadAction().ordinal() +
+                (actions.anonymizeFields().contains(PacketFields.INNER_IP_SRC) ? 1 : 0) + actions.anonymizeFields().nextId(0);
             checksum += policy.residency().decide("pii.ip", (i & 1) == 0 ? "eu-west" : "us-east", "us-east").kind().ordinal();
         }
         return checksum;
@@ -76,6 +90,11 @@ class PolicyAllocationTest
             if (0 == i % 3)
             {
                 item.setInteger(PacketFields.VLAN_ID, 90 + i * 3);
+            }
+            else if (1 == i % 3)
+            {
+                item.setIntegers(PacketFields.VLAN_ID, 100, 4000 + i);
+                item.setIntegers(PacketFields.MPLS_LABEL, 3, 16 + i, 2000);
             }
             final boolean v6 = 0 != (i & 1);
             item.setInteger(PacketFields.IP_VERSION, v6 ? 6 : 4);
@@ -104,6 +123,8 @@ class PolicyAllocationTest
                     item.setInteger(PacketFields.IP_PROTO, 17);
                     item.setInteger(PacketFields.UDP_SRCPORT, 0 == (i & 2) ? 53 : 123);
                     item.setInteger(PacketFields.UDP_DSTPORT, 30000 + i);
+                    item.setText(PacketFields.DNS_QRY_NAME, new String[]{ "EXAMPLE.com", "tracker.example", "other.example" }[i % 3]);
+                    item.setInteger(PacketFields.DNS_QRY_TYPE, 1);
                 }
                 case 2 ->
                 {
@@ -111,7 +132,26 @@ class PolicyAllocationTest
                     item.setInteger(PacketFields.ICMP_TYPE, i % 12);
                     item.setInteger(PacketFields.ICMP_CODE, i % 20);
                 }
-                default -> item.setInteger(PacketFields.IP_PROTO, 47);
+                default ->
+                {
+                    item.setInteger(PacketFields.IP_PROTO, 47);
+                    item.setInteger(PacketFields.TUNNEL_DEPTH, 1);
+                    item.setText(PacketFields.TUNNEL_TYPE, 0 == (i & 4) ? "gtp" : "gre");
+                    item.setInteger(PacketFields.GTP_TEID, i);
+                    item.setInteger(PacketFields.INNER_IP_VERSION, 4);
+                    item.setAddress(PacketFields.INNER_IP_SRC, 4, 0, 0x0A01_0000L + i);
+                    item.setAddress(PacketFields.INNER_IP_DST, 4, 0, 0xC633_6401L);
+                    item.setInteger(PacketFields.INNER_IP_PROTO, 6);
+                    item.setInteger(PacketFields.INNER_TCP_SRCPORT, 40000 + i);
+                    item.setInteger(PacketFields.INNER_TCP_DSTPORT, 443);
+                }
+            }
+            if (1 == i % 4 && 0 != (i & 8))
+            {
+                item.setText(PacketFields.TLS_SNI, 0 == (i & 16) ? "api.example.net" : "www.example.org");
+                item.setInteger(PacketFields.IP_FLAGS, 2);
+                item.setInteger(PacketFields.SCTP_SRCPORT, 2905);
+                item.setInteger(PacketFields.SCTP_DSTPORT, 2905);
             }
             items[i] = item;
         }

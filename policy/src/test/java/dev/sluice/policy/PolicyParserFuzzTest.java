@@ -8,6 +8,7 @@ import dev.sluice.policy.condition.ConditionParser;
 import dev.sluice.policy.diagnostic.Diagnostic;
 import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.diagnostic.SourcePosition;
+import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.PacketFields;
 import dev.sluice.policy.field.TestItem;
@@ -28,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PolicyParserFuzzTest
 {
+    private static final String TEXT_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-";
+
     @FuzzTest(maxDuration = "3m")
     void arbitraryText(final FuzzedDataProvider data)
     {
@@ -40,7 +43,10 @@ class PolicyParserFuzzTest
         "  - name: ", "    when: ", "    then: ", "residency:", "  - class: ", "    origin: ", "raw: ", "after:",
         "cryptopan", "anonymize ", " with ", "sample 1/", "keep", "drop", "pii.ip", "any", "eu-west",
         "ip.src", "ip.addr", "tcp.port", "udp.dstport", "vlan.id", "tcp.flags.syn", " in {", "..", "::", "/24",
-        " and ", " or ", "not ", "==", "!=", "<=", "0x", "&a ", "*a", "'", "|", ">-"})
+        " and ", " or ", "not ", "==", "!=", "<=", "0x", "&a ", "*a", "'", "|", ">-",
+        "mpls.label", "inner.ip.src", "inner.ip.addr", "dns.qry.name", "tls.sni", "tunnel.type", "\"vxlan\"", "\"a.example\"",
+        "\\\"", "truncate payload ", "strip payload", "aggregate flows", "flows:", "  idle-timeout: ", "  active-timeout: ",
+        "  max-flows: ", "  bidirectional: ", "500ms", "15s", "2m", "1h", "\\u2028", "\\x85", "\\uD800", "\\U0001F600"})
     void mutatedDocuments(final byte[] data)
     {
         check(new String(data, StandardCharsets.UTF_8));
@@ -56,7 +62,8 @@ class PolicyParserFuzzTest
         "ip.src", "ip.dst", "ip.addr", "tcp.port", "tcp.dstport", "udp.port", "vlan.id", "tcp.flags.syn", "frame.len",
         "ip.version", "icmp.type", " in {", "}", "..", "::", "::ffff:", "/0", "/32", "/128", "10.0.0.0/8", "2001:db8::/32",
         " and ", " or ", "not ", "&&", "||", "!", "==", "!=", "<", "<=", ">", ">=", " eq ", " ge ", "0x", "(", ")",
-        "true", "false", ", ", "65535", "4095", "4294967295"})
+        "true", "false", ", ", "65535", "4095", "4294967295", "mpls.label", "inner.ip.addr", "inner.tcp.port", "gtp.teid",
+        "dns.qry.name", "tls.sni", "tunnel.type", "\"", "\\\"", "\\\\", "\"vxlan\"", "\"Example.COM\"", "\"\"", "ip.flags.df"})
     void conditions(final byte[] data)
     {
         int split = 0;
@@ -106,26 +113,54 @@ class PolicyParserFuzzTest
             {
                 continue;
             }
-            long value = 0;
-            long high = 0;
-            for (int i = 0; i < 8; i++)
+            final Field field = FieldCatalogue.standard().byId(id);
+            switch (field.type())
             {
-                value = (value << 8) | (next < data.length ? data[next++] & 0xFF : 0);
-            }
-            if (PacketFields.IP_SRC == id || PacketFields.IP_DST == id)
-            {
-                final boolean v6 = 0 != (flags & 2);
-                for (int i = 0; v6 && i < 8; i++)
+                case ADDRESS ->
                 {
-                    high = (high << 8) | (next < data.length ? data[next++] & 0xFF : 0);
+                    long high = 0;
+                    long low = 0;
+                    final boolean v6 = 0 != (flags & 2);
+                    for (int i = 0; i < 8; i++)
+                    {
+                        low = (low << 8) | (next < data.length ? data[next++] & 0xFF : 0);
+                    }
+                    for (int i = 0; v6 && i < 8; i++)
+                    {
+                        high = (high << 8) | (next < data.length ? data[next++] & 0xFF : 0);
+                    }
+                    item.setAddress(id, v6 ? 6 : 4, high, v6 ? low : low & 0xFFFF_FFFFL);
                 }
-                item.setAddress(id, v6 ? 6 : 4, high, v6 ? value : value & 0xFFFF_FFFFL);
-            }
-            else
-            {
-                // Any value in the field's range, with the boundaries likely.
-                final long max = FieldCatalogue.standard().byId(id).maxValue();
-                item.setInteger(id, 0 != (flags & 2) ? (0 != (flags & 4) ? max : 0) : Long.remainderUnsigned(value, max + 1));
+                case STRING ->
+                {
+                    // Up to 31 characters, mostly letters and dots, upper and lower case, so that
+                    // literals from the dictionary and case folding both get exercised.
+                    final int length = next < data.length ? (data[next++] & 0x1F) : 0;
+                    final StringBuilder text = new StringBuilder(length);
+                    for (int i = 0; i < length && next < data.length; i++)
+                    {
+                        final int b = data[next++] & 0xFF;
+                        text.append(b < 0x80 ? (char)b : TEXT_ALPHABET.charAt(b % TEXT_ALPHABET.length()));
+                    }
+                    item.setText(id, text);
+                }
+                case INTEGER ->
+                {
+                    // Any values in the field's range, with the boundaries likely; 1-4 of them when repeated.
+                    final int count = field.isRepeated() ? 1 + ((flags >>> 3) & 3) : 1;
+                    final long[] values = new long[count];
+                    for (int k = 0; k < count; k++)
+                    {
+                        long value = 0;
+                        for (int i = 0; i < 8; i++)
+                        {
+                            value = (value << 8) | (next < data.length ? data[next++] & 0xFF : 0);
+                        }
+                        final long max = field.maxValue();
+                        values[k] = 0 != (flags & 2) ? (0 != (flags & 4) ? max : 0) : Long.remainderUnsigned(value, max + 1);
+                    }
+                    item.setIntegers(id, values);
+                }
             }
         }
         return item;

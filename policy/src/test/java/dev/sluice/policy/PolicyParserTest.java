@@ -2,15 +2,23 @@ package dev.sluice.policy;
 
 import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.AnonymizationMethod;
+import dev.sluice.policy.action.FlowSettings;
+import dev.sluice.policy.action.PayloadAction;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.diagnostic.Diagnostic;
 import dev.sluice.policy.diagnostic.Severity;
+import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
+import dev.sluice.policy.field.FieldReader;
+import dev.sluice.policy.field.FieldSet;
+import dev.sluice.policy.field.FieldType;
 import dev.sluice.policy.field.PacketFields;
 import dev.sluice.policy.field.TestItem;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static dev.sluice.policy.Policies.example;
 import static dev.sluice.policy.Policies.parseOk;
@@ -22,12 +30,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PolicyParserTest
 {
-    private static final long IP_SRC = 1L << PacketFields.IP_SRC;
-    private static final long IP_DST = 1L << PacketFields.IP_DST;
+    private static final FieldSet IP_SRC = FieldSet.of(PacketFields.IP_SRC);
+    private static final FieldSet IP_DST = FieldSet.of(PacketFields.IP_DST);
+    private static final FieldSet ADDRESSES = FieldSet.of(PacketFields.IP_SRC, PacketFields.IP_DST);
+    private static final FieldSet ALL_ADDRESSES = FieldSet.of(
+        PacketFields.IP_SRC, PacketFields.IP_DST, PacketFields.INNER_IP_SRC, PacketFields.INNER_IP_DST);
 
     @Test
     void exampleParsesWithoutDiagnostics()
@@ -51,18 +63,16 @@ class PolicyParserTest
         assertSame(RuleActions.DROP, policy.actionsFor(0));
         assertEquals(ActionKind.SAMPLE, policy.actionsFor(1).kind());
         assertEquals(10, policy.actionsFor(1).sampleDenominator());
-        assertEquals(0L, policy.actionsFor(1).anonymizeFieldMask());
+        assertEquals(FieldSet.EMPTY, policy.actionsFor(1).anonymizeFields());
         final RuleActions web = policy.actionsFor(2);
         assertEquals(ActionKind.KEEP, web.kind());
-        assertEquals(IP_SRC | IP_DST, web.anonymizeFieldMask());
-        assertEquals(IP_SRC | IP_DST, web.anonymizeFieldMask(AnonymizationMethod.CRYPTOPAN));
+        assertEquals(ADDRESSES, web.anonymizeFields());
+        assertEquals(ADDRESSES, web.anonymizeFields(AnonymizationMethod.CRYPTOPAN));
         assertEquals(AnonymizationMethod.CRYPTOPAN, web.anonymizationMethod());
         assertSame(RuleActions.KEEP, policy.actionsFor(3));
         assertSame(RuleActions.KEEP, policy.actionsFor(Policy.NO_MATCH));
 
-        assertEquals(List.of(
-            FieldCatalogue.standard().byId(PacketFields.IP_SRC),
-            FieldCatalogue.standard().byId(PacketFields.IP_DST)), policy.fieldsOf("pii.ip"));
+        assertEquals(ALL_ADDRESSES.fields(FieldCatalogue.standard()), policy.fieldsOf("pii.ip"));
         assertTrue(policy.dataClasses().contains("pii.ip"));
     }
 
@@ -122,18 +132,274 @@ class PolicyParserTest
             "    then: anonymize pii.edge with cryptopan"));
 
         assertEquals(ActionKind.KEEP, policy.actionsFor(0).kind());
-        assertEquals(IP_SRC, policy.actionsFor(0).anonymizeFieldMask());
-        assertEquals(IP_SRC | IP_DST, policy.actionsFor(1).anonymizeFieldMask());
+        assertEquals(IP_SRC, policy.actionsFor(0).anonymizeFields());
+        assertEquals(ALL_ADDRESSES, policy.actionsFor(1).anonymizeFields());
         assertEquals(ActionKind.SAMPLE, policy.actionsFor(2).kind());
         assertEquals(1000, policy.actionsFor(2).sampleDenominator());
-        assertEquals(IP_SRC | IP_DST, policy.actionsFor(2).anonymizeFieldMask());
-        assertEquals(IP_SRC | IP_DST, policy.actionsFor(3).anonymizeFieldMask());
+        assertEquals(ADDRESSES, policy.actionsFor(2).anonymizeFields());
+        assertEquals(ADDRESSES, policy.actionsFor(3).anonymizeFields());
         assertEquals(ActionKind.SAMPLE, policy.actionsFor(4).kind());
         assertEquals(1, policy.actionsFor(4).sampleDenominator());
-        assertEquals(IP_SRC | IP_DST, policy.actionsFor(5).anonymizeFieldMask());
+        assertEquals(ADDRESSES, policy.actionsFor(5).anonymizeFields());
         assertEquals(
             List.of("sample 1/1000", "anonymize ip.src, ip.dst with cryptopan"),
             policy.actionsFor(2).describe(FieldCatalogue.standard()));
+    }
+
+    @Test
+    void payloadActionsAndFlowAggregation()
+    {
+        final Policy policy = parseOk(HEADER + lines(
+            "rules:",
+            "  - name: cut",
+            "    when: tcp.port == 443",
+            "    then: truncate payload 128",
+            "  - name: cut-and-sample",
+            "    when: tcp.port == 80",
+            "    then: [sample 1/4, truncate payload 65535, anonymize inner.ip.addr with cryptopan]",
+            "  - name: headers-only",
+            "    when: udp.port == 53",
+            "    then: [strip payload, keep]",
+            "  - name: zero-is-strip",
+            "    when: udp.port == 5353",
+            "    then: truncate payload 000",
+            "  - name: mobile",
+            "    when: udp.port == 2152",
+            "    then: aggregate flows",
+            "  - name: mobile-anonymized",
+            "    when: gtp.teid in {1..100}",
+            "    then: [anonymize pii.ip with cryptopan, aggregate flows]"));
+
+        final RuleActions cut = policy.actionsFor(0);
+        assertEquals(ActionKind.KEEP, cut.kind());
+        assertEquals(PayloadAction.TRUNCATE, cut.payloadAction());
+        assertEquals(128, cut.payloadBytes());
+        assertEquals(FieldSet.EMPTY, cut.anonymizeFields());
+        assertEquals(List.of("keep", "truncate payload 128"), cut.describe(FieldCatalogue.standard()));
+
+        final RuleActions sampled = policy.actionsFor(1);
+        assertEquals(ActionKind.SAMPLE, sampled.kind());
+        assertEquals(4, sampled.sampleDenominator());
+        assertEquals(PayloadAction.TRUNCATE, sampled.payloadAction());
+        assertEquals(65535, sampled.payloadBytes());
+        assertEquals(FieldSet.of(PacketFields.INNER_IP_SRC, PacketFields.INNER_IP_DST), sampled.anonymizeFields());
+        assertEquals(
+            List.of("sample 1/4", "truncate payload 65535", "anonymize inner.ip.src, inner.ip.dst with cryptopan"),
+            sampled.describe(FieldCatalogue.standard()));
+
+        assertEquals(PayloadAction.STRIP, policy.actionsFor(2).payloadAction());
+        assertEquals(0, policy.actionsFor(2).payloadBytes());
+        assertEquals(List.of("keep", "strip payload"), policy.actionsFor(2).describe(FieldCatalogue.standard()));
+        assertEquals(PayloadAction.STRIP, policy.actionsFor(3).payloadAction(), "truncate payload 0 is strip payload");
+
+        final RuleActions mobile = policy.actionsFor(4);
+        assertEquals(ActionKind.AGGREGATE, mobile.kind());
+        assertEquals(PayloadAction.NONE, mobile.payloadAction());
+        assertEquals(1, mobile.sampleDenominator());
+        assertEquals(List.of("aggregate flows"), mobile.describe(FieldCatalogue.standard()));
+
+        final RuleActions anonymized = policy.actionsFor(5);
+        assertEquals(ActionKind.AGGREGATE, anonymized.kind());
+        assertEquals(ALL_ADDRESSES, anonymized.anonymizeFields(AnonymizationMethod.CRYPTOPAN));
+        assertEquals(
+            List.of("aggregate flows", "anonymize ip.src, ip.dst, inner.ip.src, inner.ip.dst with cryptopan"),
+            anonymized.describe(FieldCatalogue.standard()));
+        assertEquals(FlowSettings.DEFAULTS, policy.flowSettings());
+        assertTrue(policy.describe().contains(
+            "flows:\n  idle-timeout: 15s\n  active-timeout: 1m\n  max-flows: 65536\n  bidirectional: true\n"),
+            policy::describe);
+    }
+
+    @Test
+    void ruleActionsRejectCombinationsTheLanguageForbids()
+    {
+        final Map<AnonymizationMethod, FieldSet> none = Map.of();
+        final Map<AnonymizationMethod, FieldSet> src = Map.of(AnonymizationMethod.CRYPTOPAN, IP_SRC);
+        assertSame(RuleActions.KEEP, RuleActions.of(ActionKind.KEEP, 1, none, PayloadAction.NONE, 0));
+        assertSame(RuleActions.DROP, RuleActions.of(ActionKind.DROP, 1, none, PayloadAction.NONE, 0));
+        assertEquals(PayloadAction.STRIP, RuleActions.of(ActionKind.KEEP, 1, none, PayloadAction.TRUNCATE, 0).payloadAction());
+        assertEquals(IP_SRC, RuleActions.of(ActionKind.AGGREGATE, 1, src, PayloadAction.NONE, 0).anonymizeFields());
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.DROP, 1, src, PayloadAction.NONE, 0));
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.DROP, 1, none, PayloadAction.STRIP, 0));
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.AGGREGATE, 1, none, PayloadAction.TRUNCATE, 5));
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.AGGREGATE, 2, none, PayloadAction.NONE, 0));
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.KEEP, 1, none, PayloadAction.TRUNCATE, 65536));
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.KEEP, 1, none, PayloadAction.STRIP, 3));
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.KEEP, 1, none, PayloadAction.NONE, 3));
+    }
+
+    @Test
+    void flowsSection()
+    {
+        final PolicyParseResult result = PolicyParser.parse("f.yaml", HEADER + lines(
+            "flows:",
+            "  idle-timeout: 500ms",
+            "  active-timeout: 2m",
+            "  max-flows: 1024",
+            "  bidirectional: false",
+            "rules:",
+            "  - name: flows",
+            "    when: true",
+            "    then: aggregate flows"));
+        assertEquals(List.of(), result.diagnostics());
+        final Policy policy = result.policy().orElseThrow();
+        assertEquals(new FlowSettings(500_000_000L, 120_000_000_000L, 1024, false), policy.flowSettings());
+        assertTrue(policy.describe().contains(
+            "flows:\n  idle-timeout: 500ms\n  active-timeout: 2m\n  max-flows: 1024\n  bidirectional: false\n"),
+            policy::describe);
+
+        final Policy partial = parseOk(HEADER + lines("flows:", "  active-timeout: 1h", "rules:", "  - {name: f, when: true, then: aggregate flows}"));
+        assertEquals(
+            new FlowSettings(FlowSettings.DEFAULT_IDLE_TIMEOUT_NS, 3_600_000_000_000L, 65_536, true), partial.flowSettings());
+        assertEquals(FlowSettings.DEFAULTS, parseOk(HEADER + "flows: {}\nrules: [{name: f, when: true, then: aggregate flows}]\n").flowSettings());
+        assertEquals(FlowSettings.DEFAULTS, example().flowSettings());
+        assertFalse(example().describe().contains("flows:"), "no aggregation and default settings: no section");
+
+        for (final String[] duration : new String[][]{
+            { "1ms", "1ms" }, { "1000ms", "1s" }, { "90s", "90s" }, { "120s", "2m" }, { "60m", "1h" }, { "24h", "24h" }, { "0090s", "90s" } })
+        {
+            final Policy withDuration = parseOk(HEADER + "flows:\n  idle-timeout: " + duration[0] +
+                "\n  active-timeout: 24h\nrules: [{name: f, when: true, then: aggregate flows}]\n");
+            assertTrue(withDuration.describe().contains("idle-timeout: " + duration[1] + "\n"), duration[0]);
+        }
+    }
+
+    @Test
+    void flowsWarnings()
+    {
+        final PolicyParseResult unused = PolicyParser.parse("u.yaml", HEADER + lines("flows:", "  idle-timeout: 5s"));
+        assertFalse(unused.hasErrors());
+        assertEquals(
+            List.of("u.yaml:5:1: warning: the 'flows' settings are unused: no rule says 'aggregate flows'"),
+            unused.diagnostics().stream().map(d -> d.toString().lines().findFirst().orElseThrow()).toList());
+
+        final PolicyParseResult inverted = PolicyParser.parse("i.yaml", HEADER + lines(
+            "flows:",
+            "  idle-timeout: 2m",
+            "  active-timeout: 30s",
+            "rules:",
+            "  - {name: f, when: true, then: aggregate flows}"));
+        assertFalse(inverted.hasErrors());
+        assertEquals(
+            "i.yaml:7:19: warning: the active timeout (30s) is shorter than the idle timeout (2m), so no flow is ever closed as idle\n" +
+                "  hint: make 'active-timeout' at least as long as 'idle-timeout'",
+            inverted.diagnostics().getFirst().toString());
+
+        // A rule with errors might have aggregated: no 'unused' warning next to its error.
+        final PolicyParseResult broken = PolicyParser.parse("b.yaml", HEADER + lines(
+            "flows:",
+            "  idle-timeout: 5s",
+            "rules:",
+            "  - {name: f, when: true, then: aggregate flowz}"));
+        assertTrue(broken.hasErrors());
+        assertTrue(broken.diagnostics().stream().noneMatch(d -> d.message().contains("unused")), broken::toString);
+    }
+
+    @Test
+    void textAndRepeatedConditionsInPolicies()
+    {
+        final Policy policy = parseOk(HEADER + lines(
+            "rules:",
+            "  - name: blocked-names",
+            "    when: dns.qry.name in {\"tracker.example\", \"ads.example\"} or tls.sni == \"ads.example\"",
+            "    then: drop",
+            "  - name: customer-vlan",
+            "    when: vlan.id == 300 and mpls.label != 3",
+            "    then: keep",
+            "  - name: vxlan-tenants",
+            "    when: 'tunnel.type == \"vxlan\" and vxlan.vni in {5000..5999} and inner.ip.addr in 10.0.0.0/8'",
+            "    then: [keep, 'anonymize inner.ip.addr with cryptopan']"));
+        assertEquals(0, policy.firstMatch(item().with("dns.qry.name", "ADS.example")));
+        assertEquals(0, policy.firstMatch(item().with("tls.sni", "ads.EXAMPLE")));
+        assertEquals(Policy.NO_MATCH, policy.firstMatch(item().with("tls.sni", "ads.example.org")));
+        assertEquals(1, policy.firstMatch(item().with("vlan.id", 100, 300)));
+        assertEquals(Policy.NO_MATCH, policy.firstMatch(item().with("vlan.id", 100, 300).with("mpls.label", 16, 3)));
+        assertEquals(2, policy.firstMatch(item().with("tunnel.type", "vxlan").with("vxlan.vni", 5001).with("inner.ip.dst", "10.9.9.9")));
+        assertEquals(Policy.NO_MATCH, policy.firstMatch(item().with("tunnel.type", "vxlan").with("vxlan.vni", 5001).with("ip.dst", "10.9.9.9")));
+        assertEquals(
+            "not mpls.label == 3",
+            policy.rules().get(1).condition().toString().substring("vlan.id == 300 and ".length()));
+    }
+
+    @Test
+    void moreFieldsThanFitInALong()
+    {
+        // A catalogue of 300 fields whose address fields have ids above 64: classes, aliases,
+        // anonymization and evaluation must all work, which a 64-bit mask could not do.
+        final ArrayList<Field> fields = new ArrayList<>();
+        for (int id = 0; id < 200; id++)
+        {
+            fields.add(Field.base(id, "f.n" + id, FieldType.INTEGER, 0, 65535, "integer " + id, null));
+        }
+        final Field src = Field.base(200, "big.src", FieldType.ADDRESS, 0, 0, "source", "pii.big");
+        final Field dst = Field.base(201, "big.dst", FieldType.ADDRESS, 0, 0, "destination", "pii.big");
+        fields.add(src);
+        fields.add(dst);
+        for (int id = 202; id < 299; id++)
+        {
+            fields.add(Field.base(id, "f.n" + id, FieldType.INTEGER, 0, 65535, "integer " + id, null));
+        }
+        fields.add(Field.alias(299, "big.addr", src, dst, "either"));
+        final FieldCatalogue catalogue = new FieldCatalogue(fields);
+
+        final PolicyParseResult result = PolicyParser.parse("big.yaml", HEADER + lines(
+            "rules:",
+            "  - name: far",
+            "    when: f.n250 == 7 and big.addr == 10.0.0.0/8",
+            "    then: [keep, anonymize pii.big with cryptopan]",
+            "  - name: farther",
+            "    when: f.n298 in {1..3}",
+            "    then: anonymize big.dst with cryptopan"), catalogue);
+        assertEquals(List.of(), result.diagnostics());
+        final Policy policy = result.policy().orElseThrow();
+        assertEquals(FieldSet.of(200, 201), policy.actionsFor(0).anonymizeFields());
+        assertEquals(FieldSet.of(201), policy.actionsFor(1).anonymizeFields());
+        assertEquals(List.of(src, dst), policy.fieldsOf("pii.big"));
+
+        final long[] values = new long[300];
+        final FieldReader reader = new FieldReader()
+        {
+            public boolean isPresent(final int fieldId)
+            {
+                return 0 != values[fieldId];
+            }
+
+            public int occurrences(final int fieldId)
+            {
+                return isPresent(fieldId) ? 1 : 0;
+            }
+
+            public long integer(final int fieldId, final int occurrence)
+            {
+                return values[fieldId];
+            }
+
+            public CharSequence text(final int fieldId)
+            {
+                throw new AssertionError("no text fields in this catalogue");
+            }
+
+            public int addressVersion(final int fieldId)
+            {
+                return 4;
+            }
+
+            public long addressHigh(final int fieldId)
+            {
+                return 0;
+            }
+
+            public long addressLow(final int fieldId)
+            {
+                return values[fieldId];
+            }
+        };
+        values[250] = 7;
+        values[201] = 0x0A01_0203L;
+        assertEquals(0, policy.firstMatch(reader));
+        values[250] = 8;
+        values[298] = 2;
+        assertEquals(1, policy.firstMatch(reader));
     }
 
     @Test
@@ -159,7 +425,7 @@ class PolicyParserTest
             "  - name: b",
             "    when: tcp.port == 23",
             "    then: *common"));
-        assertEquals(anchors.actionsFor(0).anonymizeFieldMask(), anchors.actionsFor(1).anonymizeFieldMask());
+        assertEquals(anchors.actionsFor(0).anonymizeFields(), anchors.actionsFor(1).anonymizeFields());
 
         final Policy literal = parseOk(HEADER + lines(
             "rules:",
@@ -213,7 +479,32 @@ class PolicyParserTest
             "  - {name: 'Null', when: 'true', then: keep}",
             "residency:",
             "  - {class: 'null', origin: 'null', raw: ['null']}"));
-        for (final Policy policy : List.of(example(), parseOk(resource("all-features.yaml")), nullNames))
+        final Policy textAndFlows = parseOk(lines(
+            "sluice-policy: 1",
+            "name: text-and-flows",
+            "match: first",
+            "default: drop",
+            "flows: {idle-timeout: 1500ms, bidirectional: false}",
+            "rules:",
+            "  - name: quotes",
+            "    when: 'tls.sni in {\"A\\\"B\", \"c\\\\d\", \"\"} or dns.qry.name != \"Example.COM\"'",
+            "    then: [truncate payload 0, sample 1/3]",
+            "  - name: stacks",
+            "    when: vlan.id != 1 and not mpls.label in {1..3}",
+            "    then: [anonymize inner.ip.addr with cryptopan, aggregate flows]"));
+        assertEquals(
+            "tls.sni in {\"\", \"a\\\"b\", \"c\\\\d\"} or dns.qry.name != \"example.com\"",
+            textAndFlows.rules().getFirst().condition().toString());
+        // Text values may hold characters YAML does not allow raw or reads as line breaks.
+        final Policy unusualText = parseOk(HEADER + lines(
+            "rules:",
+            "  - name: unusual",
+            "    when: \"tls.sni in {\\\"a\\u2028b\\\", \\\"c\\x85d\\u0080\\\", \\\"\\u00e9\\U0001F600\\\", \\\"\\uFEFF\\uD800\\\"}\"",
+            "    then: keep"));
+        assertEquals(
+            "tls.sni in {\"a\u2028b\", \"c\u0085d\u0080\", \"\u00e9\uD83D\uDE00\", \"\uFEFF\uD800\"}",
+            unusualText.rules().getFirst().condition().toString());
+        for (final Policy policy : List.of(example(), parseOk(resource("all-features.yaml")), nullNames, textAndFlows, unusualText))
         {
             final String described = policy.describe();
             final Policy again = parseOk(described);
@@ -223,7 +514,12 @@ class PolicyParserTest
             {
                 assertEquals(policy.rules().get(i).condition().toString(), again.rules().get(i).condition().toString());
                 assertEquals(policy.actionsFor(i).describe(policy.catalogue()), again.actionsFor(i).describe(again.catalogue()));
+                assertEquals(policy.actionsFor(i).payloadAction(), again.actionsFor(i).payloadAction());
+                assertEquals(policy.actionsFor(i).payloadBytes(), again.actionsFor(i).payloadBytes());
+                assertEquals(policy.actionsFor(i).anonymizeFields(), again.actionsFor(i).anonymizeFields());
             }
+            assertEquals(policy.flowSettings(), again.flowSettings());
+            assertEquals(policy.dataClassTable().asMap(), again.dataClassTable().asMap());
         }
     }
 

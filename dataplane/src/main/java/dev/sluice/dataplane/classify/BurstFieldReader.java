@@ -7,6 +7,11 @@ import dev.sluice.policy.field.PacketFields;
 /**
  * Serves the policy's packet fields from the decoded burst, one item at a time: the compiled
  * rules read straight from the burst's arrays, nothing is copied or boxed.
+ * <p>
+ * The decoder keeps only the outermost VLAN tag, so {@code vlan.id} has at most one occurrence
+ * here, and it decodes no text field: {@link #isPresent} is false for {@code tunnel.type},
+ * {@code dns.qry.name} and {@code tls.sni} and for every other field the burst has no column
+ * for, so by the {@link FieldReader} call contract their values are never read.
  * Worker thread only; {@link #select} before every item.
  */
 public final class BurstFieldReader implements FieldReader
@@ -46,6 +51,28 @@ public final class BurstFieldReader implements FieldReader
             case PacketFields.ICMP_CODE -> b.icmpCode[i] != PacketBurst.ABSENT;
             default -> false;
         };
+    }
+
+    @Override
+    public int occurrences(final int fieldId)
+    {
+        // Every field served here, vlan.id included (outermost tag only), has at most one value.
+        return isPresent(fieldId) ? 1 : 0;
+    }
+
+    @Override
+    public long integer(final int fieldId, final int occurrence)
+    {
+        // Only occurrence 0 exists (see occurrences), and the contract asks for no other.
+        return integer(fieldId);
+    }
+
+    @Override
+    public CharSequence text(final int fieldId)
+    {
+        // No text field is ever present here, so the contract never calls this; an empty
+        // value is what an absent text field would read as.
+        return "";
     }
 
     @Override

@@ -2,8 +2,15 @@ package dev.sluice.dataplane.classify;
 
 import dev.sluice.dataplane.pipeline.AnonymizedFields;
 import dev.sluice.policy.Policy;
+import dev.sluice.policy.Rule;
+import dev.sluice.policy.action.ActionKind;
+import dev.sluice.policy.action.PayloadAction;
 import dev.sluice.policy.action.RuleActions;
+import dev.sluice.policy.field.FieldSet;
 import dev.sluice.policy.field.PacketFields;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A policy's rules in the form the classify stage runs them: the policy's matcher plus, per
@@ -37,30 +44,74 @@ public final class CompiledRules
                 case KEEP -> KEEP;
                 case DROP -> DROP;
                 case SAMPLE -> SAMPLE;
+                case AGGREGATE -> throw new IllegalArgumentException(
+                    "this dataplane does not aggregate flows; PolicyInstaller refuses such policies");
             };
+            if (PayloadAction.NONE != actions.payloadAction())
+            {
+                throw new IllegalArgumentException("this dataplane does not cut payloads; PolicyInstaller refuses such policies");
+            }
             sampleDenominator[rule] = Math.max(1, actions.sampleDenominator());
-            anonymizeFields[rule] = addressBits(actions.anonymizeFieldMask());
+            anonymizeFields[rule] = addressBits(actions.anonymizeFields());
         }
     }
 
+    /**
+     * @param policy a validated policy.
+     * @return its rules for the classify stage.
+     * @throws IllegalArgumentException when {@link #unsupportedActions} is not empty for it.
+     */
     public static CompiledRules of(final Policy policy)
     {
         return new CompiledRules(policy);
     }
 
-    /** The {@link AnonymizedFields} bits of a mask of policy field ids (only addresses can be transformed here). */
-    public static byte addressBits(final long fieldMask)
+    /**
+     * The policy language has actions this dataplane does not carry out yet; a policy that
+     * uses them must be refused rather than run without them.
+     *
+     * @return one line per rule whose actions this dataplane cannot carry out; empty when it can run the policy.
+     */
+    public static List<String> unsupportedActions(final Policy policy)
     {
-        byte bits = 0;
-        if ((fieldMask & (1L << PacketFields.IP_SRC)) != 0 || (fieldMask & (1L << PacketFields.IP_ADDR)) != 0)
+        final List<String> reasons = new ArrayList<>();
+        for (final Rule rule : policy.rules())
         {
-            bits |= AnonymizedFields.SRC_ADDRESS;
+            final RuleActions actions = rule.actions();
+            if (ActionKind.AGGREGATE == actions.kind())
+            {
+                reasons.add("rule '" + rule.name() + "' says 'aggregate flows', which this gateway cannot do");
+            }
+            if (PayloadAction.NONE != actions.payloadAction())
+            {
+                reasons.add("rule '" + rule.name() + "' cuts payloads ('" +
+                    (PayloadAction.STRIP == actions.payloadAction() ? "strip payload" : "truncate payload " + actions.payloadBytes()) +
+                    "'), which this gateway cannot do");
+            }
         }
-        if ((fieldMask & (1L << PacketFields.IP_DST)) != 0 || (fieldMask & (1L << PacketFields.IP_ADDR)) != 0)
+        return reasons;
+    }
+
+    /** The {@link AnonymizedFields} bits of a set of policy field ids (only outer addresses can be transformed here). */
+    public static byte addressBits(final FieldSet fields)
+    {
+        return (byte)(addressBit(fields, PacketFields.IP_SRC) | addressBit(fields, PacketFields.IP_DST));
+    }
+
+    /** The {@link AnonymizedFields} bit of one policy field id; 0 for a field that is not an outer address. */
+    public static byte addressBit(final int fieldId)
+    {
+        return switch (fieldId)
         {
-            bits |= AnonymizedFields.DST_ADDRESS;
-        }
-        return bits;
+            case PacketFields.IP_SRC -> AnonymizedFields.SRC_ADDRESS;
+            case PacketFields.IP_DST -> AnonymizedFields.DST_ADDRESS;
+            default -> 0;
+        };
+    }
+
+    private static byte addressBit(final FieldSet fields, final int fieldId)
+    {
+        return fields.contains(fieldId) ? addressBit(fieldId) : 0;
     }
 
     public Policy policy()

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Turns a validated policy into what this gateway runs, checking what only the gateway can
- * know: whether it holds the keys the policy's transforms need. Conductor thread.
+ * know: whether it carries out every action the policy uses, and whether it holds the keys the
+ * policy's transforms need. Conductor thread.
  */
 public final class PolicyInstaller
 {
@@ -37,6 +38,11 @@ public final class PolicyInstaller
 
     public Result build(final long version, final Policy policy)
     {
+        final List<String> unsupported = CompiledRules.unsupportedActions(policy);
+        if (!unsupported.isEmpty())
+        {
+            return new Result(null, unsupported);
+        }
         final List<String> errors = new ArrayList<>();
         final CompiledRules rules = CompiledRules.of(policy);
         final ResidencyPlan residency = ResidencyPlan.build(policy, originRegion, destinations);

@@ -15,7 +15,8 @@ import java.util.List;
  * its destinations, so each (data class, destination) decision is made once, when the policy
  * is applied, and the per-item work is two mask tests. Immutable.
  * <p>
- * Field masks use the policy's field ids as bit positions.
+ * Field masks use the policy's field ids as bit positions: every packet base field has an id
+ * below 64 ({@code PacketFields.BASE_FIELD_COUNT}), and data classes hold base fields only.
  */
 public final class ResidencyPlan
 {
@@ -71,16 +72,18 @@ public final class ResidencyPlan
                     {
                         for (final Field field : fields)
                         {
-                            if (decision.method() == AnonymizationMethod.CRYPTOPAN && field.type() == FieldType.ADDRESS)
+                            final byte bit = CompiledRules.addressBit(field.id());
+                            if (decision.method() == AnonymizationMethod.CRYPTOPAN && field.type() == FieldType.ADDRESS && 0 != bit)
                             {
-                                transform[d] |= CompiledRules.addressBits(1L << field.id());
+                                transform[d] |= bit;
                             }
                             else
                             {
-                                // Fail closed: a field the method cannot transform may not leave in any form.
+                                // Fail closed: a field the method (or this gateway: inner addresses)
+                                // cannot transform may not leave in any form.
                                 blocked[d] |= 1L << field.id();
                                 notes.add("class " + dataClass + " to " + destination + ": " +
-                                    decision.method() + " cannot transform " + field.name() + "; blocked instead");
+                                    decision.method() + " cannot transform " + field.name() + " here; blocked instead");
                             }
                         }
                     }

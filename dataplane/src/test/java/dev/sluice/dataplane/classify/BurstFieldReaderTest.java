@@ -170,14 +170,50 @@ class BurstFieldReaderTest
         assertEquals(Packets.ipv4Low("10.0.0.6"), reader.addressLow(PacketFields.IP_DST));
     }
 
+    @Test
+    void fieldsTheBurstHasNoColumnForAreAbsent()
+    {
+        final PacketBurst burst = Bursts.decoded(1, Packets.ipv4Udp(100, "10.0.0.5", "8.8.8.8", 54321, 53));
+        final BurstFieldReader item = reader.select(burst, 0);
+        // The decoder serves these fields later; until then they are absent, so by the
+        // FieldReader contract their values (text included) are never read.
+        for (final int fieldId : new int[]{
+            PacketFields.MPLS_LABEL, PacketFields.PPPOE_SESSION_ID, PacketFields.IP_TOS, PacketFields.IP_ID,
+            PacketFields.IP_FLAGS, PacketFields.IP_FRAG_OFFSET, PacketFields.SCTP_SRCPORT, PacketFields.SCTP_DSTPORT,
+            PacketFields.ESP_SPI, PacketFields.GRE_PROTO, PacketFields.VXLAN_VNI, PacketFields.GENEVE_VNI,
+            PacketFields.GTP_TEID, PacketFields.TUNNEL_DEPTH, PacketFields.TUNNEL_TYPE, PacketFields.INNER_IP_VERSION,
+            PacketFields.INNER_IP_SRC, PacketFields.INNER_IP_DST, PacketFields.INNER_IP_PROTO,
+            PacketFields.INNER_TCP_SRCPORT, PacketFields.INNER_TCP_DSTPORT, PacketFields.INNER_UDP_SRCPORT,
+            PacketFields.INNER_UDP_DSTPORT, PacketFields.DNS_QRY_NAME, PacketFields.DNS_QRY_TYPE, PacketFields.TLS_SNI })
+        {
+            assertAbsent(item, fieldId);
+        }
+    }
+
+    @Test
+    void vlanIdIsRepeatedWithTheOutermostTagOnly()
+    {
+        final PacketBurst burst = Bursts.decoded(1,
+            Packets.ipv4Udp(100, "10.0.0.5", "8.8.8.8", 54321, 53),
+            Packets.ipv4Udp(NO_VLAN, "10.0.0.5", "8.8.8.8", 54321, 53));
+        final BurstFieldReader tagged = new BurstFieldReader().select(burst, 0);
+        assertEquals(1, tagged.occurrences(PacketFields.VLAN_ID));
+        assertEquals(100, tagged.integer(PacketFields.VLAN_ID, 0));
+        final BurstFieldReader untagged = new BurstFieldReader().select(burst, 1);
+        assertEquals(0, untagged.occurrences(PacketFields.VLAN_ID));
+    }
+
     private static void assertPresent(final BurstFieldReader item, final int fieldId, final long value)
     {
         assertTrue(item.isPresent(fieldId), "field " + fieldId + " present");
+        assertEquals(1, item.occurrences(fieldId), "field " + fieldId + " occurs once");
         assertEquals(value, item.integer(fieldId), "field " + fieldId);
+        assertEquals(value, item.integer(fieldId, 0), "field " + fieldId + ", occurrence 0");
     }
 
     private static void assertAbsent(final BurstFieldReader item, final int fieldId)
     {
         assertFalse(item.isPresent(fieldId), "field " + fieldId + " absent");
+        assertEquals(0, item.occurrences(fieldId), "field " + fieldId + " occurs never");
     }
 }

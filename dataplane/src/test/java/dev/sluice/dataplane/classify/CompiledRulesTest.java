@@ -2,12 +2,17 @@ package dev.sluice.dataplane.classify;
 
 import dev.sluice.dataplane.pipeline.AnonymizedFields;
 import dev.sluice.dataplane.testing.TestPolicies;
+import dev.sluice.policy.Policy;
+import dev.sluice.policy.field.FieldSet;
 import dev.sluice.policy.field.PacketFields;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -63,14 +68,43 @@ class CompiledRulesTest
     }
 
     @Test
-    void addressBitsOfFieldMasks()
+    void addressBitsOfFieldSets()
     {
-        assertEquals(0, CompiledRules.addressBits(0));
-        assertEquals(AnonymizedFields.SRC_ADDRESS, CompiledRules.addressBits(1L << PacketFields.IP_SRC));
-        assertEquals(AnonymizedFields.DST_ADDRESS, CompiledRules.addressBits(1L << PacketFields.IP_DST));
-        assertEquals(AnonymizedFields.ADDRESSES,
-            CompiledRules.addressBits((1L << PacketFields.IP_SRC) | (1L << PacketFields.IP_DST)));
-        assertEquals(AnonymizedFields.ADDRESSES, CompiledRules.addressBits(1L << PacketFields.IP_ADDR));
-        assertEquals(0, CompiledRules.addressBits(1L << PacketFields.VLAN_ID), "only addresses are transformed here");
+        assertEquals(0, CompiledRules.addressBits(FieldSet.EMPTY));
+        assertEquals(AnonymizedFields.SRC_ADDRESS, CompiledRules.addressBits(FieldSet.of(PacketFields.IP_SRC)));
+        assertEquals(AnonymizedFields.DST_ADDRESS, CompiledRules.addressBits(FieldSet.of(PacketFields.IP_DST)));
+        assertEquals(AnonymizedFields.ADDRESSES, CompiledRules.addressBits(FieldSet.of(PacketFields.IP_SRC, PacketFields.IP_DST)));
+        assertEquals(0, CompiledRules.addressBits(FieldSet.of(PacketFields.VLAN_ID)), "only addresses are transformed here");
+        assertEquals(0, CompiledRules.addressBits(FieldSet.of(PacketFields.INNER_IP_SRC)), "inner addresses are not decoded here");
+        assertEquals(AnonymizedFields.SRC_ADDRESS, CompiledRules.addressBit(PacketFields.IP_SRC));
+        assertEquals(0, CompiledRules.addressBit(PacketFields.INNER_IP_DST));
+    }
+
+    @Test
+    void actionsThisDataplaneCannotCarryOutAreListedAndRefused()
+    {
+        final Policy policy = TestPolicies.parse("""
+            sluice-policy: 1
+            name: later-actions
+            match: first
+            default: keep
+            rules:
+              - name: flows
+                when: udp.port == 2152
+                then: aggregate flows
+              - name: cut
+                when: tcp.port == 443
+                then: [keep, truncate payload 64]
+              - name: headers
+                when: true
+                then: strip payload
+            """);
+        assertEquals(List.of(
+            "rule 'flows' says 'aggregate flows', which this gateway cannot do",
+            "rule 'cut' cuts payloads ('truncate payload 64'), which this gateway cannot do",
+            "rule 'headers' cuts payloads ('strip payload'), which this gateway cannot do"),
+            CompiledRules.unsupportedActions(policy));
+        assertThrows(IllegalArgumentException.class, () -> CompiledRules.of(policy));
+        assertEquals(List.of(), CompiledRules.unsupportedActions(TestPolicies.edgeDemo()));
     }
 }

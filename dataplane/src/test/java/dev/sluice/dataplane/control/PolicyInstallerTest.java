@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Building what the gateway runs from a valid policy, and refusing what this gateway cannot
- * run: any Crypto-PAn transform (by a rule or by residency to one of its destinations) without
- * a key.
+ * run: actions it does not carry out (flow aggregation, payload cutting), and any Crypto-PAn
+ * transform (by a rule or by residency to one of its destinations) without a key.
  */
 class PolicyInstallerTest
 {
@@ -45,6 +45,24 @@ class PolicyInstallerTest
         assertSame(policy, snapshot.rules().policy());
         assertEquals(List.of("eu-west", "us-east"), snapshot.residency().destinations());
         assertEquals(AnonymizedFields.ADDRESSES, snapshot.precomputeTransforms());
+    }
+
+    @Test
+    void refusesActionsThisGatewayCannotCarryOut()
+    {
+        final Policy policy = TestPolicies.parse("""
+            sluice-policy: 1
+            name: flows-and-slices
+            match: first
+            default: keep
+            rules:
+              - name: mobile
+                when: udp.port == 2152
+                then: aggregate flows
+            """);
+        final PolicyInstaller.Result result = new PolicyInstaller("eu-west", List.of("eu-west"), true).build(4, policy);
+        assertNull(result.snapshot());
+        assertEquals(List.of("rule 'mobile' says 'aggregate flows', which this gateway cannot do"), result.errors());
     }
 
     @Test

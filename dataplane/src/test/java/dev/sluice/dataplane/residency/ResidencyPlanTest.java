@@ -12,7 +12,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A policy's residency rules resolved for one origin and a list of destinations: which fields
@@ -21,7 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ResidencyPlanTest
 {
-    private static final long ADDRESS_FIELDS = (1L << PacketFields.IP_SRC) | (1L << PacketFields.IP_DST);
+    private static final long INNER_ADDRESS_FIELDS = (1L << PacketFields.INNER_IP_SRC) | (1L << PacketFields.INNER_IP_DST);
+    /** pii.ip by default: the outer and the inner addresses. */
+    private static final long ADDRESS_FIELDS = (1L << PacketFields.IP_SRC) | (1L << PacketFields.IP_DST) | INNER_ADDRESS_FIELDS;
 
     @Test
     void rawTransformedAndUnlistedDestinations()
@@ -30,15 +31,17 @@ class ResidencyPlanTest
             TestPolicies.edgeDemo(), "eu-west", List.of("eu-west", "us-east", "ap-south"));
         assertAll(
             () -> assertEquals(List.of("eu-west", "us-east", "ap-south"), plan.destinations()),
-            () -> assertEquals(ADDRESS_FIELDS, plan.classifiedFields(), "pii.ip is on ip.src and ip.dst by default"),
+            () -> assertEquals(ADDRESS_FIELDS, plan.classifiedFields(), "pii.ip is on the outer and inner addresses by default"),
             () -> assertEquals(0, plan.blockedFields(0)),
             () -> assertEquals(0, plan.transformFields(0), "raw to eu-west"),
-            () -> assertEquals(0, plan.blockedFields(1)),
+            () -> assertEquals(INNER_ADDRESS_FIELDS, plan.blockedFields(1), "inner addresses cannot be transformed here: blocked"),
             () -> assertEquals(AnonymizedFields.ADDRESSES, plan.transformFields(1), "cryptopan to us-east"),
             () -> assertEquals(ADDRESS_FIELDS, plan.blockedFields(2), "no rule names ap-south: blocked"),
             () -> assertEquals(0, plan.transformFields(2)),
             () -> assertEquals(AnonymizedFields.ADDRESSES, plan.anyDestinationTransforms()),
-            () -> assertTrue(plan.notes().isEmpty()));
+            () -> assertEquals(List.of(
+                "class pii.ip to us-east: CRYPTOPAN cannot transform inner.ip.src here; blocked instead",
+                "class pii.ip to us-east: CRYPTOPAN cannot transform inner.ip.dst here; blocked instead"), plan.notes()));
     }
 
     @Test

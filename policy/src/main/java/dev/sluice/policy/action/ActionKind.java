@@ -11,7 +11,12 @@ public enum ActionKind
     /** Discard the item. */
     DROP("drop"),
     /** Forward one item in {@link RuleActions#sampleDenominator()}, discard the rest. */
-    SAMPLE("sample");
+    SAMPLE("sample"),
+    /**
+     * Fold the item into a flow record (settings in the policy's {@code flows:} section) instead
+     * of forwarding it on its own; the flow records are forwarded.
+     */
+    AGGREGATE("aggregate flows");
 
     private final String keyword;
 
@@ -21,7 +26,7 @@ public enum ActionKind
     }
 
     /**
-     * @return the word that names the action in a policy.
+     * @return the words that name the action in a policy ({@code sample} without its ratio).
      */
     public String keyword()
     {

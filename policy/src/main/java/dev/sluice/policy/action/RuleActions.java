@@ -1,88 +1,133 @@
 package dev.sluice.policy.action;
 
 import dev.sluice.policy.field.FieldCatalogue;
+import dev.sluice.policy.field.FieldSet;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What one rule does with the items it decides: keep, drop or sample 1 in N, plus which
- * address fields to anonymize and with which method. Field sets are bitmasks over base field
- * ids ({@code 1L << PacketFields.IP_SRC}), so the dataplane tests them without allocating.
+ * What one rule does with the items it decides: keep, drop, sample 1 in N or aggregate into
+ * flows; what to do with the payload; and which fields to anonymize with which method. Field
+ * sets are {@link FieldSet}s of base field ids, which the dataplane tests without allocating.
  * <p>
- * Today a rule anonymizes with at most one method; the per-method masks
- * ({@link #anonymizeFieldMask(AnonymizationMethod)}) already allow several.
+ * Combinations: {@code drop} has nothing else; a payload action goes with keep or sample;
+ * {@code aggregate} goes with anonymization only (it applies to the flow records' addresses).
+ * Today a rule anonymizes with at most one method; the per-method sets
+ * ({@link #anonymizeFields(AnonymizationMethod)}) already allow several.
  * <p>
  * Immutable; any thread.
  */
 public final class RuleActions
 {
+    /** The most payload bytes {@code truncate payload N} can keep: the largest IP payload. */
+    public static final int MAX_PAYLOAD_BYTES = 65_535;
+
     private static final AnonymizationMethod[] METHODS = AnonymizationMethod.values();
 
-    public static final RuleActions KEEP = new RuleActions(ActionKind.KEEP, 1, new long[METHODS.length]);
-    public static final RuleActions DROP = new RuleActions(ActionKind.DROP, 1, new long[METHODS.length]);
+    public static final RuleActions KEEP = new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0);
+    public static final RuleActions DROP = new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0);
 
     private final ActionKind kind;
     private final int sampleDenominator;
-    private final long[] masksByMethod;
-    private final long anonymizeFieldMask;
+    private final FieldSet[] fieldsByMethod;
+    private final FieldSet anonymizeFields;
     private final AnonymizationMethod anonymizationMethod;
+    private final PayloadAction payloadAction;
+    private final int payloadBytes;
 
-    private RuleActions(final ActionKind kind, final int sampleDenominator, final long[] masksByMethod)
+    private RuleActions(
+        final ActionKind kind,
+        final int sampleDenominator,
+        final FieldSet[] fieldsByMethod,
+        final PayloadAction payloadAction,
+        final int payloadBytes)
     {
         this.kind = kind;
         this.sampleDenominator = sampleDenominator;
-        this.masksByMethod = masksByMethod;
+        this.fieldsByMethod = fieldsByMethod;
+        this.payloadAction = payloadAction;
+        this.payloadBytes = payloadBytes;
 
-        long union = 0;
+        FieldSet union = FieldSet.EMPTY;
         AnonymizationMethod first = null;
-        for (int i = 0; i < masksByMethod.length; i++)
+        for (int i = 0; i < fieldsByMethod.length; i++)
         {
-            union |= masksByMethod[i];
-            if (null == first && 0 != masksByMethod[i])
+            union = union.union(fieldsByMethod[i]);
+            if (null == first && !fieldsByMethod[i].isEmpty())
             {
                 first = METHODS[i];
             }
         }
-        this.anonymizeFieldMask = union;
+        this.anonymizeFields = union;
         this.anonymizationMethod = first;
     }
 
     /**
-     * @param kind              keep, drop or sample.
+     * @param kind              keep, drop, sample or aggregate.
      * @param sampleDenominator N of {@code sample 1/N}, at least 1; must be 1 unless sampling.
-     * @param masksByMethod     base-field bitmask per {@link AnonymizationMethod#ordinal()}; all 0 for drop.
+     * @param anonymize         base fields to anonymize per method (methods not in the map: none); empty for drop.
+     * @param payloadAction     what to do with payloads; NONE for drop and aggregate. TRUNCATE with 0
+     *                          bytes is STRIP.
+     * @param payloadBytes      for TRUNCATE, the bytes kept, 0..{@link #MAX_PAYLOAD_BYTES}; otherwise 0.
      * @return the actions.
+     * @throws IllegalArgumentException for a combination the language does not allow.
      */
-    public static RuleActions of(final ActionKind kind, final int sampleDenominator, final long[] masksByMethod)
+    public static RuleActions of(
+        final ActionKind kind,
+        final int sampleDenominator,
+        final Map<AnonymizationMethod, FieldSet> anonymize,
+        final PayloadAction payloadAction,
+        final int payloadBytes)
     {
-        if (masksByMethod.length != METHODS.length)
-        {
-            throw new IllegalArgumentException("one mask per anonymization method");
-        }
+        final PayloadAction payload =
+            PayloadAction.TRUNCATE == payloadAction && 0 == payloadBytes ? PayloadAction.STRIP : payloadAction;
         if (sampleDenominator < 1 || (ActionKind.SAMPLE != kind && 1 != sampleDenominator))
         {
             throw new IllegalArgumentException("sample denominator " + sampleDenominator + " for " + kind);
         }
-        long union = 0;
-        for (final long mask : masksByMethod)
+        final boolean validBytes = PayloadAction.TRUNCATE == payload ?
+            payloadBytes >= 1 && payloadBytes <= MAX_PAYLOAD_BYTES : 0 == payloadBytes;
+        if (!validBytes)
         {
-            union |= mask;
+            throw new IllegalArgumentException(payloadBytes + " payload bytes for " + payload);
         }
-        if (ActionKind.DROP == kind && 0 != union)
+        if ((ActionKind.DROP == kind || ActionKind.AGGREGATE == kind) && PayloadAction.NONE != payload)
         {
-            throw new IllegalArgumentException("drop cannot anonymize");
+            throw new IllegalArgumentException(kind.keyword() + " cannot have a payload action");
+        }
+
+        final FieldSet[] sets = emptySets();
+        boolean anonymizes = false;
+        for (final Map.Entry<AnonymizationMethod, FieldSet> entry : anonymize.entrySet())
+        {
+            sets[entry.getKey().ordinal()] = entry.getValue();
+            anonymizes |= !entry.getValue().isEmpty();
         }
         if (ActionKind.DROP == kind)
         {
+            if (anonymizes)
+            {
+                throw new IllegalArgumentException("drop cannot anonymize");
+            }
             return DROP;
         }
-        if (ActionKind.KEEP == kind && 0 == union)
+        if (ActionKind.KEEP == kind && !anonymizes && PayloadAction.NONE == payload)
         {
             return KEEP;
         }
 
-        return new RuleActions(kind, sampleDenominator, masksByMethod.clone());
+        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes);
+    }
+
+    private static FieldSet[] emptySets()
+    {
+        final FieldSet[] sets = new FieldSet[METHODS.length];
+        Arrays.fill(sets, FieldSet.EMPTY);
+        return sets;
     }
 
     public ActionKind kind()
@@ -91,7 +136,7 @@ public final class RuleActions
     }
 
     /**
-     * @return N of {@code sample 1/N}; 1 for keep and drop.
+     * @return N of {@code sample 1/N}; 1 for every other kind.
      */
     public int sampleDenominator()
     {
@@ -99,20 +144,38 @@ public final class RuleActions
     }
 
     /**
-     * @return every base field to anonymize, by any method, as a bitmask over field ids.
+     * @return what to do with the payloads of forwarded packets.
      */
-    public long anonymizeFieldMask()
+    public PayloadAction payloadAction()
     {
-        return anonymizeFieldMask;
+        return payloadAction;
+    }
+
+    /**
+     * @return for {@link PayloadAction#TRUNCATE}, how many payload bytes are kept (at least 1);
+     * 0 for {@link PayloadAction#STRIP} (nothing is kept) and for {@link PayloadAction#NONE}
+     * (where it means nothing: the payload is kept whole).
+     */
+    public int payloadBytes()
+    {
+        return payloadBytes;
+    }
+
+    /**
+     * @return every base field to anonymize, by any method.
+     */
+    public FieldSet anonymizeFields()
+    {
+        return anonymizeFields;
     }
 
     /**
      * @param method a method.
      * @return the base fields to anonymize with that method.
      */
-    public long anonymizeFieldMask(final AnonymizationMethod method)
+    public FieldSet anonymizeFields(final AnonymizationMethod method)
     {
-        return masksByMethod[method.ordinal()];
+        return fieldsByMethod[method.ordinal()];
     }
 
     /**
@@ -125,33 +188,55 @@ public final class RuleActions
 
     /**
      * @param catalogue the catalogue the field ids refer to.
-     * @return the actions in policy syntax, e.g. {@code [keep, anonymize ip.src, ip.dst with cryptopan]}.
+     * @return the actions in policy syntax, e.g.
+     * {@code [keep, truncate payload 64, anonymize ip.src, ip.dst with cryptopan]}.
      */
     public List<String> describe(final FieldCatalogue catalogue)
     {
         final ArrayList<String> actions = new ArrayList<>();
         actions.add(ActionKind.SAMPLE == kind ? "sample 1/" + sampleDenominator : kind.keyword());
+        switch (payloadAction)
+        {
+            case TRUNCATE -> actions.add("truncate payload " + payloadBytes);
+            case STRIP -> actions.add("strip payload");
+            case NONE ->
+            {
+            }
+        }
         for (final AnonymizationMethod method : METHODS)
         {
-            final long mask = masksByMethod[method.ordinal()];
-            if (0 != mask)
+            final FieldSet fields = fieldsByMethod[method.ordinal()];
+            if (!fields.isEmpty())
             {
                 final StringBuilder text = new StringBuilder("anonymize ");
-                for (int id = 0; id < 64; id++)
+                for (int id = fields.nextId(0); id >= 0; id = fields.nextId(id + 1))
                 {
-                    if (0 != (mask & (1L << id)))
+                    if (text.length() > "anonymize ".length())
                     {
-                        if (text.length() > "anonymize ".length())
-                        {
-                            text.append(", ");
-                        }
-                        text.append(id < catalogue.size() ? catalogue.byId(id).name() : "#" + id);
+                        text.append(", ");
                     }
+                    text.append(id < catalogue.size() ? catalogue.byId(id).name() : "#" + id);
                 }
                 actions.add(text.append(" with ").append(method.keyword()).toString());
             }
         }
         return List.copyOf(actions);
+    }
+
+    /**
+     * @return the per-method field sets, only the non-empty ones.
+     */
+    public Map<AnonymizationMethod, FieldSet> anonymizeFieldsByMethod()
+    {
+        final EnumMap<AnonymizationMethod, FieldSet> map = new EnumMap<>(AnonymizationMethod.class);
+        for (final AnonymizationMethod method : METHODS)
+        {
+            if (!fieldsByMethod[method.ordinal()].isEmpty())
+            {
+                map.put(method, fieldsByMethod[method.ordinal()]);
+            }
+        }
+        return map;
     }
 
     public String toString()

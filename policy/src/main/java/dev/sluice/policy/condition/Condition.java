@@ -8,13 +8,16 @@ import dev.sluice.policy.field.FieldReader;
  * dataplane today), {@code explain} (walk it with pattern matching over the sealed subtypes),
  * and the bytecode compiler to come, which will generate code from it.
  * <p>
- * {@link #toString()} prints the condition back in policy syntax (aliases appear expanded).
+ * {@link #toString()} prints the condition back in policy syntax (aliases appear expanded, and
+ * {@code !=} on a repeated field as {@code not ==}); the printed text parses to an equivalent
+ * condition.
  * <p>
  * Immutable; any thread may call {@link #test(FieldReader)} with its own reader.
  */
 public abstract sealed class Condition
     permits ConstantCondition, AndCondition, OrCondition, NotCondition,
-    IntegerComparison, IntegerTruth, IntegerInSet, AddressComparison, AddressInSet
+    IntegerComparison, IntegerTruth, IntegerInSet, AddressComparison, AddressInSet,
+    TextComparison, TextTruth, TextInSet
 {
     static final int PRECEDENCE_OR = 1;
     static final int PRECEDENCE_AND = 2;

@@ -27,17 +27,22 @@ import java.util.function.IntFunction;
  * primary    := "(" condition ")" | "true" | "false" | field [ op value | "in" set | "in" element ]
  * op         := "==" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=" | eq | ne | lt | le | gt | ge
  * set        := "{" element ( [","] element )* "}"
- * element    := integer | integer ".." integer | address | address "/" length
+ * element    := integer | integer ".." integer | address | address "/" length | text
  * integer    := decimal | "0x" hex
+ * text       := '"' ( any character but '"' and '\' | '\"' | '\\' )* '"'
  * </pre>
  * Precedence is not &gt; and &gt; or. A bare integer field ({@code tcp.flags.syn}) means "present
- * and not zero". A prefix on the right of {@code ==} means "in that prefix".
+ * and not zero"; a bare text field ({@code tls.sni}) "present and not empty". A prefix on the
+ * right of {@code ==} means "in that prefix".
  * <p>
  * Semantics that differ by field kind: any comparison on an absent field is false, including
- * {@code !=}. An alias ({@code ip.addr}, {@code tcp.port}, {@code udp.port}) matches when either
- * of its fields does: {@code alias OP v} is {@code (a OP v) or (b OP v)} for every operator
- * except {@code !=}, where {@code alias != v} is {@code not (alias == v)}, true when neither
- * field equals v (and so also when both are absent), as in Wireshark since 3.6.
+ * {@code !=}. An alias ({@code ip.addr}, {@code tcp.port}, ...) matches when either of its
+ * fields does, and a repeated field ({@code vlan.id}, {@code mpls.label}) when any of its
+ * occurrences does: {@code alias OP v} is {@code (a OP v) or (b OP v)} for every operator
+ * except {@code !=}, where {@code alias != v} is {@code not (alias == v)}, true when no value
+ * equals v (and so also when the fields are absent), as in Wireshark since 3.6. Text compares
+ * exactly, except for host names ({@code dns.qry.name}, {@code tls.sni}), which compare
+ * ignoring ASCII case.
  * <p>
  * Errors are reported at the exact offset in the text, mapped to a source position by the
  * caller's function. After a syntax error the rest of the text is not parsed; type and range
@@ -53,16 +58,21 @@ public final class ConditionParser
     private static final Set<String> KEYWORDS = Set.of(
         "and", "or", "not", "in", "true", "false", "eq", "ne", "lt", "le", "gt", "ge");
 
-    /** Wireshark names that Sluice covers with one name for both IP families. */
-    private static final Map<String, String> WIRESHARK_NAMES = Map.of(
-        "ipv6.src", "ip.src",
-        "ipv6.dst", "ip.dst",
-        "ipv6.addr", "ip.addr",
-        "ipv6.nxt", "ip.proto",
-        "ipv6.hlim", "ip.ttl",
-        "icmpv6.type", "icmp.type",
-        "icmpv6.code", "icmp.code",
-        "eth.vlan.id", "vlan.id");
+    /** Wireshark names that Sluice covers with one name (for both IP families) or names differently. */
+    private static final Map<String, String> WIRESHARK_NAMES = Map.ofEntries(
+        Map.entry("ipv6.src", "ip.src"),
+        Map.entry("ipv6.dst", "ip.dst"),
+        Map.entry("ipv6.addr", "ip.addr"),
+        Map.entry("ipv6.nxt", "ip.proto"),
+        Map.entry("ipv6.hlim", "ip.ttl"),
+        Map.entry("ipv6.tclass", "ip.tos"),
+        Map.entry("ip.dsfield", "ip.tos"),
+        Map.entry("ipv6.version", "ip.version"),
+        Map.entry("icmpv6.type", "icmp.type"),
+        Map.entry("icmpv6.code", "icmp.code"),
+        Map.entry("eth.vlan.id", "vlan.id"),
+        Map.entry("pppoes.session_id", "pppoe.session_id"),
+        Map.entry("tls.handshake.extensions_server_name", "tls.sni"));
 
     private ConditionParser()
     {
@@ -86,14 +96,22 @@ public final class ConditionParser
 
     private enum Kind
     {
-        WORD, LPAREN, RPAREN, LBRACE, RBRACE, COMMA, OPERATOR, AND, OR, NOT, END
+        WORD, TEXT, LPAREN, RPAREN, LBRACE, RBRACE, COMMA, OPERATOR, AND, OR, NOT, END
     }
 
+    /**
+     * @param text the token as written, except for {@link Kind#TEXT}: its value, unquoted and unescaped.
+     */
     private record Token(Kind kind, String text, int start, int end, ComparisonOperator operator)
     {
         String describe()
         {
-            return Kind.END == kind ? "the end of the condition" : "'" + text + "'";
+            return switch (kind)
+            {
+                case END -> "the end of the condition";
+                case TEXT -> "the text " + abbreviate(Texts.quoted(text));
+                default -> "'" + text + "'";
+            };
         }
 
         boolean isWord(final String word)
@@ -101,10 +119,20 @@ public final class ConditionParser
             return Kind.WORD == kind && word.equals(text);
         }
 
-        boolean isValueWord()
+        boolean isValue()
         {
-            return Kind.WORD == kind && !KEYWORDS.contains(text);
+            return Kind.TEXT == kind || (Kind.WORD == kind && !KEYWORDS.contains(text));
         }
+    }
+
+    private static String abbreviate(final String text)
+    {
+        return abbreviate(text, 40);
+    }
+
+    private static String abbreviate(final String text, final int maxLength)
+    {
+        return text.length() <= maxLength ? text : text.substring(0, maxLength - 3) + "...";
     }
 
     /** A syntax error: ends parsing of this condition. */
@@ -121,9 +149,13 @@ public final class ConditionParser
         }
     }
 
-    private sealed interface Literal permits IntegerLiteral, RangeLiteral, AddressLiteral, BadLiteral
+    private sealed interface Literal permits IntegerLiteral, RangeLiteral, AddressLiteral, TextLiteral, BadLiteral
     {
         int start();
+    }
+
+    private record TextLiteral(String value, int start) implements Literal
+    {
     }
 
     private record IntegerLiteral(long value, int start) implements Literal
@@ -212,6 +244,7 @@ public final class ConditionParser
                     case '{' -> add(Kind.LBRACE, start, ++i);
                     case '}' -> add(Kind.RBRACE, start, ++i);
                     case ',' -> add(Kind.COMMA, start, ++i);
+                    case '"' -> i = addText(start);
                     case '=' ->
                     {
                         if (i + 1 < length && '=' == text.charAt(i + 1))
@@ -276,6 +309,55 @@ public final class ConditionParser
             tokens.add(new Token(Kind.END, "", length, length, null));
         }
 
+        /**
+         * @return the offset after the closing quote.
+         */
+        private int addText(final int start)
+        {
+            final StringBuilder value = new StringBuilder();
+            int i = start + 1;
+            while (true)
+            {
+                if (i >= text.length())
+                {
+                    throw new SyntaxError(start, "text value is never closed", "end it with '\"'");
+                }
+                final char c = text.charAt(i);
+                if ('"' == c)
+                {
+                    tokens.add(new Token(Kind.TEXT, value.toString(), start, i + 1, null));
+                    return i + 1;
+                }
+                if ('\\' == c)
+                {
+                    final char escaped = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+                    if ('"' != escaped && '\\' != escaped)
+                    {
+                        throw new SyntaxError(
+                            i,
+                            "unknown escape " + (0 == escaped ? "'\\' at the end" : "'\\" + describeEscaped(escaped) + "'") +
+                                " in a text value",
+                            "only \\\" (a quote) and \\\\ (a backslash) are escapes; write other characters as they are");
+                    }
+                    value.append(escaped);
+                    i += 2;
+                    continue;
+                }
+                if (c < 0x20 || 0x7F == c)
+                {
+                    throw new SyntaxError(
+                        i, "control character " + describeChar(c) + " in a text value", "text values are on one line and printable");
+                }
+                value.append(c);
+                i++;
+            }
+        }
+
+        private static String describeEscaped(final char c)
+        {
+            return c >= 0x21 && c < 0x7F ? String.valueOf(c) : String.format("U+%04X", (int)c);
+        }
+
         private void add(final Kind kind, final int start, final int end)
         {
             tokens.add(new Token(kind, text.substring(start, end), start, end, null));
@@ -334,7 +416,7 @@ public final class ConditionParser
         {
             return switch (c)
             {
-                case '"', '\'' -> "text values are not supported yet; fields are compared with numbers and addresses";
+                case '\'' -> "text values are written in double quotes: \"example.com\"";
                 case '-' -> "write ranges as 'field in {a..b}'; negative numbers are not valid field values";
                 case '[' -> "sets are written with braces: {80, 443}";
                 default -> null;
@@ -461,7 +543,7 @@ public final class ConditionParser
                 default -> throw new SyntaxError(
                     token.start,
                     "expected a field name, 'not' or '(', found " + token.describe(),
-                    null);
+                    Kind.TEXT == token.kind ? "field names are written without quotes" : null);
             }
         }
 
@@ -474,23 +556,23 @@ public final class ConditionParser
             {
                 advance();
                 final Token valueToken = advance();
-                if (!valueToken.isValueWord())
+                if (!valueToken.isValue())
                 {
                     throw new SyntaxError(
                         valueToken.start,
                         "expected a value after '" + after.text + "', found " + valueToken.describe(),
                         null);
                 }
-                return comparison(field, fieldToken, after, literal(valueToken, field));
+                return withinNesting(fieldToken, comparison(field, fieldToken, after, literal(valueToken, field)));
             }
 
             if (after.isWord("in"))
             {
                 advance();
-                return membership(field, fieldToken, parseSetElements(field));
+                return withinNesting(fieldToken, membership(field, fieldToken, parseSetElements(field)));
             }
 
-            if (after.isValueWord())
+            if (after.isValue())
             {
                 throw new SyntaxError(
                     after.start,
@@ -502,11 +584,11 @@ public final class ConditionParser
             {
                 return ConstantCondition.FALSE;
             }
-            if (FieldType.INTEGER != field.type())
+            if (FieldType.ADDRESS == field.type())
             {
                 semanticError(
                     fieldToken.start,
-                    "'" + field.name() + "' is an " + field.type().label() + " field and cannot be a condition on its own",
+                    "'" + field.name() + "' is " + field.type().labelWithArticle() + " field and cannot be a condition on its own",
                     "compare it, e.g. '" + field.name() + " in 10.0.0.0/8'");
                 return ConstantCondition.FALSE;
             }
@@ -514,9 +596,49 @@ public final class ConditionParser
             final ArrayList<Condition> perField = new ArrayList<>(2);
             for (final Field base : expand(field))
             {
-                perField.add(new IntegerTruth(base));
+                perField.add(FieldType.STRING == base.type() ? new TextTruth(base) : new IntegerTruth(base));
             }
-            return Conditions.or(perField);
+            return withinNesting(fieldToken, Conditions.or(perField));
+        }
+
+        /**
+         * An alias or a repeated field's {@code !=} expands into {@code (a or b)} or
+         * {@code not ...}, which prints deeper than it was written; count those levels too, so
+         * that every condition that parses prints back to one that parses.
+         */
+        private Condition withinNesting(final Token fieldToken, final Condition condition)
+        {
+            final int added = printedNesting(condition);
+            if (depth + added > MAX_NESTING)
+            {
+                throw new SyntaxError(
+                    fieldToken.start,
+                    "condition is nested more than " + MAX_NESTING + " levels deep",
+                    "'" + fieldToken.text + "' expands to " + added + " more level" + (1 == added ? "" : "s") +
+                        " (" + abbreviate(condition.toString(), 100) + ")");
+            }
+            return condition;
+        }
+
+        private static int printedNesting(final Condition condition)
+        {
+            return switch (condition)
+            {
+                case NotCondition not -> 1 + printedNesting(not.operand());
+                case AndCondition and -> 1 + maxPrintedNesting(and.operands());
+                case OrCondition or -> 1 + maxPrintedNesting(or.operands());
+                default -> 0;
+            };
+        }
+
+        private static int maxPrintedNesting(final List<Condition> operands)
+        {
+            int max = 0;
+            for (final Condition operand : operands)
+            {
+                max = Math.max(max, printedNesting(operand));
+            }
+            return max;
         }
 
         private Field lookUpField(final Token token)
@@ -555,6 +677,30 @@ public final class ConditionParser
             return FieldKind.ALIAS == field.kind() ? field.aliasedFields() : List.of(field);
         }
 
+        private static boolean hasSeveralValues(final Field field)
+        {
+            if (FieldKind.ALIAS == field.kind())
+            {
+                return true;
+            }
+            for (final Field base : field.baseFields())
+            {
+                if (base.isRepeated())
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * @return the literal as the field compares it: folded to lower case for host names.
+         */
+        private static String textValue(final Field field, final TextLiteral literal)
+        {
+            return field.textForm().ignoresAsciiCase() ? Texts.foldAsciiCase(literal.value()) : literal.value();
+        }
+
         private Condition comparison(final Field field, final Token fieldToken, final Token operatorToken, final Literal literal)
         {
             if (null == field || literal instanceof BadLiteral)
@@ -572,12 +718,14 @@ public final class ConditionParser
                 return ConstantCondition.FALSE;
             }
 
-            if (FieldType.ADDRESS == field.type() && operator.isOrdering())
+            if (FieldType.INTEGER != field.type() && operator.isOrdering())
             {
                 semanticError(
                     operatorToken.start,
-                    "operator '" + operator.symbol() + "' does not apply to address fields",
-                    "use ==, != or 'in' with an address or prefix");
+                    "operator '" + operator.symbol() + "' does not apply to " + field.type().label() + " fields",
+                    FieldType.ADDRESS == field.type() ?
+                        "use ==, != or 'in' with an address or prefix" :
+                        "use ==, != or 'in' with text in double quotes");
                 return ConstantCondition.FALSE;
             }
             if (!checkType(field, fieldToken, literal))
@@ -585,11 +733,14 @@ public final class ConditionParser
                 return ConstantCondition.FALSE;
             }
 
-            final boolean negateAlias = FieldKind.ALIAS == field.kind() && ComparisonOperator.NE == operator;
-            final ComparisonOperator perFieldOperator = negateAlias ? ComparisonOperator.EQ : operator;
+            // 'a != v' over several values (an alias's two fields, a repeated field's occurrences)
+            // is 'not (a == v)': no value equals v.
+            final boolean negate = ComparisonOperator.NE == operator && hasSeveralValues(field);
+            final ComparisonOperator perFieldOperator = negate ? ComparisonOperator.EQ : operator;
             final ArrayList<Condition> perField = new ArrayList<>(2);
             for (final Field base : expand(field))
             {
+                // Ranges and bad literals were reported above; checkType passed, so the literal suits the field.
                 if (literal instanceof IntegerLiteral integer)
                 {
                     perField.add(new IntegerComparison(base, perFieldOperator, integer.value()));
@@ -598,10 +749,14 @@ public final class ConditionParser
                 {
                     perField.add(new AddressComparison(base, ComparisonOperator.EQ == perFieldOperator, address.prefix()));
                 }
+                else if (literal instanceof TextLiteral value)
+                {
+                    perField.add(new TextComparison(base, ComparisonOperator.EQ == perFieldOperator, textValue(base, value)));
+                }
             }
 
-            final Condition either = Conditions.or(perField);
-            return negateAlias ? Conditions.not(either) : either;
+            final Condition any = Conditions.or(perField);
+            return negate ? Conditions.not(any) : any;
         }
 
         private Condition membership(final Field field, final Token fieldToken, final List<Literal> elements)
@@ -614,6 +769,7 @@ public final class ConditionParser
             boolean ok = true;
             final ArrayList<long[]> ranges = new ArrayList<>();
             final ArrayList<AddressPrefix> prefixes = new ArrayList<>();
+            final ArrayList<String> texts = new ArrayList<>();
             for (final Literal element : elements)
             {
                 if (element instanceof BadLiteral || !checkType(field, fieldToken, element))
@@ -626,6 +782,7 @@ public final class ConditionParser
                     case IntegerLiteral integer -> ranges.add(new long[]{ integer.value(), integer.value() });
                     case RangeLiteral range -> ranges.add(new long[]{ range.low(), range.high() });
                     case AddressLiteral address -> prefixes.add(address.prefix());
+                    case TextLiteral value -> texts.add(textValue(field, value));
                     case BadLiteral ignored -> ok = false;
                 }
             }
@@ -641,6 +798,16 @@ public final class ConditionParser
                 for (final Field base : expand(field))
                 {
                     perField.add(new IntegerInSet(base, set));
+                }
+            }
+            else if (FieldType.STRING == field.type())
+            {
+                final TextSet set = new TextSet(texts, field.textForm().ignoresAsciiCase());
+                for (final Field base : expand(field))
+                {
+                    perField.add(1 == set.values().size() ?
+                        new TextComparison(base, true, set.values().getFirst()) :
+                        new TextInSet(base, set));
                 }
             }
             else
@@ -670,8 +837,10 @@ public final class ConditionParser
                     {
                         semanticError(
                             integer.start(),
-                            "'" + name + "' is an " + field.type().label() + " field but " + integer.value() + " is an integer",
-                            "write an address such as 192.0.2.1 or a prefix such as 10.0.0.0/8");
+                            "'" + name + "' is " + field.type().labelWithArticle() + " field but " + integer.value() + " is an integer",
+                            FieldType.STRING == field.type() ?
+                                "write text in double quotes, e.g. " + Texts.quoted(text.substring(integer.start(), endOfWord(integer.start()))) :
+                                valueHint(field));
                         return false;
                     }
                     return checkRange(field, integer.value(), integer.start());
@@ -682,9 +851,9 @@ public final class ConditionParser
                     {
                         semanticError(
                             range.start(),
-                            "'" + name + "' is an " + field.type().label() + " field but " +
+                            "'" + name + "' is " + field.type().labelWithArticle() + " field but " +
                                 range.low() + ".." + range.high() + " is a range of integers",
-                            "address ranges are written as prefixes, e.g. 10.0.0.0/8");
+                            FieldType.ADDRESS == field.type() ? "address ranges are written as prefixes, e.g. 10.0.0.0/8" : null);
                         return false;
                     }
                     if (range.low() > range.high())
@@ -703,15 +872,78 @@ public final class ConditionParser
                     {
                         semanticError(
                             address.start(),
-                            "'" + name + "' is an " + field.type().label() + " field but " + address.prefix() + " is an address",
-                            null);
+                            "'" + name + "' is " + field.type().labelWithArticle() + " field but " + address.prefix() + " is an address",
+                            FieldType.STRING == field.type() ?
+                                "write text in double quotes, e.g. " + Texts.quoted(text.substring(address.start(), endOfWord(address.start()))) :
+                                null);
                         return false;
                     }
                     return true;
                 }
+                case TextLiteral value ->
+                {
+                    if (FieldType.STRING != field.type())
+                    {
+                        semanticError(
+                            value.start(),
+                            "'" + name + "' is " + field.type().labelWithArticle() + " field but " +
+                                abbreviate(Texts.quoted(value.value())) + " is text",
+                            FieldType.INTEGER == field.type() ?
+                                "write numbers without quotes, e.g. 80" :
+                                "write addresses without quotes, e.g. 192.0.2.1 or 10.0.0.0/8");
+                        return false;
+                    }
+                    return checkText(field, value);
+                }
                 case BadLiteral ignored ->
                 {
                     return false;
+                }
+            }
+        }
+
+        private boolean checkText(final Field field, final TextLiteral literal)
+        {
+            final String value = literal.value();
+            final String name = field.name();
+            if (value.length() > field.maxValue())
+            {
+                semanticError(
+                    literal.start(),
+                    "text of " + value.length() + " characters is longer than any '" + name + "' (at most " + field.maxValue() + ")",
+                    null);
+                return false;
+            }
+            switch (field.textForm())
+            {
+                case HOSTNAME ->
+                {
+                    if (value.endsWith("."))
+                    {
+                        final String trimmed = value.substring(0, value.length() - 1);
+                        semanticError(
+                            literal.start(),
+                            "'" + name + "' is written without the trailing dot, so " + abbreviate(Texts.quoted(value)) + " never matches",
+                            "write " + abbreviate(Texts.quoted(trimmed)));
+                        return false;
+                    }
+                    return true;
+                }
+                case KEYWORD ->
+                {
+                    if (!field.textValues().contains(value))
+                    {
+                        semanticError(
+                            literal.start(),
+                            "'" + name + "' is never " + abbreviate(Texts.quoted(value)),
+                            Suggestions.didYouMean(value, field.textValues(), "its values: " + String.join(", ", field.textValues())));
+                        return false;
+                    }
+                    return true;
+                }
+                default ->
+                {
+                    return true;
                 }
             }
         }
@@ -732,7 +964,7 @@ public final class ConditionParser
         private List<Literal> parseSetElements(final Field field)
         {
             final Token first = advance();
-            if (first.isValueWord())
+            if (first.isValue())
             {
                 return List.of(literal(first, field));
             }
@@ -741,7 +973,7 @@ public final class ConditionParser
                 throw new SyntaxError(
                     first.start,
                     "expected '{' or a value after 'in', found " + first.describe(),
-                    "e.g. 'tcp.dstport in {80, 443}' or 'ip.src in 10.0.0.0/8'");
+                    "e.g. 'tcp.dstport in {80, 443}', 'ip.src in 10.0.0.0/8' or 'dns.qry.name in {\"a.example\", \"b.example\"}'");
             }
 
             final ArrayList<Literal> elements = new ArrayList<>();
@@ -777,7 +1009,7 @@ public final class ConditionParser
                         "add '}' after the last value");
                     default ->
                     {
-                        if (!token.isValueWord())
+                        if (!token.isValue())
                         {
                             throw new SyntaxError(
                                 token.start, "expected a value or '}' in the set, found " + token.describe(), null);
@@ -793,6 +1025,19 @@ public final class ConditionParser
         {
             final String word = token.text;
             final int start = token.start;
+            if (Kind.TEXT == token.kind)
+            {
+                return new TextLiteral(word, start);
+            }
+            if (null != field && FieldType.STRING == field.type() && !isIntegerShaped(word) &&
+                !Addresses.looksLikeAddress(word) && !isIntegerRange(word) && null == catalogue.byName(word))
+            {
+                semanticError(
+                    start,
+                    "text values are written in double quotes",
+                    "write " + abbreviate(Texts.quoted(word)));
+                return new BadLiteral(start);
+            }
 
             final int dots = word.indexOf("..");
             if (dots >= 0)
@@ -856,9 +1101,18 @@ public final class ConditionParser
 
         private static String valueHint(final Field field)
         {
-            return FieldType.ADDRESS == field.type() ?
-                "write an address such as 192.0.2.1 or a prefix such as 10.0.0.0/8" :
-                "write a number such as 80 or 0x50";
+            return switch (field.type())
+            {
+                case ADDRESS -> "write an address such as 192.0.2.1 or a prefix such as 10.0.0.0/8";
+                case STRING -> "write text in double quotes, e.g. \"example.com\"";
+                case INTEGER -> "write a number such as 80 or 0x50";
+            };
+        }
+
+        private static boolean isIntegerRange(final String word)
+        {
+            final int dots = word.indexOf("..");
+            return dots > 0 && isIntegerShaped(word.substring(0, dots)) && isIntegerShaped(word.substring(dots + 2));
         }
 
         private static boolean isIntegerShaped(final String word)

@@ -7,7 +7,10 @@ import dev.sluice.policy.field.FieldType;
 
 /**
  * {@code field OP value} on an integer (base or derived) field; false when the field is absent,
- * for every operator including {@code !=}. Immutable; any thread.
+ * for every operator including {@code !=}. On a repeated field it holds when any occurrence
+ * satisfies it; {@code !=} is not allowed there, because the language's {@code repeated != v}
+ * means {@code not (repeated == v)}, which the parser builds instead.
+ * Immutable; any thread.
  */
 public final class IntegerComparison extends Condition
 {
@@ -24,11 +27,12 @@ public final class IntegerComparison extends Condition
     private final int readFieldId;
     private final int shift;
     private final long mask;
+    private final boolean repeated;
     private final int opcode;
 
     /**
      * @param field    an integer base or derived field (not an alias).
-     * @param operator the comparison.
+     * @param operator the comparison; not {@code !=} on a repeated field.
      * @param value    the literal.
      */
     public IntegerComparison(final Field field, final ComparisonOperator operator, final long value)
@@ -37,12 +41,17 @@ public final class IntegerComparison extends Condition
         {
             throw new IllegalArgumentException("not an integer base or derived field: " + field);
         }
+        if (field.isRepeated() && ComparisonOperator.NE == operator)
+        {
+            throw new IllegalArgumentException("'!=' on the repeated field " + field + " is 'not ==': build that instead");
+        }
         this.field = field;
         this.operator = operator;
         this.value = value;
         this.readFieldId = field.readFieldId();
         this.shift = field.bitShift();
         this.mask = field.bitMask();
+        this.repeated = field.isRepeated();
         this.opcode = switch (operator)
         {
             case EQ -> EQ;
@@ -71,12 +80,25 @@ public final class IntegerComparison extends Condition
 
     public boolean test(final FieldReader reader)
     {
-        if (!reader.isPresent(readFieldId))
+        final int id = readFieldId;
+        if (!repeated)
         {
-            return false;
+            return reader.isPresent(id) && matches((reader.integer(id) >>> shift) & mask);
         }
 
-        final long actual = (reader.integer(readFieldId) >>> shift) & mask;
+        final int occurrences = reader.occurrences(id);
+        for (int i = 0; i < occurrences; i++)
+        {
+            if (matches(reader.integer(id, i)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean matches(final long actual)
+    {
         return switch (opcode)
         {
             case EQ -> actual == value;

@@ -6,8 +6,8 @@ import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.field.FieldType;
 
 /**
- * {@code field in {values and ranges}} on an integer field; false when the field is absent.
- * Immutable; any thread.
+ * {@code field in {values and ranges}} on an integer field; false when the field is absent. On
+ * a repeated field it holds when any occurrence is in the set. Immutable; any thread.
  */
 public final class IntegerInSet extends Condition
 {
@@ -16,6 +16,7 @@ public final class IntegerInSet extends Condition
     private final int readFieldId;
     private final int shift;
     private final long mask;
+    private final boolean repeated;
 
     /**
      * @param field an integer base or derived field (not an alias).
@@ -32,6 +33,7 @@ public final class IntegerInSet extends Condition
         this.readFieldId = field.readFieldId();
         this.shift = field.bitShift();
         this.mask = field.bitMask();
+        this.repeated = field.isRepeated();
     }
 
     public Field field()
@@ -46,7 +48,21 @@ public final class IntegerInSet extends Condition
 
     public boolean test(final FieldReader reader)
     {
-        return reader.isPresent(readFieldId) && set.contains((reader.integer(readFieldId) >>> shift) & mask);
+        final int id = readFieldId;
+        if (!repeated)
+        {
+            return reader.isPresent(id) && set.contains((reader.integer(id) >>> shift) & mask);
+        }
+
+        final int occurrences = reader.occurrences(id);
+        for (int i = 0; i < occurrences; i++)
+        {
+            if (set.contains(reader.integer(id, i)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void appendTo(final StringBuilder out)

@@ -7,7 +7,8 @@ import dev.sluice.policy.field.FieldType;
 
 /**
  * A bare integer field used as a condition, e.g. {@code tcp.flags.syn}: true when the field is
- * present and not zero. Immutable; any thread.
+ * present and not zero; on a repeated field, when any occurrence is not zero.
+ * Immutable; any thread.
  */
 public final class IntegerTruth extends Condition
 {
@@ -15,6 +16,7 @@ public final class IntegerTruth extends Condition
     private final int readFieldId;
     private final int shift;
     private final long mask;
+    private final boolean repeated;
 
     /**
      * @param field an integer base or derived field (not an alias).
@@ -29,6 +31,7 @@ public final class IntegerTruth extends Condition
         this.readFieldId = field.readFieldId();
         this.shift = field.bitShift();
         this.mask = field.bitMask();
+        this.repeated = field.isRepeated();
     }
 
     public Field field()
@@ -38,7 +41,21 @@ public final class IntegerTruth extends Condition
 
     public boolean test(final FieldReader reader)
     {
-        return reader.isPresent(readFieldId) && 0 != ((reader.integer(readFieldId) >>> shift) & mask);
+        final int id = readFieldId;
+        if (!repeated)
+        {
+            return reader.isPresent(id) && 0 != ((reader.integer(id) >>> shift) & mask);
+        }
+
+        final int occurrences = reader.occurrences(id);
+        for (int i = 0; i < occurrences; i++)
+        {
+            if (0 != reader.integer(id, i))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void appendTo(final StringBuilder out)

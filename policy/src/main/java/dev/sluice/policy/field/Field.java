@@ -5,12 +5,14 @@ import java.util.Objects;
 
 /**
  * A named field of an item that rules can test and actions can name. Each field has a dense id
- * (its index in the {@link FieldCatalogue}, below 64 so that sets of fields fit a {@code long}),
- * a type, a valid value range for integers, and optionally a default data class.
+ * (its index in the {@link FieldCatalogue}), a type, a valid value range for integers (the
+ * longest value, in characters, for text), and optionally a default data class.
  * <p>
  * A {@link FieldKind#DERIVED} field reads {@code (base >>> bitShift) & bitMask} of its base
- * field; an {@link FieldKind#ALIAS} stands for either of two base fields. Fields are compared
- * by identity: each exists once, in its catalogue.
+ * field; an {@link FieldKind#ALIAS} stands for either of two base fields. A
+ * {@linkplain #isRepeated() repeated} base field can have several values per item (every VLAN
+ * tag of a stack), outermost first. Fields are compared by identity: each exists once, in its
+ * catalogue.
  * <p>
  * Immutable; any thread.
  */
@@ -22,6 +24,9 @@ public final class Field
     private final String description;
     private final String defaultDataClass;
     private final FieldKind kind;
+    private final boolean repeated;
+    private final TextForm textForm;
+    private final List<String> textValues;
     private final int readFieldId;
     private final int bitShift;
     private final long bitMask;
@@ -37,6 +42,9 @@ public final class Field
         final String description,
         final String defaultDataClass,
         final FieldKind kind,
+        final boolean repeated,
+        final TextForm textForm,
+        final List<String> textValues,
         final int readFieldId,
         final int bitShift,
         final long bitMask,
@@ -45,9 +53,9 @@ public final class Field
         final List<Field> aliasedFields,
         final Field derivedFrom)
     {
-        if (id < 0 || id >= FieldCatalogue.MAX_FIELDS)
+        if (id < 0)
         {
-            throw new IllegalArgumentException("field id must be in 0.." + (FieldCatalogue.MAX_FIELDS - 1) + ": " + id);
+            throw new IllegalArgumentException("field ids are not negative: " + id);
         }
         this.id = id;
         this.name = Objects.requireNonNull(name, "name");
@@ -55,6 +63,9 @@ public final class Field
         this.description = Objects.requireNonNull(description, "description");
         this.defaultDataClass = defaultDataClass;
         this.kind = kind;
+        this.repeated = repeated;
+        this.textForm = textForm;
+        this.textValues = List.copyOf(textValues);
         this.readFieldId = readFieldId;
         this.bitShift = bitShift;
         this.bitMask = bitMask;
@@ -70,11 +81,11 @@ public final class Field
     }
 
     /**
-     * A field the {@link FieldReader} serves.
+     * An integer or address field the {@link FieldReader} serves, with at most one value per item.
      *
      * @param id               dense id.
      * @param name             dotted name, e.g. {@code tcp.dstport}.
-     * @param type             value type.
+     * @param type             {@link FieldType#INTEGER} or {@link FieldType#ADDRESS}; text fields are made by {@link #text}.
      * @param minValue         smallest valid value (integers; 0 for addresses).
      * @param maxValue         largest valid value (integers; 0 for addresses).
      * @param description      one line for {@code explain} and documentation.
@@ -90,8 +101,68 @@ public final class Field
         final String description,
         final String defaultDataClass)
     {
+        if (FieldType.STRING == type)
+        {
+            throw new IllegalArgumentException("text fields are made with Field.text: " + name);
+        }
         return new Field(
-            id, name, type, description, defaultDataClass, FieldKind.BASE, id, 0, -1L, minValue, maxValue, List.of(), null);
+            id, name, type, description, defaultDataClass, FieldKind.BASE, false, null, List.of(),
+            id, 0, -1L, minValue, maxValue, List.of(), null);
+    }
+
+    /**
+     * An integer field that can have several values per item, outermost first, e.g. every
+     * {@code vlan.id} of a QinQ stack.
+     *
+     * @param id               dense id.
+     * @param name             dotted name.
+     * @param minValue         smallest valid value.
+     * @param maxValue         largest valid value.
+     * @param description      one line.
+     * @param defaultDataClass the default data class, or null.
+     * @return the field.
+     */
+    public static Field repeated(
+        final int id,
+        final String name,
+        final long minValue,
+        final long maxValue,
+        final String description,
+        final String defaultDataClass)
+    {
+        return new Field(
+            id, name, FieldType.INTEGER, description, defaultDataClass, FieldKind.BASE, true, null, List.of(),
+            id, 0, -1L, minValue, maxValue, List.of(), null);
+    }
+
+    /**
+     * A {@link FieldType#STRING} field with at most one value per item.
+     *
+     * @param id               dense id.
+     * @param name             dotted name, e.g. {@code dns.qry.name}.
+     * @param maxLength        the longest value, in characters; longer literals can never match.
+     * @param form             what values look like and how they compare.
+     * @param values           for {@link TextForm#KEYWORD}, every value the field can have; otherwise empty.
+     * @param description      one line.
+     * @param defaultDataClass the default data class, or null.
+     * @return the field.
+     */
+    public static Field text(
+        final int id,
+        final String name,
+        final int maxLength,
+        final TextForm form,
+        final List<String> values,
+        final String description,
+        final String defaultDataClass)
+    {
+        if (maxLength < 0 || (TextForm.KEYWORD == form) == values.isEmpty())
+        {
+            throw new IllegalArgumentException("a keyword field lists its values, other text fields none: " + name);
+        }
+        return new Field(
+            id, name, FieldType.STRING, description, defaultDataClass, FieldKind.BASE, false, form, values,
+            id, 0, -1L, 0, maxLength, List.of(), null);
     }
 
     /**
@@ -99,19 +170,20 @@ public final class Field
      *
      * @param id          dense id.
      * @param name        dotted name, e.g. {@code tcp.flags.syn}.
-     * @param base        the integer field holding the bit.
+     * @param base        the integer field holding the bit; not repeated.
      * @param bit         the bit's position, 0 = least significant.
      * @param description one line.
      * @return the field, valued 0 or 1.
      */
     public static Field flag(final int id, final String name, final Field base, final int bit, final String description)
     {
-        if (FieldKind.BASE != base.kind || FieldType.INTEGER != base.type || bit < 0 || bit > 62)
+        if (FieldKind.BASE != base.kind || FieldType.INTEGER != base.type || base.repeated || bit < 0 || bit > 62)
         {
-            throw new IllegalArgumentException("a flag needs an integer base field and a bit in 0..62: " + name);
+            throw new IllegalArgumentException("a flag needs a non-repeated integer base field and a bit in 0..62: " + name);
         }
         return new Field(
-            id, name, FieldType.INTEGER, description, null, FieldKind.DERIVED, base.id, bit, 1L, 0, 1, List.of(), base);
+            id, name, FieldType.INTEGER, description, null, FieldKind.DERIVED, false, null, List.of(),
+            base.id, bit, 1L, 0, 1, List.of(), base);
     }
 
     /**
@@ -126,12 +198,13 @@ public final class Field
      */
     public static Field alias(final int id, final String name, final Field first, final Field second, final String description)
     {
-        if (FieldKind.BASE != first.kind || FieldKind.BASE != second.kind || first.type != second.type)
+        if (FieldKind.BASE != first.kind || FieldKind.BASE != second.kind || first.type != second.type ||
+            first.textForm != second.textForm)
         {
             throw new IllegalArgumentException("an alias needs two base fields of one type: " + name);
         }
         return new Field(
-            id, name, first.type, description, null, FieldKind.ALIAS, -1, 0, -1L,
+            id, name, first.type, description, null, FieldKind.ALIAS, false, first.textForm, first.textValues, -1, 0, -1L,
             Math.min(first.minValue, second.minValue), Math.max(first.maxValue, second.maxValue), List.of(first, second), null);
     }
 
@@ -169,6 +242,31 @@ public final class Field
     }
 
     /**
+     * @return true for a base field that can have several values per item; its values are read
+     * with {@link FieldReader#occurrences(int)} and {@link FieldReader#integer(int, int)}.
+     */
+    public boolean isRepeated()
+    {
+        return repeated;
+    }
+
+    /**
+     * @return for a text field (or an alias of text fields), what its values look like; otherwise null.
+     */
+    public TextForm textForm()
+    {
+        return textForm;
+    }
+
+    /**
+     * @return for a {@link TextForm#KEYWORD} field, every value it can have; otherwise empty.
+     */
+    public List<String> textValues()
+    {
+        return textValues;
+    }
+
+    /**
      * @return the id of the base field the {@link FieldReader} is asked for: the field itself
      * for a base field, its base for a derived field, -1 for an alias.
      */
@@ -194,7 +292,7 @@ public final class Field
     }
 
     /**
-     * @return smallest valid integer value.
+     * @return smallest valid integer value (0 for addresses and text).
      */
     public long minValue()
     {
@@ -202,7 +300,7 @@ public final class Field
     }
 
     /**
-     * @return largest valid integer value.
+     * @return largest valid integer value; for text, the longest value in characters.
      */
     public long maxValue()
     {

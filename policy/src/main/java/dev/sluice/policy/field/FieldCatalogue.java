@@ -10,15 +10,13 @@ import java.util.Set;
 /**
  * Every field a policy can name, looked up by name or id. One naming scheme covers every kind of
  * item (DESIGN §6); today that is packets ({@link PacketFields}), and flows and events join the
- * same catalogue later.
+ * same catalogue later. There is no limit on the number of fields: sets of them are
+ * {@link FieldSet}s.
  * <p>
  * Immutable; any thread.
  */
 public final class FieldCatalogue
 {
-    /** Ids are below this so that a set of fields fits in one {@code long}. */
-    public static final int MAX_FIELDS = 64;
-
     private static final FieldCatalogue STANDARD = new FieldCatalogue(PacketFields.all());
 
     private final List<Field> fields;
@@ -30,11 +28,6 @@ public final class FieldCatalogue
      */
     public FieldCatalogue(final List<Field> fields)
     {
-        if (fields.size() > MAX_FIELDS)
-        {
-            throw new IllegalArgumentException("at most " + MAX_FIELDS + " fields: " + fields.size());
-        }
-
         final LinkedHashMap<String, Field> names = new LinkedHashMap<>();
         final LinkedHashMap<String, List<Field>> classes = new LinkedHashMap<>();
         for (int i = 0; i < fields.size(); i++)

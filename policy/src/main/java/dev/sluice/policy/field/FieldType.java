@@ -2,14 +2,16 @@ package dev.sluice.policy.field;
 
 /**
  * The type of a field's value, which decides which operators and literals apply to it.
- * Events will add text and other types. Immutable; any thread.
+ * Immutable; any thread.
  */
 public enum FieldType
 {
-    /** An unsigned whole number of at most 63 bits, read with {@link FieldReader#integer(int)}. */
+    /** An unsigned whole number of at most 63 bits, read with {@link FieldReader#integer(int, int)}. */
     INTEGER("integer"),
     /** An IPv4 or IPv6 address, read with {@link FieldReader#addressVersion(int)} and the two halves. */
-    ADDRESS("address");
+    ADDRESS("address"),
+    /** A sequence of characters (a DNS name, a TLS server name), read with {@link FieldReader#text(int)}. */
+    STRING("text");
 
     private final String label;
 
@@ -24,5 +26,13 @@ public enum FieldType
     public String label()
     {
         return label;
+    }
+
+    /**
+     * @return "an integer", "an address", "a text": the label with its article, for messages.
+     */
+    public String labelWithArticle()
+    {
+        return (INTEGER == this || ADDRESS == this ? "an " : "a ") + label;
     }
 }

@@ -2,10 +2,13 @@ package dev.sluice.policy.field;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,40 +24,78 @@ class FieldCatalogueTest
     }
 
     @Test
-    void idsMatchTheConstants()
+    void everySharedFieldHasItsConstantTypeAndKind() throws IllegalAccessException
     {
-        final Map<String, Integer> expected = Map.ofEntries(
-            Map.entry("frame.len", PacketFields.FRAME_LEN),
-            Map.entry("frame.cap_len", PacketFields.FRAME_CAP_LEN),
-            Map.entry("eth.type", PacketFields.ETH_TYPE),
-            Map.entry("vlan.id", PacketFields.VLAN_ID),
-            Map.entry("ip.version", PacketFields.IP_VERSION),
-            Map.entry("ip.src", PacketFields.IP_SRC),
-            Map.entry("ip.dst", PacketFields.IP_DST),
-            Map.entry("ip.proto", PacketFields.IP_PROTO),
-            Map.entry("ip.ttl", PacketFields.IP_TTL),
-            Map.entry("tcp.srcport", PacketFields.TCP_SRCPORT),
-            Map.entry("tcp.dstport", PacketFields.TCP_DSTPORT),
-            Map.entry("tcp.flags", PacketFields.TCP_FLAGS),
-            Map.entry("tcp.flags.syn", PacketFields.TCP_FLAGS_SYN),
-            Map.entry("tcp.flags.ack", PacketFields.TCP_FLAGS_ACK),
-            Map.entry("tcp.flags.fin", PacketFields.TCP_FLAGS_FIN),
-            Map.entry("tcp.flags.rst", PacketFields.TCP_FLAGS_RST),
-            Map.entry("udp.srcport", PacketFields.UDP_SRCPORT),
-            Map.entry("udp.dstport", PacketFields.UDP_DSTPORT),
-            Map.entry("icmp.type", PacketFields.ICMP_TYPE),
-            Map.entry("icmp.code", PacketFields.ICMP_CODE),
-            Map.entry("ip.addr", PacketFields.IP_ADDR),
-            Map.entry("tcp.port", PacketFields.TCP_PORT),
-            Map.entry("udp.port", PacketFields.UDP_PORT));
+        // FIELDS-ISSUE4: name, type, repeated; the constant named after the field holds its id.
+        final String[][] shared = {
+            { "frame.len", "integer" }, { "frame.cap_len", "integer" }, { "eth.type", "integer" },
+            { "vlan.id", "integer", "repeated" }, { "mpls.label", "integer", "repeated" }, { "pppoe.session_id", "integer" },
+            { "ip.version", "integer" }, { "ip.src", "address" }, { "ip.dst", "address" }, { "ip.proto", "integer" },
+            { "ip.ttl", "integer" }, { "ip.tos", "integer" }, { "ip.id", "integer" }, { "ip.flags", "integer" },
+            { "ip.flags.df", "integer", "derived" }, { "ip.flags.mf", "integer", "derived" }, { "ip.frag_offset", "integer" },
+            { "tcp.srcport", "integer" }, { "tcp.dstport", "integer" }, { "tcp.flags", "integer" },
+            { "tcp.flags.syn", "integer", "derived" }, { "tcp.flags.ack", "integer", "derived" },
+            { "tcp.flags.fin", "integer", "derived" }, { "tcp.flags.rst", "integer", "derived" },
+            { "udp.srcport", "integer" }, { "udp.dstport", "integer" }, { "sctp.srcport", "integer" }, { "sctp.dstport", "integer" },
+            { "icmp.type", "integer" }, { "icmp.code", "integer" }, { "esp.spi", "integer" }, { "gre.proto", "integer" },
+            { "vxlan.vni", "integer" }, { "geneve.vni", "integer" }, { "gtp.teid", "integer" }, { "tunnel.depth", "integer" },
+            { "tunnel.type", "text" }, { "inner.ip.version", "integer" }, { "inner.ip.src", "address" },
+            { "inner.ip.dst", "address" }, { "inner.ip.proto", "integer" }, { "inner.tcp.srcport", "integer" },
+            { "inner.tcp.dstport", "integer" }, { "inner.udp.srcport", "integer" }, { "inner.udp.dstport", "integer" },
+            { "dns.qry.name", "text" }, { "dns.qry.type", "integer" }, { "tls.sni", "text" },
+            { "ip.addr", "address", "alias" }, { "tcp.port", "integer", "alias" }, { "udp.port", "integer", "alias" },
+            { "sctp.port", "integer", "alias" }, { "inner.ip.addr", "address", "alias" },
+            { "inner.tcp.port", "integer", "alias" }, { "inner.udp.port", "integer", "alias" } };
 
-        assertEquals(expected.size(), CATALOGUE.size());
-        expected.forEach((name, id) ->
+        assertEquals(shared.length, CATALOGUE.size());
+        assertEquals(PacketFields.FIELD_COUNT, CATALOGUE.size());
+        for (final String[] row : shared)
         {
-            assertEquals(id, field(name).id(), name);
-            assertSame(field(name), CATALOGUE.byId(id));
-        });
+            final Field field = field(row[0]);
+            assertNotNull(field, row[0]);
+            assertEquals(row[1], field.type().label(), row[0]);
+            final String kind = row.length > 2 ? row[2] : "base";
+            assertEquals("repeated".equals(kind), field.isRepeated(), row[0]);
+            assertEquals(
+                switch (kind)
+                {
+                    case "derived" -> FieldKind.DERIVED;
+                    case "alias" -> FieldKind.ALIAS;
+                    default -> FieldKind.BASE;
+                },
+                field.kind(), row[0]);
+
+            final String constant = row[0].toUpperCase(Locale.ROOT).replace('.', '_');
+            try
+            {
+                assertEquals(field.id(), PacketFields.class.getField(constant).getInt(null), constant);
+            }
+            catch (final NoSuchFieldException ex)
+            {
+                throw new AssertionError("no constant PacketFields." + constant, ex);
+            }
+            assertSame(field, CATALOGUE.byId(field.id()));
+        }
         assertNull(field("ipv6.src"));
+    }
+
+    @Test
+    void rangesAndTextForms()
+    {
+        assertEquals(4095, field("vlan.id").maxValue());
+        assertEquals(0xFFFFF, field("mpls.label").maxValue());
+        assertEquals(7, field("ip.flags").maxValue());
+        assertEquals(0xFFFFFF, field("vxlan.vni").maxValue());
+        assertEquals(0xFFFFFFFFL, field("gtp.teid").maxValue());
+        assertEquals(65535, field("inner.udp.port").maxValue());
+        assertEquals(TextForm.HOSTNAME, field("dns.qry.name").textForm());
+        assertEquals(TextForm.HOSTNAME, field("tls.sni").textForm());
+        assertEquals(TextForm.KEYWORD, field("tunnel.type").textForm());
+        assertEquals(List.of("gre", "erspan", "vxlan", "geneve", "gtp", "ipip", "teredo"), field("tunnel.type").textValues());
+        assertNull(field("ip.src").textForm());
+        assertEquals(PacketFields.IP_FLAGS, field("ip.flags.df").readFieldId());
+        assertEquals(1, field("ip.flags.df").bitShift());
+        assertEquals(0, field("ip.flags.mf").bitShift());
     }
 
     @Test
@@ -94,7 +135,9 @@ class FieldCatalogueTest
     @Test
     void defaultDataClasses()
     {
-        assertEquals(Map.of("pii.ip", List.of(field("ip.src"), field("ip.dst"))), CATALOGUE.defaultDataClasses());
+        assertEquals(
+            Map.of("pii.ip", List.of(field("ip.src"), field("ip.dst"), field("inner.ip.src"), field("inner.ip.dst"))),
+            CATALOGUE.defaultDataClasses());
         assertTrue(DataClasses.defaults(CATALOGUE).contains("pii.ip"));
     }
 
@@ -106,6 +149,24 @@ class FieldCatalogueTest
         assertThrows(IllegalArgumentException.class, () -> new FieldCatalogue(List.of(a, b)));
         final Field dup = Field.base(1, "a.b", FieldType.INTEGER, 0, 1, "a", null);
         assertThrows(IllegalArgumentException.class, () -> new FieldCatalogue(List.of(a, dup)));
-        assertThrows(IllegalArgumentException.class, () -> Field.base(64, "x.y", FieldType.INTEGER, 0, 1, "x", null));
+        assertThrows(IllegalArgumentException.class, () -> Field.base(-1, "x.y", FieldType.INTEGER, 0, 1, "x", null));
+        assertThrows(IllegalArgumentException.class, () -> Field.base(3, "x.y", FieldType.STRING, 0, 1, "x", null));
+        assertThrows(IllegalArgumentException.class,
+            () -> Field.flag(4, "x.z", Field.repeated(3, "x.y", 0, 7, "x", null), 0, "repeated base"));
+        assertThrows(IllegalArgumentException.class,
+            () -> Field.text(3, "x.y", 10, TextForm.KEYWORD, List.of(), "keywords need values", null));
+    }
+
+    @Test
+    void catalogueHasNoLimitOnTheNumberOfFields()
+    {
+        final ArrayList<Field> fields = new ArrayList<>();
+        for (int id = 0; id < 300; id++)
+        {
+            fields.add(Field.base(id, "f.f" + id, FieldType.INTEGER, 0, 1, "field " + id, 0 == id % 100 ? "many" : null));
+        }
+        final FieldCatalogue big = new FieldCatalogue(fields);
+        assertEquals(300, big.size());
+        assertEquals(FieldSet.of(0, 100, 200), FieldSet.of(big.defaultDataClasses().get("many")));
     }
 }

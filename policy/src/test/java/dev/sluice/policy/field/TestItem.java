@@ -7,15 +7,25 @@ import java.util.Arrays;
 
 /**
  * A {@link FieldReader} over plain arrays, for tests: set base fields by name, leave the rest
- * absent. Reads do not allocate.
+ * absent. Reads do not allocate; {@link #text(int)} returns one reused flyweight, as the
+ * dataplane's readers do. Every read checks the {@link FieldReader} call contract (base ids,
+ * present fields, the method that matches the type, occurrences in range) and fails the test
+ * when it is broken.
  */
 public final class TestItem implements FieldReader
 {
-    private final boolean[] present = new boolean[FieldCatalogue.MAX_FIELDS];
-    private final long[] integers = new long[FieldCatalogue.MAX_FIELDS];
-    private final int[] versions = new int[FieldCatalogue.MAX_FIELDS];
-    private final long[] highs = new long[FieldCatalogue.MAX_FIELDS];
-    private final long[] lows = new long[FieldCatalogue.MAX_FIELDS];
+    private static final FieldCatalogue CATALOGUE = FieldCatalogue.standard();
+    private static final int MAX_OCCURRENCES = 16;
+    private static final int MAX_TEXT = 1024;
+
+    private final int[] occurrences = new int[PacketFields.BASE_FIELD_COUNT];
+    private final long[][] integers = new long[PacketFields.BASE_FIELD_COUNT][MAX_OCCURRENCES];
+    private final int[] versions = new int[PacketFields.BASE_FIELD_COUNT];
+    private final long[] highs = new long[PacketFields.BASE_FIELD_COUNT];
+    private final long[] lows = new long[PacketFields.BASE_FIELD_COUNT];
+    private final char[][] texts = new char[PacketFields.BASE_FIELD_COUNT][];
+    private final int[] textLengths = new int[PacketFields.BASE_FIELD_COUNT];
+    private final TextView view = new TextView();
 
     public static TestItem item()
     {
@@ -23,71 +33,108 @@ public final class TestItem implements FieldReader
     }
 
     /**
-     * @param name  a base integer field.
-     * @param value its value.
+     * @param name   an integer base field.
+     * @param values its value; several for a repeated field, outermost first.
      * @return this.
      */
-    public TestItem with(final String name, final long value)
+    public TestItem with(final String name, final long... values)
     {
-        final Field field = base(name);
-        present[field.id()] = true;
-        integers[field.id()] = value;
+        final Field field = base(name, FieldType.INTEGER);
+        if (values.length > 1 && !field.isRepeated())
+        {
+            throw new IllegalArgumentException(name + " is not repeated");
+        }
+        setIntegers(field.id(), values);
         return this;
     }
 
     /**
-     * @param name    a base address field.
-     * @param address an IPv4 or IPv6 address literal.
+     * @param name  an address base field (the value is an IPv4 or IPv6 literal) or a text field.
+     * @param value its value.
      * @return this.
      */
-    public TestItem with(final String name, final String address)
+    public TestItem with(final String name, final String value)
     {
-        final Field field = base(name);
-        final AddressPrefix prefix = Addresses.parsePrefix(address);
-        present[field.id()] = true;
-        versions[field.id()] = prefix.version();
-        highs[field.id()] = prefix.high();
-        lows[field.id()] = prefix.low();
+        final Field field = CATALOGUE.byName(name);
+        if (null != field && FieldType.STRING == field.type())
+        {
+            setText(base(name, FieldType.STRING).id(), value);
+            return this;
+        }
+        final AddressPrefix prefix = Addresses.parsePrefix(value);
+        setAddress(base(name, FieldType.ADDRESS).id(), prefix.version(), prefix.high(), prefix.low());
         return this;
     }
 
     public TestItem without(final String name)
     {
-        present[base(name).id()] = false;
+        occurrences[base(name, null).id()] = 0;
         return this;
     }
 
     public TestItem clear()
     {
-        Arrays.fill(present, false);
+        Arrays.fill(occurrences, 0);
         return this;
     }
 
     public void setInteger(final int id, final long value)
     {
-        present[id] = true;
-        integers[id] = value;
+        occurrences[id] = 1;
+        integers[id][0] = value;
+    }
+
+    /**
+     * @param id     a repeated (or, with one value, any) integer field.
+     * @param values its values, outermost first; none makes the field absent.
+     */
+    public void setIntegers(final int id, final long... values)
+    {
+        if (values.length > MAX_OCCURRENCES)
+        {
+            throw new IllegalArgumentException("at most " + MAX_OCCURRENCES + " occurrences");
+        }
+        System.arraycopy(values, 0, integers[id], 0, values.length);
+        occurrences[id] = values.length;
     }
 
     public void setAddress(final int id, final int version, final long high, final long low)
     {
-        present[id] = true;
+        occurrences[id] = 1;
         versions[id] = version;
         highs[id] = high;
         lows[id] = low;
     }
 
-    public void setAbsent(final int id)
+    public void setText(final int id, final CharSequence value)
     {
-        present[id] = false;
+        if (value.length() > MAX_TEXT)
+        {
+            throw new IllegalArgumentException("at most " + MAX_TEXT + " characters");
+        }
+        if (null == texts[id])
+        {
+            texts[id] = new char[MAX_TEXT];
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            texts[id][i] = value.charAt(i);
+        }
+        textLengths[id] = value.length();
+        occurrences[id] = 1;
     }
 
-    private static Field base(final String name)
+    public void setAbsent(final int id)
     {
-        final Field field = FieldCatalogue.standard().byName(name);
-        if (null == field || FieldKind.BASE != field.kind())
+        occurrences[id] = 0;
+    }
+
+    private static Field base(final String name, final FieldType type)
+    {
+        final Field field = CATALOGUE.byName(name);
+        if (null == field || FieldKind.BASE != field.kind() || (null != type && type != field.type()))
         {
-            throw new IllegalArgumentException("not a base field: " + name);
+            throw new IllegalArgumentException("not a base " + (null == type ? "" : type.label() + " ") + "field: " + name);
         }
         return field;
     }
@@ -95,30 +142,46 @@ public final class TestItem implements FieldReader
     public boolean isPresent(final int fieldId)
     {
         checkBase(fieldId);
-        return present[fieldId];
+        return occurrences[fieldId] > 0;
     }
 
-    public long integer(final int fieldId)
+    public int occurrences(final int fieldId)
     {
-        checkRead(fieldId);
-        return integers[fieldId];
+        checkBase(fieldId);
+        return occurrences[fieldId];
+    }
+
+    public long integer(final int fieldId, final int occurrence)
+    {
+        checkRead(fieldId, FieldType.INTEGER);
+        if (occurrence < 0 || occurrence >= occurrences[fieldId])
+        {
+            throw new AssertionError("occurrence " + occurrence + " of field " + fieldId + " read; it has " + occurrences[fieldId]);
+        }
+        return integers[fieldId][occurrence];
+    }
+
+    public CharSequence text(final int fieldId)
+    {
+        checkRead(fieldId, FieldType.STRING);
+        return view.wrap(texts[fieldId], textLengths[fieldId]);
     }
 
     public int addressVersion(final int fieldId)
     {
-        checkRead(fieldId);
+        checkRead(fieldId, FieldType.ADDRESS);
         return versions[fieldId];
     }
 
     public long addressHigh(final int fieldId)
     {
-        checkRead(fieldId);
+        checkRead(fieldId, FieldType.ADDRESS);
         return highs[fieldId];
     }
 
     public long addressLow(final int fieldId)
     {
-        checkRead(fieldId);
+        checkRead(fieldId, FieldType.ADDRESS);
         return lows[fieldId];
     }
 
@@ -130,12 +193,54 @@ public final class TestItem implements FieldReader
         }
     }
 
-    private void checkRead(final int fieldId)
+    private void checkRead(final int fieldId, final FieldType type)
     {
         checkBase(fieldId);
-        if (!present[fieldId])
+        if (0 == occurrences[fieldId])
         {
             throw new AssertionError("value of absent field " + fieldId + " read");
+        }
+        if (CATALOGUE.byId(fieldId).type() != type)
+        {
+            throw new AssertionError("field " + fieldId + " read as " + type.label());
+        }
+    }
+
+    /** The reused flyweight {@link #text(int)} returns: valid until the next call. */
+    private static final class TextView implements CharSequence
+    {
+        private char[] chars;
+        private int length;
+
+        TextView wrap(final char[] chars, final int length)
+        {
+            this.chars = chars;
+            this.length = length;
+            return this;
+        }
+
+        public int length()
+        {
+            return length;
+        }
+
+        public char charAt(final int index)
+        {
+            if (index < 0 || index >= length)
+            {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return chars[index];
+        }
+
+        public CharSequence subSequence(final int start, final int end)
+        {
+            return toString().substring(start, end);
+        }
+
+        public String toString()
+        {
+            return new String(chars, 0, length);
         }
     }
 }

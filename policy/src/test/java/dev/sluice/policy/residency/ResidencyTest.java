@@ -137,7 +137,9 @@ class ResidencyTest
     {
         final Policy policy = parse("rules: []");
         assertEquals(List.of("pii.ip", "pii.user", "net.vlan"), List.copyOf(policy.dataClasses()));
-        assertEquals(List.of("ip.src", "ip.dst"), policy.fieldsOf("pii.ip").stream().map(f -> f.name()).toList());
+        assertEquals(
+            List.of("ip.src", "ip.dst", "inner.ip.src", "inner.ip.dst"),
+            policy.fieldsOf("pii.ip").stream().map(f -> f.name()).toList());
         assertEquals(List.of("vlan.id"), policy.fieldsOf("net.vlan").stream().map(f -> f.name()).toList());
         assertEquals(List.of(), policy.fieldsOf("pii.user"));
         assertEquals(List.of(), policy.fieldsOf("unknown"));

@@ -1,0 +1,73 @@
+package dev.sluice.policy.condition;
+
+import dev.sluice.policy.field.Field;
+import dev.sluice.policy.field.FieldKind;
+import dev.sluice.policy.field.FieldReader;
+import dev.sluice.policy.field.FieldType;
+
+/**
+ * {@code field == "text"} or {@code field != "text"} on a text field; exact, or ignoring ASCII
+ * case for fields whose {@link dev.sluice.policy.field.TextForm} says so. False when the field is
+ * absent, for both operators. Immutable; any thread.
+ */
+public final class TextComparison extends Condition
+{
+    private final Field field;
+    private final boolean equal;
+    private final String value;
+    private final int readFieldId;
+    private final boolean ignoreAsciiCase;
+
+    /**
+     * @param field a text base field.
+     * @param equal true for {@code ==}, false for {@code !=}.
+     * @param value the literal; folded already when the field ignores ASCII case.
+     */
+    public TextComparison(final Field field, final boolean equal, final String value)
+    {
+        if (FieldType.STRING != field.type() || FieldKind.BASE != field.kind())
+        {
+            throw new IllegalArgumentException("not a text base field: " + field);
+        }
+        this.field = field;
+        this.equal = equal;
+        this.value = value;
+        this.readFieldId = field.readFieldId();
+        this.ignoreAsciiCase = field.textForm().ignoresAsciiCase();
+    }
+
+    public Field field()
+    {
+        return field;
+    }
+
+    /**
+     * @return true for {@code ==}, false for {@code !=}.
+     */
+    public boolean isEqual()
+    {
+        return equal;
+    }
+
+    public String value()
+    {
+        return value;
+    }
+
+    public boolean test(final FieldReader reader)
+    {
+        final int id = readFieldId;
+        return reader.isPresent(id) && Texts.sameText(reader.text(id), value, ignoreAsciiCase) == equal;
+    }
+
+    public void appendTo(final StringBuilder out)
+    {
+        out.append(field.name()).append(equal ? " == " : " != ");
+        Texts.appendQuoted(out, value);
+    }
+
+    int precedence()
+    {
+        return PRECEDENCE_ATOM;
+    }
+}
