@@ -76,6 +76,8 @@ class PacketDecoderTsharkTest
     private static ExecutorService tsharkRunner;
     private static final Map<String, Future<List<Tshark.Packet>>> TSHARK = new ConcurrentHashMap<>();
     private static final Map<String, String> SUMMARY = new TreeMap<>();
+    /** Per compared field, how many packets had a value that both sides agreed on: no mapping may be vacuous. */
+    private static final Map<String, Integer> AGREED = new ConcurrentHashMap<>();
 
     /** One difference between Sluice and tshark. */
     record Difference(int frame, String field, String tshark, String sluice)
@@ -136,6 +138,13 @@ class PacketDecoderTsharkTest
     {
         tsharkRunner.shutdownNow();
         SUMMARY.forEach((file, line) -> System.out.println(file + ": " + line));
+        System.out.println("values agreed per field: " + new TreeMap<>(AGREED));
+        if (SUMMARY.keySet().containsAll(captures()))
+        {
+            final List<String> neverSeen = TsharkExpectations.COMPARED.stream()
+                .filter(field -> AGREED.getOrDefault(field, 0) == 0).toList();
+            assertTrue(neverSeen.isEmpty(), "fields that no shared capture exercised: " + neverSeen);
+        }
     }
 
     @ParameterizedTest
@@ -324,6 +333,10 @@ class PacketDecoderTsharkTest
             if (!Objects.equals(want, got))
             {
                 differences.add(new Difference(frame, field, want, got));
+            }
+            else if (null != want)
+            {
+                AGREED.merge(field, 1, Integer::sum);
             }
         }
 
