@@ -31,6 +31,11 @@ public final class SluiceCommand
           controlplane --store DIR [--policy FILE] [--aeron-dir DIR]
                 run a control plane; FILE is validated, versioned and pushed, and again when it changes
 
+          decode CAPTURE [--fields f1,f2,...]
+                decode a pcap or pcapng capture as a gateway does: one line per packet with the
+                fields (policy field names), tab-separated like tshark -T fields, then a summary;
+                an unknown field name lists the known ones
+
           policy check FILE...
                 validate policies; every error with file:line:column
           policy push FILE [--channel URI] [--timeout-ms N] [--aeron-dir DIR]
@@ -71,6 +76,7 @@ public final class SluiceCommand
                 case "controlplane" -> TierCommands.controlPlane(Arguments.parse(
                     verb, rest, Set.of("store", "policy", "aeron-dir"), Set.of()));
                 case "policy" -> PolicyCommands.run(rest, out, err);
+                case "decode" -> DecodeCommand.run(rest, out, err);
                 default ->
                 {
                     err.println("sluice: unknown verb '" + verb + "'");

@@ -40,7 +40,27 @@ public enum DropReason
     TRUNCATED_UDP("decode", "UDP header runs past the IP payload"),
     UDP_BAD_LENGTH("decode", "UDP length below 8 or larger than the IP payload"),
     UDP_ZERO_CHECKSUM_IPV6("decode", "UDP over IPv6 without a checksum, which RFC 8200 says to discard"),
-    TRUNCATED_ICMP("decode", "ICMP or ICMPv6 header runs past the IP payload");
+    TRUNCATED_ICMP("decode", "ICMP or ICMPv6 header runs past the IP payload"),
+    TRUNCATED_MPLS("decode", "frame ends inside the MPLS label stack"),
+    MPLS_STACK_TOO_DEEP("decode", "more MPLS labels than the decoder walks (16)"),
+    VLAN_STACK_TOO_DEEP("decode", "more 802.1Q/802.1ad tags than the decoder walks (8)"),
+    TRUNCATED_PPPOE("decode", "frame ends inside the PPPoE session header or its PPP protocol field"),
+    IPV4_BAD_OPTION_LENGTH("decode", "IPv4 option shorter than 2 bytes or running past the IPv4 header"),
+    TCP_BAD_OPTION_LENGTH("decode", "TCP option shorter than 2 bytes or running past the TCP header"),
+    TRUNCATED_AH("decode", "IP authentication header runs past the IP payload"),
+    TRUNCATED_ESP("decode", "ESP header runs past the IP payload"),
+    TRUNCATED_SCTP("decode", "SCTP common header runs past the IP payload"),
+    TRUNCATED_GRE("decode", "GRE header, its optional fields, or the PPP header of PPTP run past the IP payload"),
+    TRUNCATED_ERSPAN("decode", "ERSPAN header runs past the GRE payload"),
+    TRUNCATED_VXLAN("decode", "VXLAN header runs past the UDP payload"),
+    TRUNCATED_GENEVE("decode", "GENEVE header or its options run past the UDP payload"),
+    GENEVE_BAD_OPTION_LENGTH("decode", "GENEVE option runs past the options the header announces"),
+    TRUNCATED_GTP("decode", "GTP-U header, optional fields or extension headers run past the GTP-U message"),
+    GTP_BAD_LENGTH("decode", "GTP-U length larger than the UDP payload"),
+    GTP_BAD_EXTENSION_HEADER("decode", "GTP-U extension header of length 0"),
+    TUNNEL_TOO_DEEP("decode", "more nested tunnels than the decoder enters (4)"),
+    TOO_MANY_HEADERS("decode", "more IP, transport and tunnel headers than the decoder records (32)"),
+    DNS_MALFORMED("decode", "DNS header or first question runs past the message, or the question name is invalid");
 
     private final String stage;
     private final String description;

@@ -43,6 +43,10 @@ public final class EthernetHeader
     public static final int ETHER_TYPE_QINQ = 0x88A8;
     /** Pre-standard QinQ outer tag some switches still send. */
     public static final int ETHER_TYPE_QINQ_LEGACY = 0x9100;
+    public static final int ETHER_TYPE_MPLS_UNICAST = 0x8847;
+    public static final int ETHER_TYPE_MPLS_MULTICAST = 0x8848;
+    /** PPPoE session stage (0x8863, discovery, carries no IP). */
+    public static final int ETHER_TYPE_PPPOE_SESSION = 0x8864;
 
     private MemorySegment segment;
     private long offset;

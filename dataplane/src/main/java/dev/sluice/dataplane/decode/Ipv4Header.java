@@ -44,6 +44,10 @@ public final class Ipv4Header
     public static final int DESTINATION_OFFSET = 16;
     public static final int MIN_LENGTH = 20;
 
+    /** Bits of {@link #flags()}: bit 2 is reserved. */
+    public static final int FLAG_DONT_FRAGMENT = 0x2;
+    public static final int FLAG_MORE_FRAGMENTS = 0x1;
+
     private static final int DONT_FRAGMENT = 0x4000;
     private static final int MORE_FRAGMENTS = 0x2000;
     private static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
@@ -92,6 +96,12 @@ public final class Ipv4Header
     public int identification()
     {
         return segment.get(U16, offset + IDENTIFICATION_OFFSET) & 0xFFFF;
+    }
+
+    /** The three flag bits as a number: reserved, DF, MF (tshark's {@code ip.flags}). */
+    public int flags()
+    {
+        return flagsAndFragment() >>> 13;
     }
 
     public boolean dontFragment()

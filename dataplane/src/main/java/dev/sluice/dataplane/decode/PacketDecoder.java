@@ -6,50 +6,66 @@ import dev.sluice.dataplane.source.LinkType;
 
 import java.lang.foreign.MemorySegment;
 
-import static dev.sluice.dataplane.pipeline.PacketBurst.ABSENT;
-
 /**
- * The decode stage: reads the link, network and transport headers of every packet in a burst
- * through flyweights and fills the burst's header fields, or drops the packet with a reason.
- * One pass over the burst, no allocation, and no exception for any input bytes: every read is
- * preceded by a check against the captured length.
+ * The decode stage: reads the link, network, transport and tunnel headers of every packet in
+ * a burst through flyweights and fills the burst's header fields, or drops the packet with a
+ * reason. One pass over the burst, no allocation, and no exception for any input bytes: every
+ * read is preceded by a check against the captured length. The link layer is decoded here,
+ * IP layers and what they carry by {@link NetworkDecoder}, tunnels by {@link TunnelDecoder}.
  *
  * <h2>What is decoded</h2>
  * <ul>
  *   <li>Link types: Ethernet (1); raw IP (101, and 12 and 14 as some systems number it; the
  *       version nibble picks IPv4 or IPv6); raw IPv4 (228); raw IPv6 (229); Linux cooked
  *       capture v1 (113) and v2 (276). Anything else: {@link DropReason#UNSUPPORTED_LINK_TYPE}.</li>
- *   <li>Any number of 802.1Q (0x8100), 802.1ad (0x88a8) and pre-standard QinQ (0x9100) tags:
- *       the outermost tag's VLAN id goes to {@code vlanId}, the EtherType after the last tag to
- *       {@code etherType}.</li>
- *   <li>IPv4 (options skipped, header checksum not verified, as tshark's default) and IPv6.
- *       IPv6 hop-by-hop (0), routing (43), fragment (44) and destination options (60) headers
- *       are walked, and {@code ipProtocol} is the first header after them (so AH, ESP and
- *       anything unknown end the walk and are the protocol, as in IPv4). The options of
- *       hop-by-hop and destination options headers are walked as type-length-value records
- *       (an option running past its header is malformed, as tshark finds it) but their contents
- *       are not interpreted.</li>
- *   <li>TCP, UDP, ICMP over IPv4 and ICMPv6 over IPv6.</li>
+ *   <li>Up to {@link #MAX_VLAN_TAGS} 802.1Q (0x8100), 802.1ad (0x88a8) and pre-standard QinQ
+ *       (0x9100) tags: their offset and count, the outermost id in {@code vlanId}, the EtherType
+ *       after the last tag in {@code etherType}.</li>
+ *   <li>MPLS (0x8847, 0x8848): up to {@link #MAX_MPLS_LABELS} labels, then IPv4 or IPv6 by the
+ *       first nibble of the payload. Anything else after the label stack (an Ethernet
+ *       pseudowire, with or without the RFC 4385 control word, or a PW associated channel) is
+ *       left undecoded without a drop: what a label carries is agreed out of band, a payload
+ *       whose destination MAC starts with 4 or 6 looks like IP, and guessing would decode
+ *       garbage as addresses (tshark's pseudowire heuristic misreads a control word as a MAC
+ *       address).</li>
+ *   <li>PPPoE session (0x8864) carrying PPP protocol 0x0021 (IPv4) or 0x0057 (IPv6); its
+ *       length field bounds the IP packet.</li>
+ *   <li>IPv4 with options (walked, length-checked, not interpreted; the header checksum is not
+ *       verified, as tshark's default) and IPv6 with hop-by-hop (0), routing (43, the segment
+ *       routing header included, walked by its length), fragment (44), destination options (60)
+ *       and authentication (51) headers. {@code ipProtocol} is IPv4's protocol field and IPv6's
+ *       first header after those; an IPv4 authentication header is stepped over too.</li>
+ *   <li>TCP (options length-checked), UDP, SCTP common header, ICMP over IPv4, ICMPv6 over
+ *       IPv6, and ESP, of which only the SPI and sequence number are clear.</li>
+ *   <li>Tunnels, each counted in {@code tunnelDepth}, at most {@link #MAX_TUNNEL_DEPTH}
+ *       deep ({@link DropReason#TUNNEL_TOO_DEEP} beyond): IPv4 and IPv6 in IPv4 or IPv6
+ *       (4in4, 6in4, 4in6, 6in6); GRE versions 0 and 1 carrying IP, Ethernet (0x6558), ERSPAN
+ *       type I, II or III, or PPP (PPTP), and GRE in UDP (port 4754); VXLAN (UDP 4789); GENEVE
+ *       (UDP 6081) carrying Ethernet or IP; GTP-U (UDP 2152) G-PDUs carrying IP, with
+ *       extension headers; Teredo (UDP 3544). The UDP ports are tried lower first, as tshark
+ *       does (DNS replies from port 53 to port 2152 are DNS). The innermost IP layer fills the
+ *       {@code inner*} fields.</li>
+ *   <li>DNS over UDP or TCP port 53 (TCP: a segment that starts with the message length): the
+ *       first question's name and type are checked and its offset kept; TLS ClientHello server
+ *       names in any TCP payload that starts with a handshake record (never a drop).</li>
  * </ul>
- * Frames that carry no IP (ARP, LLDP, MPLS, PPPoE, 802.3 frames with a length instead of an
- * EtherType) are not drops: {@code ipVersion} is 0 and the IP and transport fields are
- * {@link PacketBurst#ABSENT}. Fragments other than the first (offset not 0) carry no transport
- * fields and are not drops either. Tunnels are not entered: the outermost headers are the
- * packet's.
+ * Frames that carry no IP (ARP, LLDP, PPPoE discovery, 802.3 frames with a length instead of
+ * an EtherType, MPLS pseudowires) are not drops: {@code ipVersion} is 0 and the IP and
+ * transport fields are {@link PacketBurst#ABSENT}. Fragments other than the first (offset not
+ * 0) carry no transport fields, and enter no tunnel, and are not drops either.
  *
  * <h2>Malformed or cut by the snapshot length</h2>
  * tshark tells two kinds of short packet apart: a header that runs past the packet's own
- * length (its wire length, or the length the IP header claims) is a <em>malformed
+ * length (its wire length, or the length the enclosing header claims) is a <em>malformed
  * packet</em>; a header that is whole on the wire but runs past the bytes the capture kept is
  * merely <em>packet size limited during capture</em>. Sluice drops both, because a policy
  * cannot judge a packet on fields it cannot read, but counts them apart so an operator can
  * tell hostile or broken traffic from a snapshot length set too small:
  * <ul>
- *   <li>a header that runs past the packet or IP payload end gets its layer's reason
- *       ({@code TRUNCATED_ETHERNET}, {@code TRUNCATED_VLAN}, {@code TRUNCATED_IPV4},
- *       {@code TRUNCATED_IPV6_EXTENSION}, {@code TRUNCATED_TCP}, ...), as do inconsistent
- *       fields (the {@code *_BAD_*} reasons); these are the packets tshark calls malformed or
- *       marks with an expert error;</li>
+ *   <li>a header that runs past the packet or its enclosing layer's end gets its layer's
+ *       reason ({@code TRUNCATED_ETHERNET}, {@code TRUNCATED_VLAN}, {@code TRUNCATED_IPV4},
+ *       {@code TRUNCATED_GTP}, ...), as do inconsistent fields (the {@code *_BAD_*} reasons);
+ *       these are the packets tshark calls malformed or marks with an expert error;</li>
  *   <li>a header field Sluice reads that lies inside the wire length but past the captured
  *       bytes gets {@link DropReason#SNAPLEN_TRUNCATED}; tshark decodes what it can of these
  *       and flags nothing.</li>
@@ -62,18 +78,28 @@ import static dev.sluice.dataplane.pipeline.PacketBurst.ABSENT;
  * The rules follow tshark (Wireshark 4.0) so that the differential tests can hold Sluice to
  * it: an IPv4 total length of 0 means the capture predates TCP segmentation offload and the
  * frame's length is used; an IPv4 total length larger than the frame is a drop; an IPv6
- * payload length larger than the frame is not (the frame bounds the payload); a hop-by-hop
- * header anywhere but first is a drop; ICMP and ICMPv6 need their 8-byte header on the wire;
- * in a first fragment the UDP length and TCP options may reach into later fragments; UDP over
- * IPv6 with a zero checksum is a drop, as RFC 8200 tells receivers (the tunnel exemption of
- * RFC 6935 is not applied, as tshark does not by default).
+ * payload length or a PPPoE length larger than the frame is not (the frame bounds the
+ * payload); a hop-by-hop header anywhere but first is a drop; ICMP and ICMPv6 need their 8-byte
+ * header on the wire; UDP over IPv6 with a zero checksum is a drop, as RFC 8200 tells
+ * receivers (the tunnel exemption of RFC 6935 is not applied, as tshark does not by default);
+ * a DNS question that runs past its message or whose name is invalid is a drop.
+ * <p>
+ * In a first fragment (of the outer IP packet or of one inside a tunnel) the datagram continues
+ * in later fragments, so length fields inside it may reach past the fragment: the UDP length,
+ * TCP options, a GTP-U length, the total length of an IP packet inside a tunnel, a DNS message.
+ * Headers must still fit in the fragment. tshark flags an inner IPv4 total length that reaches
+ * past a first fragment as an error; Sluice applies the same rule as to the outer UDP length.
+ * <p>
  * Where Sluice is stricter than tshark:
  * <ul>
- *   <li>a first fragment too short to hold its whole TCP or UDP header (or ICMP's 8 bytes) is
- *       dropped ({@code TRUNCATED_*}): RFC 1858's tiny-fragment attack, which tshark shows as an
- *       unreassembled fragment;</li>
+ *   <li>a first fragment too short to hold its whole TCP or UDP header (or ICMP's 8 bytes, or a
+ *       tunnel header) is dropped ({@code TRUNCATED_*}): RFC 1858's tiny-fragment attack, which
+ *       tshark shows as an unreassembled fragment;</li>
  *   <li>raw IP whose version is neither 4 nor 6 is dropped ({@link DropReason#IP_BAD_VERSION});
  *       tshark shows it as data;</li>
+ *   <li>more than {@link #MAX_VLAN_TAGS} VLAN tags, {@link #MAX_MPLS_LABELS} MPLS labels or
+ *       {@link #MAX_TUNNEL_DEPTH} tunnels are dropped, so a crafted packet costs a bounded
+ *       amount of work;</li>
  *   <li>IPv6 jumbograms (payload length 0 with a jumbo option) are not supported: their
  *       payload counts as empty, so the first header after the IPv6 header is dropped as
  *       truncated, which is also what tshark reports.</li>
@@ -84,31 +110,28 @@ import static dev.sluice.dataplane.pipeline.PacketBurst.ABSENT;
  * A header's fields are filled once the header has passed its checks, so a dropped packet
  * keeps the fields of every header before the one that failed (useful to quarantine and
  * count); verdicts of packets that decode are left as they are ({@code PENDING} for a fresh
- * burst).
+ * burst). Every decoder field of every item is initialised, whatever the packet.
  * <p>
  * Owned by one worker; called only by its thread.
  */
 public final class PacketDecoder
 {
-    private static final byte IPV6_OPTION_PAD1 = 0;
+    /** Tunnels entered at most; a packet nested deeper is dropped. */
+    public static final int MAX_TUNNEL_DEPTH = 4;
+    /** VLAN tags walked at most in one Ethernet header; a packet with more is dropped. */
+    public static final int MAX_VLAN_TAGS = 8;
+    /** MPLS label stack entries walked at most; a packet with more is dropped. */
+    public static final int MAX_MPLS_LABELS = 16;
+
+    private final PacketCursor cursor = new PacketCursor();
+    private final NetworkDecoder network = new NetworkDecoder(cursor);
 
     private final EthernetHeader ethernet = new EthernetHeader();
     private final VlanTag vlanTag = new VlanTag();
+    private final MplsLabel mplsLabel = new MplsLabel();
+    private final PppoeHeader pppoe = new PppoeHeader();
     private final LinuxSllHeader linuxSll = new LinuxSllHeader();
     private final LinuxSll2Header linuxSll2 = new LinuxSll2Header();
-    private final Ipv4Header ipv4 = new Ipv4Header();
-    private final Ipv6Header ipv6 = new Ipv6Header();
-    private final Ipv6ExtensionHeader ipv6Extension = new Ipv6ExtensionHeader();
-    private final Ipv6FragmentHeader ipv6Fragment = new Ipv6FragmentHeader();
-    private final TcpHeader tcp = new TcpHeader();
-    private final UdpHeader udp = new UdpHeader();
-    private final IcmpHeader icmp = new IcmpHeader();
-    private final Icmpv6Header icmpv6 = new Icmpv6Header();
-
-    // The packet being decoded.
-    private MemorySegment segment;
-    private long packetOffset;
-    private int capturedLength;
 
     /** Decodes slots {@code [0, burst.count())}. */
     public void decode(final PacketBurst burst)
@@ -122,7 +145,7 @@ public final class PacketDecoder
                 burst.drop(i, reason);
             }
         }
-        segment = null;
+        cursor.finish();
     }
 
     /**
@@ -132,7 +155,7 @@ public final class PacketDecoder
      */
     DropReason decode(final PacketBurst burst, final int index)
     {
-        clear(burst, index);
+        PacketCursor.clear(burst, index);
         final MemorySegment data = burst.data[index];
         final long offset = burst.offset[index];
         final int captured = burst.capturedLength[index];
@@ -141,87 +164,98 @@ public final class PacketDecoder
         {
             return DropReason.CAPTURED_LENGTH_INVALID;
         }
-        segment = data;
-        packetOffset = offset;
-        capturedLength = captured;
+        cursor.start(burst, index, data, offset, captured);
 
         switch (burst.linkType[index])
         {
             case LinkType.ETHERNET:
-                return decodeEthernet(burst, index, wire);
+                return decodeEthernet(wire);
 
             case LinkType.RAW:
             case LinkType.RAW_DLT_12:
             case LinkType.RAW_DLT_14:
-                return decodeRawIp(burst, index, wire);
+                return network.decodeIpByVersion(0, wire, false, true);
 
             case LinkType.IPV4:
-                return decodeIpv4(burst, index, 0, wire);
+                return network.decodeIp(4, 0, wire, false);
 
             case LinkType.IPV6:
-                return decodeIpv6(burst, index, 0, wire);
+                return network.decodeIp(6, 0, wire, false);
 
             case LinkType.LINUX_SLL:
-                return decodeLinuxSll(burst, index, wire);
+                return decodeLinuxSll(wire);
 
             case LinkType.LINUX_SLL2:
-                return decodeLinuxSll2(burst, index, wire);
+                return decodeLinuxSll2(wire);
 
             default:
                 return DropReason.UNSUPPORTED_LINK_TYPE;
         }
     }
 
-    private DropReason decodeEthernet(final PacketBurst burst, final int index, final int end)
+    private DropReason decodeEthernet(final int end)
     {
-        final DropReason reason = check(0, EthernetHeader.LENGTH, end, DropReason.TRUNCATED_ETHERNET);
+        final PacketCursor c = cursor;
+        final DropReason reason = c.check(0, EthernetHeader.LENGTH, end, DropReason.TRUNCATED_ETHERNET);
         if (null != reason)
         {
             return reason;
         }
-        ethernet.wrap(segment, packetOffset, capturedLength);
-        return decodeEtherType(burst, index, ethernet.etherType(), EthernetHeader.LENGTH, end);
+        ethernet.wrap(c.segment, c.base, c.captured);
+        return decodeEtherType(ethernet.etherType(), EthernetHeader.LENGTH, end);
     }
 
-    private DropReason decodeLinuxSll(final PacketBurst burst, final int index, final int end)
+    private DropReason decodeLinuxSll(final int end)
     {
-        final DropReason reason = check(0, LinuxSllHeader.LENGTH, end, DropReason.TRUNCATED_LINUX_SLL);
+        final PacketCursor c = cursor;
+        final DropReason reason = c.check(0, LinuxSllHeader.LENGTH, end, DropReason.TRUNCATED_LINUX_SLL);
         if (null != reason)
         {
             return reason;
         }
-        linuxSll.wrap(segment, packetOffset, capturedLength);
-        return decodeEtherType(burst, index, linuxSll.protocol(), LinuxSllHeader.LENGTH, end);
+        linuxSll.wrap(c.segment, c.base, c.captured);
+        return decodeEtherType(linuxSll.protocol(), LinuxSllHeader.LENGTH, end);
     }
 
-    private DropReason decodeLinuxSll2(final PacketBurst burst, final int index, final int end)
+    private DropReason decodeLinuxSll2(final int end)
     {
-        final DropReason reason = check(0, LinuxSll2Header.LENGTH, end, DropReason.TRUNCATED_LINUX_SLL);
+        final PacketCursor c = cursor;
+        final DropReason reason = c.check(0, LinuxSll2Header.LENGTH, end, DropReason.TRUNCATED_LINUX_SLL);
         if (null != reason)
         {
             return reason;
         }
-        linuxSll2.wrap(segment, packetOffset, capturedLength);
-        return decodeEtherType(burst, index, linuxSll2.protocol(), LinuxSll2Header.LENGTH, end);
+        linuxSll2.wrap(c.segment, c.base, c.captured);
+        return decodeEtherType(linuxSll2.protocol(), LinuxSll2Header.LENGTH, end);
     }
 
-    private DropReason decodeEtherType(
-        final PacketBurst burst, final int index, final int firstEtherType, final int firstOffset, final int end)
+    /** VLAN tags, then what the EtherType after them announces. */
+    private DropReason decodeEtherType(final int firstEtherType, final int firstOffset, final int end)
     {
+        final PacketCursor c = cursor;
+        final PacketBurst burst = c.burst;
+        final int index = c.index;
         int etherType = firstEtherType;
         int offset = firstOffset;
+        int tags = 0;
         while (EthernetHeader.isVlanTag(etherType))
         {
-            final DropReason reason = check(offset, VlanTag.LENGTH, end, DropReason.TRUNCATED_VLAN);
+            final DropReason reason = c.check(offset, VlanTag.LENGTH, end, DropReason.TRUNCATED_VLAN);
             if (null != reason)
             {
                 return reason;
             }
-            vlanTag.wrap(segment, packetOffset + offset, capturedLength - offset);
-            if (burst.vlanId[index] == ABSENT)
+            if (tags == MAX_VLAN_TAGS)
+            {
+                return DropReason.VLAN_STACK_TOO_DEEP;
+            }
+            vlanTag.wrap(c.segment, c.base + offset, c.captured - offset);
+            if (tags == 0)
             {
                 burst.vlanId[index] = vlanTag.vlanId();
+                burst.vlanOffset[index] = offset;
             }
+            burst.vlanCount[index] = ++tags;
             etherType = vlanTag.etherType();
             offset += VlanTag.LENGTH;
         }
@@ -231,307 +265,87 @@ public final class PacketDecoder
             return null;
         }
         burst.etherType[index] = etherType;
-        if (etherType == EthernetHeader.ETHER_TYPE_IPV4)
+        switch (etherType)
         {
-            return decodeIpv4(burst, index, offset, end);
+            case EthernetHeader.ETHER_TYPE_IPV4:
+                return network.decodeIp(4, offset, end, false);
+
+            case EthernetHeader.ETHER_TYPE_IPV6:
+                return network.decodeIp(6, offset, end, false);
+
+            case EthernetHeader.ETHER_TYPE_MPLS_UNICAST:
+            case EthernetHeader.ETHER_TYPE_MPLS_MULTICAST:
+                return decodeMpls(offset, end);
+
+            case EthernetHeader.ETHER_TYPE_PPPOE_SESSION:
+                return decodePppoe(offset, end);
+
+            default:
+                return null;
         }
-        if (etherType == EthernetHeader.ETHER_TYPE_IPV6)
-        {
-            return decodeIpv6(burst, index, offset, end);
-        }
-        return null;
     }
 
-    private DropReason decodeRawIp(final PacketBurst burst, final int index, final int end)
+    private DropReason decodeMpls(final int firstOffset, final int end)
     {
-        // capturedLength > 0 was checked, so the version nibble is readable.
-        final int version = (segment.get(NetworkByteOrder.U8, packetOffset) & 0xF0) >>> 4;
-        if (version == 4)
-        {
-            return decodeIpv4(burst, index, 0, end);
-        }
-        if (version == 6)
-        {
-            return decodeIpv6(burst, index, 0, end);
-        }
-        return DropReason.IP_BAD_VERSION;
-    }
-
-    private DropReason decodeIpv4(final PacketBurst burst, final int index, final int l3Offset, final int end)
-    {
-        final DropReason reason = check(l3Offset, Ipv4Header.MIN_LENGTH, end, DropReason.TRUNCATED_IPV4);
-        if (null != reason)
-        {
-            return reason;
-        }
-        final Ipv4Header ip = ipv4.wrap(segment, packetOffset + l3Offset, capturedLength - l3Offset);
-        if (ip.version() != 4)
-        {
-            return DropReason.IPV4_BAD_VERSION;
-        }
-        final int headerBytes = ip.headerLengthBytes();
-        if (headerBytes < Ipv4Header.MIN_LENGTH)
-        {
-            return DropReason.IPV4_BAD_HEADER_LENGTH;
-        }
-        int totalBytes = ip.totalLengthBytes();
-        if (totalBytes == 0)
-        {
-            // Captured on the sending host before TCP segmentation offload filled the length in.
-            totalBytes = end - l3Offset;
-        }
-        if (totalBytes < headerBytes || (long)l3Offset + totalBytes > end)
-        {
-            return DropReason.IPV4_BAD_TOTAL_LENGTH;
-        }
-        burst.ipVersion[index] = 4;
-        burst.l3Offset[index] = l3Offset;
-        burst.ipProtocol[index] = ip.protocol();
-        burst.ipTtl[index] = ip.ttl();
-        burst.srcAddressLow[index] = ip.sourceAddress();
-        burst.dstAddressLow[index] = ip.destinationAddress();
-        if (ip.isLaterFragment())
-        {
-            return null;
-        }
-        return decodeTransport(burst, index, ip.protocol(), l3Offset + headerBytes, l3Offset + totalBytes, 4, ip.isFragment());
-    }
-
-    private DropReason decodeIpv6(final PacketBurst burst, final int index, final int l3Offset, final int end)
-    {
-        DropReason reason = check(l3Offset, Ipv6Header.LENGTH, end, DropReason.TRUNCATED_IPV6);
-        if (null != reason)
-        {
-            return reason;
-        }
-        final Ipv6Header ip = ipv6.wrap(segment, packetOffset + l3Offset, capturedLength - l3Offset);
-        if (ip.version() != 6)
-        {
-            return DropReason.IPV6_BAD_VERSION;
-        }
-        burst.ipVersion[index] = 6;
-        burst.l3Offset[index] = l3Offset;
-        burst.ipTtl[index] = ip.hopLimit();
-        burst.srcAddressHigh[index] = ip.sourceAddressHigh();
-        burst.srcAddressLow[index] = ip.sourceAddressLow();
-        burst.dstAddressHigh[index] = ip.destinationAddressHigh();
-        burst.dstAddressLow[index] = ip.destinationAddressLow();
-
-        // A payload length beyond the frame is only a warning in tshark: the frame bounds the payload.
-        final int payloadEnd = (int)Math.min((long)l3Offset + Ipv6Header.LENGTH + ip.payloadLengthBytes(), end);
-        int nextHeader = ip.nextHeader();
-        int offset = l3Offset + Ipv6Header.LENGTH;
-        boolean fragment = false;
-        burst.ipProtocol[index] = nextHeader;
+        final PacketCursor c = cursor;
+        int offset = firstOffset;
+        int labels = 0;
         while (true)
         {
-            if (Ipv6ExtensionHeader.isOptionsOrRouting(nextHeader))
+            final DropReason reason = c.check(offset, MplsLabel.LENGTH, end, DropReason.TRUNCATED_MPLS);
+            if (null != reason)
             {
-                if (nextHeader == IpProtocol.IPV6_HOP_BY_HOP && offset != l3Offset + Ipv6Header.LENGTH)
-                {
-                    return DropReason.IPV6_MISPLACED_HOP_BY_HOP;
-                }
-                reason = check(offset, Ipv6ExtensionHeader.MIN_READABLE_LENGTH, payloadEnd,
-                    DropReason.TRUNCATED_IPV6_EXTENSION);
-                if (null != reason)
-                {
-                    return reason;
-                }
-                final Ipv6ExtensionHeader extension =
-                    ipv6Extension.wrap(segment, packetOffset + offset, capturedLength - offset);
-                final int headerBytes = extension.headerLengthBytes();
-                if ((long)offset + headerBytes > payloadEnd)
-                {
-                    return DropReason.TRUNCATED_IPV6_EXTENSION;
-                }
-                if (nextHeader != IpProtocol.IPV6_ROUTING)
-                {
-                    reason = checkOptions(offset + Ipv6ExtensionHeader.MIN_READABLE_LENGTH, offset + headerBytes);
-                    if (null != reason)
-                    {
-                        return reason;
-                    }
-                }
-                nextHeader = extension.nextHeader();
-                offset += headerBytes;
+                return reason;
             }
-            else if (nextHeader == IpProtocol.IPV6_FRAGMENT)
+            if (labels == MAX_MPLS_LABELS)
             {
-                reason = check(offset, Ipv6FragmentHeader.LENGTH, payloadEnd, DropReason.TRUNCATED_IPV6_EXTENSION);
-                if (null != reason)
-                {
-                    return reason;
-                }
-                final Ipv6FragmentHeader fragmentHeader =
-                    ipv6Fragment.wrap(segment, packetOffset + offset, capturedLength - offset);
-                nextHeader = fragmentHeader.nextHeader();
-                offset += Ipv6FragmentHeader.LENGTH;
-                burst.ipProtocol[index] = nextHeader;
-                if (fragmentHeader.isLaterFragment())
-                {
-                    return null;
-                }
-                fragment = fragmentHeader.moreFragments();
+                return DropReason.MPLS_STACK_TOO_DEEP;
             }
-            else
+            if (labels == 0)
+            {
+                c.burst.mplsOffset[c.index] = offset;
+            }
+            c.burst.mplsCount[c.index] = ++labels;
+            final boolean bottom = mplsLabel.wrap(c.segment, c.base + offset, c.captured - offset).bottomOfStack();
+            offset += MplsLabel.LENGTH;
+            if (bottom)
             {
                 break;
             }
-            burst.ipProtocol[index] = nextHeader;
         }
-        return decodeTransport(burst, index, nextHeader, offset, payloadEnd, 6, fragment);
+        return network.decodeIpByVersion(offset, end, false, false);
     }
 
-    /**
-     * Decodes the transport header at {@code offset}, which must lie before {@code end}, the end
-     * of the IP payload. In a first fragment the UDP length counts the whole datagram, so it is
-     * only checked for its minimum.
-     */
-    private DropReason decodeTransport(
-        final PacketBurst burst,
-        final int index,
-        final int protocol,
-        final int offset,
-        final int end,
-        final int ipVersion,
-        final boolean fragment)
+    private DropReason decodePppoe(final int offset, final int end)
     {
-        if (protocol == IpProtocol.TCP)
+        final PacketCursor c = cursor;
+        final DropReason reason = c.check(offset, PppoeHeader.LENGTH, end, DropReason.TRUNCATED_PPPOE);
+        if (null != reason)
         {
-            final DropReason reason = check(offset, TcpHeader.MIN_LENGTH, end, DropReason.TRUNCATED_TCP);
-            if (null != reason)
-            {
-                return reason;
-            }
-            final TcpHeader header = tcp.wrap(segment, packetOffset + offset, capturedLength - offset);
-            final int headerBytes = header.dataOffsetBytes();
-            // Options may continue in the next fragment; only the fixed header must be in the first.
-            if (headerBytes < TcpHeader.MIN_LENGTH || (!fragment && (long)offset + headerBytes > end))
-            {
-                return DropReason.TCP_BAD_DATA_OFFSET;
-            }
-            burst.l4Offset[index] = offset;
-            burst.srcPort[index] = header.sourcePort();
-            burst.dstPort[index] = header.destinationPort();
-            burst.tcpFlags[index] = header.flags();
-            return null;
+            return reason;
         }
-        if (protocol == IpProtocol.UDP)
+        final PppoeHeader header = pppoe.wrap(c.segment, c.base + offset, c.captured - offset);
+        final long declaredEnd = (long)offset + PppoeHeader.SESSION_HEADER_LENGTH + header.payloadLengthBytes();
+        if (declaredEnd < offset + PppoeHeader.LENGTH)
         {
-            final DropReason reason = check(offset, UdpHeader.LENGTH, end, DropReason.TRUNCATED_UDP);
-            if (null != reason)
-            {
-                return reason;
-            }
-            final UdpHeader header = udp.wrap(segment, packetOffset + offset, capturedLength - offset);
-            final int datagramBytes = header.datagramLengthBytes();
-            if (datagramBytes < UdpHeader.LENGTH || (!fragment && (long)offset + datagramBytes > end))
-            {
-                return DropReason.UDP_BAD_LENGTH;
-            }
-            if (ipVersion == 6 && header.checksum() == 0)
-            {
-                return DropReason.UDP_ZERO_CHECKSUM_IPV6;
-            }
-            burst.l4Offset[index] = offset;
-            burst.srcPort[index] = header.sourcePort();
-            burst.dstPort[index] = header.destinationPort();
-            return null;
+            return DropReason.TRUNCATED_PPPOE;
         }
-        if ((protocol == IpProtocol.ICMP && ipVersion == 4) || (protocol == IpProtocol.ICMPV6 && ipVersion == 6))
+        if (!c.push(HeaderType.PPPOE, offset))
         {
-            // The whole 8-byte header must be in the packet, but only type and code need to have been captured.
-            if ((long)offset + IcmpHeader.LENGTH > end)
-            {
-                return DropReason.TRUNCATED_ICMP;
-            }
-            if ((long)offset + IcmpHeader.TYPE_CODE_CHECKSUM_LENGTH > capturedLength)
-            {
-                return DropReason.SNAPLEN_TRUNCATED;
-            }
-            burst.l4Offset[index] = offset;
-            if (ipVersion == 4)
-            {
-                final IcmpHeader header = icmp.wrap(segment, packetOffset + offset, capturedLength - offset);
-                burst.icmpType[index] = header.type();
-                burst.icmpCode[index] = header.code();
-            }
-            else
-            {
-                final Icmpv6Header header = icmpv6.wrap(segment, packetOffset + offset, capturedLength - offset);
-                burst.icmpType[index] = header.type();
-                burst.icmpCode[index] = header.code();
-            }
+            return DropReason.TOO_MANY_HEADERS;
+        }
+        c.burst.pppoeSessionId[c.index] = header.sessionId();
+        // A length beyond the frame is only a warning in tshark: the frame bounds the payload.
+        final int payloadEnd = (int)Math.min(declaredEnd, end);
+        final int protocol = header.pppProtocol();
+        if (protocol == PppoeHeader.PPP_IPV4)
+        {
+            return network.decodeIp(4, offset + PppoeHeader.LENGTH, payloadEnd, false);
+        }
+        if (protocol == PppoeHeader.PPP_IPV6)
+        {
+            return network.decodeIp(6, offset + PppoeHeader.LENGTH, payloadEnd, false);
         }
         return null;
-    }
-
-    /**
-     * Walks the type-length-value options of a hop-by-hop or destination options header from
-     * {@code offset} to {@code end}: an option running past the header is malformed, an option
-     * header past the captured bytes is {@link DropReason#SNAPLEN_TRUNCATED}. Option contents
-     * are not interpreted.
-     */
-    private DropReason checkOptions(final int firstOption, final int end)
-    {
-        int option = firstOption;
-        while (option < end)
-        {
-            if (option >= capturedLength)
-            {
-                return DropReason.SNAPLEN_TRUNCATED;
-            }
-            if (segment.get(NetworkByteOrder.U8, packetOffset + option) == IPV6_OPTION_PAD1)
-            {
-                option++;
-                continue;
-            }
-            final DropReason reason = check(option, 2, end, DropReason.IPV6_BAD_OPTION_LENGTH);
-            if (null != reason)
-            {
-                return reason;
-            }
-            option += 2 + (segment.get(NetworkByteOrder.U8, packetOffset + option + 1) & 0xFF);
-        }
-        return option == end ? null : DropReason.IPV6_BAD_OPTION_LENGTH;
-    }
-
-    /**
-     * Whether {@code headerBytes} at {@code offset} can be read: {@code malformed} when they run
-     * past {@code end} (the packet's or its IP payload's end), {@link DropReason#SNAPLEN_TRUNCATED}
-     * when they lie inside it but past the captured bytes, null when they are readable.
-     */
-    private DropReason check(final int offset, final int headerBytes, final int end, final DropReason malformed)
-    {
-        final long headerEnd = (long)offset + headerBytes;
-        if (headerEnd > end)
-        {
-            return malformed;
-        }
-        if (headerEnd > capturedLength)
-        {
-            return DropReason.SNAPLEN_TRUNCATED;
-        }
-        return null;
-    }
-
-    private static void clear(final PacketBurst burst, final int index)
-    {
-        burst.l3Offset[index] = ABSENT;
-        burst.l4Offset[index] = ABSENT;
-        burst.vlanId[index] = ABSENT;
-        burst.etherType[index] = ABSENT;
-        burst.ipVersion[index] = 0;
-        burst.ipProtocol[index] = ABSENT;
-        burst.ipTtl[index] = ABSENT;
-        burst.srcAddressHigh[index] = 0;
-        burst.srcAddressLow[index] = 0;
-        burst.dstAddressHigh[index] = 0;
-        burst.dstAddressLow[index] = 0;
-        burst.srcPort[index] = ABSENT;
-        burst.dstPort[index] = ABSENT;
-        burst.tcpFlags[index] = ABSENT;
-        burst.icmpType[index] = ABSENT;
-        burst.icmpCode[index] = ABSENT;
     }
 }

@@ -4,6 +4,7 @@ import dev.sluice.dataplane.counters.DropReason;
 import dev.sluice.dataplane.source.LinkType;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import static dev.sluice.dataplane.testing.Hex.bytes;
 
@@ -181,6 +182,13 @@ final class GoldenPackets
             bytes(ETH_IPV6, "6000 0000 0004 3a ff fe800000000000000000000000000001 ff020000000000000000000000000001",
                 "80 00 0000"),
             DropReason.TRUNCATED_ICMP));
+
+    /** Every broken packet, these and {@link GoldenTunnels#BROKEN}. */
+    static final List<Golden> ALL_BROKEN = Stream.of(BROKEN, GoldenTunnels.BROKEN).flatMap(List::stream).toList();
+
+    /** Every golden packet, these and {@link GoldenTunnels}'. */
+    static final List<Golden> ALL = Stream.of(WELL_FORMED, BROKEN, GoldenTunnels.WELL_FORMED, GoldenTunnels.BROKEN)
+        .flatMap(List::stream).toList();
 
     private GoldenPackets()
     {

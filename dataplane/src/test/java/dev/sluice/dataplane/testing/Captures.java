@@ -23,7 +23,7 @@ public final class Captures
     }
 
     /** What a whole capture decoded to, and what stopped the source early, if anything. */
-    public record Decoded(List<DecodedPacket> packets, String problem)
+    public record Decoded(List<DecodedCopy> packets, String problem)
     {
     }
 
@@ -38,7 +38,7 @@ public final class Captures
         {
             final PacketBurst burst = new PacketBurst(burstCapacity, 1);
             final PacketDecoder decoder = new PacketDecoder();
-            final List<DecodedPacket> packets = new ArrayList<>();
+            final List<DecodedCopy> packets = new ArrayList<>();
             while (!source.isExhausted())
             {
                 final int count = source.poll(burst);
@@ -46,7 +46,7 @@ public final class Captures
                 decoder.decode(burst);
                 for (int i = 0; i < count; i++)
                 {
-                    packets.add(DecodedPacket.of(burst, i, packets.size() + 1));
+                    packets.add(DecodedCopy.of(burst, i, packets.size() + 1));
                 }
             }
             return new Decoded(packets, source.problem());

@@ -108,9 +108,15 @@ public final class Packets
         return ethernet(NO_VLAN, ETHERTYPE_IPV4, ipv4(src, dst, TCP, 64, tcp(srcPort, dstPort, flags)));
     }
 
+    /**
+     * Twelve zero bytes of UDP payload: on port 53 they are a DNS header without questions, which
+     * the decoder accepts (fewer would be a malformed DNS message).
+     */
+    public static final int UDP_PAYLOAD_BYTES = 12;
+
     public static byte[] ipv4Udp(final int vlanId, final String src, final String dst, final int srcPort, final int dstPort)
     {
-        return ethernet(vlanId, ETHERTYPE_IPV4, ipv4(src, dst, UDP, 63, udp(srcPort, dstPort, 4)));
+        return ethernet(vlanId, ETHERTYPE_IPV4, ipv4(src, dst, UDP, 63, udp(srcPort, dstPort, UDP_PAYLOAD_BYTES)));
     }
 
     public static byte[] ipv4Icmp(final int vlanId, final String src, final String dst, final int type, final int code)
@@ -125,7 +131,7 @@ public final class Packets
 
     public static byte[] ipv6Udp(final String src, final String dst, final int srcPort, final int dstPort)
     {
-        return ethernet(NO_VLAN, ETHERTYPE_IPV6, ipv6(src, dst, UDP, 64, udp(srcPort, dstPort, 4)));
+        return ethernet(NO_VLAN, ETHERTYPE_IPV6, ipv6(src, dst, UDP, 64, udp(srcPort, dstPort, UDP_PAYLOAD_BYTES)));
     }
 
     public static byte[] ipv6Icmp(final String src, final String dst, final int type, final int code)

@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  * <p>
  * Immutable; any thread.
  */
-public record DecodedPacket(
+public record DecodedCopy(
     int number,
     int capturedLength,
     int wireLength,
@@ -39,9 +39,9 @@ public record DecodedPacket(
     DropReason dropReason)
 {
     /** Copies slot {@code index}; {@code number} is the packet's 1-based position in its capture. */
-    public static DecodedPacket of(final PacketBurst burst, final int index, final int number)
+    public static DecodedCopy of(final PacketBurst burst, final int index, final int number)
     {
-        return new DecodedPacket(
+        return new DecodedCopy(
             number,
             burst.capturedLength[index],
             burst.wireLength[index],
