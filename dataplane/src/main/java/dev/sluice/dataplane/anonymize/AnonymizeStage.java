@@ -5,19 +5,21 @@ import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.Verdict;
 
 /**
- * Computes the Crypto-PAn form of the addresses of every forwarded item that a rule asked to
- * anonymize, or that some destination may only receive transformed. Each address is
- * transformed at most once per item, however many destinations need it; the residency stage
- * then picks, per destination, whether the raw or the transformed value leaves.
- * Worker thread only.
+ * Computes the Crypto-PAn form of the addresses (outer, and inner for tunnelled packets) of
+ * every forwarded item that a rule asked to anonymize, or that some destination may only
+ * receive transformed. Each address is transformed at most once per item, however many
+ * destinations need it; the residency stage then picks, per destination, whether the raw or
+ * the transformed value leaves. Worker thread only.
  */
 public final class AnonymizeStage
 {
     private final CryptoPan cryptoPan;
+    private long resultHigh;
+    private long resultLow;
 
     /**
      * @param cryptoPan the site's keyed Crypto-PAn, or null when the gateway has no key (then no
-     *                  policy that needs a transform is accepted, see {@code GatewayConductor})
+     *                  policy that needs a transform is accepted, see {@code PolicyInstaller})
      */
     public AnonymizeStage(final CryptoPan cryptoPan)
     {
@@ -41,9 +43,10 @@ public final class AnonymizeStage
             {
                 continue;
             }
-            final int wanted = (burst.anonymizeFields[i] | precomputeTransforms) & AnonymizedFields.ADDRESSES;
-            final byte version = burst.ipVersion[i];
-            if (wanted == 0 || (version != 4 && version != 6))
+            final int outer = isIp(burst.ipVersion[i]) ? AnonymizedFields.ADDRESSES : 0;
+            final int inner = isIp(burst.innerIpVersion[i]) ? AnonymizedFields.INNER_ADDRESSES : 0;
+            final int wanted = (burst.anonymizeFields[i] | precomputeTransforms) & (outer | inner);
+            if (wanted == 0)
             {
                 continue;
             }
@@ -53,33 +56,50 @@ public final class AnonymizeStage
             }
             if ((wanted & AnonymizedFields.SRC_ADDRESS) != 0)
             {
-                if (version == 4)
-                {
-                    burst.anonSrcAddressHigh[i] = 0;
-                    burst.anonSrcAddressLow[i] = cryptoPan.anonymizeIpv4((int)burst.srcAddressLow[i]) & 0xFFFF_FFFFL;
-                }
-                else
-                {
-                    cryptoPan.anonymizeIpv6(burst.srcAddressHigh[i], burst.srcAddressLow[i]);
-                    burst.anonSrcAddressHigh[i] = cryptoPan.resultHigh();
-                    burst.anonSrcAddressLow[i] = cryptoPan.resultLow();
-                }
+                transform(burst.ipVersion[i], burst.srcAddressHigh[i], burst.srcAddressLow[i]);
+                burst.anonSrcAddressHigh[i] = resultHigh;
+                burst.anonSrcAddressLow[i] = resultLow;
             }
             if ((wanted & AnonymizedFields.DST_ADDRESS) != 0)
             {
-                if (version == 4)
-                {
-                    burst.anonDstAddressHigh[i] = 0;
-                    burst.anonDstAddressLow[i] = cryptoPan.anonymizeIpv4((int)burst.dstAddressLow[i]) & 0xFFFF_FFFFL;
-                }
-                else
-                {
-                    cryptoPan.anonymizeIpv6(burst.dstAddressHigh[i], burst.dstAddressLow[i]);
-                    burst.anonDstAddressHigh[i] = cryptoPan.resultHigh();
-                    burst.anonDstAddressLow[i] = cryptoPan.resultLow();
-                }
+                transform(burst.ipVersion[i], burst.dstAddressHigh[i], burst.dstAddressLow[i]);
+                burst.anonDstAddressHigh[i] = resultHigh;
+                burst.anonDstAddressLow[i] = resultLow;
+            }
+            if ((wanted & AnonymizedFields.INNER_SRC_ADDRESS) != 0)
+            {
+                transform(burst.innerIpVersion[i], burst.innerSrcAddressHigh[i], burst.innerSrcAddressLow[i]);
+                burst.anonInnerSrcAddressHigh[i] = resultHigh;
+                burst.anonInnerSrcAddressLow[i] = resultLow;
+            }
+            if ((wanted & AnonymizedFields.INNER_DST_ADDRESS) != 0)
+            {
+                transform(burst.innerIpVersion[i], burst.innerDstAddressHigh[i], burst.innerDstAddressLow[i]);
+                burst.anonInnerDstAddressHigh[i] = resultHigh;
+                burst.anonInnerDstAddressLow[i] = resultLow;
             }
             burst.anonymizedReady[i] = (byte)wanted;
+        }
+    }
+
+    private static boolean isIp(final byte version)
+    {
+        return version == 4 || version == 6;
+    }
+
+    /** Leaves the transformed address in {@link #resultHigh} and {@link #resultLow}, for both families. */
+    private void transform(final byte version, final long high, final long low)
+    {
+        if (version == 4)
+        {
+            resultHigh = 0;
+            resultLow = cryptoPan.anonymizeIpv4((int)low) & 0xFFFF_FFFFL;
+        }
+        else
+        {
+            cryptoPan.anonymizeIpv6(high, low);
+            resultHigh = cryptoPan.resultHigh();
+            resultLow = cryptoPan.resultLow();
         }
     }
 }

@@ -1,54 +1,71 @@
 package dev.sluice.dataplane.classify;
 
+import dev.sluice.dataplane.decode.DecodedPacket;
+import dev.sluice.dataplane.decode.DnsQuestion;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.field.PacketFields;
 
 /**
- * Serves the policy's packet fields from the decoded burst, one item at a time: the compiled
- * rules read straight from the burst's arrays, nothing is copied or boxed.
- * <p>
- * The decoder keeps only the outermost VLAN tag, so {@code vlan.id} has at most one occurrence
- * here, and it decodes no text field: {@link #isPresent} is false for {@code tunnel.type},
- * {@code dns.qry.name} and {@code tls.sni} and for every other field the burst has no column
- * for, so by the {@link FieldReader} call contract their values are never read.
+ * Serves the policy's packet fields from the decoded burst, one item at a time, through the
+ * decoder's {@link DecodedPacket} view: the rules read straight from the burst's arrays and the
+ * packet's bytes, nothing is copied or boxed (text fields are copied into a reused buffer).
  * Worker thread only; {@link #select} before every item.
  */
 public final class BurstFieldReader implements FieldReader
 {
-    private static final int TCP = 6;
-    private static final int UDP = 17;
+    private static final int TLS_SNI_MAX_BYTES = 255;
 
-    private PacketBurst burst;
-    private int index;
+    private final DecodedPacket packet = new DecodedPacket();
+    private final AsciiText text = new AsciiText(Math.max(DnsQuestion.MAX_NAME_CHARS, TLS_SNI_MAX_BYTES));
 
     public BurstFieldReader select(final PacketBurst burst, final int index)
     {
-        this.burst = burst;
-        this.index = index;
+        packet.wrap(burst, index);
         return this;
+    }
+
+    /** The decoded view of the selected item. */
+    public DecodedPacket packet()
+    {
+        return packet;
     }
 
     @Override
     public boolean isPresent(final int fieldId)
     {
-        final PacketBurst b = burst;
-        final int i = index;
+        final DecodedPacket p = packet;
         return switch (fieldId)
         {
             case PacketFields.FRAME_LEN, PacketFields.FRAME_CAP_LEN -> true;
-            case PacketFields.ETH_TYPE -> b.etherType[i] != PacketBurst.ABSENT;
-            case PacketFields.VLAN_ID -> b.vlanId[i] != PacketBurst.ABSENT;
-            case PacketFields.IP_VERSION, PacketFields.IP_SRC, PacketFields.IP_DST -> b.ipVersion[i] != 0;
-            case PacketFields.IP_PROTO -> b.ipVersion[i] != 0 && b.ipProtocol[i] != PacketBurst.ABSENT;
-            case PacketFields.IP_TTL -> b.ipVersion[i] != 0 && b.ipTtl[i] != PacketBurst.ABSENT;
-            case PacketFields.TCP_SRCPORT, PacketFields.TCP_DSTPORT ->
-                b.ipProtocol[i] == TCP && b.srcPort[i] != PacketBurst.ABSENT;
-            case PacketFields.TCP_FLAGS -> b.tcpFlags[i] != PacketBurst.ABSENT;
-            case PacketFields.UDP_SRCPORT, PacketFields.UDP_DSTPORT ->
-                b.ipProtocol[i] == UDP && b.srcPort[i] != PacketBurst.ABSENT;
-            case PacketFields.ICMP_TYPE -> b.icmpType[i] != PacketBurst.ABSENT;
-            case PacketFields.ICMP_CODE -> b.icmpCode[i] != PacketBurst.ABSENT;
+            case PacketFields.ETH_TYPE -> p.hasEtherType();
+            case PacketFields.VLAN_ID -> p.vlanCount() > 0;
+            case PacketFields.MPLS_LABEL -> p.mplsCount() > 0;
+            case PacketFields.PPPOE_SESSION_ID -> p.hasPppoe();
+            case PacketFields.IP_VERSION, PacketFields.IP_SRC, PacketFields.IP_DST, PacketFields.IP_TTL,
+                PacketFields.IP_TOS -> p.hasIp();
+            case PacketFields.IP_PROTO -> p.hasIp() && p.ipProtocol() != PacketBurst.ABSENT;
+            case PacketFields.IP_ID -> p.hasIpId();
+            case PacketFields.IP_FLAGS -> p.hasIpFlags();
+            case PacketFields.IP_FRAG_OFFSET -> p.hasIpFragmentOffset();
+            case PacketFields.TCP_SRCPORT, PacketFields.TCP_DSTPORT, PacketFields.TCP_FLAGS -> p.hasTcp();
+            case PacketFields.UDP_SRCPORT, PacketFields.UDP_DSTPORT -> p.hasUdp();
+            case PacketFields.SCTP_SRCPORT, PacketFields.SCTP_DSTPORT -> p.hasSctp();
+            case PacketFields.ICMP_TYPE, PacketFields.ICMP_CODE -> p.hasIcmp();
+            case PacketFields.ESP_SPI -> p.hasEsp();
+            case PacketFields.GRE_PROTO -> p.hasGre();
+            case PacketFields.VXLAN_VNI -> p.hasVxlan();
+            case PacketFields.GENEVE_VNI -> p.hasGeneve();
+            case PacketFields.GTP_TEID -> p.hasGtp();
+            case PacketFields.TUNNEL_DEPTH -> true;
+            case PacketFields.TUNNEL_TYPE -> p.tunnelDepth() > 0;
+            case PacketFields.INNER_IP_VERSION, PacketFields.INNER_IP_SRC, PacketFields.INNER_IP_DST,
+                PacketFields.INNER_IP_PROTO -> p.hasInnerIp();
+            case PacketFields.INNER_TCP_SRCPORT, PacketFields.INNER_TCP_DSTPORT -> p.hasInnerTcp();
+            case PacketFields.INNER_UDP_SRCPORT, PacketFields.INNER_UDP_DSTPORT -> p.hasInnerUdp();
+            case PacketFields.DNS_QRY_NAME -> p.hasDnsQuery() && p.dnsQueryNameLength() != PacketBurst.ABSENT;
+            case PacketFields.DNS_QRY_TYPE -> p.hasDnsQuery();
+            case PacketFields.TLS_SNI -> p.hasTlsSni();
             default -> false;
         };
     }
@@ -56,63 +73,102 @@ public final class BurstFieldReader implements FieldReader
     @Override
     public int occurrences(final int fieldId)
     {
-        // Every field served here, vlan.id included (outermost tag only), has at most one value.
-        return isPresent(fieldId) ? 1 : 0;
+        return switch (fieldId)
+        {
+            case PacketFields.VLAN_ID -> packet.vlanCount();
+            case PacketFields.MPLS_LABEL -> packet.mplsCount();
+            default -> isPresent(fieldId) ? 1 : 0;
+        };
     }
 
     @Override
     public long integer(final int fieldId, final int occurrence)
     {
-        // Only occurrence 0 exists (see occurrences), and the contract asks for no other.
-        return integer(fieldId);
+        final DecodedPacket p = packet;
+        return switch (fieldId)
+        {
+            case PacketFields.FRAME_LEN -> p.frameLength();
+            case PacketFields.FRAME_CAP_LEN -> p.capturedLength();
+            case PacketFields.ETH_TYPE -> p.etherType();
+            case PacketFields.VLAN_ID -> p.vlanId(occurrence);
+            case PacketFields.MPLS_LABEL -> p.mplsLabel(occurrence);
+            case PacketFields.PPPOE_SESSION_ID -> p.pppoeSessionId();
+            case PacketFields.IP_VERSION -> p.ipVersion();
+            case PacketFields.IP_PROTO -> p.ipProtocol();
+            case PacketFields.IP_TTL -> p.ipTtl();
+            case PacketFields.IP_TOS -> p.ipTos();
+            case PacketFields.IP_ID -> p.ipId();
+            case PacketFields.IP_FLAGS -> p.ipFlags();
+            case PacketFields.IP_FRAG_OFFSET -> p.ipFragmentOffset();
+            case PacketFields.TCP_SRCPORT -> p.tcpSrcPort();
+            case PacketFields.TCP_DSTPORT -> p.tcpDstPort();
+            case PacketFields.TCP_FLAGS -> p.tcpFlags();
+            case PacketFields.UDP_SRCPORT -> p.udpSrcPort();
+            case PacketFields.UDP_DSTPORT -> p.udpDstPort();
+            case PacketFields.SCTP_SRCPORT -> p.sctpSrcPort();
+            case PacketFields.SCTP_DSTPORT -> p.sctpDstPort();
+            case PacketFields.ICMP_TYPE -> p.icmpType();
+            case PacketFields.ICMP_CODE -> p.icmpCode();
+            case PacketFields.ESP_SPI -> p.espSpi();
+            case PacketFields.GRE_PROTO -> p.greProtocol();
+            case PacketFields.VXLAN_VNI -> p.vxlanVni();
+            case PacketFields.GENEVE_VNI -> p.geneveVni();
+            case PacketFields.GTP_TEID -> p.gtpTeid();
+            case PacketFields.TUNNEL_DEPTH -> p.tunnelDepth();
+            case PacketFields.INNER_IP_VERSION -> p.innerIpVersion();
+            case PacketFields.INNER_IP_PROTO -> p.innerIpProtocol();
+            case PacketFields.INNER_TCP_SRCPORT -> p.innerTcpSrcPort();
+            case PacketFields.INNER_TCP_DSTPORT -> p.innerTcpDstPort();
+            case PacketFields.INNER_UDP_SRCPORT -> p.innerUdpSrcPort();
+            case PacketFields.INNER_UDP_DSTPORT -> p.innerUdpDstPort();
+            case PacketFields.DNS_QRY_TYPE -> p.dnsQueryType();
+            default -> 0;
+        };
     }
 
     @Override
     public CharSequence text(final int fieldId)
     {
-        // No text field is ever present here, so the contract never calls this; an empty
-        // value is what an absent text field would read as.
-        return "";
-    }
-
-    @Override
-    public long integer(final int fieldId)
-    {
-        final PacketBurst b = burst;
-        final int i = index;
+        final DecodedPacket p = packet;
         return switch (fieldId)
         {
-            case PacketFields.FRAME_LEN -> b.wireLength[i];
-            case PacketFields.FRAME_CAP_LEN -> b.capturedLength[i];
-            case PacketFields.ETH_TYPE -> b.etherType[i];
-            case PacketFields.VLAN_ID -> b.vlanId[i];
-            case PacketFields.IP_VERSION -> b.ipVersion[i];
-            case PacketFields.IP_PROTO -> b.ipProtocol[i];
-            case PacketFields.IP_TTL -> b.ipTtl[i];
-            case PacketFields.TCP_SRCPORT, PacketFields.UDP_SRCPORT -> b.srcPort[i];
-            case PacketFields.TCP_DSTPORT, PacketFields.UDP_DSTPORT -> b.dstPort[i];
-            case PacketFields.TCP_FLAGS -> b.tcpFlags[i];
-            case PacketFields.ICMP_TYPE -> b.icmpType[i];
-            case PacketFields.ICMP_CODE -> b.icmpCode[i];
-            default -> 0;
+            case PacketFields.TUNNEL_TYPE -> p.tunnelTypeName();
+            case PacketFields.DNS_QRY_NAME -> text.length(p.dnsQueryName(text.bytes(), 0));
+            case PacketFields.TLS_SNI -> text.length(p.tlsSni(text.bytes(), 0));
+            default -> text.length(0);
         };
     }
 
     @Override
     public int addressVersion(final int fieldId)
     {
-        return burst.ipVersion[index];
+        return fieldId == PacketFields.INNER_IP_SRC || fieldId == PacketFields.INNER_IP_DST ?
+            packet.innerIpVersion() : packet.ipVersion();
     }
 
     @Override
     public long addressHigh(final int fieldId)
     {
-        return fieldId == PacketFields.IP_SRC ? burst.srcAddressHigh[index] : burst.dstAddressHigh[index];
+        final DecodedPacket p = packet;
+        return switch (fieldId)
+        {
+            case PacketFields.IP_SRC -> p.srcAddressHigh();
+            case PacketFields.IP_DST -> p.dstAddressHigh();
+            case PacketFields.INNER_IP_SRC -> p.innerSrcAddressHigh();
+            default -> p.innerDstAddressHigh();
+        };
     }
 
     @Override
     public long addressLow(final int fieldId)
     {
-        return fieldId == PacketFields.IP_SRC ? burst.srcAddressLow[index] : burst.dstAddressLow[index];
+        final DecodedPacket p = packet;
+        return switch (fieldId)
+        {
+            case PacketFields.IP_SRC -> p.srcAddressLow();
+            case PacketFields.IP_DST -> p.dstAddressLow();
+            case PacketFields.INNER_IP_SRC -> p.innerSrcAddressLow();
+            default -> p.innerDstAddressLow();
+        };
     }
 }

@@ -92,19 +92,22 @@ public final class CompiledRules
         return reasons;
     }
 
-    /** The {@link AnonymizedFields} bits of a set of policy field ids (only outer addresses can be transformed here). */
+    /** The {@link AnonymizedFields} bits of a set of policy field ids (only addresses can be transformed here). */
     public static byte addressBits(final FieldSet fields)
     {
-        return (byte)(addressBit(fields, PacketFields.IP_SRC) | addressBit(fields, PacketFields.IP_DST));
+        return (byte)(addressBit(fields, PacketFields.IP_SRC) | addressBit(fields, PacketFields.IP_DST) |
+            addressBit(fields, PacketFields.INNER_IP_SRC) | addressBit(fields, PacketFields.INNER_IP_DST));
     }
 
-    /** The {@link AnonymizedFields} bit of one policy field id; 0 for a field that is not an outer address. */
+    /** The {@link AnonymizedFields} bit of one policy field id; 0 for a field that is not an address. */
     public static byte addressBit(final int fieldId)
     {
         return switch (fieldId)
         {
             case PacketFields.IP_SRC -> AnonymizedFields.SRC_ADDRESS;
             case PacketFields.IP_DST -> AnonymizedFields.DST_ADDRESS;
+            case PacketFields.INNER_IP_SRC -> AnonymizedFields.INNER_SRC_ADDRESS;
+            case PacketFields.INNER_IP_DST -> AnonymizedFields.INNER_DST_ADDRESS;
             default -> 0;
         };
     }

@@ -38,6 +38,10 @@ public final class BatchEgress
         DataBatchEncoder.FramesEncoder.HEADER_SIZE + DataBatchEncoder.EventsEncoder.HEADER_SIZE;
     private static final int ADDRESS_LENGTH = 16;
     private static final int IPV4_ADDRESS_LENGTH = 4;
+    private static final int SRC = 0;
+    private static final int DST = 1;
+    private static final int INNER_SRC = 2;
+    private static final int INNER_DST = 3;
 
     private final DestinationStream[] streams;
     private final byte[] gatewayId;
@@ -257,31 +261,51 @@ public final class BatchEgress
                 .tcpFlags(orZero(burst.tcpFlags[i]))
                 .icmpType((short)orZero(burst.icmpType[i]))
                 .icmpCode((short)orZero(burst.icmpCode[i]))
-                // The burst carries no ToS, tunnel or inner layer yet; the decode work fills these.
-                .ipTos((short)0)
-                .tunnelType(TunnelType.NONE)
-                .tunnelDepth((short)0)
-                .tunnelId(0)
-                .innerIpVersion(IpVersion.NONE)
-                .innerIpProtocol((short)0)
-                .innerSrcPort(0)
-                .innerDstPort(0);
-            addressScratch.setMemory(0, ADDRESS_LENGTH, (byte)0);
-            packets.putInnerSrcAddress(addressScratch, 0, ADDRESS_LENGTH);
-            packets.putInnerDstAddress(addressScratch, 0, ADDRESS_LENGTH);
+                .ipTos((short)orZero(burst.ipTos[i]))
+                .tunnelType(TunnelType.get(burst.tunnelType[i]))
+                .tunnelDepth(burst.tunnelDepth[i])
+                .tunnelId(burst.tunnelId[i] == PacketBurst.ABSENT ? 0 : burst.tunnelId[i]);
+
+            final byte bits = transformedFields[i];
+            final byte innerVersion = burst.innerIpVersion[i];
+            if (innerVersion == 4 || innerVersion == 6)
+            {
+                final boolean innerSrc = (bits & AnonymizedFields.INNER_SRC_ADDRESS) != 0;
+                final boolean innerDst = (bits & AnonymizedFields.INNER_DST_ADDRESS) != 0;
+                packets.innerIpVersion(innerVersion == 4 ? IpVersion.V4 : IpVersion.V6)
+                    .innerIpProtocol((short)orZero(burst.innerIpProtocol[i]))
+                    .innerSrcPort(orZero(burst.innerSrcPort[i]))
+                    .innerDstPort(orZero(burst.innerDstPort[i]));
+                putAddress(packets, INNER_SRC, innerVersion,
+                    innerSrc ? burst.anonInnerSrcAddressHigh[i] : burst.innerSrcAddressHigh[i],
+                    innerSrc ? burst.anonInnerSrcAddressLow[i] : burst.innerSrcAddressLow[i]);
+                putAddress(packets, INNER_DST, innerVersion,
+                    innerDst ? burst.anonInnerDstAddressHigh[i] : burst.innerDstAddressHigh[i],
+                    innerDst ? burst.anonInnerDstAddressLow[i] : burst.innerDstAddressLow[i]);
+            }
+            else
+            {
+                packets.innerIpVersion(IpVersion.NONE)
+                    .innerIpProtocol((short)0)
+                    .innerSrcPort(0)
+                    .innerDstPort(0);
+                addressScratch.setMemory(0, ADDRESS_LENGTH, (byte)0);
+                packets.putInnerSrcAddress(addressScratch, 0, ADDRESS_LENGTH);
+                packets.putInnerDstAddress(addressScratch, 0, ADDRESS_LENGTH);
+            }
 
             final byte version = burst.ipVersion[i];
             byte transformed = 0;
             if (version == 4 || version == 6)
             {
                 packets.ipVersion(version == 4 ? IpVersion.V4 : IpVersion.V6);
-                transformed = (byte)(transformedFields[i] & AnonymizedFields.ADDRESSES);
+                transformed = (byte)(bits & AnonymizedFields.ADDRESSES);
                 final boolean src = (transformed & AnonymizedFields.SRC_ADDRESS) != 0;
                 final boolean dst = (transformed & AnonymizedFields.DST_ADDRESS) != 0;
-                putAddress(packets, true, version,
+                putAddress(packets, SRC, version,
                     src ? burst.anonSrcAddressHigh[i] : burst.srcAddressHigh[i],
                     src ? burst.anonSrcAddressLow[i] : burst.srcAddressLow[i]);
-                putAddress(packets, false, version,
+                putAddress(packets, DST, version,
                     dst ? burst.anonDstAddressHigh[i] : burst.dstAddressHigh[i],
                     dst ? burst.anonDstAddressLow[i] : burst.dstAddressLow[i]);
             }
@@ -294,7 +318,9 @@ public final class BatchEgress
             }
             packets.anonymized().clear()
                 .srcAddress((transformed & AnonymizedFields.SRC_ADDRESS) != 0)
-                .dstAddress((transformed & AnonymizedFields.DST_ADDRESS) != 0);
+                .dstAddress((transformed & AnonymizedFields.DST_ADDRESS) != 0)
+                .innerSrcAddress(isIp(innerVersion) && (bits & AnonymizedFields.INNER_SRC_ADDRESS) != 0)
+                .innerDstAddress(isIp(innerVersion) && (bits & AnonymizedFields.INNER_DST_ADDRESS) != 0);
         }
         // Flow aggregation and payload actions fill these groups; until then they are empty.
         batchEncoder.flowsCount(0);
@@ -304,7 +330,7 @@ public final class BatchEgress
 
     private void putAddress(
         final DataBatchEncoder.PacketsEncoder packets,
-        final boolean source,
+        final int which,
         final byte version,
         final long high,
         final long low)
@@ -321,14 +347,18 @@ public final class BatchEgress
             addressScratch.putLong(8, low, ByteOrder.BIG_ENDIAN);
             length = ADDRESS_LENGTH;
         }
-        if (source)
+        switch (which)
         {
-            packets.putSrcAddress(addressScratch, 0, length);
+            case SRC -> packets.putSrcAddress(addressScratch, 0, length);
+            case DST -> packets.putDstAddress(addressScratch, 0, length);
+            case INNER_SRC -> packets.putInnerSrcAddress(addressScratch, 0, length);
+            default -> packets.putInnerDstAddress(addressScratch, 0, length);
         }
-        else
-        {
-            packets.putDstAddress(addressScratch, 0, length);
-        }
+    }
+
+    private static boolean isIp(final byte version)
+    {
+        return version == 4 || version == 6;
     }
 
     private static int orZero(final int value)

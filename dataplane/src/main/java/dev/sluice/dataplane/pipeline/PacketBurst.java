@@ -181,6 +181,10 @@ public final class PacketBurst
     public final long[] anonSrcAddressLow;
     public final long[] anonDstAddressHigh;
     public final long[] anonDstAddressLow;
+    public final long[] anonInnerSrcAddressHigh;
+    public final long[] anonInnerSrcAddressLow;
+    public final long[] anonInnerDstAddressHigh;
+    public final long[] anonInnerDstAddressLow;
     public final byte[] anonymizedReady;
 
     // ---------------------------------------------------------------- residency stage output
@@ -267,6 +271,10 @@ public final class PacketBurst
         anonSrcAddressLow = new long[capacity];
         anonDstAddressHigh = new long[capacity];
         anonDstAddressLow = new long[capacity];
+        anonInnerSrcAddressHigh = new long[capacity];
+        anonInnerSrcAddressLow = new long[capacity];
+        anonInnerDstAddressHigh = new long[capacity];
+        anonInnerDstAddressLow = new long[capacity];
         anonymizedReady = new byte[capacity];
 
         delivery = new byte[maxDestinations][capacity];

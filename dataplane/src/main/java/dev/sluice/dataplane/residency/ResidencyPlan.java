@@ -79,11 +79,10 @@ public final class ResidencyPlan
                             }
                             else
                             {
-                                // Fail closed: a field the method (or this gateway: inner addresses)
-                                // cannot transform may not leave in any form.
+                                // Fail closed: a field the method cannot transform may not leave in any form.
                                 blocked[d] |= 1L << field.id();
                                 notes.add("class " + dataClass + " to " + destination + ": " +
-                                    decision.method() + " cannot transform " + field.name() + " here; blocked instead");
+                                    decision.method() + " cannot transform " + field.name() + "; blocked instead");
                             }
                         }
                     }

@@ -66,7 +66,8 @@ public final class ResidencyStage
                     blocked++;
                     continue;
                 }
-                final byte presentAddresses = burst.ipVersion[i] == 0 ? 0 : AnonymizedFields.ADDRESSES;
+                final int presentAddresses = (burst.ipVersion[i] == 0 ? 0 : AnonymizedFields.ADDRESSES) |
+                    (burst.innerIpVersion[i] == 0 ? 0 : AnonymizedFields.INNER_ADDRESSES);
                 final byte bits = (byte)((burst.anonymizeFields[i] | transformFields) & presentAddresses);
                 transformed[i] = bits;
                 if (bits == 0)

@@ -171,27 +171,48 @@ class BurstFieldReaderTest
     }
 
     @Test
-    void fieldsTheBurstHasNoColumnForAreAbsent()
+    void tunnelAndApplicationFieldsAreAbsentFromAPlainUdpPacket()
     {
-        final PacketBurst burst = Bursts.decoded(1, Packets.ipv4Udp(100, "10.0.0.5", "8.8.8.8", 54321, 53));
+        final PacketBurst burst = Bursts.decoded(1, Packets.ipv4Udp(100, "10.0.0.5", "8.8.8.8", 54321, 123));
         final BurstFieldReader item = reader.select(burst, 0);
-        // The decoder serves these fields later; until then they are absent, so by the
-        // FieldReader contract their values (text included) are never read.
         for (final int fieldId : new int[]{
-            PacketFields.MPLS_LABEL, PacketFields.PPPOE_SESSION_ID, PacketFields.IP_TOS, PacketFields.IP_ID,
-            PacketFields.IP_FLAGS, PacketFields.IP_FRAG_OFFSET, PacketFields.SCTP_SRCPORT, PacketFields.SCTP_DSTPORT,
+            PacketFields.MPLS_LABEL, PacketFields.PPPOE_SESSION_ID, PacketFields.SCTP_SRCPORT, PacketFields.SCTP_DSTPORT,
             PacketFields.ESP_SPI, PacketFields.GRE_PROTO, PacketFields.VXLAN_VNI, PacketFields.GENEVE_VNI,
-            PacketFields.GTP_TEID, PacketFields.TUNNEL_DEPTH, PacketFields.TUNNEL_TYPE, PacketFields.INNER_IP_VERSION,
+            PacketFields.GTP_TEID, PacketFields.TUNNEL_TYPE, PacketFields.INNER_IP_VERSION,
             PacketFields.INNER_IP_SRC, PacketFields.INNER_IP_DST, PacketFields.INNER_IP_PROTO,
             PacketFields.INNER_TCP_SRCPORT, PacketFields.INNER_TCP_DSTPORT, PacketFields.INNER_UDP_SRCPORT,
             PacketFields.INNER_UDP_DSTPORT, PacketFields.DNS_QRY_NAME, PacketFields.DNS_QRY_TYPE, PacketFields.TLS_SNI })
         {
             assertAbsent(item, fieldId);
         }
+        assertPresent(item, PacketFields.TUNNEL_DEPTH, 0);
+        assertPresent(item, PacketFields.IP_TOS, 0);
     }
 
     @Test
-    void vlanIdIsRepeatedWithTheOutermostTagOnly()
+    void servesTheTunnelAndTheInnerPacketOfGtpU()
+    {
+        final PacketBurst burst = Bursts.decoded(1,
+            Packets.gtpUIpv4Tcp("192.0.2.1", "192.0.2.2", 0x12345678, "10.45.0.7", "198.51.100.9", 50000, 443));
+        final BurstFieldReader item = reader.select(burst, 0);
+        assertPresent(item, PacketFields.UDP_DSTPORT, 2152);
+        assertPresent(item, PacketFields.GTP_TEID, 0x12345678);
+        assertPresent(item, PacketFields.TUNNEL_DEPTH, 1);
+        assertTrue(item.isPresent(PacketFields.TUNNEL_TYPE));
+        assertEquals("gtp", item.text(PacketFields.TUNNEL_TYPE).toString());
+        assertPresent(item, PacketFields.INNER_IP_VERSION, 4);
+        assertPresent(item, PacketFields.INNER_IP_PROTO, 6);
+        assertPresent(item, PacketFields.INNER_TCP_SRCPORT, 50000);
+        assertPresent(item, PacketFields.INNER_TCP_DSTPORT, 443);
+        assertEquals(4, item.addressVersion(PacketFields.INNER_IP_SRC));
+        assertEquals(Packets.ipv4Low("10.45.0.7"), item.addressLow(PacketFields.INNER_IP_SRC));
+        assertEquals(Packets.ipv4Low("198.51.100.9"), item.addressLow(PacketFields.INNER_IP_DST));
+        assertEquals(Packets.ipv4Low("192.0.2.1"), item.addressLow(PacketFields.IP_SRC));
+        assertAbsent(item, PacketFields.TCP_SRCPORT);
+    }
+
+    @Test
+    void vlanIdHasOneOccurrencePerTag()
     {
         final PacketBurst burst = Bursts.decoded(1,
             Packets.ipv4Udp(100, "10.0.0.5", "8.8.8.8", 54321, 53),

@@ -75,9 +75,9 @@ class CompiledRulesTest
         assertEquals(AnonymizedFields.DST_ADDRESS, CompiledRules.addressBits(FieldSet.of(PacketFields.IP_DST)));
         assertEquals(AnonymizedFields.ADDRESSES, CompiledRules.addressBits(FieldSet.of(PacketFields.IP_SRC, PacketFields.IP_DST)));
         assertEquals(0, CompiledRules.addressBits(FieldSet.of(PacketFields.VLAN_ID)), "only addresses are transformed here");
-        assertEquals(0, CompiledRules.addressBits(FieldSet.of(PacketFields.INNER_IP_SRC)), "inner addresses are not decoded here");
+        assertEquals(AnonymizedFields.INNER_SRC_ADDRESS, CompiledRules.addressBits(FieldSet.of(PacketFields.INNER_IP_SRC)));
         assertEquals(AnonymizedFields.SRC_ADDRESS, CompiledRules.addressBit(PacketFields.IP_SRC));
-        assertEquals(0, CompiledRules.addressBit(PacketFields.INNER_IP_DST));
+        assertEquals(AnonymizedFields.INNER_DST_ADDRESS, CompiledRules.addressBit(PacketFields.INNER_IP_DST));
     }
 
     @Test

@@ -44,7 +44,7 @@ class PolicyInstallerTest
         assertEquals("eu-edge-demo", snapshot.name());
         assertSame(policy, snapshot.rules().policy());
         assertEquals(List.of("eu-west", "us-east"), snapshot.residency().destinations());
-        assertEquals(AnonymizedFields.ADDRESSES, snapshot.precomputeTransforms());
+        assertEquals(AnonymizedFields.ALL_ADDRESSES, snapshot.precomputeTransforms());
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.sluice.dataplane.testing.TestMediaDriver;
 import dev.sluice.protocol.codec.DataBatchDecoder;
 import dev.sluice.protocol.codec.DataBatchEncoder;
 import dev.sluice.protocol.codec.IpVersion;
+import dev.sluice.protocol.codec.TunnelType;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
@@ -199,6 +200,53 @@ class BatchEgressTest
         assertEquals(1, euCounters.sentBatches());
         assertEquals(eu.batches().get(0).frameLength(), euCounters.sentBytes());
         assertEquals(1, euCounters.lastSequence());
+    }
+
+    @Test
+    void tunnelledPacketsCarryTheirTunnelAndInnerLayerTransformedWhereResidencyAsks()
+    {
+        final int euStream = STREAM_IDS.incrementAndGet();
+        final int usStream = STREAM_IDS.incrementAndGet();
+        final Subscription euWest = subscription(euStream);
+        final Subscription usEast = subscription(usStream);
+        final BatchEgress egress = egress(
+            stream(0, "eu-west", "aeron:ipc", euStream, 100),
+            stream(1, "us-east", "aeron:ipc", usStream, 100));
+        awaitConnected(egress);
+
+        final PacketBurst burst = Bursts.decoded(new PacketBurst(4, 2), List.of(
+            Packets.gtpUIpv4Tcp("192.0.2.1", "192.0.2.2", 0x12345678, "10.45.0.7", "198.51.100.9", 50000, 443)));
+        burst.verdict[0] = Verdict.PASS;
+        new AnonymizeStage(new CryptoPan(KEY)).apply(burst, AnonymizedFields.ALL_ADDRESSES);
+        burst.delivery[0][0] = Delivery.RAW;
+        burst.delivery[1][0] = Delivery.TRANSFORMED;
+        burst.transformedFields[1][0] = AnonymizedFields.ALL_ADDRESSES;
+
+        egress.beginBurst();
+        assertTrue(egress.send(burst, POLICY_VERSION, 0));
+        final DataBatches.Packet raw = new DataBatches().awaitRecords(euWest, 1).packets().get(0);
+        final DataBatches.Packet transformed = new DataBatches().awaitRecords(usEast, 1).packets().get(0);
+
+        final CryptoPan reference = new CryptoPan(KEY, 0);
+        assertAll(
+            () -> assertEquals(TunnelType.GTPU, raw.tunnelType()),
+            () -> assertEquals(1, raw.tunnelDepth()),
+            () -> assertEquals(0x12345678L, raw.tunnelId()),
+            () -> assertEquals(17, raw.ipProtocol()),
+            () -> assertEquals(2152, raw.dstPort()),
+            () -> assertEquals(IpVersion.V4, raw.innerIpVersion()),
+            () -> assertEquals(6, raw.innerIpProtocol()),
+            () -> assertEquals(v4("10.45.0.7"), raw.innerSrcAddress()),
+            () -> assertEquals(v4("198.51.100.9"), raw.innerDstAddress()),
+            () -> assertEquals(50000, raw.innerSrcPort()),
+            () -> assertEquals(443, raw.innerDstPort()),
+            () -> assertFalse(raw.innerSrcAnonymized() || raw.innerDstAnonymized() || raw.srcAnonymized()),
+            () -> assertEquals(v4Image(reference, "192.0.2.1"), transformed.srcAddress()),
+            () -> assertEquals(v4Image(reference, "10.45.0.7"), transformed.innerSrcAddress()),
+            () -> assertEquals(v4Image(reference, "198.51.100.9"), transformed.innerDstAddress()),
+            () -> assertTrue(transformed.srcAnonymized() && transformed.dstAnonymized()),
+            () -> assertTrue(transformed.innerSrcAnonymized() && transformed.innerDstAnonymized()),
+            () -> assertEquals(0x12345678L, transformed.tunnelId()));
     }
 
     @ParameterizedTest

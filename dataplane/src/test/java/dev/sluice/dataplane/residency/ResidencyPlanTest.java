@@ -34,14 +34,12 @@ class ResidencyPlanTest
             () -> assertEquals(ADDRESS_FIELDS, plan.classifiedFields(), "pii.ip is on the outer and inner addresses by default"),
             () -> assertEquals(0, plan.blockedFields(0)),
             () -> assertEquals(0, plan.transformFields(0), "raw to eu-west"),
-            () -> assertEquals(INNER_ADDRESS_FIELDS, plan.blockedFields(1), "inner addresses cannot be transformed here: blocked"),
-            () -> assertEquals(AnonymizedFields.ADDRESSES, plan.transformFields(1), "cryptopan to us-east"),
+            () -> assertEquals(0, plan.blockedFields(1)),
+            () -> assertEquals(AnonymizedFields.ALL_ADDRESSES, plan.transformFields(1), "cryptopan to us-east, outer and inner"),
             () -> assertEquals(ADDRESS_FIELDS, plan.blockedFields(2), "no rule names ap-south: blocked"),
             () -> assertEquals(0, plan.transformFields(2)),
-            () -> assertEquals(AnonymizedFields.ADDRESSES, plan.anyDestinationTransforms()),
-            () -> assertEquals(List.of(
-                "class pii.ip to us-east: CRYPTOPAN cannot transform inner.ip.src here; blocked instead",
-                "class pii.ip to us-east: CRYPTOPAN cannot transform inner.ip.dst here; blocked instead"), plan.notes()));
+            () -> assertEquals(AnonymizedFields.ALL_ADDRESSES, plan.anyDestinationTransforms()),
+            () -> assertEquals(List.of(), plan.notes()));
     }
 
     @Test
@@ -91,7 +89,7 @@ class ResidencyPlanTest
         final List<String> destinations = List.of("eu-west", "us-east", "ap-south");
 
         final ResidencyPlan fromApSouth = ResidencyPlan.build(policy, "ap-south", destinations);
-        assertEquals(AnonymizedFields.ADDRESSES, fromApSouth.transformFields(0));
+        assertEquals(AnonymizedFields.ALL_ADDRESSES, fromApSouth.transformFields(0));
         assertEquals(ADDRESS_FIELDS, fromApSouth.blockedFields(1));
         assertEquals(0, fromApSouth.blockedFields(2));
         assertEquals(0, fromApSouth.transformFields(2));

@@ -96,6 +96,37 @@ public final class Packets
             .array();
     }
 
+    /** UDP carrying {@code payload}. */
+    public static byte[] udp(final int srcPort, final int dstPort, final byte[] payload)
+    {
+        return ByteBuffer.allocate(8 + payload.length).order(ByteOrder.BIG_ENDIAN)
+            .putShort((short)srcPort).putShort((short)dstPort)
+            .putShort((short)(8 + payload.length))
+            .putShort((short)0x1234)
+            .put(payload)
+            .array();
+    }
+
+    /** A GTP-U G-PDU (version 1, no optional fields) with {@code teid}, carrying an IP packet. */
+    public static byte[] gtpU(final int teid, final byte[] innerIpPacket)
+    {
+        return ByteBuffer.allocate(8 + innerIpPacket.length).order(ByteOrder.BIG_ENDIAN)
+            .put((byte)0x30).put((byte)0xFF)
+            .putShort((short)innerIpPacket.length)
+            .putInt(teid)
+            .put(innerIpPacket)
+            .array();
+    }
+
+    /** Ethernet, IPv4, UDP 2152, GTP-U {@code teid}, then IPv4 TCP between the inner addresses. */
+    public static byte[] gtpUIpv4Tcp(
+        final String outerSrc, final String outerDst, final int teid, final String innerSrc, final String innerDst,
+        final int innerSrcPort, final int innerDstPort)
+    {
+        return ethernet(NO_VLAN, ETHERTYPE_IPV4, ipv4(outerSrc, outerDst, UDP, 64,
+            udp(2152, 2152, gtpU(teid, ipv4(innerSrc, innerDst, TCP, 64, tcp(innerSrcPort, innerDstPort, 0x018))))));
+    }
+
     public static byte[] icmp(final int type, final int code)
     {
         return ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN)
