@@ -20,8 +20,6 @@ public final class DestinationStream implements AutoCloseable
     private final StreamSequence sequence;
     private final DestinationCounters counters;
 
-    /** Items of the current burst before this index have been sent (or dropped) here. */
-    int resumeIndex;
     /** True from the first claim refused for want of a subscriber until a claim succeeds again. */
     boolean notConnected;
     /**
@@ -41,7 +39,7 @@ public final class DestinationStream implements AutoCloseable
     {
         this.index = index;
         this.region = region;
-        this.paddedRegion = BatchEgress.ascii(region, DataBatchEncoder.destinationRegionLength(), "destination region");
+        this.paddedRegion = BatchWriter.ascii(region, DataBatchEncoder.destinationRegionLength(), "destination region");
         this.publication = publication;
         this.sequence = sequence;
         this.counters = counters;

@@ -1,0 +1,157 @@
+package dev.sluice.dataplane.egress;
+
+import dev.sluice.protocol.codec.DataBatchEncoder;
+import dev.sluice.protocol.codec.MessageHeaderEncoder;
+import io.aeron.Publication;
+import io.aeron.logbuffer.BufferClaim;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.EpochNanoClock;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Claims room for one {@code DataBatch} on a destination's publication, writes its header and
+ * commits it, handling Aeron's answers the same way for every kind of record: back pressure
+ * holds the burst, a destination without a subscriber for longer than the timeout becomes
+ * unavailable (its records are dropped and counted), a closed publication likewise. A batch's
+ * sequence is used only once it is committed, so a refused claim leaves no hole.
+ * <p>
+ * The senders of each record kind fill the groups between {@link #begin} and {@link #commit}.
+ * Worker thread only.
+ */
+final class BatchWriter
+{
+    /** The claim succeeded: encode the groups, then {@link #commit}. */
+    static final int CLAIMED = 0;
+    /** The publication pushed back or has no subscriber yet: offer the same records again later. */
+    static final int HOLD = 1;
+    /** The destination is unavailable: drop (and count) the rest of its records for this burst. */
+    static final int UNAVAILABLE = 2;
+
+    /** Header plus the four group headers: the length of a batch with no records. */
+    static final int EMPTY_BATCH_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + DataBatchEncoder.BLOCK_LENGTH +
+        DataBatchEncoder.PacketsEncoder.HEADER_SIZE + DataBatchEncoder.FlowsEncoder.HEADER_SIZE +
+        DataBatchEncoder.FramesEncoder.HEADER_SIZE + DataBatchEncoder.EventsEncoder.HEADER_SIZE;
+
+    private final byte[] gatewayId;
+    private final byte[] site;
+    private final byte[] originRegion;
+    private final long notConnectedTimeoutNs;
+    private final EpochNanoClock clock;
+
+    private final BufferClaim claim = new BufferClaim();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final DataBatchEncoder batchEncoder = new DataBatchEncoder();
+    private long claimedSequence;
+    private int claimedLength;
+
+    BatchWriter(
+        final String gatewayId,
+        final String site,
+        final String originRegion,
+        final long notConnectedTimeoutNs,
+        final EpochNanoClock clock)
+    {
+        this.gatewayId = ascii(gatewayId, DataBatchEncoder.gatewayIdLength(), "gateway id");
+        this.site = ascii(site, DataBatchEncoder.originSiteLength(), "site");
+        this.originRegion = ascii(originRegion, DataBatchEncoder.originRegionLength(), "region");
+        this.notConnectedTimeoutNs = notConnectedTimeoutNs;
+        this.clock = clock;
+    }
+
+    /** Pads or rejects a name so it fits a fixed-length SBE char field. */
+    static byte[] ascii(final String value, final int length, final String what)
+    {
+        final byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length > length)
+        {
+            throw new IllegalArgumentException(what + " '" + value + "' is longer than " + length + " characters");
+        }
+        final byte[] padded = new byte[length];
+        System.arraycopy(bytes, 0, padded, 0, bytes.length);
+        return padded;
+    }
+
+    /** The most records of {@code recordLength} bytes one batch on this stream can carry. */
+    static int maxRecords(final DestinationStream stream, final int recordLength)
+    {
+        return Math.min(
+            DataBatchEncoder.PacketsEncoder.countMaxValue(),
+            (stream.publication().maxPayloadLength() - EMPTY_BATCH_LENGTH) / recordLength);
+    }
+
+    /**
+     * Tries to claim {@code length} bytes on the stream.
+     *
+     * @return {@link #CLAIMED}, {@link #HOLD} or {@link #UNAVAILABLE}
+     */
+    int claim(final DestinationStream stream, final int length, final long nowNs)
+    {
+        if (stream.unavailable)
+        {
+            if (!stream.publication().isConnected())
+            {
+                return UNAVAILABLE;
+            }
+            stream.unavailable = false;
+            stream.notConnected = false;
+        }
+
+        final long sequence = stream.sequence().peekNext();
+        final long result = stream.publication().tryClaim(length, claim);
+        if (result > 0)
+        {
+            claimedSequence = sequence;
+            claimedLength = length;
+            stream.notConnected = false;
+            return CLAIMED;
+        }
+        if (result == Publication.NOT_CONNECTED)
+        {
+            if (!stream.notConnected)
+            {
+                stream.notConnected = true;
+                stream.notConnectedSinceNs = nowNs;
+            }
+            else if (nowNs - stream.notConnectedSinceNs >= notConnectedTimeoutNs)
+            {
+                stream.unavailable = true;
+                return UNAVAILABLE;
+            }
+            return HOLD;
+        }
+        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+        {
+            // A subscriber is there, only slow: the not-connected clock starts afresh.
+            stream.notConnected = false;
+            stream.counters().onBackPressure();
+            return HOLD;
+        }
+        // CLOSED or MAX_POSITION_EXCEEDED: this publication will never take data again.
+        stream.unavailable = true;
+        return UNAVAILABLE;
+    }
+
+    /** Writes the header of the claimed batch; the caller then writes the four groups in order. */
+    DataBatchEncoder begin(final DestinationStream stream, final long policyVersion, final int recordCount)
+    {
+        final MutableDirectBuffer buffer = claim.buffer();
+        return batchEncoder.wrapAndApplyHeader(buffer, claim.offset(), headerEncoder)
+            .putGatewayId(gatewayId, 0)
+            .putOriginSite(site, 0)
+            .putOriginRegion(originRegion, 0)
+            .putDestinationRegion(stream.paddedRegion, 0)
+            .streamSequence(claimedSequence)
+            .policyVersion(policyVersion)
+            .recordCount(recordCount)
+            .encodedTimestampNs(clock.nanoTime());
+    }
+
+    /** Publishes the claimed batch and uses up its sequence. */
+    void commit(final DestinationStream stream, final int records)
+    {
+        claim.commit();
+        stream.sequence().markUsed(claimedSequence);
+        stream.counters().onBatchSent(records, claimedLength, claimedSequence);
+    }
+}
