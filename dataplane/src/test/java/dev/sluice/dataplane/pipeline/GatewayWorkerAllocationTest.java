@@ -5,11 +5,13 @@ import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.classify.ClassifyStage;
 import dev.sluice.dataplane.control.PolicyInstaller;
 import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.FlowCounters;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.dataplane.decode.PacketDecoder;
 import dev.sluice.dataplane.egress.BatchEgress;
 import dev.sluice.dataplane.egress.DestinationStream;
 import dev.sluice.dataplane.egress.StreamSequence;
+import dev.sluice.dataplane.reduce.ReduceStage;
 import dev.sluice.dataplane.residency.ResidencyStage;
 import dev.sluice.dataplane.source.CaptureFileSource;
 import dev.sluice.dataplane.testing.SharedData;
@@ -105,6 +107,11 @@ class GatewayWorkerAllocationTest
                 burst,
                 new PacketDecoder(),
                 new ClassifyStage(),
+                new ReduceStage(
+                    new FlowCounters(media.aeron, "rx-0"),
+                    new DestinationCounters[]{streams.get(0).counters(), streams.get(1).counters()},
+                    new CryptoPan(key),
+                    burst.capacity()),
                 new AnonymizeStage(new CryptoPan(key)),
                 new ResidencyStage(
                     new DestinationCounters[]{streams.get(0).counters(), streams.get(1).counters()}, burst.capacity()),
