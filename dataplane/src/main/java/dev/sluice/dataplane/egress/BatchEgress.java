@@ -90,16 +90,21 @@ public final class BatchEgress
     }
 
     /**
-     * Sends what remains of the flow records to every destination, as {@link #send} does for a burst.
+     * Sends what remains of a burst's packet summaries and then of a cycle's flow records to every
+     * destination; a destination gets its flow records only once it has taken every summary, so
+     * each stream carries the same records in the same order whatever the back pressure.
      *
-     * @return true when every destination has taken (or definitively dropped) its records
+     * @param burst   the burst, or null when only flow records leave (a flush)
+     * @param records the flow records, or null when there are none
+     * @return true when every destination has taken (or definitively dropped) all of them
      */
-    public boolean sendFlowRecords(final FlowRecords records, final long policyVersion, final long nowNs)
+    public boolean send(final PacketBurst burst, final FlowRecords records, final long policyVersion, final long nowNs)
     {
         boolean complete = true;
         for (final DestinationStream stream : streams)
         {
-            if (!flowRecords.send(stream, records, policyVersion, nowNs))
+            if ((burst != null && !packetSummaries.send(stream, burst, policyVersion, nowNs)) ||
+                (records != null && !flowRecords.send(stream, records, policyVersion, nowNs)))
             {
                 complete = false;
             }

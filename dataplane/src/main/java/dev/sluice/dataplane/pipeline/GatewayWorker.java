@@ -151,18 +151,11 @@ public final class GatewayWorker implements Agent
 
     private boolean sendHeld()
     {
-        final long nowNs = clock.nanoTime();
-        final long version = burstPolicy.version();
-        boolean complete = true;
-        if (burstHeld && !egress.send(burst, version, nowNs))
-        {
-            complete = false;
-        }
-        if (!reduce.records().isEmpty() && !egress.sendFlowRecords(reduce.records(), version, nowNs))
-        {
-            complete = false;
-        }
-        return complete;
+        return egress.send(
+            burstHeld ? burst : null,
+            reduce.records().isEmpty() ? null : reduce.records(),
+            burstPolicy.version(),
+            clock.nanoTime());
     }
 
     private void countOutcomes(final int count)
