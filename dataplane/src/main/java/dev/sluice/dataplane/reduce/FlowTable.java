@@ -39,6 +39,8 @@ public final class FlowTable
     public static final long DEFAULT_CLOSE_LINGER_NS = 1_000_000_000L;
 
     private static final int NONE = -1;
+    private static final int KEY_WORDS = 8;
+    private static final int KEY_SHIFT = 3;
     private static final byte OPEN = -1;
     private static final int TCP = 6;
     private static final int TCP_FIN = 0x01;
@@ -63,6 +65,12 @@ public final class FlowTable
     private final int[] buckets;
     private final int bucketMask;
     private final int[] chainNext;
+    /**
+     * The key of each entry packed in one cache line ({@link #KEY_WORDS} longs: scalars, tunnel
+     * id, source high and low, destination high and low, ports), so a lookup compares one line
+     * instead of a dozen arrays; the per-field arrays below serve the accessors.
+     */
+    private final long[] keyWords;
 
     private final int[] vlanId;
     private final byte[] tunnelType;
@@ -157,6 +165,7 @@ public final class FlowTable
         bucketMask = bucketCount - 1;
         Arrays.fill(buckets, NONE);
         chainNext = new int[capacity];
+        keyWords = new long[capacity << KEY_SHIFT];
 
         vlanId = new int[capacity];
         tunnelType = new byte[capacity];
@@ -228,8 +237,10 @@ public final class FlowTable
         final long now = nowNs;
         final boolean reversed = bidirectional && key.isReversed();
         final int bucket = (int)hash(key, reversed) & bucketMask;
+        final long keyScalars = scalars(key.vlanId, key.tunnelType, key.addressLayer, key.ipVersion, key.ipProtocol);
+        final long ports = ports(key.srcPort, key.dstPort);
 
-        int entry = find(key, bucket, reversed);
+        int entry = find(key, keyScalars, ports, bucket);
         if (entry != NONE)
         {
             final byte ended = dueReason(entry, now);
@@ -253,7 +264,7 @@ public final class FlowTable
         }
         else
         {
-            forward = matchesForward(entry, key);
+            forward = matchesForward(entry << KEY_SHIFT, key, ports);
             if (closeReason[entry] == OPEN)
             {
                 unlink(entry, false);
@@ -563,18 +574,16 @@ public final class FlowTable
         append(entry, true);
     }
 
-    private int find(final FlowKey key, final int bucket, final boolean reversed)
+    private int find(final FlowKey key, final long keyScalars, final long ports, final int bucket)
     {
+        final long[] words = keyWords;
         int entry = buckets[bucket];
         while (entry != NONE)
         {
-            if (vlanId[entry] == key.vlanId &&
-                tunnelId[entry] == key.tunnelId &&
-                tunnelType[entry] == key.tunnelType &&
-                addressLayer[entry] == key.addressLayer &&
-                ipVersion[entry] == key.ipVersion &&
-                ipProtocol[entry] == key.ipProtocol &&
-                (matchesForward(entry, key) || (bidirectional && matchesReverse(entry, key))))
+            final int base = entry << KEY_SHIFT;
+            if (words[base] == keyScalars &&
+                words[base + 1] == key.tunnelId &&
+                (matchesForward(base, key, ports) || (bidirectional && matchesReverse(base, key, ports))))
             {
                 return entry;
             }
@@ -583,18 +592,28 @@ public final class FlowTable
         return NONE;
     }
 
-    private boolean matchesForward(final int entry, final FlowKey key)
+    private boolean matchesForward(final int base, final FlowKey key, final long ports)
     {
-        return srcHigh[entry] == key.srcHigh && srcLow[entry] == key.srcLow &&
-            dstHigh[entry] == key.dstHigh && dstLow[entry] == key.dstLow &&
-            srcPort[entry] == key.srcPort && dstPort[entry] == key.dstPort;
+        final long[] words = keyWords;
+        return words[base + 3] == key.srcLow && words[base + 5] == key.dstLow && words[base + 6] == ports &&
+            words[base + 2] == key.srcHigh && words[base + 4] == key.dstHigh;
     }
 
-    private boolean matchesReverse(final int entry, final FlowKey key)
+    private boolean matchesReverse(final int base, final FlowKey key, final long ports)
     {
-        return srcHigh[entry] == key.dstHigh && srcLow[entry] == key.dstLow &&
-            dstHigh[entry] == key.srcHigh && dstLow[entry] == key.srcLow &&
-            srcPort[entry] == key.dstPort && dstPort[entry] == key.srcPort;
+        final long[] words = keyWords;
+        return words[base + 3] == key.dstLow && words[base + 5] == key.srcLow && words[base + 6] == swapPorts(ports) &&
+            words[base + 2] == key.dstHigh && words[base + 4] == key.srcHigh;
+    }
+
+    private static long ports(final int srcPort, final int dstPort)
+    {
+        return ((long)srcPort << 32) | (dstPort & 0xFFFF_FFFFL);
+    }
+
+    private static long swapPorts(final long ports)
+    {
+        return (ports << 32) | (ports >>> 32);
     }
 
     private int insert(final FlowKey key, final int bucket, final long timestampNs, final int packetTos, final long now)
@@ -604,6 +623,14 @@ public final class FlowTable
         chainNext[entry] = buckets[bucket];
         buckets[bucket] = entry;
 
+        final int base = entry << KEY_SHIFT;
+        keyWords[base] = scalars(key.vlanId, key.tunnelType, key.addressLayer, key.ipVersion, key.ipProtocol);
+        keyWords[base + 1] = key.tunnelId;
+        keyWords[base + 2] = key.srcHigh;
+        keyWords[base + 3] = key.srcLow;
+        keyWords[base + 4] = key.dstHigh;
+        keyWords[base + 5] = key.dstLow;
+        keyWords[base + 6] = ports(key.srcPort, key.dstPort);
         vlanId[entry] = key.vlanId;
         tunnelType[entry] = key.tunnelType;
         tunnelId[entry] = key.tunnelId;
