@@ -41,6 +41,18 @@ public final class FlowTable
     private static final int NONE = -1;
     private static final int KEY_WORDS = 8;
     private static final int KEY_SHIFT = 3;
+    private static final int STATE_WORDS = 8;
+    private static final int STATE_SHIFT = 3;
+    private static final int TOUCHED = 0;
+    private static final int STARTED = 1;
+    private static final int PACKETS = 2;
+    private static final int BYTES = 3;
+    private static final int REVERSE_PACKETS = 4;
+    private static final int REVERSE_BYTES = 5;
+    private static final int LAST_SEEN = 6;
+    private static final int MARKS = 7;
+    private static final int PREV = 0;
+    private static final int NEXT = 1;
     private static final byte OPEN = -1;
     private static final int TCP = 6;
     private static final int TCP_FIN = 0x01;
@@ -71,6 +83,11 @@ public final class FlowTable
      * instead of a dozen arrays; the per-field arrays below serve the accessors.
      */
     private final long[] keyWords;
+    /**
+     * What a packet updates, {@link #STATE_WORDS} longs per entry (one cache line): last touched
+     * and start (table clock), packets and bytes both ways, latest capture time, caller's marks.
+     */
+    private final long[] state;
 
     private final int[] vlanId;
     private final byte[] tunnelType;
@@ -86,23 +103,14 @@ public final class FlowTable
     private final int[] dstPort;
 
     private final long[] firstSeenNs;
-    private final long[] lastSeenNs;
-    private final long[] startedNs;
-    private final long[] touchedNs;
     private final long[] closeDeadlineNs;
-    private final long[] packets;
-    private final long[] bytes;
-    private final long[] reversePackets;
-    private final long[] reverseBytes;
     private final int[] tcpFlags;
     private final int[] tos;
-    private final long[] marks;
     private final byte[] closeReason;
     private final byte[] finSeen;
 
-    /** Links of the idle list (open flows) or the closing list; an entry is on exactly one. */
-    private final int[] listPrev;
-    private final int[] listNext;
+    /** Links (previous, next) of the idle list (open flows) or the closing list; an entry is on exactly one. */
+    private final int[] links;
     private int idleHead = NONE;
     private int idleTail = NONE;
     private int closingHead = NONE;
@@ -166,6 +174,8 @@ public final class FlowTable
         Arrays.fill(buckets, NONE);
         chainNext = new int[capacity];
         keyWords = new long[capacity << KEY_SHIFT];
+        state = new long[capacity << STATE_SHIFT];
+        links = new int[capacity << 1];
 
         vlanId = new int[capacity];
         tunnelType = new byte[capacity];
@@ -181,22 +191,12 @@ public final class FlowTable
         dstPort = new int[capacity];
 
         firstSeenNs = new long[capacity];
-        lastSeenNs = new long[capacity];
-        startedNs = new long[capacity];
-        touchedNs = new long[capacity];
         closeDeadlineNs = new long[capacity];
-        packets = new long[capacity];
-        bytes = new long[capacity];
-        reversePackets = new long[capacity];
-        reverseBytes = new long[capacity];
         tcpFlags = new int[capacity];
         tos = new int[capacity];
-        marks = new long[capacity];
         closeReason = new byte[capacity];
         finSeen = new byte[capacity];
 
-        listPrev = new int[capacity];
-        listNext = new int[capacity];
         agePrev = new int[capacity];
         ageNext = new int[capacity];
 
@@ -270,22 +270,24 @@ public final class FlowTable
                 unlink(entry, false);
                 append(entry, false);
             }
-            touchedNs[entry] = now;
+            state[(entry << STATE_SHIFT) + TOUCHED] = now;
         }
 
+        final long[] st = state;
+        final int at = entry << STATE_SHIFT;
         if (forward)
         {
-            packets[entry]++;
-            bytes[entry] += wireBytes;
-            this.marks[entry] |= marksIfForward;
+            st[at + PACKETS]++;
+            st[at + BYTES] += wireBytes;
+            st[at + MARKS] |= marksIfForward;
         }
         else
         {
-            reversePackets[entry]++;
-            reverseBytes[entry] += wireBytes;
-            this.marks[entry] |= marksIfReverse;
+            st[at + REVERSE_PACKETS]++;
+            st[at + REVERSE_BYTES] += wireBytes;
+            st[at + MARKS] |= marksIfReverse;
         }
-        lastSeenNs[entry] = Math.max(lastSeenNs[entry], timestampNs);
+        st[at + LAST_SEEN] = Math.max(st[at + LAST_SEEN], timestampNs);
         tcpFlags[entry] |= packetTcpFlags;
 
         if (key.ipProtocol == TCP && (packetTcpFlags & (TCP_FIN | TCP_RST)) != 0)
@@ -312,12 +314,12 @@ public final class FlowTable
             end(closingHead, closeReason[closingHead], sink);
             ended++;
         }
-        while (ended < limit && idleHead != NONE && now - touchedNs[idleHead] >= idleTimeoutNs)
+        while (ended < limit && idleHead != NONE && now - state[(idleHead << STATE_SHIFT) + TOUCHED] >= idleTimeoutNs)
         {
             end(idleHead, FlowEndReason.IDLE_TIMEOUT, sink);
             ended++;
         }
-        while (ended < limit && ageHead != NONE && now - startedNs[ageHead] >= activeTimeoutNs)
+        while (ended < limit && ageHead != NONE && now - state[(ageHead << STATE_SHIFT) + STARTED] >= activeTimeoutNs)
         {
             end(ageHead, FlowEndReason.ACTIVE_TIMEOUT, sink);
             ended++;
@@ -330,8 +332,8 @@ public final class FlowTable
     {
         final long now = nowNs;
         return (closingHead != NONE && now - closeDeadlineNs[closingHead] >= 0) ||
-            (idleHead != NONE && now - touchedNs[idleHead] >= idleTimeoutNs) ||
-            (ageHead != NONE && now - startedNs[ageHead] >= activeTimeoutNs);
+            (idleHead != NONE && now - state[(idleHead << STATE_SHIFT) + TOUCHED] >= idleTimeoutNs) ||
+            (ageHead != NONE && now - state[(ageHead << STATE_SHIFT) + STARTED] >= activeTimeoutNs);
     }
 
     /**
@@ -470,29 +472,29 @@ public final class FlowTable
     /** The latest capture time among the flow's packets. */
     public long lastSeenNs(final int entry)
     {
-        return lastSeenNs[entry];
+        return state[(entry << STATE_SHIFT) + LAST_SEEN];
     }
 
     /** Packets in the direction of the first packet. */
     public long packets(final int entry)
     {
-        return packets[entry];
+        return state[(entry << STATE_SHIFT) + PACKETS];
     }
 
     public long bytes(final int entry)
     {
-        return bytes[entry];
+        return state[(entry << STATE_SHIFT) + BYTES];
     }
 
     /** Packets in the other direction (bidirectional tables only). */
     public long reversePackets(final int entry)
     {
-        return reversePackets[entry];
+        return state[(entry << STATE_SHIFT) + REVERSE_PACKETS];
     }
 
     public long reverseBytes(final int entry)
     {
-        return reverseBytes[entry];
+        return state[(entry << STATE_SHIFT) + REVERSE_BYTES];
     }
 
     /** Union of the TCP flags of the flow's packets, both directions. */
@@ -510,7 +512,7 @@ public final class FlowTable
     /** The caller's bits, ORed over the flow's packets (see {@link #update}). */
     public long marks(final int entry)
     {
-        return marks[entry];
+        return state[(entry << STATE_SHIFT) + MARKS];
     }
 
     // ---------------------------------------------------------------- internals
@@ -533,11 +535,11 @@ public final class FlowTable
                 return closeReason[entry];
             }
         }
-        else if (now - touchedNs[entry] >= idleTimeoutNs)
+        else if (now - state[(entry << STATE_SHIFT) + TOUCHED] >= idleTimeoutNs)
         {
             return FlowEndReason.IDLE_TIMEOUT;
         }
-        if (now - startedNs[entry] >= activeTimeoutNs)
+        if (now - state[(entry << STATE_SHIFT) + STARTED] >= activeTimeoutNs)
         {
             return FlowEndReason.ACTIVE_TIMEOUT;
         }
@@ -644,17 +646,17 @@ public final class FlowTable
         srcPort[entry] = key.srcPort;
         dstPort[entry] = key.dstPort;
         firstSeenNs[entry] = timestampNs;
-        lastSeenNs[entry] = timestampNs;
-        startedNs[entry] = now;
-        touchedNs[entry] = now;
+        state[(entry << STATE_SHIFT) + LAST_SEEN] = timestampNs;
+        state[(entry << STATE_SHIFT) + STARTED] = now;
+        state[(entry << STATE_SHIFT) + TOUCHED] = now;
         closeDeadlineNs[entry] = 0;
-        packets[entry] = 0;
-        bytes[entry] = 0;
-        reversePackets[entry] = 0;
-        reverseBytes[entry] = 0;
+        state[(entry << STATE_SHIFT) + PACKETS] = 0;
+        state[(entry << STATE_SHIFT) + BYTES] = 0;
+        state[(entry << STATE_SHIFT) + REVERSE_PACKETS] = 0;
+        state[(entry << STATE_SHIFT) + REVERSE_BYTES] = 0;
         tcpFlags[entry] = 0;
         tos[entry] = packetTos;
-        marks[entry] = 0;
+        state[(entry << STATE_SHIFT) + MARKS] = 0;
         closeReason[entry] = OPEN;
         finSeen[entry] = 0;
 
@@ -731,8 +733,8 @@ public final class FlowTable
     private void append(final int entry, final boolean closing)
     {
         final int tail = closing ? closingTail : idleTail;
-        listPrev[entry] = tail;
-        listNext[entry] = NONE;
+        links[(entry << 1) + PREV] = tail;
+        links[(entry << 1) + NEXT] = NONE;
         if (tail == NONE)
         {
             if (closing)
@@ -746,7 +748,7 @@ public final class FlowTable
         }
         else
         {
-            listNext[tail] = entry;
+            links[(tail << 1) + NEXT] = entry;
         }
         if (closing)
         {
@@ -760,8 +762,8 @@ public final class FlowTable
 
     private void unlink(final int entry, final boolean closing)
     {
-        final int before = listPrev[entry];
-        final int after = listNext[entry];
+        final int before = links[(entry << 1) + PREV];
+        final int after = links[(entry << 1) + NEXT];
         if (before == NONE)
         {
             if (closing)
@@ -775,7 +777,7 @@ public final class FlowTable
         }
         else
         {
-            listNext[before] = after;
+            links[(before << 1) + NEXT] = after;
         }
         if (after == NONE)
         {
@@ -790,7 +792,7 @@ public final class FlowTable
         }
         else
         {
-            listPrev[after] = before;
+            links[(after << 1) + PREV] = before;
         }
     }
 
