@@ -9,12 +9,13 @@ import java.util.Arrays;
  * allocation per packet:
  * <ul>
  *   <li>entries are slots of parallel arrays, chained from a power-of-two bucket array;</li>
- *   <li>three intrusive lists order the entries by last packet (open flows: idle expiry,
- *       eviction), by close deadline (flows that saw their TCP close) and by creation (active
- *       timeout, flush), so expiry touches only the flows that expire;</li>
- *   <li>when the table is full, the open flow idle the longest (or, when every flow is
- *       closing, the one closing first) is emitted early as {@link FlowEndReason#EVICTED} and
- *       counted, to make room.</li>
+ *   <li>three intrusive lists order the entries by activity (open flows, put in order lazily:
+ *       idle expiry, eviction), by close deadline (flows that saw their TCP close) and by
+ *       creation (active timeout, flush), so expiry touches only the flows that expire;</li>
+ *   <li>when the table is full, the open flow idle the longest (to within the lazy ordering:
+ *       a flow relisted at the tail counts from then) or, when every flow is closing, the one
+ *       closing first, is emitted early as {@link FlowEndReason#EVICTED} and counted, to make
+ *       room.</li>
  * </ul>
  * Time is the packets' own time (capture timestamps), so replaying a capture gives the same
  * flows as capturing it did. The table's clock is the latest packet time seen and never moves
@@ -109,8 +110,17 @@ public final class FlowTable
     private final byte[] closeReason;
     private final byte[] finSeen;
 
-    /** Links (previous, next) of the idle list (open flows) or the closing list; an entry is on exactly one. */
+    /**
+     * Links (previous, next) of the idle list (open flows) or the closing list; an entry is on
+     * exactly one. The idle list is ordered by the time an entry was listed ({@link #listedNs}),
+     * not by its latest packet: a packet only stamps its flow, and a flow that reaches the head
+     * with packets since it was listed is listed again at the tail. So expiry ends exactly the
+     * flows idle for the timeout, at most one timeout late, and each packet costs at most one
+     * relisting, once, instead of two list updates at random places.
+     */
     private final int[] links;
+    /** When each entry joined the tail of its list, table clock. */
+    private final long[] listedNs;
     private int idleHead = NONE;
     private int idleTail = NONE;
     private int closingHead = NONE;
@@ -176,6 +186,7 @@ public final class FlowTable
         keyWords = new long[capacity << KEY_SHIFT];
         state = new long[capacity << STATE_SHIFT];
         links = new int[capacity << 1];
+        listedNs = new long[capacity];
 
         vlanId = new int[capacity];
         tunnelType = new byte[capacity];
@@ -257,7 +268,7 @@ public final class FlowTable
             if (freeHead == NONE)
             {
                 evictions++;
-                end(idleHead != NONE ? idleHead : closingHead, FlowEndReason.EVICTED, sink);
+                end(evictionCandidate(), FlowEndReason.EVICTED, sink);
             }
             entry = insert(key, bucket, timestampNs, packetTos, now);
             forward = true;
@@ -265,11 +276,7 @@ public final class FlowTable
         else
         {
             forward = matchesForward(entry << KEY_SHIFT, key, ports);
-            if (closeReason[entry] == OPEN)
-            {
-                unlink(entry, false);
-                append(entry, false);
-            }
+            // No relinking per packet: the idle list is put in order lazily, at its head (see expire).
             state[(entry << STATE_SHIFT) + TOUCHED] = now;
         }
 
@@ -314,10 +321,18 @@ public final class FlowTable
             end(closingHead, closeReason[closingHead], sink);
             ended++;
         }
-        while (ended < limit && idleHead != NONE && now - state[(idleHead << STATE_SHIFT) + TOUCHED] >= idleTimeoutNs)
+        while (ended < limit && idleHead != NONE && now - listedNs[idleHead] >= idleTimeoutNs)
         {
-            end(idleHead, FlowEndReason.IDLE_TIMEOUT, sink);
-            ended++;
+            final int head = idleHead;
+            if (now - state[(head << STATE_SHIFT) + TOUCHED] >= idleTimeoutNs)
+            {
+                end(head, FlowEndReason.IDLE_TIMEOUT, sink);
+                ended++;
+            }
+            else
+            {
+                relist(head);
+            }
         }
         while (ended < limit && ageHead != NONE && now - state[(ageHead << STATE_SHIFT) + STARTED] >= activeTimeoutNs)
         {
@@ -327,12 +342,12 @@ public final class FlowTable
         return ended;
     }
 
-    /** True when {@link #expire} at the table's current time would end at least one flow. */
+    /** True when {@link #expire} at the table's current time has work: flows to end, or the idle list to reorder. */
     public boolean hasDue()
     {
         final long now = nowNs;
         return (closingHead != NONE && now - closeDeadlineNs[closingHead] >= 0) ||
-            (idleHead != NONE && now - state[(idleHead << STATE_SHIFT) + TOUCHED] >= idleTimeoutNs) ||
+            (idleHead != NONE && now - listedNs[idleHead] >= idleTimeoutNs) ||
             (ageHead != NONE && now - state[(ageHead << STATE_SHIFT) + STARTED] >= activeTimeoutNs);
     }
 
@@ -568,6 +583,26 @@ public final class FlowTable
         }
     }
 
+    /**
+     * The open flow idle the longest, or when every flow is closing the one closing first. Flows
+     * at the head of the idle list that had packets since they were listed go to its tail first.
+     */
+    private int evictionCandidate()
+    {
+        while (idleHead != NONE && state[(idleHead << STATE_SHIFT) + TOUCHED] > listedNs[idleHead])
+        {
+            relist(idleHead);
+        }
+        return idleHead != NONE ? idleHead : closingHead;
+    }
+
+    /** Moves an open flow to the tail of the idle list, listed now. */
+    private void relist(final int entry)
+    {
+        unlink(entry, false);
+        append(entry, false);
+    }
+
     private void startClosing(final int entry, final byte reason, final long now)
     {
         unlink(entry, false);
@@ -729,9 +764,10 @@ public final class FlowTable
         size--;
     }
 
-    /** Appends to the tail of the closing list ({@code closing}) or of the idle list. */
+    /** Appends to the tail of the closing list ({@code closing}) or of the idle list, listed now. */
     private void append(final int entry, final boolean closing)
     {
+        listedNs[entry] = nowNs;
         final int tail = closing ? closingTail : idleTail;
         links[(entry << 1) + PREV] = tail;
         links[(entry << 1) + NEXT] = NONE;
