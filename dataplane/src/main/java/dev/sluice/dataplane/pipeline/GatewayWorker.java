@@ -27,6 +27,11 @@ import org.agrona.concurrent.NanoClock;
  */
 public final class GatewayWorker implements Agent
 {
+    /** Close gives up on a destination that takes no batch in this many attempts. */
+    private static final int MAX_SEND_ATTEMPTS_AT_CLOSE = 10_000;
+    /** Bounds the flush at close; each round ends as many flows as the records hold. */
+    private static final int MAX_FLUSH_ROUNDS_AT_CLOSE = 1 << 16;
+
     private final String roleName;
     private final PacketSource source;
     private final PacketBurst burst;
@@ -209,9 +214,50 @@ public final class GatewayWorker implements Agent
         return burstsProcessed;
     }
 
+    /**
+     * Ends every open flow as {@code flushed} and offers the records to every destination, a
+     * bounded number of times, so traffic aggregated before a stop leaves the site as records
+     * rather than vanishing with the worker; what a destination does not take in time stays
+     * counted as in flight there. A burst held at close is given the same chance first.
+     */
     @Override
     public void onClose()
     {
+        final PolicySnapshot policy = burstPolicy != null ? burstPolicy : policyHolder.current();
+        if (policy != null)
+        {
+            burstPolicy = policy;
+            boolean sent = !holding || offerAtClose();
+            if (sent && holding)
+            {
+                finishHeld();
+            }
+            for (int round = 0; sent && round < MAX_FLUSH_ROUNDS_AT_CLOSE && reduce.hasOpenFlows(); round++)
+            {
+                reduce.flush(policy);
+                burstHeld = false;
+                holding = true;
+                egress.beginFlowRecords();
+                sent = offerAtClose();
+                if (sent)
+                {
+                    finishHeld();
+                }
+            }
+        }
         source.close();
+    }
+
+    private boolean offerAtClose()
+    {
+        for (int attempt = 0; attempt < MAX_SEND_ATTEMPTS_AT_CLOSE; attempt++)
+        {
+            if (sendHeld())
+            {
+                return true;
+            }
+            Thread.yield();
+        }
+        return false;
     }
 }

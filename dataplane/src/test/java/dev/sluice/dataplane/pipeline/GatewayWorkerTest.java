@@ -398,6 +398,35 @@ class GatewayWorkerTest
     }
 
     @Test
+    void closingTheWorkerFlushesOpenFlowsToEveryDestination() throws IOException
+    {
+        build(64, "aeron:ipc");
+        apply(1, TestPolicies.parse(TestPolicies.resource("edge-demo-policy.yaml")
+            .replace("    when: tcp.port in {80, 443}\n    then: keep", "    when: tcp.port in {80, 443}\n    then: aggregate flows")));
+        for (int i = 0; i < 5; i++)
+        {
+            worker.doWork();
+        }
+        final FlowCounters.Snapshot before = flowCounters.snapshot();
+        assertTrue(before.tableOpen() > 0, "flows are open mid-capture");
+        assertEquals(0, before.emitted());
+
+        worker.onClose();
+        final FlowCounters.Snapshot after = flowCounters.snapshot();
+        assertEquals(before.created(), after.emittedFlushed());
+        assertEquals(0, after.tableOpen());
+        assertEquals(sourceCounters.snapshot().aggregated(), after.packetsEmitted());
+        for (final DestinationCounters.Snapshot destination :
+            List.of(egress.stream(0).counters().snapshot(), egress.stream(1).counters().snapshot()))
+        {
+            assertEquals(after.emitted(), destination.flowRecordsSent(), destination.region());
+        }
+        TestMediaDriver.until(() -> euWestReceived.flows().size() >= after.emitted(),
+            () -> euWest.poll(euWestReceived, 100), "flushed flow records");
+        assertEquals(after.emitted(), euWestReceived.flows().size());
+    }
+
+    @Test
     void burstMustHaveRoomForEveryDestination() throws IOException
     {
         build(8, "aeron:ipc");
