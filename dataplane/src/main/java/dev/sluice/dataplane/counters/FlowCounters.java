@@ -54,12 +54,6 @@ public final class FlowCounters implements AutoCloseable
         return factory.newCounter(CounterTypes.FLOW_COUNTER_TYPE_ID, "sluice flows " + workerName + " " + name);
     }
 
-    /** The label of an end reason value, e.g. {@code tcp_fin}. */
-    public static String endReasonLabel(final int endReason)
-    {
-        return END_REASON_LABELS[endReason];
-    }
-
     public String workerName()
     {
         return workerName;

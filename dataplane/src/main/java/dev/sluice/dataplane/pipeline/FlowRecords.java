@@ -1,10 +1,10 @@
 package dev.sluice.dataplane.pipeline;
 
-import java.util.Arrays;
-
 /**
  * The flow records that ended during one duty cycle of a worker, carried from the reduce stage
- * through anonymize and residency to egress the way {@link PacketBurst} carries packets: a
+ * (which also decides each record per destination and computes its Crypto-PAn addresses, as
+ * the anonymize and residency stages do for packets) to egress the way {@link PacketBurst}
+ * carries packets: a
  * struct of arrays, one slot per record, preallocated and bounded. The reduce stage never ends
  * more flows than there is room for; flows that are due but do not fit stay in the flow table
  * and end in a later duty cycle, so none is lost.
@@ -62,7 +62,7 @@ public final class FlowRecords
     /** {@link AnonymizedFields} bits (source and destination only) the rules asked to transform for every destination. */
     public final byte[] anonymizeFields;
 
-    // ---------------------------------------------------------------- anonymize stage output
+    // ---------------------------------------------------------------- anonymized addresses
     public final long[] anonSrcAddressHigh;
     public final long[] anonSrcAddressLow;
     public final long[] anonDstAddressHigh;
@@ -70,7 +70,7 @@ public final class FlowRecords
     /** Bits whose transformed address is in the {@code anon*} arrays. */
     public final byte[] anonymizedReady;
 
-    // ---------------------------------------------------------------- residency stage output
+    // ---------------------------------------------------------------- per destination decisions
     /** Per destination index, per record: one of the {@link Delivery} constants. */
     public final byte[][] delivery;
     /** Per destination index, per record: the {@link AnonymizedFields} bits sent transformed there. */
@@ -164,16 +164,6 @@ public final class FlowRecords
     public void clear()
     {
         count = 0;
-    }
-
-    /** Resets the delivery decisions of every record, e.g. before residency decides them afresh. */
-    public void clearDecisions()
-    {
-        for (int d = 0; d < delivery.length; d++)
-        {
-            Arrays.fill(delivery[d], 0, count, Delivery.NONE);
-            Arrays.fill(transformedFields[d], 0, count, (byte)0);
-        }
     }
 
     /**

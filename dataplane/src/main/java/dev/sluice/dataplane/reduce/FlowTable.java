@@ -342,15 +342,6 @@ public final class FlowTable
         return ended;
     }
 
-    /** True when {@link #expire} at the table's current time has work: flows to end, or the idle list to reorder. */
-    public boolean hasDue()
-    {
-        final long now = nowNs;
-        return (closingHead != NONE && now - closeDeadlineNs[closingHead] >= 0) ||
-            (idleHead != NONE && now - listedNs[idleHead] >= idleTimeoutNs) ||
-            (ageHead != NONE && now - state[(ageHead << STATE_SHIFT) + STARTED] >= activeTimeoutNs);
-    }
-
     /**
      * Ends every open flow, oldest first, at most {@code limit} of them.
      *
