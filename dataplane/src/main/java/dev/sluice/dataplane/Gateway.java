@@ -7,6 +7,7 @@ import dev.sluice.dataplane.control.GatewayConductor;
 import dev.sluice.dataplane.control.PolicyInstaller;
 import dev.sluice.dataplane.counters.CounterTypes;
 import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.FlowCounters;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.dataplane.decode.PacketDecoder;
 import dev.sluice.dataplane.egress.BatchEgress;
@@ -15,6 +16,7 @@ import dev.sluice.dataplane.egress.StreamSequence;
 import dev.sluice.dataplane.pipeline.GatewayWorker;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.PolicyHolder;
+import dev.sluice.dataplane.reduce.ReduceStage;
 import dev.sluice.dataplane.residency.ResidencyStage;
 import dev.sluice.dataplane.source.CaptureFileSource;
 import dev.sluice.dataplane.source.PacketSource;
@@ -51,6 +53,7 @@ public final class Gateway implements AutoCloseable
     private final Aeron aeron;
     private final boolean ownsAeron;
     private final SourceCounters sourceCounters;
+    private final FlowCounters flowCounters;
     private final List<DestinationStream> streams;
     private final PolicyHolder policyHolder = new PolicyHolder();
     private final GatewayWorker worker;
@@ -76,6 +79,7 @@ public final class Gateway implements AutoCloseable
             "sluice gateway " + context.gatewayId() + " errors");
 
         sourceCounters = new SourceCounters(aeron, source.name());
+        flowCounters = new FlowCounters(aeron, "rx-0");
 
         streams = new ArrayList<>();
         final List<String> regions = new ArrayList<>();
@@ -110,6 +114,7 @@ public final class Gateway implements AutoCloseable
             burst,
             new PacketDecoder(),
             new ClassifyStage(),
+            new ReduceStage(flowCounters, destinationCounters, cryptoPan, burst.capacity()),
             anonymize,
             new ResidencyStage(destinationCounters, burst.capacity()),
             egress,
@@ -215,6 +220,12 @@ public final class Gateway implements AutoCloseable
         return sourceCounters.snapshot();
     }
 
+    /** The worker's flow aggregation counters. Any thread. */
+    public FlowCounters.Snapshot flowSnapshot()
+    {
+        return flowCounters.snapshot();
+    }
+
     public List<DestinationCounters.Snapshot> destinationSnapshots()
     {
         final List<DestinationCounters.Snapshot> snapshots = new ArrayList<>(streams.size());
@@ -242,7 +253,7 @@ public final class Gateway implements AutoCloseable
             worker.onClose();
         }
         CloseHelper.closeAll(streams);
-        CloseHelper.closeAll(pushSubscription, controlPublication, sourceCounters, errors);
+        CloseHelper.closeAll(pushSubscription, controlPublication, sourceCounters, flowCounters, errors);
         if (ownsAeron)
         {
             aeron.close();

@@ -9,6 +9,7 @@ import dev.sluice.dataplane.Gateway;
 import dev.sluice.dataplane.GatewayContext;
 import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.FlowCounters;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.protocol.Channels;
 import dev.sluice.regional.RegionalCoreContext;
@@ -140,6 +141,7 @@ public final class DemoCommand
             final boolean finished = awaitDelivery(gateway, cores, progress);
 
             final SourceCounters.Snapshot source = gateway.sourceSnapshot();
+            final FlowCounters.Snapshot flows = gateway.flowSnapshot();
             final List<DestinationCounters.Snapshot> destinations = gateway.destinationSnapshots();
             CloseHelper.closeAll(closeables);
             closeables.clear();
@@ -150,7 +152,7 @@ public final class DemoCommand
                 layout.regionalFile(HOME_REGION), layout.regionalFile(FOREIGN_REGION), layout.keyFile());
 
             final DemoResult result = new DemoResult(
-                finished, traffic, source, destinations, received, check,
+                finished, traffic, source, flows, destinations, received, check,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
             new ReconciliationTable(out).print(result, layout);
             return result;
@@ -233,7 +235,8 @@ public final class DemoCommand
         for (final DestinationCounters.Snapshot destination : gateway.destinationSnapshots())
         {
             final RegionalCountersSnapshot core = cores.get(destination.region()).counters().snapshot();
-            if (destination.inFlight() != 0 || core.records() < destination.sentRecords())
+            if (destination.inFlight() != 0 || destination.flowRecordsInFlight() != 0 ||
+                core.records() < destination.recordsSent())
             {
                 return false;
             }

@@ -52,20 +52,22 @@ final class DemoProgress
         lastReceived = source.received();
 
         final StringBuilder line = new StringBuilder(160).append(String.format(
-            "  %5.1fs  policy v%d  read %,9d (%,8d/s)  fwd %,9d  filtered %,8d  sampled out %,8d  dropped %,6d",
+            "  %5.1fs  policy v%d  read %,9d (%,8d/s)  fwd %,9d  aggregated %,9d  filtered %,8d  sampled out %,8d  dropped %,6d",
             (nowNs - startNs) / 1e9,
             controlPlane.controlPlane().currentPolicyVersion(),
             source.received(),
             rate,
             source.forwarded(),
+            source.aggregated(),
             source.filtered(),
             source.sampledOut(),
             source.dropped()));
         for (final DestinationCounters.Snapshot destination : gateway.destinationSnapshots())
         {
-            line.append(String.format("  | %s sent %,d recv %,d",
+            line.append(String.format("  | %s sent %,d + %,d flows recv %,d",
                 destination.region(),
                 destination.sentRecords(),
+                destination.flowRecordsSent(),
                 cores.get(destination.region()).counters().snapshot().records()));
         }
         out.println(line);

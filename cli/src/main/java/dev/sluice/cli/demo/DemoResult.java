@@ -1,6 +1,7 @@
 package dev.sluice.cli.demo;
 
 import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.FlowCounters;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.regional.RegionalCountersSnapshot;
 
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param finished     whether every record the gateway sent reached its core before the timeout
  * @param traffic      what the generated capture contains
  * @param source       the gateway's source counters at the end
+ * @param flows        the gateway's flow aggregation counters at the end
  * @param destinations the gateway's destination counters at the end
  * @param received     each regional core's counters, by region
  * @param output       the check of the records the cores wrote
@@ -22,16 +24,27 @@ public record DemoResult(
     boolean finished,
     DemoTraffic.Summary traffic,
     SourceCounters.Snapshot source,
+    FlowCounters.Snapshot flows,
     List<DestinationCounters.Snapshot> destinations,
     Map<String, RegionalCountersSnapshot> received,
     OutputCheck output,
     long elapsedMs)
 {
-    /** received = forwarded + filtered + sampled_out + dropped, nothing in flight. */
+    /** received = forwarded + aggregated + filtered + sampled_out + dropped, nothing in flight. */
     public boolean sourceBalances()
     {
         return source.inFlight() == 0 &&
-            source.received() == source.forwarded() + source.filtered() + source.sampledOut() + source.dropped();
+            source.received() == source.forwarded() + source.aggregated() + source.filtered() + source.sampledOut() +
+                source.dropped();
+    }
+
+    /**
+     * Every flow created has ended in a record (the capture's end flushes the rest), and those
+     * records carry exactly the packets the source aggregated.
+     */
+    public boolean flowsBalance()
+    {
+        return flows.balances() && flows.tableOpen() == 0 && flows.packetsEmitted() == source.aggregated();
     }
 
     /** Per destination: every forwarded item decided once, every allowed one sent and received by its core. */
@@ -42,8 +55,11 @@ public record DemoResult(
             final RegionalCountersSnapshot core = received.get(destination.region());
             if (destination.raw() + destination.transformed() + destination.blocked() != source.forwarded() ||
                 destination.inFlight() != 0 ||
+                destination.flowRecordsDecided() != flows.emitted() ||
+                destination.flowRecordsInFlight() != 0 ||
                 core == null ||
-                core.records() != destination.sentRecords() ||
+                core.records() != destination.recordsSent() ||
+                core.flowRecords() != destination.flowRecordsSent() ||
                 core.gaps() != 0 ||
                 core.duplicates() != 0)
             {
@@ -55,6 +71,6 @@ public record DemoResult(
 
     public boolean reconciles()
     {
-        return finished && sourceBalances() && destinationsBalance() && output.passed();
+        return finished && sourceBalances() && flowsBalance() && destinationsBalance() && output.passed();
     }
 }

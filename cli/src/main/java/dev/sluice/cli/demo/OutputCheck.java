@@ -31,7 +31,8 @@ public record OutputCheck(long homeRecords, long foreignRecords, long addressesC
     private static final int MAX_PROBLEMS = 5;
     private static final String[] UNCHANGED_FIELDS = {
         "gateway", "site", "origin_region", "policy_version", "type", "ts_ns", "wire_len", "cap_len", "vlan",
-        "eth_type", "ip_version", "ip_proto", "src_port", "dst_port", "tcp_flags", "icmp_type", "icmp_code"};
+        "eth_type", "ip_version", "ip_proto", "src_port", "dst_port", "tcp_flags", "icmp_type", "icmp_code",
+        "first_seen_ns", "last_seen_ns", "packets", "bytes", "reverse_packets", "reverse_bytes", "end_reason"};
 
     public boolean passed()
     {

@@ -1,6 +1,7 @@
 package dev.sluice.cli.demo;
 
 import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.FlowCounters;
 import dev.sluice.dataplane.counters.DropReason;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.regional.RegionalCountersSnapshot;
@@ -32,6 +33,7 @@ final class ReconciliationTable
         out.printf("Source %s%n", source.sourceName());
         row("received", source.received());
         row("  forwarded", source.forwarded());
+        row("  aggregated into flows", source.aggregated());
         row("  filtered (rule or default drop)", source.filtered());
         row("  sampled out", source.sampledOut());
         row("  dropped", source.dropped());
@@ -40,23 +42,40 @@ final class ReconciliationTable
             row("    " + entry.getKey().label(), entry.getValue());
         }
         row("  in flight", source.inFlight());
-        out.printf("  received = forwarded + filtered + sampled out + dropped: %s%n",
+        out.printf("  received = forwarded + aggregated + filtered + sampled out + dropped: %s%n",
             result.sourceBalances() ? OK : NOT_OK);
 
+        final FlowCounters.Snapshot flows = result.flows();
         out.println();
-        out.printf("%-10s %11s %12s %9s %11s %14s %6s %6s %14s%n",
-            "Destination", "raw", "transformed", "blocked", "sent", "received core", "gaps", "dups", "bytes sent");
+        out.printf("Flows (worker %s, table of %,d)%n", flows.workerName(), flows.tableCapacity());
+        row("created", flows.created());
+        row("  ended by TCP FIN", flows.emittedTcpFin());
+        row("  ended by TCP RST", flows.emittedTcpRst());
+        row("  ended by idle timeout", flows.emittedIdleTimeout());
+        row("  ended by active timeout", flows.emittedActiveTimeout());
+        row("  evicted (table full)", flows.emittedEvicted());
+        row("  flushed (end of capture)", flows.emittedFlushed());
+        row("  still open", flows.tableOpen());
+        out.printf("  created = ended + open, packets in records = aggregated: %s%n", result.flowsBalance() ? OK : NOT_OK);
+        out.printf("  reduction: %,d aggregated packets (%,d bytes) left as %,d flow records per destination (%.1f packets per record)%n",
+            source.aggregated(), flows.bytesEmitted(), flows.emitted(),
+            flows.emitted() == 0 ? 0.0 : (double)source.aggregated() / flows.emitted());
+
+        out.println();
+        out.printf("%-10s %11s %12s %9s %11s %11s %14s %6s %6s %14s%n",
+            "Destination", "raw", "transformed", "blocked", "sent", "flows sent", "received core", "gaps", "dups", "bytes sent");
         long bytesOut = 0;
         for (final DestinationCounters.Snapshot destination : result.destinations())
         {
             final RegionalCountersSnapshot core = result.received().get(destination.region());
             bytesOut += destination.sentBytes();
-            out.printf("%-10s %,11d %,12d %,9d %,11d %,14d %,6d %,6d %,14d%n",
+            out.printf("%-10s %,11d %,12d %,9d %,11d %,11d %,14d %,6d %,6d %,14d%n",
                 destination.region(),
                 destination.raw(),
                 destination.transformed(),
                 destination.blocked(),
                 destination.sentRecords(),
+                destination.flowRecordsSent(),
                 core == null ? 0 : core.records(),
                 core == null ? 0 : core.gaps(),
                 core == null ? 0 : core.duplicates(),
@@ -66,7 +85,8 @@ final class ReconciliationTable
                 out.printf("%-10s dropped (destination unavailable): %,d%n", "", destination.droppedUnavailable());
             }
         }
-        out.printf("  per destination: raw + transformed + blocked = forwarded, sent = received at the core: %s%n",
+        out.printf("  per destination: raw + transformed + blocked = forwarded, every flow record decided, " +
+            "sent + flows sent = received at the core: %s%n",
             result.destinationsBalance() ? OK : NOT_OK);
 
         out.println();

@@ -54,13 +54,41 @@ class DemoEndToEndTest
         assertEquals(result.traffic().expectedDrops().keySet(), result.source().droppedByReason().keySet());
         assertTrue(result.source().filtered() > 0, "the policy filters NTP and ARP");
         assertTrue(result.source().sampledOut() > 0, "the policy samples DNS and ICMP");
+        assertTrue(result.source().aggregated() > 0, "the policy aggregates web traffic into flows");
+        assertTrue(result.flowsBalance(), text);
+        // 20,000 packets span under a second, less than the TCP close linger: flows end at the capture's end.
+        assertEquals(result.flows().emitted(), result.flows().emittedTcpFin() + result.flows().emittedFlushed());
+        assertTrue(result.flows().emitted() * 5 < result.source().aggregated(), "flows reduce the records: " + text);
+
+        // What reached the home region's core: the flow records carry every aggregated packet and byte.
+        final ObjectMapper mapper = new ObjectMapper();
+        long flowRecords = 0;
+        long flowPackets = 0;
+        long flowBytes = 0;
+        for (final String line : Files.readAllLines(output.resolve("regional").resolve(DemoCommand.HOME_REGION + ".ndjson")))
+        {
+            final JsonNode record = mapper.readTree(line);
+            if ("flow".equals(record.path("type").asText()))
+            {
+                flowRecords++;
+                flowPackets += record.path("packets").asLong() + record.path("reverse_packets").asLong();
+                flowBytes += record.path("bytes").asLong() + record.path("reverse_bytes").asLong();
+            }
+        }
+        assertEquals(result.flows().emitted(), flowRecords);
+        assertEquals(result.source().aggregated(), flowPackets);
+        assertEquals(result.flows().bytesEmitted(), flowBytes);
+        assertTrue(text.contains("aggregated packets"), text);
 
         for (final DestinationCounters.Snapshot destination : result.destinations())
         {
             assertEquals(result.source().forwarded(),
                 destination.raw() + destination.transformed() + destination.blocked(), destination.region());
             assertEquals(0, destination.inFlight(), destination.region());
-            assertEquals(destination.sentRecords(), result.received().get(destination.region()).records(), destination.region());
+            assertEquals(destination.recordsSent(), result.received().get(destination.region()).records(), destination.region());
+            assertEquals(destination.flowRecordsSent(), result.received().get(destination.region()).flowRecords());
+            assertEquals(result.flows().emitted(), destination.flowRecordsDecided(), destination.region());
+            assertEquals(0, destination.flowRecordsInFlight(), destination.region());
             assertEquals(0, result.received().get(destination.region()).gaps());
             assertEquals(0, result.received().get(destination.region()).duplicates());
         }

@@ -42,6 +42,7 @@ public final class ClassifyStage
                     final long seen = matchesPerRule[slot]++;
                     burst.verdict[i] = seen % rules.sampleDenominator(slot) == 0 ? Verdict.PASS : Verdict.SAMPLED_OUT;
                 }
+                case CompiledRules.AGGREGATE -> burst.verdict[i] = Verdict.AGGREGATED;
                 default -> burst.verdict[i] = Verdict.PASS;
             }
             burst.anonymizeFields[i] = rules.anonymizeFields(slot);

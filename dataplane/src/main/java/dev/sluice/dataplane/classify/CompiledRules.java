@@ -3,7 +3,7 @@ package dev.sluice.dataplane.classify;
 import dev.sluice.dataplane.pipeline.AnonymizedFields;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.Rule;
-import dev.sluice.policy.action.ActionKind;
+import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.PayloadAction;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.field.FieldSet;
@@ -22,6 +22,8 @@ public final class CompiledRules
     static final byte KEEP = 0;
     static final byte DROP = 1;
     static final byte SAMPLE = 2;
+    /** Forwarded, then folded into a flow record by the reduce stage instead of leaving on its own. */
+    static final byte AGGREGATE = 3;
 
     private final Policy policy;
     /** Per rule index, then the default action at index {@code ruleCount}. */
@@ -44,8 +46,7 @@ public final class CompiledRules
                 case KEEP -> KEEP;
                 case DROP -> DROP;
                 case SAMPLE -> SAMPLE;
-                case AGGREGATE -> throw new IllegalArgumentException(
-                    "this dataplane does not aggregate flows; PolicyInstaller refuses such policies");
+                case AGGREGATE -> AGGREGATE;
             };
             if (PayloadAction.NONE != actions.payloadAction())
             {
@@ -78,10 +79,6 @@ public final class CompiledRules
         for (final Rule rule : policy.rules())
         {
             final RuleActions actions = rule.actions();
-            if (ActionKind.AGGREGATE == actions.kind())
-            {
-                reasons.add("rule '" + rule.name() + "' says 'aggregate flows', which this gateway cannot do");
-            }
             if (PayloadAction.NONE != actions.payloadAction())
             {
                 reasons.add("rule '" + rule.name() + "' cuts payloads ('" +
@@ -120,6 +117,34 @@ public final class CompiledRules
     public Policy policy()
     {
         return policy;
+    }
+
+    /** How {@code aggregate flows} builds flows under this policy. */
+    public FlowSettings flowSettings()
+    {
+        return policy.flowSettings();
+    }
+
+    /**
+     * @param matchedRule a rule index, or {@code PacketBurst.ABSENT} ({@link Policy#NO_MATCH}) for the default
+     * @return true when that rule (or the default) says {@code aggregate flows}
+     */
+    public boolean aggregates(final int matchedRule)
+    {
+        return action[matchedRule == Policy.NO_MATCH ? action.length - 1 : matchedRule] == AGGREGATE;
+    }
+
+    /** True when some rule (or the default) says {@code aggregate flows}. */
+    public boolean aggregatesAny()
+    {
+        for (final byte kind : action)
+        {
+            if (kind == AGGREGATE)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Number of rules; also the index of the default action in the per-rule arrays. */

@@ -10,6 +10,7 @@ public final class BurstTally
 {
     long received;
     long forwarded;
+    long aggregated;
     long filtered;
     long sampledOut;
     long bytesIn;
@@ -19,6 +20,7 @@ public final class BurstTally
     {
         received = 0;
         forwarded = 0;
+        aggregated = 0;
         filtered = 0;
         sampledOut = 0;
         bytesIn = 0;
@@ -34,6 +36,11 @@ public final class BurstTally
     public void forwarded()
     {
         forwarded++;
+    }
+
+    public void aggregated()
+    {
+        aggregated++;
     }
 
     public void filtered()

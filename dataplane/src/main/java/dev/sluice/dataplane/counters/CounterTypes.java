@@ -11,6 +11,8 @@ public final class CounterTypes
     public static final int DESTINATION_COUNTER_TYPE_ID = 77_002;
     /** Gateway-wide counters such as agent errors. */
     public static final int GATEWAY_COUNTER_TYPE_ID = 77_003;
+    /** Flow aggregation counters of one worker's flow table. */
+    public static final int FLOW_COUNTER_TYPE_ID = 77_004;
 
     private CounterTypes()
     {

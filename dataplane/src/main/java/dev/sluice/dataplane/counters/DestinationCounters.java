@@ -6,7 +6,17 @@ import org.agrona.concurrent.status.AtomicCounter;
 /**
  * Outcomes per destination region. Every item the policy forwards is decided once per
  * destination: {@code forwarded = raw + transformed + blocked}; of those allowed,
- * {@code raw + transformed = sent + dropped_unavailable + in_flight}.
+ * {@code raw + transformed = sent + dropped_unavailable + in_flight} ({@code sent_records}
+ * counts packet summaries).
+ * <p>
+ * Flow records balance the same way on counters of their own: every record the worker's flow
+ * table emits is decided once per destination, {@code flows_emitted = flow_records_raw +
+ * flow_records_transformed + flow_records_blocked}, and of those allowed
+ * {@code flow_records_raw + flow_records_transformed = flow_records_sent +
+ * flow_records_dropped{destination_unavailable} + in_flight}. Batches and bytes
+ * ({@code sent_batches}, {@code sent_bytes}) count every batch of the stream, whatever its
+ * records; {@code flow_records_sent_bytes} the part of them that carried flow records.
+ * <p>
  * Written by the worker that owns the destination's stream; read from any thread.
  */
 public final class DestinationCounters implements AutoCloseable
@@ -21,6 +31,12 @@ public final class DestinationCounters implements AutoCloseable
     private final AtomicCounter droppedUnavailable;
     private final AtomicCounter backPressureRetries;
     private final AtomicCounter lastSequence;
+    private final AtomicCounter flowRecordsRaw;
+    private final AtomicCounter flowRecordsTransformed;
+    private final AtomicCounter flowRecordsBlocked;
+    private final AtomicCounter flowRecordsSent;
+    private final AtomicCounter flowRecordsSentBytes;
+    private final AtomicCounter flowRecordsDroppedUnavailable;
 
     public DestinationCounters(final Aeron aeron, final String region)
     {
@@ -39,6 +55,12 @@ public final class DestinationCounters implements AutoCloseable
         droppedUnavailable = counter(factory, "dropped{destination_unavailable}");
         backPressureRetries = counter(factory, "back_pressure_retries");
         lastSequence = counter(factory, "last_sequence");
+        flowRecordsRaw = counter(factory, "flow_records_raw");
+        flowRecordsTransformed = counter(factory, "flow_records_transformed");
+        flowRecordsBlocked = counter(factory, "flow_records_blocked");
+        flowRecordsSent = counter(factory, "flow_records_sent");
+        flowRecordsSentBytes = counter(factory, "flow_records_sent_bytes");
+        flowRecordsDroppedUnavailable = counter(factory, "flow_records_dropped{destination_unavailable}");
     }
 
     private AtomicCounter counter(final CounterFactory factory, final String name)
@@ -66,6 +88,29 @@ public final class DestinationCounters implements AutoCloseable
         sentBatches.incrementRelease();
         sentBytes.getAndAddRelease(bytes);
         lastSequence.setRelease(sequence);
+    }
+
+    /** Residency decisions for the flow records of one duty cycle. */
+    public void addFlowRecordDecisions(final long rawCount, final long transformedCount, final long blockedCount)
+    {
+        addIfNonZero(flowRecordsRaw, rawCount);
+        addIfNonZero(flowRecordsTransformed, transformedCount);
+        addIfNonZero(flowRecordsBlocked, blockedCount);
+    }
+
+    /** One batch of flow records committed to the publication. */
+    public void onFlowRecordBatchSent(final int records, final int bytes, final long sequence)
+    {
+        flowRecordsSent.getAndAddRelease(records);
+        flowRecordsSentBytes.getAndAddRelease(bytes);
+        sentBatches.incrementRelease();
+        sentBytes.getAndAddRelease(bytes);
+        lastSequence.setRelease(sequence);
+    }
+
+    public void onFlowRecordsDroppedUnavailable(final long records)
+    {
+        addIfNonZero(flowRecordsDroppedUnavailable, records);
     }
 
     public void onDroppedUnavailable(final long records)
@@ -98,7 +143,13 @@ public final class DestinationCounters implements AutoCloseable
             sentBytes.getAcquire(),
             droppedUnavailable.getAcquire(),
             backPressureRetries.getAcquire(),
-            lastSequence.getAcquire());
+            lastSequence.getAcquire(),
+            flowRecordsRaw.getAcquire(),
+            flowRecordsTransformed.getAcquire(),
+            flowRecordsBlocked.getAcquire(),
+            flowRecordsSent.getAcquire(),
+            flowRecordsSentBytes.getAcquire(),
+            flowRecordsDroppedUnavailable.getAcquire());
     }
 
     @Override
@@ -113,9 +164,18 @@ public final class DestinationCounters implements AutoCloseable
         droppedUnavailable.close();
         backPressureRetries.close();
         lastSequence.close();
+        flowRecordsRaw.close();
+        flowRecordsTransformed.close();
+        flowRecordsBlocked.close();
+        flowRecordsSent.close();
+        flowRecordsSentBytes.close();
+        flowRecordsDroppedUnavailable.close();
     }
 
-    /** Outcomes of one destination at one moment. */
+    /**
+     * Outcomes of one destination at one moment; {@code sentRecords} and {@code droppedUnavailable}
+     * count packet summaries, the {@code flowRecords*} components flow records.
+     */
     public record Snapshot(
         String region,
         long raw,
@@ -126,12 +186,36 @@ public final class DestinationCounters implements AutoCloseable
         long sentBytes,
         long droppedUnavailable,
         long backPressureRetries,
-        long lastSequence)
+        long lastSequence,
+        long flowRecordsRaw,
+        long flowRecordsTransformed,
+        long flowRecordsBlocked,
+        long flowRecordsSent,
+        long flowRecordsSentBytes,
+        long flowRecordsDroppedUnavailable)
     {
-        /** Allowed records not yet sent or dropped (held by egress). */
+        /** Allowed packet summaries not yet sent or dropped (held by egress). */
         public long inFlight()
         {
             return raw + transformed - sentRecords - droppedUnavailable;
+        }
+
+        /** Flow records decided for this destination: those the flow table emitted. */
+        public long flowRecordsDecided()
+        {
+            return flowRecordsRaw + flowRecordsTransformed + flowRecordsBlocked;
+        }
+
+        /** Allowed flow records not yet sent or dropped (held by egress). */
+        public long flowRecordsInFlight()
+        {
+            return flowRecordsRaw + flowRecordsTransformed - flowRecordsSent - flowRecordsDroppedUnavailable;
+        }
+
+        /** Records of every kind sent: what the destination's core should have received. */
+        public long recordsSent()
+        {
+            return sentRecords + flowRecordsSent;
         }
     }
 }

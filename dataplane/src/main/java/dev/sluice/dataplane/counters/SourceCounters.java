@@ -7,8 +7,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The outcome counters of one source: {@code received = forwarded + filtered + sampled_out +
- * dropped{reason} + in_flight}. Written once per burst by the source's worker
+ * The outcome counters of one source: {@code received = forwarded + aggregated + filtered +
+ * sampled_out + dropped{reason} + in_flight}, where aggregated items are those folded into flow
+ * records (which have their own counters, {@link FlowCounters}). Written once per burst by the source's worker
  * ({@link #add(BurstTally)}); read from any thread.
  */
 public final class SourceCounters implements AutoCloseable
@@ -16,6 +17,7 @@ public final class SourceCounters implements AutoCloseable
     private final String sourceName;
     private final AtomicCounter received;
     private final AtomicCounter forwarded;
+    private final AtomicCounter aggregated;
     private final AtomicCounter filtered;
     private final AtomicCounter sampledOut;
     private final AtomicCounter[] dropped;
@@ -31,6 +33,7 @@ public final class SourceCounters implements AutoCloseable
         this.sourceName = sourceName;
         received = counter(factory, "received");
         forwarded = counter(factory, "forwarded");
+        aggregated = counter(factory, "aggregated");
         filtered = counter(factory, "filtered");
         sampledOut = counter(factory, "sampled_out");
         bytesIn = counter(factory, "bytes_in");
@@ -57,6 +60,7 @@ public final class SourceCounters implements AutoCloseable
     {
         addIfNonZero(received, tally.received);
         addIfNonZero(forwarded, tally.forwarded);
+        addIfNonZero(aggregated, tally.aggregated);
         addIfNonZero(filtered, tally.filtered);
         addIfNonZero(sampledOut, tally.sampledOut);
         addIfNonZero(bytesIn, tally.bytesIn);
@@ -91,6 +95,7 @@ public final class SourceCounters implements AutoCloseable
             sourceName,
             received.getAcquire(),
             forwarded.getAcquire(),
+            aggregated.getAcquire(),
             filtered.getAcquire(),
             sampledOut.getAcquire(),
             Map.copyOf(droppedByReason),
@@ -102,6 +107,7 @@ public final class SourceCounters implements AutoCloseable
     {
         received.close();
         forwarded.close();
+        aggregated.close();
         filtered.close();
         sampledOut.close();
         bytesIn.close();
@@ -116,6 +122,7 @@ public final class SourceCounters implements AutoCloseable
         String sourceName,
         long received,
         long forwarded,
+        long aggregated,
         long filtered,
         long sampledOut,
         Map<DropReason, Long> droppedByReason,
@@ -134,7 +141,7 @@ public final class SourceCounters implements AutoCloseable
         /** Items received but not yet given a final outcome (a burst still held by egress). */
         public long inFlight()
         {
-            return received - forwarded - filtered - sampledOut - dropped();
+            return received - forwarded - aggregated - filtered - sampledOut - dropped();
         }
     }
 }

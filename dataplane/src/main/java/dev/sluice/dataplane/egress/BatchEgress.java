@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.egress;
 
+import dev.sluice.dataplane.pipeline.FlowRecords;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import org.agrona.concurrent.EpochNanoClock;
 
@@ -23,6 +24,7 @@ public final class BatchEgress
 {
     private final DestinationStream[] streams;
     private final PacketSummarySender packetSummaries;
+    private final FlowRecordSender flowRecords;
 
     public BatchEgress(
         final List<DestinationStream> streams,
@@ -43,6 +45,7 @@ public final class BatchEgress
         }
         final BatchWriter writer = new BatchWriter(gatewayId, site, originRegion, notConnectedTimeoutNs, clock);
         packetSummaries = new PacketSummarySender(writer, this.streams.length);
+        flowRecords = new FlowRecordSender(writer, this.streams.length);
     }
 
     public int destinationCount()
@@ -73,6 +76,35 @@ public final class BatchEgress
         for (final DestinationStream stream : streams)
         {
             if (!packetSummaries.send(stream, burst, policyVersion, nowNs))
+            {
+                complete = false;
+            }
+        }
+        return complete;
+    }
+
+    /** Starts sending a new set of flow records: every destination resumes from its first. */
+    public void beginFlowRecords()
+    {
+        flowRecords.begin();
+    }
+
+    /**
+     * Sends what remains of a burst's packet summaries and then of a cycle's flow records to every
+     * destination; a destination gets its flow records only once it has taken every summary, so
+     * each stream carries the same records in the same order whatever the back pressure.
+     *
+     * @param burst   the burst, or null when only flow records leave (a flush)
+     * @param records the flow records, or null when there are none
+     * @return true when every destination has taken (or definitively dropped) all of them
+     */
+    public boolean send(final PacketBurst burst, final FlowRecords records, final long policyVersion, final long nowNs)
+    {
+        boolean complete = true;
+        for (final DestinationStream stream : streams)
+        {
+            if ((burst != null && !packetSummaries.send(stream, burst, policyVersion, nowNs)) ||
+                (records != null && !flowRecords.send(stream, records, policyVersion, nowNs)))
             {
                 complete = false;
             }

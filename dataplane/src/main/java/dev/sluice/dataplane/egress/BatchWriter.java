@@ -147,11 +147,19 @@ final class BatchWriter
             .encodedTimestampNs(clock.nanoTime());
     }
 
-    /** Publishes the claimed batch and uses up its sequence. */
+    /** Publishes the claimed batch of packet summaries and uses up its sequence. */
     void commit(final DestinationStream stream, final int records)
     {
         claim.commit();
         stream.sequence().markUsed(claimedSequence);
         stream.counters().onBatchSent(records, claimedLength, claimedSequence);
+    }
+
+    /** Publishes the claimed batch of flow records and uses up its sequence. */
+    void commitFlowRecords(final DestinationStream stream, final int records)
+    {
+        claim.commit();
+        stream.sequence().markUsed(claimedSequence);
+        stream.counters().onFlowRecordBatchSent(records, claimedLength, claimedSequence);
     }
 }

@@ -6,14 +6,18 @@ import dev.sluice.dataplane.counters.BurstTally;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.dataplane.decode.PacketDecoder;
 import dev.sluice.dataplane.egress.BatchEgress;
+import dev.sluice.dataplane.reduce.ReduceStage;
 import dev.sluice.dataplane.residency.ResidencyStage;
 import dev.sluice.dataplane.source.PacketSource;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * One worker: runs source → decode → classify → anonymize → residency → egress to completion
- * on each burst, counting every outcome once per burst. Shared-nothing: it owns its source,
+ * One worker: runs source → decode → classify → reduce → anonymize → residency → egress to
+ * completion on each burst, counting every outcome once per burst. Items an {@code aggregate
+ * flows} rule matches end in the reduce stage's flow table; the flow records that end in a
+ * cycle leave with the burst, and those still open when a finite source is exhausted are
+ * flushed before the worker reports itself drained. Shared-nothing: it owns its source,
  * burst, stages and destination streams. Runs on its own thread (or is driven by
  * {@link #doWork()} in tests); only {@link #isDrained()} and {@link #burstsProcessed()} may be
  * read from other threads.
@@ -23,11 +27,17 @@ import org.agrona.concurrent.NanoClock;
  */
 public final class GatewayWorker implements Agent
 {
+    /** Close gives up on a destination that takes no batch in this many attempts. */
+    private static final int MAX_SEND_ATTEMPTS_AT_CLOSE = 10_000;
+    /** Bounds the flush at close; each round ends as many flows as the records hold. */
+    private static final int MAX_FLUSH_ROUNDS_AT_CLOSE = 1 << 16;
+
     private final String roleName;
     private final PacketSource source;
     private final PacketBurst burst;
     private final PacketDecoder decoder;
     private final ClassifyStage classify;
+    private final ReduceStage reduce;
     private final AnonymizeStage anonymize;
     private final ResidencyStage residency;
     private final BatchEgress egress;
@@ -37,7 +47,8 @@ public final class GatewayWorker implements Agent
     private final BurstTally tally = new BurstTally();
 
     private PolicySnapshot burstPolicy;
-    private boolean holdingBurst;
+    private boolean holding;
+    private boolean burstHeld;
     private volatile boolean drained;
     private volatile long burstsProcessed;
 
@@ -47,6 +58,7 @@ public final class GatewayWorker implements Agent
         final PacketBurst burst,
         final PacketDecoder decoder,
         final ClassifyStage classify,
+        final ReduceStage reduce,
         final AnonymizeStage anonymize,
         final ResidencyStage residency,
         final BatchEgress egress,
@@ -64,6 +76,7 @@ public final class GatewayWorker implements Agent
         this.burst = burst;
         this.decoder = decoder;
         this.classify = classify;
+        this.reduce = reduce;
         this.anonymize = anonymize;
         this.residency = residency;
         this.egress = egress;
@@ -81,13 +94,13 @@ public final class GatewayWorker implements Agent
     @Override
     public int doWork()
     {
-        if (holdingBurst)
+        if (holding)
         {
-            if (!egress.send(burst, burstPolicy.version(), clock.nanoTime()))
+            if (!sendHeld())
             {
                 return 0;
             }
-            finishBurst();
+            finishHeld();
             return 1;
         }
 
@@ -102,6 +115,12 @@ public final class GatewayWorker implements Agent
         {
             if (source.isExhausted())
             {
+                if (reduce.hasOpenFlows())
+                {
+                    burstPolicy = policy;
+                    reduce.flush(policy);
+                    return startSending(false) ? 1 : 0;
+                }
                 drained = true;
             }
             return 0;
@@ -111,18 +130,37 @@ public final class GatewayWorker implements Agent
         burst.resetStageState();
         decoder.decode(burst);
         classify.apply(burst, policy.rules());
+        reduce.apply(burst, policy);
         anonymize.apply(burst, policy.precomputeTransforms());
         residency.apply(burst, policy.residency());
         countOutcomes(count);
 
         egress.beginBurst();
-        if (!egress.send(burst, policy.version(), clock.nanoTime()))
-        {
-            holdingBurst = true;
-            return count;
-        }
-        finishBurst();
+        startSending(true);
         return count;
+    }
+
+    /** Offers the burst (when {@code withBurst}) and the cycle's flow records; true when all left. */
+    private boolean startSending(final boolean withBurst)
+    {
+        burstHeld = withBurst;
+        egress.beginFlowRecords();
+        holding = true;
+        if (!sendHeld())
+        {
+            return false;
+        }
+        finishHeld();
+        return true;
+    }
+
+    private boolean sendHeld()
+    {
+        return egress.send(
+            burstHeld ? burst : null,
+            reduce.records().isEmpty() ? null : reduce.records(),
+            burstPolicy.version(),
+            clock.nanoTime());
     }
 
     private void countOutcomes(final int count)
@@ -139,6 +177,7 @@ public final class GatewayWorker implements Agent
                 case Verdict.PASS -> t.forwarded();
                 case Verdict.FILTERED -> t.filtered();
                 case Verdict.SAMPLED_OUT -> t.sampledOut();
+                case Verdict.AGGREGATED -> t.aggregated();
                 case Verdict.DROPPED -> t.dropped(b.dropReason[i]);
                 default -> throw new IllegalStateException(
                     "item " + i + " left the stages without a verdict: a stage is missing its decision");
@@ -148,11 +187,16 @@ public final class GatewayWorker implements Agent
         sourceCounters.add(t);
     }
 
-    private void finishBurst()
+    private void finishHeld()
     {
-        holdingBurst = false;
-        source.release(burst);
-        burstsProcessed++;
+        holding = false;
+        reduce.clearRecords();
+        if (burstHeld)
+        {
+            burstHeld = false;
+            source.release(burst);
+            burstsProcessed++;
+        }
     }
 
     /**
@@ -170,9 +214,50 @@ public final class GatewayWorker implements Agent
         return burstsProcessed;
     }
 
+    /**
+     * Ends every open flow as {@code flushed} and offers the records to every destination, a
+     * bounded number of times, so traffic aggregated before a stop leaves the site as records
+     * rather than vanishing with the worker; what a destination does not take in time stays
+     * counted as in flight there. A burst held at close is given the same chance first.
+     */
     @Override
     public void onClose()
     {
+        final PolicySnapshot policy = burstPolicy != null ? burstPolicy : policyHolder.current();
+        if (policy != null)
+        {
+            burstPolicy = policy;
+            boolean sent = !holding || offerAtClose();
+            if (sent && holding)
+            {
+                finishHeld();
+            }
+            for (int round = 0; sent && round < MAX_FLUSH_ROUNDS_AT_CLOSE && reduce.hasOpenFlows(); round++)
+            {
+                reduce.flush(policy);
+                burstHeld = false;
+                holding = true;
+                egress.beginFlowRecords();
+                sent = offerAtClose();
+                if (sent)
+                {
+                    finishHeld();
+                }
+            }
+        }
         source.close();
+    }
+
+    private boolean offerAtClose()
+    {
+        for (int attempt = 0; attempt < MAX_SEND_ATTEMPTS_AT_CLOSE; attempt++)
+        {
+            if (sendHeld())
+            {
+                return true;
+            }
+            Thread.yield();
+        }
+        return false;
     }
 }

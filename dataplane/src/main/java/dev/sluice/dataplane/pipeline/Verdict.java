@@ -3,7 +3,7 @@ package dev.sluice.dataplane.pipeline;
 /**
  * What happened to an item inside the worker, one byte per item in {@link PacketBurst#verdict}.
  * Each item ends a burst with exactly one of the final verdicts, which is what makes
- * {@code received = forwarded + filtered + sampled_out + dropped{reason}} balance.
+ * {@code received = forwarded + aggregated + filtered + sampled_out + dropped{reason}} balance.
  */
 public final class Verdict
 {
@@ -17,6 +17,11 @@ public final class Verdict
     public static final byte FILTERED = 3;
     /** A {@code sample 1/N} rule left it out. */
     public static final byte SAMPLED_OUT = 4;
+    /**
+     * An {@code aggregate flows} rule folded it into its worker's flow table: it leaves the site
+     * only as part of a flow record.
+     */
+    public static final byte AGGREGATED = 5;
 
     private Verdict()
     {

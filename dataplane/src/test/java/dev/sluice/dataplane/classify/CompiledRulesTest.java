@@ -100,7 +100,6 @@ class CompiledRulesTest
                 then: strip payload
             """);
         assertEquals(List.of(
-            "rule 'flows' says 'aggregate flows', which this gateway cannot do",
             "rule 'cut' cuts payloads ('truncate payload 64'), which this gateway cannot do",
             "rule 'headers' cuts payloads ('strip payload'), which this gateway cannot do"),
             CompiledRules.unsupportedActions(policy));

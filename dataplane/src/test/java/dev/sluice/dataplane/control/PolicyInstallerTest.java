@@ -4,6 +4,7 @@ import dev.sluice.dataplane.pipeline.AnonymizedFields;
 import dev.sluice.dataplane.pipeline.PolicySnapshot;
 import dev.sluice.dataplane.testing.TestPolicies;
 import dev.sluice.policy.Policy;
+import dev.sluice.policy.action.FlowSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Building what the gateway runs from a valid policy, and refusing what this gateway cannot
- * run: actions it does not carry out (flow aggregation, payload cutting), and any Crypto-PAn
+ * run: actions it does not carry out (payload cutting), and any Crypto-PAn
  * transform (by a rule or by residency to one of its destinations) without a key.
  */
 class PolicyInstallerTest
@@ -48,7 +49,7 @@ class PolicyInstallerTest
     }
 
     @Test
-    void refusesActionsThisGatewayCannotCarryOut()
+    void acceptsAggregateFlowsWithThePolicysFlowSettings()
     {
         final Policy policy = TestPolicies.parse("""
             sluice-policy: 1
@@ -61,8 +62,10 @@ class PolicyInstallerTest
                 then: aggregate flows
             """);
         final PolicyInstaller.Result result = new PolicyInstaller("eu-west", List.of("eu-west"), true).build(4, policy);
-        assertNull(result.snapshot());
-        assertEquals(List.of("rule 'mobile' says 'aggregate flows', which this gateway cannot do"), result.errors());
+        assertTrue(result.errors().isEmpty(), result.errors().toString());
+        assertTrue(result.snapshot().rules().aggregatesAny());
+        assertTrue(result.snapshot().rules().aggregates(0));
+        assertEquals(FlowSettings.DEFAULTS, result.snapshot().rules().flowSettings());
     }
 
     @Test

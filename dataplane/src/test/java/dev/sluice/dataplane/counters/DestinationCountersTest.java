@@ -72,7 +72,10 @@ class DestinationCountersTest
         try (DestinationCounters counters = new DestinationCounters(media.aeron, "ap-south"))
         {
             counters.addDecisions(1, 2, 3);
-            counters.onBatchSent(3, 200, 41);
+            counters.onBatchSent(3, 200, 40);
+            counters.addFlowRecordDecisions(4, 5, 6);
+            counters.onFlowRecordBatchSent(7, 100, 41);
+            counters.onFlowRecordsDroppedUnavailable(2);
             final Map<String, Long> values = new HashMap<>();
             media.aeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
             {
@@ -82,16 +85,26 @@ class DestinationCountersTest
                         media.aeron.countersReader().getCounterValue(counterId));
                 }
             });
-            assertEquals(Map.of(
-                "raw", 1L,
-                "transformed", 2L,
-                "blocked", 3L,
-                "sent_records", 3L,
-                "sent_batches", 1L,
-                "sent_bytes", 200L,
-                "dropped{destination_unavailable}", 0L,
-                "back_pressure_retries", 0L,
-                "last_sequence", 41L), values);
+            assertEquals(Map.ofEntries(
+                Map.entry("raw", 1L),
+                Map.entry("transformed", 2L),
+                Map.entry("blocked", 3L),
+                Map.entry("sent_records", 3L),
+                Map.entry("sent_batches", 2L),
+                Map.entry("sent_bytes", 300L),
+                Map.entry("dropped{destination_unavailable}", 0L),
+                Map.entry("back_pressure_retries", 0L),
+                Map.entry("last_sequence", 41L),
+                Map.entry("flow_records_raw", 4L),
+                Map.entry("flow_records_transformed", 5L),
+                Map.entry("flow_records_blocked", 6L),
+                Map.entry("flow_records_sent", 7L),
+                Map.entry("flow_records_sent_bytes", 100L),
+                Map.entry("flow_records_dropped{destination_unavailable}", 2L)), values);
+            final DestinationCounters.Snapshot snapshot = counters.snapshot();
+            assertEquals(15, snapshot.flowRecordsDecided());
+            assertEquals(0, snapshot.flowRecordsInFlight());
+            assertEquals(10, snapshot.recordsSent());
         }
     }
 }

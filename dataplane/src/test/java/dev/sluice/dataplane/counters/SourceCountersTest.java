@@ -102,7 +102,8 @@ class SourceCountersTest
         counters.add(tally);
 
         final Map<String, Long> values = labelled("sluice source pcap:labels.pcap ");
-        assertEquals(5 + DropReason.values().length, values.size());
+        assertEquals(6 + DropReason.values().length, values.size());
+        assertEquals(0L, values.get("sluice source pcap:labels.pcap aggregated"));
         assertEquals(1L, values.get("sluice source pcap:labels.pcap received"));
         assertEquals(60L, values.get("sluice source pcap:labels.pcap bytes_in"));
         assertEquals(1L, values.get("sluice source pcap:labels.pcap dropped{snaplen_truncated}"));

@@ -5,11 +5,13 @@ import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.classify.ClassifyStage;
 import dev.sluice.dataplane.control.PolicyInstaller;
 import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.FlowCounters;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.dataplane.decode.PacketDecoder;
 import dev.sluice.dataplane.egress.BatchEgress;
 import dev.sluice.dataplane.egress.DestinationStream;
 import dev.sluice.dataplane.egress.StreamSequence;
+import dev.sluice.dataplane.reduce.ReduceStage;
 import dev.sluice.dataplane.residency.ResidencyStage;
 import dev.sluice.dataplane.source.CaptureFileSource;
 import dev.sluice.dataplane.testing.SharedData;
@@ -39,7 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The whole worker duty cycle allocates nothing in steady state: source → decode → classify →
- * anonymize (Crypto-PAn to us-east) → residency → SBE egress into two Aeron IPC publications,
+ * reduce (the server side of HTTP aggregated into flows in a table of 4, so flows are evicted
+ * and flow records sent all along) → anonymize (Crypto-PAn to us-east) → residency → SBE
+ * egress of packet summaries and flow records into two Aeron IPC publications,
  * over a real capture replayed again and again, with both subscriptions drained on the same
  * thread by a handler that allocates nothing either.
  */
@@ -70,6 +74,8 @@ class GatewayWorkerAllocationTest
             resources.add(source);
             final SourceCounters sourceCounters = new SourceCounters(media.aeron, source.name());
             resources.add(sourceCounters);
+            final FlowCounters flowCounters = new FlowCounters(media.aeron, "rx-0");
+            resources.add(flowCounters);
             final List<DestinationStream> streams = new ArrayList<>();
             final List<Subscription> subscriptions = new ArrayList<>();
             final List<String> regions = List.of("eu-west", "us-east");
@@ -95,7 +101,10 @@ class GatewayWorkerAllocationTest
                 key[i] = (byte)(i * 7 + 3);
             }
             final PolicyHolder holder = new PolicyHolder();
-            holder.apply(new PolicyInstaller("eu-west", regions, true).build(1, TestPolicies.edgeDemo()).snapshot());
+            final String policy = TestPolicies.resource("edge-demo-policy.yaml")
+                .replace("  - name: web\n", "  - name: from-web-servers\n    when: tcp.srcport == 80\n    then: aggregate flows\n  - name: web\n")
+                .replace("\nresidency:", "\nflows:\n  max-flows: 4\n\nresidency:");
+            holder.apply(new PolicyInstaller("eu-west", regions, true).build(1, TestPolicies.parse(policy)).snapshot());
             final PacketBurst burst = new PacketBurst(PacketBurst.DEFAULT_CAPACITY, regions.size());
             final BatchEgress egress = new BatchEgress(
                 streams, "gw-paris-1", "paris-1", "eu-west", TimeUnit.SECONDS.toNanos(5), new SystemEpochNanoClock());
@@ -105,6 +114,11 @@ class GatewayWorkerAllocationTest
                 burst,
                 new PacketDecoder(),
                 new ClassifyStage(),
+                new ReduceStage(
+                    flowCounters,
+                    new DestinationCounters[]{streams.get(0).counters(), streams.get(1).counters()},
+                    new CryptoPan(key),
+                    burst.capacity()),
                 new AnonymizeStage(new CryptoPan(key)),
                 new ResidencyStage(
                     new DestinationCounters[]{streams.get(0).counters(), streams.get(1).counters()}, burst.capacity()),
@@ -141,6 +155,7 @@ class GatewayWorkerAllocationTest
             // A per-packet allocation shows in every window; a one-off by the JIT finishing a compilation
             // does not repeat, so the duty cycle passes when one of a few consecutive windows is clean.
             final long batchesBefore = handler.fragments;
+            final long flowRecordsBefore = streams.get(1).counters().snapshot().flowRecordsSent();
             final List<Long> allocatedPerWindow = new ArrayList<>();
             long packets = 0;
             long allocatedBytes = -1;
@@ -161,8 +176,11 @@ class GatewayWorkerAllocationTest
             assertTrue(packets >= MEASURED_PACKETS);
             assertTrue(handler.fragments - batchesBefore > 2 * RESERVATION_BLOCK, "sequence blocks were reserved while measuring");
             assertTrue(counters.forwarded() > 0 && handler.fragments - batchesBefore > 0, "the pipeline did its work");
-            assertEquals(counters.received(), counters.forwarded() + counters.filtered() + counters.sampledOut() +
-                counters.dropped());
+            assertTrue(streams.get(1).counters().snapshot().flowRecordsSent() > flowRecordsBefore,
+                "flow records were sent while measuring");
+            assertTrue(flowCounters.snapshot().evictions() > 0);
+            assertEquals(counters.received(), counters.forwarded() + counters.aggregated() + counters.filtered() +
+                counters.sampledOut() + counters.dropped());
             assertEquals(0, allocatedBytes, "bytes allocated by the worker's duty cycle in each window of " +
                 MEASURED_PACKETS + " packets: " + allocatedPerWindow);
         }

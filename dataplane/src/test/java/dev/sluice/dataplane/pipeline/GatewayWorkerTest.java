@@ -6,11 +6,13 @@ import dev.sluice.dataplane.classify.ClassifyStage;
 import dev.sluice.dataplane.control.PolicyInstaller;
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.DropReason;
+import dev.sluice.dataplane.counters.FlowCounters;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.dataplane.decode.PacketDecoder;
 import dev.sluice.dataplane.egress.BatchEgress;
 import dev.sluice.dataplane.egress.DestinationStream;
 import dev.sluice.dataplane.egress.StreamSequence;
+import dev.sluice.dataplane.reduce.ReduceStage;
 import dev.sluice.dataplane.residency.ResidencyStage;
 import dev.sluice.dataplane.source.CaptureFileSource;
 import dev.sluice.dataplane.source.CaptureFileWriter;
@@ -74,6 +76,7 @@ class GatewayWorkerTest
     private long bytesWritten;
     private CaptureFileSource source;
     private SourceCounters sourceCounters;
+    private FlowCounters flowCounters;
     private BatchEgress egress;
     private Subscription euWest;
     private Subscription usEast;
@@ -135,6 +138,7 @@ class GatewayWorkerTest
         }
         source = track(CaptureFileSource.open(capture));
         sourceCounters = track(new SourceCounters(media.aeron, source.name()));
+        flowCounters = track(new FlowCounters(media.aeron, "rx-0"));
 
         final int euStream = STREAM_IDS.incrementAndGet();
         final int usStream = STREAM_IDS.incrementAndGet();
@@ -154,6 +158,7 @@ class GatewayWorkerTest
             burst,
             new PacketDecoder(),
             new ClassifyStage(),
+            new ReduceStage(flowCounters, new DestinationCounters[]{eu.counters(), us.counters()}, new CryptoPan(KEY), burst.capacity()),
             new AnonymizeStage(new CryptoPan(KEY)),
             new ResidencyStage(new DestinationCounters[]{eu.counters(), us.counters()}, burst.capacity()),
             egress,
@@ -324,11 +329,110 @@ class GatewayWorkerTest
     }
 
     @Test
+    void aggregatedTrafficLeavesAsFlowRecordsWhosePacketsAndBytesAddUp() throws IOException
+    {
+        build(64, "aeron:ipc");
+        apply(1, TestPolicies.parse(TestPolicies.resource("edge-demo-policy.yaml")
+            .replace("name: eu-edge-demo", "name: eu-edge-flows")
+            .replace("    when: tcp.port in {80, 443}\n    then: keep", "    when: tcp.port in {80, 443}\n    then: aggregate flows")));
+        runUntilDrained(() -> {});
+
+        // Positions 0-5 (443), 15 (IPv6, 80) and 18 (80) of every cycle: a flow each, all different.
+        long aggregatedBytes = 0;
+        for (int cycle = 0; cycle < CYCLES; cycle++)
+        {
+            for (final int position : new int[]{0, 1, 2, 3, 4, 5, 15, 18})
+            {
+                aggregatedBytes += packet(cycle, position).length;
+            }
+        }
+        final long aggregated = 8L * CYCLES;
+        final SourceCounters.Snapshot counters = sourceCounters.snapshot();
+        assertEquals(PACKETS, counters.received());
+        assertEquals(aggregated, counters.aggregated());
+        assertEquals(0, counters.inFlight());
+        assertEquals(counters.received(),
+            counters.forwarded() + counters.aggregated() + counters.filtered() + counters.sampledOut() + counters.dropped());
+
+        final FlowCounters.Snapshot flows = flowCounters.snapshot();
+        assertEquals(aggregated, flows.created());
+        assertEquals(aggregated, flows.emittedFlushed(), "every flow is open until the capture ends");
+        assertEquals(aggregated, flows.packetsEmitted());
+        assertEquals(aggregatedBytes, flows.bytesEmitted());
+        assertEquals(0, flows.tableOpen());
+        assertTrue(flows.balances());
+
+        final DestinationCounters.Snapshot eu = egress.stream(0).counters().snapshot();
+        final DestinationCounters.Snapshot us = egress.stream(1).counters().snapshot();
+        assertEquals(aggregated, eu.flowRecordsRaw());
+        assertEquals(aggregated, us.flowRecordsTransformed(), "us-east gets anonymized addresses in flows too");
+        for (final DestinationCounters.Snapshot destination : List.of(eu, us))
+        {
+            assertEquals(flows.emitted(), destination.flowRecordsDecided());
+            assertEquals(aggregated, destination.flowRecordsSent());
+            assertEquals(0, destination.flowRecordsInFlight());
+            assertEquals(counters.forwarded(), destination.sentRecords());
+        }
+
+        final long packetRecords = counters.forwarded();
+        euWestReceived.awaitRecords(euWest, packetRecords);
+        usEastReceived.awaitRecords(usEast, packetRecords);
+        for (final DataBatches received : List.of(euWestReceived, usEastReceived))
+        {
+            TestMediaDriver.until(() -> received.flows().size() >= aggregated,
+                () -> (received == euWestReceived ? euWest : usEast).poll(received, 100), "flow records");
+            assertEquals(aggregated, received.flows().size());
+            long packets = 0;
+            long bytes = 0;
+            for (final DataBatches.Flow flow : received.flows())
+            {
+                packets += flow.packets() + flow.reversePackets();
+                bytes += flow.bytes() + flow.reverseBytes();
+                assertEquals(received == usEastReceived, flow.srcAnonymized());
+                assertEquals(received == usEastReceived, flow.dstAnonymized());
+            }
+            assertEquals(aggregated, packets);
+            assertEquals(aggregatedBytes, bytes);
+        }
+        assertTrue(worker.isDrained());
+    }
+
+    @Test
+    void closingTheWorkerFlushesOpenFlowsToEveryDestination() throws IOException
+    {
+        build(64, "aeron:ipc");
+        apply(1, TestPolicies.parse(TestPolicies.resource("edge-demo-policy.yaml")
+            .replace("    when: tcp.port in {80, 443}\n    then: keep", "    when: tcp.port in {80, 443}\n    then: aggregate flows")));
+        for (int i = 0; i < 5; i++)
+        {
+            worker.doWork();
+        }
+        final FlowCounters.Snapshot before = flowCounters.snapshot();
+        assertTrue(before.tableOpen() > 0, "flows are open mid-capture");
+        assertEquals(0, before.emitted());
+
+        worker.onClose();
+        final FlowCounters.Snapshot after = flowCounters.snapshot();
+        assertEquals(before.created(), after.emittedFlushed());
+        assertEquals(0, after.tableOpen());
+        assertEquals(sourceCounters.snapshot().aggregated(), after.packetsEmitted());
+        for (final DestinationCounters.Snapshot destination :
+            List.of(egress.stream(0).counters().snapshot(), egress.stream(1).counters().snapshot()))
+        {
+            assertEquals(after.emitted(), destination.flowRecordsSent(), destination.region());
+        }
+        TestMediaDriver.until(() -> euWestReceived.flows().size() >= after.emitted(),
+            () -> euWest.poll(euWestReceived, 100), "flushed flow records");
+        assertEquals(after.emitted(), euWestReceived.flows().size());
+    }
+
+    @Test
     void burstMustHaveRoomForEveryDestination() throws IOException
     {
         build(8, "aeron:ipc");
         assertThrows(IllegalArgumentException.class, () -> new GatewayWorker(
-            "rx-1", source, new PacketBurst(8, 1), new PacketDecoder(), new ClassifyStage(), new AnonymizeStage(null),
+            "rx-1", source, new PacketBurst(8, 1), new PacketDecoder(), new ClassifyStage(),
+            new ReduceStage(flowCounters, new DestinationCounters[0], null, 8), new AnonymizeStage(null),
             new ResidencyStage(new DestinationCounters[0], 8), egress, holder, sourceCounters, clock));
         assertEquals("rx-0", worker.roleName());
     }

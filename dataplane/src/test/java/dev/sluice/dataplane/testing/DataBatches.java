@@ -1,6 +1,7 @@
 package dev.sluice.dataplane.testing;
 
 import dev.sluice.protocol.codec.DataBatchDecoder;
+import dev.sluice.protocol.codec.FlowEndReason;
 import dev.sluice.protocol.codec.IpVersion;
 import dev.sluice.protocol.codec.MessageHeaderDecoder;
 import dev.sluice.protocol.codec.TunnelType;
@@ -95,7 +96,33 @@ public final class DataBatches implements FragmentHandler
         }
     }
 
+    /** One flow record. Addresses are the 16 bytes of the SBE field. */
+    public record Flow(
+        long firstSeenNs,
+        long lastSeenNs,
+        long packets,
+        long bytes,
+        long reversePackets,
+        long reverseBytes,
+        int vlanId,
+        IpVersion ipVersion,
+        short ipProtocol,
+        List<Byte> srcAddress,
+        List<Byte> dstAddress,
+        int srcPort,
+        int dstPort,
+        int tcpFlags,
+        short ipTos,
+        TunnelType tunnelType,
+        long tunnelId,
+        FlowEndReason endReason,
+        boolean srcAnonymized,
+        boolean dstAnonymized)
+    {
+    }
+
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final List<Flow> flows = new ArrayList<>();
     private final DataBatchDecoder decoder = new DataBatchDecoder();
     private final List<Batch> batches = new ArrayList<>();
 
@@ -112,6 +139,12 @@ public final class DataBatches implements FragmentHandler
             records += batch.packets().size();
         }
         return records;
+    }
+
+    /** The flow records of every batch, in arrival order. */
+    public List<Flow> flows()
+    {
+        return flows;
     }
 
     public List<Packet> packets()
@@ -202,7 +235,24 @@ public final class DataBatches implements FragmentHandler
                 p.anonymized().innerSrcAddress(),
                 p.anonymized().innerDstAddress()));
         }
-        assertEquals(0, decoder.flows().count(), "egress writes no flows yet");
+        final DataBatchDecoder.FlowsDecoder flowsDecoder = decoder.flows();
+        if (flowsDecoder.count() > 0)
+        {
+            assertEquals(0, packets.size(), "a batch carries one kind of record");
+            assertEquals(recordCount, flowsDecoder.count());
+        }
+        for (final DataBatchDecoder.FlowsDecoder f : flowsDecoder)
+        {
+            final byte[] src = new byte[16];
+            final byte[] dst = new byte[16];
+            f.getSrcAddress(src, 0, 16);
+            f.getDstAddress(dst, 0, 16);
+            flows.add(new Flow(
+                f.firstSeenNs(), f.lastSeenNs(), f.packets(), f.bytes(), f.reversePackets(), f.reverseBytes(),
+                f.vlanId(), f.ipVersion(), f.ipProtocol(), bytes(src), bytes(dst), f.srcPort(), f.dstPort(),
+                f.tcpFlags(), f.ipTos(), f.tunnelType(), f.tunnelId(), f.endReason(),
+                f.anonymized().srcAddress(), f.anonymized().dstAddress()));
+        }
         assertEquals(0, decoder.frames().count(), "egress writes no frames yet");
         assertEquals(0, decoder.events().count(), "egress writes no events yet");
         assertEquals(length, MessageHeaderDecoder.ENCODED_LENGTH + decoder.encodedLength(),

@@ -7,9 +7,11 @@ import dev.sluice.dataplane.classify.ClassifyStage;
 import dev.sluice.dataplane.control.PolicyInstaller;
 import dev.sluice.dataplane.counters.CounterFactory;
 import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.FlowCounters;
 import dev.sluice.dataplane.decode.PacketDecoder;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.PolicySnapshot;
+import dev.sluice.dataplane.reduce.ReduceStage;
 import dev.sluice.dataplane.residency.ResidencyStage;
 import dev.sluice.dataplane.source.CaptureFileSource;
 import dev.sluice.policy.PolicyParser;
@@ -46,8 +48,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code decodeOnly} (the baseline of the same run): source poll and decode;</li>
  *   <li>{@code classify}: + the demo policy's rules;</li>
- *   <li>{@code pipeline}: + Crypto-PAn of every forwarded address and residency for two
- *       destinations, i.e. everything the worker does before encoding batches.</li>
+ *   <li>{@code pipeline}: + the reduce stage (the demo policy aggregates web traffic into flows),
+ *       Crypto-PAn of every forwarded address and residency for two destinations, i.e.
+ *       everything the worker does before encoding batches.</li>
  * </ul>
  * Egress (SBE encoding into Aeron) is measured by the demo's end-to-end rate instead.
  * Run: {@code perf/run-jmh.sh PipelineBenchmark -prof gc}.
@@ -68,6 +71,7 @@ public class PipelineBenchmark
     private PacketBurst burst;
     private final PacketDecoder decoder = new PacketDecoder();
     private final ClassifyStage classify = new ClassifyStage();
+    private ReduceStage reduce;
     private AnonymizeStage anonymize;
     private ResidencyStage residency;
     private PolicySnapshot policy;
@@ -94,13 +98,15 @@ public class PipelineBenchmark
         new SplittableRandom(7).nextBytes(key);
         anonymize = new AnonymizeStage(new CryptoPan(key));
 
-        final int counters = 64;
+        final int counters = 128;
         final CountersManager manager = new CountersManager(
             new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.METADATA_LENGTH)),
             new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.COUNTER_LENGTH)));
         final CounterFactory factory = (typeId, label) -> manager.newCounter(label, typeId);
-        residency = new ResidencyStage(new DestinationCounters[] {
-            new DestinationCounters(factory, "eu-west"), new DestinationCounters(factory, "us-east")}, BURST);
+        final DestinationCounters[] destinationCounters = {
+            new DestinationCounters(factory, "eu-west"), new DestinationCounters(factory, "us-east")};
+        residency = new ResidencyStage(destinationCounters, BURST);
+        reduce = new ReduceStage(new FlowCounters(factory, "rx-0"), destinationCounters, new CryptoPan(key), BURST);
         burst = new PacketBurst(BURST, destinations.size());
     }
 
@@ -155,8 +161,10 @@ public class PipelineBenchmark
         nextBurst();
         decoder.decode(burst);
         classify.apply(burst, policy.rules());
+        reduce.apply(burst, policy);
         anonymize.apply(burst, policy.precomputeTransforms());
         residency.apply(burst, policy.residency());
+        reduce.clearRecords();
         return burst.count();
     }
 }
