@@ -1,6 +1,7 @@
 package dev.sluice.dataplane.classify;
 
 import dev.sluice.dataplane.pipeline.AnonymizedFields;
+import dev.sluice.dataplane.slice.PayloadSlicer;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.Rule;
 import dev.sluice.policy.action.ActionKind;
@@ -28,6 +29,9 @@ public final class CompiledRules
     private final byte[] action;
     private final int[] sampleDenominator;
     private final byte[] anonymizeFields;
+    /** {@code PayloadSlicer.ACTION_*} and the payload bytes it keeps. */
+    private final byte[] payloadAction;
+    private final int[] payloadBytes;
 
     private CompiledRules(final Policy policy)
     {
@@ -36,6 +40,8 @@ public final class CompiledRules
         action = new byte[ruleCount + 1];
         sampleDenominator = new int[ruleCount + 1];
         anonymizeFields = new byte[ruleCount + 1];
+        payloadAction = new byte[ruleCount + 1];
+        payloadBytes = new int[ruleCount + 1];
         for (int rule = 0; rule <= ruleCount; rule++)
         {
             final RuleActions actions = rule == ruleCount ? policy.defaultActions() : policy.actionsFor(rule);
@@ -47,10 +53,13 @@ public final class CompiledRules
                 case AGGREGATE -> throw new IllegalArgumentException(
                     "this dataplane does not aggregate flows; PolicyInstaller refuses such policies");
             };
-            if (PayloadAction.NONE != actions.payloadAction())
+            payloadAction[rule] = switch (actions.payloadAction())
             {
-                throw new IllegalArgumentException("this dataplane does not cut payloads; PolicyInstaller refuses such policies");
-            }
+                case NONE -> PayloadSlicer.ACTION_NONE;
+                case TRUNCATE -> PayloadSlicer.ACTION_TRUNCATED;
+                case STRIP -> PayloadSlicer.ACTION_STRIPPED;
+            };
+            payloadBytes[rule] = PayloadAction.TRUNCATE == actions.payloadAction() ? actions.payloadBytes() : 0;
             sampleDenominator[rule] = Math.max(1, actions.sampleDenominator());
             anonymizeFields[rule] = addressBits(actions.anonymizeFields());
         }
@@ -81,12 +90,6 @@ public final class CompiledRules
             if (ActionKind.AGGREGATE == actions.kind())
             {
                 reasons.add("rule '" + rule.name() + "' says 'aggregate flows', which this gateway cannot do");
-            }
-            if (PayloadAction.NONE != actions.payloadAction())
-            {
-                reasons.add("rule '" + rule.name() + "' cuts payloads ('" +
-                    (PayloadAction.STRIP == actions.payloadAction() ? "strip payload" : "truncate payload " + actions.payloadBytes()) +
-                    "'), which this gateway cannot do");
             }
         }
         return reasons;
@@ -149,6 +152,17 @@ public final class CompiledRules
     int sampleDenominator(final int slot)
     {
         return sampleDenominator[slot];
+    }
+
+    /** {@code PayloadSlicer.ACTION_*} of a rule slot. */
+    byte payloadAction(final int slot)
+    {
+        return payloadAction[slot];
+    }
+
+    int payloadBytes(final int slot)
+    {
+        return payloadBytes[slot];
     }
 
     byte anonymizeFields(final int slot)

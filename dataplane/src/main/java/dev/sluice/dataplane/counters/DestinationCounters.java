@@ -7,6 +7,11 @@ import org.agrona.concurrent.status.AtomicCounter;
  * Outcomes per destination region. Every item the policy forwards is decided once per
  * destination: {@code forwarded = raw + transformed + blocked}; of those allowed,
  * {@code raw + transformed = sent + dropped_unavailable + in_flight}.
+ * Frames (packets whose payload a rule cut) travel in batches of their own next to their
+ * summaries and are counted apart, so the record balance above stays one record per item:
+ * frames planned for a destination = {@code sent_frames + dropped_frames{too_large} +
+ * dropped_frames{destination_unavailable}} (+ in flight); {@code frame_bytes_saved} is the captured
+ * bytes not sent because of the cut.
  * Written by the worker that owns the destination's stream; read from any thread.
  */
 public final class DestinationCounters implements AutoCloseable
@@ -21,6 +26,10 @@ public final class DestinationCounters implements AutoCloseable
     private final AtomicCounter droppedUnavailable;
     private final AtomicCounter backPressureRetries;
     private final AtomicCounter lastSequence;
+    private final AtomicCounter sentFrames;
+    private final AtomicCounter frameBytesSaved;
+    private final AtomicCounter framesTooLarge;
+    private final AtomicCounter framesDroppedUnavailable;
 
     public DestinationCounters(final Aeron aeron, final String region)
     {
@@ -39,6 +48,10 @@ public final class DestinationCounters implements AutoCloseable
         droppedUnavailable = counter(factory, "dropped{destination_unavailable}");
         backPressureRetries = counter(factory, "back_pressure_retries");
         lastSequence = counter(factory, "last_sequence");
+        sentFrames = counter(factory, "sent_frames");
+        frameBytesSaved = counter(factory, "frame_bytes_saved");
+        framesTooLarge = counter(factory, "dropped_frames{too_large}");
+        framesDroppedUnavailable = counter(factory, "dropped_frames{destination_unavailable}");
     }
 
     private AtomicCounter counter(final CounterFactory factory, final String name)
@@ -66,6 +79,27 @@ public final class DestinationCounters implements AutoCloseable
         sentBatches.incrementRelease();
         sentBytes.getAndAddRelease(bytes);
         lastSequence.setRelease(sequence);
+    }
+
+    /** One batch of frames committed: counted in batches and bytes, and as frames rather than records. */
+    public void onFrameBatchSent(final int frames, final long bytesSaved, final int bytes, final long sequence)
+    {
+        sentFrames.getAndAddRelease(frames);
+        addIfNonZero(frameBytesSaved, bytesSaved);
+        sentBatches.incrementRelease();
+        sentBytes.getAndAddRelease(bytes);
+        lastSequence.setRelease(sequence);
+    }
+
+    /** A frame longer than one batch on this destination's publication can carry. */
+    public void onFrameTooLarge()
+    {
+        framesTooLarge.incrementRelease();
+    }
+
+    public void onFramesDroppedUnavailable(final long frames)
+    {
+        addIfNonZero(framesDroppedUnavailable, frames);
     }
 
     public void onDroppedUnavailable(final long records)
@@ -98,7 +132,11 @@ public final class DestinationCounters implements AutoCloseable
             sentBytes.getAcquire(),
             droppedUnavailable.getAcquire(),
             backPressureRetries.getAcquire(),
-            lastSequence.getAcquire());
+            lastSequence.getAcquire(),
+            sentFrames.getAcquire(),
+            frameBytesSaved.getAcquire(),
+            framesTooLarge.getAcquire(),
+            framesDroppedUnavailable.getAcquire());
     }
 
     @Override
@@ -113,6 +151,10 @@ public final class DestinationCounters implements AutoCloseable
         droppedUnavailable.close();
         backPressureRetries.close();
         lastSequence.close();
+        sentFrames.close();
+        frameBytesSaved.close();
+        framesTooLarge.close();
+        framesDroppedUnavailable.close();
     }
 
     /** Outcomes of one destination at one moment. */
@@ -126,7 +168,11 @@ public final class DestinationCounters implements AutoCloseable
         long sentBytes,
         long droppedUnavailable,
         long backPressureRetries,
-        long lastSequence)
+        long lastSequence,
+        long sentFrames,
+        long frameBytesSaved,
+        long framesTooLarge,
+        long framesDroppedUnavailable)
     {
         /** Allowed records not yet sent or dropped (held by egress). */
         public long inFlight()

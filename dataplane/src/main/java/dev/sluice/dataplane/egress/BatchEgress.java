@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The last stage: encodes the records each destination may receive as SBE {@code DataBatch}
  * messages straight into Aeron {@code tryClaim} buffers, one stream per destination region,
- * one sender per kind of record sharing the stream's sequence.
+ * one sender per kind of record sharing the stream's sequence: packet summaries, then the frames
+ * of items whose payload a rule cut.
  * <p>
  * A batch is a run of one kind of record for one destination, as many as fit in one frame.
  * When a publication is back-pressured the burst is held and {@link #send} resumes where it
@@ -23,6 +24,7 @@ public final class BatchEgress
 {
     private final DestinationStream[] streams;
     private final PacketSummarySender packetSummaries;
+    private final FrameSender frames;
 
     public BatchEgress(
         final List<DestinationStream> streams,
@@ -43,6 +45,12 @@ public final class BatchEgress
         }
         final BatchWriter writer = new BatchWriter(gatewayId, site, originRegion, notConnectedTimeoutNs, clock);
         packetSummaries = new PacketSummarySender(writer, this.streams.length);
+        int maxFrameBytes = 0;
+        for (final DestinationStream stream : this.streams)
+        {
+            maxFrameBytes = Math.max(maxFrameBytes, FrameSender.maxFrameBytes(stream));
+        }
+        frames = new FrameSender(writer, this.streams.length, maxFrameBytes);
     }
 
     public int destinationCount()
@@ -59,6 +67,7 @@ public final class BatchEgress
     public void beginBurst()
     {
         packetSummaries.beginBurst();
+        frames.beginBurst();
     }
 
     /**
@@ -72,7 +81,9 @@ public final class BatchEgress
         boolean complete = true;
         for (final DestinationStream stream : streams)
         {
-            if (!packetSummaries.send(stream, burst, policyVersion, nowNs))
+            // A destination's frames follow its summaries, so a held destination resumes in record order.
+            if (!packetSummaries.send(stream, burst, policyVersion, nowNs) ||
+                !frames.send(stream, burst, policyVersion, nowNs))
             {
                 complete = false;
             }
