@@ -24,7 +24,8 @@ import java.util.zip.CRC32C;
  *   IPv4 total length, header checksum     IPv6 payload length
  *   UDP length and checksum                TCP, ICMP, ICMPv6 checksums; SCTP CRC32c
  *   GTP-U length                           PPPoE payload length
- *   GRE checksum when its C bit is set     (VXLAN, GENEVE, ERSPAN, Teredo, ESP, AH: no length to fix)
+ *   GRE checksum when its C bit is set     enhanced GRE (PPTP) payload length
+ *   (VXLAN, GENEVE, ERSPAN, Teredo, ESP, AH: no length to fix)
  * </pre>
  * Inner layers are fixed before outer ones because an outer checksum (a tunnel's UDP, GRE) covers
  * the inner bytes. Addresses that a destination must receive transformed are written into the
@@ -79,6 +80,11 @@ public final class PayloadSlicer
     private static final int IPV6_MAX_EXTENSION_HEADERS = 16;
     private static final int IPV4_MORE_FRAGMENTS_AND_OFFSET = 0x3FFF;
     private static final int GRE_CHECKSUM_PRESENT = 0x8000;
+    private static final int GRE_KEY_PRESENT = 0x2000;
+    private static final int GRE_SEQUENCE_PRESENT = 0x1000;
+    private static final int GRE_ACKNOWLEDGMENT_PRESENT = 0x0080;
+    private static final int GRE_VERSION_MASK = 0x0007;
+    private static final int GRE_VERSION_ENHANCED = 1;
     private static final int GTP_VERSION_1 = 1;
     private static final int GTP_MANDATORY_LENGTH = 8;
     private static final int PPPOE_SESSION_HEADER_LENGTH = 6;
@@ -170,7 +176,7 @@ public final class PayloadSlicer
             case HeaderType.IPV6 -> IPV6_HEADER_LENGTH;
             case HeaderType.UDP, HeaderType.ICMP, HeaderType.GTP -> 8;
             case HeaderType.SCTP -> 12;
-            case HeaderType.GRE -> 6;
+            case HeaderType.GRE -> 4;
             case HeaderType.PPPOE -> PPPOE_SESSION_HEADER_LENGTH;
             case HeaderType.ICMPV6 -> 4;
             default -> 0;
@@ -365,7 +371,21 @@ public final class PayloadSlicer
                 }
                 case HeaderType.GRE ->
                 {
-                    if (0 != (u16(out, at) & GRE_CHECKSUM_PRESENT))
+                    final int flags = u16(out, at);
+                    final int version = flags & GRE_VERSION_MASK;
+                    if (version > GRE_VERSION_ENHANCED || at + 8 > burst.payloadOffset[index])
+                    {
+                        // Other versions are recorded but not read by the decoder: nothing here is known to be a length.
+                        continue;
+                    }
+                    if (GRE_VERSION_ENHANCED == version && 0 != (flags & GRE_KEY_PRESENT))
+                    {
+                        // Enhanced GRE (PPTP) holds the length of what follows it in the key field's high half.
+                        final int headerLength = 8 + (0 != (flags & GRE_SEQUENCE_PRESENT) ? 4 : 0) +
+                            (0 != (flags & GRE_ACKNOWLEDGMENT_PRESENT) ? 4 : 0);
+                        putU16(out, at + 4, Math.max(0, layerLength - headerLength));
+                    }
+                    else if (0 == version && 0 != (flags & GRE_CHECKSUM_PRESENT))
                     {
                         putU16(out, at + 4, 0);
                         putU16(out, at + 4, finish(sum(out, at, layerLength, 0)));
@@ -458,7 +478,7 @@ public final class PayloadSlicer
         if (4 == version)
         {
             final int headerLength = Math.max(IPV4_HEADER_MIN_LENGTH, (out[at] & 0x0F) * 4);
-            Arrays.fill(out, at + 12, Math.min(at + 20, frameLength), (byte)0);
+            Arrays.fill(out, Math.min(at + 12, frameLength), Math.min(at + 20, frameLength), (byte)0);
             if (at + headerLength <= frameLength)
             {
                 putU16(out, at + 10, 0);

@@ -73,6 +73,9 @@ class DestinationCountersTest
         {
             counters.addDecisions(1, 2, 3);
             counters.onBatchSent(3, 200, 41);
+            counters.onFrameBatchSent(2, 900, 300, 42);
+            counters.onFrameTooLarge();
+            counters.onFramesDroppedUnavailable(4);
             final Map<String, Long> values = new HashMap<>();
             media.aeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
             {
@@ -82,16 +85,20 @@ class DestinationCountersTest
                         media.aeron.countersReader().getCounterValue(counterId));
                 }
             });
-            assertEquals(Map.of(
-                "raw", 1L,
-                "transformed", 2L,
-                "blocked", 3L,
-                "sent_records", 3L,
-                "sent_batches", 1L,
-                "sent_bytes", 200L,
-                "dropped{destination_unavailable}", 0L,
-                "back_pressure_retries", 0L,
-                "last_sequence", 41L), values);
+            assertEquals(Map.ofEntries(
+                Map.entry("raw", 1L),
+                Map.entry("transformed", 2L),
+                Map.entry("blocked", 3L),
+                Map.entry("sent_records", 3L),
+                Map.entry("sent_batches", 2L),
+                Map.entry("sent_bytes", 500L),
+                Map.entry("dropped{destination_unavailable}", 0L),
+                Map.entry("back_pressure_retries", 0L),
+                Map.entry("last_sequence", 42L),
+                Map.entry("sent_frames", 2L),
+                Map.entry("frame_bytes_saved", 900L),
+                Map.entry("dropped_frames{too_large}", 1L),
+                Map.entry("dropped_frames{destination_unavailable}", 4L)), values);
         }
     }
 }
