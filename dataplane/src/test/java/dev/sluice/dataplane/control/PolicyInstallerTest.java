@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Building what the gateway runs from a valid policy, and refusing what this gateway cannot
- * run: actions it does not carry out (flow aggregation, payload cutting), and any Crypto-PAn
+ * run: actions it does not carry out (flow aggregation), and any Crypto-PAn
  * transform (by a rule or by residency to one of its destinations) without a key.
  */
 class PolicyInstallerTest
