@@ -483,11 +483,47 @@ public final class PayloadSlicer
             {
                 putU16(out, at + 10, 0);
                 putU16(out, at + 10, finish(sum(out, at, headerLength, 0)));
+                final boolean whole = 0 == (u16(out, at + 6) & IPV4_MORE_FRAGMENTS_AND_OFFSET);
+                fixQuotedTransport(out, at, true, at + headerLength, at + u16(out, at + 2), out[at + 9] & 0xFF,
+                    whole, frameLength);
             }
         }
         else if (6 == version)
         {
             Arrays.fill(out, Math.min(at + 8, frameLength), Math.min(at + IPV6_HEADER_LENGTH, frameLength), (byte)0);
+            if (at + IPV6_HEADER_LENGTH <= frameLength)
+            {
+                fixQuotedTransport(out, at, false, at + IPV6_HEADER_LENGTH, at + IPV6_HEADER_LENGTH + u16(out, at + 4),
+                    out[at + 6] & 0xFF, true, frameLength);
+            }
+        }
+    }
+
+    /**
+     * A quoted TCP or UDP datagram that the frame holds whole has a checksum a dissector verifies;
+     * with the quoted addresses zeroed it is recomputed over them (only directly after the IP header).
+     */
+    private static void fixQuotedTransport(
+        final byte[] out,
+        final int ip,
+        final boolean v4,
+        final int at,
+        final int end,
+        final int protocol,
+        final boolean whole,
+        final int frameLength)
+    {
+        if (!whole || end > frameLength)
+        {
+            return;
+        }
+        if (PROTOCOL_UDP == protocol && at + 8 <= end)
+        {
+            pseudoHeaderChecksum(out, ip, v4, at, end - at, PROTOCOL_UDP, 6, true);
+        }
+        else if (PROTOCOL_TCP == protocol && at + IPV4_HEADER_MIN_LENGTH <= end)
+        {
+            pseudoHeaderChecksum(out, ip, v4, at, end - at, PROTOCOL_TCP, 16, false);
         }
     }
 
@@ -539,7 +575,19 @@ public final class PayloadSlicer
         {
             return;
         }
-        final boolean v4 = HeaderType.IPV4 == ipType;
+        pseudoHeaderChecksum(out, ip, HeaderType.IPV4 == ipType, at, layerLength, protocol, checksumOffset, udp);
+    }
+
+    private static void pseudoHeaderChecksum(
+        final byte[] out,
+        final int ip,
+        final boolean v4,
+        final int at,
+        final int layerLength,
+        final int protocol,
+        final int checksumOffset,
+        final boolean udp)
+    {
         if (udp && v4 && 0 == u16(out, at + checksumOffset))
         {
             return;

@@ -1,6 +1,7 @@
 package dev.sluice.dataplane.slice;
 
 import dev.sluice.dataplane.decode.PacketDecoder;
+import dev.sluice.dataplane.pipeline.AnonymizedFields;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.Verdict;
 import dev.sluice.dataplane.source.CaptureFileSource;
@@ -28,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every packet of every shared real capture (VLAN, QinQ, MPLS, PPPoE, GRE, ERSPAN, VXLAN, GENEVE,
  * GTP-U, Teredo, IPv6 extension headers, SCTP, ICMP, bad checksums, snap-length cuts...) is cut by
  * {@link PayloadSlicer} and dissected by tshark with checksum validation on: every IP, TCP, UDP,
- * ICMP and ICMPv6 checksum it verifies is good, every layer's length agrees with the frame, and a
- * stripped packet is never malformed. Fails, never skips, when tshark is missing.
+ * ICMP and ICMPv6 checksum it verifies is good (with payload kept, also after every outer and inner
+ * address was rewritten as for a transforming destination), and a stripped packet is never malformed. Fails, never skips, when tshark is missing.
  */
 @Timeout(300)
 class SlicedCapturesTsharkTest
@@ -105,7 +106,17 @@ class SlicedCapturesTsharkTest
                             {
                                 continue;
                             }
-                            slicer.slice(burst, i, (byte)0, out);
+                            // With a payload kept, every address is also rewritten, as for a transforming destination.
+                            final byte bits = keepPayloadBytes == 0 ? 0 : AnonymizedFields.ALL_ADDRESSES;
+                            burst.anonSrcAddressHigh[i] = 0x2001_0db8_0000_0001L;
+                            burst.anonSrcAddressLow[i] = 0x0A00_0000L | number;
+                            burst.anonDstAddressHigh[i] = 0x2001_0db8_0000_0002L;
+                            burst.anonDstAddressLow[i] = 0x0B00_0000L | number;
+                            burst.anonInnerSrcAddressHigh[i] = 0x2001_0db8_0000_0003L;
+                            burst.anonInnerSrcAddressLow[i] = 0x0C00_0000L | number;
+                            burst.anonInnerDstAddressHigh[i] = 0x2001_0db8_0000_0004L;
+                            burst.anonInnerDstAddressLow[i] = 0x0D00_0000L | number;
+                            slicer.slice(burst, i, bits, out);
                             final int linkType = burst.linkType[i];
                             CaptureFileWriter writer = writers.get(linkType);
                             if (null == writer)
