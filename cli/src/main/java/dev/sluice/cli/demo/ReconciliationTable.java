@@ -84,6 +84,12 @@ final class ReconciliationTable
             {
                 out.printf("%-10s dropped (destination unavailable): %,d%n", "", destination.droppedUnavailable());
             }
+            if (destination.sentFrames() != 0 || destination.framesTooLarge() != 0 || destination.framesDroppedUnavailable() != 0)
+            {
+                out.printf("%-10s frames (payload cut): sent %,d, bytes saved %,d, dropped too large %,d, " +
+                    "dropped (destination unavailable) %,d%n", "", destination.sentFrames(), destination.frameBytesSaved(),
+                    destination.framesTooLarge(), destination.framesDroppedUnavailable());
+            }
         }
         out.printf("  per destination: raw + transformed + blocked = forwarded, every flow record decided, " +
             "sent + flows sent = received at the core: %s%n",

@@ -2,17 +2,21 @@ package dev.sluice.dataplane.classify;
 
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.Verdict;
+import dev.sluice.dataplane.slice.PayloadSlicer;
 import dev.sluice.policy.Policy;
 
 /**
  * Runs the policy's rules over every decoded item of a burst: the first matching rule (or the
  * default) decides keep, drop or sample, and which fields to anonymize. {@code sample 1/N}
  * keeps the first of every N items its rule matches, counted per rule and per worker, so a
- * run over the same input samples the same items. Worker thread only.
+ * run over the same input samples the same items. An item passed by a rule that cuts payloads
+ * is planned as a frame here, or dropped with the reason it cannot be cut (see
+ * {@link PayloadSlicer}), so the outcome counts see it before egress. Worker thread only.
  */
 public final class ClassifyStage
 {
     private final BurstFieldReader reader = new BurstFieldReader();
+    private final PayloadSlicer slicer = new PayloadSlicer();
     private CompiledRules rules;
     private long[] matchesPerRule = new long[0];
 
@@ -46,6 +50,11 @@ public final class ClassifyStage
                 default -> burst.verdict[i] = Verdict.PASS;
             }
             burst.anonymizeFields[i] = rules.anonymizeFields(slot);
+            final byte payloadAction = rules.payloadAction(slot);
+            if (PayloadSlicer.ACTION_NONE != payloadAction && burst.verdict[i] == Verdict.PASS)
+            {
+                slicer.plan(burst, i, rules.payloadBytes(slot), payloadAction);
+            }
         }
     }
 

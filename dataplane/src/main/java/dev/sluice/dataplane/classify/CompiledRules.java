@@ -1,16 +1,14 @@
 package dev.sluice.dataplane.classify;
 
 import dev.sluice.dataplane.pipeline.AnonymizedFields;
+import dev.sluice.dataplane.slice.PayloadSlicer;
 import dev.sluice.policy.Policy;
-import dev.sluice.policy.Rule;
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.PayloadAction;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.field.FieldSet;
 import dev.sluice.policy.field.PacketFields;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A policy's rules in the form the classify stage runs them: the policy's matcher plus, per
@@ -30,6 +28,9 @@ public final class CompiledRules
     private final byte[] action;
     private final int[] sampleDenominator;
     private final byte[] anonymizeFields;
+    /** {@code PayloadSlicer.ACTION_*} and the payload bytes it keeps. */
+    private final byte[] payloadAction;
+    private final int[] payloadBytes;
 
     private CompiledRules(final Policy policy)
     {
@@ -38,6 +39,8 @@ public final class CompiledRules
         action = new byte[ruleCount + 1];
         sampleDenominator = new int[ruleCount + 1];
         anonymizeFields = new byte[ruleCount + 1];
+        payloadAction = new byte[ruleCount + 1];
+        payloadBytes = new int[ruleCount + 1];
         for (int rule = 0; rule <= ruleCount; rule++)
         {
             final RuleActions actions = rule == ruleCount ? policy.defaultActions() : policy.actionsFor(rule);
@@ -48,10 +51,13 @@ public final class CompiledRules
                 case SAMPLE -> SAMPLE;
                 case AGGREGATE -> AGGREGATE;
             };
-            if (PayloadAction.NONE != actions.payloadAction())
+            payloadAction[rule] = switch (actions.payloadAction())
             {
-                throw new IllegalArgumentException("this dataplane does not cut payloads; PolicyInstaller refuses such policies");
-            }
+                case NONE -> PayloadSlicer.ACTION_NONE;
+                case TRUNCATE -> PayloadSlicer.ACTION_TRUNCATED;
+                case STRIP -> PayloadSlicer.ACTION_STRIPPED;
+            };
+            payloadBytes[rule] = PayloadAction.TRUNCATE == actions.payloadAction() ? actions.payloadBytes() : 0;
             sampleDenominator[rule] = Math.max(1, actions.sampleDenominator());
             anonymizeFields[rule] = addressBits(actions.anonymizeFields());
         }
@@ -60,33 +66,10 @@ public final class CompiledRules
     /**
      * @param policy a validated policy.
      * @return its rules for the classify stage.
-     * @throws IllegalArgumentException when {@link #unsupportedActions} is not empty for it.
      */
     public static CompiledRules of(final Policy policy)
     {
         return new CompiledRules(policy);
-    }
-
-    /**
-     * The policy language has actions this dataplane does not carry out yet; a policy that
-     * uses them must be refused rather than run without them.
-     *
-     * @return one line per rule whose actions this dataplane cannot carry out; empty when it can run the policy.
-     */
-    public static List<String> unsupportedActions(final Policy policy)
-    {
-        final List<String> reasons = new ArrayList<>();
-        for (final Rule rule : policy.rules())
-        {
-            final RuleActions actions = rule.actions();
-            if (PayloadAction.NONE != actions.payloadAction())
-            {
-                reasons.add("rule '" + rule.name() + "' cuts payloads ('" +
-                    (PayloadAction.STRIP == actions.payloadAction() ? "strip payload" : "truncate payload " + actions.payloadBytes()) +
-                    "'), which this gateway cannot do");
-            }
-        }
-        return reasons;
     }
 
     /** The {@link AnonymizedFields} bits of a set of policy field ids (only addresses can be transformed here). */
@@ -174,6 +157,17 @@ public final class CompiledRules
     int sampleDenominator(final int slot)
     {
         return sampleDenominator[slot];
+    }
+
+    /** {@code PayloadSlicer.ACTION_*} of a rule slot. */
+    byte payloadAction(final int slot)
+    {
+        return payloadAction[slot];
+    }
+
+    int payloadBytes(final int slot)
+    {
+        return payloadBytes[slot];
     }
 
     byte anonymizeFields(final int slot)

@@ -38,11 +38,6 @@ public final class PolicyInstaller
 
     public Result build(final long version, final Policy policy)
     {
-        final List<String> unsupported = CompiledRules.unsupportedActions(policy);
-        if (!unsupported.isEmpty())
-        {
-            return new Result(null, unsupported);
-        }
         final List<String> errors = new ArrayList<>();
         final CompiledRules rules = CompiledRules.of(policy);
         final ResidencyPlan residency = ResidencyPlan.build(policy, originRegion, destinations);

@@ -17,6 +17,12 @@ import org.agrona.concurrent.status.AtomicCounter;
  * ({@code sent_batches}, {@code sent_bytes}) count every batch of the stream, whatever its
  * records; {@code flow_records_sent_bytes} the part of them that carried flow records.
  * <p>
+ * Frames (packets whose payload a rule cut) travel in batches of their own next to their
+ * summaries and are counted apart, so the record balance above stays one record per item:
+ * frames planned for a destination = {@code sent_frames + dropped_frames{too_large} +
+ * dropped_frames{destination_unavailable}} (+ in flight); {@code frame_bytes_saved} is the captured
+ * bytes not sent because of the cut.
+ * <p>
  * Written by the worker that owns the destination's stream; read from any thread.
  */
 public final class DestinationCounters implements AutoCloseable
@@ -37,6 +43,10 @@ public final class DestinationCounters implements AutoCloseable
     private final AtomicCounter flowRecordsSent;
     private final AtomicCounter flowRecordsSentBytes;
     private final AtomicCounter flowRecordsDroppedUnavailable;
+    private final AtomicCounter sentFrames;
+    private final AtomicCounter frameBytesSaved;
+    private final AtomicCounter framesTooLarge;
+    private final AtomicCounter framesDroppedUnavailable;
 
     public DestinationCounters(final Aeron aeron, final String region)
     {
@@ -61,6 +71,10 @@ public final class DestinationCounters implements AutoCloseable
         flowRecordsSent = counter(factory, "flow_records_sent");
         flowRecordsSentBytes = counter(factory, "flow_records_sent_bytes");
         flowRecordsDroppedUnavailable = counter(factory, "flow_records_dropped{destination_unavailable}");
+        sentFrames = counter(factory, "sent_frames");
+        frameBytesSaved = counter(factory, "frame_bytes_saved");
+        framesTooLarge = counter(factory, "dropped_frames{too_large}");
+        framesDroppedUnavailable = counter(factory, "dropped_frames{destination_unavailable}");
     }
 
     private AtomicCounter counter(final CounterFactory factory, final String name)
@@ -108,9 +122,30 @@ public final class DestinationCounters implements AutoCloseable
         lastSequence.setRelease(sequence);
     }
 
+    /** One batch of frames committed: counted in batches and bytes, and as frames rather than records. */
+    public void onFrameBatchSent(final int frames, final long bytesSaved, final int bytes, final long sequence)
+    {
+        sentFrames.getAndAddRelease(frames);
+        addIfNonZero(frameBytesSaved, bytesSaved);
+        sentBatches.incrementRelease();
+        sentBytes.getAndAddRelease(bytes);
+        lastSequence.setRelease(sequence);
+    }
+
     public void onFlowRecordsDroppedUnavailable(final long records)
     {
         addIfNonZero(flowRecordsDroppedUnavailable, records);
+    }
+
+    /** A frame longer than one batch on this destination's publication can carry. */
+    public void onFrameTooLarge()
+    {
+        framesTooLarge.incrementRelease();
+    }
+
+    public void onFramesDroppedUnavailable(final long frames)
+    {
+        addIfNonZero(framesDroppedUnavailable, frames);
     }
 
     public void onDroppedUnavailable(final long records)
@@ -149,7 +184,11 @@ public final class DestinationCounters implements AutoCloseable
             flowRecordsBlocked.getAcquire(),
             flowRecordsSent.getAcquire(),
             flowRecordsSentBytes.getAcquire(),
-            flowRecordsDroppedUnavailable.getAcquire());
+            flowRecordsDroppedUnavailable.getAcquire(),
+            sentFrames.getAcquire(),
+            frameBytesSaved.getAcquire(),
+            framesTooLarge.getAcquire(),
+            framesDroppedUnavailable.getAcquire());
     }
 
     @Override
@@ -170,6 +209,10 @@ public final class DestinationCounters implements AutoCloseable
         flowRecordsSent.close();
         flowRecordsSentBytes.close();
         flowRecordsDroppedUnavailable.close();
+        sentFrames.close();
+        frameBytesSaved.close();
+        framesTooLarge.close();
+        framesDroppedUnavailable.close();
     }
 
     /**
@@ -192,7 +235,11 @@ public final class DestinationCounters implements AutoCloseable
         long flowRecordsBlocked,
         long flowRecordsSent,
         long flowRecordsSentBytes,
-        long flowRecordsDroppedUnavailable)
+        long flowRecordsDroppedUnavailable,
+        long sentFrames,
+        long frameBytesSaved,
+        long framesTooLarge,
+        long framesDroppedUnavailable)
     {
         /** Allowed packet summaries not yet sent or dropped (held by egress). */
         public long inFlight()
@@ -212,10 +259,10 @@ public final class DestinationCounters implements AutoCloseable
             return flowRecordsRaw + flowRecordsTransformed - flowRecordsSent - flowRecordsDroppedUnavailable;
         }
 
-        /** Records of every kind sent: what the destination's core should have received. */
+        /** Records of every kind sent (summaries, flow records, frames): what the destination's core should have received. */
         public long recordsSent()
         {
-            return sentRecords + flowRecordsSent;
+            return sentRecords + flowRecordsSent + sentFrames;
         }
     }
 }

@@ -60,7 +60,14 @@ public enum DropReason
     GTP_BAD_EXTENSION_HEADER("decode", "GTP-U extension header of length 0"),
     TUNNEL_TOO_DEEP("decode", "more nested tunnels than the decoder enters (4)"),
     TOO_MANY_HEADERS("decode", "more IP, transport and tunnel headers than the decoder records (32)"),
-    DNS_MALFORMED("decode", "DNS header or first question runs past the message, or the question name is invalid");
+    DNS_MALFORMED("decode", "DNS header or first question runs past the message, or the question name is invalid"),
+
+    // payload actions (truncate payload N, strip payload); see dev.sluice.dataplane.slice.PayloadSlicer
+    UNSLICEABLE_NOT_IP("slice", "a payload action matched a packet without an IP header, which has no payload to cut"),
+    UNSLICEABLE_FRAGMENT("slice", "a payload action matched an IP fragment, whose transport checksum cannot be recomputed"),
+    UNSLICEABLE_IPV6_ADDRESS_OPTION("slice", "a payload action matched IPv6 with routing segments left or a home " +
+        "address option, whose transport checksum uses an address the IPv6 header does not hold"),
+    UNSLICEABLE_TRUNCATED_CAPTURE("slice", "a payload action matched a packet whose headers were not all captured");
 
     private final String stage;
     private final String description;

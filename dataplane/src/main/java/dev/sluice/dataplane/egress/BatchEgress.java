@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The last stage: encodes the records each destination may receive as SBE {@code DataBatch}
  * messages straight into Aeron {@code tryClaim} buffers, one stream per destination region,
- * one sender per kind of record sharing the stream's sequence.
+ * one sender per kind of record sharing the stream's sequence: packet summaries, then the frames
+ * of items whose payload a rule cut.
  * <p>
  * A batch is a run of one kind of record for one destination, as many as fit in one frame.
  * When a publication is back-pressured the burst is held and {@link #send} resumes where it
@@ -25,6 +26,7 @@ public final class BatchEgress
     private final DestinationStream[] streams;
     private final PacketSummarySender packetSummaries;
     private final FlowRecordSender flowRecords;
+    private final FrameSender frames;
 
     public BatchEgress(
         final List<DestinationStream> streams,
@@ -46,6 +48,12 @@ public final class BatchEgress
         final BatchWriter writer = new BatchWriter(gatewayId, site, originRegion, notConnectedTimeoutNs, clock);
         packetSummaries = new PacketSummarySender(writer, this.streams.length);
         flowRecords = new FlowRecordSender(writer, this.streams.length);
+        int maxFrameBytes = 0;
+        for (final DestinationStream stream : this.streams)
+        {
+            maxFrameBytes = Math.max(maxFrameBytes, FrameSender.maxFrameBytes(stream));
+        }
+        frames = new FrameSender(writer, this.streams.length, maxFrameBytes);
     }
 
     public int destinationCount()
@@ -62,6 +70,7 @@ public final class BatchEgress
     public void beginBurst()
     {
         packetSummaries.beginBurst();
+        frames.beginBurst();
     }
 
     /**
@@ -72,15 +81,7 @@ public final class BatchEgress
      */
     public boolean send(final PacketBurst burst, final long policyVersion, final long nowNs)
     {
-        boolean complete = true;
-        for (final DestinationStream stream : streams)
-        {
-            if (!packetSummaries.send(stream, burst, policyVersion, nowNs))
-            {
-                complete = false;
-            }
-        }
-        return complete;
+        return send(burst, null, policyVersion, nowNs);
     }
 
     /** Starts sending a new set of flow records: every destination resumes from its first. */
@@ -90,9 +91,10 @@ public final class BatchEgress
     }
 
     /**
-     * Sends what remains of a burst's packet summaries and then of a cycle's flow records to every
-     * destination; a destination gets its flow records only once it has taken every summary, so
-     * each stream carries the same records in the same order whatever the back pressure.
+     * Sends what remains of a burst's packet summaries, then its frames, then a cycle's flow
+     * records to every destination; a destination gets each kind only once it has taken every
+     * item of the kinds before, so each stream carries the same records in the same order
+     * whatever the back pressure.
      *
      * @param burst   the burst, or null when only flow records leave (a flush)
      * @param records the flow records, or null when there are none
@@ -104,6 +106,7 @@ public final class BatchEgress
         for (final DestinationStream stream : streams)
         {
             if ((burst != null && !packetSummaries.send(stream, burst, policyVersion, nowNs)) ||
+                (burst != null && !frames.send(stream, burst, policyVersion, nowNs)) ||
                 (records != null && !flowRecords.send(stream, records, policyVersion, nowNs)))
             {
                 complete = false;

@@ -162,4 +162,12 @@ final class BatchWriter
         stream.sequence().markUsed(claimedSequence);
         stream.counters().onFlowRecordBatchSent(records, claimedLength, claimedSequence);
     }
+
+    /** Publishes the claimed batch of frames and uses up its sequence; frames are counted apart from records. */
+    void commitFrames(final DestinationStream stream, final int frames, final long bytesSaved)
+    {
+        claim.commit();
+        stream.sequence().markUsed(claimedSequence);
+        stream.counters().onFrameBatchSent(frames, bytesSaved, claimedLength, claimedSequence);
+    }
 }

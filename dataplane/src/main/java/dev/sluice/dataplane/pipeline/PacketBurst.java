@@ -174,6 +174,13 @@ public final class PacketBurst
     public final short[] matchedRule;
     /** Bits of {@code AnonymizedField} the policy's rule asked to transform for every destination. */
     public final byte[] anonymizeFields;
+    /**
+     * {@code PayloadSlicer.ACTION_*}: whether the item leaves as a frame with its payload cut (set by
+     * the classify stage only for items it passes and that can be cut).
+     */
+    public final byte[] payloadAction;
+    /** Bytes of that frame (headers plus the payload kept); valid where {@link #payloadAction} is not none. */
+    public final int[] frameLength;
 
     // ---------------------------------------------------------------- anonymize stage output
     /** Transformed addresses, valid where the anonymize stage set the matching bit in {@link #anonymizedReady}. */
@@ -266,6 +273,8 @@ public final class PacketBurst
         dropReason = new short[capacity];
         matchedRule = new short[capacity];
         anonymizeFields = new byte[capacity];
+        payloadAction = new byte[capacity];
+        frameLength = new int[capacity];
 
         anonSrcAddressHigh = new long[capacity];
         anonSrcAddressLow = new long[capacity];
@@ -312,6 +321,7 @@ public final class PacketBurst
         Arrays.fill(dropReason, 0, n, (short)0);
         Arrays.fill(matchedRule, 0, n, (short)ABSENT);
         Arrays.fill(anonymizeFields, 0, n, (byte)0);
+        Arrays.fill(payloadAction, 0, n, (byte)0);
         Arrays.fill(anonymizedReady, 0, n, (byte)0);
         for (int d = 0; d < delivery.length; d++)
         {
@@ -327,6 +337,7 @@ public final class PacketBurst
         {
             verdict[index] = Verdict.DROPPED;
             dropReason[index] = (short)reason.ordinal();
+            payloadAction[index] = 0;
         }
     }
 }

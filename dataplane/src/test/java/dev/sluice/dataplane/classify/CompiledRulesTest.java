@@ -1,18 +1,17 @@
 package dev.sluice.dataplane.classify;
 
 import dev.sluice.dataplane.pipeline.AnonymizedFields;
+import dev.sluice.dataplane.slice.PayloadSlicer;
 import dev.sluice.dataplane.testing.TestPolicies;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.field.FieldSet;
 import dev.sluice.policy.field.PacketFields;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -81,29 +80,30 @@ class CompiledRulesTest
     }
 
     @Test
-    void actionsThisDataplaneCannotCarryOutAreListedAndRefused()
+    void payloadActionsAreCompiledPerRule()
     {
         final Policy policy = TestPolicies.parse("""
             sluice-policy: 1
-            name: later-actions
+            name: cuts
             match: first
             default: keep
             rules:
-              - name: flows
-                when: udp.port == 2152
-                then: aggregate flows
               - name: cut
                 when: tcp.port == 443
                 then: [keep, truncate payload 64]
+              - name: whole
+                when: udp.port == 53
+                then: keep
               - name: headers
                 when: true
                 then: strip payload
             """);
-        assertEquals(List.of(
-            "rule 'cut' cuts payloads ('truncate payload 64'), which this gateway cannot do",
-            "rule 'headers' cuts payloads ('strip payload'), which this gateway cannot do"),
-            CompiledRules.unsupportedActions(policy));
-        assertThrows(IllegalArgumentException.class, () -> CompiledRules.of(policy));
-        assertEquals(List.of(), CompiledRules.unsupportedActions(TestPolicies.edgeDemo()));
+        final CompiledRules rules = CompiledRules.of(policy);
+        assertEquals(PayloadSlicer.ACTION_TRUNCATED, rules.payloadAction(0));
+        assertEquals(64, rules.payloadBytes(0));
+        assertEquals(PayloadSlicer.ACTION_NONE, rules.payloadAction(1));
+        assertEquals(PayloadSlicer.ACTION_STRIPPED, rules.payloadAction(2));
+        assertEquals(0, rules.payloadBytes(2));
+        assertEquals(PayloadSlicer.ACTION_NONE, rules.payloadAction(3));
     }
 }

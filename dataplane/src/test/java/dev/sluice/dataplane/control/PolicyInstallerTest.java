@@ -16,8 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Building what the gateway runs from a valid policy, and refusing what this gateway cannot
- * run: actions it does not carry out (payload cutting), and any Crypto-PAn
- * transform (by a rule or by residency to one of its destinations) without a key.
+ * run: any Crypto-PAn transform (by a rule or by residency to one of its destinations) without a key.
  */
 class PolicyInstallerTest
 {

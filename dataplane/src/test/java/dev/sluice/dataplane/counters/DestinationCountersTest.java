@@ -76,6 +76,9 @@ class DestinationCountersTest
             counters.addFlowRecordDecisions(4, 5, 6);
             counters.onFlowRecordBatchSent(7, 100, 41);
             counters.onFlowRecordsDroppedUnavailable(2);
+            counters.onFrameBatchSent(2, 900, 300, 42);
+            counters.onFrameTooLarge();
+            counters.onFramesDroppedUnavailable(4);
             final Map<String, Long> values = new HashMap<>();
             media.aeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
             {
@@ -90,21 +93,25 @@ class DestinationCountersTest
                 Map.entry("transformed", 2L),
                 Map.entry("blocked", 3L),
                 Map.entry("sent_records", 3L),
-                Map.entry("sent_batches", 2L),
-                Map.entry("sent_bytes", 300L),
+                Map.entry("sent_batches", 3L),
+                Map.entry("sent_bytes", 600L),
                 Map.entry("dropped{destination_unavailable}", 0L),
                 Map.entry("back_pressure_retries", 0L),
-                Map.entry("last_sequence", 41L),
+                Map.entry("last_sequence", 42L),
                 Map.entry("flow_records_raw", 4L),
                 Map.entry("flow_records_transformed", 5L),
                 Map.entry("flow_records_blocked", 6L),
                 Map.entry("flow_records_sent", 7L),
                 Map.entry("flow_records_sent_bytes", 100L),
-                Map.entry("flow_records_dropped{destination_unavailable}", 2L)), values);
+                Map.entry("flow_records_dropped{destination_unavailable}", 2L),
+                Map.entry("sent_frames", 2L),
+                Map.entry("frame_bytes_saved", 900L),
+                Map.entry("dropped_frames{too_large}", 1L),
+                Map.entry("dropped_frames{destination_unavailable}", 4L)), values);
             final DestinationCounters.Snapshot snapshot = counters.snapshot();
             assertEquals(15, snapshot.flowRecordsDecided());
             assertEquals(0, snapshot.flowRecordsInFlight());
-            assertEquals(10, snapshot.recordsSent());
+            assertEquals(12, snapshot.recordsSent());
         }
     }
 }
