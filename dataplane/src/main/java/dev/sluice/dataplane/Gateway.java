@@ -18,8 +18,8 @@ import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.PolicyHolder;
 import dev.sluice.dataplane.reduce.ReduceStage;
 import dev.sluice.dataplane.residency.ResidencyStage;
-import dev.sluice.dataplane.source.CaptureFileSource;
 import dev.sluice.dataplane.source.PacketSource;
+import dev.sluice.dataplane.source.PacketSources;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
@@ -64,8 +64,12 @@ public final class Gateway implements AutoCloseable
     private AgentRunner workerRunner;
     private AgentRunner conductorRunner;
 
-    private Gateway(final GatewayContext context, final PacketSource source) throws IOException
+    private final PacketSources packetSources;
+
+    private Gateway(final GatewayContext context, final PacketSources packetSources, final PacketSource source)
+        throws IOException
     {
+        this.packetSources = packetSources;
         this.context = context;
         ownsAeron = context.aeron() == null;
         final Aeron.Context aeronContext = new Aeron.Context();
@@ -166,14 +170,22 @@ public final class Gateway implements AutoCloseable
         {
             context.conclude();
         }
-        final PacketSource source = CaptureFileSource.open(context.captureFile());
+        final PacketSources packetSources = context.packetSources();
+        if (packetSources.workerCount() != 1)
+        {
+            packetSources.close();
+            throw new IllegalArgumentException("source: " + packetSources.describe() + " asks for " +
+                packetSources.workerCount() + " workers; this gateway runs one");
+        }
+        PacketSource source = null;
         try
         {
-            return new Gateway(context, source);
+            source = packetSources.open(0);
+            return new Gateway(context, packetSources, source);
         }
         catch (final IOException | RuntimeException ex)
         {
-            source.close();
+            CloseHelper.closeAll(source, packetSources);
             throw ex;
         }
     }
@@ -253,6 +265,7 @@ public final class Gateway implements AutoCloseable
             worker.onClose();
         }
         CloseHelper.closeAll(streams);
+        packetSources.close();
         CloseHelper.closeAll(pushSubscription, controlPublication, sourceCounters, flowCounters, errors);
         if (ownsAeron)
         {

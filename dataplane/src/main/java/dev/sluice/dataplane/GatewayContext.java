@@ -1,5 +1,7 @@
 package dev.sluice.dataplane;
 
+import dev.sluice.dataplane.source.CaptureFileSources;
+import dev.sluice.dataplane.source.PacketSources;
 import dev.sluice.protocol.Channels;
 import io.aeron.Aeron;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -45,6 +47,7 @@ public final class GatewayContext
     private int policyPushStreamId = Channels.POLICY_PUSH_STREAM_ID_DEFAULT;
     private final List<Destination> destinations = new ArrayList<>();
     private Path captureFile;
+    private PacketSources packetSources;
     private int burstCapacity = BURST_CAPACITY_DEFAULT;
     private Path stateDirectory = STATE_DIRECTORY_DEFAULT;
     private Path anonymizationKeyFile;
@@ -86,7 +89,14 @@ public final class GatewayContext
                     "(e.g. " + Channels.dataChannel("core.example", 20121) + "), got '" + destination.channel() + "'");
             }
         }
-        if (captureFile == null)
+        if (packetSources != null)
+        {
+            if (packetSources.workerCount() < 1)
+            {
+                problems.add("source: at least one worker is required, got " + packetSources.workerCount());
+            }
+        }
+        else if (captureFile == null)
         {
             problems.add("source.pcap: a capture file is required (pcap or pcapng)");
         }
@@ -265,6 +275,21 @@ public final class GatewayContext
     public GatewayContext captureFile(final Path captureFile)
     {
         this.captureFile = captureFile;
+        return this;
+    }
+
+    /**
+     * Where each worker's packets come from; when not set, one worker replays
+     * {@link #captureFile()}.
+     */
+    public PacketSources packetSources()
+    {
+        return packetSources != null ? packetSources : new CaptureFileSources(List.of(captureFile));
+    }
+
+    public GatewayContext packetSources(final PacketSources packetSources)
+    {
+        this.packetSources = packetSources;
         return this;
     }
 
