@@ -137,7 +137,7 @@ class GatewayKeepsPolicyEndToEndTest
 
                 gateway.start();
                 final long deadline = System.nanoTime() + 60_000_000_000L;
-                while (!gateway.worker().isDrained() ||
+                while (!gateway.isDrained() ||
                     core.counters().snapshot().records() < gateway.destinationSnapshots().get(0).sentRecords())
                 {
                     if (System.nanoTime() > deadline)

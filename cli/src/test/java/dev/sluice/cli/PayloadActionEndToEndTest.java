@@ -119,7 +119,7 @@ class PayloadActionEndToEndTest
             try (Gateway gateway = Gateway.assemble(context).start())
             {
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while (!gateway.worker().isDrained() || !delivered(gateway, home, foreign))
+                while (!gateway.isDrained() || !delivered(gateway, home, foreign))
                 {
                     if (System.nanoTime() > deadline)
                     {

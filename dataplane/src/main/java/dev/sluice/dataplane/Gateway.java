@@ -40,33 +40,73 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One gateway process's dataplane: a worker that carries packets from its source to the
- * destination regions, and a conductor that talks to the control plane. {@link #assemble}
- * builds everything without threads (tests drive {@code doWork()}); {@link #start()} runs the
- * agents on their own threads. Lifecycle methods are called from one thread.
+ * One gateway process's dataplane: N shared-nothing workers, one per {@link PacketSource} the
+ * configured {@link PacketSources} opens, each carrying its packets from its source to the
+ * destination regions on a stream of its own, and a conductor that talks to the control plane.
+ * Workers share only the policy holder (read once per burst), so a new policy takes effect
+ * between bursts on each worker. Counters are per worker; the snapshot methods add them up.
+ * {@link #assemble} builds everything without threads (tests drive {@code doWork()});
+ * {@link #start()} runs each agent on a thread of its own. Lifecycle methods are called from one
+ * thread; the snapshot methods and {@link #isDrained()} from any.
  */
 public final class Gateway implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+    /** Worker i's role name (and thread name) is this prefix and i. */
+    public static final String WORKER_ROLE_PREFIX = "rx-";
 
     private final GatewayContext context;
     private final Aeron aeron;
     private final boolean ownsAeron;
-    private final SourceCounters sourceCounters;
-    private final FlowCounters flowCounters;
-    private final List<DestinationStream> streams;
     private final PolicyHolder policyHolder = new PolicyHolder();
-    private final GatewayWorker worker;
+    private final List<WorkerParts> workers;
+    private final List<String> regions;
     private final GatewayConductor conductor;
     private final Subscription pushSubscription;
     private final Publication controlPublication;
     private final AtomicCounter errors;
-    private AgentRunner workerRunner;
+    private final AtomicCounter pinFailures;
+    private final List<AgentRunner> workerRunners = new ArrayList<>();
     private AgentRunner conductorRunner;
 
     private final PacketSources packetSources;
 
-    private Gateway(final GatewayContext context, final PacketSources packetSources, final PacketSource source)
+    /** What one worker owns besides its agent: counters and streams, closed with the gateway. */
+    private record WorkerParts(
+        GatewayWorker worker,
+        SourceCounters sourceCounters,
+        FlowCounters flowCounters,
+        List<DestinationStream> streams)
+    {
+        WorkerSnapshot snapshot()
+        {
+            final List<DestinationCounters.Snapshot> destinations = new ArrayList<>(streams.size());
+            for (final DestinationStream stream : streams)
+            {
+                destinations.add(stream.counters().snapshot());
+            }
+            return new WorkerSnapshot(
+                worker.roleName(), sourceCounters.snapshot(), flowCounters.snapshot(), destinations);
+        }
+    }
+
+    /**
+     * One worker's counters at one moment, for per-worker display.
+     *
+     * @param roleName     the worker's role name, {@code rx-<index>}
+     * @param source       its source's outcomes
+     * @param flows        its flow table's outcomes
+     * @param destinations its streams' outcomes, in the order of the configured destinations
+     */
+    public record WorkerSnapshot(
+        String roleName,
+        SourceCounters.Snapshot source,
+        FlowCounters.Snapshot flows,
+        List<DestinationCounters.Snapshot> destinations)
+    {
+    }
+
+    private Gateway(final GatewayContext context, final PacketSources packetSources, final List<PacketSource> sources)
         throws IOException
     {
         this.packetSources = packetSources;
@@ -81,50 +121,27 @@ public final class Gateway implements AutoCloseable
         errors = aeron.addCounter(
             CounterTypes.GATEWAY_COUNTER_TYPE_ID,
             "sluice gateway " + context.gatewayId() + " errors");
+        pinFailures = aeron.addCounter(
+            CounterTypes.GATEWAY_COUNTER_TYPE_ID,
+            "sluice gateway " + context.gatewayId() + " cpu_pin_failures");
 
-        sourceCounters = new SourceCounters(aeron, source.name());
-        flowCounters = new FlowCounters(aeron, "rx-0");
-
-        streams = new ArrayList<>();
-        final List<String> regions = new ArrayList<>();
-        final DestinationCounters[] destinationCounters = new DestinationCounters[context.destinations().size()];
+        regions = new ArrayList<>();
         for (final GatewayContext.Destination destination : context.destinations())
         {
-            final int index = streams.size();
-            final ExclusivePublication publication =
-                aeron.addExclusivePublication(destination.channel(), destination.streamId());
-            final StreamSequence sequence = StreamSequence.open(
-                context.stateDirectory().resolve("stream-" + context.gatewayId() + "-" + destination.region() + ".seq"),
-                StreamSequence.RESERVATION_BLOCK_DEFAULT);
-            destinationCounters[index] = new DestinationCounters(aeron, destination.region());
-            streams.add(new DestinationStream(index, destination.region(), publication, sequence, destinationCounters[index]));
             regions.add(destination.region());
         }
 
-        final CryptoPan cryptoPan = context.anonymizationKeyFile() == null ?
-            null : CryptoPan.fromKeyFile(context.anonymizationKeyFile());
-        final AnonymizeStage anonymize = new AnonymizeStage(cryptoPan);
-        final BatchEgress egress = new BatchEgress(
-            streams,
-            context.gatewayId(),
-            context.site(),
-            context.region(),
-            context.notConnectedTimeoutNs(),
-            new SystemEpochNanoClock());
-        final PacketBurst burst = new PacketBurst(context.burstCapacity(), streams.size());
-        worker = new GatewayWorker(
-            "rx-0",
-            source,
-            burst,
-            new PacketDecoder(),
-            new ClassifyStage(),
-            new ReduceStage(flowCounters, destinationCounters, cryptoPan, burst.capacity()),
-            anonymize,
-            new ResidencyStage(destinationCounters, burst.capacity()),
-            egress,
-            policyHolder,
-            sourceCounters,
-            new SystemNanoClock());
+        workers = new ArrayList<>(sources.size());
+        for (int index = 0; index < sources.size(); index++)
+        {
+            final WorkerParts parts = newWorker(index, sources.get(index));
+            workers.add(parts);
+            if (!context.workerCpus().isEmpty())
+            {
+                parts.worker().pinTo(context.workerCpus().get(index), pinFailures);
+            }
+        }
+        final boolean canTransform = context.anonymizationKeyFile() != null;
 
         pushSubscription = aeron.addSubscription(context.policyPushChannel(), context.policyPushStreamId());
         controlPublication = aeron.addPublication(context.controlInboundChannel(), context.controlInboundStreamId());
@@ -135,7 +152,7 @@ public final class Gateway implements AutoCloseable
             pushSubscription,
             controlPublication,
             policyHolder,
-            new PolicyInstaller(context.region(), regions, anonymize.canTransform()),
+            new PolicyInstaller(context.region(), regions, canTransform),
             new SystemEpochClock(),
             context.helloIntervalMs());
 
@@ -143,6 +160,69 @@ public final class Gateway implements AutoCloseable
         {
             applyBootstrapPolicy();
         }
+    }
+
+    /**
+     * Worker {@code index}'s stages, counters and streams: nothing shared with another worker but
+     * the policy holder. Each stream gets its own exclusive publication (an image of its own at the
+     * core) and its own sequence file.
+     */
+    private WorkerParts newWorker(final int index, final PacketSource source) throws IOException
+    {
+        final String roleName = WORKER_ROLE_PREFIX + index;
+        final SourceCounters sourceCounters = new SourceCounters(aeron::addCounter, source.name(), roleName);
+        final FlowCounters flowCounters = new FlowCounters(aeron, roleName);
+        final List<DestinationStream> streams = new ArrayList<>();
+        final DestinationCounters[] destinationCounters = new DestinationCounters[context.destinations().size()];
+        for (final GatewayContext.Destination destination : context.destinations())
+        {
+            final int streamIndex = streams.size();
+            final ExclusivePublication publication =
+                aeron.addExclusivePublication(destination.channel(), destination.streamId());
+            final StreamSequence sequence = StreamSequence.open(
+                context.stateDirectory().resolve(sequenceFileName(context.gatewayId(), destination.region(), index)),
+                StreamSequence.RESERVATION_BLOCK_DEFAULT);
+            destinationCounters[streamIndex] = new DestinationCounters(aeron::addCounter, destination.region(), roleName);
+            streams.add(new DestinationStream(
+                streamIndex, destination.region(), publication, sequence, destinationCounters[streamIndex]));
+        }
+
+        // Crypto-PAn keeps caches and a cipher: one instance per worker thread.
+        final CryptoPan cryptoPan = context.anonymizationKeyFile() == null ?
+            null : CryptoPan.fromKeyFile(context.anonymizationKeyFile());
+        final BatchEgress egress = new BatchEgress(
+            streams,
+            context.gatewayId(),
+            context.site(),
+            context.region(),
+            index,
+            context.notConnectedTimeoutNs(),
+            new SystemEpochNanoClock());
+        final PacketBurst burst = new PacketBurst(context.burstCapacity(), streams.size());
+        final GatewayWorker worker = new GatewayWorker(
+            roleName,
+            source,
+            burst,
+            new PacketDecoder(),
+            new ClassifyStage(),
+            new ReduceStage(flowCounters, destinationCounters, cryptoPan, burst.capacity()),
+            new AnonymizeStage(cryptoPan),
+            new ResidencyStage(destinationCounters, burst.capacity()),
+            egress,
+            policyHolder,
+            sourceCounters,
+            new SystemNanoClock());
+        return new WorkerParts(worker, sourceCounters, flowCounters, streams);
+    }
+
+    /**
+     * The sequence file of worker {@code workerIndex}'s stream to {@code region}. Worker 0 keeps
+     * the name the single-worker gateway used, so an upgraded gateway continues its stream.
+     */
+    public static String sequenceFileName(final String gatewayId, final String region, final int workerIndex)
+    {
+        return "stream-" + gatewayId + "-" + region + (workerIndex == 0 ? "" : "-" + WORKER_ROLE_PREFIX + workerIndex) +
+            ".seq";
     }
 
     private void applyBootstrapPolicy()
@@ -171,33 +251,44 @@ public final class Gateway implements AutoCloseable
             context.conclude();
         }
         final PacketSources packetSources = context.packetSources();
-        if (packetSources.workerCount() != 1)
+        final int workerCount = packetSources.workerCount();
+        if (!context.workerCpus().isEmpty() && context.workerCpus().size() != workerCount)
         {
             packetSources.close();
-            throw new IllegalArgumentException("source: " + packetSources.describe() + " asks for " +
-                packetSources.workerCount() + " workers; this gateway runs one");
+            throw new IllegalArgumentException("workers.cpus lists " + context.workerCpus().size() + " CPUs but source " +
+                packetSources.describe() + " runs " + workerCount + " workers: list one CPU per worker, or none");
         }
-        PacketSource source = null;
+        final List<PacketSource> sources = new ArrayList<>(workerCount);
         try
         {
-            source = packetSources.open(0);
-            return new Gateway(context, packetSources, source);
+            for (int index = 0; index < workerCount; index++)
+            {
+                sources.add(packetSources.open(index));
+            }
+            return new Gateway(context, packetSources, sources);
         }
         catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.closeAll(source, packetSources);
+            CloseHelper.closeAll(sources);
+            CloseHelper.closeAll(packetSources);
             throw ex;
         }
     }
 
-    /** Runs the worker and the conductor on their own threads. */
+    /** Runs each worker and the conductor on threads of their own, named by role. */
     public Gateway start()
     {
         final ErrorHandler errorHandler = this::onError;
-        workerRunner = new AgentRunner(context.workerIdleStrategy().get(), errorHandler, null, worker);
         conductorRunner = new AgentRunner(context.conductorIdleStrategy().get(), errorHandler, null, conductor);
+        for (final WorkerParts parts : workers)
+        {
+            workerRunners.add(new AgentRunner(context.workerIdleStrategy().get(), errorHandler, null, parts.worker()));
+        }
         AgentRunner.startOnThread(conductorRunner);
-        AgentRunner.startOnThread(workerRunner);
+        for (final AgentRunner runner : workerRunners)
+        {
+            AgentRunner.startOnThread(runner);
+        }
         return this;
     }
 
@@ -212,9 +303,34 @@ public final class Gateway implements AutoCloseable
         return context;
     }
 
+    /** Number of workers, one per source. */
+    public int workerCount()
+    {
+        return workers.size();
+    }
+
+    /** Worker 0; a single-worker gateway's only worker. */
     public GatewayWorker worker()
     {
-        return worker;
+        return worker(0);
+    }
+
+    public GatewayWorker worker(final int index)
+    {
+        return workers.get(index).worker();
+    }
+
+    /** True once every worker has drained its (finite) source and sent its last burst. Any thread. */
+    public boolean isDrained()
+    {
+        for (final WorkerParts parts : workers)
+        {
+            if (!parts.worker().isDrained())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public GatewayConductor conductor()
@@ -227,25 +343,67 @@ public final class Gateway implements AutoCloseable
         return policyHolder;
     }
 
+    /** Every worker's source outcomes added up, named after the sources as configured. Any thread. */
     public SourceCounters.Snapshot sourceSnapshot()
     {
-        return sourceCounters.snapshot();
+        if (workers.size() == 1)
+        {
+            return workers.getFirst().sourceCounters().snapshot();
+        }
+        final List<SourceCounters.Snapshot> snapshots = new ArrayList<>(workers.size());
+        for (final WorkerParts parts : workers)
+        {
+            snapshots.add(parts.sourceCounters().snapshot());
+        }
+        return SourceCounters.Snapshot.sum(packetSources.describe(), snapshots);
     }
 
-    /** The worker's flow aggregation counters. Any thread. */
+    /** Every worker's flow aggregation counters added up. Any thread. */
     public FlowCounters.Snapshot flowSnapshot()
     {
-        return flowCounters.snapshot();
+        if (workers.size() == 1)
+        {
+            return workers.getFirst().flowCounters().snapshot();
+        }
+        final List<FlowCounters.Snapshot> snapshots = new ArrayList<>(workers.size());
+        for (final WorkerParts parts : workers)
+        {
+            snapshots.add(parts.flowCounters().snapshot());
+        }
+        return FlowCounters.Snapshot.sum(workerNames(), snapshots);
     }
 
+    /** Per destination region, in configured order, every worker's stream counters added up. Any thread. */
     public List<DestinationCounters.Snapshot> destinationSnapshots()
     {
-        final List<DestinationCounters.Snapshot> snapshots = new ArrayList<>(streams.size());
-        for (final DestinationStream stream : streams)
+        final List<DestinationCounters.Snapshot> sums = new ArrayList<>(regions.size());
+        for (int destination = 0; destination < regions.size(); destination++)
         {
-            snapshots.add(stream.counters().snapshot());
+            final List<DestinationCounters.Snapshot> snapshots = new ArrayList<>(workers.size());
+            for (final WorkerParts parts : workers)
+            {
+                snapshots.add(parts.streams().get(destination).counters().snapshot());
+            }
+            sums.add(snapshots.size() == 1 ? snapshots.getFirst() :
+                DestinationCounters.Snapshot.sum(regions.get(destination), snapshots));
+        }
+        return sums;
+    }
+
+    /** Each worker's own counters, in worker order. Any thread. */
+    public List<WorkerSnapshot> workerSnapshots()
+    {
+        final List<WorkerSnapshot> snapshots = new ArrayList<>(workers.size());
+        for (final WorkerParts parts : workers)
+        {
+            snapshots.add(parts.snapshot());
         }
         return snapshots;
+    }
+
+    private String workerNames()
+    {
+        return WORKER_ROLE_PREFIX + "0.." + WORKER_ROLE_PREFIX + (workers.size() - 1);
     }
 
     public long errorCount()
@@ -253,20 +411,37 @@ public final class Gateway implements AutoCloseable
         return errors.get();
     }
 
+    /** Workers whose thread could not be pinned to its CPU (each logged a warning). Any thread. */
+    public long cpuPinFailures()
+    {
+        return pinFailures.get();
+    }
+
     @Override
     public void close()
     {
-        if (workerRunner != null)
+        if (conductorRunner != null)
         {
-            CloseHelper.closeAll(workerRunner, conductorRunner);
+            CloseHelper.closeAll(workerRunners);
+            CloseHelper.close(conductorRunner);
         }
         else
         {
-            worker.onClose();
+            for (final WorkerParts parts : workers)
+            {
+                parts.worker().onClose();
+            }
         }
-        CloseHelper.closeAll(streams);
+        for (final WorkerParts parts : workers)
+        {
+            CloseHelper.closeAll(parts.streams());
+        }
         packetSources.close();
-        CloseHelper.closeAll(pushSubscription, controlPublication, sourceCounters, flowCounters, errors);
+        for (final WorkerParts parts : workers)
+        {
+            CloseHelper.closeAll(parts.sourceCounters(), parts.flowCounters());
+        }
+        CloseHelper.closeAll(pushSubscription, controlPublication, errors, pinFailures);
         if (ownsAeron)
         {
             aeron.close();

@@ -1,5 +1,6 @@
 package dev.sluice.dataplane;
 
+import dev.sluice.dataplane.pipeline.CpuAffinity;
 import dev.sluice.policy.diagnostic.Diagnostic;
 import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.yaml.YamlChecks;
@@ -15,6 +16,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -29,12 +32,13 @@ public final class GatewayConfig
     // Lists, not sets: "allowed keys" hints list them in this order on every run.
     private static final List<String> TOP_KEYS = List.of(
         "gateway", "source", "destinations", "control-plane", "anonymization", "policy-file", "state-dir",
-        "aeron-dir", "burst-capacity", "not-connected-timeout-ms");
+        "aeron-dir", "burst-capacity", "not-connected-timeout-ms", "workers");
     private static final List<String> GATEWAY_KEYS = List.of("id", "site", "region");
     private static final List<String> SOURCE_KEYS = List.of("pcap");
     private static final List<String> DESTINATION_KEYS = List.of("region", "channel", "stream");
     private static final List<String> CONTROL_KEYS = List.of("channel", "stream", "push-channel", "push-stream");
     private static final List<String> ANONYMIZATION_KEYS = List.of("key-file");
+    private static final List<String> WORKERS_KEYS = List.of("cpus");
 
     private final GatewayContext context;
     private final String aeronDirectory;
@@ -86,6 +90,7 @@ public final class GatewayConfig
             reader.destinations(top.get("destinations"), context);
             reader.controlPlane(top.get("control-plane"), context);
             reader.anonymization(top.get("anonymization"), context);
+            reader.workers(top.get("workers"), context);
             if (top.has("policy-file"))
             {
                 context.bootstrapPolicyFile(reader.readableFile(top.get("policy-file"), "policy-file"));
@@ -147,7 +152,84 @@ public final class GatewayConfig
             final YamlMapping source = section(node, "source", SOURCE_KEYS, List.of("pcap"));
             if (source != null && source.has("pcap"))
             {
-                context.captureFile(readableFile(source.get("pcap"), "source.pcap"));
+                final YamlNode pcap = source.get("pcap");
+                if (pcap instanceof YamlSequence files)
+                {
+                    // A list: one capture file per worker.
+                    if (files.size() == 0)
+                    {
+                        diagnostics.error(files.position(), "source.pcap lists no capture file",
+                            "give one file, or a list with one file per worker");
+                    }
+                    final List<Path> paths = new ArrayList<>();
+                    for (int i = 0; i < files.size(); i++)
+                    {
+                        final Path file = readableFile(files.get(i), "source.pcap[" + i + "]");
+                        if (file != null)
+                        {
+                            paths.add(file);
+                        }
+                    }
+                    if (paths.size() == files.size() && !paths.isEmpty())
+                    {
+                        context.captureFiles(paths);
+                    }
+                }
+                else
+                {
+                    context.captureFile(readableFile(pcap, "source.pcap"));
+                }
+            }
+        }
+
+        void workers(final YamlNode node, final GatewayContext context)
+        {
+            final YamlMapping workers = section(node, "workers", WORKERS_KEYS, List.of());
+            if (workers == null || !workers.has("cpus"))
+            {
+                return;
+            }
+            final YamlSequence list = YamlChecks.sequence(workers.get("cpus"), "workers.cpus", diagnostics);
+            if (list == null)
+            {
+                return;
+            }
+            final BitSet online = CpuAffinity.onlineCpus();
+            final List<Integer> cpus = new ArrayList<>();
+            final BitSet listed = new BitSet();
+            for (final YamlNode item : list.items())
+            {
+                final Long cpu = YamlChecks.integer(item, "workers.cpus", 0, 4095, diagnostics);
+                if (cpu == null)
+                {
+                    continue;
+                }
+                final int value = cpu.intValue();
+                if (!online.get(value))
+                {
+                    diagnostics.error(item.position(), "workers.cpus: CPU " + value + " does not exist on this machine",
+                        "online CPUs are " + CpuAffinity.describe(online) + " (see " + CpuAffinity.ONLINE_CPUS_FILE + ")");
+                }
+                else if (listed.get(value))
+                {
+                    diagnostics.error(item.position(), "workers.cpus: CPU " + value + " is listed twice",
+                        "give each worker a CPU of its own");
+                }
+                listed.set(value);
+                cpus.add(value);
+            }
+            final int workerCount = context.captureFiles().isEmpty() ? 1 : context.captureFiles().size();
+            if (context.captureFile() != null || !context.captureFiles().isEmpty())
+            {
+                if (list.size() != workerCount)
+                {
+                    diagnostics.error(list.position(), "workers.cpus lists " + list.size() + " CPUs for " + workerCount +
+                        " workers", "list one CPU per worker (source.pcap gives one worker per file)");
+                }
+            }
+            if (cpus.size() == list.size())
+            {
+                context.workerCpus(cpus);
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.sluice.dataplane;
 
+import dev.sluice.dataplane.pipeline.CpuAffinity;
 import dev.sluice.dataplane.source.CaptureFileSources;
 import dev.sluice.dataplane.source.PacketSources;
 import dev.sluice.protocol.Channels;
@@ -10,6 +11,7 @@ import org.agrona.concurrent.IdleStrategy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -47,7 +49,9 @@ public final class GatewayContext
     private int policyPushStreamId = Channels.POLICY_PUSH_STREAM_ID_DEFAULT;
     private final List<Destination> destinations = new ArrayList<>();
     private Path captureFile;
+    private List<Path> captureFiles = List.of();
     private PacketSources packetSources;
+    private List<Integer> workerCpus = List.of();
     private int burstCapacity = BURST_CAPACITY_DEFAULT;
     private Path stateDirectory = STATE_DIRECTORY_DEFAULT;
     private Path anonymizationKeyFile;
@@ -96,14 +100,37 @@ public final class GatewayContext
                 problems.add("source: at least one worker is required, got " + packetSources.workerCount());
             }
         }
+        else if (!captureFiles.isEmpty())
+        {
+            for (final Path file : captureFiles)
+            {
+                checkCaptureFile(problems, file);
+            }
+        }
         else if (captureFile == null)
         {
             problems.add("source.pcap: a capture file is required (pcap or pcapng)");
         }
-        else if (!Files.isRegularFile(captureFile) || !Files.isReadable(captureFile))
+        else
         {
-            problems.add("source.pcap: cannot read '" + captureFile + "'" +
-                (Files.isDirectory(captureFile) ? ": it is a directory, not a capture file" : ""));
+            checkCaptureFile(problems, captureFile);
+        }
+        if (!workerCpus.isEmpty())
+        {
+            final BitSet online = CpuAffinity.onlineCpus();
+            final Set<Integer> listed = new HashSet<>();
+            for (final Integer cpu : workerCpus)
+            {
+                if (cpu == null || cpu < 0 || !online.get(cpu))
+                {
+                    problems.add("workers.cpus: CPU " + cpu + " does not exist on this machine; online CPUs are " +
+                        CpuAffinity.describe(online));
+                }
+                else if (!listed.add(cpu))
+                {
+                    problems.add("workers.cpus: CPU " + cpu + " is listed twice; give each worker a CPU of its own");
+                }
+            }
         }
         if (burstCapacity < 1 || burstCapacity > 4096)
         {
@@ -135,6 +162,15 @@ public final class GatewayContext
         }
         concluded = true;
         return this;
+    }
+
+    private static void checkCaptureFile(final List<String> problems, final Path file)
+    {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file))
+        {
+            problems.add("source.pcap: cannot read '" + file + "'" +
+                (Files.isDirectory(file) ? ": it is a directory, not a capture file" : ""));
+        }
     }
 
     private static void requireName(final List<String> problems, final String key, final String value, final int maxLength)
@@ -278,13 +314,46 @@ public final class GatewayContext
         return this;
     }
 
+    /** The capture files replayed one per worker; empty when {@link #captureFile()} is the one source. */
+    public List<Path> captureFiles()
+    {
+        return captureFiles;
+    }
+
+    /** One capture file per worker: worker i replays {@code files.get(i)}. */
+    public GatewayContext captureFiles(final List<Path> files)
+    {
+        this.captureFiles = List.copyOf(files);
+        return this;
+    }
+
     /**
-     * Where each worker's packets come from; when not set, one worker replays
-     * {@link #captureFile()}.
+     * Where each worker's packets come from; when not set, one worker per file of
+     * {@link #captureFiles()}, or one worker replaying {@link #captureFile()}.
      */
     public PacketSources packetSources()
     {
-        return packetSources != null ? packetSources : new CaptureFileSources(List.of(captureFile));
+        if (packetSources != null)
+        {
+            return packetSources;
+        }
+        return new CaptureFileSources(captureFiles.isEmpty() ? List.of(captureFile) : captureFiles);
+    }
+
+    /** CPU of each worker, by worker index; empty when workers are not pinned. */
+    public List<Integer> workerCpus()
+    {
+        return workerCpus;
+    }
+
+    /**
+     * Pins worker i's thread to {@code cpus.get(i)}; the list must name one CPU per worker. Empty
+     * (the default) leaves the threads to the scheduler.
+     */
+    public GatewayContext workerCpus(final List<Integer> cpus)
+    {
+        this.workerCpus = List.copyOf(cpus);
+        return this;
     }
 
     public GatewayContext packetSources(final PacketSources packetSources)

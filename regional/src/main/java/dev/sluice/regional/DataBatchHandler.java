@@ -24,7 +24,8 @@ import java.nio.charset.StandardCharsets;
  * Every record goes to the NDJSON writer, in the order packets, flows, frames, events; frames
  * also go to the pcapng writer.
  * <p>
- * Sequence rule per (gateway id, destination region) stream: the first sequence seen, and then
+ * Sequence rule per (gateway id, destination region, worker index) stream (each worker of a gateway
+ * numbers its own batches): the first sequence seen, and then
  * {@code last + 1}, are in order; a sequence at or below the last accepted one is a duplicate and is
  * not written; a higher one is a gap of {@code sequence - last - 1} missing sequences, and the
  * batch is accepted and the stream continues from it.
@@ -88,9 +89,9 @@ final class DataBatchHandler implements ControlledFragmentHandler
             return Action.CONTINUE;
         }
 
-        final StreamState stream = streams.intern(
-            buffer, blockOffset + DataBatchDecoder.gatewayIdEncodingOffset(), destinationOffset);
         final DataBatchDecoder batch = validator.batch();
+        final StreamState stream = streams.intern(
+            buffer, blockOffset + DataBatchDecoder.gatewayIdEncodingOffset(), destinationOffset, batch.workerIndex());
         final long sequence = batch.streamSequence();
         final long lastSequence = stream.lastSequence();
         if (sequence <= lastSequence)

@@ -40,7 +40,7 @@ final class NdjsonBatchWriter implements AutoCloseable
 {
     /**
      * Upper bound of the rendered batch header: every key, the identifiers at twice their field
-     * length (each byte may need a backslash), and three 64-bit numbers.
+     * length (each byte may need a backslash), three 64-bit numbers and the worker index.
      */
     static final int PREFIX_MAX_LENGTH = 512;
 
@@ -73,7 +73,8 @@ final class NdjsonBatchWriter implements AutoCloseable
     private static final byte[] KEY_SITE = ascii("\",\"" + SITE + "\":\"");
     private static final byte[] KEY_ORIGIN_REGION = ascii("\",\"" + ORIGIN_REGION + "\":\"");
     private static final byte[] KEY_DESTINATION = ascii("\",\"" + DESTINATION + "\":\"");
-    private static final byte[] KEY_SEQUENCE = ascii("\",\"" + SEQUENCE + "\":");
+    private static final byte[] KEY_WORKER = ascii("\",\"" + WORKER + "\":");
+    private static final byte[] KEY_SEQUENCE = ascii(",\"" + SEQUENCE + "\":");
     private static final byte[] KEY_POLICY_VERSION = ascii(",\"" + POLICY_VERSION + "\":");
     private static final byte[] KEY_ENCODED_TS_NS = ascii(",\"" + ENCODED_TS_NS + "\":");
     private static final byte[] KEY_TYPE = ascii(",\"" + TYPE + "\":\"");
@@ -322,6 +323,8 @@ final class NdjsonBatchWriter implements AutoCloseable
             src,
             offset + DataBatchDecoder.destinationRegionEncodingOffset(),
             DataBatchDecoder.destinationRegionLength());
+        i += put(prefix, i, KEY_WORKER);
+        i += prefix.putIntAscii(i, batch.workerIndex());
         i += put(prefix, i, KEY_SEQUENCE);
         i += prefix.putLongAscii(i, batch.streamSequence());
         i += put(prefix, i, KEY_POLICY_VERSION);

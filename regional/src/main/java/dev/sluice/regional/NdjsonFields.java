@@ -9,7 +9,7 @@ package dev.sluice.regional;
  * flows, frames, events, each kind in its order on the wire.
  *
  * <pre>
- * {"gateway":"gw-1","site":"paris-1","origin_region":"eu-west","destination":"eu-west","sequence":7,
+ * {"gateway":"gw-1","site":"paris-1","origin_region":"eu-west","destination":"eu-west","worker":0,"sequence":7,
  *  "policy_version":3,"encoded_ts_ns":1700000000000000000,"type":"packet","ts_ns":1700000000000000000,
  *  "wire_len":114,"cap_len":114,"vlan":null,"eth_type":2048,"ip_version":4,"ip_proto":17,
  *  "src":"192.0.2.1","dst":"192.0.2.2","src_port":2152,"dst_port":2152,"tcp_flags":0,
@@ -55,7 +55,13 @@ public final class NdjsonFields
     public static final String DESTINATION = "destination";
 
     /**
-     * Batch header: stream sequence of the batch within (gateway, destination) (number).
+     * Batch header: the gateway worker that sent the batch, from 0 (number); a gateway with several
+     * workers sends one stream per worker.
+     */
+    public static final String WORKER = "worker";
+
+    /**
+     * Batch header: stream sequence of the batch within (gateway, destination, worker) (number).
      */
     public static final String SEQUENCE = "sequence";
 

@@ -80,6 +80,7 @@ public final class RegionalCounters
             streamSnapshots.add(new RegionalCountersSnapshot.Stream(
                 stream.gatewayId(),
                 stream.destinationRegion(),
+                stream.workerIndex(),
                 stream.counter(StreamState.BATCHES_INDEX),
                 stream.counter(StreamState.RECORDS_INDEX),
                 stream.counter(StreamState.GAPS_INDEX),

@@ -25,7 +25,7 @@ import java.util.Optional;
  * @param pcapngBytes      pcapng bytes handed to the frame file.
  * @param outputErrors     failed attempts to write either file.
  * @param rejectedByReason rejected frames by reason, every reason present.
- * @param streams          per (gateway, destination) stream, in order of first appearance.
+ * @param streams          per (gateway, destination, worker) stream, in order of first appearance.
  */
 public record RegionalCountersSnapshot(
     String region,
@@ -60,6 +60,7 @@ public record RegionalCountersSnapshot(
      *
      * @param gatewayId         gateway that sends the stream.
      * @param destinationRegion region the stream is addressed to.
+     * @param workerIndex       the gateway worker that sends the stream (each numbers its own batches).
      * @param batches           batches accepted.
      * @param records           records written.
      * @param gaps              sequences missing between accepted batches.
@@ -69,6 +70,7 @@ public record RegionalCountersSnapshot(
     public record Stream(
         String gatewayId,
         String destinationRegion,
+        int workerIndex,
         long batches,
         long records,
         long gaps,
@@ -78,7 +80,7 @@ public record RegionalCountersSnapshot(
     }
 
     /**
-     * Finds the counters of one stream.
+     * Finds the counters of worker 0's stream (a single-worker gateway's only stream).
      *
      * @param gatewayId         gateway that sends the stream.
      * @param destinationRegion region the stream is addressed to.
@@ -86,9 +88,23 @@ public record RegionalCountersSnapshot(
      */
     public Optional<Stream> stream(final String gatewayId, final String destinationRegion)
     {
+        return stream(gatewayId, destinationRegion, 0);
+    }
+
+    /**
+     * Finds the counters of one stream.
+     *
+     * @param gatewayId         gateway that sends the stream.
+     * @param destinationRegion region the stream is addressed to.
+     * @param workerIndex       the gateway worker that sends it.
+     * @return its counters, or empty when no batch of it has been seen.
+     */
+    public Optional<Stream> stream(final String gatewayId, final String destinationRegion, final int workerIndex)
+    {
         for (final Stream stream : streams)
         {
-            if (stream.gatewayId().equals(gatewayId) && stream.destinationRegion().equals(destinationRegion))
+            if (stream.gatewayId().equals(gatewayId) && stream.destinationRegion().equals(destinationRegion) &&
+                stream.workerIndex() == workerIndex)
             {
                 return Optional.of(stream);
             }

@@ -3,7 +3,7 @@ package dev.sluice.regional;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Sequence state and counters of one (gateway, destination) stream.
+ * Sequence state and counters of one (gateway, destination, worker) stream.
  * <p>
  * Written only by the core's agent thread; the counters may be read from any thread.
  */
@@ -20,11 +20,14 @@ final class StreamState
     private final int hash;
     private final String gatewayId;
     private final String destinationRegion;
+    private final int workerIndex;
     private final AtomicLongArray counters = new AtomicLongArray(COUNTER_COUNT);
     private long lastSequence;
 
-    StreamState(final byte[] key, final int hash, final String gatewayId, final String destinationRegion)
+    StreamState(
+        final byte[] key, final int hash, final String gatewayId, final String destinationRegion, final int workerIndex)
     {
+        this.workerIndex = workerIndex;
         this.key = key;
         this.hash = hash;
         this.gatewayId = gatewayId;
@@ -49,6 +52,11 @@ final class StreamState
     String destinationRegion()
     {
         return destinationRegion;
+    }
+
+    int workerIndex()
+    {
+        return workerIndex;
     }
 
     /**

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Open-addressing table from (gateway id, destination region) to {@link StreamState}. A key is
+ * Open-addressing table from (gateway id, destination region, worker index) to {@link StreamState}. A key is
  * read straight from the frame into a scratch array, so finding a known stream allocates nothing;
  * only the first batch of a new stream allocates its state.
  * <p>
@@ -17,7 +17,8 @@ final class StreamTable
 {
     static final int GATEWAY_ID_LENGTH = DataBatchDecoder.gatewayIdLength();
     static final int REGION_LENGTH = DataBatchDecoder.destinationRegionLength();
-    static final int KEY_LENGTH = GATEWAY_ID_LENGTH + REGION_LENGTH;
+    private static final int WORKER_INDEX_OFFSET = GATEWAY_ID_LENGTH + REGION_LENGTH;
+    static final int KEY_LENGTH = WORKER_INDEX_OFFSET + Short.BYTES;
     private static final int INITIAL_CAPACITY = 64;
 
     private final byte[] scratchKey = new byte[KEY_LENGTH];
@@ -42,13 +43,17 @@ final class StreamTable
      * @param buffer            holding the batch.
      * @param gatewayIdOffset   offset of the gateway id field.
      * @param destinationOffset offset of the destination region field.
+     * @param workerIndex       the batch's worker index (0..65535).
      * @return the stream's state.
      */
-    StreamState intern(final DirectBuffer buffer, final int gatewayIdOffset, final int destinationOffset)
+    StreamState intern(
+        final DirectBuffer buffer, final int gatewayIdOffset, final int destinationOffset, final int workerIndex)
     {
         final byte[] key = scratchKey;
         copyUntilNul(buffer, gatewayIdOffset, GATEWAY_ID_LENGTH, key, 0);
         copyUntilNul(buffer, destinationOffset, REGION_LENGTH, key, GATEWAY_ID_LENGTH);
+        key[WORKER_INDEX_OFFSET] = (byte)(workerIndex >>> 8);
+        key[WORKER_INDEX_OFFSET + 1] = (byte)workerIndex;
         final int hash = hash(key);
 
         StreamState[] slots = this.slots;
@@ -80,7 +85,8 @@ final class StreamTable
             key.clone(),
             hash,
             text(key, 0, GATEWAY_ID_LENGTH),
-            text(key, GATEWAY_ID_LENGTH, REGION_LENGTH));
+            text(key, GATEWAY_ID_LENGTH, REGION_LENGTH),
+            workerIndex);
         slots[index] = stream;
         size++;
         counters.onStreamAdded(stream);

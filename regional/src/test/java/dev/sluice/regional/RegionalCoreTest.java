@@ -95,10 +95,10 @@ class RegionalCoreTest
             assertEquals(0, eu.duplicates());
             assertEquals(0, eu.rejectedFrames());
             assertEquals(
-                new RegionalCountersSnapshot.Stream("gw-a", "eu-west", 2, 5, 0, 0, 2),
+                new RegionalCountersSnapshot.Stream("gw-a", "eu-west", 0, 2, 5, 0, 0, 2),
                 eu.stream("gw-a", "eu-west").orElseThrow());
             assertEquals(
-                new RegionalCountersSnapshot.Stream("gw-b", "eu-west", 1, 1, 0, 0, 1),
+                new RegionalCountersSnapshot.Stream("gw-b", "eu-west", 0, 1, 1, 0, 0, 1),
                 eu.stream("gw-b", "eu-west").orElseThrow());
             assertEquals(2, eu.streams().size());
 
@@ -287,7 +287,7 @@ class RegionalCoreTest
             assertEquals(1, snapshot.rejected(RejectReason.TRUNCATED));
             assertEquals(bytes, snapshot.bytesReceived());
             assertEquals(
-                new RegionalCountersSnapshot.Stream("gw-1", "eu-west", 4, 8, 2, 2, 6),
+                new RegionalCountersSnapshot.Stream("gw-1", "eu-west", 0, 4, 8, 2, 2, 6),
                 snapshot.stream("gw-1", "eu-west").orElseThrow());
             assertEquals(1, snapshot.streams().size(), "a misrouted batch opens no stream");
 

@@ -29,6 +29,7 @@ final class TestBatch
     String originRegion = "eu-west";
     String destination = "eu-west";
     long sequence = 1;
+    int workerIndex;
     long policyVersion = 3;
     long encodedTimestampNs = BASE_TS_NS + 999;
     Long recordCountOverride;
@@ -278,7 +279,8 @@ final class TestBatch
             .streamSequence(sequence)
             .policyVersion(policyVersion)
             .recordCount(null != recordCountOverride ? recordCountOverride : recordCount())
-            .encodedTimestampNs(encodedTimestampNs);
+            .encodedTimestampNs(encodedTimestampNs)
+            .workerIndex(workerIndex);
 
         final DataBatchEncoder.PacketsEncoder packetsEncoder = encoder.packetsCount(packets.size());
         for (final Packet p : packets)

@@ -219,7 +219,7 @@ public final class DemoCommand
                 progress.print();
                 nextProgressMs = nowMs + PROGRESS_INTERVAL_MS;
             }
-            if (gateway.worker().isDrained() && everySentRecordArrived(gateway, cores))
+            if (gateway.isDrained() && everySentRecordArrived(gateway, cores))
             {
                 progress.print();
                 return true;

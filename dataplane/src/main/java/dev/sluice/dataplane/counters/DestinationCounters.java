@@ -3,6 +3,8 @@ package dev.sluice.dataplane.counters;
 import io.aeron.Aeron;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.util.List;
+
 /**
  * Outcomes per destination region. Every item the policy forwards is decided once per
  * destination: {@code forwarded = raw + transformed + blocked}; of those allowed,
@@ -28,6 +30,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class DestinationCounters implements AutoCloseable
 {
     private final String region;
+    private final String labelPrefix;
     private final AtomicCounter raw;
     private final AtomicCounter transformed;
     private final AtomicCounter blocked;
@@ -55,7 +58,17 @@ public final class DestinationCounters implements AutoCloseable
 
     public DestinationCounters(final CounterFactory factory, final String region)
     {
+        this(factory, region, null);
+    }
+
+    /**
+     * @param workerName the role name of the worker whose stream this counts ({@code rx-1}), part of
+     *                   every label since each worker has a stream of its own per region; null for none
+     */
+    public DestinationCounters(final CounterFactory factory, final String region, final String workerName)
+    {
         this.region = region;
+        this.labelPrefix = "sluice destination " + region + (workerName == null ? " " : " " + workerName + " ");
         raw = counter(factory, "raw");
         transformed = counter(factory, "transformed");
         blocked = counter(factory, "blocked");
@@ -79,7 +92,7 @@ public final class DestinationCounters implements AutoCloseable
 
     private AtomicCounter counter(final CounterFactory factory, final String name)
     {
-        return factory.newCounter(CounterTypes.DESTINATION_COUNTER_TYPE_ID, "sluice destination " + region + " " + name);
+        return factory.newCounter(CounterTypes.DESTINATION_COUNTER_TYPE_ID, labelPrefix + name);
     }
 
     public String region()
@@ -241,6 +254,33 @@ public final class DestinationCounters implements AutoCloseable
         long framesTooLarge,
         long framesDroppedUnavailable)
     {
+        /**
+         * Several workers' counters of one region added up. Each worker numbers its own stream, so
+         * {@code lastSequence} is the highest of theirs, not a sum.
+         */
+        public static Snapshot sum(final String region, final List<Snapshot> snapshots)
+        {
+            final long[] total = new long[19];
+            long lastSequence = 0;
+            for (final Snapshot s : snapshots)
+            {
+                final long[] values = {
+                    s.raw, s.transformed, s.blocked, s.sentRecords, s.sentBatches, s.sentBytes, s.droppedUnavailable,
+                    s.backPressureRetries, 0, s.flowRecordsRaw, s.flowRecordsTransformed, s.flowRecordsBlocked,
+                    s.flowRecordsSent, s.flowRecordsSentBytes, s.flowRecordsDroppedUnavailable, s.sentFrames,
+                    s.frameBytesSaved, s.framesTooLarge, s.framesDroppedUnavailable};
+                for (int i = 0; i < values.length; i++)
+                {
+                    total[i] += values[i];
+                }
+                lastSequence = Math.max(lastSequence, s.lastSequence);
+            }
+            return new Snapshot(
+                region, total[0], total[1], total[2], total[3], total[4], total[5], total[6], total[7], lastSequence,
+                total[9], total[10], total[11], total[12], total[13], total[14], total[15], total[16], total[17],
+                total[18]);
+        }
+
         /** Allowed packet summaries not yet sent or dropped (held by egress). */
         public long inFlight()
         {

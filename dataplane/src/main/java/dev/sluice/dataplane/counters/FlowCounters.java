@@ -3,6 +3,8 @@ package dev.sluice.dataplane.counters;
 import io.aeron.Aeron;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.util.List;
+
 /**
  * The flow aggregation counters of one worker: flows created, flow records emitted by end
  * reason ({@code flows_emitted{evicted}} counts the evictions of a full table), the packets and
@@ -148,6 +150,42 @@ public final class FlowCounters implements AutoCloseable
         long tableOpen,
         long tableCapacity)
     {
+        /**
+         * Several workers' flow counters added up under one name; the tables' occupancy and
+         * capacity add up too (each worker has its own table).
+         */
+        public static Snapshot sum(final String workerName, final List<Snapshot> snapshots)
+        {
+            long created = 0;
+            long idleTimeout = 0;
+            long activeTimeout = 0;
+            long tcpFin = 0;
+            long tcpRst = 0;
+            long evicted = 0;
+            long flushed = 0;
+            long packets = 0;
+            long bytes = 0;
+            long open = 0;
+            long capacity = 0;
+            for (final Snapshot snapshot : snapshots)
+            {
+                created += snapshot.created;
+                idleTimeout += snapshot.emittedIdleTimeout;
+                activeTimeout += snapshot.emittedActiveTimeout;
+                tcpFin += snapshot.emittedTcpFin;
+                tcpRst += snapshot.emittedTcpRst;
+                evicted += snapshot.emittedEvicted;
+                flushed += snapshot.emittedFlushed;
+                packets += snapshot.packetsEmitted;
+                bytes += snapshot.bytesEmitted;
+                open += snapshot.tableOpen;
+                capacity += snapshot.tableCapacity;
+            }
+            return new Snapshot(
+                workerName, created, idleTimeout, activeTimeout, tcpFin, tcpRst, evicted, flushed, packets, bytes, open,
+                capacity);
+        }
+
         /** Flow records emitted, every reason. */
         public long emitted()
         {

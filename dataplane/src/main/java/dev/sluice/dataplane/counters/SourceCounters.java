@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Map;
 public final class SourceCounters implements AutoCloseable
 {
     private final String sourceName;
+    private final String labelPrefix;
     private final AtomicCounter received;
     private final AtomicCounter forwarded;
     private final AtomicCounter aggregated;
@@ -30,7 +32,17 @@ public final class SourceCounters implements AutoCloseable
 
     public SourceCounters(final CounterFactory factory, final String sourceName)
     {
+        this(factory, sourceName, null);
+    }
+
+    /**
+     * @param workerName the role name of the worker reading the source ({@code rx-1}), part of every
+     *                   label so that workers with sources of the same name count apart; null for none
+     */
+    public SourceCounters(final CounterFactory factory, final String sourceName, final String workerName)
+    {
         this.sourceName = sourceName;
+        this.labelPrefix = "sluice source " + sourceName + (workerName == null ? " " : " " + workerName + " ");
         received = counter(factory, "received");
         forwarded = counter(factory, "forwarded");
         aggregated = counter(factory, "aggregated");
@@ -47,7 +59,7 @@ public final class SourceCounters implements AutoCloseable
 
     private AtomicCounter counter(final CounterFactory factory, final String name)
     {
-        return factory.newCounter(CounterTypes.SOURCE_COUNTER_TYPE_ID, "sluice source " + sourceName + " " + name);
+        return factory.newCounter(CounterTypes.SOURCE_COUNTER_TYPE_ID, labelPrefix + name);
     }
 
     public String sourceName()
@@ -128,6 +140,33 @@ public final class SourceCounters implements AutoCloseable
         Map<DropReason, Long> droppedByReason,
         long bytesIn)
     {
+        /**
+         * The outcomes of several workers' sources added up, under one name: what the gateway as a
+         * whole received and did, for display and for the accounting identity.
+         */
+        public static Snapshot sum(final String sourceName, final List<Snapshot> snapshots)
+        {
+            long received = 0;
+            long forwarded = 0;
+            long aggregated = 0;
+            long filtered = 0;
+            long sampledOut = 0;
+            long bytesIn = 0;
+            final Map<DropReason, Long> droppedByReason = new EnumMap<>(DropReason.class);
+            for (final Snapshot snapshot : snapshots)
+            {
+                received += snapshot.received;
+                forwarded += snapshot.forwarded;
+                aggregated += snapshot.aggregated;
+                filtered += snapshot.filtered;
+                sampledOut += snapshot.sampledOut;
+                bytesIn += snapshot.bytesIn;
+                snapshot.droppedByReason.forEach((reason, value) -> droppedByReason.merge(reason, value, Long::sum));
+            }
+            return new Snapshot(
+                sourceName, received, forwarded, aggregated, filtered, sampledOut, Map.copyOf(droppedByReason), bytesIn);
+        }
+
         public long dropped()
         {
             long sum = 0;

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The last stage: encodes the records each destination may receive as SBE {@code DataBatch}
- * messages straight into Aeron {@code tryClaim} buffers, one stream per destination region,
+ * messages straight into Aeron {@code tryClaim} buffers, one stream per destination region
+ * (and per worker: each worker has an egress of its own),
  * one sender per kind of record sharing the stream's sequence: packet summaries, then the frames
  * of items whose payload a rule cut.
  * <p>
@@ -28,11 +29,29 @@ public final class BatchEgress
     private final FlowRecordSender flowRecords;
     private final FrameSender frames;
 
+    /** Egress of worker 0 (a single-worker gateway). */
     public BatchEgress(
         final List<DestinationStream> streams,
         final String gatewayId,
         final String site,
         final String originRegion,
+        final long notConnectedTimeoutNs,
+        final EpochNanoClock clock)
+    {
+        this(streams, gatewayId, site, originRegion, 0, notConnectedTimeoutNs, clock);
+    }
+
+    /**
+     * @param workerIndex the worker that owns these streams; every batch carries it, so the
+     *                    regional core checks the sequence of each (gateway, destination, worker)
+     *                    stream apart
+     */
+    public BatchEgress(
+        final List<DestinationStream> streams,
+        final String gatewayId,
+        final String site,
+        final String originRegion,
+        final int workerIndex,
         final long notConnectedTimeoutNs,
         final EpochNanoClock clock)
     {
@@ -45,7 +64,8 @@ public final class BatchEgress
                     this.streams[i].index() + " but is at position " + i);
             }
         }
-        final BatchWriter writer = new BatchWriter(gatewayId, site, originRegion, notConnectedTimeoutNs, clock);
+        final BatchWriter writer = new BatchWriter(
+            gatewayId, site, originRegion, workerIndex, notConnectedTimeoutNs, clock);
         packetSummaries = new PacketSummarySender(writer, this.streams.length);
         flowRecords = new FlowRecordSender(writer, this.streams.length);
         int maxFrameBytes = 0;

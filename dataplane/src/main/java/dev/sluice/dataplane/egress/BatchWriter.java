@@ -36,6 +36,7 @@ final class BatchWriter
     private final byte[] gatewayId;
     private final byte[] site;
     private final byte[] originRegion;
+    private final int workerIndex;
     private final long notConnectedTimeoutNs;
     private final EpochNanoClock clock;
 
@@ -49,9 +50,16 @@ final class BatchWriter
         final String gatewayId,
         final String site,
         final String originRegion,
+        final int workerIndex,
         final long notConnectedTimeoutNs,
         final EpochNanoClock clock)
     {
+        if (workerIndex < 0 || workerIndex > DataBatchEncoder.workerIndexMaxValue())
+        {
+            throw new IllegalArgumentException("worker index " + workerIndex + " is outside 0.." +
+                DataBatchEncoder.workerIndexMaxValue());
+        }
+        this.workerIndex = workerIndex;
         this.gatewayId = ascii(gatewayId, DataBatchEncoder.gatewayIdLength(), "gateway id");
         this.site = ascii(site, DataBatchEncoder.originSiteLength(), "site");
         this.originRegion = ascii(originRegion, DataBatchEncoder.originRegionLength(), "region");
@@ -144,7 +152,8 @@ final class BatchWriter
             .streamSequence(claimedSequence)
             .policyVersion(policyVersion)
             .recordCount(recordCount)
-            .encodedTimestampNs(clock.nanoTime());
+            .encodedTimestampNs(clock.nanoTime())
+            .workerIndex(workerIndex);
     }
 
     /** Publishes the claimed batch of packet summaries and uses up its sequence. */

@@ -11,6 +11,7 @@ import dev.sluice.dataplane.residency.ResidencyStage;
 import dev.sluice.dataplane.source.PacketSource;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * One worker: runs source → decode → classify → reduce → anonymize → residency → egress to
@@ -31,6 +32,9 @@ public final class GatewayWorker implements Agent
     private static final int MAX_SEND_ATTEMPTS_AT_CLOSE = 10_000;
     /** Bounds the flush at close; each round ends as many flows as the records hold. */
     private static final int MAX_FLUSH_ROUNDS_AT_CLOSE = 1 << 16;
+    /** {@link #pinTo} not called: the worker's thread runs wherever the scheduler puts it. */
+    public static final int NO_CPU = -1;
+    private static final System.Logger LOG = System.getLogger(GatewayWorker.class.getName());
 
     private final String roleName;
     private final PacketSource source;
@@ -46,6 +50,9 @@ public final class GatewayWorker implements Agent
     private final NanoClock clock;
     private final BurstTally tally = new BurstTally();
 
+    /** The CPU {@link #onStart()} pins this worker's thread to, or {@link #NO_CPU}. */
+    private int cpu = NO_CPU;
+    private AtomicCounter pinFailures;
     private PolicySnapshot burstPolicy;
     private boolean holding;
     private boolean burstHeld;
@@ -89,6 +96,38 @@ public final class GatewayWorker implements Agent
     public String roleName()
     {
         return roleName;
+    }
+
+    /**
+     * Pins the thread that runs this worker to {@code cpu} when it starts. A failed pin is logged
+     * and counted in {@code failures}, and the worker runs unpinned: a slower worker beats none.
+     * Assembling thread, before the worker starts.
+     */
+    public GatewayWorker pinTo(final int cpu, final AtomicCounter failures)
+    {
+        this.cpu = cpu;
+        this.pinFailures = failures;
+        return this;
+    }
+
+    /** The CPU this worker pins its thread to, or {@link #NO_CPU}. */
+    public int cpu()
+    {
+        return cpu;
+    }
+
+    @Override
+    public void onStart()
+    {
+        if (cpu != NO_CPU)
+        {
+            final String problem = CpuAffinity.pinCurrentThread(cpu);
+            if (problem != null)
+            {
+                pinFailures.increment();
+                LOG.log(System.Logger.Level.WARNING, "worker " + roleName + " runs unpinned: " + problem);
+            }
+        }
     }
 
     @Override
