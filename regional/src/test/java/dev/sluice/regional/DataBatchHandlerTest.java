@@ -179,24 +179,63 @@ class DataBatchHandlerTest
     void rejectsOtherSchemaVersionsAndReportsEachChangeOfVersionOnce()
     {
         final int version = DataBatchDecoder.SCHEMA_VERSION;
-        assertEquals(2, version);
-        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 1));
-        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 1));
-        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 3));
+        assertEquals(3, version);
+        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 2));
+        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 2));
+        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 4));
         assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 0));
         assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 0));
         assertEquals(3, errors.size(), "one report per change of version: " + errors);
         assertInstanceOf(UnsupportedSchemaVersionException.class, errors.getFirst());
         assertEquals(
-            "regional core eu-west rejects DataBatch frames of schema version 1; it reads version 2 only: " +
+            "regional core eu-west rejects DataBatch frames of schema version 2; it reads version 3 only: " +
             "run gateways and cores built from the same schema",
             errors.getFirst().getMessage());
-        assertTrue(errors.get(1).getMessage().contains("schema version 3;"), errors.get(1).getMessage());
+        assertTrue(errors.get(1).getMessage().contains("schema version 4;"), errors.get(1).getMessage());
         assertEquals(0, errors.getFirst().getStackTrace().length);
 
         handle(allKinds(1));
         assertEquals(1, counters.get(RegionalCounter.BATCHES));
         assertEquals(5, counters.rejected(RejectReason.UNSUPPORTED_VERSION));
+    }
+
+    @Test
+    void keysStreamsByWorkerSoEachWorkersSequenceIsCheckedApart()
+    {
+        // Two workers of one gateway number their batches independently: the same sequences
+        // arrive twice, interleaved, and every batch is in order on its own stream.
+        for (long sequence = 1; sequence <= 3; sequence++)
+        {
+            for (int worker = 0; worker < 2; worker++)
+            {
+                final TestBatch batch = batch("gw-1", "eu-west", sequence).packet(tcp4("10.0.0.1", "10.0.0.2", 1, 2));
+                batch.workerIndex = worker;
+                handle(encoded(batch));
+            }
+        }
+        final TestBatch replayed = batch("gw-1", "eu-west", 2).packet(tcp4("10.0.0.1", "10.0.0.2", 1, 2));
+        replayed.workerIndex = 1;
+        handle(encoded(replayed));
+        final TestBatch skipped = batch("gw-1", "eu-west", 6).packet(tcp4("10.0.0.1", "10.0.0.2", 1, 2));
+        skipped.workerIndex = 0;
+        handle(encoded(skipped));
+        writer.flush();
+
+        final RegionalCountersSnapshot snapshot = counters.snapshot();
+        assertEquals(7, snapshot.batches());
+        assertEquals(1, snapshot.duplicates(), "only the replayed batch of worker 1");
+        assertEquals(2, snapshot.gaps(), "sequences 4 and 5 of worker 0");
+        assertEquals(List.of(
+                new RegionalCountersSnapshot.Stream("gw-1", "eu-west", 0, 4, 4, 2, 0, 6),
+                new RegionalCountersSnapshot.Stream("gw-1", "eu-west", 1, 3, 3, 0, 1, 3)),
+            snapshot.streams());
+        assertEquals(3, snapshot.stream("gw-1", "eu-west", 1).orElseThrow().lastSequence());
+
+        final List<JsonNode> lines = NdjsonReader.read(file);
+        assertEquals(List.of(0, 1, 0, 1, 0, 1, 0),
+            lines.stream().map((line) -> line.get(NdjsonFields.WORKER).asInt()).toList());
+        assertEquals(List.of(1L, 1L, 2L, 2L, 3L, 3L, 6L),
+            lines.stream().map((line) -> line.get(NdjsonFields.SEQUENCE).asLong()).toList());
     }
 
     @Test

@@ -111,7 +111,7 @@ class RegionalCoreTest
             assertEquals(6, euLines.size());
             final String header = """
                 "gateway":"gw-a","site":"paris-1","origin_region":"eu-west","destination":"eu-west",\
-                "sequence":1,"policy_version":3,"encoded_ts_ns":1700000000000000999,""";
+                "worker":0,"sequence":1,"policy_version":3,"encoded_ts_ns":1700000000000000999,""";
             assertJson("{" + header + """
                 "type":"packet","ts_ns":1700000000000000001,"wire_len":74,"cap_len":74,"vlan":null,\
                 "eth_type":2048,"ip_version":4,"ip_proto":6,"src":"192.0.2.1","dst":"198.51.100.7",\
@@ -193,7 +193,7 @@ class RegionalCoreTest
             final List<JsonNode> lines = NdjsonReader.read(core.outputFile());
             final String header = """
                 "gateway":"gw-a","site":"paris-1","origin_region":"eu-west","destination":"eu-west",\
-                "sequence":1,"policy_version":3,"encoded_ts_ns":1700000000000000999,""";
+                "worker":0,"sequence":1,"policy_version":3,"encoded_ts_ns":1700000000000000999,""";
             assertJson("{" + header + """
                 "type":"packet","ts_ns":1700000000000000004,"wire_len":134,"cap_len":134,"vlan":null,\
                 "eth_type":2048,"ip_version":4,"ip_proto":17,"src":"192.0.2.1","dst":"192.0.2.2",\
