@@ -45,7 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and flow records sent all along) → anonymize (Crypto-PAn to us-east) → residency → SBE
  * egress of packet summaries and flow records into two Aeron IPC publications,
  * over a real capture replayed again and again, with both subscriptions drained on the same
- * thread by a handler that allocates nothing either.
+ * thread by a handler that allocates nothing either. The worker is the second of a gateway's
+ * workers ({@code rx-1}, counters labelled so, batches carrying worker index 1), as with several
+ * workers.
  */
 class GatewayWorkerAllocationTest
 {
@@ -72,9 +74,9 @@ class GatewayWorkerAllocationTest
         {
             final CaptureFileSource source = CaptureFileSource.open(SharedData.pcap("zeek/http_bro.org.pcap"));
             resources.add(source);
-            final SourceCounters sourceCounters = new SourceCounters(media.aeron, source.name());
+            final SourceCounters sourceCounters = new SourceCounters(media.aeron::addCounter, source.name(), "rx-1");
             resources.add(sourceCounters);
-            final FlowCounters flowCounters = new FlowCounters(media.aeron, "rx-0");
+            final FlowCounters flowCounters = new FlowCounters(media.aeron, "rx-1");
             resources.add(flowCounters);
             final List<DestinationStream> streams = new ArrayList<>();
             final List<Subscription> subscriptions = new ArrayList<>();
@@ -89,7 +91,7 @@ class GatewayWorkerAllocationTest
                     regions.get(d),
                     media.aeron.addExclusivePublication("aeron:ipc", 1001 + d),
                     StreamSequence.open(directory.resolve(regions.get(d) + ".seq"), RESERVATION_BLOCK),
-                    new DestinationCounters(media.aeron, regions.get(d)));
+                    new DestinationCounters(media.aeron::addCounter, regions.get(d), "rx-1"));
                 streams.add(stream);
                 resources.add(stream);
                 TestMediaDriver.until(stream.publication()::isConnected, () -> {}, "publication connected");
@@ -107,9 +109,9 @@ class GatewayWorkerAllocationTest
             holder.apply(new PolicyInstaller("eu-west", regions, true).build(1, TestPolicies.parse(policy)).snapshot());
             final PacketBurst burst = new PacketBurst(PacketBurst.DEFAULT_CAPACITY, regions.size());
             final BatchEgress egress = new BatchEgress(
-                streams, "gw-paris-1", "paris-1", "eu-west", TimeUnit.SECONDS.toNanos(5), new SystemEpochNanoClock());
+                streams, "gw-paris-1", "paris-1", "eu-west", 1, TimeUnit.SECONDS.toNanos(5), new SystemEpochNanoClock());
             final GatewayWorker worker = new GatewayWorker(
-                "rx-0",
+                "rx-1",
                 source,
                 burst,
                 new PacketDecoder(),

@@ -35,7 +35,8 @@ public final class DataBatches implements FragmentHandler
         long recordCount,
         long encodedTimestampNs,
         int frameLength,
-        List<Packet> packets)
+        List<Packet> packets,
+        int workerIndex)
     {
     }
 
@@ -193,6 +194,7 @@ public final class DataBatches implements FragmentHandler
         final long policyVersion = decoder.policyVersion();
         final long recordCount = decoder.recordCount();
         final long encodedTimestampNs = decoder.encodedTimestampNs();
+        final int workerIndex = decoder.workerIndex();
 
         final List<Packet> packets = new ArrayList<>();
         for (final DataBatchDecoder.PacketsDecoder p : decoder.packets())
@@ -258,7 +260,7 @@ public final class DataBatches implements FragmentHandler
         assertEquals(length, MessageHeaderDecoder.ENCODED_LENGTH + decoder.encodedLength(),
             "the claimed frame is exactly the encoded batch");
         batches.add(new Batch(gatewayId, originSite, originRegion, destinationRegion, sequence, policyVersion,
-            recordCount, encodedTimestampNs, length, packets));
+            recordCount, encodedTimestampNs, length, packets, workerIndex));
     }
 
     /** The bytes of an address field: {@code address} followed by zeros up to 16 bytes. */
