@@ -3,6 +3,8 @@
 #   perf/run-jmh.sh CryptoPanBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc
 #   perf/run-jmh.sh -l                      list the benchmarks
 # Every argument goes to org.openjdk.jmh.Main. Set JMH_SKIP_BUILD=1 to reuse the last build.
+# PERF_MAIN=<class> runs another main class of perf/ with the same classpath and flags, e.g.
+#   PERF_MAIN=dev.sluice.perf.pipeline.WorkersThroughput perf/run-jmh.sh 1000000 7
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,4 +48,4 @@ if [[ -f "$FLAGS_FILE" ]]; then
     read -r -a JVM_FLAGS < "$FLAGS_FILE"
 fi
 
-exec "$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" org.openjdk.jmh.Main "$@"
+exec "$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" "${PERF_MAIN:-org.openjdk.jmh.Main}" "$@"
