@@ -37,10 +37,18 @@ final class TierCommands
             EmbeddedDriver driver = EmbeddedDriver.connect(config.aeronDirectory());
             Gateway gateway = Gateway.assemble(config.context().aeron(driver.aeron())).start())
         {
-            LOG.log(System.Logger.Level.INFO, "gateway " + gateway.context().gatewayId() + " running; Ctrl-C to stop");
+            LOG.log(System.Logger.Level.INFO, "gateway " + gateway.context().gatewayId() + " running " +
+                gateway.workerCount() + " worker(s); Ctrl-C to stop");
             barrier.await();
             // Logging is already shut down when a signal stops the process; say it directly.
             System.err.println("sluice gateway stopping: " + gateway.sourceSnapshot());
+            if (gateway.workerCount() > 1)
+            {
+                for (final Gateway.WorkerSnapshot worker : gateway.workerSnapshots())
+                {
+                    System.err.println("  " + worker.roleName() + ": " + worker.source());
+                }
+            }
         }
         return 0;
     }

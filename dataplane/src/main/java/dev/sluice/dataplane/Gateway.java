@@ -67,6 +67,8 @@ public final class Gateway implements AutoCloseable
     private final AtomicCounter errors;
     private final AtomicCounter pinFailures;
     private final List<AgentRunner> workerRunners = new ArrayList<>();
+    /** What assembly has made so far; emptied once the gateway is whole. */
+    private final List<AutoCloseable> built = new ArrayList<>();
     private AgentRunner conductorRunner;
 
     private final PacketSources packetSources;
@@ -118,48 +120,69 @@ public final class Gateway implements AutoCloseable
             aeronContext.aeronDirectoryName(context.aeronDirectoryName());
         }
         aeron = ownsAeron ? Aeron.connect(aeronContext) : context.aeron();
-        errors = aeron.addCounter(
-            CounterTypes.GATEWAY_COUNTER_TYPE_ID,
-            "sluice gateway " + context.gatewayId() + " errors");
-        pinFailures = aeron.addCounter(
-            CounterTypes.GATEWAY_COUNTER_TYPE_ID,
-            "sluice gateway " + context.gatewayId() + " cpu_pin_failures");
-
-        regions = new ArrayList<>();
-        for (final GatewayContext.Destination destination : context.destinations())
+        if (ownsAeron)
         {
-            regions.add(destination.region());
+            built.add(aeron);
         }
-
-        workers = new ArrayList<>(sources.size());
-        for (int index = 0; index < sources.size(); index++)
+        try
         {
-            final WorkerParts parts = newWorker(index, sources.get(index));
-            workers.add(parts);
-            if (!context.workerCpus().isEmpty())
+            errors = built(aeron.addCounter(
+                CounterTypes.GATEWAY_COUNTER_TYPE_ID,
+                "sluice gateway " + context.gatewayId() + " errors"));
+            pinFailures = built(aeron.addCounter(
+                CounterTypes.GATEWAY_COUNTER_TYPE_ID,
+                "sluice gateway " + context.gatewayId() + " cpu_pin_failures"));
+
+            regions = new ArrayList<>();
+            for (final GatewayContext.Destination destination : context.destinations())
             {
-                parts.worker().pinTo(context.workerCpus().get(index), pinFailures);
+                regions.add(destination.region());
+            }
+
+            workers = new ArrayList<>(sources.size());
+            for (int index = 0; index < sources.size(); index++)
+            {
+                final WorkerParts parts = newWorker(index, sources.get(index));
+                workers.add(parts);
+                if (!context.workerCpus().isEmpty())
+                {
+                    parts.worker().pinTo(context.workerCpus().get(index), pinFailures);
+                }
+            }
+            final boolean canTransform = context.anonymizationKeyFile() != null;
+
+            pushSubscription = built(aeron.addSubscription(context.policyPushChannel(), context.policyPushStreamId()));
+            controlPublication = built(aeron.addPublication(context.controlInboundChannel(), context.controlInboundStreamId()));
+            conductor = new GatewayConductor(
+                context.gatewayId(),
+                context.site(),
+                context.region(),
+                pushSubscription,
+                controlPublication,
+                policyHolder,
+                new PolicyInstaller(context.region(), regions, canTransform),
+                new SystemEpochClock(),
+                context.helloIntervalMs());
+
+            if (context.bootstrapPolicyFile() != null)
+            {
+                applyBootstrapPolicy();
             }
         }
-        final boolean canTransform = context.anonymizationKeyFile() != null;
-
-        pushSubscription = aeron.addSubscription(context.policyPushChannel(), context.policyPushStreamId());
-        controlPublication = aeron.addPublication(context.controlInboundChannel(), context.controlInboundStreamId());
-        conductor = new GatewayConductor(
-            context.gatewayId(),
-            context.site(),
-            context.region(),
-            pushSubscription,
-            controlPublication,
-            policyHolder,
-            new PolicyInstaller(context.region(), regions, canTransform),
-            new SystemEpochClock(),
-            context.helloIntervalMs());
-
-        if (context.bootstrapPolicyFile() != null)
+        catch (final IOException | RuntimeException ex)
         {
-            applyBootstrapPolicy();
+            // Nothing runs yet: give back what was made, newest first (the sources are the caller's).
+            CloseHelper.closeAll(built.reversed());
+            throw ex;
         }
+        built.clear();
+    }
+
+    /** Remembers a resource made during assembly, to close it should assembly fail later. */
+    private <T extends AutoCloseable> T built(final T resource)
+    {
+        built.add(resource);
+        return resource;
     }
 
     /**
@@ -170,19 +193,20 @@ public final class Gateway implements AutoCloseable
     private WorkerParts newWorker(final int index, final PacketSource source) throws IOException
     {
         final String roleName = WORKER_ROLE_PREFIX + index;
-        final SourceCounters sourceCounters = new SourceCounters(aeron::addCounter, source.name(), roleName);
-        final FlowCounters flowCounters = new FlowCounters(aeron, roleName);
+        final SourceCounters sourceCounters = built(new SourceCounters(aeron::addCounter, source.name(), roleName));
+        final FlowCounters flowCounters = built(new FlowCounters(aeron, roleName));
         final List<DestinationStream> streams = new ArrayList<>();
         final DestinationCounters[] destinationCounters = new DestinationCounters[context.destinations().size()];
         for (final GatewayContext.Destination destination : context.destinations())
         {
             final int streamIndex = streams.size();
             final ExclusivePublication publication =
-                aeron.addExclusivePublication(destination.channel(), destination.streamId());
-            final StreamSequence sequence = StreamSequence.open(
+                built(aeron.addExclusivePublication(destination.channel(), destination.streamId()));
+            final StreamSequence sequence = built(StreamSequence.open(
                 context.stateDirectory().resolve(sequenceFileName(context.gatewayId(), destination.region(), index)),
-                StreamSequence.RESERVATION_BLOCK_DEFAULT);
-            destinationCounters[streamIndex] = new DestinationCounters(aeron::addCounter, destination.region(), roleName);
+                StreamSequence.RESERVATION_BLOCK_DEFAULT));
+            destinationCounters[streamIndex] =
+                built(new DestinationCounters(aeron::addCounter, destination.region(), roleName));
             streams.add(new DestinationStream(
                 streamIndex, destination.region(), publication, sequence, destinationCounters[streamIndex]));
         }

@@ -188,6 +188,17 @@ class GatewayWorkersTest
     }
 
     @Test
+    void aGatewayThatFailsToAssembleGivesBackEveryWorkersCounters() throws IOException
+    {
+        final GatewayContext context = context(new int[]{10, 10});
+        Files.writeString(context.bootstrapPolicyFile(), "sluice-policy: 1\nname: broken\nrules: [\n");
+        final IllegalStateException error = assertThrows(IllegalStateException.class, () -> Gateway.assemble(context));
+        assertTrue(error.getMessage().startsWith("the bootstrap policy is invalid"), error.getMessage());
+        TestMediaDriver.until(() -> labels().stream().noneMatch((label) -> label.contains(" rx-")), () -> {},
+            "per-worker counters freed");
+    }
+
+    @Test
     void refusesACpuListThatDoesNotMatchTheWorkers() throws IOException
     {
         final GatewayContext context = context(new int[]{10, 10}).workerCpus(List.of(0));
