@@ -41,7 +41,9 @@ final class DataBatchValidator
 {
     /**
      * The one schema version this core reads. Version 2 inserted groups before {@code events},
-     * so neither older nor newer layouts can be read by skipping what is unknown.
+     * so older layouts cannot be read by skipping what is unknown; version 3 appended the worker
+     * index that keys a stream, and a version 2 batch, which has none, would merge the streams of
+     * a gateway's workers, so gateways and cores are upgraded together.
      */
     static final int SCHEMA_VERSION = DataBatchDecoder.SCHEMA_VERSION;
 

@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
 /**
- * The batch sequence of one (gateway, destination) stream: starts at 1 and is never reused,
+ * The batch sequence of one (gateway, destination, worker) stream: starts at 1 and is never reused,
  * not even across restarts or a kill -9.
  * <p>
  * Making every sequence durable would cost an fsync per batch, so the stream reserves blocks:
