@@ -80,10 +80,18 @@ struct result
     uint64_t empty_polls;
     uint64_t accumulator;
     double seconds;
+    double cpu_seconds; /* this thread's CPU time: robust against sharing the core with others */
     uint64_t with_sequence;
     uint64_t duplicates;
     uint64_t out_of_range;
 };
+
+static double thread_cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static void on_signal(const int signal_number)
 {
@@ -332,6 +340,7 @@ static void receive(const struct options *options, const uint16_t port_id, const
     uint64_t empty_polls = 0;
     uint64_t last_packet_tsc = 0;
     uint64_t now = start;
+    const double cpu_start = thread_cpu_seconds();
 
     while (!stop_requested)
     {
@@ -378,6 +387,7 @@ static void receive(const struct options *options, const uint16_t port_id, const
         }
     }
     now = rte_get_tsc_cycles();
+    result->cpu_seconds = thread_cpu_seconds() - cpu_start;
     result->packets = packets;
     result->bytes = bytes;
     result->polls = polls;
@@ -474,10 +484,14 @@ int main(int argc, char **argv)
 
     const double pps = result.seconds > 0 ? (double)result.packets / result.seconds : 0;
     const double ns_per_packet = result.packets > 0 ? result.seconds * 1e9 / (double)result.packets : 0;
+    const double pps_cpu = result.cpu_seconds > 0 ? (double)result.packets / result.cpu_seconds : 0;
+    const double cpu_ns_per_packet = result.packets > 0 ? result.cpu_seconds * 1e9 / (double)result.packets : 0;
     printf(PROGRAM ": port=%s burst=%u packets=%" PRIu64 " bytes=%" PRIu64 " seconds=%.3f pps=%.0f ns_per_packet=%.2f"
+        " cpu_seconds=%.3f pps_per_cpu_second=%.0f cpu_ns_per_packet=%.2f"
         " polls=%" PRIu64 " empty_polls=%" PRIu64 " accumulator=0x%016" PRIx64 " warmup_packets=%" PRIu64
         " pool_free_start=%u pool_free_end=%u port_ipackets=%" PRIu64 " port_imissed=%" PRIu64 "\n",
-        port_name, options.burst, result.packets, result.bytes, result.seconds, pps, ns_per_packet, result.polls,
+        port_name, options.burst, result.packets, result.bytes, result.seconds, pps, ns_per_packet,
+        result.cpu_seconds, pps_cpu, cpu_ns_per_packet, result.polls,
         result.empty_polls, result.accumulator, warmup.packets, free_at_start, free_at_end, port_stats.ipackets,
         port_stats.imissed);
     uint64_t missing = 0;
@@ -500,9 +514,9 @@ int main(int argc, char **argv)
         if (out != NULL)
         {
             fprintf(out, "{\"port\":\"%s\",\"burst\":%u,\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"seconds\":%.6f,"
-                "\"pps\":%.0f,\"ns_per_packet\":%.3f,\"accumulator\":\"0x%016" PRIx64 "\",\"duplicates\":%" PRIu64
+                "\"pps\":%.0f,\"ns_per_packet\":%.3f,\"cpu_seconds\":%.6f,\"pps_per_cpu_second\":%.0f,\"accumulator\":\"0x%016" PRIx64 "\",\"duplicates\":%" PRIu64
                 ",\"missing\":%" PRIu64 "}\n", port_name, options.burst, result.packets, result.bytes, result.seconds,
-                pps, ns_per_packet, result.accumulator, result.duplicates, missing);
+                pps, ns_per_packet, result.cpu_seconds, pps_cpu, result.accumulator, result.duplicates, missing);
             fclose(out);
         }
     }
