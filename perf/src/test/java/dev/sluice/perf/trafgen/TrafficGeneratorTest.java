@@ -10,10 +10,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,6 +118,53 @@ class TrafficGeneratorTest
         {
             assertArrayEquals(in.get(i % in.size()), out.get(i), "packet " + i);
         }
+    }
+
+    @Test
+    void memifCarriesEveryPacketOnceToAnotherProcess() throws IOException, InterruptedException
+    {
+        final int count = 20_000;
+        final Path socket = directory.resolve("memif.sock");
+        final Path receiverBinary = TrafficGenerator.locateBinary().orElseThrow().resolveSibling("sluice-rxbench");
+        final Path receiverOutput = directory.resolve("rxbench.out");
+        final List<String> receiverCommand = new ArrayList<>();
+        receiverCommand.add(receiverBinary.toString());
+        receiverCommand.addAll(TrafficGenerator.DEFAULT_EAL_ARGS);
+        receiverCommand.addAll(List.of("--vdev", "net_memif0,role=client,socket=" + socket,
+            "--", "--count", Integer.toString(count), "--check-sequence", "--idle-exit-ms", "5000"));
+
+        final TrafficGenerator generator = TrafficGenerator.builder()
+            .memif(socket, true)
+            .synth(count)
+            .flows(8)
+            .vlanEvery(3)
+            .ipv6Every(5)
+            .lingerMs(1_000)
+            .linkWaitMs(30_000)
+            .build();
+        final Process receiver;
+        final TrafficGenerator.Result result;
+        try (TrafficGenerator.Running running = generator.start())
+        {
+            receiver = new ProcessBuilder(receiverCommand).redirectErrorStream(true)
+                .redirectOutput(receiverOutput.toFile()).start();
+            try
+            {
+                result = running.await();
+                assertTrue(receiver.waitFor(60, TimeUnit.SECONDS), "receiver did not finish");
+            }
+            finally
+            {
+                receiver.destroyForcibly();
+            }
+        }
+        final String received = Files.readString(receiverOutput);
+        assertEquals(count, result.packetsSent(), result.output());
+        assertEquals(0, receiver.exitValue(), received);
+        assertTrue(received.contains("with_sequence=" + count + " duplicates=0 missing=0"), received);
+        final Matcher pool = Pattern.compile("pool_free_start=(\\d+) pool_free_end=(\\d+)").matcher(received);
+        assertTrue(pool.find(), received);
+        assertEquals(pool.group(1), pool.group(2), "every mbuf back in the receiver's pool: " + received);
     }
 
     @Test
