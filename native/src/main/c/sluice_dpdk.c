@@ -117,6 +117,12 @@ SLUICE_EXPORT int sluice_dpdk_dev_probe(const char *devargs)
     return rte_dev_probe(devargs);
 }
 
+/* Detaches a virtual device hot-plugged with sluice_dpdk_dev_probe (its port must be closed). */
+SLUICE_EXPORT int sluice_dpdk_vdev_remove(const char *name)
+{
+    return rte_eal_hotplug_remove("vdev", name);
+}
+
 SLUICE_EXPORT void *sluice_dpdk_pool_create(
     const char *name, uint32_t mbufs, uint32_t cache, uint16_t data_room, int socket)
 {
