@@ -74,21 +74,7 @@ public final class DpdkEal
         }
         DpdkLibrary.ensureAvailable();
 
-        final int result;
-        try (Arena arena = Arena.ofConfined())
-        {
-            final List<String> argv = new ArrayList<>(args.size() + 1);
-            argv.add(PROGRAM_NAME);
-            argv.addAll(args);
-            final MemorySegment pointers = arena.allocate(ADDRESS, argv.size() + 1L);
-            for (int i = 0; i < argv.size(); i++)
-            {
-                // The EAL copies what it keeps (device arguments, file prefixes), so the strings may die with this arena.
-                pointers.setAtIndex(ADDRESS, i, arena.allocateFrom(argv.get(i)));
-            }
-            pointers.setAtIndex(ADDRESS, argv.size(), MemorySegment.NULL);
-            result = DpdkLibrary.ealInit(argv.size(), pointers);
-        }
+        final int result = initOnOwnThread(args);
         if (result < 0)
         {
             final int error = -result;
@@ -104,6 +90,46 @@ public final class DpdkEal
         }
         instance = new DpdkEal(args);
         return instance;
+    }
+
+    /**
+     * Runs rte_eal_init on a short-lived thread of its own: the EAL pins the calling thread to its
+     * main lcore's CPU, which must not happen to the gateway's assembling thread (or a test's).
+     * The sources never rely on being an EAL lcore (mempools are created without a per-lcore cache).
+     */
+    private static int initOnOwnThread(final List<String> args) throws DpdkException
+    {
+        final int[] result = new int[1];
+        final Thread thread = Thread.ofPlatform().name("dpdk-eal-init").unstarted(() -> result[0] = initHere(args));
+        thread.start();
+        try
+        {
+            thread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new DpdkException("interrupted while DPDK's EAL initialised", ex);
+        }
+        return result[0];
+    }
+
+    private static int initHere(final List<String> args)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final List<String> argv = new ArrayList<>(args.size() + 1);
+            argv.add(PROGRAM_NAME);
+            argv.addAll(args);
+            final MemorySegment pointers = arena.allocate(ADDRESS, argv.size() + 1L);
+            for (int i = 0; i < argv.size(); i++)
+            {
+                // The EAL copies what it keeps (device arguments, file prefixes), so the strings may die with this arena.
+                pointers.setAtIndex(ADDRESS, i, arena.allocateFrom(argv.get(i)));
+            }
+            pointers.setAtIndex(ADDRESS, argv.size(), MemorySegment.NULL);
+            return DpdkLibrary.ealInit(argv.size(), pointers);
+        }
     }
 
     /** The process's EAL, or null before a successful {@link #init(List)}. */
