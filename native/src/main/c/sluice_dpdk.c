@@ -46,7 +46,7 @@ static char eal_log[SLUICE_EAL_LOG_CAPACITY];
 
 SLUICE_EXPORT int sluice_dpdk_abi_version(void)
 {
-    return 1;
+    return 2;
 }
 
 SLUICE_EXPORT int sluice_dpdk_errno(void)
@@ -154,6 +154,18 @@ SLUICE_EXPORT int sluice_dpdk_port_by_name(const char *name)
 SLUICE_EXPORT int sluice_dpdk_port_count(void)
 {
     return (int)rte_eth_dev_count_avail();
+}
+
+/* Copies the port's driver name (e.g. "net_pcap") into name; returns its length or -errno. */
+SLUICE_EXPORT int sluice_dpdk_port_driver(uint16_t port, char *name, uint32_t capacity)
+{
+    struct rte_eth_dev_info info;
+    int result = rte_eth_dev_info_get(port, &info);
+    if (result < 0)
+    {
+        return result;
+    }
+    return snprintf(name, capacity, "%s", info.driver_name == NULL ? "" : info.driver_name);
 }
 
 /* Maximum rx queues (low 16 bits) and tx queues (high 16 bits) the port reports, or -errno. */
@@ -360,14 +372,16 @@ SLUICE_EXPORT int64_t sluice_dpdk_mbuf_timestamp(const struct rte_mbuf *m)
 /*
  * The fast path: receives up to n packets from (port, queue) and describes each single-segment
  * one in the caller's arrays: mbufs[i], data address, data length, packet length, RSS hash,
- * flags (SLUICE_RX_*) and a timestamp in ns (the device's when it set one, else CLOCK_REALTIME
- * read once per burst). Multi-segment mbufs are freed here and added to *multi_segment_drops.
+ * flags (SLUICE_RX_*) and a timestamp in ns: the device's times timestamp_scale when the caller
+ * knows the driver's unit (timestamp_scale > 0; net_pcap in DPDK 22.11 stamps microseconds, a
+ * NIC stamps its own clock's ticks), else CLOCK_REALTIME read once per burst. Multi-segment mbufs are freed here and added to *multi_segment_drops.
  * Returns the number of packets described.
  */
 SLUICE_EXPORT uint32_t sluice_dpdk_rx_fill(
     uint16_t port,
     uint16_t queue,
     uint16_t n,
+    int64_t timestamp_scale,
     struct rte_mbuf **mbufs,
     uint64_t *addresses,
     uint32_t *data_lengths,
@@ -397,9 +411,9 @@ SLUICE_EXPORT uint32_t sluice_dpdk_rx_fill(
         }
         uint32_t flag = 0;
         int64_t timestamp = now_ns;
-        if (timestamp_offset >= 0 && (m->ol_flags & timestamp_flag) != 0)
+        if (timestamp_scale > 0 && timestamp_offset >= 0 && (m->ol_flags & timestamp_flag) != 0)
         {
-            timestamp = (int64_t)*RTE_MBUF_DYNFIELD(m, timestamp_offset, rte_mbuf_timestamp_t *);
+            timestamp = (int64_t)*RTE_MBUF_DYNFIELD(m, timestamp_offset, rte_mbuf_timestamp_t *) * timestamp_scale;
             flag |= SLUICE_RX_TIMESTAMP_FROM_DEVICE;
         }
         if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
@@ -34,7 +35,7 @@ public final class DpdkLibrary
         "install DPDK's development files (apt-get install libdpdk-dev pkg-config gcc) and rebuild " +
         "(./sluice build, or mvn -o -B compile -pl native), which builds native/target/native/" + SHIM_FILE_NAME;
     /** The shim's ABI version this class binds. */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
 
     /** Per-packet flag from rx fill: the RSS hash is the device's. */
     public static final int RX_RSS_VALID = 1;
@@ -75,6 +76,8 @@ public final class DpdkLibrary
     private static final MethodHandle POOL_FREE$MH = handle("sluice_dpdk_pool_free", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle PORT_BY_NAME$MH = handle("sluice_dpdk_port_by_name", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle PORT_COUNT$MH = handle("sluice_dpdk_port_count", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle PORT_DRIVER$MH = handle(
+        "sluice_dpdk_port_driver", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
     private static final MethodHandle PORT_MAX_QUEUES$MH = handle("sluice_dpdk_port_max_queues", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
     private static final MethodHandle PORT_CONFIGURE$MH = handle(
         "sluice_dpdk_port_configure", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT));
@@ -100,7 +103,7 @@ public final class DpdkLibrary
     private static final MethodHandle RX_FILL$MH = handle(
         "sluice_dpdk_rx_fill",
         FunctionDescriptor.of(
-            JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT,
+            JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, JAVA_LONG,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
         Linker.Option.critical(false));
 
@@ -366,6 +369,18 @@ public final class DpdkLibrary
         }
     }
 
+    static int portDriver(final short port, final MemorySegment name, final int capacity)
+    {
+        try
+        {
+            return (int)PORT_DRIVER$MH.invokeExact(port, name, capacity);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
     static int portMaxQueues(final short port)
     {
         try
@@ -540,6 +555,7 @@ public final class DpdkLibrary
         final short port,
         final short queue,
         final short count,
+        final long timestampScale,
         final MemorySegment mbufs,
         final MemorySegment addresses,
         final MemorySegment dataLengths,
@@ -552,7 +568,7 @@ public final class DpdkLibrary
         try
         {
             return (int)RX_FILL$MH.invokeExact(
-                port, queue, count, mbufs, addresses, dataLengths, packetLengths, rssHashes, flags, timestamps,
+                port, queue, count, timestampScale, mbufs, addresses, dataLengths, packetLengths, rssHashes, flags, timestamps,
                 multiSegmentDrops);
         }
         catch (final Throwable t)

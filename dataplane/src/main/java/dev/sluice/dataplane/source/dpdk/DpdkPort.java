@@ -20,6 +20,10 @@ public final class DpdkPort implements AutoCloseable
     /** Receive descriptors per queue, DPDK's usual default. */
     public static final int DEFAULT_RX_DESCRIPTORS = 1024;
     private static final String VDEV_PREFIX = "net_";
+    private static final int DRIVER_NAME_CAPACITY = 64;
+    /** net_pcap in DPDK 22.11 stamps each packet with the capture's time in microseconds. */
+    private static final String PCAP_DRIVER = "net_pcap";
+    private static final long MICROSECONDS_TO_NS = 1_000L;
 
     private final String device;
     private final String name;
@@ -28,6 +32,7 @@ public final class DpdkPort implements AutoCloseable
     private final boolean hotPlugged;
     private final boolean rss;
     private final boolean deviceTimestamps;
+    private final String driver;
     private boolean closed;
 
     private DpdkPort(
@@ -36,8 +41,10 @@ public final class DpdkPort implements AutoCloseable
         final short portId,
         final int rxQueues,
         final boolean hotPlugged,
-        final int features)
+        final int features,
+        final String driver)
     {
+        this.driver = driver;
         this.device = device;
         this.name = name;
         this.portId = portId;
@@ -115,7 +122,7 @@ public final class DpdkPort implements AutoCloseable
                     device, "set up rx queue " + queue);
             }
             check(DpdkLibrary.portStart(portId), device, "start");
-            return new DpdkPort(device, name, portId, rxQueues, hotPlugged, features);
+            return new DpdkPort(device, name, portId, rxQueues, hotPlugged, features, driver(portId));
         }
         catch (final DpdkException ex)
         {
@@ -134,6 +141,15 @@ public final class DpdkPort implements AutoCloseable
         {
             throw new DpdkException("port " + device + ": cannot " + what + ": " + DpdkLibrary.strerror(result) +
                 " (" + result + ")");
+        }
+    }
+
+    private static String driver(final short portId)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment text = arena.allocate(DRIVER_NAME_CAPACITY);
+            return DpdkLibrary.portDriver(portId, text, DRIVER_NAME_CAPACITY) < 0 ? "" : text.getString(0);
         }
     }
 
@@ -181,6 +197,22 @@ public final class DpdkPort implements AutoCloseable
     public boolean deviceTimestamps()
     {
         return deviceTimestamps;
+    }
+
+    /** The port's driver, e.g. {@code net_pcap}. */
+    public String driver()
+    {
+        return driver;
+    }
+
+    /**
+     * Nanoseconds per unit of the device's rx timestamp, or 0 when its unit is unknown and the host
+     * clock is used instead. Only net_pcap's unit is known (microseconds, DPDK 22.11); a NIC stamps
+     * its own clock's ticks, which need calibration against rte_eth_read_clock.
+     */
+    public long timestampScaleNs()
+    {
+        return PCAP_DRIVER.equals(driver) ? MICROSECONDS_TO_NS : 0;
     }
 
     /** Link up right now (rte_eth_link_get_nowait). */

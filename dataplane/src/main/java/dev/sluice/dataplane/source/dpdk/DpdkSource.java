@@ -39,6 +39,7 @@ public final class DpdkSource implements PacketSource
     private final DpdkPort port;
     private final short portId;
     private final short queue;
+    private final long timestampScale;
     private final int maxBurst;
     private final String name;
     private final Arena arena;
@@ -70,6 +71,7 @@ public final class DpdkSource implements PacketSource
         this.port = port;
         this.portId = port.id();
         this.queue = (short)queue;
+        this.timestampScale = port.timestampScaleNs();
         this.maxBurst = maxBurst;
         this.name = "dpdk:" + port.name() + "/" + queue;
         // Shared, not confined: the source is opened on the assembling thread and used by its worker.
@@ -115,7 +117,7 @@ public final class DpdkSource implements PacketSource
         }
         final int wanted = Math.min(burst.capacity(), maxBurst);
         final int count = DpdkLibrary.rxFill(
-            portId, queue, (short)wanted, mbufs, addresses, dataLengths, packetLengths, rssHashes, flags, timestamps,
+            portId, queue, (short)wanted, timestampScale, mbufs, addresses, dataLengths, packetLengths, rssHashes, flags, timestamps,
             multiSegmentDropCount);
         long bytes = 0;
         for (int i = 0; i < count; i++)

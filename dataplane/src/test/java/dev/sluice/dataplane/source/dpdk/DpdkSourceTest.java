@@ -107,4 +107,43 @@ class DpdkSourceTest
             }
         }
     }
+
+    @Test
+    void timestampsAreTheDevicesWhenItStampsPacketsElseTheHostClockOncePerBurst() throws Exception
+    {
+        DpdkTesting.eal();
+        final Path capture = SharedData.pcap("zeek/dnp3_dnp3.pcap");
+        final PacketBurst expected = new PacketBurst(16, 1);
+        final PacketBurst received = new PacketBurst(16, 1);
+        try (CaptureFileSource file = CaptureFileSource.open(capture);
+            DpdkSources sources = new DpdkSources(DpdkTesting.EAL_ARGS, "net_pcap_timestamps,rx_pcap=" + capture, 1, 4095);
+            DpdkSource source = (DpdkSource)sources.open(0))
+        {
+            final int n = file.poll(expected);
+            final long beforeNs = System.currentTimeMillis() * 1_000_000L;
+            int got = 0;
+            while (got == 0)
+            {
+                got = source.poll(received);
+            }
+            final long afterNs = (System.currentTimeMillis() + 1) * 1_000_000L;
+            assertTrue(got <= n);
+            System.out.println("timestamps: device=" + source.deviceTimestamp(0) + " deviceTimestampsOffloaded=" +
+                sources.port().deviceTimestamps() + " first=" + received.timestampNs[0] + " capture=" + expected.timestampNs[0]);
+            for (int i = 0; i < got; i++)
+            {
+                if (source.deviceTimestamp(i))
+                {
+                    assertEquals(expected.timestampNs[i], received.timestampNs[i], "packet " + i);
+                }
+                else
+                {
+                    assertEquals(received.timestampNs[0], received.timestampNs[i], "one host clock reading per burst");
+                    assertTrue(received.timestampNs[i] >= beforeNs && received.timestampNs[i] <= afterNs);
+                }
+                assertEquals(expected.capturedLength[i], received.capturedLength[i]);
+            }
+            source.release(received);
+        }
+    }
 }
