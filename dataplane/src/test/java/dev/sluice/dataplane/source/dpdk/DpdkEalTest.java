@@ -1,7 +1,9 @@
 package dev.sluice.dataplane.source.dpdk;
 
+import dev.sluice.dataplane.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ class DpdkEalTest
     }
 
     @Test
-    void aMissingShimNamesThePackageToInstallAndTheRebuild(final @org.junit.jupiter.api.io.TempDir Path empty)
+    void aMissingShimNamesThePackageToInstallAndTheRebuild(final @TempDir Path empty)
     {
         final DpdkException missing = assertThrows(DpdkException.class, () -> DpdkLibrary.locate(empty.toString()));
         assertTrue(missing.getMessage().contains("apt-get install libdpdk-dev"), missing.getMessage());
@@ -53,6 +55,12 @@ class DpdkEalTest
         assertTrue(vdevError.getMessage().contains("cannot create DPDK virtual device"), vdevError.getMessage());
         badVdev.close();
         assertEquals(null, badVdev.mempool());
+
+        final DpdkSources tooManyQueues = new DpdkSources(DpdkTesting.EAL_ARGS,
+            "net_pcap_onefile,rx_pcap=" + SharedData.pcap("zeek/dnp3_dnp3.pcap"), 2, 4095);
+        final DpdkException queueError = assertThrows(DpdkException.class, () -> tooManyQueues.open(0));
+        assertTrue(queueError.getMessage().contains("at most 1 rx queues, 2 asked"), queueError.getMessage());
+        tooManyQueues.close();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.source.dpdk;
 
+import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,6 +14,7 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several rx queues, each polled by its own thread through its own source: every packet counted exactly once. */
 @Timeout(120)
@@ -73,6 +75,27 @@ class DpdkMultiQueueTest
                 "rss=" + sources.port().rss() + "; " + sources.describe());
             for (final DpdkSource source : opened)
             {
+                source.close();
+            }
+        }
+    }
+
+    @Test
+    void aDeviceThatCanHashGetsRssAcrossItsQueues() throws Exception
+    {
+        DpdkTesting.eal();
+        // net_null reports RSS capability (it hashes nothing, but every queue delivers packets).
+        try (DpdkSources sources = new DpdkSources(DpdkTesting.EAL_ARGS, "net_null_rss,size=64", 2, 4095))
+        {
+            final DpdkSource first = (DpdkSource)sources.open(0);
+            final DpdkSource second = (DpdkSource)sources.open(1);
+            assertTrue(sources.port().rss(), sources.describe());
+            assertEquals("dpdk:net_null_rss (2 queues, RSS)", sources.describe());
+            final PacketBurst burst = new PacketBurst(32, 1);
+            for (final DpdkSource source : List.of(first, second))
+            {
+                assertEquals(32, source.poll(burst));
+                source.release(burst);
                 source.close();
             }
         }
