@@ -1,6 +1,11 @@
 package dev.sluice.dataplane;
 
 import dev.sluice.dataplane.pipeline.CpuAffinity;
+import dev.sluice.dataplane.source.dpdk.DpdkLibrary;
+import dev.sluice.dataplane.source.dpdk.DpdkMempool;
+import dev.sluice.dataplane.source.dpdk.DpdkPort;
+import dev.sluice.dataplane.source.dpdk.DpdkSource;
+import dev.sluice.dataplane.source.dpdk.DpdkSources;
 import dev.sluice.policy.diagnostic.Diagnostic;
 import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.yaml.YamlChecks;
@@ -34,7 +39,9 @@ public final class GatewayConfig
         "gateway", "source", "destinations", "control-plane", "anonymization", "policy-file", "state-dir",
         "aeron-dir", "burst-capacity", "not-connected-timeout-ms", "workers");
     private static final List<String> GATEWAY_KEYS = List.of("id", "site", "region");
-    private static final List<String> SOURCE_KEYS = List.of("pcap");
+    private static final List<String> SOURCE_KEYS = List.of("pcap", "dpdk");
+    private static final List<String> DPDK_KEYS = List.of(
+        "eal-args", "device", "queues", "mbufs", "mbuf-data-room", "rx-descriptors", "burst");
     private static final List<String> DESTINATION_KEYS = List.of("region", "channel", "stream");
     private static final List<String> CONTROL_KEYS = List.of("channel", "stream", "push-channel", "push-stream");
     private static final List<String> ANONYMIZATION_KEYS = List.of("key-file");
@@ -149,8 +156,17 @@ public final class GatewayConfig
 
         void source(final YamlNode node, final GatewayContext context)
         {
-            final YamlMapping source = section(node, "source", SOURCE_KEYS, List.of("pcap"));
-            if (source != null && source.has("pcap"))
+            final YamlMapping source = section(node, "source", SOURCE_KEYS, List.of());
+            if (source == null)
+            {
+                return;
+            }
+            if (source.has("pcap") == source.has("dpdk"))
+            {
+                diagnostics.error(source.position(), "source needs exactly one of pcap, dpdk",
+                    "e.g. pcap: replay/site.pcap");
+            }
+            if (source.has("pcap"))
             {
                 final YamlNode pcap = source.get("pcap");
                 if (pcap instanceof YamlSequence files)
@@ -179,6 +195,10 @@ public final class GatewayConfig
                 {
                     context.captureFile(readableFile(pcap, "source.pcap"));
                 }
+            }
+            else if (source.has("dpdk"))
+            {
+                dpdk(source.get("dpdk"), context);
             }
         }
 
@@ -231,6 +251,62 @@ public final class GatewayConfig
             {
                 context.workerCpus(cpus);
             }
+        }
+
+        /**
+         * {@code source.dpdk}: EAL arguments, one device, one rx queue per worker. The DPDK
+         * source is refused here, with the package to install, when the native shim is missing.
+         */
+        private void dpdk(final YamlNode node, final GatewayContext context)
+        {
+            final YamlMapping dpdk = section(node, "source.dpdk", DPDK_KEYS, List.of("device"));
+            if (dpdk == null)
+            {
+                return;
+            }
+            final List<String> ealArgs = new ArrayList<>();
+            if (dpdk.has("eal-args"))
+            {
+                final List<YamlScalar> args = YamlChecks.scalarList(dpdk.get("eal-args"), "source.dpdk.eal-args", diagnostics);
+                if (args != null)
+                {
+                    args.forEach(arg -> ealArgs.add(arg.value()));
+                }
+            }
+            final String device = dpdk.has("device") ?
+                YamlChecks.string(dpdk.get("device"), "source.dpdk.device", diagnostics) : null;
+            final int queues = intOr(dpdk, "queues", 1, 1024, 1);
+            final int mbufs = intOr(dpdk, "mbufs", 64, 1 << 24, 8191);
+            final int dataRoom = intOr(dpdk, "mbuf-data-room", 256, 65535, DpdkMempool.DEFAULT_DATA_ROOM_BYTES);
+            final int rxDescriptors = intOr(dpdk, "rx-descriptors", 1, 65535, DpdkPort.DEFAULT_RX_DESCRIPTORS);
+            final int burst = intOr(dpdk, "burst", 1, 4096, DpdkSource.DEFAULT_MAX_BURST);
+            if ((long)queues * (rxDescriptors + burst) > mbufs)
+            {
+                diagnostics.error(dpdk.has("mbufs") ? dpdk.get("mbufs").position() : dpdk.position(),
+                    "source.dpdk.mbufs: " + mbufs + " mbufs cannot fill " + queues + " queues of " + rxDescriptors +
+                    " descriptors plus a burst of " + burst, "at least " + (long)queues * (rxDescriptors + burst));
+                return;
+            }
+            final String unavailable = DpdkLibrary.unavailableReason();
+            if (unavailable != null)
+            {
+                diagnostics.error(dpdk.position(), "source.dpdk: " + unavailable, null);
+                return;
+            }
+            if (device != null)
+            {
+                context.packetSources(new DpdkSources(ealArgs, device, queues, mbufs, dataRoom, rxDescriptors, burst));
+            }
+        }
+
+        private int intOr(final YamlMapping mapping, final String key, final int min, final int max, final int absent)
+        {
+            if (!mapping.has(key))
+            {
+                return absent;
+            }
+            final Long value = YamlChecks.integer(mapping.get(key), "source.dpdk." + key, min, max, diagnostics);
+            return value == null ? absent : value.intValue();
         }
 
         void destinations(final YamlNode node, final GatewayContext context)

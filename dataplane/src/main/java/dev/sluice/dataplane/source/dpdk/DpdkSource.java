@@ -1,0 +1,218 @@
+package dev.sluice.dataplane.source.dpdk;
+
+import dev.sluice.dataplane.pipeline.PacketBurst;
+import dev.sluice.dataplane.source.LinkType;
+import dev.sluice.dataplane.source.PacketSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One DPDK receive queue as a {@link PacketSource}. A poll is one downcall (the shim's rx fill)
+ * that receives up to a burst of mbufs and describes them into native arrays owned by this
+ * source; the descriptors then point straight into mbuf memory, so packet bytes are read where
+ * the device put them and never copied.
+ * <p>
+ * Zero allocation per burst: every descriptor's segment is the same {@link #ALL_MEMORY} segment
+ * and its offset is the mbuf data's absolute address, so no segment is created per packet (a
+ * reinterpret per mbuf would allocate). The mbufs of the last burst are held until
+ * {@link #release(PacketBurst)} frees them with one bulk call; each is freed exactly once.
+ * Multi-segment mbufs (packets longer than the mempool's data room) are freed by the shim and
+ * counted in {@link #multiSegmentDrops()}, never handed to stages that read packets as one run
+ * (so they are not in the gateway's received count: size mbuf-data-room above the largest frame).
+ * <p>
+ * Opened on the assembling thread, then polled, released and closed by its worker thread only.
+ */
+public final class DpdkSource implements PacketSource
+{
+    /**
+     * The whole address space as one segment: descriptors address mbuf data by absolute address.
+     * Bounds come from each descriptor's captured length, as for every source.
+     */
+    public static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** Most packets one poll takes from the queue. */
+    public static final int DEFAULT_MAX_BURST = 256;
+
+    private final DpdkPort port;
+    private final short portId;
+    private final short queue;
+    private final long timestampScale;
+    private final int maxBurst;
+    private final String name;
+    private final Arena arena;
+    private final MemorySegment mbufs;
+    private final MemorySegment addresses;
+    private final MemorySegment dataLengths;
+    private final MemorySegment packetLengths;
+    private final MemorySegment rssHashes;
+    private final MemorySegment flags;
+    private final MemorySegment timestamps;
+    private final MemorySegment multiSegmentDropCount;
+    private int held;
+    private long packetsReceived;
+    private long bytesReceived;
+    private boolean closed;
+
+    /** A source over rx queue {@code queue} of {@code port}, taking up to {@code maxBurst} packets a poll. */
+    public DpdkSource(final DpdkPort port, final int queue, final int maxBurst)
+    {
+        if (queue < 0 || queue >= port.rxQueues())
+        {
+            throw new IllegalArgumentException("port " + port.name() + " has rx queues 0.." + (port.rxQueues() - 1) +
+                ": " + queue);
+        }
+        if (maxBurst < 1 || maxBurst > Short.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("burst must be 1.." + Short.MAX_VALUE + ": " + maxBurst);
+        }
+        this.port = port;
+        this.portId = port.id();
+        this.queue = (short)queue;
+        this.timestampScale = port.timestampScaleNs();
+        this.maxBurst = maxBurst;
+        this.name = "dpdk:" + port.name() + "/" + queue;
+        // Shared, not confined: the source is opened on the assembling thread and used by its worker.
+        this.arena = Arena.ofShared();
+        this.mbufs = arena.allocate(ADDRESS, maxBurst);
+        this.addresses = arena.allocate(JAVA_LONG, maxBurst);
+        this.dataLengths = arena.allocate(JAVA_INT, maxBurst);
+        this.packetLengths = arena.allocate(JAVA_INT, maxBurst);
+        this.rssHashes = arena.allocate(JAVA_INT, maxBurst);
+        this.flags = arena.allocate(JAVA_INT, maxBurst);
+        this.timestamps = arena.allocate(JAVA_LONG, maxBurst);
+        this.multiSegmentDropCount = arena.allocate(JAVA_LONG);
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    public DpdkPort port()
+    {
+        return port;
+    }
+
+    public int queue()
+    {
+        return queue;
+    }
+
+    @Override
+    public int poll(final PacketBurst burst)
+    {
+        if (closed)
+        {
+            burst.count(0);
+            return 0;
+        }
+        if (held != 0)
+        {
+            // The worker always releases before polling again; freeing here keeps a careless caller from leaking.
+            freeHeld();
+        }
+        final int wanted = Math.min(burst.capacity(), maxBurst);
+        final int count = DpdkLibrary.rxFill(
+            portId, queue, (short)wanted, timestampScale, mbufs, addresses, dataLengths, packetLengths, rssHashes, flags, timestamps,
+            multiSegmentDropCount);
+        long bytes = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int length = dataLengths.getAtIndex(JAVA_INT, i);
+            burst.data[i] = ALL_MEMORY;
+            burst.offset[i] = addresses.getAtIndex(JAVA_LONG, i);
+            burst.capturedLength[i] = length;
+            burst.wireLength[i] = packetLengths.getAtIndex(JAVA_INT, i);
+            burst.timestampNs[i] = timestamps.getAtIndex(JAVA_LONG, i);
+            burst.linkType[i] = LinkType.ETHERNET;
+            bytes += length;
+        }
+        held = count;
+        packetsReceived += count;
+        bytesReceived += bytes;
+        burst.count(count);
+        return count;
+    }
+
+    /** Frees the mbufs of the last burst, once. */
+    @Override
+    public void release(final PacketBurst burst)
+    {
+        if (held != 0)
+        {
+            freeHeld();
+        }
+    }
+
+    private void freeHeld()
+    {
+        DpdkLibrary.freeBulk(mbufs, held);
+        held = 0;
+    }
+
+    /** A live port is never exhausted (a net_pcap vdev simply stops delivering at the file's end). */
+    @Override
+    public boolean isExhausted()
+    {
+        return closed;
+    }
+
+    /** The RSS hash of slot {@code index} of the last burst, valid when {@link #rssValid(int)}. */
+    public int rssHash(final int index)
+    {
+        return rssHashes.getAtIndex(JAVA_INT, index);
+    }
+
+    public boolean rssValid(final int index)
+    {
+        return (flags.getAtIndex(JAVA_INT, index) & DpdkLibrary.RX_RSS_VALID) != 0;
+    }
+
+    /** True when slot {@code index}'s timestamp came from the device rather than the host clock. */
+    public boolean deviceTimestamp(final int index)
+    {
+        return (flags.getAtIndex(JAVA_INT, index) & DpdkLibrary.RX_TIMESTAMP_FROM_DEVICE) != 0;
+    }
+
+    /** Mbufs of the last burst not yet released. */
+    public int held()
+    {
+        return held;
+    }
+
+    public long packetsReceived()
+    {
+        return packetsReceived;
+    }
+
+    public long bytesReceived()
+    {
+        return bytesReceived;
+    }
+
+    /** Packets dropped because they spanned several mbufs (longer than the mempool's data room). */
+    public long multiSegmentDrops()
+    {
+        return closed ? 0 : multiSegmentDropCount.get(JAVA_LONG, 0);
+    }
+
+    /** Frees whatever is still held and the descriptor arrays. */
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            if (held != 0)
+            {
+                freeHeld();
+            }
+            closed = true;
+            arena.close();
+        }
+    }
+}
