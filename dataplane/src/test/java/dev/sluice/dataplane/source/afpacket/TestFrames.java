@@ -14,6 +14,8 @@ final class TestFrames
     static final byte[] DESTINATION_MAC = {0x02, 0x53, 0x4c, 0x00, 0x00, 0x02};
     static final int UDP_FRAME_LENGTH = 14 + 20 + 8 + 8;
     static final int SEQUENCE_OFFSET = 14 + 20 + 8;
+    /** A port no decoder reads further (4789 would be taken for VXLAN). */
+    static final int DEFAULT_PORT = 9999;
 
     private TestFrames()
     {
@@ -35,12 +37,17 @@ final class TestFrames
     /** IPv4/UDP with a 64-bit sequence number as its payload; the flow is chosen by {@code flow}. */
     static byte[] udp(final long sequence, final int flow)
     {
+        return udp(sequence, flow, DEFAULT_PORT);
+    }
+
+    static byte[] udp(final long sequence, final int flow, final int destinationPort)
+    {
         final ByteBuffer buffer = ByteBuffer.allocate(UDP_FRAME_LENGTH).order(ByteOrder.BIG_ENDIAN);
         buffer.put(DESTINATION_MAC).put(SOURCE_MAC).putShort((short)0x0800);
         buffer.put((byte)0x45).put((byte)0).putShort((short)(20 + 8 + 8)).putShort((short)0).putShort((short)0)
             .put((byte)64).put((byte)17).putShort((short)0)
             .putInt(0x0A000000 | (flow & 0xFFFF)).putInt(0x0A640001);
-        buffer.putShort((short)(10_000 + (flow & 0x3FFF))).putShort((short)4789).putShort((short)16).putShort((short)0);
+        buffer.putShort((short)(10_000 + (flow & 0x3FFF))).putShort((short)destinationPort).putShort((short)16).putShort((short)0);
         buffer.putLong(sequence);
         return buffer.array();
     }
