@@ -130,7 +130,8 @@ public final class AfPacketSource implements PacketSource
         this.ringSizeBytes = settings.ringSizeBytes();
         this.blockSizeBytes = settings.blockSizeBytes();
         this.blockCount = settings.blockCount();
-        this.ring = MemorySegment.ofAddress(ringAddress).reinterpret(ringSizeBytes);
+        // Bound to the arena: a descriptor used after close fails with an exception instead of reading unmapped memory.
+        this.ring = MemorySegment.ofAddress(ringAddress).reinterpret(ringSizeBytes, arena, null);
         this.statistics = arena.allocate(Libc.TPACKET_STATS_V3_LENGTH, 8);
         this.statisticsLength = arena.allocate(ValueLayout.JAVA_INT);
     }
@@ -371,8 +372,12 @@ public final class AfPacketSource implements PacketSource
      */
     public boolean refreshKernelStatistics()
     {
+        if (closed)
+        {
+            return false;
+        }
         statisticsLength.set(ValueLayout.JAVA_INT, 0, (int)Libc.TPACKET_STATS_V3_LENGTH);
-        if (closed || Libc.getsockopt(callState, fd, Libc.SOL_PACKET, Libc.PACKET_STATISTICS, statistics, statisticsLength) != 0)
+        if (Libc.getsockopt(callState, fd, Libc.SOL_PACKET, Libc.PACKET_STATISTICS, statistics, statisticsLength) != 0)
         {
             return false;
         }
@@ -406,9 +411,13 @@ public final class AfPacketSource implements PacketSource
         if (!closed)
         {
             closed = true;
-            Libc.munmap(callState, ringAddress, ringSizeBytes);
-            Libc.close(callState, fd);
             arena.close();
+            try (Arena scratch = Arena.ofConfined())
+            {
+                final MemorySegment closeState = Libc.newCallState(scratch);
+                Libc.munmap(closeState, ringAddress, ringSizeBytes);
+                Libc.close(closeState, fd);
+            }
         }
     }
 

@@ -31,6 +31,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 class AfPacketGatewayEndToEndTest
 {
     private static final int STREAM_ID = 3301;
+    /**
+     * Packets injected before waiting for the gateway to take them all: fewer than the ring's
+     * blocks, so even one packet per retired block cannot overflow the ring.
+     */
+    private static final int CHUNK = 100;
 
     @TempDir
     Path directory;
@@ -82,8 +87,8 @@ class AfPacketGatewayEndToEndTest
                 .policyPushChannel("aeron:ipc?alias=unused-push")
                 .packetSources(new AfPacketSources(new AfPacketSettings()
                     .interfaceName(veth.receiveInterface())
-                    .blockSizeBytes(64 * 1024)
-                    .blockCount(8)
+                    .blockSizeBytes(16 * 1024)
+                    .blockCount(CHUNK + 32)
                     .retireTimeoutMs(1)))
                 .stateDirectory(directory.resolve("gateway"))
                 .anonymizationKeyFile(key)
@@ -92,7 +97,7 @@ class AfPacketGatewayEndToEndTest
                 .addDestination("us-east", "aeron:ipc", STREAM_ID + 1);
             try (Gateway gateway = Gateway.assemble(context).start())
             {
-                final PacketBurst burst = new PacketBurst(100, 1);
+                final PacketBurst burst = new PacketBurst(CHUNK, 1);
                 long sent = 0;
                 int n;
                 while ((n = replay.poll(burst)) > 0)

@@ -64,14 +64,22 @@ class AfPacketSourceTest
         }
     }
 
+    /**
+     * The kernel retires a block after 1 ms even when it holds one packet, so however slowly a
+     * loaded machine runs the test, N packets never take more than N blocks. Each test injects at
+     * most {@link #MAX_IN_FLIGHT} packets before draining them all, fewer than the ring's blocks:
+     * the ring cannot overflow, and every count is exact.
+     */
     private static AfPacketSettings smallRing()
     {
         return new AfPacketSettings()
             .interfaceName(veth.receiveInterface())
-            .blockSizeBytes(64 * 1024)
-            .blockCount(8)
+            .blockSizeBytes(16 * 1024)
+            .blockCount(MAX_IN_FLIGHT + 32)
             .retireTimeoutMs(1);
     }
+
+    private static final int MAX_IN_FLIGHT = 128;
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -165,7 +173,7 @@ class AfPacketSourceTest
             int next = 0;
             while (next < packets)
             {
-                final int chunkEnd = Math.min(packets, next + 128);
+                final int chunkEnd = Math.min(packets, next + MAX_IN_FLIGHT);
                 for (; next < chunkEnd; next++)
                 {
                     MemorySegment.copy(TestFrames.udp(next, next % 251), 0, frame, ValueLayout.JAVA_BYTE, 0,
@@ -226,10 +234,11 @@ class AfPacketSourceTest
         final AfPacketSettings settings = new AfPacketSettings()
             .interfaceName(veth.receiveInterface())
             .blockSizeBytes(4096)
-            .blockCount(4)
+            .blockCount(32)
             .frameSizeBytes(256)
             .retireTimeoutMs(1);
         final int packets = 10_000;
+        final int chunk = 24; // fewer than the blocks (see smallRing()); the ring itself holds about 750 of them
         try (AfPacketSource source = AfPacketSource.open(settings))
         {
             final PacketBurst burst = new PacketBurst(16, 1);
@@ -238,7 +247,7 @@ class AfPacketSourceTest
             int next = 0;
             while (next < packets)
             {
-                final int chunkEnd = Math.min(packets, next + 20);
+                final int chunkEnd = Math.min(packets, next + chunk);
                 for (; next < chunkEnd; next++)
                 {
                     MemorySegment.copy(TestFrames.udp(next, next), 0, frame, ValueLayout.JAVA_BYTE, 0, TestFrames.UDP_FRAME_LENGTH);
@@ -296,7 +305,7 @@ class AfPacketSourceTest
                     MemorySegment.copy(TestFrames.udp(0, 1), 0, frame, ValueLayout.JAVA_BYTE, 0, TestFrames.UDP_FRAME_LENGTH);
                     for (int sent = 0; sent < warmup + measured; )
                     {
-                        if (sent - consumed.get() < 256 && sender.send(frame, 0, TestFrames.UDP_FRAME_LENGTH))
+                        if (sent - consumed.get() < MAX_IN_FLIGHT && sender.send(frame, 0, TestFrames.UDP_FRAME_LENGTH))
                         {
                             sent++;
                         }
@@ -337,6 +346,27 @@ class AfPacketSourceTest
             assertEquals(warmup + measured, received, "packets received");
             assertEquals(0, allocated, "bytes allocated by poll/release over " + measured + " packets");
         }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aDescriptorUsedAfterCloseFailsInsteadOfReadingUnmappedMemory() throws Exception
+    {
+        final PacketBurst burst = new PacketBurst(8, 1);
+        final AfPacketSource source = AfPacketSource.open(smallRing());
+        final MemorySegment frame = Arena.ofAuto().allocate(TestFrames.UDP_FRAME_LENGTH);
+        MemorySegment.copy(TestFrames.udp(7, 7), 0, frame, ValueLayout.JAVA_BYTE, 0, TestFrames.UDP_FRAME_LENGTH);
+        assertTrue(sender.send(frame, 0, TestFrames.UDP_FRAME_LENGTH));
+        final long deadline = System.nanoTime() + DRAIN_DEADLINE_NS;
+        while (source.poll(burst) == 0 && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertTrue(burst.count() > 0, "a packet arrived");
+        source.close();
+        assertThrows(IllegalStateException.class, () -> burst.data[0].get(ValueLayout.JAVA_BYTE, burst.offset[0]));
+        assertEquals(false, source.refreshKernelStatistics());
+        source.close();
     }
 
     @Test
