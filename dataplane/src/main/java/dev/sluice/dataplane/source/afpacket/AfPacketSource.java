@@ -32,7 +32,8 @@ import java.nio.ByteOrder;
  *  +--------------------------------+  + tp_next_offset: the next packet of the block
  * </pre>
  * The kernel fills a block, sets its status to {@code TP_STATUS_USER} and moves on; this source
- * reads that status with acquire semantics and never makes a syscall on the receive path.
+ * reads that status with acquire semantics and never makes a syscall on the receive path
+ * ({@link #awaitPackets(int)} blocks in {@code poll(2)} for callers that want to sleep when idle).
  * {@link #poll(PacketBurst)} hands out descriptors that point into the ring (no copy); a burst
  * may span blocks. {@link #release(PacketBurst)} gives back to the kernel every block whose
  * packets have all been handed out and released, exactly once, in ring order; the block a burst
@@ -95,6 +96,7 @@ public final class AfPacketSource implements PacketSource
     private final int blockCount;
     private final MemorySegment statistics;
     private final MemorySegment statisticsLength;
+    private final MemorySegment pollFd;
 
     // Blocks [returnCursor, returnCursor + heldBlocks) are ours; readBlock is returnCursor + heldBlocks - 1
     // while it is open (packetsLeftInBlock > 0 or just opened), else the next block to open.
@@ -134,6 +136,9 @@ public final class AfPacketSource implements PacketSource
         this.ring = MemorySegment.ofAddress(ringAddress).reinterpret(ringSizeBytes, arena, null);
         this.statistics = arena.allocate(Libc.TPACKET_STATS_V3_LENGTH, 8);
         this.statisticsLength = arena.allocate(ValueLayout.JAVA_INT);
+        this.pollFd = arena.allocate(Libc.POLLFD_LENGTH, 4);
+        pollFd.set(ValueLayout.JAVA_INT, 0, fd);
+        pollFd.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
     }
 
     /** A standalone socket (no fanout group). */
@@ -307,6 +312,33 @@ public final class AfPacketSource implements PacketSource
     }
 
     /**
+     * For a worker with nothing else to do: true at once when the kernel has handed over the next
+     * block (no syscall), else waits in {@code poll(2)} up to {@code timeoutMs} (0: just ask) for
+     * one. The worker's own idle strategy never needs this; {@link #poll(PacketBurst)} makes no
+     * syscall. Allocation-free.
+     */
+    public boolean awaitPackets(final int timeoutMs)
+    {
+        if (readBlockOpen || isReady(readBlock))
+        {
+            return true;
+        }
+        if (heldBlocks == blockCount)
+        {
+            return false;
+        }
+        pollFd.set(ValueLayout.JAVA_SHORT, 6, (short)0);
+        final int ready = Libc.poll(callState, pollFd, 1, timeoutMs);
+        return ready > 0 && isReady(readBlock);
+    }
+
+    private boolean isReady(final int block)
+    {
+        return heldBlocks < blockCount &&
+            ((int)INT_HANDLE.getAcquire(ring, blockOffset(block) + BLOCK_STATUS_OFFSET) & Libc.TP_STATUS_USER) != 0;
+    }
+
+    /**
      * Returns every block all of whose packets were handed out; the block the last burst ended in
      * stays until its remaining packets have been polled and released.
      */
@@ -428,8 +460,7 @@ public final class AfPacketSource implements PacketSource
             return false; // every block is ours; the next one is still held by a burst not yet released
         }
         final long block = blockOffset(readBlock);
-        final int status = (int)INT_HANDLE.getAcquire(ring, block + BLOCK_STATUS_OFFSET);
-        if ((status & Libc.TP_STATUS_USER) == 0)
+        if (!isReady(readBlock))
         {
             return false;
         }
