@@ -5,6 +5,7 @@ import dev.sluice.dataplane.source.CaptureFileSource;
 import dev.sluice.dataplane.source.CaptureFileWriter;
 import dev.sluice.dataplane.source.LinkType;
 import dev.sluice.dataplane.source.PacketSource;
+import dev.sluice.dataplane.testing.SharedData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -147,6 +149,51 @@ class AfPacketSourceTest
         for (int i = 0; i < frames.size(); i++)
         {
             assertArrayEquals(frames.get(i), received.get(i), "frame " + i + " byte for byte");
+        }
+    }
+
+    /** Real captures with 802.1Q, QinQ and 802.1ad tags, read in place from the shared data set. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"zeek/http-vlan-0.pcap", "zeek/http-qinq-0.pcap", "arkime/dot1ad.pcap", "zeek/icmp_dot1q.pcap",
+        "zeek/mpls-in-vlan.pcap", "arkime/curl-enabled-tls13.pcap"})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void sharedCapturesArriveByteForByte(final String capture) throws Exception
+    {
+        final List<byte[]> sent = new ArrayList<>();
+        final List<byte[]> received = new ArrayList<>();
+        try (AfPacketSource source = AfPacketSource.open(smallRing());
+            CaptureFileSource replay = CaptureFileSource.open(SharedData.pcap(capture)))
+        {
+            final PacketBurst frames = new PacketBurst(MAX_IN_FLIGHT, 1);
+            final PacketBurst burst = new PacketBurst(64, 1);
+            int n;
+            while ((n = replay.poll(frames)) > 0)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    final byte[] bytes = new byte[frames.capturedLength[i]];
+                    MemorySegment.copy(frames.data[i], ValueLayout.JAVA_BYTE, frames.offset[i], bytes, 0, bytes.length);
+                    sent.add(bytes);
+                    assertTrue(sender.send(frames.data[i], frames.offset[i], frames.capturedLength[i]));
+                }
+                final long deadline = System.nanoTime() + DRAIN_DEADLINE_NS;
+                while (received.size() < sent.size() && System.nanoTime() < deadline)
+                {
+                    final int got = source.poll(burst);
+                    for (int i = 0; i < got; i++)
+                    {
+                        final byte[] bytes = new byte[burst.capturedLength[i]];
+                        MemorySegment.copy(burst.data[i], ValueLayout.JAVA_BYTE, burst.offset[i], bytes, 0, bytes.length);
+                        received.add(bytes);
+                    }
+                    source.release(burst);
+                }
+            }
+        }
+        assertEquals(sent.size(), received.size(), "frames received from " + capture);
+        for (int i = 0; i < sent.size(); i++)
+        {
+            assertArrayEquals(sent.get(i), received.get(i), capture + " frame " + i + " byte for byte");
         }
     }
 
