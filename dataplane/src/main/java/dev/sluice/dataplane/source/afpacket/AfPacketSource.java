@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * One AF_PACKET socket bound to one interface, reading a TPACKET_V3 receive ring that is mapped
@@ -157,7 +158,7 @@ public final class AfPacketSource implements PacketSource
         final AfPacketSettings settings, final int fanoutGroupId, final AfPacketSettings.FanoutMode fanoutMode)
         throws IOException
     {
-        final java.util.List<String> problems = settings.problems();
+        final List<String> problems = settings.problems();
         if (!problems.isEmpty())
         {
             throw new IllegalArgumentException("af-packet: " + String.join("; ", problems));
@@ -493,7 +494,7 @@ public final class AfPacketSource implements PacketSource
                 Short.toUnsignedInt(ring.get(ValueLayout.JAVA_SHORT, header + TP_VLAN_TPID_OFFSET)) : 0;
             if (tpid == 0)
             {
-                tpid = ETHERNET_VLAN_DEFAULT_TPID;
+                tpid = ETHERTYPE_VLAN; // kernels before 3.14 report no TPID: 802.1Q
             }
             final int tci = ring.get(ValueLayout.JAVA_INT, header + TP_VLAN_TCI_OFFSET) & 0xFFFF;
             MemorySegment.copy(ring, frame, ring, frame - VLAN_TAG_LENGTH, MAC_ADDRESSES_LENGTH);
@@ -513,8 +514,6 @@ public final class AfPacketSource implements PacketSource
             NANOS_PER_SECOND + Integer.toUnsignedLong(ring.get(ValueLayout.JAVA_INT, header + TP_NSEC_OFFSET));
         burst.linkType[slot] = linkType;
     }
-
-    private static final int ETHERNET_VLAN_DEFAULT_TPID = ETHERTYPE_VLAN;
 
     private static void setInt(
         final MemorySegment callState,
