@@ -339,7 +339,9 @@ class AfPacketSourceTest
     {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final int warmup = 200_000;
-        final int measured = 100_000;
+        final int window = 50_000;
+        final int windows = 3;
+        final int measured = window * windows;
         final AtomicLong consumed = new AtomicLong();
         final AtomicReference<Throwable> injectorFailure = new AtomicReference<>();
         try (AfPacketSource source = AfPacketSource.open(smallRing()))
@@ -370,28 +372,43 @@ class AfPacketSourceTest
             injector.start();
             final PacketBurst burst = new PacketBurst(64, 1);
             final long threadId = Thread.currentThread().threadId();
-            long allocatedBefore = 0;
+            // A per-packet allocation shows in every window; a one-off (C2 deoptimizing a method whose objects it had
+            // scalar-replaced, on a loaded machine) in one. Steady state = at least one clean window.
+            final long[] allocated = new long[windows];
+            int currentWindow = -1;
+            long windowStartBytes = 0;
             long received = 0;
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (received < warmup + measured && System.nanoTime() < deadline && injectorFailure.get() == null)
             {
-                if (received >= warmup && allocatedBefore == 0)
+                final int windowNow = received < warmup ? -1 : (int)((received - warmup) / window);
+                if (windowNow != currentWindow)
                 {
-                    allocatedBefore = threads.getThreadAllocatedBytes(threadId);
+                    final long bytes = threads.getThreadAllocatedBytes(threadId);
+                    if (currentWindow >= 0)
+                    {
+                        allocated[currentWindow] = bytes - windowStartBytes;
+                    }
+                    currentWindow = windowNow;
+                    windowStartBytes = bytes;
                 }
                 final int n = source.poll(burst);
                 received += n;
                 source.release(burst);
                 consumed.lazySet(received);
             }
-            final long allocated = threads.getThreadAllocatedBytes(threadId) - allocatedBefore;
+            if (currentWindow >= 0 && currentWindow < windows)
+            {
+                allocated[currentWindow] = threads.getThreadAllocatedBytes(threadId) - windowStartBytes;
+            }
             injector.join(TimeUnit.SECONDS.toMillis(10));
             if (injectorFailure.get() != null)
             {
                 throw new AssertionError("injector failed", injectorFailure.get());
             }
             assertEquals(warmup + measured, received, "packets received");
-            assertEquals(0, allocated, "bytes allocated by poll/release over " + measured + " packets");
+            assertEquals(0, Arrays.stream(allocated).min().orElseThrow(),
+                "bytes allocated by poll/release in windows of about " + window + " packets: " + Arrays.toString(allocated));
         }
     }
 
