@@ -537,8 +537,12 @@ public final class DpdkLibrary
         }
     }
 
-    /** rte_pktmbuf_free_bulk over the first {@code count} pointers in {@code mbufs}. Fast path. */
-    static void freeBulk(final MemorySegment mbufs, final int count)
+    /**
+     * rte_pktmbuf_free_bulk over the first {@code count} pointers in {@code mbufs}. Fast path.
+     * Public for tools and benchmarks that hold mbufs themselves (perf's DpdkRxBenchmark fills a
+     * pool's mbufs); every pointer must be an mbuf this process received and has not freed yet.
+     */
+    public static void freeBulk(final MemorySegment mbufs, final int count)
     {
         try
         {
@@ -550,8 +554,13 @@ public final class DpdkLibrary
         }
     }
 
-    /** One rx burst described into the caller's native arrays; see sluice_dpdk_rx_fill. Fast path. */
-    static int rxFill(
+    /**
+     * One rx burst described into the caller's native arrays; see sluice_dpdk_rx_fill. Fast path.
+     * Public for tools and benchmarks that hold mbufs outside a {@link DpdkSource}: each array
+     * needs room for {@code count} entries, and every mbuf received must be freed once with
+     * {@link #freeBulk(MemorySegment, int)}.
+     */
+    public static int rxFill(
         final short port,
         final short queue,
         final short count,
