@@ -1,12 +1,12 @@
 package dev.sluice.perf.dpdk;
 
 import dev.sluice.dataplane.pipeline.PacketBurst;
+import dev.sluice.dataplane.source.dpdk.DpdkEal;
 import dev.sluice.dataplane.source.dpdk.DpdkException;
 import dev.sluice.dataplane.source.dpdk.DpdkLibrary;
 import dev.sluice.dataplane.source.dpdk.DpdkMempool;
 import dev.sluice.dataplane.source.dpdk.DpdkPort;
 import dev.sluice.dataplane.source.dpdk.DpdkSource;
-import dev.sluice.dataplane.source.dpdk.DpdkSources;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -34,7 +34,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * output fields, so {@code perf/run-dpdk-rx.sh} can run the two alternately and print the ratio.
  * <p>
  * {@code DpdkRxBenchmark [EAL args] -- [--port NAME] [--seconds S] [--warmup S] [--burst N]
- * [--fill udp|none] [--count N]}. With {@code --count N} (no warm-up) both programs read exactly
+ * [--fill udp|none] [--count N] [--mempool-cache N] [--path source|direct]}. With {@code --count N} (no warm-up) both programs read exactly
  * the first N packets the port delivers: on a net_pcap vdev with {@code infinite_rx=1} and N a
  * multiple of the burst those are the same packets, so equal {@code accumulator=} values prove
  * the two loops parse alike. {@code allocated_bytes} is what the polling thread allocated during
@@ -52,6 +52,11 @@ public final class DpdkRxBenchmark
     public static final int MAX_BURST = 512;
     /** Length of the frame {@code --fill udp} writes into every mbuf, as sluice-rxbench's FILL_FRAME_LENGTH. */
     public static final int FILL_FRAME_LENGTH = 64;
+    /**
+     * Per-lcore mempool cache, as sluice-rxbench's POOL_CACHE; the polling thread registers with
+     * the EAL to use it. 0: no cache and no registration (what the gateway's DpdkSources does today).
+     */
+    public static final int DEFAULT_MEMPOOL_CACHE = 256;
 
     private static final int RX_DESCRIPTORS = DpdkPort.DEFAULT_RX_DESCRIPTORS;
     private static final int POLLS_PER_CLOCK_CHECK = 256;
@@ -77,16 +82,34 @@ public final class DpdkRxBenchmark
 
     private final DpdkSource source;
     private final PacketBurst burst;
+    /** Diagnostic (--path direct): rx fill into this class's own arrays, bypassing DpdkSource's descriptor copy. */
+    private final boolean direct;
+    private final short portId;
+    private final int burstSize;
+    private final MemorySegment mbufs;
+    private final MemorySegment addresses;
+    private final MemorySegment dataLengths;
+    private final MemorySegment packetLengths;
+    private final MemorySegment scratch;
     private long accumulator;
     private long packets;
     private long bytes;
     private long polls;
     private long emptyPolls;
 
-    private DpdkRxBenchmark(final DpdkSource source, final int burstSize)
+    private DpdkRxBenchmark(
+        final DpdkSource source, final int burstSize, final boolean direct, final DpdkPort port, final Arena arena)
     {
         this.source = source;
         this.burst = new PacketBurst(burstSize, 1);
+        this.direct = direct;
+        this.portId = (short)port.portId();
+        this.burstSize = burstSize;
+        this.mbufs = arena.allocate(ADDRESS, burstSize);
+        this.addresses = arena.allocate(JAVA_LONG, burstSize);
+        this.dataLengths = arena.allocate(JAVA_INT, burstSize);
+        this.packetLengths = arena.allocate(JAVA_INT, burstSize);
+        this.scratch = arena.allocate(JAVA_LONG, burstSize * 4L + 1);
     }
 
     /** What one run measured; the fields of the summary line. */
@@ -104,6 +127,7 @@ public final class DpdkRxBenchmark
         int poolFreeStart,
         int poolFreeEnd,
         int filledMbufs,
+        int mempoolCache,
         long allocatedBytes)
     {
         public double pps()
@@ -137,15 +161,17 @@ public final class DpdkRxBenchmark
             return String.format(Locale.ROOT, OUTPUT_PREFIX + "port=%s burst=%d packets=%d bytes=%d seconds=%.3f pps=%.0f " +
                 "ns_per_packet=%.2f cpu_seconds=%.3f pps_per_cpu_second=%.0f cpu_ns_per_packet=%.2f polls=%d " +
                 "empty_polls=%d accumulator=0x%016x warmup_packets=%d pool_free_start=%d pool_free_end=%d filled_mbufs=%d " +
-                "allocated_bytes=%d allocated_bytes_per_packet=%.4f",
+                "mempool_cache=%d allocated_bytes=%d allocated_bytes_per_packet=%.4f",
                 port, burst, packets, bytes, seconds, pps(), nsPerPacket(), cpuSeconds, ppsPerCpuSecond(), cpuNsPerPacket(),
-                polls, emptyPolls, accumulator, warmupPackets, poolFreeStart, poolFreeEnd, filledMbufs, allocatedBytes,
+                polls, emptyPolls, accumulator, warmupPackets, poolFreeStart, poolFreeEnd, filledMbufs, mempoolCache, allocatedBytes,
                 allocatedBytesPerPacket());
         }
     }
 
     /** The options after {@code --}. */
-    public record Options(String port, double seconds, double warmupSeconds, int burst, boolean fillUdp, long count)
+    public record Options(
+        String port, double seconds, double warmupSeconds, int burst, boolean fillUdp, long count, int mempoolCache,
+        boolean direct)
     {
         public static Options parse(final List<String> args)
         {
@@ -155,6 +181,8 @@ public final class DpdkRxBenchmark
             int burst = DEFAULT_BURST;
             boolean fillUdp = true;
             long count = 0;
+            int mempoolCache = DEFAULT_MEMPOOL_CACHE;
+            boolean direct = false;
             for (int i = 0; i < args.size(); i++)
             {
                 final String option = args.get(i);
@@ -172,6 +200,15 @@ public final class DpdkRxBenchmark
                         case "--warmup" -> warmup = Double.parseDouble(value);
                         case "--burst" -> burst = Integer.parseInt(value);
                         case "--count" -> count = Long.parseLong(value);
+                        case "--mempool-cache" -> mempoolCache = Integer.parseInt(value);
+                        case "--path" ->
+                        {
+                            if (!value.equals("source") && !value.equals("direct"))
+                            {
+                                throw new IllegalArgumentException("--path takes source or direct, not " + value);
+                            }
+                            direct = value.equals("direct");
+                        }
                         case "--fill" ->
                         {
                             if (!value.equals("udp") && !value.equals("none"))
@@ -192,7 +229,7 @@ public final class DpdkRxBenchmark
             {
                 throw new IllegalArgumentException("--burst must be 1.." + MAX_BURST + ": " + burst);
             }
-            return new Options(port, seconds, warmup, burst, fillUdp, count);
+            return new Options(port, seconds, warmup, burst, fillUdp, count, mempoolCache, direct);
         }
     }
 
@@ -221,7 +258,7 @@ public final class DpdkRxBenchmark
         {
             System.err.println("DpdkRxBenchmark: " + ex.getMessage());
             System.err.println("usage: DpdkRxBenchmark [EAL args with --vdev DEVICE] -- [--port NAME] [--seconds S] " +
-                "[--warmup S] [--burst N] [--fill udp|none] [--count N]");
+                "[--warmup S] [--burst N] [--fill udp|none] [--count N] [--mempool-cache N] [--path source|direct]");
             System.exit(2);
         }
     }
@@ -234,16 +271,21 @@ public final class DpdkRxBenchmark
     public static Result run(final List<String> ealArgs, final Options options) throws IOException
     {
         final String device = options.port() != null ? options.port() : vdev(ealArgs);
-        final DpdkSources sources = new DpdkSources(
-            ealArgs, device, 1, POOL_MBUFS, DpdkMempool.DEFAULT_DATA_ROOM_BYTES, RX_DESCRIPTORS, options.burst());
-        try
+        final DpdkEal eal = DpdkEal.init(ealArgs);
+        final boolean registered = options.mempoolCache() > 0;
+        if (registered)
         {
-            final DpdkSource dpdkSource = (DpdkSource)sources.open(0);
-            final DpdkPort port = sources.port();
-            final DpdkMempool mempool = sources.mempool();
+            // As sluice-rxbench's main thread, an EAL lcore: the mempool serves it from its per-lcore cache.
+            eal.registerThread();
+        }
+        try (DpdkMempool mempool = DpdkMempool.create(POOL_MBUFS, DpdkMempool.DEFAULT_DATA_ROOM_BYTES, options.mempoolCache());
+            DpdkPort port = DpdkPort.open(device, 1, RX_DESCRIPTORS, mempool);
+            DpdkSource dpdkSource = new DpdkSource(port, 0, options.burst());
+            Arena arena = Arena.ofConfined())
+        {
             final int filled = options.fillUdp() ? fillUdp(port, mempool) : 0;
             final int freeAtStart = mempool.available();
-            final DpdkRxBenchmark benchmark = new DpdkRxBenchmark(dpdkSource, options.burst());
+            final DpdkRxBenchmark benchmark = new DpdkRxBenchmark(dpdkSource, options.burst(), options.direct(), port, arena);
 
             long warmupPackets = 0;
             if (options.warmupSeconds() > 0 && options.count() == 0)
@@ -271,11 +313,14 @@ public final class DpdkRxBenchmark
             return new Result(
                 port.name(), options.burst(), benchmark.packets, benchmark.bytes, elapsedNs / 1e9, cpuNs / 1e9,
                 benchmark.polls, benchmark.emptyPolls, benchmark.accumulator, warmupPackets, freeAtStart, freeAtEnd,
-                filled, allocated);
+                filled, options.mempoolCache(), allocated);
         }
         finally
         {
-            sources.close();
+            if (registered)
+            {
+                eal.unregisterThread();
+            }
         }
     }
 
@@ -332,6 +377,10 @@ public final class DpdkRxBenchmark
      */
     private int pollBursts(final int maxPolls, final long count)
     {
+        if (direct)
+        {
+            return pollDirect(maxPolls, count);
+        }
         final DpdkSource source = this.source;
         final PacketBurst burst = this.burst;
         final MemorySegment[] data = burst.data;
@@ -357,6 +406,44 @@ public final class DpdkRxBenchmark
                 byteCount += wireLength[i];
             }
             source.release(burst);
+            packetCount += n;
+            if (count != 0 && packetCount >= count)
+            {
+                break;
+            }
+        }
+        accumulator = sum;
+        bytes = byteCount;
+        packets = packetCount;
+        polls += p;
+        return p;
+    }
+
+    /** --path direct: the same loop over rx fill's native arrays, without DpdkSource and PacketBurst. */
+    private int pollDirect(final int maxPolls, final long count)
+    {
+        final MemorySegment all = DpdkSource.ALL_MEMORY;
+        long sum = accumulator;
+        long byteCount = bytes;
+        long packetCount = packets;
+        int p = 0;
+        while (p < maxPolls)
+        {
+            final int n = DpdkLibrary.rxFill(portId, (short)0, (short)burstSize, 0, mbufs, addresses, dataLengths,
+                packetLengths, scratch, scratch.asSlice(burstSize * 4L), scratch.asSlice(burstSize * 8L),
+                scratch.asSlice(burstSize * 16L));
+            p++;
+            if (n == 0)
+            {
+                emptyPolls++;
+                break;
+            }
+            for (int i = 0; i < n; i++)
+            {
+                sum += parse(all, addresses.getAtIndex(JAVA_LONG, i), dataLengths.getAtIndex(JAVA_INT, i));
+                byteCount += packetLengths.getAtIndex(JAVA_INT, i);
+            }
+            DpdkLibrary.freeBulk(mbufs, n);
             packetCount += n;
             if (count != 0 && packetCount >= count)
             {
