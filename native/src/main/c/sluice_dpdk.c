@@ -112,6 +112,30 @@ SLUICE_EXPORT int sluice_dpdk_eal_cleanup(void)
     return rte_eal_cleanup();
 }
 
+/*
+ * Makes the calling thread an EAL thread with an lcore id of its own (rte_thread_register), so
+ * mempool operations on it use the pool's per-lcore cache instead of the shared ring. Returns
+ * the lcore id, or -errno (e.g. -ENOMEM when every lcore id is taken). The thread keeps its CPU
+ * affinity. Call rte_thread_unregister (sluice_dpdk_thread_unregister) before the thread ends.
+ */
+SLUICE_EXPORT int sluice_dpdk_thread_register(void)
+{
+    if (rte_lcore_id() != LCORE_ID_ANY)
+    {
+        return (int)rte_lcore_id();
+    }
+    if (rte_thread_register() != 0)
+    {
+        return -(rte_errno != 0 ? rte_errno : EINVAL);
+    }
+    return (int)rte_lcore_id();
+}
+
+SLUICE_EXPORT void sluice_dpdk_thread_unregister(void)
+{
+    rte_thread_unregister();
+}
+
 SLUICE_EXPORT int sluice_dpdk_dev_probe(const char *devargs)
 {
     return rte_dev_probe(devargs);

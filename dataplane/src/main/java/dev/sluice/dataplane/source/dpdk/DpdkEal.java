@@ -138,6 +138,32 @@ public final class DpdkEal
         return instance;
     }
 
+    /**
+     * Makes the calling thread an EAL thread with an lcore id of its own, so mempools with a
+     * per-lcore cache (see {@link DpdkMempool#create(int, int, int)}) serve it from that cache
+     * rather than the shared ring, as they serve DPDK's own lcores. Keeps the thread's CPU
+     * affinity. Call {@link #unregisterThread()} on the same thread before it ends.
+     *
+     * @return the lcore id DPDK gave the thread.
+     * @throws DpdkException when every lcore id is taken or the shim is too old.
+     */
+    public int registerThread() throws DpdkException
+    {
+        final int lcore = DpdkLibrary.threadRegister();
+        if (lcore < 0)
+        {
+            throw new DpdkException("cannot register thread " + Thread.currentThread().getName() + " with DPDK: " +
+                DpdkLibrary.strerror(lcore) + " (every lcore id is taken: fewer threads, or a larger RTE_MAX_LCORE)");
+        }
+        return lcore;
+    }
+
+    /** Gives the calling thread's lcore id back (after {@link #registerThread()}). */
+    public void unregisterThread()
+    {
+        DpdkLibrary.threadUnregister();
+    }
+
     /** The arguments the EAL was initialised with (without the program name). */
     public List<String> arguments()
     {

@@ -67,6 +67,8 @@ public final class DpdkLibrary
     private static final MethodHandle STRERROR$MH = handle("sluice_dpdk_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle EAL_INIT$MH = handle("sluice_dpdk_eal_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle EAL_LOG$MH = handle("sluice_dpdk_eal_log", FunctionDescriptor.of(ADDRESS));
+    private static final MethodHandle THREAD_REGISTER$MH = handle("sluice_dpdk_thread_register", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle THREAD_UNREGISTER$MH = handle("sluice_dpdk_thread_unregister", FunctionDescriptor.ofVoid());
     private static final MethodHandle DEV_PROBE$MH = handle("sluice_dpdk_dev_probe", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle VDEV_REMOVE$MH = handle("sluice_dpdk_vdev_remove", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle POOL_CREATE$MH = handle(
@@ -98,14 +100,35 @@ public final class DpdkLibrary
     private static final MethodHandle TX_BURST$MH = handle(
         "sluice_dpdk_tx_burst", FunctionDescriptor.of(JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, ADDRESS, JAVA_SHORT),
         Linker.Option.critical(false));
+    /*
+     * The two fast-path handles take their array pointers as plain 64-bit addresses (JAVA_LONG, the
+     * same in the C calling convention as a pointer), not as ADDRESS segments: for every segment
+     * argument of a shared arena a downcall acquires and releases the arena's session, two atomic
+     * operations each, which for rx fill's eight arrays measured ~7 ns per packet at a burst of 32.
+     * The wrappers pass segment.address(); their callers keep the segments alive (DpdkSource frees
+     * its arena only in close(), on the polling thread, and never polls after it).
+     */
     private static final MethodHandle FREE_BULK$MH = handle(
-        "sluice_dpdk_free_bulk", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT), Linker.Option.critical(false));
+        "sluice_dpdk_free_bulk", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT), Linker.Option.critical(false));
     private static final MethodHandle RX_FILL$MH = handle(
         "sluice_dpdk_rx_fill",
         FunctionDescriptor.of(
             JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, JAVA_LONG,
-            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
         Linker.Option.critical(false));
+
+    /*
+     * The same function for DpdkSource's poll: addresses, lengths and timestamps go straight into
+     * the PacketBurst's Java arrays (heap segments, allowed by critical(true): the call cannot reach
+     * a safepoint, so the GC cannot move them meanwhile), so the source copies nothing per packet.
+     * The C types match the arrays: uint64_t/long[], uint32_t/int[], int64_t/long[].
+     */
+    private static final MethodHandle RX_FILL_HEAP$MH = handle(
+        "sluice_dpdk_rx_fill",
+        FunctionDescriptor.of(
+            JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, JAVA_LONG,
+            JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
+        Linker.Option.critical(true));
 
     private DpdkLibrary()
     {
@@ -265,6 +288,35 @@ public final class DpdkLibrary
         {
             final MemorySegment text = (MemorySegment)EAL_LOG$MH.invokeExact();
             return text.reinterpret(Integer.MAX_VALUE).getString(0);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /** rte_thread_register for the calling thread: its lcore id, or -errno; see sluice_dpdk_thread_register. */
+    static int threadRegister() throws DpdkException
+    {
+        if (THREAD_REGISTER$MH == null)
+        {
+            throw new DpdkException("the native shim predates sluice_dpdk_thread_register; rebuild it (mvn -o -B compile -pl native)");
+        }
+        try
+        {
+            return (int)THREAD_REGISTER$MH.invokeExact();
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    static void threadUnregister()
+    {
+        try
+        {
+            THREAD_UNREGISTER$MH.invokeExact();
         }
         catch (final Throwable t)
         {
@@ -537,12 +589,30 @@ public final class DpdkLibrary
         }
     }
 
-    /** rte_pktmbuf_free_bulk over the first {@code count} pointers in {@code mbufs}. Fast path. */
-    static void freeBulk(final MemorySegment mbufs, final int count)
+    /**
+     * As {@link #rxFill}, with the addresses, data lengths, packet lengths and timestamps written
+     * into heap segments over Java arrays (MemorySegment.ofArray of a long[], int[], int[], long[]
+     * with room for {@code count}). Fast path: DpdkSource's poll.
+     */
+    static int rxFillHeap(
+        final short port,
+        final short queue,
+        final short count,
+        final long timestampScale,
+        final MemorySegment mbufs,
+        final MemorySegment addresses,
+        final MemorySegment dataLengths,
+        final MemorySegment packetLengths,
+        final MemorySegment rssHashes,
+        final MemorySegment flags,
+        final MemorySegment timestamps,
+        final MemorySegment multiSegmentDrops)
     {
         try
         {
-            FREE_BULK$MH.invokeExact(mbufs, count);
+            return (int)RX_FILL_HEAP$MH.invokeExact(
+                port, queue, count, timestampScale, mbufs.address(), addresses, dataLengths, packetLengths,
+                rssHashes.address(), flags.address(), timestamps, multiSegmentDrops.address());
         }
         catch (final Throwable t)
         {
@@ -550,8 +620,30 @@ public final class DpdkLibrary
         }
     }
 
-    /** One rx burst described into the caller's native arrays; see sluice_dpdk_rx_fill. Fast path. */
-    static int rxFill(
+    /**
+     * rte_pktmbuf_free_bulk over the first {@code count} pointers in {@code mbufs}. Fast path.
+     * Public for tools and benchmarks that hold mbufs themselves (perf's DpdkRxBenchmark fills a
+     * pool's mbufs); every pointer must be an mbuf this process received and has not freed yet.
+     */
+    public static void freeBulk(final MemorySegment mbufs, final int count)
+    {
+        try
+        {
+            FREE_BULK$MH.invokeExact(mbufs.address(), count);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * One rx burst described into the caller's native arrays; see sluice_dpdk_rx_fill. Fast path.
+     * Public for tools and benchmarks that hold mbufs outside a {@link DpdkSource}: each array
+     * needs room for {@code count} entries, and every mbuf received must be freed once with
+     * {@link #freeBulk(MemorySegment, int)}.
+     */
+    public static int rxFill(
         final short port,
         final short queue,
         final short count,
@@ -568,8 +660,8 @@ public final class DpdkLibrary
         try
         {
             return (int)RX_FILL$MH.invokeExact(
-                port, queue, count, timestampScale, mbufs, addresses, dataLengths, packetLengths, rssHashes, flags, timestamps,
-                multiSegmentDrops);
+                port, queue, count, timestampScale, mbufs.address(), addresses.address(), dataLengths.address(),
+                packetLengths.address(), rssHashes.address(), flags.address(), timestamps.address(), multiSegmentDrops.address());
         }
         catch (final Throwable t)
         {

@@ -16,6 +16,8 @@ public final class DpdkMempool implements AutoCloseable
     public static final int DEFAULT_DATA_ROOM_BYTES = 2048 + 128;
     /** Longest mempool name DPDK accepts is RTE_MEMPOOL_NAMESIZE - 1 (26) characters. */
     private static final int MAX_NAME_LENGTH = 26;
+    /** RTE_MEMPOOL_CACHE_MAX_SIZE. */
+    private static final int MAX_CACHE_SIZE = 512;
     private static final AtomicInteger NEXT_ID = new AtomicInteger();
 
     private final String name;
@@ -35,6 +37,20 @@ public final class DpdkMempool implements AutoCloseable
      */
     public static DpdkMempool create(final int mbufs, final int dataRoomBytes) throws DpdkException
     {
+        return create(mbufs, dataRoomBytes, 0);
+    }
+
+    /**
+     * As {@link #create(int, int)}, with a per-lcore cache of {@code cacheSize} mbufs (0..512):
+     * used only by threads that are EAL lcores or registered with {@link DpdkEal#registerThread()};
+     * the free count then excludes mbufs sitting in caches.
+     */
+    public static DpdkMempool create(final int mbufs, final int dataRoomBytes, final int cacheSize) throws DpdkException
+    {
+        if (cacheSize < 0 || cacheSize > MAX_CACHE_SIZE)
+        {
+            throw new DpdkException("mempool cache must be 0.." + MAX_CACHE_SIZE + " mbufs: " + cacheSize);
+        }
         DpdkLibrary.ensureAvailable();
         if (DpdkEal.current() == null)
         {
@@ -53,7 +69,7 @@ public final class DpdkMempool implements AutoCloseable
         final MemorySegment pool;
         try (Arena arena = Arena.ofConfined())
         {
-            pool = DpdkLibrary.poolCreate(arena.allocateFrom(name), mbufs, 0, (short)dataRoomBytes, -1);
+            pool = DpdkLibrary.poolCreate(arena.allocateFrom(name), mbufs, cacheSize, (short)dataRoomBytes, -1);
         }
         if (pool.equals(MemorySegment.NULL))
         {

@@ -13,9 +13,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One DPDK receive queue as a {@link PacketSource}. A poll is one downcall (the shim's rx fill)
- * that receives up to a burst of mbufs and describes them into native arrays owned by this
- * source; the descriptors then point straight into mbuf memory, so packet bytes are read where
- * the device put them and never copied.
+ * that receives up to a burst of mbufs and writes their descriptors (address, lengths, timestamp)
+ * straight into the {@link PacketBurst}'s arrays; the descriptors point into mbuf memory, so
+ * packet bytes are read where the device put them and never copied.
  * <p>
  * Zero allocation per burst: every descriptor's segment is the same {@link #ALL_MEMORY} segment
  * and its offset is the mbuf data's absolute address, so no segment is created per packet (a
@@ -45,13 +45,15 @@ public final class DpdkSource implements PacketSource
     private final String name;
     private final Arena arena;
     private final MemorySegment mbufs;
-    private final MemorySegment addresses;
-    private final MemorySegment dataLengths;
-    private final MemorySegment packetLengths;
     private final MemorySegment rssHashes;
     private final MemorySegment flags;
-    private final MemorySegment timestamps;
     private final MemorySegment multiSegmentDropCount;
+    /** The burst whose arrays the heap segments below wrap; re-wrapped when poll is handed another. */
+    private PacketBurst boundBurst;
+    private MemorySegment burstOffsets;
+    private MemorySegment burstCapturedLengths;
+    private MemorySegment burstWireLengths;
+    private MemorySegment burstTimestamps;
     private int held;
     private long packetsReceived;
     private long bytesReceived;
@@ -78,12 +80,8 @@ public final class DpdkSource implements PacketSource
         // Shared, not confined: the source is opened on the assembling thread and used by its worker.
         this.arena = Arena.ofShared();
         this.mbufs = arena.allocate(ADDRESS, maxBurst);
-        this.addresses = arena.allocate(JAVA_LONG, maxBurst);
-        this.dataLengths = arena.allocate(JAVA_INT, maxBurst);
-        this.packetLengths = arena.allocate(JAVA_INT, maxBurst);
         this.rssHashes = arena.allocate(JAVA_INT, maxBurst);
         this.flags = arena.allocate(JAVA_INT, maxBurst);
-        this.timestamps = arena.allocate(JAVA_LONG, maxBurst);
         this.multiSegmentDropCount = arena.allocate(JAVA_LONG);
     }
 
@@ -116,27 +114,47 @@ public final class DpdkSource implements PacketSource
             // The worker always releases before polling again; freeing here keeps a careless caller from leaking.
             freeHeld();
         }
+        if (burst != boundBurst)
+        {
+            bind(burst);
+        }
         final int wanted = Math.min(burst.capacity(), maxBurst);
-        final int count = DpdkLibrary.rxFill(
-            portId, queue, (short)wanted, timestampScale, mbufs, addresses, dataLengths, packetLengths, rssHashes, flags, timestamps,
-            multiSegmentDropCount);
+        // The shim writes offsets (absolute addresses), lengths and timestamps straight into the burst's arrays.
+        final int count = DpdkLibrary.rxFillHeap(
+            portId, queue, (short)wanted, timestampScale, mbufs, burstOffsets, burstCapturedLengths, burstWireLengths,
+            rssHashes, flags, burstTimestamps, multiSegmentDropCount);
+        final MemorySegment[] data = burst.data;
+        final int[] linkType = burst.linkType;
+        final int[] capturedLength = burst.capturedLength;
         long bytes = 0;
         for (int i = 0; i < count; i++)
         {
-            final int length = dataLengths.getAtIndex(JAVA_INT, i);
-            burst.data[i] = ALL_MEMORY;
-            burst.offset[i] = addresses.getAtIndex(JAVA_LONG, i);
-            burst.capturedLength[i] = length;
-            burst.wireLength[i] = packetLengths.getAtIndex(JAVA_INT, i);
-            burst.timestampNs[i] = timestamps.getAtIndex(JAVA_LONG, i);
-            burst.linkType[i] = LinkType.ETHERNET;
-            bytes += length;
+            // Stores only when a slot changes: in steady state every slot already holds these.
+            if (data[i] != ALL_MEMORY)
+            {
+                data[i] = ALL_MEMORY;
+            }
+            if (linkType[i] != LinkType.ETHERNET)
+            {
+                linkType[i] = LinkType.ETHERNET;
+            }
+            bytes += capturedLength[i];
         }
         held = count;
         packetsReceived += count;
         bytesReceived += bytes;
         burst.count(count);
         return count;
+    }
+
+    /** Wraps the burst's source arrays once (a heap segment per array), so polls allocate nothing. */
+    private void bind(final PacketBurst burst)
+    {
+        boundBurst = burst;
+        burstOffsets = MemorySegment.ofArray(burst.offset);
+        burstCapturedLengths = MemorySegment.ofArray(burst.capturedLength);
+        burstWireLengths = MemorySegment.ofArray(burst.wireLength);
+        burstTimestamps = MemorySegment.ofArray(burst.timestampNs);
     }
 
     /** Frees the mbufs of the last burst, once. */
