@@ -237,6 +237,18 @@ class DpdkGatewayTest
     }
 
     @Test
+    void relativeCaptureFilesInTheDeviceAreReadFromTheConfigurationsDirectory() throws Exception
+    {
+        DpdkTesting.requireShim();
+        final Path config = writeConfig("net_pcap_relative,rx_pcap=captures/site.pcap,rx_pcap=" + directory.resolve("b.pcap") +
+            ",tx_pcap=../out.pcap,iface=lo", 2, "");
+        final DpdkSources sources = assertInstanceOf(DpdkSources.class, GatewayConfig.load(config).context().packetSources());
+        assertEquals("net_pcap_relative,rx_pcap=" + directory.resolve("captures/site.pcap") + ",rx_pcap=" +
+            directory.resolve("b.pcap") + ",tx_pcap=" + directory.getParent().resolve("out.pcap") + ",iface=lo",
+            sources.device());
+    }
+
+    @Test
     void dpdkConfigurationErrorsAreAllReportedWithTheirPositions() throws Exception
     {
         DpdkTesting.requireShim();
