@@ -5,6 +5,7 @@ import dev.sluice.controlplane.ControlPlaneMain;
 import dev.sluice.controlplane.ParserPolicyValidator;
 import dev.sluice.dataplane.Gateway;
 import dev.sluice.dataplane.GatewayConfig;
+import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.protocol.Channels;
 import dev.sluice.regional.RegionalCoreContext;
 import dev.sluice.regional.RegionalCoreMain;
@@ -41,7 +42,13 @@ final class TierCommands
                 gateway.workerCount() + " worker(s); Ctrl-C to stop");
             barrier.await();
             // Logging is already shut down when a signal stops the process; say it directly.
-            System.err.println("sluice gateway stopping: " + gateway.sourceSnapshot());
+            final SourceCounters.Snapshot stopping = gateway.sourceSnapshot();
+            System.err.println("sluice gateway stopping: " + stopping);
+            if (stopping.sourceDrops() > 0)
+            {
+                System.err.println("  source_drops " + stopping.sourceDrops() + ": lost by the kernel or NIC before the " +
+                    "gateway received them (a full ring: raise block-count, add workers), not part of received");
+            }
             if (gateway.workerCount() > 1)
             {
                 for (final Gateway.WorkerSnapshot worker : gateway.workerSnapshots())

@@ -102,7 +102,7 @@ public final class GatewayConfig
             reader.destinations(top.get("destinations"), context);
             reader.controlPlane(top.get("control-plane"), context);
             reader.anonymization(top.get("anonymization"), context);
-            reader.workers(top.get("workers"), context);
+            reader.workers(top.get("workers"), top.get("source"), context);
             if (top.has("policy-file"))
             {
                 context.bootstrapPolicyFile(reader.readableFile(top.get("policy-file"), "policy-file"));
@@ -145,7 +145,6 @@ public final class GatewayConfig
         return new GatewayConfig(context, aeronDirectory);
     }
 
-    /** Reads the sections of one file, reporting into one {@link Diagnostics}. */
     /** Device arguments that name files: relative ones are read as relative to the configuration file. */
     private static final List<String> DEVICE_FILE_ARGUMENTS = List.of("rx_pcap=", "tx_pcap=");
 
@@ -171,6 +170,12 @@ public final class GatewayConfig
         return String.join(",", parts);
     }
 
+    /** The worker count a source section implies, and the rule that implies it (for the hint). */
+    private record SourceWorkers(int count, String rule)
+    {
+    }
+
+    /** Reads the sections of one file, reporting into one {@link Diagnostics}. */
     private record Reader(Diagnostics diagnostics, Path baseDirectory)
     {
         void gateway(final YamlNode node, final GatewayContext context)
@@ -238,7 +243,12 @@ public final class GatewayConfig
             }
         }
 
-        void workers(final YamlNode node, final GatewayContext context)
+        /**
+         * {@code workers.cpus}: one online CPU per worker, no CPU twice, and as many CPUs as the
+         * source has workers (a file each for pcap, {@code queues} for dpdk, {@code workers} for
+         * af-packet), so that no worker is left unpinned by a miscount.
+         */
+        void workers(final YamlNode node, final YamlNode sourceNode, final GatewayContext context)
         {
             final YamlMapping workers = section(node, "workers", WORKERS_KEYS, List.of());
             if (workers == null || !workers.has("cpus"))
@@ -274,14 +284,11 @@ public final class GatewayConfig
                 listed.set(value);
                 cpus.add(value);
             }
-            final int workerCount = context.captureFiles().isEmpty() ? 1 : context.captureFiles().size();
-            if (context.captureFile() != null || !context.captureFiles().isEmpty())
+            final SourceWorkers sourceWorkers = sourceWorkers(sourceNode, context);
+            if (sourceWorkers != null && list.size() != sourceWorkers.count())
             {
-                if (list.size() != workerCount)
-                {
-                    diagnostics.error(list.position(), "workers.cpus lists " + list.size() + " CPUs for " + workerCount +
-                        " workers", "list one CPU per worker (source.pcap gives one worker per file)");
-                }
+                diagnostics.error(list.position(), "workers.cpus lists " + list.size() + " CPUs for " +
+                    sourceWorkers.count() + " workers", "list one CPU per worker (" + sourceWorkers.rule() + ")");
             }
             if (cpus.size() == list.size())
             {
@@ -344,6 +351,56 @@ public final class GatewayConfig
             }
             final Long value = YamlChecks.integer(mapping.get(key), "source.dpdk." + key, min, max, diagnostics);
             return value == null ? absent : value.intValue();
+        }
+
+        /**
+         * How many workers the source section asks for, and by which rule; null when that is not
+         * known (no source, or a count that is itself in error and reported at its own position).
+         */
+        private static SourceWorkers sourceWorkers(final YamlNode sourceNode, final GatewayContext context)
+        {
+            if (context.captureFile() != null || !context.captureFiles().isEmpty())
+            {
+                return new SourceWorkers(context.captureFiles().isEmpty() ? 1 : context.captureFiles().size(),
+                    "source.pcap gives one worker per file");
+            }
+            if (!(sourceNode instanceof YamlMapping source))
+            {
+                return null;
+            }
+            if (source.get("dpdk") instanceof YamlMapping dpdk)
+            {
+                final Integer queues = countOrDefault(dpdk, "queues");
+                return queues == null ? null : new SourceWorkers(queues, "source.dpdk.queues gives one worker per rx queue");
+            }
+            if (source.get("af-packet") instanceof YamlMapping afPacket)
+            {
+                final Integer workers = countOrDefault(afPacket, "workers");
+                return workers == null ? null :
+                    new SourceWorkers(workers, "source.af-packet.workers gives one worker per fanout socket");
+            }
+            return null;
+        }
+
+        private static Integer countOrDefault(final YamlMapping mapping, final String key)
+        {
+            if (!mapping.has(key))
+            {
+                return 1;
+            }
+            if (mapping.get(key) instanceof YamlScalar scalar)
+            {
+                try
+                {
+                    final int value = Integer.parseInt(scalar.value().strip());
+                    return value >= 1 ? value : null;
+                }
+                catch (final NumberFormatException ex)
+                {
+                    return null;
+                }
+            }
+            return null;
         }
 
         /** {@code source.af-packet}: every value is checked at its position before the settings' own checks. */

@@ -15,6 +15,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The configuration of several workers: {@code source.pcap} as a list gives one capture file per
@@ -111,6 +112,27 @@ class GatewayWorkersConfigTest
         assertErrors(GATEWAY + source + "workers:\n  cpu: [0]\n",
             "gw.yaml:11:3: error: unknown key 'cpu' in workers",
             "  hint: did you mean 'cpus'?");
+    }
+
+    @Test
+    void cpusMustMatchTheAfPacketWorkersAndTheDpdkQueues()
+    {
+        final int first = onlineCpus().getFirst();
+        assertErrors(GATEWAY + "source:\n  af-packet: {interface: eth0, workers: 3}\nworkers:\n  cpus: [" + first + "]\n",
+            "gw.yaml:11:9: error: workers.cpus lists 1 CPUs for 3 workers",
+            "  hint: list one CPU per worker (source.af-packet.workers gives one worker per fanout socket)");
+        assertErrors(GATEWAY + "source:\n  af-packet: {interface: eth0}\nworkers:\n  cpus: []\n",
+            "gw.yaml:11:9: error: workers.cpus lists 0 CPUs for 1 workers",
+            "  hint: list one CPU per worker (source.af-packet.workers gives one worker per fanout socket)");
+        assertEquals(List.of(first), parse(GATEWAY + "source:\n  af-packet: {interface: eth0}\nworkers:\n  cpus: [" +
+            first + "]\n").context().workerCpus());
+
+        // Whether DPDK is installed here or not, the miscount is reported at the list.
+        final IllegalArgumentException dpdk = assertThrows(IllegalArgumentException.class, () -> parse(GATEWAY +
+            "source:\n  dpdk: {device: net_null0, queues: 2}\nworkers:\n  cpus: [" + first + "]\n"));
+        assertTrue(dpdk.getMessage().lines().toList().containsAll(List.of(
+            "gw.yaml:11:9: error: workers.cpus lists 1 CPUs for 2 workers",
+            "  hint: list one CPU per worker (source.dpdk.queues gives one worker per rx queue)")), dpdk.getMessage());
     }
 
     private static List<Integer> onlineCpus()

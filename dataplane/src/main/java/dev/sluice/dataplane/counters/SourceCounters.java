@@ -11,7 +11,9 @@ import java.util.Map;
  * The outcome counters of one source: {@code received = forwarded + aggregated + filtered +
  * sampled_out + dropped{reason} + in_flight}, where aggregated items are those folded into flow
  * records (which have their own counters, {@link FlowCounters}). Written once per burst by the source's worker
- * ({@link #add(BurstTally)}); read from any thread.
+ * ({@link #add(BurstTally)}); read from any thread. Beside them, {@code source_drops} counts what the
+ * kernel or device lost before the source could hand it out: outside the balance, since the gateway
+ * never received it.
  */
 public final class SourceCounters implements AutoCloseable
 {
@@ -24,6 +26,13 @@ public final class SourceCounters implements AutoCloseable
     private final AtomicCounter sampledOut;
     private final AtomicCounter[] dropped;
     private final AtomicCounter bytesIn;
+    /**
+     * {@code source_drops}: packets the device or kernel discarded in front of the gateway (a full
+     * AF_PACKET ring), as the source last reported them. The gateway never received these, so they
+     * are not part of {@code received = forwarded + aggregated + filtered + sampled_out + dropped};
+     * they measure loss before the gateway, not a verdict of it.
+     */
+    private final AtomicCounter sourceDrops;
 
     public SourceCounters(final Aeron aeron, final String sourceName)
     {
@@ -49,6 +58,7 @@ public final class SourceCounters implements AutoCloseable
         filtered = counter(factory, "filtered");
         sampledOut = counter(factory, "sampled_out");
         bytesIn = counter(factory, "bytes_in");
+        sourceDrops = counter(factory, "source_drops");
         final DropReason[] reasons = DropReason.values();
         dropped = new AtomicCounter[reasons.length];
         for (final DropReason reason : reasons)
@@ -83,6 +93,18 @@ public final class SourceCounters implements AutoCloseable
         }
     }
 
+    /**
+     * Publishes the source's running total of packets lost in front of the gateway
+     * ({@link dev.sluice.dataplane.source.PacketSource#sourceDrops()}). Worker thread only.
+     */
+    public void sourceDrops(final long total)
+    {
+        if (total != sourceDrops.getPlain())
+        {
+            sourceDrops.setRelease(total);
+        }
+    }
+
     private static void addIfNonZero(final AtomicCounter counter, final long delta)
     {
         if (delta != 0)
@@ -111,7 +133,8 @@ public final class SourceCounters implements AutoCloseable
             filtered.getAcquire(),
             sampledOut.getAcquire(),
             Map.copyOf(droppedByReason),
-            bytesIn.getAcquire());
+            bytesIn.getAcquire(),
+            sourceDrops.getAcquire());
     }
 
     @Override
@@ -123,6 +146,7 @@ public final class SourceCounters implements AutoCloseable
         filtered.close();
         sampledOut.close();
         bytesIn.close();
+        sourceDrops.close();
         for (final AtomicCounter counter : dropped)
         {
             counter.close();
@@ -138,7 +162,8 @@ public final class SourceCounters implements AutoCloseable
         long filtered,
         long sampledOut,
         Map<DropReason, Long> droppedByReason,
-        long bytesIn)
+        long bytesIn,
+        long sourceDrops)
     {
         /**
          * The outcomes of several workers' sources added up, under one name: what the gateway as a
@@ -152,6 +177,7 @@ public final class SourceCounters implements AutoCloseable
             long filtered = 0;
             long sampledOut = 0;
             long bytesIn = 0;
+            long sourceDrops = 0;
             final Map<DropReason, Long> droppedByReason = new EnumMap<>(DropReason.class);
             for (final Snapshot snapshot : snapshots)
             {
@@ -161,10 +187,12 @@ public final class SourceCounters implements AutoCloseable
                 filtered += snapshot.filtered;
                 sampledOut += snapshot.sampledOut;
                 bytesIn += snapshot.bytesIn;
+                sourceDrops += snapshot.sourceDrops;
                 snapshot.droppedByReason.forEach((reason, value) -> droppedByReason.merge(reason, value, Long::sum));
             }
             return new Snapshot(
-                sourceName, received, forwarded, aggregated, filtered, sampledOut, Map.copyOf(droppedByReason), bytesIn);
+                sourceName, received, forwarded, aggregated, filtered, sampledOut, Map.copyOf(droppedByReason), bytesIn,
+                sourceDrops);
         }
 
         public long dropped()

@@ -33,6 +33,12 @@ public final class GatewayWorker implements Agent
     private static final int MAX_SEND_ATTEMPTS_AT_CLOSE = 10_000;
     /** Bounds the flush at close; each round ends as many flows as the records hold. */
     private static final int MAX_FLUSH_ROUNDS_AT_CLOSE = 1 << 16;
+    /**
+     * Polls between two reads of {@link PacketSource#sourceDrops()}, which may be a syscall
+     * (AF_PACKET's PACKET_STATISTICS): at 32 packets a burst, once per ~32 k packets under load,
+     * and within a second or so when idle.
+     */
+    public static final int SOURCE_DROPS_POLL_INTERVAL = 1024;
     /** {@link #pinTo} not called: the worker's thread runs wherever the scheduler puts it. */
     public static final int NO_CPU = -1;
     private static final System.Logger LOG = System.getLogger(GatewayWorker.class.getName());
@@ -52,6 +58,7 @@ public final class GatewayWorker implements Agent
     private final BurstTally tally = new BurstTally();
     /** The source's {@link PacketSource#droppedBySource()} total already added to the counters. */
     private long sourceDropsCounted;
+    private int pollsSinceSourceDrops;
 
     /** The CPU {@link #onStart()} pins this worker's thread to, or {@link #NO_CPU}. */
     private int cpu = NO_CPU;
@@ -154,6 +161,11 @@ public final class GatewayWorker implements Agent
 
         final int count = source.poll(burst);
         countSourceDrops();
+        if (++pollsSinceSourceDrops >= SOURCE_DROPS_POLL_INTERVAL)
+        {
+            pollsSinceSourceDrops = 0;
+            sourceCounters.sourceDrops(source.sourceDrops());
+        }
         if (count == 0)
         {
             if (source.isExhausted())
@@ -302,6 +314,7 @@ public final class GatewayWorker implements Agent
                 }
             }
         }
+        sourceCounters.sourceDrops(source.sourceDrops());
         source.close();
     }
 

@@ -39,6 +39,20 @@ public interface PacketSource extends AutoCloseable
         return 0;
     }
 
+    /**
+     * Packets the device or kernel discarded before this source could hand them out (an
+     * AF_PACKET ring that was full, a NIC queue that overflowed), in total since open. The gateway
+     * never received them, so they stand outside its {@code received = forwarded + ...} balance;
+     * they say how much traffic the host lost in front of the gateway. May make a syscall: the
+     * worker asks once every {@code GatewayWorker.SOURCE_DROPS_POLL_INTERVAL} polls, not per burst.
+     *
+     * @return the running total; 0 for sources that cannot lose packets (a capture file).
+     */
+    default long sourceDrops()
+    {
+        return 0;
+    }
+
     /** True when a finite source (a capture file) has handed out everything it will. */
     boolean isExhausted();
 

@@ -19,15 +19,15 @@ class CounterSnapshotSumTest
     void sourceSnapshotsAddUpAndStillBalance()
     {
         final SourceCounters.Snapshot first = new SourceCounters.Snapshot(
-            "pcap:a.pcap", 100, 60, 10, 20, 5, Map.of(DropReason.TRUNCATED_IPV4, 3L, DropReason.UDP_BAD_LENGTH, 2L), 9_000);
+            "pcap:a.pcap", 100, 60, 10, 20, 5, Map.of(DropReason.TRUNCATED_IPV4, 3L, DropReason.UDP_BAD_LENGTH, 2L), 9_000, 2);
         final SourceCounters.Snapshot second = new SourceCounters.Snapshot(
-            "pcap:b.pcap", 50, 30, 0, 10, 7, Map.of(DropReason.TRUNCATED_IPV4, 1L, DropReason.TRUNCATED_TCP, 2L), 4_000);
+            "pcap:b.pcap", 50, 30, 0, 10, 7, Map.of(DropReason.TRUNCATED_IPV4, 1L, DropReason.TRUNCATED_TCP, 2L), 4_000, 5);
 
         final SourceCounters.Snapshot sum = SourceCounters.Snapshot.sum("pcap:2 files", List.of(first, second));
 
         assertEquals(new SourceCounters.Snapshot(
             "pcap:2 files", 150, 90, 10, 30, 12,
-            Map.of(DropReason.TRUNCATED_IPV4, 4L, DropReason.UDP_BAD_LENGTH, 2L, DropReason.TRUNCATED_TCP, 2L), 13_000),
+            Map.of(DropReason.TRUNCATED_IPV4, 4L, DropReason.UDP_BAD_LENGTH, 2L, DropReason.TRUNCATED_TCP, 2L), 13_000, 7),
             sum);
         assertEquals(0, sum.inFlight());
         assertEquals(first.dropped() + second.dropped(), sum.dropped());

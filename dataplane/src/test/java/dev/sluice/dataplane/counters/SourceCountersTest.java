@@ -100,9 +100,13 @@ class SourceCountersTest
         tally.dropped(DropReason.SNAPLEN_TRUNCATED.ordinal());
         tally.received(1, 60);
         counters.add(tally);
+        counters.sourceDrops(7);
 
         final Map<String, Long> values = labelled("sluice source pcap:labels.pcap ");
-        assertEquals(6 + DropReason.values().length, values.size());
+        assertEquals(7 + DropReason.values().length, values.size());
+        assertEquals(7L, values.get("sluice source pcap:labels.pcap source_drops"));
+        assertEquals(7L, counters.snapshot().sourceDrops());
+        assertEquals(0L, counters.snapshot().inFlight(), "source drops stay outside the balance");
         assertEquals(0L, values.get("sluice source pcap:labels.pcap aggregated"));
         assertEquals(1L, values.get("sluice source pcap:labels.pcap received"));
         assertEquals(60L, values.get("sluice source pcap:labels.pcap bytes_in"));

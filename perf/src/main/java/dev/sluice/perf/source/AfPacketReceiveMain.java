@@ -23,8 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code perf/run-af-packet.sh} makes the veth pair and runs this; by hand:
  * {@code AfPacketReceiveMain RX_INTERFACE NAMESPACE TX_INTERFACE [SECONDS] [PACKETS]}.
  * <p>
- * The injector (an {@link AfPacketSender} in the namespace, one {@code send} per frame, on its
- * own thread) limits the rate that reaches the ring, so the receiver is idle much of the time.
+ * The live run is made twice, with two injectors (an {@link AfPacketSender} in the namespace, on
+ * its own thread): {@code send} makes one syscall per frame; {@code tx-ring} queues frames into a
+ * {@code PACKET_TX_RING} and flushes each burst with one syscall. Either may limit the rate that
+ * reaches the ring, so the receiver may be idle much of the time.
  * "Per core" is therefore measured over the receiver's busy time only: wall time of the polls
  * that returned packets, with their decode and release; idle polls are not counted. The
  * injector's own rate is printed next to it.
@@ -32,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AfPacketReceiveMain
 {
     private static final int BURST = 256;
+    private static final int TX_RING_FRAMES = 1024;
+    /** The veth's MTU of 9000 plus the Ethernet header: any frame the capture can hold. */
+    private static final int MAX_FRAME_BYTES = 9014;
 
     private AfPacketReceiveMain()
     {
@@ -58,10 +63,13 @@ public final class AfPacketReceiveMain
             final double[] baselines = captureFileBaseline(capture, seconds);
             final double baseline = baselines[0];
             final double baselineCpu = baselines[1];
-            final double live = afPacketRun(capture, rxInterface, namespace, txInterface, seconds);
+            final double live = afPacketRun(capture, rxInterface, namespace, txInterface, seconds, false);
+            final double liveTxRing = afPacketRun(capture, rxInterface, namespace, txInterface, seconds, true);
             final double drained = afPacketDrainRun(capture, rxInterface, namespace, txInterface);
-            System.out.printf(Locale.ROOT, "ratio af-packet / capture-file, live (per busy core-second): %.2f%n",
+            System.out.printf(Locale.ROOT, "ratio af-packet / capture-file, live, send() injector (per busy core-second): %.2f%n",
                 live / baseline);
+            System.out.printf(Locale.ROOT, "ratio af-packet / capture-file, live, tx-ring injector (per busy core-second): %.2f%n",
+                liveTxRing / baseline);
             System.out.printf(Locale.ROOT, "ratio af-packet / capture-file, draining a filled ring (per CPU-second): %.2f%n",
                 drained / baselineCpu);
         }
@@ -115,15 +123,23 @@ public final class AfPacketReceiveMain
     }
 
     private static double afPacketRun(
-        final Path capture, final String rxInterface, final String namespace, final String txInterface, final int seconds)
+        final Path capture,
+        final String rxInterface,
+        final String namespace,
+        final String txInterface,
+        final int seconds,
+        final boolean txRing)
         throws Exception
     {
+        final String injectorName = txRing ? "tx-ring" : "send";
         final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicLong sent = new AtomicLong();
         final AtomicLong sendFailures = new AtomicLong();
         final AtomicLong injectorCpuNs = new AtomicLong();
         try (AfPacketSource source = AfPacketSource.open(new AfPacketSettings().interfaceName(rxInterface));
-            AfPacketSender sender = AfPacketSender.open(namespace, txInterface))
+            AfPacketSender sender = txRing ?
+                AfPacketSender.openWithTxRing(namespace, txInterface, TX_RING_FRAMES, MAX_FRAME_BYTES) :
+                AfPacketSender.open(namespace, txInterface))
         {
             final Thread injector = new Thread(() -> inject(capture, sender, running, sent, sendFailures, injectorCpuNs),
                 "af-packet-perf-injector");
@@ -173,11 +189,14 @@ public final class AfPacketReceiveMain
             injector.join();
             source.refreshKernelStatistics();
             final double perCore = received * 1e9 / busyNs;
-            System.out.printf(Locale.ROOT, "injector: %,d frames in %.2f s: %,.0f frames/s (one send() per frame, " +
-                "%,d refused by a full queue)%n", sentDuring, elapsed / 1e9, sentDuring * 1e9 / elapsed, sendFailures.get());
-            System.out.printf(Locale.ROOT, "af-packet: %,d packets received in %.2f s (%,.0f packets/s wall), busy %.2f s: " +
+            System.out.printf(Locale.ROOT, "injector %s: %,d frames in %.2f s: %,.0f frames/s (%s, " +
+                "%,d refused by a full queue)%n", injectorName, sentDuring, elapsed / 1e9, sentDuring * 1e9 / elapsed,
+                txRing ? "a " + sender.txRingFrames() + "-slot TX ring, one send() per burst of " + BURST : "one send() per frame",
+                sendFailures.get());
+            System.out.printf(Locale.ROOT, "af-packet (%s injector): %,d packets received in %.2f s (%,.0f packets/s wall), busy %.2f s: " +
                     "%,.0f packets/s per core, %.1f ns/packet; ring drops %,d of %,d packets the kernel passed%n",
-                received, elapsed / 1e9, received * 1e9 / elapsed, busyNs / 1e9, perCore, busyNs / (double)received,
+                injectorName, received, elapsed / 1e9, received * 1e9 / elapsed, busyNs / 1e9, perCore,
+                busyNs / (double)received,
                 source.kernelDrops() - kernelDropsBefore, source.kernelPackets() - kernelPacketsBefore);
             return perCore;
         }
@@ -296,6 +315,10 @@ public final class AfPacketReceiveMain
                     {
                         failures.incrementAndGet();
                     }
+                }
+                while (!sender.flush())
+                {
+                    Thread.onSpinWait();
                 }
                 sent.addAndGet(ok);
             }

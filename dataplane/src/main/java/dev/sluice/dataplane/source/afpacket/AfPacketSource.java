@@ -420,6 +420,17 @@ public final class AfPacketSource implements PacketSource
         return true;
     }
 
+    /**
+     * Refreshes the kernel statistics (one syscall) and returns {@link #kernelDrops()}: packets the
+     * kernel dropped because this socket's ring was full.
+     */
+    @Override
+    public long sourceDrops()
+    {
+        refreshKernelStatistics();
+        return kernelDrops;
+    }
+
     /** Packets the kernel passed to this socket, including those it dropped ({@code tp_packets}). */
     public long kernelPackets()
     {

@@ -37,6 +37,8 @@ public final class Libc
     public static final int SOL_PACKET = 263;
     public static final int PACKET_ADD_MEMBERSHIP = 1;
     public static final int PACKET_RX_RING = 5;
+    public static final int PACKET_TX_RING = 13;
+    public static final int PACKET_QDISC_BYPASS = 20;
     public static final int PACKET_STATISTICS = 6;
     public static final int PACKET_VERSION = 10;
     public static final int PACKET_RESERVE = 12;
@@ -45,6 +47,7 @@ public final class Libc
 
     public static final int PACKET_MR_PROMISC = 1;
 
+    public static final int TPACKET_V2 = 1;
     public static final int TPACKET_V3 = 2;
 
     public static final int PACKET_FANOUT_HASH = 0;
@@ -55,6 +58,12 @@ public final class Libc
     // ---------------------------------------------------------------- block and frame status bits
     public static final int TP_STATUS_KERNEL = 0;
     public static final int TP_STATUS_USER = 1;
+    /** TX ring: the slot is free for user space. */
+    public static final int TP_STATUS_AVAILABLE = 0;
+    /** TX ring: user space filled the slot; the next send() transmits it. */
+    public static final int TP_STATUS_SEND_REQUEST = 1;
+    /** TX ring: the kernel refused the frame in the slot (bad length) and stopped there. */
+    public static final int TP_STATUS_WRONG_FORMAT = 1 << 2;
     public static final int TP_STATUS_LOSING = 1 << 2;
     public static final int TP_STATUS_VLAN_VALID = 1 << 4;
     public static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;

@@ -274,6 +274,69 @@ class AfPacketSourceTest
         }
     }
 
+    /**
+     * A sender with a TX ring far smaller than the run: frames of varied lengths go out in ring
+     * order through one send() per flush, wrap the ring many times, and arrive once each, in order
+     * and byte for byte in length.
+     */
+    @Test
+    void aTxRingSenderDeliversEveryFrameInOrder() throws Exception
+    {
+        final int packets = 5_000;
+        final int chunk = MAX_IN_FLIGHT - 28;
+        final int padding = 64;
+        try (AfPacketSender ringSender = AfPacketSender.openWithTxRing(
+                veth.namespace(), veth.injectInterface(), 48, TestFrames.UDP_FRAME_LENGTH + padding);
+            AfPacketSource source = AfPacketSource.open(smallRing()))
+        {
+            assertTrue(ringSender.txRingFrames() >= 48, "slots " + ringSender.txRingFrames());
+            final PacketBurst burst = new PacketBurst(64, 1);
+            final MemorySegment frame = Arena.ofAuto().allocate(TestFrames.UDP_FRAME_LENGTH + padding);
+            long received = 0;
+            int next = 0;
+            while (next < packets)
+            {
+                final int chunkEnd = Math.min(packets, next + chunk);
+                for (; next < chunkEnd; next++)
+                {
+                    final byte[] bytes = TestFrames.paddedUdp(next, next % 32, TestFrames.DEFAULT_PORT, next % padding);
+                    MemorySegment.copy(bytes, 0, frame, ValueLayout.JAVA_BYTE, 0, bytes.length);
+                    while (!ringSender.send(frame, 0, bytes.length))
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
+                while (!ringSender.flush())
+                {
+                    Thread.onSpinWait();
+                }
+                final long deadline = System.nanoTime() + DRAIN_DEADLINE_NS;
+                while (received < next)
+                {
+                    if (System.nanoTime() > deadline)
+                    {
+                        fail("stalled at " + received + " of " + next + " frames");
+                    }
+                    final int n = source.poll(burst);
+                    for (int i = 0; i < n; i++)
+                    {
+                        if (TestFrames.isOurs(burst, i))
+                        {
+                            assertEquals(received, TestFrames.sequence(burst, i), "frames in order");
+                            assertEquals(TestFrames.UDP_FRAME_LENGTH + received % padding, burst.wireLength[i]);
+                            received++;
+                        }
+                    }
+                    source.release(burst);
+                }
+            }
+            assertTrue(source.refreshKernelStatistics());
+            assertEquals(0, source.kernelDrops());
+        }
+        assertThrows(IllegalArgumentException.class,
+            () -> AfPacketSender.openWithTxRing(veth.namespace(), veth.injectInterface(), 0, 100));
+    }
+
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void blocksGoBackToTheKernelSoARunLargerThanTheRingNeverStalls() throws Exception

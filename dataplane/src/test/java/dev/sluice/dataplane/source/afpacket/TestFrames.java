@@ -52,6 +52,24 @@ final class TestFrames
         return buffer.array();
     }
 
+    /**
+     * IPv4/UDP like {@link #udp(long, int, int)} with {@code paddingBytes} zero bytes after the
+     * sequence number, so that a frame's length tells it apart within its flow.
+     */
+    static byte[] paddedUdp(final long sequence, final int flow, final int destinationPort, final int paddingBytes)
+    {
+        final int udpLength = 8 + 8 + paddingBytes;
+        final ByteBuffer buffer = ByteBuffer.allocate(UDP_FRAME_LENGTH + paddingBytes).order(ByteOrder.BIG_ENDIAN);
+        buffer.put(DESTINATION_MAC).put(SOURCE_MAC).putShort((short)0x0800);
+        buffer.put((byte)0x45).put((byte)0).putShort((short)(20 + udpLength)).putShort((short)0).putShort((short)0)
+            .put((byte)64).put((byte)17).putShort((short)0)
+            .putInt(0x0A000000 | (flow & 0xFFFF)).putInt(0x0A640001);
+        buffer.putShort((short)(10_000 + (flow & 0x3FFF))).putShort((short)destinationPort).putShort((short)udpLength)
+            .putShort((short)0);
+        buffer.putLong(sequence);
+        return buffer.array();
+    }
+
     /** Whether slot {@code i} of the burst is one of ours (same source MAC). */
     static boolean isOurs(final PacketBurst burst, final int i)
     {
