@@ -128,6 +128,7 @@ public final class GatewayWorker implements Agent
                 LOG.log(System.Logger.Level.WARNING, "worker " + roleName + " runs unpinned: " + problem);
             }
         }
+        source.onWorkerStart();
     }
 
     @Override
@@ -284,6 +285,7 @@ public final class GatewayWorker implements Agent
                 }
             }
         }
+        source.onWorkerStop();
         source.close();
     }
 
