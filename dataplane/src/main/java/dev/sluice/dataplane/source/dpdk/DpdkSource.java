@@ -133,8 +133,10 @@ public final class DpdkSource implements PacketSource
         }
         try
         {
-            eal.registerThread();
+            final int lcore = eal.registerThread();
             registeredThread = Thread.currentThread();
+            LOG.log(System.Logger.Level.INFO, name + " polled by thread " + registeredThread.getName() +
+                " as DPDK lcore " + lcore + " (mbufs through its mempool cache)");
         }
         catch (final DpdkException ex)
         {
