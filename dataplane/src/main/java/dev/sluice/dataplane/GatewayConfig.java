@@ -146,6 +146,31 @@ public final class GatewayConfig
     }
 
     /** Reads the sections of one file, reporting into one {@link Diagnostics}. */
+    /** Device arguments that name files: relative ones are read as relative to the configuration file. */
+    private static final List<String> DEVICE_FILE_ARGUMENTS = List.of("rx_pcap=", "tx_pcap=");
+
+    /**
+     * {@code device} with relative {@code rx_pcap=} and {@code tx_pcap=} paths resolved against
+     * {@code baseDirectory}, as every other path in the configuration is; DPDK itself would read them
+     * against the gateway's working directory.
+     */
+    static String resolveDeviceFiles(final String device, final Path baseDirectory)
+    {
+        final String[] parts = device.split(",", -1);
+        for (int i = 1; i < parts.length; i++)
+        {
+            for (final String key : DEVICE_FILE_ARGUMENTS)
+            {
+                if (parts[i].startsWith(key) && parts[i].length() > key.length())
+                {
+                    final Path file = Path.of(parts[i].substring(key.length()));
+                    parts[i] = key + (file.isAbsolute() ? file : baseDirectory.resolve(file).normalize());
+                }
+            }
+        }
+        return String.join(",", parts);
+    }
+
     private record Reader(Diagnostics diagnostics, Path baseDirectory)
     {
         void gateway(final YamlNode node, final GatewayContext context)
@@ -316,7 +341,8 @@ public final class GatewayConfig
             }
             if (device != null)
             {
-                context.packetSources(new DpdkSources(ealArgs, device, queues, mbufs, dataRoom, rxDescriptors, burst, cache));
+                context.packetSources(new DpdkSources(
+                    ealArgs, resolveDeviceFiles(device, baseDirectory), queues, mbufs, dataRoom, rxDescriptors, burst, cache));
             }
         }
 

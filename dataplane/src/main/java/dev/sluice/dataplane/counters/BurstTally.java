@@ -57,4 +57,11 @@ public final class BurstTally
     {
         droppedByReason[dropReasonOrdinal]++;
     }
+
+    /** {@code items} received and dropped for {@code reason} before any stage saw them (by the source itself). */
+    public void droppedBySource(final DropReason reason, final long items)
+    {
+        received += items;
+        droppedByReason[reason.ordinal()] += items;
+    }
 }

@@ -67,7 +67,11 @@ public enum DropReason
     UNSLICEABLE_FRAGMENT("slice", "a payload action matched an IP fragment, whose transport checksum cannot be recomputed"),
     UNSLICEABLE_IPV6_ADDRESS_OPTION("slice", "a payload action matched IPv6 with routing segments left or a home " +
         "address option, whose transport checksum uses an address the IPv6 header does not hold"),
-    UNSLICEABLE_TRUNCATED_CAPTURE("slice", "a payload action matched a packet whose headers were not all captured");
+    UNSLICEABLE_TRUNCATED_CAPTURE("slice", "a payload action matched a packet whose headers were not all captured"),
+
+    // sources: packets a source took off the wire but could not hand to the stages
+    MULTI_SEGMENT("source", "frame longer than one receive buffer (DPDK mbuf data room), freed by the source: " +
+        "raise source.dpdk.mbuf-data-room above the largest frame");
 
     private final String stage;
     private final String description;

@@ -3,6 +3,7 @@ package dev.sluice.dataplane.pipeline;
 import dev.sluice.dataplane.anonymize.AnonymizeStage;
 import dev.sluice.dataplane.classify.ClassifyStage;
 import dev.sluice.dataplane.counters.BurstTally;
+import dev.sluice.dataplane.counters.DropReason;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.dataplane.decode.PacketDecoder;
 import dev.sluice.dataplane.egress.BatchEgress;
@@ -49,6 +50,8 @@ public final class GatewayWorker implements Agent
     private final SourceCounters sourceCounters;
     private final NanoClock clock;
     private final BurstTally tally = new BurstTally();
+    /** The source's {@link PacketSource#droppedBySource()} total already added to the counters. */
+    private long sourceDropsCounted;
 
     /** The CPU {@link #onStart()} pins this worker's thread to, or {@link #NO_CPU}. */
     private int cpu = NO_CPU;
@@ -151,6 +154,7 @@ public final class GatewayWorker implements Agent
         }
 
         final int count = source.poll(burst);
+        countSourceDrops();
         if (count == 0)
         {
             if (source.isExhausted())
@@ -201,6 +205,20 @@ public final class GatewayWorker implements Agent
             reduce.records().isEmpty() ? null : reduce.records(),
             burstPolicy.version(),
             clock.nanoTime());
+    }
+
+    /** Packets the source dropped itself: received and dropped{multi_segment}, so the accounting balances. */
+    private void countSourceDrops()
+    {
+        final long total = source.droppedBySource();
+        if (total != sourceDropsCounted)
+        {
+            final BurstTally t = tally;
+            t.reset();
+            t.droppedBySource(DropReason.MULTI_SEGMENT, total - sourceDropsCounted);
+            sourceCounters.add(t);
+            sourceDropsCounted = total;
+        }
     }
 
     private void countOutcomes(final int count)

@@ -43,6 +43,17 @@ public interface PacketSource extends AutoCloseable
     {
     }
 
+    /**
+     * Packets this source took in but dropped itself, never handing them out, since it was
+     * opened (a running total): DPDK frames that span several mbufs, for example. The worker
+     * counts the growth of this total as received and {@code dropped{multi_segment}}, so the
+     * gateway's accounting still balances. Sources that hand out everything return 0.
+     */
+    default long droppedBySource()
+    {
+        return 0;
+    }
+
     /** True when a finite source (a capture file) has handed out everything it will. */
     boolean isExhausted();
 

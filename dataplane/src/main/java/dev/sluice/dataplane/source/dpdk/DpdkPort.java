@@ -24,6 +24,9 @@ public final class DpdkPort implements AutoCloseable
     /** net_pcap in DPDK 22.11 stamps each packet with the capture's time in microseconds. */
     private static final String PCAP_DRIVER = "net_pcap";
     private static final long MICROSECONDS_TO_NS = 1_000L;
+    /** A driver that needs as many tx queues as rx queues (DPDK 22.11's tap_dev_configure). */
+    private static final String TX_QUEUES_REQUIRED = "net_tap";
+    private static final int IDLE_TX_DESCRIPTORS = 64;
 
     private final String device;
     private final String name;
@@ -113,13 +116,20 @@ public final class DpdkPort implements AutoCloseable
                 throw new DpdkException("port " + device + " has at most " + (maxQueues & 0xFFFF) + " rx queues, " +
                     rxQueues + " asked (a net_pcap vdev has one rx queue per rx_pcap= argument)");
             }
-            final int features = DpdkLibrary.portConfigure(portId, (short)rxQueues, (short)0);
+            // Some drivers (net_tap) refuse a port with fewer tx queues than rx queues; they get idle tx queues.
+            final short txQueues = TX_QUEUES_REQUIRED.equals(driver(portId)) ? (short)rxQueues : 0;
+            final int features = DpdkLibrary.portConfigure(portId, (short)rxQueues, txQueues);
             check(features, device, "configure " + rxQueues + " rx queues");
             for (int queue = 0; queue < rxQueues; queue++)
             {
                 check(
                     DpdkLibrary.rxQueueSetup(portId, (short)queue, (short)rxDescriptors, pool.pointer()),
                     device, "set up rx queue " + queue);
+            }
+            for (int queue = 0; queue < txQueues; queue++)
+            {
+                check(DpdkLibrary.txQueueSetup(portId, (short)queue, (short)IDLE_TX_DESCRIPTORS), device,
+                    "set up tx queue " + queue);
             }
             check(DpdkLibrary.portStart(portId), device, "start");
             return new DpdkPort(device, name, portId, rxQueues, hotPlugged, features, driver(portId));

@@ -22,8 +22,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * reinterpret per mbuf would allocate). The mbufs of the last burst are held until
  * {@link #release(PacketBurst)} frees them with one bulk call; each is freed exactly once.
  * Multi-segment mbufs (packets longer than the mempool's data room) are freed by the shim and
- * counted in {@link #multiSegmentDrops()}, never handed to stages that read packets as one run
- * (so they are not in the gateway's received count: size mbuf-data-room above the largest frame).
+ * counted in {@link #multiSegmentDrops()}, never handed to stages that read packets as one run;
+ * the gateway's worker counts them as received and {@code dropped{multi_segment}}
+ * ({@link #droppedBySource()}). Size mbuf-data-room above the largest frame.
  * <p>
  * Opened on the assembling thread, then polled, released and closed by its worker thread only.
  * When its pool has a per-lcore cache, {@link #onWorkerStart()} registers the worker thread with
@@ -282,6 +283,12 @@ public final class DpdkSource implements PacketSource
     public long multiSegmentDrops()
     {
         return closed ? 0 : multiSegmentDropCount.get(JAVA_LONG, 0);
+    }
+
+    @Override
+    public long droppedBySource()
+    {
+        return multiSegmentDrops();
     }
 
     /** Frees whatever is still held and the descriptor arrays. */

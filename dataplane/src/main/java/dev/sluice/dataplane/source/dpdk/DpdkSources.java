@@ -145,6 +145,12 @@ public final class DpdkSources implements PacketSources
         return new DpdkSource(port, workerIndex, maxBurst, mempoolCache != 0);
     }
 
+    /** The device as DPDK is given it: a virtual device with its arguments, or a port name. */
+    public String device()
+    {
+        return device;
+    }
+
     /** The port, once the first source is open (null before). */
     public DpdkPort port()
     {
