@@ -43,7 +43,7 @@ public final class GatewayConfig
     private static final List<String> GATEWAY_KEYS = List.of("id", "site", "region");
     private static final List<String> SOURCE_KEYS = List.of("pcap", "dpdk", "af-packet");
     private static final List<String> DPDK_KEYS = List.of(
-        "eal-args", "device", "queues", "mbufs", "mbuf-data-room", "rx-descriptors", "burst");
+        "eal-args", "device", "queues", "mbufs", "mbuf-data-room", "rx-descriptors", "burst", "mempool-cache");
     private static final List<String> AF_PACKET_KEYS = List.of(
         "interface", "workers", "fanout", "fanout-group", "block-size", "block-count", "frame-size", "retire-timeout-ms",
         "promiscuous");
@@ -323,11 +323,21 @@ public final class GatewayConfig
             final int dataRoom = intOr(dpdk, "mbuf-data-room", 256, 65535, DpdkMempool.DEFAULT_DATA_ROOM_BYTES);
             final int rxDescriptors = intOr(dpdk, "rx-descriptors", 1, 65535, DpdkPort.DEFAULT_RX_DESCRIPTORS);
             final int burst = intOr(dpdk, "burst", 1, 4096, DpdkSource.DEFAULT_MAX_BURST);
-            if ((long)queues * (rxDescriptors + burst) > mbufs)
+            final int cache = intOr(dpdk, "mempool-cache", 0, DpdkMempool.MAX_CACHE_SIZE, DpdkSources.DEFAULT_MEMPOOL_CACHE);
+            final long needed = DpdkSources.mbufsNeeded(queues, rxDescriptors, burst, cache);
+            if (needed > mbufs)
             {
                 diagnostics.error(dpdk.has("mbufs") ? dpdk.get("mbufs").position() : dpdk.position(),
                     "source.dpdk.mbufs: " + mbufs + " mbufs cannot fill " + queues + " queues of " + rxDescriptors +
-                    " descriptors plus a burst of " + burst, "at least " + (long)queues * (rxDescriptors + burst));
+                    " descriptors plus a burst of " + burst + " and a mempool cache of " + cache +
+                    (cache == 0 ? "" : " (or lower source.dpdk.mempool-cache)"), "at least " + needed);
+                return;
+            }
+            final String cacheProblem = DpdkMempool.cacheProblem(mbufs, cache);
+            if (cacheProblem != null)
+            {
+                diagnostics.error(dpdk.has("mempool-cache") ? dpdk.get("mempool-cache").position() : dpdk.position(),
+                    "source.dpdk.mempool-cache: " + cacheProblem, "at most " + Math.min(DpdkMempool.MAX_CACHE_SIZE, mbufs * 2 / 3));
                 return;
             }
             final String unavailable = DpdkLibrary.unavailableReason();
@@ -339,7 +349,7 @@ public final class GatewayConfig
             if (device != null)
             {
                 context.packetSources(new DpdkSources(
-                    ealArgs, resolveDeviceFiles(device, baseDirectory), queues, mbufs, dataRoom, rxDescriptors, burst));
+                    ealArgs, resolveDeviceFiles(device, baseDirectory), queues, mbufs, dataRoom, rxDescriptors, burst, cache));
             }
         }
 

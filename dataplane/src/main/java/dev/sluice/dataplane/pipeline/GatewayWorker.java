@@ -138,6 +138,7 @@ public final class GatewayWorker implements Agent
                 LOG.log(System.Logger.Level.WARNING, "worker " + roleName + " runs unpinned: " + problem);
             }
         }
+        source.onWorkerStart();
     }
 
     @Override
@@ -315,6 +316,7 @@ public final class GatewayWorker implements Agent
             }
         }
         sourceCounters.sourceDrops(source.sourceDrops());
+        source.onWorkerStop();
         source.close();
     }
 

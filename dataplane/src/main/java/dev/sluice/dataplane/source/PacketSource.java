@@ -29,6 +29,21 @@ public interface PacketSource extends AutoCloseable
     }
 
     /**
+     * Called by the worker on its own thread before its first poll (after the thread is pinned),
+     * so a source can bind per-thread state, e.g. register the thread with DPDK so that mbuf
+     * allocation and free use the thread's mempool cache. A source must still work when this is
+     * never called (tests drive workers from their own thread).
+     */
+    default void onWorkerStart()
+    {
+    }
+
+    /** Called by the worker on its own thread after its last poll and release, before {@link #close()}. */
+    default void onWorkerStop()
+    {
+    }
+
+    /**
      * Packets this source took in but dropped itself, never handing them out, since it was
      * opened (a running total): DPDK frames that span several mbufs, for example. The worker
      * counts the growth of this total as received and {@code dropped{multi_segment}}, so the

@@ -54,7 +54,7 @@ public final class DpdkRxBenchmark
     public static final int FILL_FRAME_LENGTH = 64;
     /**
      * Per-lcore mempool cache, as sluice-rxbench's POOL_CACHE; the polling thread registers with
-     * the EAL to use it. 0: no cache and no registration (what the gateway's DpdkSources does today).
+     * the EAL to use it. 0: no cache and no registration (source.dpdk.mempool-cache: 0 in the gateway).
      */
     public static final int DEFAULT_MEMPOOL_CACHE = 256;
 

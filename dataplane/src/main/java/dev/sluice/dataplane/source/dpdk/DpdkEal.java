@@ -95,7 +95,8 @@ public final class DpdkEal
     /**
      * Runs rte_eal_init on a short-lived thread of its own: the EAL pins the calling thread to its
      * main lcore's CPU, which must not happen to the gateway's assembling thread (or a test's).
-     * The sources never rely on being an EAL lcore (mempools are created without a per-lcore cache).
+     * The sources never rely on being an EAL lcore: workers register themselves (see
+     * {@link #registerThread()}) and an unregistered thread bypasses mempool caches.
      */
     private static int initOnOwnThread(final List<String> args) throws DpdkException
     {

@@ -6,8 +6,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A pool of packet buffers (rte_pktmbuf_pool_create) that a port's receive queues fill.
- * Created without a per-lcore cache: the dataplane's workers are Java threads, not EAL lcores,
- * so DPDK would bypass a cache for them anyway, and the free count then stays exact.
+ * Optionally with a per-lcore cache: threads registered with DPDK ({@link DpdkEal#registerThread()},
+ * as the gateway's workers are) then allocate and free mbufs mostly from their own cache instead
+ * of the shared ring; unregistered threads bypass the cache and use the ring directly. The free
+ * count (rte_mempool_avail_count) adds every lcore's cache to the ring's count, so it stays exact
+ * once nothing is in flight.
  * Created and closed on the assembling thread; {@link #available()} may be read from any thread.
  */
 public final class DpdkMempool implements AutoCloseable
@@ -17,18 +20,38 @@ public final class DpdkMempool implements AutoCloseable
     /** Longest mempool name DPDK accepts is RTE_MEMPOOL_NAMESIZE - 1 (26) characters. */
     private static final int MAX_NAME_LENGTH = 26;
     /** RTE_MEMPOOL_CACHE_MAX_SIZE. */
-    private static final int MAX_CACHE_SIZE = 512;
+    public static final int MAX_CACHE_SIZE = 512;
     private static final AtomicInteger NEXT_ID = new AtomicInteger();
 
     private final String name;
     private final int size;
+    private final int cacheSize;
     private MemorySegment pool;
 
-    private DpdkMempool(final String name, final int size, final MemorySegment pool)
+    private DpdkMempool(final String name, final int size, final int cacheSize, final MemorySegment pool)
     {
         this.name = name;
         this.size = size;
+        this.cacheSize = cacheSize;
         this.pool = pool;
+    }
+
+    /**
+     * Why DPDK would refuse a cache of {@code cacheSize} for a pool of {@code mbufs}, or null:
+     * at most RTE_MEMPOOL_CACHE_MAX_SIZE, and its flush threshold (1.5 x the cache) at most the pool.
+     */
+    public static String cacheProblem(final int mbufs, final int cacheSize)
+    {
+        if (cacheSize < 0 || cacheSize > MAX_CACHE_SIZE)
+        {
+            return "mempool cache must be 0.." + MAX_CACHE_SIZE + " mbufs: " + cacheSize;
+        }
+        if ((long)cacheSize * 3 / 2 > mbufs)
+        {
+            return "a mempool cache of " + cacheSize + " needs at least 1.5 x as many mbufs (" +
+                (long)cacheSize * 3 / 2 + "), the pool has " + mbufs;
+        }
+        return null;
     }
 
     /**
@@ -47,9 +70,10 @@ public final class DpdkMempool implements AutoCloseable
      */
     public static DpdkMempool create(final int mbufs, final int dataRoomBytes, final int cacheSize) throws DpdkException
     {
-        if (cacheSize < 0 || cacheSize > MAX_CACHE_SIZE)
+        final String cacheProblem = cacheProblem(mbufs, cacheSize);
+        if (cacheProblem != null)
         {
-            throw new DpdkException("mempool cache must be 0.." + MAX_CACHE_SIZE + " mbufs: " + cacheSize);
+            throw new DpdkException(cacheProblem);
         }
         DpdkLibrary.ensureAvailable();
         if (DpdkEal.current() == null)
@@ -78,7 +102,7 @@ public final class DpdkMempool implements AutoCloseable
                 DpdkLibrary.strerror(error) + " (rte_errno " + error + "); give the EAL more memory (-m <MB>, or more " +
                 "hugepages) or lower mbufs");
         }
-        return new DpdkMempool(name, mbufs, pool);
+        return new DpdkMempool(name, mbufs, cacheSize, pool);
     }
 
     public String name()
@@ -92,7 +116,13 @@ public final class DpdkMempool implements AutoCloseable
         return size;
     }
 
-    /** Free mbufs now (rte_mempool_avail_count). */
+    /** Mbufs each registered lcore may keep in its cache; 0 when the pool has no cache. */
+    public int cacheSize()
+    {
+        return cacheSize;
+    }
+
+    /** Free mbufs now, in the ring and in every lcore's cache (rte_mempool_avail_count). */
     public int available()
     {
         return DpdkLibrary.poolAvailable(pointer());

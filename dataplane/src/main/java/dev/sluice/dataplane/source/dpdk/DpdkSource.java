@@ -27,6 +27,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * ({@link #droppedBySource()}). Size mbuf-data-room above the largest frame.
  * <p>
  * Opened on the assembling thread, then polled, released and closed by its worker thread only.
+ * When its pool has a per-lcore cache, {@link #onWorkerStart()} registers the worker thread with
+ * DPDK so the rx refill and the bulk free use that thread's cache rather than the shared ring;
+ * without it (a test polling from its own thread) the pool's ring serves it, just slower.
  */
 public final class DpdkSource implements PacketSource
 {
@@ -37,12 +40,14 @@ public final class DpdkSource implements PacketSource
     public static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     /** Most packets one poll takes from the queue. */
     public static final int DEFAULT_MAX_BURST = 256;
+    private static final System.Logger LOG = System.getLogger(DpdkSource.class.getName());
 
     private final DpdkPort port;
     private final short portId;
     private final short queue;
     private final long timestampScale;
     private final int maxBurst;
+    private final boolean registerWorkerThread;
     private final String name;
     private final Arena arena;
     private final MemorySegment mbufs;
@@ -59,9 +64,20 @@ public final class DpdkSource implements PacketSource
     private long packetsReceived;
     private long bytesReceived;
     private boolean closed;
+    /** The thread {@link #onWorkerStart()} registered with DPDK, unregistered by {@link #onWorkerStop()}. */
+    private Thread registeredThread;
 
     /** A source over rx queue {@code queue} of {@code port}, taking up to {@code maxBurst} packets a poll. */
     public DpdkSource(final DpdkPort port, final int queue, final int maxBurst)
+    {
+        this(port, queue, maxBurst, false);
+    }
+
+    /**
+     * As {@link #DpdkSource(DpdkPort, int, int)}; with {@code registerWorkerThread} the worker's
+     * thread becomes a DPDK lcore in {@link #onWorkerStart()} (worth it when the pool has a cache).
+     */
+    public DpdkSource(final DpdkPort port, final int queue, final int maxBurst, final boolean registerWorkerThread)
     {
         if (queue < 0 || queue >= port.rxQueues())
         {
@@ -77,6 +93,7 @@ public final class DpdkSource implements PacketSource
         this.queue = (short)queue;
         this.timestampScale = port.timestampScaleNs();
         this.maxBurst = maxBurst;
+        this.registerWorkerThread = registerWorkerThread;
         this.name = "dpdk:" + port.name() + "/" + queue;
         // Shared, not confined: the source is opened on the assembling thread and used by its worker.
         this.arena = Arena.ofShared();
@@ -100,6 +117,54 @@ public final class DpdkSource implements PacketSource
     public int queue()
     {
         return queue;
+    }
+
+    /**
+     * Registers the worker thread with DPDK (when asked to at construction), so mbuf allocation and
+     * free go through the thread's mempool cache. A failure (every lcore id taken) is logged and
+     * the worker runs unregistered, over the shared ring: a slower worker beats none.
+     */
+    @Override
+    public void onWorkerStart()
+    {
+        final DpdkEal eal = DpdkEal.current();
+        if (!registerWorkerThread || closed || registeredThread != null || eal == null)
+        {
+            return;
+        }
+        try
+        {
+            final int lcore = eal.registerThread();
+            registeredThread = Thread.currentThread();
+            LOG.log(System.Logger.Level.INFO, name + " polled by thread " + registeredThread.getName() +
+                " as DPDK lcore " + lcore + " (mbufs through its mempool cache)");
+        }
+        catch (final DpdkException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, name + " polls without a mempool cache: " + ex.getMessage());
+        }
+    }
+
+    /** Frees what is still held (into this thread's cache), then gives the thread's lcore id back. */
+    @Override
+    public void onWorkerStop()
+    {
+        if (registeredThread == Thread.currentThread())
+        {
+            if (held != 0 && !closed)
+            {
+                freeHeld();
+            }
+            registeredThread = null;
+            // Mbufs left in this lcore's cache stay counted as free and serve the next thread given this lcore id.
+            DpdkEal.current().unregisterThread();
+        }
+    }
+
+    /** True while the worker thread is registered with DPDK by {@link #onWorkerStart()}. */
+    public boolean workerThreadRegistered()
+    {
+        return registeredThread != null;
     }
 
     @Override

@@ -28,7 +28,10 @@ import static org.junit.jupiter.api.Assumptions.abort;
 class DpdkAfPacketTest
 {
     private static final int PACKETS = 5_000;
-    /** Paced so the receive ring (framecnt) never overflows while the test's thread shares a core. */
+    /**
+     * Paced, and fewer than the receive ring's frames (framecnt=8192), so the ring cannot overflow even when
+     * the test's thread is off the CPU for the whole run on a loaded machine.
+     */
     private static final int RATE_PPS = 20_000;
     private static final long RECEIVE_DEADLINE_NS = 60_000_000_000L;
     private static final int EMPTY_POLLS_AFTER_EXIT = 10_000;
@@ -97,7 +100,7 @@ class DpdkAfPacketTest
         int duplicates = 0;
         int foreign = 0;
         try (DpdkSources sources = new DpdkSources(
-            DpdkTesting.EAL_ARGS, "net_af_packet_veth,iface=" + ROOT_END + ",framecnt=4096,blocksz=4096,framesz=2048",
+            DpdkTesting.EAL_ARGS, "net_af_packet_veth,iface=" + ROOT_END + ",framecnt=8192,blocksz=4096,framesz=2048",
             1, 8191))
         {
             final int freeBefore;

@@ -305,7 +305,7 @@ class DpdkGatewayTest
                 eal-args: [%s]
                 device: "%s"
                 queues: %d
-                mbufs: 4095
+                mbufs: 8191
             %s
             policy-file: policy.yaml
             state-dir: state
