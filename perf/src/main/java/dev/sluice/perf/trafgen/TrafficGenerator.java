@@ -205,6 +205,48 @@ public final class TrafficGenerator
             this.timeout = timeout;
         }
 
+        /** True while the generator process runs. */
+        public boolean isAlive()
+        {
+            return process.isAlive();
+        }
+
+        /**
+         * Waits until a Unix socket bound to {@code socket} is listening (the generator as memif server
+         * has probed its port), so a memif client started afterwards is not turned away: a DPDK memif
+         * client tries to connect once, when its port starts.
+         *
+         * @return false when the generator ended or {@code timeout} passed first.
+         */
+        public boolean awaitListening(final Path socket, final Duration timeout) throws IOException, InterruptedException
+        {
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && process.isAlive())
+            {
+                if (isListening(socket))
+                {
+                    return true;
+                }
+                Thread.sleep(10);
+            }
+            return false;
+        }
+
+        /**
+         * /proc/net/unix lists a listening socket (flag __SO_ACCEPTCON, 00010000) with its path last, prefixed
+         * by '@' when abstract (DPDK's memif default).
+         */
+        private static boolean isListening(final Path socket) throws IOException
+        {
+            final String file = " " + socket.toAbsolutePath();
+            final String abstractName = " @" + socket.toAbsolutePath();
+            try (var lines = Files.lines(Path.of("/proc/net/unix")))
+            {
+                return lines.anyMatch(line -> line.contains(" 00010000 ") &&
+                    (line.endsWith(file) || line.endsWith(abstractName)));
+            }
+        }
+
         /** Waits up to the builder's timeout for the generator to finish and parses its summary line. */
         public Result await() throws IOException, InterruptedException
         {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class TrafficGeneratorTest
 {
     private static final String DPDK_REQUIRED_PROP_NAME = "sluice.dpdk.required";
+    /** Receivers started for the memif test while the generator's port starts (each waits 10 s for its link). */
+    private static final int RECEIVER_ATTEMPTS = 3;
     private static final int ETHER_TYPE_OFFSET = 12;
     private static final int IPV4_HEADER_OFFSET = 14;
     private static final int IPV4_HEADER_LENGTH = 20;
@@ -140,22 +143,36 @@ class TrafficGeneratorTest
             .vlanEvery(3)
             .ipv6Every(5)
             .lingerMs(1_000)
-            .linkWaitMs(30_000)
+            .linkWaitMs(60_000)
             .build();
-        final Process receiver;
+        Process receiver = null;
         final TrafficGenerator.Result result;
         try (TrafficGenerator.Running running = generator.start())
         {
-            receiver = new ProcessBuilder(receiverCommand).redirectErrorStream(true)
-                .redirectOutput(receiverOutput.toFile()).start();
+            assertTrue(running.awaitListening(socket, Duration.ofSeconds(30)), "the generator never listened on " + socket);
             try
             {
+                // A memif client connects once, when its port starts, and the server refuses it until its own port
+                // has started too (just after it starts listening): start the receiver again while that happens.
+                for (int attempt = 1; ; attempt++)
+                {
+                    receiver = new ProcessBuilder(receiverCommand).redirectErrorStream(true)
+                        .redirectOutput(receiverOutput.toFile()).start();
+                    assertTrue(receiver.waitFor(60, TimeUnit.SECONDS), "receiver did not finish");
+                    if (receiver.exitValue() == 0 || attempt == RECEIVER_ATTEMPTS ||
+                        !Files.readString(receiverOutput).contains("still down") || !running.isAlive())
+                    {
+                        break;
+                    }
+                }
                 result = running.await();
-                assertTrue(receiver.waitFor(60, TimeUnit.SECONDS), "receiver did not finish");
             }
             finally
             {
-                receiver.destroyForcibly();
+                if (receiver != null)
+                {
+                    receiver.destroyForcibly();
+                }
             }
         }
         final String received = Files.readString(receiverOutput);
