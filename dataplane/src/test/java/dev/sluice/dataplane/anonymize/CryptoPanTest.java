@@ -4,7 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,6 +24,7 @@ class CryptoPanTest
     private static final int PROPERTY_PAIRS_IPV4 = 200_000;
     private static final int PROPERTY_PAIRS_IPV6 = 20_000;
     private static final long SEED = 0x51CE_C0FFEEL;
+    private static final int OWN_IMAGE_SAMPLES = 500_000;
 
     @ParameterizedTest
     @ValueSource(ints = { 0, 2, CryptoPan.DEFAULT_CACHE_SLOTS })
@@ -210,6 +214,44 @@ class CryptoPanTest
             assertEquals(high, cryptoPan.resultHigh());
             assertEquals(low, cryptoPan.resultLow());
         }
+    }
+
+    /**
+     * Crypto-PAn's block for bit i is the address's first i bits followed by the pad's bits from i
+     * on, so blocks i and i + 1 are the same block wherever the address's bit i equals the pad's:
+     * an address has only 1 + (its bits 0..30 that differ from the pad's) distinct flip bits, and
+     * is its own image far more often than 2^-32 (about 1 in 15,000 random IPv4 addresses on
+     * average over keys). The reference behaves the same, so tests must compare an anonymized
+     * address with its Crypto-PAn image, never assert that it differs from the raw one.
+     */
+    @Test
+    void someAddressesAreTheirOwnImageAsWithTheReference() throws Exception
+    {
+        final byte[] key = CryptoPanVectors.referenceKey();
+        final CryptoPan cryptoPan = new CryptoPan(key, 0);
+
+        // The address made of the pad's first 32 bits: all 32 blocks are the pad itself, so
+        // every bit flips alike, and the image is the address or its complement.
+        final Cipher aes = Cipher.getInstance("AES/ECB/NoPadding");
+        aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, 0, 16, "AES"));
+        final byte[] pad = aes.doFinal(key, 16, 16);
+        final int padAddress = ByteBuffer.wrap(pad).getInt();
+        final int padImage = cryptoPan.anonymizeIpv4(padAddress);
+        assertTrue(padImage == padAddress || padImage == ~padAddress,
+            CryptoPanVectors.dotted(padAddress) + " -> " + CryptoPanVectors.dotted(padImage));
+
+        final SplittableRandom random = new SplittableRandom(SEED);
+        int ownImages = 0;
+        for (int i = 0; i < OWN_IMAGE_SAMPLES; i++)
+        {
+            final int address = random.nextInt();
+            if (cryptoPan.anonymizeIpv4(address) == address)
+            {
+                ownImages++;
+                assertEquals(address, cryptoPan.deanonymizeIpv4(address));
+            }
+        }
+        assertTrue(ownImages > 0, "no random address is its own image under the reference key in " + OWN_IMAGE_SAMPLES);
     }
 
     @Test
