@@ -119,6 +119,16 @@ public class CefParseBenchmark
             cefMessages.bytesPerEvent(), leefMessages.bytesPerEvent());
     }
 
+    double cefBytesPerEvent()
+    {
+        return cefMessages.bytesPerEvent();
+    }
+
+    double leefBytesPerEvent()
+    {
+        return leefMessages.bytesPerEvent();
+    }
+
     @TearDown(Level.Trial)
     public void tearDown()
     {

@@ -79,6 +79,10 @@ public final class CefParser implements EventParser
     /** How far into a message the {@code CEF:} marker is looked for (the longest syslog header accepted). */
     public static final int MAX_SYSLOG_PREFIX_BYTES = 1024;
     private static final int MAX_VERSION_DIGITS = 3;
+    private static final long PIPE = ByteScan.pattern((byte)'|');
+    private static final long BACKSLASH = ByteScan.pattern((byte)'\\');
+    private static final long SPACE = ByteScan.pattern((byte)' ');
+    private static final long EQUALS = ByteScan.pattern((byte)'=');
     private static final String[] HEADER_NAMES = {
         "cef.version", "cef.device_vendor", "cef.device_product", "cef.device_version", "cef.signature_id", "cef.name",
         "cef.severity"};
@@ -516,26 +520,26 @@ public final class CefParser implements EventParser
     private int parseHeaderField(final int field, final int from)
     {
         int p = from;
-        while (p < length)
+        while (true)
         {
-            final byte b = at(p);
-            if ('|' == b)
+            p = ByteScan.indexOfAny(segment, base, p, length, PIPE, BACKSLASH, PIPE);
+            if (p >= length || '|' == at(p))
             {
                 break;
             }
-            if ('\\' == b)
+            if (p + 1 < length && ('|' == at(p + 1) || '\\' == at(p + 1)))
             {
-                if (p + 1 < length && ('|' == at(p + 1) || '\\' == at(p + 1)))
-                {
-                    p++;
-                }
-                else if (strict)
-                {
-                    reject(BAD_ESCAPE, p);
-                    return -1;
-                }
+                p += 2;
             }
-            p++;
+            else if (strict)
+            {
+                reject(BAD_ESCAPE, p);
+                return -1;
+            }
+            else
+            {
+                p++;
+            }
         }
         if (p >= length && field != SEVERITY)
         {
@@ -631,33 +635,42 @@ public final class CefParser implements EventParser
         int keyEnd = p;
         int valueStart = p + 1;
         boolean hasEscape = false;
+        // Where a key could start: after the last space, unless a backslash came since (keys hold none).
         int candidateStart = -1;
-        boolean candidateValid = false;
         p = valueStart;
-        while (p < length)
+        while (true)
         {
+            p = ByteScan.indexOfAny(segment, base, p, length, SPACE, BACKSLASH, EQUALS);
+            if (p >= length)
+            {
+                break;
+            }
             final byte b = at(p);
             if (' ' == b)
             {
                 candidateStart = p + 1;
-                candidateValid = true;
+                p++;
             }
             else if ('\\' == b)
             {
                 hasEscape = true;
-                candidateValid = false;
+                candidateStart = -1;
                 if (p + 1 < length && 0 != unescapeExtension(at(p + 1)))
                 {
-                    p++;
+                    p += 2;
                 }
                 else if (strict)
                 {
                     return reject(BAD_ESCAPE, p);
                 }
+                else
+                {
+                    p++;
+                }
             }
-            else if ('=' == b)
+            else
             {
-                if (candidateValid && p > candidateStart)
+                if (candidateStart >= 0 && p > candidateStart && allKeyChars(candidateStart, p))
                 {
                     if (!addPair(keyStart, keyEnd, valueStart, candidateStart - 1, hasEscape))
                     {
@@ -672,15 +685,23 @@ public final class CefParser implements EventParser
                 {
                     return reject(INVALID_EXTENSION, p);
                 }
-                candidateValid = false;
+                candidateStart = -1;
+                p++;
             }
-            else if (candidateValid && !isKeyChar(b))
-            {
-                candidateValid = false;
-            }
-            p++;
         }
         return addPair(keyStart, keyEnd, valueStart, length, hasEscape);
+    }
+
+    private boolean allKeyChars(final int from, final int end)
+    {
+        for (int k = from; k < end; k++)
+        {
+            if (!isKeyChar(at(k)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean addPair(final int keyStart, final int keyEnd, final int valueStart, final int valueEnd,

@@ -57,6 +57,10 @@ public final class LeefParser implements EventParser
     public static final int MAX_SYSLOG_PREFIX_BYTES = 1024;
     private static final int MAX_DELIMITER_BYTES = 4;
     private static final int MAX_HEX_DIGITS = 4;
+    private static final long PIPE = ByteScan.pattern((byte)'|');
+    private static final long TAB = ByteScan.pattern((byte)'\t');
+    private static final long BACKSLASH = ByteScan.pattern((byte)'\\');
+    private static final long EQUALS = ByteScan.pattern((byte)'=');
     private static final String[] HEADER_NAMES = {
         "leef.version", "leef.vendor", "leef.product", "leef.product_version", "leef.event_id"};
 
@@ -416,18 +420,14 @@ public final class LeefParser implements EventParser
     private int parseHeaderField(final int field, final int from)
     {
         int p = from;
-        while (p < length)
+        while (true)
         {
-            final byte b = at(p);
-            if ('|' == b)
+            p = ByteScan.indexOfAny(segment, base, p, length, PIPE, BACKSLASH, PIPE);
+            if (p >= length || '|' == at(p))
             {
                 break;
             }
-            if ('\\' == b && p + 1 < length && ('|' == at(p + 1) || '\\' == at(p + 1)))
-            {
-                p++;
-            }
-            p++;
+            p += p + 1 < length && ('|' == at(p + 1) || '\\' == at(p + 1)) ? 2 : 1;
         }
         if (p >= length && field != EVENT_ID)
         {
@@ -607,17 +607,8 @@ public final class LeefParser implements EventParser
     /** LEEF 1.0: tab, or {@code |} when the attributes hold no tab but a {@code |} (PAN-OS). */
     private void chooseLeef1Delimiter(final int from)
     {
-        boolean pipe = false;
-        for (int p = from; p < length; p++)
-        {
-            final byte b = at(p);
-            if ('\t' == b)
-            {
-                return;
-            }
-            pipe |= '|' == b;
-        }
-        if (pipe)
+        final int first = ByteScan.indexOfAny(segment, base, from, length, TAB, PIPE, PIPE);
+        if (first < length && '|' == at(first) && ByteScan.indexOfAny(segment, base, first, length, TAB, TAB, TAB) == length)
         {
             delimiter[0] = '|';
         }
@@ -625,25 +616,40 @@ public final class LeefParser implements EventParser
 
     private boolean parseAttributes(final int from)
     {
+        final long lead = ByteScan.pattern(delimiter[0]);
+        final byte leadByte = delimiter[0];
         int p = from;
         while (p < length)
         {
             final int start = p;
             int equals = -1;
             boolean hasEscape = false;
-            while (p < length && !isDelimiterAt(p, length))
+            while (true)
             {
+                p = ByteScan.indexOfAny(segment, base, p, length, lead, BACKSLASH, EQUALS);
+                if (p >= length)
+                {
+                    break;
+                }
                 final byte b = at(p);
+                if (leadByte == b && isDelimiterAt(p, length))
+                {
+                    break;
+                }
                 if ('=' == b && equals < 0)
                 {
                     equals = p;
+                    p++;
                 }
                 else if ('\\' == b && isDelimiterAt(p + 1, length))
                 {
                     hasEscape = true;
-                    p += delimiterLength;
+                    p += 1 + delimiterLength;
                 }
-                p++;
+                else
+                {
+                    p++;
+                }
             }
             if (p > start)
             {
