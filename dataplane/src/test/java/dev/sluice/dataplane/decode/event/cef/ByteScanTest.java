@@ -13,7 +13,7 @@ class ByteScanTest
     void findsTheSameByteAsALoopDoes()
     {
         final SplittableRandom random = new SplittableRandom(42);
-        final byte[] alphabet = {'a', '|', '\\', '=', ' ', (byte)0x80, (byte)0xFF, 0, 1, (byte)0x7C ^ 0x80, '\t'};
+        final byte[] alphabet = {'a', '|', '\\', '=', ' ', (byte)0x80, (byte)0xFF, 0, 1, (byte)(0x7C ^ 0x80), '\t'};
         for (int round = 0; round < 20_000; round++)
         {
             final byte[] bytes = new byte[random.nextInt(40)];
