@@ -143,6 +143,8 @@ public final class NetflowParser implements EventParser
     private long sysUptimeMs;
     private int v5SamplingInterval;
     private long domainSystemInitMs;
+    private int headerCount;
+    private int v9RecordsSeen;
 
     // records
     private int recordCount;
@@ -200,6 +202,7 @@ public final class NetflowParser implements EventParser
     private long templatesTooLarge;
     private long recordsOverCapacity;
     private long staleRecords;
+    private long trailingGarbage;
 
     /** A parser with its own default template table and record capacity. */
     public NetflowParser()
@@ -710,6 +713,12 @@ public final class NetflowParser implements EventParser
         return recordsOverCapacity;
     }
 
+    /** @return v9 datagrams whose bytes after all the records the header counts were not flowsets, ignored. */
+    public long trailingGarbage()
+    {
+        return trailingGarbage;
+    }
+
     /** @return selections refused because a later set of the datagram replaced the record's template. */
     public long staleRecords()
     {
@@ -872,6 +881,8 @@ public final class NetflowParser implements EventParser
         {
             return reject(TOO_SHORT, length);
         }
+        headerCount = u16(2);
+        v9RecordsSeen = 0;
         sysUptimeMs = u32(4);
         exportNs = u32(8) * NANOS_PER_SECOND;
         sequence = u32(12);
@@ -881,17 +892,20 @@ public final class NetflowParser implements EventParser
         {
             final int setId = u16(position);
             final int setLength = u16(position + 2);
-            if (setLength < SET_HEADER_LENGTH)
+            final int end = position + setLength;
+            if (setLength < SET_HEADER_LENGTH || end > length)
             {
                 if (setLength == 0 && setId == 0 && allZero(position, length))
                 {
                     break; // zero fill after the last flowset (PAN-OS)
                 }
-                return reject(BAD_SET_LENGTH, position + 2);
-            }
-            final int end = position + setLength;
-            if (end > length)
-            {
+                if (headerCount > 0 && v9RecordsSeen >= headerCount)
+                {
+                    // Every record the header announced is here: what follows is not part of this export
+                    // packet (a capture that glued two datagrams together, an exporter's stray bytes).
+                    trailingGarbage++;
+                    break;
+                }
                 return reject(BAD_SET_LENGTH, position + 2);
             }
             final int start = position + SET_HEADER_LENGTH;
@@ -1049,6 +1063,7 @@ public final class NetflowParser implements EventParser
         final int template, final int fieldsStart, final int count, final int scopeCount, final boolean isOptions,
         final int recordStart)
     {
+        v9RecordsSeen++;
         if (count > templates.maxFields())
         {
             templatesTooLarge++;
@@ -1281,6 +1296,7 @@ public final class NetflowParser implements EventParser
 
     private void addRecord(final int offset, final int recordLen, final int slot, final int generation)
     {
+        v9RecordsSeen++;
         if (recordCount == recordCapacity)
         {
             recordsOverCapacity++;
