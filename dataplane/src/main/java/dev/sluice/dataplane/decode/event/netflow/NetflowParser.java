@@ -46,7 +46,7 @@ import static dev.sluice.dataplane.decode.event.netflow.InformationElements.*;
  * {@code netflow.sampling_interval}), then every record: first {@code flow.record} with the
  * record's index (what separates one record's fields from the next), then, for a flow record,
  * the {@code flow.*} fields it carries and every other element as {@code flow.ie_<enterprise>_<id>}
- * (an integer up to 8 bytes, hex text beyond); for an options record, {@code flow.options}
+ * (an integer when fixed-length up to 8 bytes, else hex text); for an options record, {@code flow.options}
  * (true), {@code netflow.option.sampling_interval}, {@code netflow.option.sampling_algorithm},
  * {@code netflow.option.system_init_ms}, and the others as {@code netflow.option.ie_<e>_<id>}
  * ({@code netflow.option.scope.ie_<e>_<id>} for scope fields).
@@ -825,7 +825,7 @@ public final class NetflowParser implements EventParser
                 continue;
             }
             final String name = (isScopeField(k) ? scopePrefix : prefix) + fieldEnterprise(k) + "_" + fieldId(k);
-            if (len <= 8)
+            if (len <= 8 && templates.fieldLength(templates.fieldBase(selectedSlot) + k) != NetflowTemplates.VARIABLE_LENGTH)
             {
                 visitor.integer(name, fieldValue(k));
             }
