@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
  *   Time Stamp,ID,Extended,Bus,LEN,D1,D2,D3,D4,D5,D6,D7,D8
  *   166064000,0000021A,false,0,8,FE,36,12,FE,69,05,07,AD,
  *   166064000,0000021A,false,Rx,0,8,FE,36,12,FE,69,05,07,AD,     newer files add a direction column
+ *   166064000,0000027A,false,0,7,30,30,0D,8C,09,15,00,00,       data columns past LEN are padding
  * </pre>
  * The time stamp is in microseconds; the bus number is {@code can.interface}. The header line
  * is rejected as {@value CrtdParser#NOT_A_FRAME}; other rejections: {@value CandumpParser#EMPTY},
@@ -141,11 +142,13 @@ public final class GvretCsvParser extends CanFrameParser
             }
             payload[dataLength++] = (byte)value;
         }
-        for (i = cursor; i < end; i++)
+        // SavvyCAN writes all eight data columns, the ones past LEN as padding: check them, ignore them.
+        while (cursor < end)
         {
-            if (',' != byteAt(segment, offset + i))
+            cursor++;
+            if (cursor < end && ',' != byteAt(segment, offset + cursor) && hexByte(segment, offset, cursor, end) < 0)
             {
-                return reject(CandumpParser.BAD_DATA, i);
+                return reject(CandumpParser.BAD_DATA, cursor);
             }
         }
         dlc = dataLength;

@@ -101,7 +101,7 @@ class DbcFileTest
         assertEquals(List.of("ECU", "BMS", "Gateway"), dbc.nodes());
         assertEquals(2, dbc.messages().size(), "the independent-signals placeholder is left out");
         final DbcMessage engine = dbc.messages().getFirst();
-        assertEquals(0x0CF00400, engine.id());
+        assertEquals(0x0CF004FE, engine.id());
         assertTrue(engine.extended());
         assertTrue(engine.signal("Selector").multiplexer());
         assertEquals(1, engine.signal("Speed").multiplexValue());
@@ -110,8 +110,8 @@ class DbcFileTest
         assertEquals(List.of("Gateway", "BMS"), engine.signal("Speed").receivers());
         assertEquals("temperature page", engine.signal("Selector").valueNames().get(2L));
         assertEquals(DbcSignal.ValueType.FLOAT32, engine.signal("Ratio").valueType());
-        assertNull(dbc.message(0x0CF00400, false));
-        assertNotNull(dbc.message(0x0CF00400, true));
+        assertNull(dbc.message(0x0CF004FE, false));
+        assertNotNull(dbc.message(0x0CF004FE, true));
         assertEquals(0, dbc.message("Other").signals().size());
     }
 
