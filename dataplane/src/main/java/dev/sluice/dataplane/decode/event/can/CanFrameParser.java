@@ -23,7 +23,7 @@ import java.lang.foreign.ValueLayout;
  * {@code can.message} (the DBC message's name) and {@code can.<message>.<signal>}: an integer when the
  * signal's factor and offset are integers, else a decimal. Confined to one thread.
  */
-public abstract class CanFrameParser implements EventParser
+public abstract sealed class CanFrameParser implements EventParser permits CandumpParser, CrtdParser, GvretCsvParser
 {
     public static final String FIELD_TIMESTAMP_NS = "can.timestamp_ns";
     public static final String FIELD_INTERFACE = "can.interface";
@@ -65,17 +65,17 @@ public abstract class CanFrameParser implements EventParser
 
     // The frame, filled by the subclass between begin() and accept().
     /** The payload, with slack after it so a signal is always read with whole 64-bit loads. */
-    protected final byte[] payload = new byte[MAX_PAYLOAD_BYTES + CanSignalLayout.LOAD_SLACK_BYTES];
-    protected final EventText interfaceName = new EventText(INTERFACE_CAPACITY);
-    protected int dataLength;
-    protected int canId;
-    protected boolean extended;
-    protected boolean remote;
-    protected boolean fd;
-    protected boolean errorFrame;
-    protected int dlc;
-    protected int fdFlags;
-    protected long timestampNs;
+    final byte[] payload = new byte[MAX_PAYLOAD_BYTES + CanSignalLayout.LOAD_SLACK_BYTES];
+    final EventText interfaceName = new EventText(INTERFACE_CAPACITY);
+    int dataLength;
+    int canId;
+    boolean extended;
+    boolean remote;
+    boolean fd;
+    boolean errorFrame;
+    int dlc;
+    int fdFlags;
+    long timestampNs;
 
     private final EventText dataText = new EventText(2 * MAX_PAYLOAD_BYTES);
     private boolean dataTextFilled;
@@ -96,7 +96,7 @@ public abstract class CanFrameParser implements EventParser
     /**
      * @param database the compiled DBC to decode signals with, or null to parse frames only.
      */
-    protected CanFrameParser(final CanDatabase database)
+    CanFrameParser(final CanDatabase database)
     {
         this.database = database;
         final int maxSignals = null == database ? 0 : database.maxSignalsPerMessage();
@@ -108,7 +108,7 @@ public abstract class CanFrameParser implements EventParser
     }
 
     /** Resets the frame before a subclass reads a line. */
-    protected final void begin()
+    final void begin()
     {
         interfaceName.clear();
         dataLength = 0;
@@ -128,7 +128,7 @@ public abstract class CanFrameParser implements EventParser
     /**
      * @return false, remembering why and where.
      */
-    protected final boolean reject(final String reason, final int offset)
+    final boolean reject(final String reason, final int offset)
     {
         rejectReason = reason;
         rejectOffset = offset;
@@ -142,7 +142,7 @@ public abstract class CanFrameParser implements EventParser
      *
      * @return true.
      */
-    protected final boolean accept()
+    final boolean accept()
     {
         rejectReason = null;
         rejectOffset = -1;

@@ -8,14 +8,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Reads one DBC document for {@link DbcFile}: a hand-written scanner (the grammar is line and
- * keyword driven; strings may span lines) that reports every problem with its position, then
- * carries on at the next statement so one run shows them all. Single use; one thread.
+ * Reads one DBC document for {@link DbcFile}: the grammar of the statements decoding needs
+ * ({@code BO_}, {@code SG_}, {@code VAL_}, {@code SIG_VALTYPE_}, {@code BU_}, {@code VERSION}) over
+ * {@link DbcScanner}. Every problem is reported with its position, then reading carries on at the
+ * next statement so one run shows them all. Single use; one thread.
  */
-final class DbcReader
+final class DbcReader extends DbcScanner
 {
     /** Vector's placeholder message for signals assigned to no message: read, then left out. */
     static final long INDEPENDENT_SIGNALS_ID = 0xC000_0000L;
@@ -27,22 +27,7 @@ final class DbcReader
     private static final int MAX_ID_DIGITS = 10;
     private static final int MAX_SMALL_DIGITS = 4;
 
-    /** Sections this reader reads past up to their terminating ';'. */
-    private static final Set<String> TERMINATED_SECTIONS = Set.of(
-        "CM_", "BA_DEF_", "BA_", "BA_DEF_DEF_", "VAL_TABLE_", "BO_TX_BU_", "SG_MUL_VAL_", "EV_", "ENVVAR_DATA_",
-        "SIG_GROUP_", "SGTYPE_", "SGTYPE_VAL_", "SIG_TYPE_REF_", "BA_DEF_SGTYPE_", "BA_SGTYPE_", "BA_DEF_REL_",
-        "BA_REL_", "BA_DEF_DEF_REL_", "CAT_DEF_", "CAT_", "FILTER", "SIGTYPE_VALTYPE_", "BU_SG_REL_", "BU_EV_REL_",
-        "BU_BO_REL_");
-    /** Keywords that start a statement: where skipping an unknown section stops. */
-    private static final Set<String> STATEMENT_KEYWORDS = union(TERMINATED_SECTIONS,
-        Set.of("VERSION", "NS_", "BS_", "BU_", "BO_", "SG_", "VAL_", "SIG_VALTYPE_"));
-
     private final String sourceName;
-    private final String text;
-    private final Diagnostics diagnostics;
-    private int pos;
-    private int line = 1;
-    private int lineStart;
 
     private String version = "";
     private final List<String> nodes = new ArrayList<>();
@@ -53,9 +38,8 @@ final class DbcReader
 
     DbcReader(final String sourceName, final String text)
     {
-        this.sourceName = null == sourceName ? "<dbc>" : sourceName;
-        this.text = text;
-        this.diagnostics = new Diagnostics(this.sourceName);
+        super(text, new Diagnostics(null == sourceName ? "<dbc>" : sourceName));
+        this.sourceName = diagnostics.sourceName();
     }
 
     DbcFile read()
@@ -407,7 +391,7 @@ final class DbcReader
     private void valueDescriptions(final SourcePosition at)
     {
         blanks();
-        if (!Character.isDigit(peek()))
+        if (!isAsciiDigit(peek()))
         {
             // VAL_ of an environment variable: nothing to decode.
             skipStatement("VAL_", at);
@@ -493,398 +477,6 @@ final class DbcReader
         }
         throw fail(nameAt, keyword + " names signal " + name + ", which message " + message.name + " does not have",
             "check the spelling against the message's SG_ lines");
-    }
-
-    // ---- scanning -------------------------------------------------------------------------------------------------
-
-    private boolean eof()
-    {
-        return pos >= text.length();
-    }
-
-    private char peek()
-    {
-        return pos < text.length() ? text.charAt(pos) : '\0';
-    }
-
-    private void next()
-    {
-        if (text.charAt(pos) == '\n')
-        {
-            line++;
-            lineStart = pos + 1;
-        }
-        pos++;
-    }
-
-    private SourcePosition position()
-    {
-        return new SourcePosition(line, pos - lineStart + 1);
-    }
-
-    /** Skips spaces, tabs and line ends. @return false at the end of the text. */
-    private boolean skipWhitespace()
-    {
-        while (!eof() && Character.isWhitespace(peek()))
-        {
-            next();
-        }
-        return !eof();
-    }
-
-    private void blanks()
-    {
-        while (!eof() && (' ' == peek() || '\t' == peek()))
-        {
-            next();
-        }
-    }
-
-    private boolean atLineEnd()
-    {
-        return eof() || '\n' == peek() || '\r' == peek();
-    }
-
-    private void lineEnd(final String what)
-    {
-        blanks();
-        if (!atLineEnd())
-        {
-            throw fail("unexpected " + found() + " at the end of " + what, null);
-        }
-    }
-
-    /** Skips to the start of the next line. */
-    private void skipLine()
-    {
-        while (!eof() && '\n' != peek())
-        {
-            next();
-        }
-        if (!eof())
-        {
-            next();
-        }
-    }
-
-    /** Skips a statement up to and including its ';', reading strings whole (they may hold ';' and span lines). */
-    private void skipStatement(final String keyword, final SourcePosition at)
-    {
-        while (!eof())
-        {
-            final char c = peek();
-            if ('"' == c)
-            {
-                quoted("a string");
-                continue;
-            }
-            next();
-            if (';' == c)
-            {
-                return;
-            }
-        }
-        diagnostics.error(at, keyword + " is not ended by ';'", "end each " + keyword + " statement with ';'");
-    }
-
-    /**
-     * Skips a section this reader does not know: up to a ';', or up to a line that starts with
-     * a known statement keyword, whichever comes first.
-     */
-    private void skipUnknownSection()
-    {
-        while (!eof())
-        {
-            final char c = peek();
-            if ('"' == c)
-            {
-                try
-                {
-                    quoted("a string");
-                }
-                catch (final Stop ignore)
-                {
-                    return;
-                }
-                continue;
-            }
-            next();
-            if (';' == c)
-            {
-                return;
-            }
-            if ('\n' == c && STATEMENT_KEYWORDS.contains(firstWordOfLine()))
-            {
-                return;
-            }
-        }
-    }
-
-    /**
-     * {@code NS_ :} and the indented list of symbol names below it, up to the first line that
-     * starts in column 1 with something else than a lone section keyword.
-     */
-    private void skipNewSymbols()
-    {
-        skipLine();
-        while (!eof())
-        {
-            final char c = peek();
-            if (' ' == c || '\t' == c || '\r' == c || '\n' == c)
-            {
-                skipLine();
-                continue;
-            }
-            final int save = pos;
-            final String word = firstWordOfLine();
-            pos = save;
-            if (word.isEmpty() || !looksLikeKeyword(word) || "BS_".equals(word) || "BU_".equals(word) ||
-                "BO_".equals(word) || "VERSION".equals(word) || !restOfLineBlank(save + word.length()))
-            {
-                return;
-            }
-            skipLine();
-        }
-    }
-
-    private boolean restOfLineBlank(final int from)
-    {
-        for (int i = from; i < text.length() && '\n' != text.charAt(i); i++)
-        {
-            if (!Character.isWhitespace(text.charAt(i)))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** @return the identifier at the start of the line at {@link #pos} (after blanks), without consuming it. */
-    private String firstWordOfLine()
-    {
-        int i = pos;
-        while (i < text.length() && (' ' == text.charAt(i) || '\t' == text.charAt(i)))
-        {
-            i++;
-        }
-        final int start = i;
-        while (i < text.length() && identifierPart(text.charAt(i)))
-        {
-            i++;
-        }
-        return text.substring(start, i);
-    }
-
-    private String identifier()
-    {
-        final int start = pos;
-        while (!eof() && identifierPart(peek()))
-        {
-            next();
-        }
-        return text.substring(start, pos);
-    }
-
-    private String name(final String what)
-    {
-        if (!identifierStart(peek()))
-        {
-            throw fail("expected " + what + ", found " + found(), "names are C identifiers: letters, digits and '_'");
-        }
-        return identifier();
-    }
-
-    private void expect(final char c, final String where, final String hint)
-    {
-        if (peek() != c || eof())
-        {
-            throw fail("expected '" + c + "' " + where + ", found " + found(), hint);
-        }
-        next();
-    }
-
-    private long unsigned(final int maxDigits, final String what)
-    {
-        final SourcePosition at = position();
-        final int start = pos;
-        while (!eof() && peek() >= '0' && peek() <= '9')
-        {
-            next();
-        }
-        if (start == pos)
-        {
-            throw fail(at, "expected " + what + ", found " + found(), null);
-        }
-        if (pos - start > maxDigits)
-        {
-            throw fail(at, "number " + text.substring(start, pos) + " is too large for " + what, null);
-        }
-        return Long.parseLong(text, start, pos, 10);
-    }
-
-    private double number(final String what)
-    {
-        final SourcePosition at = position();
-        final int start = pos;
-        if ('+' == peek() || '-' == peek())
-        {
-            next();
-        }
-        int digits = 0;
-        while (!eof() && Character.isDigit(peek()))
-        {
-            next();
-            digits++;
-        }
-        if ('.' == peek())
-        {
-            next();
-            while (!eof() && Character.isDigit(peek()))
-            {
-                next();
-                digits++;
-            }
-        }
-        if (digits > 0 && ('e' == peek() || 'E' == peek()))
-        {
-            next();
-            if ('+' == peek() || '-' == peek())
-            {
-                next();
-            }
-            int exponentDigits = 0;
-            while (!eof() && Character.isDigit(peek()))
-            {
-                next();
-                exponentDigits++;
-            }
-            if (0 == exponentDigits)
-            {
-                throw fail(at, "expected " + what + ", found '" + text.substring(start, pos) + "'",
-                    "write numbers as 12, -0.5 or 1E-05");
-            }
-        }
-        if (0 == digits)
-        {
-            pos = start;
-            throw fail(at, "expected " + what + " (a number), found " + found(), "write numbers as 12, -0.5 or 1E-05");
-        }
-        final double value = Double.parseDouble(text.substring(start, pos));
-        if (!Double.isFinite(value))
-        {
-            throw fail(at, what + " " + text.substring(start, pos) + " is out of range", null);
-        }
-        return value;
-    }
-
-    /** A string in double quotes; {@code \"} and {@code \\} are escapes. May span lines. */
-    private String quoted(final String what)
-    {
-        final SourcePosition at = position();
-        if ('"' != peek() || eof())
-        {
-            throw fail("expected " + what + " in double quotes, found " + found(), null);
-        }
-        next();
-        final StringBuilder value = new StringBuilder();
-        while (!eof())
-        {
-            final char c = peek();
-            next();
-            if ('"' == c)
-            {
-                return value.toString();
-            }
-            if ('\\' == c && !eof() && ('"' == peek() || '\\' == peek()))
-            {
-                value.append(peek());
-                next();
-                continue;
-            }
-            value.append(c);
-        }
-        throw fail(at, "string is not closed", "a '\"' is missing; inside a string write \\\" for a quote");
-    }
-
-    private String found()
-    {
-        if (eof())
-        {
-            return "the end of the file";
-        }
-        final char c = peek();
-        if ('\n' == c || '\r' == c)
-        {
-            return "the end of the line";
-        }
-        if (identifierStart(c) || Character.isDigit(c))
-        {
-            int end = pos;
-            while (end < text.length() && end - pos < 40 && identifierPart(text.charAt(end)))
-            {
-                end++;
-            }
-            return "'" + text.substring(pos, end) + "'";
-        }
-        return "'" + c + "'";
-    }
-
-    private Stop fail(final String message, final String hint)
-    {
-        return fail(position(), message, hint);
-    }
-
-    private Stop fail(final SourcePosition at, final String message, final String hint)
-    {
-        diagnostics.error(at, message, hint);
-        return Stop.INSTANCE;
-    }
-
-    private static boolean identifierStart(final char c)
-    {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || '_' == c;
-    }
-
-    private static boolean identifierPart(final char c)
-    {
-        return identifierStart(c) || (c >= '0' && c <= '9');
-    }
-
-    /** Vector's section keywords are upper case and end with '_' (BA_DEF_SGTYPE_, ...). */
-    private static boolean looksLikeKeyword(final String word)
-    {
-        if (word.length() < 2 || !word.endsWith("_"))
-        {
-            return false;
-        }
-        for (int i = 0; i < word.length(); i++)
-        {
-            final char c = word.charAt(i);
-            if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || '_' == c))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Set<String> union(final Set<String> a, final Set<String> b)
-    {
-        final java.util.HashSet<String> all = new java.util.HashSet<>(a);
-        all.addAll(b);
-        return Set.copyOf(all);
-    }
-
-    /** Unwinds a statement after its problem was reported; carries nothing, so one instance serves. */
-    private static final class Stop extends RuntimeException
-    {
-        private static final long serialVersionUID = 1L;
-        static final Stop INSTANCE = new Stop();
-
-        private Stop()
-        {
-            super(null, null, false, false);
-        }
     }
 
     private static final class MessageBuilder

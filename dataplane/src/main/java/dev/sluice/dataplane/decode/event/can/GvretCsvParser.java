@@ -17,7 +17,8 @@ import java.lang.foreign.MemorySegment;
  */
 public final class GvretCsvParser extends CanFrameParser
 {
-    static final int MAX_MICROSECOND_DIGITS = 16;
+    /** At most 15 digits: microseconds whose nanoseconds still fit a long. */
+    static final int MAX_MICROSECOND_DIGITS = 15;
 
     private int cursor;
 

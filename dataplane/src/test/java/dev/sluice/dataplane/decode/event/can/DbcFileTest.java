@@ -170,6 +170,15 @@ class DbcFileTest
         assertDiagnostic(error.diagnostics(), 5, 20, "signal F is 16 bits long; an IEEE float is 32", "32 bits");
     }
 
+    @Test
+    void numbersAreAsciiDigitsOnly()
+    {
+        // Regression: Character.isDigit accepted U+0661 (ARABIC-INDIC DIGIT ONE), and Double.parseDouble then threw.
+        final DbcFormatException error = assertThrows(DbcFormatException.class, () -> DbcFile.parse("digits.dbc",
+            "BO_ 1 M: 8 E\n SG_ S : 0|8@1+ (\u0661,0) [0|0] \"\" E\n"));
+        assertDiagnostic(error.diagnostics(), 2, 18, "expected the factor (a number)", "1E-05");
+    }
+
     private static void assertDiagnostic(
         final List<Diagnostic> diagnostics, final int line, final int column, final String message, final String hint)
     {
