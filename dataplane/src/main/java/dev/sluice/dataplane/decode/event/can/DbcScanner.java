@@ -115,7 +115,16 @@ abstract class DbcScanner
             final char c = peek();
             if ('"' == c)
             {
-                quoted("a string");
+                try
+                {
+                    quoted("a string");
+                }
+                catch (final Stop unclosed)
+                {
+                    // Reported; the rest of the text was inside the string. Returns normally because
+                    // this also runs as the recovery after a statement's own error, outside any handler.
+                    return;
+                }
                 continue;
             }
             next();

@@ -179,6 +179,17 @@ class DbcFileTest
         assertDiagnostic(error.diagnostics(), 2, 18, "expected the factor (a number)", "1E-05");
     }
 
+    @Test
+    void anUnclosedStringWhileRecoveringIsReported()
+    {
+        // Regression (Jazzer): the recovery after a bad VAL_ skipped to ';' through a string that never closed,
+        // and the scanner's internal Stop escaped DbcFile.parse.
+        final DbcFormatException error = assertThrows(DbcFormatException.class, () -> DbcFile.parse("val.dbc",
+            "BO_ 474 M: 8 E\nVAL_ 474 Missing 0 \"none\" 1 \"never closed\n\n"));
+        assertDiagnostic(error.diagnostics(), 2, 10, "VAL_ names signal Missing, which message M does not have", "spelling");
+        assertDiagnostic(error.diagnostics(), 2, 29, "string is not closed", "\\\"");
+    }
+
     private static void assertDiagnostic(
         final List<Diagnostic> diagnostics, final int line, final int column, final String message, final String hint)
     {
