@@ -120,7 +120,7 @@ public record DynamicName(DynamicPrefix prefix, List<PathStep> path, String name
                 }
                 if ('"' == written.charAt(i + 1))
                 {
-                    final String key = unquote(written, i + 1, end - 1);
+                    final String key = unquote(written, i + 1, end - 2);
                     if (key.isEmpty())
                     {
                         throw new Invalid(stepStart, "a key cannot be empty", null);
