@@ -132,6 +132,11 @@ class EventFieldsPolicyTest
         assertEquals(Severity.WARNING, warning.severity());
         assertEquals("'cef.sevrity' is read as the CEF extension 'sevrity'", warning.message());
         assertEquals("did you mean 'cef.severity'?", warning.hint());
+
+        final PolicyParseResult caseOnly = parse(withRule("leef.usrname == \"x\"", "drop"));
+        assertEquals("did you mean 'leef.usrName'?", caseOnly.diagnostics().getFirst().hint());
+        // CEF's dictionary has many short keys one edit from the fixed ones: no warning for those.
+        assertTrue(parse(withRule("cef.cs1 == \"x\" and cef.fname == \"a\" and cef.cn1 == 3", "drop")).diagnostics().isEmpty());
     }
 
     @Test
@@ -352,6 +357,19 @@ class EventFieldsPolicyTest
         final Policy again = parseOk(described);
         assertEquals(described, again.describe());
         assertEquals(policy.catalogue().names(), again.catalogue().names());
+    }
+
+    @Test
+    void theFuzzSeedWithEventFieldsIsAValidPolicy()
+    {
+        final PolicyParseResult result = PolicyParser.parse(
+            "events.yaml", Policies.resource("PolicyParserFuzzTestInputs/mutatedDocuments/events.yaml"));
+        assertTrue(result.diagnostics().isEmpty(), result::toString);
+        final Policy policy = result.policy().orElseThrow();
+        assertEquals(FieldType.ADDRESS, policy.catalogue().byName("syslog.sd.origin.ip").type());
+        assertEquals(FieldType.INTEGER, policy.catalogue().byName("json.fixes[0].speed").type());
+        assertEquals(FieldType.STRING, policy.catalogue().byName("json.fixes[0].lat").type());
+        assertTrue(policy.fieldsOf("loc.precise").contains(policy.catalogue().byName("json.fixes[0].lon")));
     }
 
     @Test

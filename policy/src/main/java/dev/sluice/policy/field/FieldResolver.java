@@ -38,6 +38,8 @@ public final class FieldResolver
     /** The most dynamic fields one policy can name. */
     public static final int MAX_DYNAMIC_FIELDS = 1024;
 
+    private static final int MIN_KEY_LENGTH_FOR_TYPO_WARNING = 6;
+
     /**
      * The first typed use of a dynamic name.
      *
@@ -169,7 +171,10 @@ public final class FieldResolver
     }
 
     /**
-     * {@code cef.sevrity} is a valid extension key, but more likely a misspelt fixed field.
+     * {@code cef.sevrity} is a valid extension key, but more likely a misspelt fixed field: warn
+     * when a key is one edit (or only letter case) away from a fixed field's. Short keys are
+     * left alone, because CEF's own dictionary is full of them one edit apart ({@code cs1},
+     * {@code cn1}, {@code fname} next to {@code src}, {@code name}).
      */
     private void warnIfFixedNameWasMeant(final DynamicName name, final SourcePosition position, final Diagnostics diagnostics)
     {
@@ -177,22 +182,27 @@ public final class FieldResolver
         {
             return;
         }
+        final String key = name.path().getFirst().key();
+        if (key.length() < MIN_KEY_LENGTH_FOR_TYPO_WARNING)
+        {
+            return;
+        }
         final String start = name.prefix().prefix() + ".";
-        final ArrayList<String> fixed = new ArrayList<>();
+        final ArrayList<String> fixedKeys = new ArrayList<>();
         for (final String candidate : standard.names())
         {
             if (candidate.startsWith(start))
             {
-                fixed.add(candidate);
+                fixedKeys.add(candidate.substring(start.length()));
             }
         }
-        final String closest = Suggestions.closest(name.name(), fixed);
-        if (null != closest)
+        final String closest = Suggestions.closest(key, fixedKeys, 1);
+        if (null != closest && !closest.equals(key))
         {
             diagnostics.warning(
                 position,
                 "'" + name.name() + "' is read as the " + name.prefix().what() + " '" + name.path().getFirst().key() + "'",
-                "did you mean '" + closest + "'?");
+                "did you mean '" + start + closest + "'?");
         }
     }
 
