@@ -384,5 +384,8 @@ class EventFieldsPolicyTest
         assertEquals("json.a.b", DynamicName.parse("json[\"a\"][\"b\"]").name());
         assertEquals("syslog.sd.origin[\"x.y\"]", DynamicName.parse("syslog.sd.origin[\"x.y\"]").name());
         assertEquals(List.of(PathStep.key("a"), PathStep.key("0")), DynamicName.parse("json.a.0").path());
+        final DynamicName built = DynamicName.of(DynamicPrefix.JSON, List.of(PathStep.key("http"), PathStep.key("user-agent"), PathStep.index(1)));
+        assertEquals("json.http[\"user-agent\"][1]", built.name());
+        assertEquals(built, DynamicName.parse(built.name()));
     }
 }

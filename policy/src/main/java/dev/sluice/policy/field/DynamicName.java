@@ -174,6 +174,20 @@ public record DynamicName(DynamicPrefix prefix, List<PathStep> path, String name
     }
 
     /**
+     * The name of the value at a path, spelt canonically: what parsers report to an
+     * {@code EventFieldVisitor} and the parse tool prints, so that a name copied from their
+     * output into a policy names the same field.
+     *
+     * @param prefix the prefix.
+     * @param path   the steps; the limits of {@link #parse} are not checked.
+     * @return the name.
+     */
+    public static DynamicName of(final DynamicPrefix prefix, final List<PathStep> path)
+    {
+        return new DynamicName(prefix, path, canonical(prefix, path));
+    }
+
+    /**
      * Where a bracketed step ends, for lexers that take a whole name as one word.
      *
      * @param text the text.
