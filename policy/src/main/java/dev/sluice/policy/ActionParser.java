@@ -7,9 +7,11 @@ import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.diagnostic.Suggestions;
 import dev.sluice.policy.field.DataClasses;
+import dev.sluice.policy.field.DynamicName;
+import dev.sluice.policy.field.DynamicPrefix;
 import dev.sluice.policy.field.Field;
-import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldKind;
+import dev.sluice.policy.field.FieldResolver;
 import dev.sluice.policy.field.FieldSet;
 import dev.sluice.policy.yaml.YamlChecks;
 import dev.sluice.policy.yaml.YamlNode;
@@ -41,11 +43,11 @@ final class ActionParser
     static final List<String> ACTIONS = List.of("drop", "keep", "sample", "aggregate", "truncate", "strip", "anonymize");
     private static final Set<String> LATER_ACTIONS = Set.of("rate-limit", "tag", "route", "count");
 
-    private final FieldCatalogue catalogue;
+    private final FieldResolver catalogue;
     private final DataClasses dataClasses;
     private final Diagnostics diagnostics;
 
-    ActionParser(final FieldCatalogue catalogue, final DataClasses dataClasses, final Diagnostics diagnostics)
+    ActionParser(final FieldResolver catalogue, final DataClasses dataClasses, final Diagnostics diagnostics)
     {
         this.catalogue = catalogue;
         this.dataClasses = dataClasses;
@@ -464,7 +466,33 @@ final class ActionParser
      */
     private FieldSet resolve(final YamlScalar item, final Token token, final AnonymizationMethod method)
     {
-        final Field field = catalogue.byName(token.text);
+        Field field = catalogue.standard().byName(token.text);
+        if (null == field)
+        {
+            try
+            {
+                final DynamicName dynamic = DynamicName.parse(token.text);
+                if (null != dynamic)
+                {
+                    // Named with a method, the field takes the type the method transforms.
+                    field = catalogue.use(
+                        dynamic,
+                        null == method ? null : method.fieldType(),
+                        null == method ? null : "anonymized with " + method.keyword(),
+                        item.positionOf(token.start),
+                        diagnostics);
+                    if (null == field)
+                    {
+                        return FieldSet.EMPTY;
+                    }
+                }
+            }
+            catch (final DynamicName.Invalid invalid)
+            {
+                diagnostics.error(item.positionOf(token.start + invalid.offset()), invalid.getMessage(), invalid.hint());
+                return FieldSet.EMPTY;
+            }
+        }
         if (null != field)
         {
             if (FieldKind.DERIVED == field.kind() || (null != method && !method.appliesTo(field.type())))
@@ -528,9 +556,30 @@ final class ActionParser
             else if (isWordChar(c))
             {
                 final int start = i;
-                while (i < text.length() && isWordChar(text.charAt(i)))
+                while (i < text.length())
                 {
-                    i++;
+                    if (isWordChar(text.charAt(i)))
+                    {
+                        i++;
+                    }
+                    else if ('[' == text.charAt(i) && null != DynamicPrefix.of(text.substring(start, i + 1)))
+                    {
+                        // A bracketed step of a dynamic name: json.hops[0], json.http["client-ip"].
+                        final int end = DynamicName.bracketEnd(text, i);
+                        if (end < 0)
+                        {
+                            diagnostics.error(
+                                item.positionOf(i),
+                                "malformed '[' in the field name '" + text.substring(start, i) + "'",
+                                "write an array index as [0] and a key with other characters as [\"client-ip\"]");
+                            return null;
+                        }
+                        i = end;
+                    }
+                    else
+                    {
+                        break;
+                    }
                 }
                 tokens.add(new Token(text.substring(start, i), start));
             }
@@ -548,7 +597,8 @@ final class ActionParser
 
     private static boolean isWordChar(final char c)
     {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || '_' == c || '.' == c || '-' == c;
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || '_' == c || '.' == c || '-' == c ||
+            '@' == c;
     }
 
     private static boolean isDecimal(final String text)

@@ -346,8 +346,30 @@ public final class Policy
             {
                 out.append(", ");
             }
-            out.append(fields.get(i).name());
+            final String name = fields.get(i).name();
+            if (isPlainName(name))
+            {
+                out.append(name);
+            }
+            else
+            {
+                // A dynamic name with a quoted key: json.http["user-agent"].
+                appendQuoted(out, name);
+            }
         }
+    }
+
+    private static boolean isPlainName(final String name)
+    {
+        for (int i = 0; i < name.length(); i++)
+        {
+            final char c = name.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || '.' == c || '_' == c || '@' == c))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -10,9 +10,13 @@ import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.diagnostic.SourcePosition;
 import dev.sluice.policy.diagnostic.Suggestions;
 import dev.sluice.policy.field.DataClasses;
+import dev.sluice.policy.field.DynamicName;
+import dev.sluice.policy.field.DynamicPrefix;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldKind;
+import dev.sluice.policy.field.FieldResolver;
+import dev.sluice.policy.field.FieldType;
 import dev.sluice.policy.residency.Residency;
 import dev.sluice.policy.residency.ResidencyRule;
 import dev.sluice.policy.yaml.YamlChecks;
@@ -98,19 +102,39 @@ public final class PolicyParser
     {
         Objects.requireNonNull(yamlText, "yamlText");
         final Diagnostics diagnostics = new Diagnostics(sourceName);
-        final Policy policy = new Reader(diagnostics, catalogue).read(yamlText);
+        final Policy policy = new Reader(diagnostics, new FieldResolver(catalogue)).read(yamlText);
         return new PolicyParseResult(diagnostics.sorted(), policy);
     }
+
+    /** Stands for a class member whose error is reported. */
+    private static final Field FAILED = Field.base(0, "failed", FieldType.INTEGER, 0, 0, "", null);
 
     private static final class Reader
     {
         private final Diagnostics diagnostics;
         private final FieldCatalogue catalogue;
+        private FieldResolver fields;
 
-        Reader(final Diagnostics diagnostics, final FieldCatalogue catalogue)
+        /**
+         * @param fields a first-pass resolver: {@link #read} runs the first pass itself.
+         */
+        Reader(final Diagnostics diagnostics, final FieldResolver fields)
         {
             this.diagnostics = diagnostics;
-            this.catalogue = catalogue;
+            this.catalogue = fields.standard();
+            this.fields = fields;
+        }
+
+        /**
+         * The first pass over the rules: types every dynamic field by its first typed use, so
+         * that the real pass can make each field once, whatever order its uses come in.
+         * Diagnostics of this pass are thrown away; the real pass reports them.
+         */
+        private void typeDynamicFields(final YamlMapping root)
+        {
+            final Reader firstPass = new Reader(new Diagnostics(diagnostics.sourceName()), fields);
+            firstPass.readRules(root.get("rules"), firstPass.readClasses(root.get("classes")));
+            fields = fields.secondPass();
         }
 
         Policy read(final String yamlText)
@@ -131,6 +155,7 @@ public final class PolicyParser
                 return null;
             }
             YamlChecks.checkKeys(root, "the policy", TOP_KEYS, TOP_REQUIRED, diagnostics);
+            typeDynamicFields(root);
 
             final YamlNode versionNode = root.get(KEY_VERSION);
             if (null != versionNode)
@@ -189,7 +214,7 @@ public final class PolicyParser
             final List<String> regionList = null == regions ? List.of() : List.copyOf(regions);
             return new Policy(
                 diagnostics.sourceName(), name, FORMAT_VERSION, matchMode, defaultActions, regionList, dataClasses, flowSettings,
-                rules, new Residency(regionList, residencyRules), catalogue);
+                rules, new Residency(regionList, residencyRules), fields.catalogue());
         }
 
         private String readName(final YamlNode node, final String what)
@@ -341,7 +366,7 @@ public final class PolicyParser
                         "use dotted lower-case words, e.g. pii.user");
                     continue;
                 }
-                if (null != catalogue.byName(className))
+                if (null != catalogue.byName(className) || null != DynamicPrefix.of(className))
                 {
                     diagnostics.error(
                         key.position(),
@@ -356,7 +381,11 @@ public final class PolicyParser
                 {
                     for (final YamlScalar member : members)
                     {
-                        final Field field = catalogue.byName(member.value());
+                        final Field field = classMember(member);
+                        if (FAILED == field)
+                        {
+                            continue;
+                        }
                         if (null == field)
                         {
                             diagnostics.error(
@@ -383,6 +412,34 @@ public final class PolicyParser
             return defaults.plus(additions);
         }
 
+        /**
+         * @return the fixed or dynamic field a class member names; null when unknown (not yet
+         * reported); {@link #FAILED} when reported.
+         */
+        private Field classMember(final YamlScalar member)
+        {
+            final Field fixed = catalogue.byName(member.value());
+            if (null != fixed)
+            {
+                return fixed;
+            }
+            try
+            {
+                final DynamicName dynamic = DynamicName.parse(member.value());
+                if (null == dynamic)
+                {
+                    return null;
+                }
+                final Field field = fields.use(dynamic, null, null, member.position(), diagnostics);
+                return null == field ? FAILED : field;
+            }
+            catch (final DynamicName.Invalid invalid)
+            {
+                diagnostics.error(member.positionOf(invalid.offset()), invalid.getMessage(), invalid.hint());
+                return FAILED;
+            }
+        }
+
         private List<Rule> readRules(final YamlNode node, final DataClasses dataClasses)
         {
             if (null == node)
@@ -400,7 +457,7 @@ public final class PolicyParser
                 return List.of();
             }
 
-            final ActionParser actionParser = new ActionParser(catalogue, dataClasses, diagnostics);
+            final ActionParser actionParser = new ActionParser(fields, dataClasses, diagnostics);
             final Map<String, SourcePosition> names = new HashMap<>();
             final ArrayList<Rule> rules = new ArrayList<>(sequence.size());
             for (final YamlNode item : sequence.items())
@@ -434,7 +491,7 @@ public final class PolicyParser
                     if (null != scalar)
                     {
                         when = scalar.value();
-                        condition = ConditionParser.parse(when, catalogue, scalar::positionOf, diagnostics);
+                        condition = ConditionParser.parse(when, fields, scalar::positionOf, diagnostics);
                     }
                 }
 

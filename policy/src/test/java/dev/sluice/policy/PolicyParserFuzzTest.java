@@ -10,7 +10,7 @@ import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.diagnostic.SourcePosition;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
-import dev.sluice.policy.field.PacketFields;
+import dev.sluice.policy.field.FieldKind;
 import dev.sluice.policy.field.TestItem;
 
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,9 @@ class PolicyParserFuzzTest
         " and ", " or ", "not ", "==", "!=", "<=", "0x", "&a ", "*a", "'", "|", ">-",
         "mpls.label", "inner.ip.src", "inner.ip.addr", "dns.qry.name", "tls.sni", "tunnel.type", "\"vxlan\"", "\"a.example\"",
         "\\\"", "truncate payload ", "strip payload", "aggregate flows", "flows:", "  idle-timeout: ", "  active-timeout: ",
-        "  max-flows: ", "  bidirectional: ", "500ms", "15s", "2m", "1h", "\\u2028", "\\x85", "\\uD800", "\\U0001F600"})
+        "  max-flows: ", "  bidirectional: ", "500ms", "15s", "2m", "1h", "\\u2028", "\\x85", "\\uD800", "\\U0001F600",
+        "syslog.severity", "item.kind", "\"syslog\"", "cef.src", "flow.bytes", "vehicle.vin", "pii.user", "loc.precise",
+        "json.", "json.a.b", "[0]", "[\"", "\"]", "syslog.sd.", "syslog.sd.origin.ip", "@32473", "cef.cs1", "leef.", "can.A.B"})
     void mutatedDocuments(final byte[] data)
     {
         check(new String(data, StandardCharsets.UTF_8));
@@ -63,7 +65,9 @@ class PolicyParserFuzzTest
         "ip.version", "icmp.type", " in {", "}", "..", "::", "::ffff:", "/0", "/32", "/128", "10.0.0.0/8", "2001:db8::/32",
         " and ", " or ", "not ", "&&", "||", "!", "==", "!=", "<", "<=", ">", ">=", " eq ", " ge ", "0x", "(", ")",
         "true", "false", ", ", "65535", "4095", "4294967295", "mpls.label", "inner.ip.addr", "inner.tcp.port", "gtp.teid",
-        "dns.qry.name", "tls.sni", "tunnel.type", "\"", "\\\"", "\\\\", "\"vxlan\"", "\"Example.COM\"", "\"\"", "ip.flags.df"})
+        "dns.qry.name", "tls.sni", "tunnel.type", "\"", "\\\"", "\\\\", "\"vxlan\"", "\"Example.COM\"", "\"\"", "ip.flags.df",
+        "syslog.severity", "syslog.hostname", "item.kind", "\"syslog\"", "cef.src", "cef.severity", "flow.src", "flow.bytes",
+        "json.", "json.a", "[0]", "[\"", "\"]", "syslog.sd.", "syslog.sd.origin.ip", "@", "cef.cs1", "leef.x", "can.M.S"})
     void conditions(final byte[] data)
     {
         int split = 0;
@@ -106,14 +110,18 @@ class PolicyParserFuzzTest
     {
         final TestItem item = new TestItem();
         int next = start;
-        for (int id = 0; id < PacketFields.BASE_FIELD_COUNT; id++)
+        for (final Field field : FieldCatalogue.standard().fields())
         {
+            if (FieldKind.BASE != field.kind())
+            {
+                continue;
+            }
+            final int id = field.id();
             final int flags = next < data.length ? data[next++] : 0;
             if (0 == (flags & 1))
             {
                 continue;
             }
-            final Field field = FieldCatalogue.standard().byId(id);
             switch (field.type())
             {
                 case ADDRESS ->

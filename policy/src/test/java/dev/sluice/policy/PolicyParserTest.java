@@ -10,6 +10,7 @@ import dev.sluice.policy.diagnostic.Severity;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldReader;
+import dev.sluice.policy.field.EventFields;
 import dev.sluice.policy.field.FieldSet;
 import dev.sluice.policy.field.FieldType;
 import dev.sluice.policy.field.PacketFields;
@@ -38,8 +39,10 @@ class PolicyParserTest
     private static final FieldSet IP_SRC = FieldSet.of(PacketFields.IP_SRC);
     private static final FieldSet IP_DST = FieldSet.of(PacketFields.IP_DST);
     private static final FieldSet ADDRESSES = FieldSet.of(PacketFields.IP_SRC, PacketFields.IP_DST);
+    /** pii.ip: the packet addresses, and the event fields that carry addresses of people. */
     private static final FieldSet ALL_ADDRESSES = FieldSet.of(
-        PacketFields.IP_SRC, PacketFields.IP_DST, PacketFields.INNER_IP_SRC, PacketFields.INNER_IP_DST);
+        PacketFields.IP_SRC, PacketFields.IP_DST, PacketFields.INNER_IP_SRC, PacketFields.INNER_IP_DST,
+        EventFields.CEF_SRC, EventFields.CEF_DST, EventFields.LEEF_SRC, EventFields.LEEF_DST, EventFields.FLOW_SRC, EventFields.FLOW_DST);
 
     @Test
     void exampleParsesWithoutDiagnostics()
@@ -202,7 +205,7 @@ class PolicyParserTest
         assertEquals(ActionKind.AGGREGATE, anonymized.kind());
         assertEquals(ALL_ADDRESSES, anonymized.anonymizeFields(AnonymizationMethod.CRYPTOPAN));
         assertEquals(
-            List.of("aggregate flows", "anonymize ip.src, ip.dst, inner.ip.src, inner.ip.dst with cryptopan"),
+            List.of("aggregate flows", "anonymize ip.src, ip.dst, inner.ip.src, inner.ip.dst, cef.src, cef.dst, leef.src, leef.dst, flow.src, flow.dst with cryptopan"),
             anonymized.describe(FieldCatalogue.standard()));
         assertEquals(FlowSettings.DEFAULTS, policy.flowSettings());
         assertTrue(policy.describe().contains(

@@ -3,6 +3,7 @@ package dev.sluice.dataplane.classify;
 import dev.sluice.dataplane.decode.DecodedPacket;
 import dev.sluice.dataplane.decode.DnsQuestion;
 import dev.sluice.dataplane.pipeline.PacketBurst;
+import dev.sluice.policy.field.EventFields;
 import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.field.PacketFields;
 
@@ -10,11 +11,18 @@ import dev.sluice.policy.field.PacketFields;
  * Serves the policy's packet fields from the decoded burst, one item at a time, through the
  * decoder's {@link DecodedPacket} view: the rules read straight from the burst's arrays and the
  * packet's bytes, nothing is copied or boxed (text fields are copied into a reused buffer).
+ * <p>
+ * A policy also speaks about events: every id this reader does not serve (event fields such
+ * as {@code syslog.severity}, a policy's dynamic {@code json.*} fields beyond the standard
+ * catalogue) is absent, as the {@link FieldReader} contract asks, so such rules never match a
+ * packet and never read a value. {@code item.kind} is {@code packet}.
  * Worker thread only; {@link #select} before every item.
  */
 public final class BurstFieldReader implements FieldReader
 {
     private static final int TLS_SNI_MAX_BYTES = 255;
+    /** The value of {@code item.kind} for every item this reader serves. */
+    private static final String ITEM_KIND_PACKET = "packet";
 
     private final DecodedPacket packet = new DecodedPacket();
     private final AsciiText text = new AsciiText(Math.max(DnsQuestion.MAX_NAME_CHARS, TLS_SNI_MAX_BYTES));
@@ -66,6 +74,7 @@ public final class BurstFieldReader implements FieldReader
             case PacketFields.DNS_QRY_NAME -> p.hasDnsQuery() && p.dnsQueryNameLength() != PacketBurst.ABSENT;
             case PacketFields.DNS_QRY_TYPE -> p.hasDnsQuery();
             case PacketFields.TLS_SNI -> p.hasTlsSni();
+            case EventFields.ITEM_KIND -> true;
             default -> false;
         };
     }
@@ -133,6 +142,7 @@ public final class BurstFieldReader implements FieldReader
         return switch (fieldId)
         {
             case PacketFields.TUNNEL_TYPE -> p.tunnelTypeName();
+            case EventFields.ITEM_KIND -> ITEM_KIND_PACKET;
             case PacketFields.DNS_QRY_NAME -> text.length(p.dnsQueryName(text.bytes(), 0));
             case PacketFields.TLS_SNI -> text.length(p.tlsSni(text.bytes(), 0));
             default -> text.length(0);

@@ -5,6 +5,7 @@ import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldType;
+import dev.sluice.policy.field.PacketFields;
 import dev.sluice.policy.residency.ResidencyDecision;
 
 import java.util.ArrayList;
@@ -17,6 +18,9 @@ import java.util.List;
  * <p>
  * Field masks use the policy's field ids as bit positions: every packet base field has an id
  * below 64 ({@code PacketFields.BASE_FIELD_COUNT}), and data classes hold base fields only.
+ * Classes also hold event fields ({@code cef.src}, {@code vehicle.vin}, a policy's
+ * {@code json.*} fields), whose ids lie beyond; a packet never has them, so the plan for packets
+ * leaves them out (a shift by their id would wrap onto a packet field's bit).
  */
 public final class ResidencyPlan
 {
@@ -72,6 +76,10 @@ public final class ResidencyPlan
                     {
                         for (final Field field : fields)
                         {
+                            if (!isPacketField(field))
+                            {
+                                continue;
+                            }
                             final byte bit = CompiledRules.addressBit(field.id());
                             if (decision.method() == AnonymizationMethod.CRYPTOPAN && field.type() == FieldType.ADDRESS && 0 != bit)
                             {
@@ -97,9 +105,17 @@ public final class ResidencyPlan
         long mask = 0;
         for (final Field field : fields)
         {
-            mask |= 1L << field.id();
+            if (isPacketField(field))
+            {
+                mask |= 1L << field.id();
+            }
         }
         return mask;
+    }
+
+    private static boolean isPacketField(final Field field)
+    {
+        return field.id() < PacketFields.BASE_FIELD_COUNT;
     }
 
     public List<String> destinations()

@@ -3,6 +3,9 @@ package dev.sluice.dataplane.classify;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.testing.Bursts;
 import dev.sluice.dataplane.testing.Packets;
+import dev.sluice.dataplane.testing.TestPolicies;
+import dev.sluice.policy.Policy;
+import dev.sluice.policy.field.EventFields;
 import dev.sluice.policy.field.PacketFields;
 import org.junit.jupiter.api.Test;
 
@@ -151,6 +154,58 @@ class BurstFieldReaderTest
         assertFalse(item.isPresent(PacketFields.IP_ADDR));
         assertFalse(item.isPresent(63));
         assertEquals(0, item.integer(63));
+    }
+
+    @Test
+    void eventFieldsAreAbsentAndItemKindIsPacket()
+    {
+        final PacketBurst burst = Bursts.decoded(1, Packets.ipv4Tcp("10.0.0.1", "10.0.0.2", 1, 2, 0x002));
+        final BurstFieldReader item = reader.select(burst, 0);
+        assertTrue(item.isPresent(EventFields.ITEM_KIND));
+        assertEquals(1, item.occurrences(EventFields.ITEM_KIND));
+        assertEquals("packet", item.text(EventFields.ITEM_KIND).toString());
+        // Every other event field, and ids beyond the standard catalogue (a policy's dynamic fields).
+        for (int id = EventFields.FIRST_ID; id < EventFields.END_ID + 2048; id++)
+        {
+            if (EventFields.ITEM_KIND != id)
+            {
+                assertFalse(item.isPresent(id), "field " + id);
+                assertEquals(0, item.occurrences(id), "field " + id);
+            }
+        }
+    }
+
+    @Test
+    void rulesOnEventFieldsNeverMatchAPacket()
+    {
+        final Policy policy = TestPolicies.parse("""
+            sluice-policy: 1
+            name: events-and-packets
+            match: first
+            default: drop
+            rules:
+              - name: syslog
+                when: syslog.severity <= 7 or item.kind == "syslog"
+                then: drop
+              - name: json
+                when: json.x == 1 or json.y or json.z != "a" or not json.w == 10.0.0.0/8 and json.v in {1..3}
+                then: drop
+              - name: cef
+                when: cef.src in 0.0.0.0/0 or flow.dst in ::/0 or syslog.sd.origin.ip == 10.0.0.1 or can.M.S >= 0
+                then: ['anonymize cef.src, json.client with cryptopan']
+              - name: packets
+                when: item.kind == "packet" and tcp.dstport == 2
+                then: keep
+            """);
+        final PacketBurst burst = Bursts.decoded(1,
+            Packets.ipv4Tcp("10.0.0.1", "10.0.0.2", 1, 2, 0x002),
+            Packets.ipv6Tcp("2001:db8::1", "2001:db8::2", 1, 3, 0x010),
+            Packets.ipv4Udp(100, "10.0.0.3", "10.0.0.4", 2000, 53));
+        assertEquals(3, policy.firstMatch(reader.select(burst, 0)));
+        assertEquals(Policy.NO_MATCH, policy.firstMatch(reader.select(burst, 1)));
+        assertEquals(Policy.NO_MATCH, policy.firstMatch(reader.select(burst, 2)));
+        // The event address fields of 'anonymize' have no packet counterpart: nothing to transform.
+        assertEquals(0, CompiledRules.of(policy).anonymizeFields(2));
     }
 
     @Test

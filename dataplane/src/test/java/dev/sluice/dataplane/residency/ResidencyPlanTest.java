@@ -133,6 +133,43 @@ class ResidencyPlanTest
     }
 
     @Test
+    void eventFieldsInClassesLeavePacketMasksAlone()
+    {
+        // pii.user, pii.vehicle and loc.precise hold only event fields (ids 55 and up): blocked
+        // everywhere by default, they must not wrap onto packet bits; pii.ip's event fields
+        // (cef.src, flow.dst, ...) and a dynamic field must not turn cryptopan into "blocked instead".
+        final Policy policy = TestPolicies.parse("""
+            sluice-policy: 1
+            name: event-classes
+            match: first
+            default: keep
+            regions: [eu-west, us-east]
+            classes:
+              pii.ip: [json.client]
+              pii.user: [json.user.name, syslog.sd.auth.user]
+            rules:
+              - name: typed
+                when: json.client == 192.0.2.1
+                then: keep
+            residency:
+              - class: pii.ip
+                origin: any
+                raw: [eu-west]
+                after:
+                  cryptopan: [us-east]
+              - class: pii.user
+                origin: any
+                raw: []
+            """);
+        final ResidencyPlan plan = ResidencyPlan.build(policy, "eu-west", List.of("eu-west", "us-east"));
+        assertEquals(ADDRESS_FIELDS, plan.classifiedFields());
+        assertEquals(0, plan.blockedFields(0));
+        assertEquals(0, plan.blockedFields(1));
+        assertEquals(AnonymizedFields.ADDRESSES | AnonymizedFields.INNER_ADDRESSES, plan.transformFields(1));
+        assertEquals(List.of(), plan.notes());
+    }
+
+    @Test
     void destinationsAreCopied()
     {
         final List<String> destinations = new ArrayList<>(List.of("eu-west"));

@@ -3,9 +3,12 @@ package dev.sluice.policy.condition;
 import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.diagnostic.SourcePosition;
 import dev.sluice.policy.diagnostic.Suggestions;
+import dev.sluice.policy.field.DynamicName;
+import dev.sluice.policy.field.DynamicPrefix;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldKind;
+import dev.sluice.policy.field.FieldResolver;
 import dev.sluice.policy.field.FieldType;
 
 import java.util.ArrayList;
@@ -32,8 +35,14 @@ import java.util.function.IntFunction;
  * text       := '"' ( any character but '"' and '\' | '\"' | '\\' )* '"'
  * </pre>
  * Precedence is not &gt; and &gt; or. A bare integer field ({@code tcp.flags.syn}) means "present
- * and not zero"; a bare text field ({@code tls.sni}) "present and not empty". A prefix on the
- * right of {@code ==} means "in that prefix".
+ * and not zero"; a bare text field ({@code tls.sni}) "present and not empty"; a bare dynamic
+ * field ({@code json.debug}) "present". A prefix on the right of {@code ==} means "in that
+ * prefix".
+ * <p>
+ * A field is a name of the catalogue, or a name under a {@link DynamicPrefix}
+ * ({@code json.fixes[0].lat}, {@code json.http["user-agent"]},
+ * {@code syslog.sd.exampleSDID@32473.iut}; syntax in {@link DynamicName}), which the
+ * {@link FieldResolver} turns into a field typed by the literal it is compared with.
  * <p>
  * Semantics that differ by field kind: any comparison on an absent field is false, including
  * {@code !=}. An alias ({@code ip.addr}, {@code tcp.port}, ...) matches when either of its
@@ -79,8 +88,10 @@ public final class ConditionParser
     }
 
     /**
+     * Parse a condition on its own: its dynamic fields are typed by their uses in this text.
+     *
      * @param text        the condition.
-     * @param catalogue   the fields it may name.
+     * @param catalogue   the fixed fields it may name.
      * @param positions   maps an offset in {@code text} to its source position.
      * @param diagnostics where problems go.
      * @return the condition, or null when an error was reported for it.
@@ -91,7 +102,28 @@ public final class ConditionParser
         final IntFunction<SourcePosition> positions,
         final Diagnostics diagnostics)
     {
-        return new Parser(text, catalogue, positions, diagnostics).parse();
+        final FieldResolver firstPass = new FieldResolver(catalogue);
+        new Parser(text, firstPass, positions, new Diagnostics(diagnostics.sourceName())).parse();
+        return new Parser(text, firstPass.secondPass(), positions, diagnostics).parse();
+    }
+
+    /**
+     * Parse a condition of a policy: dynamic fields are made (or typed, in a first pass) by
+     * {@code fields}, which the policy's other conditions and actions share.
+     *
+     * @param text        the condition.
+     * @param fields      the fields it may name.
+     * @param positions   maps an offset in {@code text} to its source position.
+     * @param diagnostics where problems go.
+     * @return the condition, or null when an error was reported for it.
+     */
+    public static Condition parse(
+        final String text,
+        final FieldResolver fields,
+        final IntFunction<SourcePosition> positions,
+        final Diagnostics diagnostics)
+    {
+        return new Parser(text, fields, positions, diagnostics).parse();
     }
 
     private enum Kind
@@ -175,10 +207,13 @@ public final class ConditionParser
     {
     }
 
+    /** Stands for a dynamic name that did not parse (already reported). */
+    private static final DynamicName INVALID_NAME = new DynamicName(DynamicPrefix.JSON, List.of(), "json");
+
     private static final class Parser
     {
         private final String text;
-        private final FieldCatalogue catalogue;
+        private final FieldResolver catalogue;
         private final IntFunction<SourcePosition> positions;
         private final Diagnostics diagnostics;
         private final ArrayList<Token> tokens = new ArrayList<>();
@@ -188,7 +223,7 @@ public final class ConditionParser
 
         Parser(
             final String text,
-            final FieldCatalogue catalogue,
+            final FieldResolver catalogue,
             final IntFunction<SourcePosition> positions,
             final Diagnostics diagnostics)
         {
@@ -298,10 +333,7 @@ public final class ConditionParser
                         {
                             throw new SyntaxError(start, "unexpected character " + describeChar(text.codePointAt(i)), hintForChar(c));
                         }
-                        while (i < length && isWordChar(text.charAt(i)))
-                        {
-                            i++;
-                        }
+                        i = wordEnd(start);
                         addWord(start, i);
                     }
                 }
@@ -397,10 +429,47 @@ public final class ConditionParser
             tokens.add(new Token(kind, word, start, end, null));
         }
 
+        /**
+         * A word runs over word characters and, in a name with a dynamic prefix, over bracketed
+         * steps ({@code json.fixes[0].lat}, {@code json.http["user-agent"]}).
+         *
+         * @return the offset after the word that starts at {@code start}.
+         */
+        private int wordEnd(final int start)
+        {
+            final int length = text.length();
+            int i = start;
+            while (i < length)
+            {
+                final char c = text.charAt(i);
+                if (isWordChar(c))
+                {
+                    i++;
+                }
+                else if ('[' == c && null != DynamicPrefix.of(text.substring(start, Math.min(length, i + 1))))
+                {
+                    final int end = DynamicName.bracketEnd(text, i);
+                    if (end < 0)
+                    {
+                        throw new SyntaxError(
+                            i,
+                            "malformed '[' in the field name '" + abbreviate(text.substring(start, i)) + "'",
+                            "write an array index as [0] and a key with other characters as [\"user-agent\"]");
+                    }
+                    i = end;
+                }
+                else
+                {
+                    break;
+                }
+            }
+            return i;
+        }
+
         private static boolean isWordChar(final char c)
         {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                '_' == c || '.' == c || ':' == c || '/' == c;
+                '_' == c || '.' == c || ':' == c || '/' == c || '@' == c;
         }
 
         private static String describeChar(final int codePoint)
@@ -549,7 +618,8 @@ public final class ConditionParser
 
         private Condition parseFieldTest(final Token fieldToken)
         {
-            final Field field = lookUpField(fieldToken);
+            final DynamicName dynamic = dynamicName(fieldToken);
+            final Field fixed = null == dynamic ? lookUpField(fieldToken) : null;
             final Token after = peek();
 
             if (Kind.OPERATOR == after.kind)
@@ -563,13 +633,17 @@ public final class ConditionParser
                         "expected a value after '" + after.text + "', found " + valueToken.describe(),
                         null);
                 }
-                return withinNesting(fieldToken, comparison(field, fieldToken, after, literal(valueToken, field)));
+                final Literal literal = literal(valueToken, fixed);
+                final Field field = null == dynamic ? fixed : useDynamic(dynamic, fieldToken, List.of(literal));
+                return withinNesting(fieldToken, comparison(field, fieldToken, after, literal));
             }
 
             if (after.isWord("in"))
             {
                 advance();
-                return withinNesting(fieldToken, membership(field, fieldToken, parseSetElements(field)));
+                final List<Literal> elements = parseSetElements(fixed);
+                final Field field = null == dynamic ? fixed : useDynamic(dynamic, fieldToken, elements);
+                return withinNesting(fieldToken, membership(field, fieldToken, elements));
             }
 
             if (after.isValue())
@@ -580,6 +654,16 @@ public final class ConditionParser
                     null);
             }
 
+            if (INVALID_NAME == dynamic)
+            {
+                return ConstantCondition.FALSE;
+            }
+            if (null != dynamic)
+            {
+                final Field field = catalogue.use(dynamic, null, null, positions.apply(fieldToken.start), diagnostics);
+                return null == field ? ConstantCondition.FALSE : new FieldPresence(field);
+            }
+            final Field field = fixed;
             if (null == field)
             {
                 return ConstantCondition.FALSE;
@@ -639,6 +723,61 @@ public final class ConditionParser
                 max = Math.max(max, printedNesting(operand));
             }
             return max;
+        }
+
+        /**
+         * @return the parsed name when the token is not a fixed field but has a dynamic prefix;
+         * {@link #INVALID_NAME} when it has one but does not parse (reported); null otherwise.
+         */
+        private DynamicName dynamicName(final Token token)
+        {
+            if (null != catalogue.standard().byName(token.text))
+            {
+                return null;
+            }
+            try
+            {
+                return DynamicName.parse(token.text);
+            }
+            catch (final DynamicName.Invalid invalid)
+            {
+                semanticError(token.start + invalid.offset(), invalid.getMessage(), invalid.hint());
+                return INVALID_NAME;
+            }
+        }
+
+        /**
+         * The field for a dynamic name compared with these literals: typed by the first literal
+         * that parsed. Null when none did or the resolver reported a disagreement.
+         */
+        private Field useDynamic(final DynamicName name, final Token fieldToken, final List<Literal> literals)
+        {
+            if (INVALID_NAME == name)
+            {
+                return null;
+            }
+            for (final Literal literal : literals)
+            {
+                final FieldType type = switch (literal)
+                {
+                    case IntegerLiteral ignored -> FieldType.INTEGER;
+                    case RangeLiteral ignored -> FieldType.INTEGER;
+                    case AddressLiteral ignored -> FieldType.ADDRESS;
+                    case TextLiteral ignored -> FieldType.STRING;
+                    case BadLiteral ignored -> null;
+                };
+                if (null != type)
+                {
+                    final Field field = catalogue.use(
+                        name, type, "compared with " + type.labelWithArticle(), positions.apply(fieldToken.start), diagnostics);
+                    if (null == field)
+                    {
+                        failed = true;
+                    }
+                    return field;
+                }
+            }
+            return null;
         }
 
         private Field lookUpField(final Token token)
@@ -1088,10 +1227,24 @@ public final class ConditionParser
             if (Character.isLetter(word.charAt(0)))
             {
                 final boolean isField = null != catalogue.byName(word);
-                semanticError(
-                    start,
-                    "expected a value, found " + (isField ? "the field " : "") + "'" + word + "'",
-                    isField ? "comparing two fields is not supported" : null);
+                final String hint;
+                if (isField)
+                {
+                    hint = "comparing two fields is not supported";
+                }
+                else if (null == field)
+                {
+                    hint = "text values are written in double quotes: " + abbreviate(Texts.quoted(word));
+                }
+                else if (FieldType.INTEGER == field.type())
+                {
+                    hint = "'" + field.name() + "' is a number: " + field.description();
+                }
+                else
+                {
+                    hint = null;
+                }
+                semanticError(start, "expected a value, found " + (isField ? "the field " : "") + "'" + word + "'", hint);
                 return new BadLiteral(start);
             }
 

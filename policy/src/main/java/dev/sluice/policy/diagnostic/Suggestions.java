@@ -21,18 +21,28 @@ public final class Suggestions
      */
     public static String closest(final String unknown, final Collection<String> candidates)
     {
+        return null == unknown ? null : closest(unknown, candidates, Math.max(1, Math.min(3, unknown.length() / 3)));
+    }
+
+    /**
+     * @param unknown    what the user wrote.
+     * @param candidates the names that would have been accepted.
+     * @param allowed    the most edits the closest candidate may be away (compared in lower case).
+     * @return the closest candidate within {@code allowed} edits, or null when none is.
+     */
+    public static String closest(final String unknown, final Collection<String> candidates, final int allowed)
+    {
         if (null == unknown || unknown.isEmpty() || unknown.length() > 200)
         {
             return null;
         }
 
         final String lowerCase = unknown.toLowerCase(Locale.ROOT);
-        final int allowed = Math.max(1, Math.min(3, unknown.length() / 3));
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (final String candidate : candidates)
         {
-            final int distance = distance(lowerCase, candidate);
+            final int distance = distance(lowerCase, candidate.toLowerCase(Locale.ROOT));
             if (distance <= allowed && distance < bestDistance)
             {
                 best = candidate;

@@ -18,6 +18,9 @@ import java.util.Objects;
  */
 public final class Field
 {
+    /** The longest text literal a dynamic text field is compared with. */
+    public static final int DYNAMIC_TEXT_LENGTH = 65_535;
+
     private final int id;
     private final String name;
     private final FieldType type;
@@ -34,6 +37,8 @@ public final class Field
     private final long maxValue;
     private final List<Field> aliasedFields;
     private final List<Field> baseFields;
+    private final DynamicPrefix dynamicPrefix;
+    private final List<PathStep> dynamicPath;
 
     private Field(
         final int id,
@@ -51,7 +56,8 @@ public final class Field
         final long minValue,
         final long maxValue,
         final List<Field> aliasedFields,
-        final Field derivedFrom)
+        final Field derivedFrom,
+        final DynamicName dynamicName)
     {
         if (id < 0)
         {
@@ -78,6 +84,8 @@ public final class Field
             case DERIVED -> List.of(derivedFrom);
             case ALIAS -> aliasedFields;
         };
+        this.dynamicPrefix = null == dynamicName ? null : dynamicName.prefix();
+        this.dynamicPath = null == dynamicName ? List.of() : dynamicName.path();
     }
 
     /**
@@ -107,7 +115,7 @@ public final class Field
         }
         return new Field(
             id, name, type, description, defaultDataClass, FieldKind.BASE, false, null, List.of(),
-            id, 0, -1L, minValue, maxValue, List.of(), null);
+            id, 0, -1L, minValue, maxValue, List.of(), null, null);
     }
 
     /**
@@ -132,7 +140,7 @@ public final class Field
     {
         return new Field(
             id, name, FieldType.INTEGER, description, defaultDataClass, FieldKind.BASE, true, null, List.of(),
-            id, 0, -1L, minValue, maxValue, List.of(), null);
+            id, 0, -1L, minValue, maxValue, List.of(), null, null);
     }
 
     /**
@@ -162,7 +170,7 @@ public final class Field
         }
         return new Field(
             id, name, FieldType.STRING, description, defaultDataClass, FieldKind.BASE, false, form, values,
-            id, 0, -1L, 0, maxLength, List.of(), null);
+            id, 0, -1L, 0, maxLength, List.of(), null, null);
     }
 
     /**
@@ -183,7 +191,7 @@ public final class Field
         }
         return new Field(
             id, name, FieldType.INTEGER, description, null, FieldKind.DERIVED, false, null, List.of(),
-            base.id, bit, 1L, 0, 1, List.of(), base);
+            base.id, bit, 1L, 0, 1, List.of(), base, null);
     }
 
     /**
@@ -205,7 +213,34 @@ public final class Field
         }
         return new Field(
             id, name, first.type, description, null, FieldKind.ALIAS, false, first.textForm, first.textValues, -1, 0, -1L,
-            Math.min(first.minValue, second.minValue), Math.max(first.maxValue, second.maxValue), List.of(first, second), null);
+            Math.min(first.minValue, second.minValue), Math.max(first.maxValue, second.maxValue), List.of(first, second), null, null);
+    }
+
+    /**
+     * A field a policy makes by naming it under a {@link DynamicPrefix}: a base field with at
+     * most one value per item, typed by how the policy uses it ({@link FieldResolver}).
+     * Integers span 0..2^63-1, text up to {@link #DYNAMIC_TEXT_LENGTH} characters, free form.
+     *
+     * @param id   dense id, after the standard catalogue's.
+     * @param name the parsed name.
+     * @param type the type the policy's uses gave it.
+     * @return the field, without a default data class.
+     */
+    public static Field dynamic(final int id, final DynamicName name, final FieldType type)
+    {
+        final String description = name.prefix().what() + " " + name.name() + ", " + type.label() + " by use";
+        return switch (type)
+        {
+            case INTEGER -> new Field(
+                id, name.name(), type, description, null, FieldKind.BASE, false, null, List.of(),
+                id, 0, -1L, 0, Long.MAX_VALUE, List.of(), null, name);
+            case ADDRESS -> new Field(
+                id, name.name(), type, description, null, FieldKind.BASE, false, null, List.of(),
+                id, 0, -1L, 0, 0, List.of(), null, name);
+            case STRING -> new Field(
+                id, name.name(), type, description, null, FieldKind.BASE, false, TextForm.FREE, List.of(),
+                id, 0, -1L, 0, DYNAMIC_TEXT_LENGTH, List.of(), null, name);
+        };
     }
 
     public int id()
@@ -322,6 +357,32 @@ public final class Field
     public List<Field> baseFields()
     {
         return baseFields;
+    }
+
+    /**
+     * @return for a dynamic field ({@code json.a.b}, {@code syslog.sd.origin.ip}), its prefix;
+     * null for the fields of the standard catalogue.
+     */
+    public DynamicPrefix dynamicPrefix()
+    {
+        return dynamicPrefix;
+    }
+
+    /**
+     * @return for a dynamic field, the keys and indexes after its prefix ({@code json.fixes[0].lat}:
+     * key fixes, index 0, key lat), which a reader resolves once per policy; otherwise empty.
+     */
+    public List<PathStep> dynamicPath()
+    {
+        return dynamicPath;
+    }
+
+    /**
+     * @return true for a field made by a policy under a {@link DynamicPrefix}.
+     */
+    public boolean isDynamic()
+    {
+        return null != dynamicPrefix;
     }
 
     public String toString()

@@ -9,15 +9,17 @@ import java.util.Set;
 
 /**
  * Every field a policy can name, looked up by name or id. One naming scheme covers every kind of
- * item (DESIGN §6); today that is packets ({@link PacketFields}), and flows and events join the
- * same catalogue later. There is no limit on the number of fields: sets of them are
+ * item (DESIGN §6): the standard catalogue holds the packet fields ({@link PacketFields}), then
+ * the fixed event fields ({@link EventFields}). A policy's own catalogue
+ * ({@link FieldResolver#catalogue()}) adds the {@linkplain DynamicPrefix dynamic} fields it
+ * names after those. There is no limit on the number of fields: sets of them are
  * {@link FieldSet}s.
  * <p>
  * Immutable; any thread.
  */
 public final class FieldCatalogue
 {
-    private static final FieldCatalogue STANDARD = new FieldCatalogue(PacketFields.all());
+    private static final FieldCatalogue STANDARD = new FieldCatalogue(concat(PacketFields.all(), EventFields.all()));
 
     private final List<Field> fields;
     private final Map<String, Field> byName;
@@ -53,8 +55,15 @@ public final class FieldCatalogue
         this.defaultDataClasses = Collections.unmodifiableMap(classes);
     }
 
+    private static List<Field> concat(final List<Field> first, final List<Field> second)
+    {
+        final ArrayList<Field> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
     /**
-     * @return the catalogue of every field Sluice knows.
+     * @return the catalogue of every fixed field Sluice knows.
      */
     public static FieldCatalogue standard()
     {

@@ -5,6 +5,40 @@ package dev.sluice.policy.field;
  * decoded burst (typically a flyweight positioned on one item). Compiled rules call it once or
  * more per field test, so implementations must be allocation-free and cheap.
  * <p>
+ * One policy speaks about every kind of item, so a reader is asked about fields its items
+ * never have: a packet has no {@code syslog.severity}, a syslog line no {@code tcp.dstport}.
+ * A reader answers {@code isPresent(id) == false} and {@code occurrences(id) == 0} for every id
+ * it does not serve, including ids beyond the standard catalogue, and never throws for one; a
+ * rule on a field of another kind of item then simply does not match. Every reader serves
+ * {@code item.kind} ({@link EventFields#ITEM_KIND}).
+ * <p>
+ * <b>Dynamic fields.</b> Ids from {@link EventFields#END_ID} (the standard catalogue's size) up are the policy's
+ * own {@linkplain Field#isDynamic() dynamic fields}, which differ from policy to policy. A
+ * reader of events is therefore built (or re-armed) per policy, off the data path, from
+ * {@code policy.catalogue()}: for each field with a {@link Field#dynamicPrefix()} it serves, it
+ * resolves {@link Field#dynamicPath()} once (intern the key bytes of a JSON path, look up the
+ * DBC message and signal, pre-hash a CEF key or an SD-ID and parameter) into a table indexed
+ * by id, and per item answers from that table without allocating or comparing Strings. A
+ * reader ignores the prefixes of other formats (a syslog reader reports {@code json.*}
+ * absent). How a value is read as the field's {@link FieldType}, which the policy's use chose:
+ * <ul>
+ * <li>{@link FieldType#STRING}: the value as text, escapes resolved (a JSON string unescaped;
+ *     a number, {@code true} or {@code false} as written; an object or array as its JSON
+ *     text). A CAN signal reads as its DBC value description when the DBC has one for the
+ *     raw value, otherwise as its physical value in decimal. JSON {@code null} is absent.</li>
+ * <li>{@link FieldType#INTEGER}: a whole number 0..2^63-1. A number with a fraction or an
+ *     exponent is truncated toward zero ({@code 12.9} reads 12); a negative number, one above
+ *     2^63-1, NaN, or text that is not a plain decimal number is absent; {@code true} reads 1,
+ *     {@code false} 0. A CAN signal reads as its physical value (scale and offset applied),
+ *     truncated likewise.</li>
+ * <li>{@link FieldType#ADDRESS}: text that is an IPv4 or IPv6 address in its usual notation;
+ *     anything else is absent.</li>
+ * </ul>
+ * A path that does not resolve (a missing key, an index past the end of an array, a JSON
+ * value under a key that is not an object) is absent. Keys compare exactly, case-sensitive.
+ * A bare dynamic field in a rule tests {@code isPresent} only, so presence must follow the
+ * rules above for the field's type (text: any value but null).
+ * <p>
  * The call contract, which implementations may rely on:
  * <ul>
  * <li>only {@link FieldKind#BASE} field ids are ever passed: derived fields and aliases are

@@ -7,29 +7,60 @@ import java.util.Arrays;
 
 /**
  * A {@link FieldReader} over plain arrays, for tests: set base fields by name, leave the rest
- * absent. Reads do not allocate; {@link #text(int)} returns one reused flyweight, as the
+ * absent. It serves the fields of one catalogue (the standard one, or a policy's with its
+ * dynamic fields) and reports any id beyond it absent, as the contract asks of readers. Reads do not allocate; {@link #text(int)} returns one reused flyweight, as the
  * dataplane's readers do. Every read checks the {@link FieldReader} call contract (base ids,
  * present fields, the method that matches the type, occurrences in range) and fails the test
  * when it is broken.
  */
 public final class TestItem implements FieldReader
 {
-    private static final FieldCatalogue CATALOGUE = FieldCatalogue.standard();
     private static final int MAX_OCCURRENCES = 16;
     private static final int MAX_TEXT = 1024;
 
-    private final int[] occurrences = new int[PacketFields.BASE_FIELD_COUNT];
-    private final long[][] integers = new long[PacketFields.BASE_FIELD_COUNT][MAX_OCCURRENCES];
-    private final int[] versions = new int[PacketFields.BASE_FIELD_COUNT];
-    private final long[] highs = new long[PacketFields.BASE_FIELD_COUNT];
-    private final long[] lows = new long[PacketFields.BASE_FIELD_COUNT];
-    private final char[][] texts = new char[PacketFields.BASE_FIELD_COUNT][];
-    private final int[] textLengths = new int[PacketFields.BASE_FIELD_COUNT];
+    private final FieldCatalogue catalogue;
+    private final int[] occurrences;
+    private final long[][] integers;
+    private final int[] versions;
+    private final long[] highs;
+    private final long[] lows;
+    private final char[][] texts;
+    private final int[] textLengths;
     private final TextView view = new TextView();
+
+    public TestItem()
+    {
+        this(FieldCatalogue.standard());
+    }
+
+    /**
+     * @param catalogue the fields the item can have, e.g. a policy's {@code catalogue()}.
+     */
+    public TestItem(final FieldCatalogue catalogue)
+    {
+        this.catalogue = catalogue;
+        final int size = catalogue.size();
+        occurrences = new int[size];
+        integers = new long[size][];
+        versions = new int[size];
+        highs = new long[size];
+        lows = new long[size];
+        texts = new char[size][];
+        textLengths = new int[size];
+    }
 
     public static TestItem item()
     {
         return new TestItem();
+    }
+
+    /**
+     * @param catalogue the fields the item can have, e.g. a policy's {@code catalogue()}.
+     * @return an item with every field absent.
+     */
+    public static TestItem item(final FieldCatalogue catalogue)
+    {
+        return new TestItem(catalogue);
     }
 
     /**
@@ -55,7 +86,7 @@ public final class TestItem implements FieldReader
      */
     public TestItem with(final String name, final String value)
     {
-        final Field field = CATALOGUE.byName(name);
+        final Field field = catalogue.byName(name);
         if (null != field && FieldType.STRING == field.type())
         {
             setText(base(name, FieldType.STRING).id(), value);
@@ -80,8 +111,7 @@ public final class TestItem implements FieldReader
 
     public void setInteger(final int id, final long value)
     {
-        occurrences[id] = 1;
-        integers[id][0] = value;
+        setIntegers(id, value);
     }
 
     /**
@@ -93,6 +123,10 @@ public final class TestItem implements FieldReader
         if (values.length > MAX_OCCURRENCES)
         {
             throw new IllegalArgumentException("at most " + MAX_OCCURRENCES + " occurrences");
+        }
+        if (null == integers[id])
+        {
+            integers[id] = new long[MAX_OCCURRENCES];
         }
         System.arraycopy(values, 0, integers[id], 0, values.length);
         occurrences[id] = values.length;
@@ -129,9 +163,9 @@ public final class TestItem implements FieldReader
         occurrences[id] = 0;
     }
 
-    private static Field base(final String name, final FieldType type)
+    private Field base(final String name, final FieldType type)
     {
-        final Field field = CATALOGUE.byName(name);
+        final Field field = catalogue.byName(name);
         if (null == field || FieldKind.BASE != field.kind() || (null != type && type != field.type()))
         {
             throw new IllegalArgumentException("not a base " + (null == type ? "" : type.label() + " ") + "field: " + name);
@@ -141,14 +175,13 @@ public final class TestItem implements FieldReader
 
     public boolean isPresent(final int fieldId)
     {
-        checkBase(fieldId);
-        return occurrences[fieldId] > 0;
+        return occurrences(fieldId) > 0;
     }
 
     public int occurrences(final int fieldId)
     {
         checkBase(fieldId);
-        return occurrences[fieldId];
+        return fieldId < occurrences.length ? occurrences[fieldId] : 0;
     }
 
     public long integer(final int fieldId, final int occurrence)
@@ -185,9 +218,9 @@ public final class TestItem implements FieldReader
         return lows[fieldId];
     }
 
-    private static void checkBase(final int fieldId)
+    private void checkBase(final int fieldId)
     {
-        if (fieldId < 0 || fieldId >= PacketFields.BASE_FIELD_COUNT)
+        if (fieldId < 0 || (fieldId < catalogue.size() && FieldKind.BASE != catalogue.byId(fieldId).kind()))
         {
             throw new AssertionError("reader asked for a non-base field id " + fieldId);
         }
@@ -196,11 +229,11 @@ public final class TestItem implements FieldReader
     private void checkRead(final int fieldId, final FieldType type)
     {
         checkBase(fieldId);
-        if (0 == occurrences[fieldId])
+        if (fieldId >= occurrences.length || 0 == occurrences[fieldId])
         {
             throw new AssertionError("value of absent field " + fieldId + " read");
         }
-        if (CATALOGUE.byId(fieldId).type() != type)
+        if (catalogue.byId(fieldId).type() != type)
         {
             throw new AssertionError("field " + fieldId + " read as " + type.label());
         }

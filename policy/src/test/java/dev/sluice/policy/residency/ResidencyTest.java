@@ -136,12 +136,14 @@ class ResidencyTest
     void dataClassesCombineDefaultsAndTheDocument()
     {
         final Policy policy = parse("rules: []");
-        assertEquals(List.of("pii.ip", "pii.user", "net.vlan"), List.copyOf(policy.dataClasses()));
+        assertEquals(List.of("pii.ip", "pii.user", "pii.vehicle", "loc.precise", "net.vlan"), List.copyOf(policy.dataClasses()));
         assertEquals(
-            List.of("ip.src", "ip.dst", "inner.ip.src", "inner.ip.dst"),
+            List.of("ip.src", "ip.dst", "inner.ip.src", "inner.ip.dst", "cef.src", "cef.dst", "leef.src", "leef.dst", "flow.src", "flow.dst"),
             policy.fieldsOf("pii.ip").stream().map(f -> f.name()).toList());
         assertEquals(List.of("vlan.id"), policy.fieldsOf("net.vlan").stream().map(f -> f.name()).toList());
-        assertEquals(List.of(), policy.fieldsOf("pii.user"));
+        assertEquals(
+            List.of("cef.suser", "cef.duser", "leef.usrName", "vehicle.driver_id"),
+            policy.fieldsOf("pii.user").stream().map(f -> f.name()).toList());
         assertEquals(List.of(), policy.fieldsOf("unknown"));
         assertEquals(Set.of("net.vlan"), policy.dataClassTable().classesOf(policy.catalogue().byName("vlan.id")));
     }
