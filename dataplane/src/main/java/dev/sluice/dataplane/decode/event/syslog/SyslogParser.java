@@ -578,14 +578,19 @@ public final class SyslogParser implements EventParser
             reject(INVALID_SD_PARAM, start + MAX_SD_NAME);
             return -1;
         }
-        if (p + 1 >= end)
+        if (p >= end)
         {
-            reject(TRUNCATED, Math.min(p, end));
+            reject(TRUNCATED, p);
             return -1;
         }
         if (nameLength == 0 || at(p) != '=')
         {
             reject(INVALID_SD_PARAM, p);
+            return -1;
+        }
+        if (p + 1 >= end)
+        {
+            reject(TRUNCATED, p + 1);
             return -1;
         }
         if (at(p + 1) != '"')
