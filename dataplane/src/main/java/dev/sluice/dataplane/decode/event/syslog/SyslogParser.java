@@ -115,7 +115,6 @@ public final class SyslogParser implements EventParser
     private static final int BOM_0 = 0xEF;
     private static final int BOM_1 = 0xBB;
     private static final int BOM_2 = 0xBF;
-    private static final long NON_ASCII_MASK = 0x8080_8080_8080_8080L;
     private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private static final int TIMESTAMP = 0;
@@ -129,7 +128,8 @@ public final class SyslogParser implements EventParser
     private final Mode mode;
     private final InstantSource clock;
     private final int maxMessageLength;
-    private final SyslogTimestamp timestamp = new SyslogTimestamp();
+    private final MessageBytes bytes = new MessageBytes();
+    private final SyslogTimestamp timestamp = new SyslogTimestamp(bytes);
     private final int[] fieldOffset = new int[FIELDS];
     private final int[] fieldLength = new int[FIELDS];
     private final int[] elementIdOffset;
@@ -239,6 +239,7 @@ public final class SyslogParser implements EventParser
         {
             return reject(OUT_OF_BOUNDS, 0);
         }
+        bytes.wrap(segment, offset, length);
         return switch (mode)
         {
             case RFC5424 -> parseRfc5424();
@@ -249,7 +250,7 @@ public final class SyslogParser implements EventParser
 
     private int at(final int position)
     {
-        return segment.get(ValueLayout.JAVA_BYTE, base + position);
+        return bytes.at(position);
     }
 
     private boolean reject(final String reason, final int offset)
@@ -367,7 +368,7 @@ public final class SyslogParser implements EventParser
         }
         else
         {
-            final int timestampEnd = timestamp.parseRfc5424(segment, base, p, end);
+            final int timestampEnd = timestamp.parseRfc5424(p, end);
             if (timestampEnd < 0)
             {
                 return reject(INVALID_TIMESTAMP, timestamp.errorOffset);
@@ -677,8 +678,7 @@ public final class SyslogParser implements EventParser
         int p = start;
         while (p < end)
         {
-            if (end - p >= Long.BYTES &&
-                (segment.get(ValueLayout.JAVA_LONG_UNALIGNED, base + p) & NON_ASCII_MASK) == 0)
+            if (end - p >= Long.BYTES && bytes.asciiLong(p))
             {
                 p += Long.BYTES;
                 continue;
@@ -757,7 +757,7 @@ public final class SyslogParser implements EventParser
             p++;
         }
 
-        final int timestampEnd = timestamp.parseLenient(segment, base, p, end);
+        final int timestampEnd = timestamp.parseLenient(p, end);
         if (timestampEnd > 0 && (timestampEnd == end || at(timestampEnd) == SP || at(timestampEnd) == ':'))
         {
             fieldOffset[TIMESTAMP] = p;

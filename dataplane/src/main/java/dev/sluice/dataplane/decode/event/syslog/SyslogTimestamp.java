@@ -1,8 +1,5 @@
 package dev.sluice.dataplane.decode.event.syslog;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-
 /**
  * Reads a syslog timestamp where it lies and turns it into epoch nanoseconds: strictly the RFC
  * 5424 form ({@code 2003-10-11T22:14:15.003Z}, fraction of 1 to 6 digits, offset {@code Z} or
@@ -49,13 +46,18 @@ final class SyslogTimestamp
     /** Where the last failed strict parse found the timestamp bad, from the message's start. */
     int errorOffset;
 
-    private MemorySegment segment;
-    private long base;
+    private final MessageBytes bytes;
 
-    private void reset(final MemorySegment segment, final long base)
+    /**
+     * @param bytes the message being parsed, shared with the parser.
+     */
+    SyslogTimestamp(final MessageBytes bytes)
     {
-        this.segment = segment;
-        this.base = base;
+        this.bytes = bytes;
+    }
+
+    private void reset()
+    {
         year = NO_YEAR;
         month = 0;
         day = 0;
@@ -70,7 +72,7 @@ final class SyslogTimestamp
 
     private int at(final int position)
     {
-        return segment.get(ValueLayout.JAVA_BYTE, base + position);
+        return bytes.at(position);
     }
 
     /**
@@ -113,9 +115,9 @@ final class SyslogTimestamp
      *
      * @return the position after the timestamp, or -1 with {@link #errorOffset} set.
      */
-    int parseRfc5424(final MemorySegment segment, final long base, final int start, final int end)
+    int parseRfc5424(final int start, final int end)
     {
-        reset(segment, base);
+        reset();
         int p = start;
         year = digits(p, 4, end);
         if (year < 0 || !expect(p + 4, '-', end))
@@ -303,9 +305,9 @@ final class SyslogTimestamp
      *
      * @return the position after the timestamp, or -1 when none of the forms is there.
      */
-    int parseLenient(final MemorySegment segment, final long base, final int start, final int end)
+    int parseLenient(final int start, final int end)
     {
-        reset(segment, base);
+        reset();
         if (start >= end)
         {
             return -1;

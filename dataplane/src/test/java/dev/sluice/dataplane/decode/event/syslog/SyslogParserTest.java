@@ -339,6 +339,20 @@ class SyslogParserTest
     }
 
     @Test
+    void headersLongerThanTheCopiedWindowParseTheSame()
+    {
+        final String value = "v".repeat(MessageBytes.WINDOW_BYTES + 100);
+        assertTrue(parse(parser, "<13>1 - - - - - [a k=\"" + value + "\"][b k=\"\\]\"] tail"));
+        assertTrue(parser.structuredDataValue("a", "k", new EventText(4096)));
+        assertTrue(parser.structuredDataValue("b", "k", text));
+        assertEquals("]", text.toString());
+        assertEquals("tail", value(parser.msg(text)));
+        assertFalse(parse(parser, "<13>1 - - - - - [a k=\"" + value + "]\"]"));
+        assertEquals(SyslogParser.INVALID_SD_VALUE, parser.rejectReason());
+        assertEquals(22 + value.length(), parser.rejectOffset());
+    }
+
+    @Test
     void visitsNothingAfterARejection()
     {
         assertFalse(parse(parser, "<1>1 -"));
