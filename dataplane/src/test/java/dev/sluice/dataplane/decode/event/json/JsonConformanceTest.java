@@ -43,7 +43,7 @@ class JsonConformanceTest
 {
     private static final Map<String, Integer> SUMMARY = new TreeMap<>();
 
-    private record Case(String name, byte[] document, String reason, int offset, List<String> fields)
+    record Case(String name, byte[] document, String reason, int offset, List<String> fields)
     {
         boolean accepted()
         {
@@ -52,6 +52,12 @@ class JsonConformanceTest
     }
 
     private static final List<Case> CASES = new ArrayList<>();
+
+    /** @return every case, for the fuzzer's seeds. */
+    static List<Case> cases()
+    {
+        return List.copyOf(CASES);
+    }
 
     private static void y(final String name, final String document, final String... fields)
     {
