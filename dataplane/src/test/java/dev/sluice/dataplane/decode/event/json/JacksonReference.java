@@ -7,6 +7,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.sluice.dataplane.decode.event.EventFieldVisitor;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The fields Jackson's streaming parser (default, strict features) reads from a document, named
+ * The fields Jackson's streaming parser (default, strict features) reads from a document (decoded
+ * as UTF-8 by the JDK first, see {@link #fields(byte[])}), named
  * and typed as {@link JsonParser#visitFields} names them: the independent implementation of the
  * differential checks. Streaming rather than the tree model because the tree keeps only the last
  * of duplicate keys, and the parser reports all.
@@ -43,7 +48,22 @@ final class JacksonReference
     static List<Field> fields(final byte[] document)
     {
         final List<Field> fields = new ArrayList<>();
-        try (com.fasterxml.jackson.core.JsonParser jackson = FACTORY.createParser(document))
+        // Jackson guesses UTF-16 or UTF-32 from NULs among the first four bytes (RFC 4627), so "3\0\0\0" would be
+        // a UTF-32 "3" to it; JSON is UTF-8 (RFC 8259 section 8.1): the JDK's strict decoder decides that, Jackson the rest.
+        final String text;
+        try
+        {
+            text = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(document))
+                .toString();
+        }
+        catch (final CharacterCodingException ex)
+        {
+            return null;
+        }
+        try (com.fasterxml.jackson.core.JsonParser jackson = FACTORY.createParser(text))
         {
             final Deque<String> names = new ArrayDeque<>();
             final Deque<int[]> elements = new ArrayDeque<>();
