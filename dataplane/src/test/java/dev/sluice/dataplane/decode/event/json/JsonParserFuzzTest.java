@@ -39,7 +39,7 @@ class JsonParserFuzzTest
     private final JsonPath[] paths = {
         JsonPath.compile("a"), JsonPath.compile("0"), JsonPath.compile("a.0.b"), JsonPath.compile("lat"), JsonPath.compile("1.1")};
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "4m")
     void parsesAnyBytes(final byte[] input)
     {
         final MemorySegment exact = MemorySegment.ofArray(input);
