@@ -98,6 +98,9 @@ public final class JsonParser implements EventParser
     public static final String FIELD_ROOT = "json";
 
     private static final byte FLAG_ESCAPED = 1;
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
     private static final int NOT_FOUND = -1;
     private static final long MAX_SAFE_SIGNIFICAND = 1L << 53;
     /** Significant digits a long holds whatever they are; further digits only move the exponent. */
@@ -513,6 +516,7 @@ public final class JsonParser implements EventParser
         byte escaped = 0;
         while (true)
         {
+            position = skipPlainBytes(position, end);
             if (position >= end)
             {
                 reject(UNTERMINATED_STRING, quote);
@@ -559,6 +563,34 @@ public final class JsonParser implements EventParser
         set(token, kind, quote + 1, position);
         flags[token] = escaped;
         return position + 1;
+    }
+
+    /**
+     * Skips whole 8-byte words of a string that hold only printable ASCII other than a quote
+     * or backslash (SWAR: the bit tricks of "Bit Twiddling Hacks", hasless and haszero), so the
+     * per-byte checks run only near the bytes that need them.
+     */
+    private int skipPlainBytes(final int from, final int end)
+    {
+        int position = from;
+        while (position + Long.BYTES <= end)
+        {
+            final long word = segment.get(WORD, base + position);
+            final long controls = (word - ONES * 0x20) & ~word;
+            final long quotes = hasZeroByte(word ^ (ONES * '"'));
+            final long backslashes = hasZeroByte(word ^ (ONES * '\\'));
+            if (((word | controls | quotes | backslashes) & HIGH_BITS) != 0)
+            {
+                break;
+            }
+            position += Long.BYTES;
+        }
+        return position;
+    }
+
+    private static long hasZeroByte(final long word)
+    {
+        return (word - ONES) & ~word;
     }
 
     /** An escape at position (its backslash); returns where the next character starts, or -1 after rejecting. */
