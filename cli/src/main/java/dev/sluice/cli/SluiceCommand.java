@@ -36,6 +36,11 @@ public final class SluiceCommand
                 fields (policy field names), tab-separated like tshark -T fields, then a summary;
                 an unknown field name lists the known ones
 
+          parse --format syslog|cef|leef|json|netflow|candump [--dbc FILE] INPUT...
+                parse events as a gateway does and print each as one JSON object with the policy
+                language's field names, or with the reason and line:column it was rejected at;
+                lines are messages (netflow: each INPUT is one export datagram); INPUT - is stdin
+
           policy check FILE...
                 validate policies; every error with file:line:column
           policy push FILE [--channel URI] [--timeout-ms N] [--aeron-dir DIR]
@@ -77,6 +82,7 @@ public final class SluiceCommand
                     verb, rest, Set.of("store", "policy", "aeron-dir"), Set.of()));
                 case "policy" -> PolicyCommands.run(rest, out, err);
                 case "decode" -> DecodeCommand.run(rest, out, err);
+                case "parse" -> ParseCommand.run(rest, out, err);
                 default ->
                 {
                     err.println("sluice: unknown verb '" + verb + "'");
