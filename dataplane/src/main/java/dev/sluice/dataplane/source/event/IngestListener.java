@@ -156,6 +156,17 @@ public final class IngestListener
         return retryAfterSeconds;
     }
 
+    /**
+     * @param maxMessageBytes a maximum message size.
+     * @return the smallest ring capacity whose records hold such a message: a record's payload is at most
+     * an eighth of the capacity (Agrona's limit), and carries the {@link IngestRecord} header too.
+     */
+    static long ringCapacityFor(final int maxMessageBytes)
+    {
+        final long needed = 8L * (maxMessageBytes + IngestRecord.HEADER_LENGTH);
+        return Long.highestOneBit(needed - 1) << 1;
+    }
+
     void validate(final String where, final int ringMaxMessageLength, final List<String> errors)
     {
         if (name == null || name.isBlank())
@@ -184,7 +195,7 @@ public final class IngestListener
         {
             errors.add(where + ": maximum message size " + max + " exceeds what one ring record holds (" +
                 ringMaxMessageLength + " bytes): raise the ring capacity to at least " +
-                Integer.highestOneBit(max) * 16 + " bytes or lower the maximum");
+                ringCapacityFor(max) + " bytes or lower the maximum");
         }
         else if (!kind.isStream() && max > 65_507)
         {

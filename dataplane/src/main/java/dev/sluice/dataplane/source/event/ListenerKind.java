@@ -17,7 +17,7 @@ public enum ListenerKind
     /** JSON lines over TCP, optionally TLS: one document per LF-terminated line. */
     JSON_TCP("json-tcp", EventFormat.JSON, true, 64 * 1024),
     /** HTTP POST of an NDJSON batch, optionally HTTPS; one ring record per batch. */
-    HTTP_NDJSON("http-ndjson", EventFormat.JSON, true, 1024 * 1024),
+    HTTP_NDJSON("http-ndjson", EventFormat.JSON, true, 512 * 1024),
     /** NetFlow v5/v9 or IPFIX over UDP: one datagram is one record, with the exporter's address. */
     NETFLOW_UDP("netflow-udp", EventFormat.NETFLOW, false, 65_507);
 
