@@ -86,6 +86,14 @@ public final class IngestCounters implements AutoCloseable
     }
 
     /**
+     * @return messages received so far, without a snapshot's allocation; any thread.
+     */
+    public long receivedCount()
+    {
+        return received.get();
+    }
+
+    /**
      * @return the counters' values now; any thread.
      */
     public Snapshot snapshot()
