@@ -4,6 +4,7 @@ import dev.sluice.dataplane.counters.CounterFactory;
 import dev.sluice.dataplane.decode.event.EventFormat;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
+import org.junit.jupiter.api.Assumptions;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -26,6 +27,7 @@ final class IngestTesting
 {
     /** Transports every socket test runs on: io_uring (the default here) and the NIO fallback. */
     static final String[] TRANSPORTS = {"io_uring", "nio"};
+    static final String IO_URING_REQUIRED_PROP_NAME = "sluice.io_uring.required";
     static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(20);
 
     private IngestTesting()
@@ -101,8 +103,24 @@ final class IngestTesting
         }
     }
 
+    /**
+     * @param transport         a transport keyword; io_uring, when this kernel or sandbox refuses it (e.g. a
+     *                          container's seccomp profile), aborts the test with the cause (reported as
+     *                          skipped), or fails it under {@code -D}{@value #IO_URING_REQUIRED_PROP_NAME}{@code =true}.
+     * @param ringCapacityBytes the ring's capacity.
+     * @return settings with test counters, no listener yet.
+     */
     static EventIngestConfig config(final String transport, final int ringCapacityBytes)
     {
+        if (IngestTransport.IO_URING.keyword().equals(transport) && !IngestTransport.IO_URING.isAvailable())
+        {
+            final String why = "io_uring is unavailable here: " + IngestTransport.IO_URING.unavailabilityCause();
+            if (Boolean.getBoolean(IO_URING_REQUIRED_PROP_NAME))
+            {
+                fail(why + " (and " + IO_URING_REQUIRED_PROP_NAME + " is true)");
+            }
+            Assumptions.abort(why);
+        }
         return new EventIngestConfig()
             .transport(transport)
             .ringCapacityBytes(ringCapacityBytes)
