@@ -6,6 +6,7 @@ import dev.sluice.dataplane.source.dpdk.DpdkMempool;
 import dev.sluice.dataplane.source.dpdk.DpdkPort;
 import dev.sluice.dataplane.source.dpdk.DpdkSource;
 import dev.sluice.dataplane.source.dpdk.DpdkSources;
+import dev.sluice.dataplane.source.event.IngestConfigReader;
 import dev.sluice.policy.diagnostic.Diagnostic;
 import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.yaml.YamlChecks;
@@ -39,7 +40,7 @@ public final class GatewayConfig
     // Lists, not sets: "allowed keys" hints list them in this order on every run.
     private static final List<String> TOP_KEYS = List.of(
         "gateway", "source", "destinations", "control-plane", "anonymization", "policy-file", "state-dir",
-        "aeron-dir", "burst-capacity", "not-connected-timeout-ms", "workers");
+        "aeron-dir", "burst-capacity", "not-connected-timeout-ms", "workers", "ingest");
     private static final List<String> GATEWAY_KEYS = List.of("id", "site", "region");
     private static final List<String> SOURCE_KEYS = List.of("pcap", "dpdk", "af-packet");
     private static final List<String> DPDK_KEYS = List.of(
@@ -103,6 +104,7 @@ public final class GatewayConfig
             reader.controlPlane(top.get("control-plane"), context);
             reader.anonymization(top.get("anonymization"), context);
             reader.workers(top.get("workers"), top.get("source"), context);
+            context.eventIngest(IngestConfigReader.read(top.get("ingest"), diagnostics, baseDirectory));
             if (top.has("policy-file"))
             {
                 context.bootstrapPolicyFile(reader.readableFile(top.get("policy-file"), "policy-file"));

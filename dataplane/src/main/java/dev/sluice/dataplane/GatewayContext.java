@@ -3,6 +3,7 @@ package dev.sluice.dataplane;
 import dev.sluice.dataplane.pipeline.CpuAffinity;
 import dev.sluice.dataplane.source.CaptureFileSources;
 import dev.sluice.dataplane.source.PacketSources;
+import dev.sluice.dataplane.source.event.EventIngestConfig;
 import dev.sluice.protocol.Channels;
 import io.aeron.Aeron;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -62,7 +63,26 @@ public final class GatewayContext
         () -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
     private Supplier<IdleStrategy> conductorIdleStrategy =
         () -> new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1));
+    private EventIngestConfig eventIngest;
     private boolean concluded;
+
+    /**
+     * @param eventIngest the event listeners (syslog, JSON, HTTP, NetFlow), or null for none.
+     * @return this.
+     */
+    public GatewayContext eventIngest(final EventIngestConfig eventIngest)
+    {
+        this.eventIngest = eventIngest;
+        return this;
+    }
+
+    /**
+     * @return the event listeners' settings, or null when the gateway has none.
+     */
+    public EventIngestConfig eventIngest()
+    {
+        return eventIngest;
+    }
 
     /**
      * Fills defaults and validates every setting.

@@ -13,6 +13,8 @@ public final class CounterTypes
     public static final int GATEWAY_COUNTER_TYPE_ID = 77_003;
     /** Flow aggregation counters of one worker's flow table. */
     public static final int FLOW_COUNTER_TYPE_ID = 77_004;
+    /** Event ingest counters of one listener (syslog, JSON lines, HTTP, NetFlow). */
+    public static final int INGEST_COUNTER_TYPE_ID = 77_005;
 
     private CounterTypes()
     {
