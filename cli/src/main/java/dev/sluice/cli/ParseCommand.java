@@ -6,6 +6,8 @@ import dev.sluice.dataplane.decode.event.EventFieldVisitor;
 import dev.sluice.dataplane.decode.event.EventFormat;
 import dev.sluice.dataplane.decode.event.EventParser;
 import dev.sluice.dataplane.decode.event.EventParsers;
+import dev.sluice.dataplane.decode.event.json.JsonParser;
+import dev.sluice.dataplane.decode.event.json.TelemetryView;
 import dev.sluice.policy.condition.Addresses;
 
 import java.io.IOException;
@@ -36,7 +38,9 @@ import java.util.TreeMap;
  * Messages are lines for the line formats (syslog, cef, leef, json, candump; a CR before the
  * LF is dropped, empty lines are skipped) and whole files for netflow (each INPUT one export
  * datagram, in the order given, so templates come before the data that needs them). INPUT
- * {@code -} reads standard input. Bad input is reported, never fatal: the exit status is 0 when
+ * {@code -} reads standard input. JSON documents also show the vehicle telemetry view
+ * ({@code vehicle.lat}, {@code vehicle.vin}, ...) when they carry such fields, and
+ * {@code vehicle.invalid} naming the first value that failed its check. Bad input is reported, never fatal: the exit status is 0 when
  * every input was read, 1 when one could not be, 2 for a usage mistake. Main thread.
  */
 final class ParseCommand
@@ -49,6 +53,8 @@ final class ParseCommand
 
     private final PrintStream out;
     private final ObjectMapper json = new ObjectMapper();
+    /** JSON documents are also read as vehicle telemetry, as the gateway does: {@code vehicle.*} when present. */
+    private final TelemetryView telemetry = new TelemetryView();
     private final Map<String, Long> rejectionsByReason = new TreeMap<>();
     private long messages;
     private long accepted;
@@ -184,6 +190,14 @@ final class ParseCommand
             accepted++;
             final FieldCollector fields = new FieldCollector();
             parser.visitFields(fields);
+            if (parser instanceof JsonParser document)
+            {
+                if (!telemetry.wrap(document))
+                {
+                    fields.text("vehicle.invalid", telemetry.firstInvalidReason());
+                }
+                telemetry.visitFields(fields);
+            }
             final LinkedHashMap<String, Object> record = new LinkedHashMap<>();
             record.put("input", input);
             if (line > 0)

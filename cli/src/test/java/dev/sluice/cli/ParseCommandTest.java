@@ -94,6 +94,8 @@ class ParseCommandTest
         assertAll(
             () -> assertEquals(87, records.get(0).path("json.vehicle.speed").asInt(), records.get(0).toString()),
             () -> assertEquals("1M8GDM9AXKP042788", records.get(0).path("json.vehicle.vin").asText()),
+            () -> assertEquals("1M8GDM9AXKP042788", records.get(0).path("vehicle.vin").asText(), records.get(0).toString()),
+            () -> assertEquals(87.0, records.get(0).path("vehicle.speed").asDouble(), records.get(0).toString()),
             () -> assertTrue(records.get(1).has("rejected"), records.get(1).toString()),
             () -> assertEquals(26, records.get(1).path("column").asInt(), records.get(1).toString()));
     }
