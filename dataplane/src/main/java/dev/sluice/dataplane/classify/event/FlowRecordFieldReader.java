@@ -10,7 +10,7 @@ import dev.sluice.policy.field.FieldReader;
  * ({@link NetflowParser#selectRecord}): one item per flow record of a NetFlow v5/v9 or IPFIX
  * datagram. A field the record does not carry is absent; an options record (sampling, system
  * init time) carries none of the {@code flow.*} fields but {@code flow.exporter}. Counters above
- * 2^63-1 read as 2^63-1. The format has no dynamic fields, so every id past the fixed ones is
+ * 2^63-1 read as 2^63-1; a start or end time before 1970 is absent. The format has no dynamic fields, so every id past the fixed ones is
  * absent; {@code item.kind} is {@code flow}.
  * <p>
  * Built per policy (the catalogue is taken for symmetry with the other event readers and to
@@ -65,6 +65,8 @@ public final class FlowRecordFieldReader implements FieldReader
             case EventFields.FLOW_SRC -> 0 != p.srcAddressVersion();
             case EventFields.FLOW_DST -> 0 != p.dstAddressVersion();
             case EventFields.FLOW_NEXT_HOP -> 0 != p.nextHopVersion();
+            // Times before 1970 are absent; counters above 2^63-1 read as 2^63-1.
+            case EventFields.FLOW_START_NS, EventFields.FLOW_END_NS -> raw(fieldId) >= 0;
             default -> ABSENT != raw(fieldId);
         };
     }
