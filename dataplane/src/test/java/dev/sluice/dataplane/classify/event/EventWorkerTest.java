@@ -50,12 +50,14 @@ class EventWorkerTest
             then: drop
         """);
 
+    private static final IngestRecord HEADER = new IngestRecord();
+
     private static void publish(final EventRing ring, final EventFormat format, final byte[] message)
     {
         final int at = ring.claim(format.typeId(), message.length);
         assertTrue(at >= 0, "ring has room");
         final MemorySegment segment = ring.segment();
-        new IngestRecord().wrap(segment, at).receiveTimeNs(1_600_000_000_000_000_000L).peer(PEER, 2055, 0, 0);
+        HEADER.wrap(segment, at).receiveTimeNs(1_600_000_000_000_000_000L).peer(PEER, 2055, 0, 0);
         MemorySegment.copy(message, 0, segment, ValueLayout.JAVA_BYTE, at + IngestRecord.HEADER_LENGTH, message.length);
         ring.commit(at);
     }
@@ -105,6 +107,37 @@ class EventWorkerTest
                 SharedData.root().resolve("netflow/logstash-codec-netflow/netflow5.dat")));
             drain(worker);
             assertTrue(worker.received() > 10, "flow records count one item each: " + worker.received());
+            assertEquals(worker.received(), worker.forwarded() + worker.filtered() + worker.droppedTotal());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void drainingAllocatesNothing() throws IOException
+    {
+        final EventFormat[] formats = {EventFormat.SYSLOG, EventFormat.SYSLOG, EventFormat.SYSLOG, EventFormat.SYSLOG,
+            EventFormat.JSON, EventFormat.JSON, EventFormat.CANDUMP, EventFormat.NETFLOW};
+        final byte[][] messages = {
+            "<15>Oct 11 22:14:15 host app: debug line".getBytes(StandardCharsets.UTF_8),
+            "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|src=10.0.0.1 cs1=x".getBytes(StandardCharsets.UTF_8),
+            "<111>1 2019-01-18T11:07:53.520+00:00 h LEEF:1.0|V|P|1|E|cat=anomaly".getBytes(StandardCharsets.UTF_8),
+            "<999>1 x".getBytes(StandardCharsets.UTF_8),
+            "{\"class\":\"TPV\",\"speed\":3.5}".getBytes(StandardCharsets.UTF_8),
+            "{\"class\":".getBytes(StandardCharsets.UTF_8),
+            "(1.000000) can0 123#DEADBEEF".getBytes(StandardCharsets.UTF_8),
+            Files.readAllBytes(SharedData.root().resolve("netflow/logstash-codec-netflow/netflow5.dat"))};
+        try (EventRing ring = new EventRing(EventRing.CAPACITY_BYTES_DEFAULT))
+        {
+            final EventWorker worker = new EventWorker(ring, POLICY, null);
+            final long bytes = EventPolicyTesting.allocatedBytes(() ->
+            {
+                for (int i = 0; i < messages.length; i++)
+                {
+                    publish(ring, formats[i], messages[i]);
+                }
+                drain(worker);
+            }, 20_000, 10_000);
+            assertEquals(0, bytes, "bytes allocated publishing and draining " + worker.received() + " items");
             assertEquals(worker.received(), worker.forwarded() + worker.filtered() + worker.droppedTotal());
         }
     }
