@@ -193,10 +193,12 @@ measure()
     wait_lines "$out" "$expected" "$pid"
     t1="$(now)"
     c1="$(cpu_ticks "$pid")"
+    sleep 0.5
+    [[ "$(wc -l < "$out")" -eq "$expected" ]] || die "$name: $out grew past $expected lines"
     verify_output "$name" "$out" "$expected"
     RESULT_ROWS+=("$(awk -v n="$name" -v ev="$LINES" -v c="$((c1 - c0))" -v hz="$hz" -v t0="$t0" -v t1="$t1" 'BEGIN {
         cpu = c / hz; wall = t1 - t0
-        printf "%-10s %10d %9.2f %14.0f %8.2f %12.0f", n, ev, cpu, (cpu > 0 ? ev / cpu : 0), wall, ev / wall }')")
+        printf "%-10s %10d %9.2f %14.0f %8.2f %14.0f", n, ev, cpu, (cpu > 0 ? ev / cpu : 0), wall, ev / wall }')")
 }
 
 verify_output()
@@ -248,12 +250,13 @@ run_syslog_ng()
     cat > "$dir/syslog-ng.conf" <<EOF
 @version: 3.38
 options { threaded(yes); frac_digits(3); use_dns(no); use_fqdn(no); keep_hostname(yes); chain_hostnames(no); stats_freq(0); };
-source s_bench { syslog(ip(127.0.0.1) port($SYSLOGNG_PORT) transport("tcp") flags(syslog-protocol)); };
+source s_bench { syslog(ip(127.0.0.1) port($SYSLOGNG_PORT) transport("tcp") flags(syslog-protocol)
+    log-fetch-limit(1000) log-iw-size(100000)); };
 filter f_sev { level(emerg..warning); };
 rewrite r_anon {
     subst("\\\\b([0-9]{1,3}\\\\.[0-9]{1,3}\\\\.[0-9]{1,3})\\\\.[0-9]{1,3}\\\\b", "\${1}.0", value("MESSAGE") flags(global));
 };
-destination d_out { file("$out" template("<\${PRI}>1 \${ISODATE} \${HOST} \${PROGRAM} \${PID} \${MSGID} \${SDATA} \${MESSAGE}\n")); };
+destination d_out { file("$out" template("<\${PRI}>1 \${ISODATE} \${HOST} \${PROGRAM} \${PID} \${MSGID} \${SDATA} \${MESSAGE}\n") flush-lines(1000)); };
 log { source(s_bench); filter(f_sev); rewrite(r_anon); destination(d_out); };
 EOF
     local args=(-f "$dir/syslog-ng.conf" -p "$dir/syslog-ng.pid" -c "$dir/syslog-ng.ctl" -R "$dir/syslog-ng.persist" --no-caps)
@@ -287,7 +290,11 @@ run_sluice || true
 
 {
     echo "# $(date -u +%FT%TZ) LINES=$LINES SEED=$SEED kept=$(cat "$WORK/workload.expected") $(nproc) CPUs"
-    printf '%-10s %10s %9s %14s %8s %12s\n' peer events cpu_s events/cpu_s wall_s events/wall_s
+    printf '%-10s %10s %9s %14s %8s %14s\n' peer events cpu_s events/cpu_s wall_s events/wall_s
     printf '%s\n' "${RESULT_ROWS[@]}"
     echo "$SLUICE_ROW"
+    # Ratios of events per CPU-second (the Sluice rows join here once run_sluice measures).
+    printf '%s\n' "${RESULT_ROWS[@]}" | awk '{ name[NR] = $1; rate[NR] = $4 }
+        END { for (i = 1; i <= NR; i++) for (j = 1; j <= NR; j++) if (i != j && rate[j] > 0)
+                  printf "ratio events/cpu_s %s / %s = %.2f\n", name[i], name[j], rate[i] / rate[j] }'
 } | tee "$WORK/results.txt"
