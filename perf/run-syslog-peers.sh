@@ -279,6 +279,9 @@ run_sluice()
 }
 
 # ---------------------------------------------------------------------------- main
+for port in "$RSYSLOG_PORT" "$SYSLOGNG_PORT"; do
+    ! ss -ltnH "sport = :$port" | grep -q . || die "port $port is in use (set RSYSLOG_PORT / SYSLOGNG_PORT)"
+done
 ensure_rsyslog
 ensure_syslog_ng
 generate_workload
