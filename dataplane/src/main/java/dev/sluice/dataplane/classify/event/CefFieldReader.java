@@ -5,7 +5,6 @@ import dev.sluice.dataplane.decode.event.cef.CefParser;
 import dev.sluice.dataplane.decode.event.syslog.SyslogParser;
 import dev.sluice.policy.field.DynamicPrefix;
 import dev.sluice.policy.field.EventFields;
-import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.field.FieldType;
@@ -40,21 +39,10 @@ public final class CefFieldReader implements FieldReader
      */
     public CefFieldReader(final FieldCatalogue catalogue)
     {
-        final int size = catalogue.size();
-        keys = new String[size];
-        types = new FieldType[size];
+        final ExtensionKeys resolved = new ExtensionKeys(catalogue, DynamicPrefix.CEF, CefFieldReader::fixedKey);
+        keys = resolved.keys();
+        types = resolved.types();
         syslog = new SyslogFieldReader(catalogue);
-        for (int id = EventFields.FIRST_ID; id < size; id++)
-        {
-            final Field field = catalogue.byId(id);
-            final String key = id < EventFields.END_ID ? fixedKey(id) : DynamicPrefix.CEF == field.dynamicPrefix() ?
-                field.dynamicPath().getFirst().key() : null;
-            if (null != key)
-            {
-                keys[id] = key;
-                types[id] = field.type();
-            }
-        }
     }
 
     private static String fixedKey(final int id)
