@@ -5,6 +5,8 @@ import dev.sluice.controlplane.ControlPlaneMain;
 import dev.sluice.controlplane.ParserPolicyValidator;
 import dev.sluice.dataplane.Gateway;
 import dev.sluice.dataplane.GatewayConfig;
+import dev.sluice.dataplane.counters.EventDestinationCounters;
+import dev.sluice.dataplane.counters.RejectSamples;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.protocol.Channels;
 import dev.sluice.regional.RegionalCoreContext;
@@ -12,6 +14,7 @@ import dev.sluice.regional.RegionalCoreMain;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code sluice gateway|regional|controlplane}: runs one tier until SIGINT or SIGTERM, then
@@ -39,11 +42,19 @@ final class TierCommands
             Gateway gateway = Gateway.assemble(config.context().aeron(driver.aeron())).start())
         {
             LOG.log(System.Logger.Level.INFO, "gateway " + gateway.context().gatewayId() + " running " +
-                gateway.workerCount() + " worker(s); Ctrl-C to stop");
+                gateway.workerCount() + " packet worker(s)" + (gateway.hasEvents() ? " and an event worker listening on " +
+                gateway.eventIngest().describeListeners() : "") + "; Ctrl-C to stop");
             barrier.await();
             // Logging is already shut down when a signal stops the process; say it directly.
+            if (gateway.hasEvents())
+            {
+                printEvents(gateway);
+            }
             final SourceCounters.Snapshot stopping = gateway.sourceSnapshot();
-            System.err.println("sluice gateway stopping: " + stopping);
+            if (gateway.workerCount() > 0)
+            {
+                System.err.println("sluice gateway stopping: " + stopping);
+            }
             if (stopping.sourceDrops() > 0)
             {
                 System.err.println("  source_drops " + stopping.sourceDrops() + ": lost by the kernel or NIC before the " +
@@ -58,6 +69,25 @@ final class TierCommands
             }
         }
         return 0;
+    }
+
+    /** The event path's accounting at stop: what was received, what became of it, where it went, what was rejected. */
+    private static void printEvents(final Gateway gateway)
+    {
+        System.err.println("sluice gateway events: " + gateway.eventSnapshot());
+        for (final EventDestinationCounters.Snapshot destination : gateway.eventDestinationSnapshots())
+        {
+            System.err.println("  to " + destination);
+        }
+        final List<RejectSamples.Sample> rejected = gateway.eventRejectSamples();
+        if (!rejected.isEmpty())
+        {
+            System.err.println("  last rejected messages (" + rejected.size() + "):");
+            for (final RejectSamples.Sample sample : rejected)
+            {
+                System.err.println("    " + sample);
+            }
+        }
     }
 
     static int regional(final Arguments arguments) throws Exception

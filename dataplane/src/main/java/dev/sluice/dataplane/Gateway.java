@@ -7,12 +7,16 @@ import dev.sluice.dataplane.control.GatewayConductor;
 import dev.sluice.dataplane.control.PolicyInstaller;
 import dev.sluice.dataplane.counters.CounterTypes;
 import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.EventCounters;
+import dev.sluice.dataplane.counters.EventDestinationCounters;
+import dev.sluice.dataplane.counters.RejectSamples;
 import dev.sluice.dataplane.counters.FlowCounters;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.dataplane.decode.PacketDecoder;
 import dev.sluice.dataplane.egress.BatchEgress;
 import dev.sluice.dataplane.egress.DestinationStream;
 import dev.sluice.dataplane.egress.StreamSequence;
+import dev.sluice.dataplane.pipeline.EventWorker;
 import dev.sluice.dataplane.pipeline.GatewayWorker;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.PolicyHolder;
@@ -20,6 +24,7 @@ import dev.sluice.dataplane.reduce.ReduceStage;
 import dev.sluice.dataplane.residency.ResidencyStage;
 import dev.sluice.dataplane.source.PacketSource;
 import dev.sluice.dataplane.source.PacketSources;
+import dev.sluice.dataplane.source.event.EventIngest;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
@@ -72,6 +77,9 @@ public final class Gateway implements AutoCloseable
     private AgentRunner conductorRunner;
 
     private final PacketSources packetSources;
+    /** The event path, or null when the gateway has no ingest listeners. */
+    private final GatewayEvents events;
+    private AgentRunner eventRunner;
 
     /** What one worker owns besides its agent: counters and streams, closed with the gateway. */
     private record WorkerParts(
@@ -150,6 +158,8 @@ public final class Gateway implements AutoCloseable
                 }
             }
             final boolean canTransform = context.anonymizationKeyFile() != null;
+            events = context.eventIngest() == null ? null : built(new GatewayEvents(
+                context, aeron, policyHolder, canTransform ? CryptoPan.fromKeyFile(context.anonymizationKeyFile()) : null));
 
             pushSubscription = built(aeron.addSubscription(context.policyPushChannel(), context.policyPushStreamId()));
             controlPublication = built(aeron.addPublication(context.controlInboundChannel(), context.controlInboundStreamId()));
@@ -167,6 +177,10 @@ public final class Gateway implements AutoCloseable
             if (context.bootstrapPolicyFile() != null)
             {
                 applyBootstrapPolicy();
+            }
+            if (events != null)
+            {
+                events.startIngest();
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -275,12 +289,13 @@ public final class Gateway implements AutoCloseable
             context.conclude();
         }
         final PacketSources packetSources = context.packetSources();
-        final int workerCount = packetSources.workerCount();
+        final int workerCount = packetSources == null ? 0 : packetSources.workerCount();
         if (!context.workerCpus().isEmpty() && context.workerCpus().size() != workerCount)
         {
-            packetSources.close();
+            CloseHelper.close(packetSources);
             throw new IllegalArgumentException("workers.cpus lists " + context.workerCpus().size() + " CPUs but source " +
-                packetSources.describe() + " runs " + workerCount + " workers: list one CPU per worker, or none");
+                (packetSources == null ? "(none)" : packetSources.describe()) + " runs " + workerCount +
+                " workers: list one CPU per worker, or none");
         }
         final List<PacketSource> sources = new ArrayList<>(workerCount);
         try
@@ -294,7 +309,7 @@ public final class Gateway implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             CloseHelper.closeAll(sources);
-            CloseHelper.closeAll(packetSources);
+            CloseHelper.close(packetSources);
             throw ex;
         }
     }
@@ -312,6 +327,11 @@ public final class Gateway implements AutoCloseable
         for (final AgentRunner runner : workerRunners)
         {
             AgentRunner.startOnThread(runner);
+        }
+        if (events != null)
+        {
+            eventRunner = new AgentRunner(context.workerIdleStrategy().get(), errorHandler, null, events.worker());
+            AgentRunner.startOnThread(eventRunner);
         }
         return this;
     }
@@ -367,6 +387,56 @@ public final class Gateway implements AutoCloseable
         return policyHolder;
     }
 
+    /** True when the gateway runs the event path (it has ingest listeners). */
+    public boolean hasEvents()
+    {
+        return events != null;
+    }
+
+    /** The event worker; tests drive it with {@code doWork()} on an assembled gateway. */
+    public EventWorker eventWorker()
+    {
+        return requireEvents().worker();
+    }
+
+    /** The running ingest listeners (ports, transport, per-listener counters). */
+    public EventIngest eventIngest()
+    {
+        return requireEvents().ingest();
+    }
+
+    /** The event worker's outcomes. Any thread. */
+    public EventCounters.Snapshot eventSnapshot()
+    {
+        return requireEvents().counters().snapshot();
+    }
+
+    /** Per destination region, in configured order, what became of the forwarded events. Any thread. */
+    public List<EventDestinationCounters.Snapshot> eventDestinationSnapshots()
+    {
+        final List<EventDestinationCounters.Snapshot> snapshots = new ArrayList<>();
+        for (final EventDestinationCounters counters : requireEvents().destinationCounters())
+        {
+            snapshots.add(counters.snapshot());
+        }
+        return snapshots;
+    }
+
+    /** The last messages the event worker rejected, for operators. Any thread. */
+    public List<RejectSamples.Sample> eventRejectSamples()
+    {
+        return requireEvents().rejects().samples();
+    }
+
+    private GatewayEvents requireEvents()
+    {
+        if (events == null)
+        {
+            throw new IllegalStateException("gateway " + context.gatewayId() + " has no event listeners (ingest section)");
+        }
+        return events;
+    }
+
     /** Every worker's source outcomes added up, named after the sources as configured. Any thread. */
     public SourceCounters.Snapshot sourceSnapshot()
     {
@@ -379,7 +449,7 @@ public final class Gateway implements AutoCloseable
         {
             snapshots.add(parts.sourceCounters().snapshot());
         }
-        return SourceCounters.Snapshot.sum(packetSources.describe(), snapshots);
+        return SourceCounters.Snapshot.sum(packetSources == null ? "(no packet source)" : packetSources.describe(), snapshots);
     }
 
     /** Every worker's flow aggregation counters added up. Any thread. */
@@ -444,9 +514,16 @@ public final class Gateway implements AutoCloseable
     @Override
     public void close()
     {
+        if (events != null)
+        {
+            // New messages stop first, then a worker waiting on a destination inside a read gives up.
+            events.stopIngest();
+            events.worker().stopWaiting();
+        }
         if (conductorRunner != null)
         {
             CloseHelper.closeAll(workerRunners);
+            CloseHelper.close(eventRunner);
             CloseHelper.close(conductorRunner);
         }
         else
@@ -455,12 +532,17 @@ public final class Gateway implements AutoCloseable
             {
                 parts.worker().onClose();
             }
+            if (events != null)
+            {
+                events.worker().onClose();
+            }
         }
+        CloseHelper.close(events);
         for (final WorkerParts parts : workers)
         {
             CloseHelper.closeAll(parts.streams());
         }
-        packetSources.close();
+        CloseHelper.close(packetSources);
         for (final WorkerParts parts : workers)
         {
             CloseHelper.closeAll(parts.sourceCounters(), parts.flowCounters());

@@ -96,10 +96,15 @@ public final class GatewayConfig
         if (top != null)
         {
             YamlChecks.checkKeys(
-                top, "the gateway configuration", TOP_KEYS, List.of("gateway", "source", "destinations"), diagnostics);
+                top, "the gateway configuration", TOP_KEYS,
+                top.has("ingest") ? List.of("gateway", "destinations") : List.of("gateway", "source", "destinations"),
+                diagnostics);
             final Reader reader = new Reader(diagnostics, baseDirectory);
             reader.gateway(top.get("gateway"), context);
-            reader.source(top.get("source"), context);
+            if (top.has("source") || !top.has("ingest"))
+            {
+                reader.source(top.get("source"), context);
+            }
             reader.destinations(top.get("destinations"), context);
             reader.controlPlane(top.get("control-plane"), context);
             reader.anonymization(top.get("anonymization"), context);

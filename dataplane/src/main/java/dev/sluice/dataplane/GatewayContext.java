@@ -129,7 +129,11 @@ public final class GatewayContext
         }
         else if (captureFile == null)
         {
-            problems.add("source.pcap: a capture file is required (pcap or pcapng)");
+            if (eventIngest == null)
+            {
+                problems.add("source: a packet source (source.pcap, source.dpdk, source.af-packet) or event listeners " +
+                    "(ingest.listeners) are required: a gateway with neither has nothing to forward");
+            }
         }
         else
         {
@@ -349,13 +353,18 @@ public final class GatewayContext
 
     /**
      * Where each worker's packets come from; when not set, one worker per file of
-     * {@link #captureFiles()}, or one worker replaying {@link #captureFile()}.
+     * {@link #captureFiles()}, or one worker replaying {@link #captureFile()}; null when the
+     * gateway has no packet source (it forwards events only).
      */
     public PacketSources packetSources()
     {
         if (packetSources != null)
         {
             return packetSources;
+        }
+        if (captureFile == null && captureFiles.isEmpty())
+        {
+            return null;
         }
         return new CaptureFileSources(captureFiles.isEmpty() ? List.of(captureFile) : captureFiles);
     }

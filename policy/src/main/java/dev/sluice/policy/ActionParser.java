@@ -495,11 +495,12 @@ final class ActionParser
         }
         if (null != field)
         {
-            if (FieldKind.DERIVED == field.kind() || (null != method && !method.appliesTo(field.type())))
+            if (FieldKind.DERIVED == field.kind() || (null != method && !method.appliesTo(field)))
             {
                 error(item, token,
                     "'" + field.name() + "' is " + field.type().labelWithArticle() + " field; " +
-                        (null == method ? "it cannot be anonymized" : method.keyword() + " anonymizes " + method.fieldType().label() + " fields"),
+                        (null == method ? "it cannot be anonymized" : method.keyword() + " anonymizes " + method.fieldType().label() +
+                            " fields (and the addresses written in an event's text fields)"),
                     null);
                 return FieldSet.EMPTY;
             }

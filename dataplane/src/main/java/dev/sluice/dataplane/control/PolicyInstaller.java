@@ -1,7 +1,9 @@
 package dev.sluice.dataplane.control;
 
 import dev.sluice.dataplane.classify.CompiledRules;
+import dev.sluice.dataplane.classify.event.EventRules;
 import dev.sluice.dataplane.pipeline.PolicySnapshot;
+import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.residency.ResidencyPlan;
 import dev.sluice.policy.Policy;
 
@@ -42,25 +44,28 @@ public final class PolicyInstaller
         final CompiledRules rules = CompiledRules.of(policy);
         final ResidencyPlan residency = ResidencyPlan.build(policy, originRegion, destinations);
         final byte precompute = residency.anyDestinationTransforms();
-        if ((rules.anonymizes() || precompute != 0) && !canTransform)
+        final EventResidencyPlan eventResidency = EventResidencyPlan.build(policy, originRegion, destinations);
+        final EventRules eventRules = EventRules.of(policy);
+        final boolean anonymizeRule = rules.anonymizes() || eventRules.anyAnonymizes();
+        if ((anonymizeRule || precompute != 0 || eventResidency.anyTransform()) && !canTransform)
         {
             errors.add("the policy needs Crypto-PAn (" +
-                (rules.anonymizes() ? "an anonymize rule" : "residency to " + transformingDestinations(residency)) +
+                (anonymizeRule ? "an anonymize rule" : "residency to " + transformingDestinations(residency, eventResidency)) +
                 ") but this gateway has no anonymization key; set anonymization.key-file in the gateway configuration");
         }
         if (!errors.isEmpty())
         {
             return new Result(null, errors);
         }
-        return new Result(new PolicySnapshot(version, policy.name(), rules, residency, precompute), List.of());
+        return new Result(new PolicySnapshot(version, policy.name(), rules, residency, precompute, eventRules, eventResidency), List.of());
     }
 
-    private static String transformingDestinations(final ResidencyPlan plan)
+    private static String transformingDestinations(final ResidencyPlan plan, final EventResidencyPlan eventPlan)
     {
         final List<String> names = new ArrayList<>();
         for (int d = 0; d < plan.destinations().size(); d++)
         {
-            if (plan.transformFields(d) != 0)
+            if (plan.transformFields(d) != 0 || eventPlan.transforms(d))
             {
                 names.add(plan.destinations().get(d));
             }

@@ -15,6 +15,10 @@ public final class CounterTypes
     public static final int FLOW_COUNTER_TYPE_ID = 77_004;
     /** Event ingest counters of one listener (syslog, JSON lines, HTTP, NetFlow). */
     public static final int INGEST_COUNTER_TYPE_ID = 77_005;
+    /** Outcomes of the events an event worker took from the ingest ring. */
+    public static final int EVENT_COUNTER_TYPE_ID = 77_006;
+    /** Residency decisions and sends of the events one destination was offered. */
+    public static final int EVENT_DESTINATION_COUNTER_TYPE_ID = 77_007;
 
     private CounterTypes()
     {

@@ -145,6 +145,14 @@ public final class DestinationCounters implements AutoCloseable
         lastSequence.setRelease(sequence);
     }
 
+    /** One batch of events committed: counted in batches and bytes; the events in {@link EventDestinationCounters}. */
+    public void onEventBatchSent(final int bytes, final long sequence)
+    {
+        sentBatches.incrementRelease();
+        sentBytes.getAndAddRelease(bytes);
+        lastSequence.setRelease(sequence);
+    }
+
     public void onFlowRecordsDroppedUnavailable(final long records)
     {
         addIfNonZero(flowRecordsDroppedUnavailable, records);

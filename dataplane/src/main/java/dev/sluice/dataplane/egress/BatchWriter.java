@@ -114,6 +114,44 @@ final class BatchWriter
             stream.notConnected = false;
             return CLAIMED;
         }
+        return refused(stream, result, nowNs);
+    }
+
+    /**
+     * Offers a batch encoded in {@code buffer} by {@link #beginIn}, for batches longer than one
+     * frame: Aeron fragments them and the regional core reassembles them. On {@link #CLAIMED} the
+     * batch is published and its sequence used; call {@link #committedOffer} to count it.
+     *
+     * @return {@link #CLAIMED}, {@link #HOLD} or {@link #UNAVAILABLE}
+     */
+    int offer(final DestinationStream stream, final MutableDirectBuffer buffer, final int length, final long nowNs)
+    {
+        if (stream.unavailable)
+        {
+            if (!stream.publication().isConnected())
+            {
+                return UNAVAILABLE;
+            }
+            stream.unavailable = false;
+            stream.notConnected = false;
+        }
+
+        final long sequence = stream.sequence().peekNext();
+        final long result = stream.publication().offer(buffer, 0, length);
+        if (result > 0)
+        {
+            claimedSequence = sequence;
+            claimedLength = length;
+            stream.notConnected = false;
+            stream.sequence().markUsed(sequence);
+            return CLAIMED;
+        }
+        return refused(stream, result, nowNs);
+    }
+
+    /** What a refused claim or offer means for the stream: hold the records, or give up on the destination. */
+    private int refused(final DestinationStream stream, final long result, final long nowNs)
+    {
         if (result == Publication.NOT_CONNECTED)
         {
             if (!stream.notConnected)
@@ -154,6 +192,39 @@ final class BatchWriter
             .recordCount(recordCount)
             .encodedTimestampNs(clock.nanoTime())
             .workerIndex(workerIndex);
+    }
+
+    /**
+     * Writes the header of a batch to be offered from {@code buffer} (at offset 0), numbered with
+     * the stream's next sequence; the caller then writes the four groups in order.
+     */
+    DataBatchEncoder beginIn(
+        final MutableDirectBuffer buffer, final DestinationStream stream, final long policyVersion, final int recordCount)
+    {
+        return batchEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .putGatewayId(gatewayId, 0)
+            .putOriginSite(site, 0)
+            .putOriginRegion(originRegion, 0)
+            .putDestinationRegion(stream.paddedRegion, 0)
+            .streamSequence(stream.sequence().peekNext())
+            .policyVersion(policyVersion)
+            .recordCount(recordCount)
+            .encodedTimestampNs(clock.nanoTime())
+            .workerIndex(workerIndex);
+    }
+
+    /** Publishes the claimed batch of events and uses up its sequence. */
+    void commitEvents(final DestinationStream stream)
+    {
+        claim.commit();
+        stream.sequence().markUsed(claimedSequence);
+        stream.counters().onEventBatchSent(claimedLength, claimedSequence);
+    }
+
+    /** Counts a batch of events that {@link #offer} published. */
+    void committedOffer(final DestinationStream stream)
+    {
+        stream.counters().onEventBatchSent(claimedLength, claimedSequence);
     }
 
     /** Publishes the claimed batch of packet summaries and uses up its sequence. */

@@ -1,6 +1,8 @@
 package dev.sluice.dataplane.pipeline;
 
 import dev.sluice.dataplane.classify.CompiledRules;
+import dev.sluice.dataplane.classify.event.EventRules;
+import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.residency.ResidencyPlan;
 
 /**
@@ -14,12 +16,16 @@ import dev.sluice.dataplane.residency.ResidencyPlan;
  * @param residency            what the residency stage runs
  * @param precomputeTransforms {@link AnonymizedFields} bits some destination needs transformed, so the
  *                             anonymize stage computes them once per item for every destination
+ * @param eventRules           what the event worker does with the events each rule matches
+ * @param eventResidency       what the event worker decides per destination for the events it forwards
  */
 public record PolicySnapshot(
     long version,
     String name,
     CompiledRules rules,
     ResidencyPlan residency,
-    byte precomputeTransforms)
+    byte precomputeTransforms,
+    EventRules eventRules,
+    EventResidencyPlan eventResidency)
 {
 }

@@ -1,5 +1,7 @@
 package dev.sluice.policy.action;
 
+import dev.sluice.policy.field.EventFields;
+import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldType;
 
 import java.util.ArrayList;
@@ -40,6 +42,24 @@ public enum AnonymizationMethod
     public boolean appliesTo(final FieldType type)
     {
         return fieldType == type;
+    }
+
+    /**
+     * Whether {@code anonymize <field> with <method>} can carry out its promise for this field.
+     * Crypto-PAn transforms address fields, and also an event's text fields ({@code syslog.msg},
+     * {@code cef.msg}, {@code json.*} read as text): an event leaves the site as its text, so
+     * anonymizing such a field rewrites every IPv4 and IPv6 address written in the event. A
+     * packet's text fields (a DNS name, a TLS server name) hold no address to rewrite. Only a field
+     * named on its own qualifies: a data class of text fields ({@code pii.user}) names values that
+     * are not addresses, which Crypto-PAn cannot transform.
+     *
+     * @param field a base field.
+     * @return true when the method can anonymize it.
+     */
+    public boolean appliesTo(final Field field)
+    {
+        return appliesTo(field.type()) ||
+            (this == CRYPTOPAN && FieldType.STRING == field.type() && field.id() >= EventFields.FIRST_ID);
     }
 
     /**

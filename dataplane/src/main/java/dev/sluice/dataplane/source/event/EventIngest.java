@@ -110,6 +110,20 @@ public final class EventIngest implements AutoCloseable
     }
 
     /**
+     * @return each listener as {@code name (kind) address}, for a log line.
+     */
+    public String describeListeners()
+    {
+        final List<String> descriptions = new ArrayList<>(channels.size());
+        final List<IngestListener> listeners = config.listeners();
+        for (int i = 0; i < channels.size(); i++)
+        {
+            descriptions.add(listeners.get(i).name() + " (" + listeners.get(i).kind().keyword() + ") " + localAddress(i));
+        }
+        return String.join(", ", descriptions);
+    }
+
+    /**
      * @param listenerIndex a listener's position in the configuration.
      * @return its counters.
      */

@@ -1,6 +1,7 @@
 package dev.sluice.dataplane.source.event;
 
 import dev.sluice.dataplane.counters.CounterFactory;
+import dev.sluice.dataplane.decode.event.can.CanDatabase;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 
@@ -26,6 +27,7 @@ public final class EventIngestConfig
     private final List<IngestListener> listeners = new ArrayList<>();
     private CounterFactory counterFactory;
     private EpochNanoClock clock;
+    private CanDatabase canDatabase;
     private boolean concluded;
 
     /**
@@ -87,6 +89,22 @@ public final class EventIngestConfig
     public List<IngestListener> listeners()
     {
         return listeners;
+    }
+
+    /**
+     * @param canDatabase the DBC that decodes CAN signals of candump lines, or null for none.
+     * @return this.
+     */
+    public EventIngestConfig canDatabase(final CanDatabase canDatabase)
+    {
+        this.canDatabase = canDatabase;
+        return this;
+    }
+
+    /** The DBC that decodes CAN signals, or null. */
+    public CanDatabase canDatabase()
+    {
+        return canDatabase;
     }
 
     /**

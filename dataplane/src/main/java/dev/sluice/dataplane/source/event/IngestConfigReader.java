@@ -1,11 +1,14 @@
 package dev.sluice.dataplane.source.event;
 
+import dev.sluice.dataplane.decode.event.can.CanDatabase;
+import dev.sluice.dataplane.decode.event.can.DbcFile;
 import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.yaml.YamlChecks;
 import dev.sluice.policy.yaml.YamlMapping;
 import dev.sluice.policy.yaml.YamlNode;
 import dev.sluice.policy.yaml.YamlSequence;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,11 +34,12 @@ import java.util.Set;
  *       receive-buffer-bytes: 4194304
  *       tls: {certificate: tls/gateway.crt.pem, key: tls/gateway.key.pem}
  *     - {name: events, kind: http-ndjson, port: 8088, retry-after-seconds: 2}
+ *   dbc: can/vehicle.dbc         # decodes can.&lt;message&gt;.&lt;signal&gt; of candump lines
  * </pre>
  */
 public final class IngestConfigReader
 {
-    private static final List<String> INGEST_KEYS = List.of("ring-bytes", "transport", "io-threads", "listeners");
+    private static final List<String> INGEST_KEYS = List.of("ring-bytes", "transport", "io-threads", "listeners", "dbc");
     private static final List<String> LISTENER_KEYS = List.of(
         "name", "kind", "bind", "port", "max-message-bytes", "receive-buffer-bytes", "tls", "retry-after-seconds");
     private static final List<String> TLS_KEYS = List.of("certificate", "key");
@@ -102,7 +106,36 @@ public final class IngestConfigReader
         {
             listeners(ingest.get("listeners"), config, diagnostics, baseDirectory);
         }
+        if (ingest.has("dbc"))
+        {
+            dbc(ingest.get("dbc"), config, diagnostics, baseDirectory);
+        }
         return diagnostics.errorCount() == errorsBefore ? config : null;
+    }
+
+    /** {@code ingest.dbc}: the DBC file CAN signals are decoded with, loaded and compiled now so its errors show at start. */
+    private static void dbc(
+        final YamlNode node, final EventIngestConfig config, final Diagnostics diagnostics, final Path baseDirectory)
+    {
+        final String name = YamlChecks.string(node, "ingest.dbc", diagnostics);
+        if (name == null)
+        {
+            return;
+        }
+        final Path file = baseDirectory.resolve(name);
+        try
+        {
+            config.canDatabase(CanDatabase.compile(DbcFile.load(file)));
+        }
+        catch (final IOException ex)
+        {
+            diagnostics.error(node.position(), "ingest.dbc: cannot read " + file + ": " + ex.getMessage(),
+                "give the path of a readable DBC file, relative to this configuration file or absolute");
+        }
+        catch (final RuntimeException ex)
+        {
+            diagnostics.error(node.position(), "ingest.dbc: " + file + " is not a valid DBC file: " + ex.getMessage(), null);
+        }
     }
 
     private static void listeners(

@@ -1,0 +1,162 @@
+package dev.sluice.dataplane.counters;
+
+import org.agrona.collections.Object2ObjectHashMap;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome counters of the events one event worker took from the ingest ring:
+ * {@code received = forwarded + filtered + sampled_out + dropped + in_flight}, where an item is a
+ * message, or one record of a NetFlow/IPFIX datagram, and {@code dropped} (a parse rejection)
+ * is also counted per {@code <format>:<reason>} ({@code dropped{syslog:invalid_pri}}).
+ * {@code in_flight} is what the worker holds for egress: forwarded items are counted when they
+ * are staged, so it is the destinations' counters that say what left.
+ * <p>
+ * A reason's counter is made the first time the reason is seen (reasons are constants, so there
+ * are at most a few hundred); every later count is a map lookup by identity and an atomic add.
+ * Written by the worker, read from any thread.
+ */
+public final class EventCounters implements AutoCloseable
+{
+    private final CounterFactory factory;
+    private final String labelPrefix;
+    private final AtomicCounter received;
+    private final AtomicCounter forwarded;
+    private final AtomicCounter filtered;
+    private final AtomicCounter sampledOut;
+    private final AtomicCounter dropped;
+    private final AtomicCounter anonymized;
+    private final Object2ObjectHashMap<String, AtomicCounter> droppedByKey = new Object2ObjectHashMap<>();
+    /** Readers' view of {@link #droppedByKey}: replaced (never changed) when a reason is added. */
+    private volatile Map<String, AtomicCounter> reasons = Map.of();
+
+    /**
+     * @param workerName the event worker's role name, part of every label ({@code sluice events events-0 received}).
+     */
+    public EventCounters(final CounterFactory factory, final String workerName)
+    {
+        this.factory = factory;
+        this.labelPrefix = "sluice events " + workerName + " ";
+        received = counter("received");
+        forwarded = counter("forwarded");
+        filtered = counter("filtered");
+        sampledOut = counter("sampled_out");
+        dropped = counter("dropped");
+        anonymized = counter("anonymized");
+    }
+
+    private AtomicCounter counter(final String name)
+    {
+        return factory.newCounter(CounterTypes.EVENT_COUNTER_TYPE_ID, labelPrefix + name);
+    }
+
+    /** Adds one cycle's outcomes. */
+    public void add(
+        final long receivedCount,
+        final long forwardedCount,
+        final long filteredCount,
+        final long sampledOutCount,
+        final long anonymizedCount)
+    {
+        addIfNonZero(received, receivedCount);
+        addIfNonZero(forwarded, forwardedCount);
+        addIfNonZero(filtered, filteredCount);
+        addIfNonZero(sampledOut, sampledOutCount);
+        addIfNonZero(anonymized, anonymizedCount);
+    }
+
+    /**
+     * Counts one item dropped (and received) for {@code key}, a {@code <format>:<reason>} String
+     * that is the same instance every time for the same pair.
+     */
+    public void onDropped(final String key)
+    {
+        AtomicCounter counter = droppedByKey.get(key);
+        if (null == counter)
+        {
+            counter = counter("dropped{" + key + "}");
+            droppedByKey.put(key, counter);
+            reasons = Map.copyOf(droppedByKey);
+        }
+        counter.incrementRelease();
+        dropped.incrementRelease();
+        received.incrementRelease();
+    }
+
+    private static void addIfNonZero(final AtomicCounter counter, final long delta)
+    {
+        if (delta != 0)
+        {
+            counter.getAndAddRelease(delta);
+        }
+    }
+
+    /** Any thread. */
+    public Snapshot snapshot()
+    {
+        final Map<String, Long> byReason = new LinkedHashMap<>();
+        final List<String> keys = new ArrayList<>(reasons.keySet());
+        keys.sort(null);
+        for (final String key : keys)
+        {
+            byReason.put(key, reasons.get(key).getAcquire());
+        }
+        return new Snapshot(
+            received.getAcquire(),
+            forwarded.getAcquire(),
+            filtered.getAcquire(),
+            sampledOut.getAcquire(),
+            dropped.getAcquire(),
+            anonymized.getAcquire(),
+            Map.copyOf(byReason));
+    }
+
+    @Override
+    public void close()
+    {
+        received.close();
+        forwarded.close();
+        filtered.close();
+        sampledOut.close();
+        dropped.close();
+        anonymized.close();
+        for (final AtomicCounter counter : reasons.values())
+        {
+            counter.close();
+        }
+    }
+
+    /**
+     * The event worker's outcomes at one moment.
+     *
+     * @param droppedByReason dropped items per {@code <format>:<reason>}
+     * @param anonymized      forwarded items that had at least one address rewritten for some destination
+     */
+    public record Snapshot(
+        long received,
+        long forwarded,
+        long filtered,
+        long sampledOut,
+        long dropped,
+        long anonymized,
+        Map<String, Long> droppedByReason)
+    {
+        /** Received items not (yet) counted in an outcome: 0 whenever the worker is between cycles. */
+        public long unaccounted()
+        {
+            return received - forwarded - filtered - sampledOut - dropped;
+        }
+
+        @Override
+        public String toString()
+        {
+            return "received=" + received + " forwarded=" + forwarded + " filtered=" + filtered +
+                " sampled_out=" + sampledOut + " dropped=" + dropped + (droppedByReason.isEmpty() ? "" : " " + droppedByReason) +
+                " anonymized=" + anonymized;
+        }
+    }
+}

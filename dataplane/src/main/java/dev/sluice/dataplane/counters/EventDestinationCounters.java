@@ -1,0 +1,110 @@
+package dev.sluice.dataplane.counters;
+
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * What became of the events forwarded towards one destination:
+ * {@code raw + transformed + blocked} is every forwarded event, decided once by residency, and
+ * {@code raw + transformed = sent + dropped{destination_unavailable} + dropped{too_large} + in_flight}.
+ * Batches, bytes, back pressure and the stream's last sequence are in the stream's
+ * {@link DestinationCounters}. Written by the event worker, read from any thread.
+ */
+public final class EventDestinationCounters implements AutoCloseable
+{
+    private final String region;
+    private final AtomicCounter raw;
+    private final AtomicCounter transformed;
+    private final AtomicCounter blocked;
+    private final AtomicCounter sent;
+    private final AtomicCounter droppedUnavailable;
+    private final AtomicCounter droppedTooLarge;
+
+    /**
+     * @param workerName the event worker's role name, part of every label.
+     */
+    public EventDestinationCounters(final CounterFactory factory, final String region, final String workerName)
+    {
+        this.region = region;
+        final String prefix = "sluice destination " + region + " " + workerName + " events_";
+        raw = factory.newCounter(CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "raw");
+        transformed = factory.newCounter(CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "transformed");
+        blocked = factory.newCounter(CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "blocked");
+        sent = factory.newCounter(CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "sent");
+        droppedUnavailable = factory.newCounter(
+            CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "dropped{destination_unavailable}");
+        droppedTooLarge = factory.newCounter(CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "dropped{too_large}");
+    }
+
+    public String region()
+    {
+        return region;
+    }
+
+    /** Residency decisions of one staged batch of events. */
+    public void addDecisions(final long rawCount, final long transformedCount, final long blockedCount)
+    {
+        addIfNonZero(raw, rawCount);
+        addIfNonZero(transformed, transformedCount);
+        addIfNonZero(blocked, blockedCount);
+    }
+
+    public void onSent(final int events)
+    {
+        sent.getAndAddRelease(events);
+    }
+
+    public void onDroppedUnavailable(final long events)
+    {
+        addIfNonZero(droppedUnavailable, events);
+    }
+
+    /** An event longer than one message on the destination's publication can carry. */
+    public void onTooLarge()
+    {
+        droppedTooLarge.incrementRelease();
+    }
+
+    private static void addIfNonZero(final AtomicCounter counter, final long delta)
+    {
+        if (delta != 0)
+        {
+            counter.getAndAddRelease(delta);
+        }
+    }
+
+    /** Any thread. */
+    public Snapshot snapshot()
+    {
+        return new Snapshot(region, raw.getAcquire(), transformed.getAcquire(), blocked.getAcquire(), sent.getAcquire(),
+            droppedUnavailable.getAcquire(), droppedTooLarge.getAcquire());
+    }
+
+    @Override
+    public void close()
+    {
+        raw.close();
+        transformed.close();
+        blocked.close();
+        sent.close();
+        droppedUnavailable.close();
+        droppedTooLarge.close();
+    }
+
+    /** One destination's event outcomes at one moment. */
+    public record Snapshot(
+        String region, long raw, long transformed, long blocked, long sent, long droppedUnavailable, long droppedTooLarge)
+    {
+        /** Events allowed to this destination and not yet sent or dropped (held by egress). */
+        public long inFlight()
+        {
+            return raw + transformed - sent - droppedUnavailable - droppedTooLarge;
+        }
+
+        @Override
+        public String toString()
+        {
+            return region + ": raw=" + raw + " transformed=" + transformed + " blocked=" + blocked + " sent=" + sent +
+                " dropped{destination_unavailable}=" + droppedUnavailable + " dropped{too_large}=" + droppedTooLarge;
+        }
+    }
+}

@@ -1,0 +1,460 @@
+package dev.sluice.dataplane.pipeline;
+
+import dev.sluice.dataplane.anonymize.CryptoPan;
+import dev.sluice.dataplane.anonymize.TextAddressAnonymizer;
+import dev.sluice.dataplane.classify.event.EventDispatcher;
+import dev.sluice.dataplane.classify.event.EventItemHandler;
+import dev.sluice.dataplane.classify.event.EventRules;
+import dev.sluice.dataplane.counters.EventCounters;
+import dev.sluice.dataplane.counters.RejectSamples;
+import dev.sluice.dataplane.decode.event.can.CanDatabase;
+import dev.sluice.dataplane.decode.event.netflow.FlowRecordJson;
+import dev.sluice.dataplane.decode.event.netflow.NetflowParser;
+import dev.sluice.dataplane.egress.EventSender;
+import dev.sluice.dataplane.residency.EventResidencyPlan;
+import dev.sluice.dataplane.source.event.EventRing;
+import dev.sluice.policy.Policy;
+import dev.sluice.policy.field.FieldReader;
+import dev.sluice.protocol.EventKind;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * The event path's worker: drains the ingest {@link EventRing}, parses each message
+ * ({@link EventDispatcher}), applies the policy's rules ({@link EventRules}), rewrites the
+ * addresses of the events that are anonymized or that residency lets go only transformed
+ * ({@link TextAddressAnonymizer}; flow records are rendered with Crypto-PAn images,
+ * {@link FlowRecordJson}), decides per destination ({@link EventResidencyPlan}) and stages the
+ * forwarded events in an {@link EventBatch} that {@link EventSender} sends.
+ * <p>
+ * Accounting, per item (a message, or a record of a NetFlow/IPFIX datagram):
+ * {@code received = forwarded + filtered + sampled_out + dropped{format:reason}}, counted once
+ * per cycle; the destinations count what left ({@code EventDestinationCounters}).
+ * <p>
+ * A policy is switched to only between batches, so every batch is produced by exactly one
+ * version and names it. The readers for a new policy's fields are made when the worker first
+ * sees the version (once per version, not per item). Until the first policy arrives the
+ * ring is not read: nothing leaves the site without a policy deciding so, and ingest's back
+ * pressure holds the senders meanwhile.
+ * <p>
+ * Back pressure: after each read the staged batch is offered to every destination; while a
+ * destination pushes back the worker holds it and reads nothing more. When the batch fills in the
+ * middle of one ring record (a large NDJSON batch, a NetFlow datagram of many records), the worker
+ * sends it before staging on, waiting for a slow destination there: the ring then fills and
+ * ingest stops reading its connections. Worker thread only, except the counters and samples.
+ */
+public final class EventWorker implements Agent, EventItemHandler
+{
+    /** Ring records read per cycle. */
+    public static final int READ_LIMIT_DEFAULT = 256;
+    /** Events staged before they are sent. */
+    public static final int BATCH_CAPACITY_DEFAULT = 1024;
+    /** The longest rendered flow record: every field of a record with room to spare. */
+    private static final int FLOW_RECORD_MAX_BYTES = 16 * 1024;
+    /** Attempts to send the staged events at close before they are left counted in flight. */
+    private static final int MAX_SEND_ATTEMPTS_AT_CLOSE = 10_000;
+    /** The reason a flow record is dropped when its rendering does not fit (it always should). */
+    private static final String FLOW_TOO_LARGE = "netflow:record_too_large";
+
+    private final String roleName;
+    private final EventRing ring;
+    private final PolicyHolder policyHolder;
+    private final CanDatabase database;
+    private final NetflowParser netflow = new NetflowParser();
+    private final CryptoPan cryptoPan;
+    private final TextAddressAnonymizer anonymizer;
+    private final FlowRecordJson flowJson = new FlowRecordJson();
+    private final EventBatch batch;
+    private final EventSender sender;
+    private final EventCounters counters;
+    private final RejectSamples rejects;
+    private final NanoClock clock;
+    private final byte[] decision;
+
+    private PolicySnapshot policy;
+    private Policy rulesPolicy;
+    private EventRules rules;
+    private EventResidencyPlan residency;
+    private EventDispatcher dispatcher;
+    private long[] matchesPerSlot;
+
+    private long received;
+    private long forwarded;
+    private long filtered;
+    private long sampledOut;
+    private long anonymized;
+    private boolean holding;
+    private volatile boolean closing;
+
+    /**
+     * @param ring         the ingest ring to drain.
+     * @param database     the DBC to decode CAN signals with, or null.
+     * @param cryptoPan    the site's keyed Crypto-PAn, or null when the gateway has no key.
+     * @param sender       egress to every destination.
+     */
+    public EventWorker(
+        final String roleName,
+        final EventRing ring,
+        final PolicyHolder policyHolder,
+        final CanDatabase database,
+        final CryptoPan cryptoPan,
+        final EventSender sender,
+        final EventCounters counters,
+        final RejectSamples rejects,
+        final NanoClock clock)
+    {
+        this.roleName = roleName;
+        this.ring = ring;
+        this.policyHolder = policyHolder;
+        this.database = database;
+        this.cryptoPan = cryptoPan;
+        this.anonymizer = null == cryptoPan ? null : new TextAddressAnonymizer(cryptoPan);
+        this.sender = sender;
+        this.counters = counters;
+        this.rejects = rejects;
+        this.clock = clock;
+        this.decision = new byte[sender.destinationCount()];
+        this.batch = new EventBatch(BATCH_CAPACITY_DEFAULT, maxEventBytes(ring.maxMessageLength()), sender.destinationCount());
+    }
+
+    /** Room one event may need in the batch: its body and its rewritten body. */
+    public static int maxEventBytes(final int maxMessageLength)
+    {
+        final int body = Math.max(maxMessageLength, FLOW_RECORD_MAX_BYTES);
+        return body + TextAddressAnonymizer.maxOutputLength(body);
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    @Override
+    public int doWork()
+    {
+        if (holding)
+        {
+            if (!sender.send(batch, policy.version(), clock.nanoTime()))
+            {
+                return 0;
+            }
+            finishBatch();
+            return 1;
+        }
+
+        final PolicySnapshot current = policyHolder.current();
+        if (null == current)
+        {
+            return 0;
+        }
+        if (current != policy)
+        {
+            arm(current);
+        }
+
+        final int records = ring.read(dispatcher, READ_LIMIT_DEFAULT);
+        countCycle();
+        if (batch.count() > 0)
+        {
+            sender.begin(batch);
+            holding = true;
+            if (sender.send(batch, policy.version(), clock.nanoTime()))
+            {
+                finishBatch();
+            }
+        }
+        return records;
+    }
+
+    /** Switches to a policy version: its rules, residency and readers for its fields. */
+    private void arm(final PolicySnapshot snapshot)
+    {
+        policy = snapshot;
+        rulesPolicy = snapshot.rules().policy();
+        rules = snapshot.eventRules();
+        residency = snapshot.eventResidency();
+        dispatcher = new EventDispatcher(rulesPolicy.catalogue(), database, netflow).items(this);
+        matchesPerSlot = new long[rules.slots()];
+    }
+
+    private void finishBatch()
+    {
+        holding = false;
+        batch.clear();
+    }
+
+    @Override
+    public void onEvent(
+        final short kind,
+        final FieldReader reader,
+        final MemorySegment segment,
+        final long offset,
+        final int length,
+        final long receiveTimeNs)
+    {
+        final int slot = decide(reader);
+        if (slot < 0)
+        {
+            return;
+        }
+        final int i = batch.begin(kind, receiveTimeNs);
+        final int at = batch.writeOffset();
+        MemorySegment.copy(segment, offset, batch.segment(), at, length);
+        batch.endRaw(i, length);
+        final boolean addressMustChange = decideResidency(reader, slot);
+        boolean rewritten = false;
+        if (needsRewrite())
+        {
+            if (null != anonymizer)
+            {
+                final int written = anonymizer.rewrite(
+                    segment, offset, length, batch.bytes(), batch.writeOffset(), batch.writeLimit());
+                if (written >= 0 && anonymizer.addressesRewritten() > 0)
+                {
+                    batch.endTransformed(i, written);
+                    rewritten = true;
+                    for (int d = 0; d < decision.length; d++)
+                    {
+                        decision[d] = (byte)Math.max(decision[d], residency.textAddresses(d));
+                    }
+                }
+            }
+            else
+            {
+                // Without a key no address can be looked for: fail closed where text addresses may not go raw.
+                for (int d = 0; d < decision.length; d++)
+                {
+                    if (EventResidencyPlan.RAW != residency.textAddresses(d))
+                    {
+                        decision[d] = EventResidencyPlan.BLOCK;
+                    }
+                }
+            }
+        }
+        stage(i, rewritten, addressMustChange);
+    }
+
+    @Override
+    public void onFlowRecord(final FieldReader reader, final NetflowParser parser, final long receiveTimeNs)
+    {
+        final int slot = decide(reader);
+        if (slot < 0)
+        {
+            return;
+        }
+        final int i = batch.begin(EventKind.FLOW.code(), receiveTimeNs);
+        final int length = flowJson.render(parser, batch.bytes(), batch.writeOffset(), batch.writeLimit(), null);
+        if (length < 0)
+        {
+            forwarded--;
+            batch.abandon(i);
+            counters.onDropped(FLOW_TOO_LARGE);
+            return;
+        }
+        batch.endRaw(i, length);
+        final boolean addressMustChange = decideResidency(reader, slot);
+        boolean rewritten = false;
+        if (needsRewrite() && null != cryptoPan)
+        {
+            final int written = flowJson.render(parser, batch.bytes(), batch.writeOffset(), batch.writeLimit(), cryptoPan);
+            if (written >= 0)
+            {
+                batch.endTransformed(i, written);
+                rewritten = true;
+            }
+        }
+        stage(i, rewritten, addressMustChange);
+    }
+
+    @Override
+    public void onRejected(
+        final String key,
+        final int position,
+        final MemorySegment segment,
+        final long offset,
+        final int length,
+        final long receiveTimeNs)
+    {
+        counters.onDropped(key);
+        rejects.record(key, position, segment, offset, length, receiveTimeNs);
+    }
+
+    /**
+     * Counts the item and applies its rule. Returns the rule's slot when the item is forwarded
+     * (and the batch has room for it: a full batch is sent first), or -1.
+     */
+    private int decide(final FieldReader reader)
+    {
+        received++;
+        final int slot = rules.slot(rulesPolicy.firstMatch(reader));
+        switch (rules.action(slot))
+        {
+            case EventRules.FILTER ->
+            {
+                filtered++;
+                return -1;
+            }
+            case EventRules.SAMPLE ->
+            {
+                if (matchesPerSlot[slot]++ % rules.sampleDenominator(slot) != 0)
+                {
+                    sampledOut++;
+                    return -1;
+                }
+            }
+            default ->
+            {
+            }
+        }
+        forwarded++;
+        if (batch.isFull())
+        {
+            sendWhileReading();
+        }
+        return slot;
+    }
+
+    /**
+     * Sets {@link #decision} for the item: the rule's anonymization for every destination, then
+     * the strictest residency decision of the classified fields it has.
+     *
+     * @return true when the item has an address field that must be rewritten for some
+     * destination: without a rewritten body those destinations may not have it.
+     */
+    private boolean decideResidency(final FieldReader reader, final int slot)
+    {
+        final boolean ruleAnonymizes = rules.anonymizes(slot);
+        Arrays.fill(decision, ruleAnonymizes ? EventResidencyPlan.TRANSFORM : EventResidencyPlan.RAW);
+        boolean addressMustChange = false;
+        if (ruleAnonymizes)
+        {
+            for (final int field : rules.anonymizedAddressFields(slot))
+            {
+                addressMustChange |= reader.isPresent(field);
+            }
+        }
+        final int fields = residency.classifiedFieldCount();
+        for (int k = 0; k < fields; k++)
+        {
+            if (reader.isPresent(residency.classifiedField(k)))
+            {
+                for (int d = 0; d < decision.length; d++)
+                {
+                    final byte fieldDecision = residency.decision(k, d);
+                    addressMustChange |= EventResidencyPlan.TRANSFORM == fieldDecision;
+                    if (fieldDecision > decision[d])
+                    {
+                        decision[d] = fieldDecision;
+                    }
+                }
+            }
+        }
+        return addressMustChange;
+    }
+
+    private boolean needsRewrite()
+    {
+        if (residency.anyTextNonRaw())
+        {
+            return true;
+        }
+        for (final byte d : decision)
+        {
+            if (EventResidencyPlan.TRANSFORM == d)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void stage(final int i, final boolean rewritten, final boolean addressMustChange)
+    {
+        if (rewritten)
+        {
+            anonymized++;
+        }
+        else if (addressMustChange)
+        {
+            // An address field to rewrite that the rewrite did not find: it may not leave as it is.
+            for (int d = 0; d < decision.length; d++)
+            {
+                if (EventResidencyPlan.TRANSFORM == decision[d])
+                {
+                    decision[d] = EventResidencyPlan.BLOCK;
+                }
+            }
+        }
+        for (int d = 0; d < decision.length; d++)
+        {
+            batch.delivery[d][i] = decision[d];
+        }
+        batch.commit(i);
+    }
+
+    /** The batch filled during a ring read: send it now, waiting on back pressure, then stage on. */
+    private void sendWhileReading()
+    {
+        countCycle();
+        sender.begin(batch);
+        while (!sender.send(batch, policy.version(), clock.nanoTime()))
+        {
+            if (closing)
+            {
+                // Left counted in flight: the gateway is stopping and a destination takes nothing.
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        batch.clear();
+    }
+
+    private void countCycle()
+    {
+        if ((received | forwarded | filtered | sampledOut | anonymized) != 0)
+        {
+            counters.add(received, forwarded, filtered, sampledOut, anonymized);
+            received = 0;
+            forwarded = 0;
+            filtered = 0;
+            sampledOut = 0;
+            anonymized = 0;
+        }
+    }
+
+    /** Asks a worker waiting on a destination inside a read to give up; any thread, before closing its runner. */
+    public void stopWaiting()
+    {
+        closing = true;
+    }
+
+    /** Gives the staged events a bounded chance to leave; what a destination does not take stays counted in flight. */
+    @Override
+    public void onClose()
+    {
+        closing = true;
+        if (holding)
+        {
+            for (int attempt = 0; attempt < MAX_SEND_ATTEMPTS_AT_CLOSE; attempt++)
+            {
+                if (sender.send(batch, policy.version(), clock.nanoTime()))
+                {
+                    finishBatch();
+                    break;
+                }
+                Thread.yield();
+            }
+        }
+        countCycle();
+    }
+
+    /** True when no staged event waits for a destination. Worker thread, or after it stopped. */
+    public boolean isIdle()
+    {
+        return !holding && batch.count() == 0;
+    }
+}

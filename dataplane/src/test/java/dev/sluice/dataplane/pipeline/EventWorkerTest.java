@@ -1,0 +1,386 @@
+package dev.sluice.dataplane.pipeline;
+
+import dev.sluice.dataplane.anonymize.CryptoPan;
+import dev.sluice.dataplane.control.PolicyInstaller;
+import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.EventCounters;
+import dev.sluice.dataplane.counters.EventDestinationCounters;
+import dev.sluice.dataplane.counters.RejectSamples;
+import dev.sluice.dataplane.decode.event.EventFormat;
+import dev.sluice.dataplane.egress.DestinationStream;
+import dev.sluice.dataplane.egress.EventSender;
+import dev.sluice.dataplane.egress.StreamSequence;
+import dev.sluice.dataplane.source.event.EventRing;
+import dev.sluice.dataplane.source.event.IngestRecord;
+import dev.sluice.dataplane.testing.Allocations;
+import dev.sluice.dataplane.testing.EventBatches;
+import dev.sluice.dataplane.testing.SharedData;
+import dev.sluice.dataplane.testing.TestMediaDriver;
+import dev.sluice.dataplane.testing.TestPolicies;
+import dev.sluice.protocol.EventKind;
+import io.aeron.Subscription;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The event path from the ingest ring to Aeron: parse, rules, anonymization, residency per
+ * destination and egress, over two IPC destinations, with every item accounted for:
+ * {@code received = forwarded + filtered + sampled_out + dropped}, and per destination
+ * {@code forwarded = raw + transformed + blocked} and {@code raw + transformed = sent}.
+ */
+class EventWorkerTest
+{
+    private static final byte[] PEER = {(byte)192, 0, 2, 7};
+    private static final long RECEIVED_NS = 1_600_000_000_000_000_000L;
+    private static final List<String> REGIONS = List.of("eu-west", "us-east");
+
+    private static final String RULES = """
+        sluice-policy: 1
+        name: events
+        match: first
+        default: keep
+        regions: [eu-west, us-east]
+        rules:
+          - name: drop-debug
+            when: syslog.severity == 7 and item.kind == "syslog"
+            then: drop
+          - name: drop-low-cef
+            when: cef.severity < 4
+            then: drop
+          - name: drop-leef-anomaly
+            when: leef.cat == "anomaly"
+            then: drop
+          - name: sample-json
+            when: json.class == "TPV"
+            then: sample 1/2
+          - name: anonymize-auth
+            when: syslog.appname == "sshd"
+            then: anonymize syslog.msg with cryptopan
+          - name: drop-flows-to-dns
+            when: flow.dstport == 53
+            then: drop
+        """;
+
+    private static final String RAW_HOME_CRYPTOPAN_ABROAD = RULES + """
+        residency:
+          - class: pii.ip
+            origin: eu-west
+            raw: [eu-west]
+            after:
+              cryptopan: [us-east]
+        """;
+
+    private static final IngestRecord HEADER = new IngestRecord();
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private final List<EventDestinationCounters> destinationCounters = new ArrayList<>();
+    private final PolicyHolder holder = new PolicyHolder();
+    private TestMediaDriver media;
+    private EventRing ring;
+    private EventCounters counters;
+    private RejectSamples rejects;
+    private CryptoPan cryptoPan;
+
+    @AfterEach
+    void close()
+    {
+        CloseHelper.closeAll(resources.reversed());
+        CloseHelper.closeAll(ring, media);
+    }
+
+    private EventWorker worker(final Path directory, final String policy)
+    {
+        media = new TestMediaDriver();
+        ring = new EventRing(EventRing.CAPACITY_BYTES_DEFAULT);
+        counters = new EventCounters(media.aeron::addCounter, "events-0");
+        resources.add(counters);
+        rejects = new RejectSamples();
+        final List<DestinationStream> streams = new ArrayList<>();
+        for (int d = 0; d < REGIONS.size(); d++)
+        {
+            final Subscription subscription = media.aeron.addSubscription("aeron:ipc", 1001 + d);
+            subscriptions.add(subscription);
+            resources.add(subscription);
+            final DestinationStream stream = new DestinationStream(
+                d,
+                REGIONS.get(d),
+                media.aeron.addExclusivePublication("aeron:ipc", 1001 + d),
+                StreamSequence.open(directory.resolve(REGIONS.get(d) + ".seq"), StreamSequence.RESERVATION_BLOCK_DEFAULT),
+                new DestinationCounters(media.aeron::addCounter, REGIONS.get(d), "events-0"));
+            streams.add(stream);
+            resources.add(stream);
+            final EventDestinationCounters eventCounters =
+                new EventDestinationCounters(media.aeron::addCounter, REGIONS.get(d), "events-0");
+            destinationCounters.add(eventCounters);
+            resources.add(eventCounters);
+            TestMediaDriver.until(stream.publication()::isConnected, () -> {}, "publication connected");
+        }
+        final byte[] key = new byte[CryptoPan.KEY_LENGTH_BYTES];
+        for (int i = 0; i < key.length; i++)
+        {
+            key[i] = (byte)(i * 7 + 3);
+        }
+        cryptoPan = new CryptoPan(key);
+        apply(1, policy);
+        final EventSender sender = new EventSender(
+            streams, destinationCounters, "gw-paris-1", "paris-1", "eu-west", 0x8000, TimeUnit.SECONDS.toNanos(5),
+            new SystemEpochNanoClock(), EventWorker.maxEventBytes(ring.maxMessageLength()));
+        return new EventWorker(
+            "events-0", ring, holder, null, new CryptoPan(key), sender, counters, rejects, new SystemNanoClock());
+    }
+
+    private void apply(final long version, final String policy)
+    {
+        final PolicyInstaller.Result result =
+            new PolicyInstaller("eu-west", REGIONS, true).build(version, TestPolicies.parse(policy));
+        assertTrue(result.errors().isEmpty(), result.errors().toString());
+        holder.apply(result.snapshot());
+    }
+
+    private static void publish(final EventRing ring, final EventFormat format, final byte[] message)
+    {
+        final int at = ring.claim(format.typeId(), message.length);
+        assertTrue(at >= 0, "ring has room");
+        final MemorySegment segment = ring.segment();
+        HEADER.wrap(segment, at).receiveTimeNs(RECEIVED_NS).peer(PEER, 2055, 0, 0);
+        MemorySegment.copy(message, 0, segment, ValueLayout.JAVA_BYTE, at + IngestRecord.HEADER_LENGTH, message.length);
+        ring.commit(at);
+    }
+
+    private static void publish(final EventRing ring, final EventFormat format, final String message)
+    {
+        publish(ring, format, message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void drain(final EventWorker worker)
+    {
+        for (int idle = 0; idle < 3; )
+        {
+            idle = worker.doWork() == 0 ? idle + 1 : 0;
+        }
+    }
+
+    private String ipv4Image(final String dotted)
+    {
+        final String[] octets = dotted.split("\\.");
+        int address = 0;
+        for (final String octet : octets)
+        {
+            address = (address << 8) | Integer.parseInt(octet);
+        }
+        final int image = cryptoPan.anonymizeIpv4(address);
+        return (image >>> 24) + "." + ((image >>> 16) & 0xFF) + "." + ((image >>> 8) & 0xFF) + "." + (image & 0xFF);
+    }
+
+    private void assertBalanced()
+    {
+        final EventCounters.Snapshot totals = counters.snapshot();
+        assertEquals(totals.received(), totals.forwarded() + totals.filtered() + totals.sampledOut() + totals.dropped(),
+            totals.toString());
+        for (final EventDestinationCounters destination : destinationCounters)
+        {
+            final EventDestinationCounters.Snapshot s = destination.snapshot();
+            assertEquals(totals.forwarded(), s.raw() + s.transformed() + s.blocked(), s.toString());
+            assertEquals(0, s.inFlight(), s.toString());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void everyItemIsCountedOnceAndAnonymizedWhereResidencySays(@TempDir final Path directory) throws IOException
+    {
+        final EventWorker worker = worker(directory, RAW_HOME_CRYPTOPAN_ABROAD);
+        final String info = "<14>Oct 11 22:14:15 host app: info line";
+        final String cef = "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|src=10.0.0.1 dst=192.0.2.10";
+        final String ssh = "<38>1 2024-01-01T00:00:00Z host sshd 42 - - Accepted password for root from 198.51.100.7 port 22";
+        publish(ring, EventFormat.SYSLOG, "<15>Oct 11 22:14:15 host app: debug line");                       // filtered
+        publish(ring, EventFormat.SYSLOG, info);                                                            // forwarded
+        publish(ring, EventFormat.SYSLOG, "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|3|src=10.0.0.1");     // filtered
+        publish(ring, EventFormat.SYSLOG, cef);                                                             // forwarded
+        publish(ring, EventFormat.SYSLOG, "<111>1 2019-01-18T11:07:53.520+00:00 h LEEF:1.0|V|P|1|E|cat=anomaly"); // filtered
+        publish(ring, EventFormat.SYSLOG, "<999>1 x");                                                      // dropped
+        publish(ring, EventFormat.JSON, "{\"class\":\"TPV\"}");                                             // forwarded
+        publish(ring, EventFormat.JSON, "{\"class\":\"TPV\"}");                                             // sampled out
+        publish(ring, EventFormat.JSON, "{\"class\":");                                                     // dropped
+        publish(ring, EventFormat.CANDUMP, "(1.000000) can0 123#DEADBEEF");                                 // forwarded
+        publish(ring, EventFormat.SYSLOG, ssh);                                                             // forwarded, anonymized
+        drain(worker);
+
+        final EventCounters.Snapshot totals = counters.snapshot();
+        assertEquals(11, totals.received());
+        assertEquals(5, totals.forwarded());
+        assertEquals(3, totals.filtered());
+        assertEquals(1, totals.sampledOut());
+        assertEquals(2, totals.dropped());
+        assertEquals(1L, totals.droppedByReason().get("json:unexpected_end"));
+        assertEquals(1L, totals.droppedByReason().get("syslog:invalid_pri"));
+        assertEquals(2, rejects.samples().size());
+        assertTrue(rejects.samples().get(1).text().startsWith("{\"class\":"), rejects.samples().toString());
+
+        final EventBatches home = new EventBatches().drain(subscriptions.get(0));
+        final EventBatches abroad = new EventBatches().drain(subscriptions.get(1));
+        final String sshAnonymized = ssh.replace("198.51.100.7", ipv4Image("198.51.100.7"));
+        final String cefAnonymized = cef.replace("10.0.0.1", ipv4Image("10.0.0.1")).replace("192.0.2.10", ipv4Image("192.0.2.10"));
+        assertEquals(List.of(info, cef, "{\"class\":\"TPV\"}", "(1.000000) can0 123#DEADBEEF", sshAnonymized), home.bodies(),
+            "raw at home, except what a rule anonymized for everyone");
+        assertEquals(List.of(info, cefAnonymized, "{\"class\":\"TPV\"}", "(1.000000) can0 123#DEADBEEF", sshAnonymized),
+            abroad.bodies(), "abroad, every address written in an event is a Crypto-PAn image");
+        final EventBatches.Event first = home.events().getFirst();
+        assertEquals(EventKind.SYSLOG.code(), first.kind());
+        assertEquals(RECEIVED_NS, first.timestampNs());
+        assertEquals(1, first.policyVersion());
+        assertEquals(0x8000, first.workerIndex());
+        assertEquals(EventKind.CEF.code(), home.events().get(1).kind());
+        assertEquals(EventKind.JSON.code(), home.events().get(2).kind());
+        assertEquals(EventKind.CAN.code(), home.events().get(3).kind());
+        assertBalanced();
+        assertEquals(0, destinationCounters.get(0).snapshot().blocked());
+
+        publish(ring, EventFormat.NETFLOW, Files.readAllBytes(
+            SharedData.root().resolve("netflow/logstash-codec-netflow/netflow5.dat")));
+        drain(worker);
+        final List<EventBatches.Event> flows = new EventBatches().drain(subscriptions.get(0)).events();
+        assertFalse(flows.isEmpty());
+        for (final EventBatches.Event flow : flows)
+        {
+            assertEquals(EventKind.FLOW.code(), flow.kind());
+            assertTrue(flow.body().startsWith("{\"flow."), flow.body());
+        }
+        assertBalanced();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anEventWithABlockedClassNeverReachesThatDestination(@TempDir final Path directory)
+    {
+        final EventWorker worker = worker(directory, RULES + """
+            residency:
+              - class: pii.ip
+                origin: eu-west
+                raw: [eu-west]
+            """);
+        publish(ring, EventFormat.SYSLOG, "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|src=10.0.0.1");
+        publish(ring, EventFormat.SYSLOG, "<14>Oct 11 22:14:15 host app: login from 203.0.113.9 failed");
+        publish(ring, EventFormat.SYSLOG, "<14>Oct 11 22:14:15 host app: nothing to see");
+        drain(worker);
+
+        assertEquals(3, new EventBatches().drain(subscriptions.get(0)).events().size());
+        assertEquals(List.of("<14>Oct 11 22:14:15 host app: nothing to see"),
+            new EventBatches().drain(subscriptions.get(1)).bodies(),
+            "a class field (cef.src) or an address in free text blocks the event where pii.ip may not go");
+        assertEquals(2, destinationCounters.get(1).snapshot().blocked());
+        assertBalanced();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aNewPolicyAppliesBetweenBatches(@TempDir final Path directory)
+    {
+        final EventWorker worker = worker(directory, RAW_HOME_CRYPTOPAN_ABROAD);
+        publish(ring, EventFormat.SYSLOG, "<14>Oct 11 22:14:15 host app: before");
+        drain(worker);
+        apply(2, RAW_HOME_CRYPTOPAN_ABROAD.replace("default: keep", "default: drop"));
+        publish(ring, EventFormat.SYSLOG, "<14>Oct 11 22:14:15 host app: after");
+        publish(ring, EventFormat.SYSLOG, "<38>1 2024-01-01T00:00:00Z host sshd 42 - - kept by a rule");
+        drain(worker);
+
+        final List<EventBatches.Event> events = new EventBatches().drain(subscriptions.get(0)).events();
+        assertEquals(2, events.size(), events.toString());
+        assertEquals(1, events.get(0).policyVersion());
+        assertEquals(2, events.get(1).policyVersion());
+        assertTrue(events.get(1).body().endsWith("kept by a rule"));
+        assertEquals(1, counters.snapshot().filtered());
+        assertBalanced();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aBatchLargerThanTheStagingAreaIsSentInParts(@TempDir final Path directory)
+    {
+        final EventWorker worker = worker(directory, RAW_HOME_CRYPTOPAN_ABROAD);
+        final StringBuilder lines = new StringBuilder();
+        final int count = 3 * EventWorker.BATCH_CAPACITY_DEFAULT + 17;
+        for (int i = 0; i < count; i++)
+        {
+            lines.append("{\"n\":").append(i).append(",\"ip\":\"10.1.").append(i % 256).append(".1\"}\n");
+        }
+        final byte[] batch = lines.toString().getBytes(StandardCharsets.UTF_8);
+        final int at = ring.claim(EventRing.NDJSON_BATCH_TYPE_ID, batch.length);
+        HEADER.wrap(ring.segment(), at).receiveTimeNs(RECEIVED_NS).peer(PEER, 8088, 0, IngestRecord.FLAG_BATCH);
+        MemorySegment.copy(batch, 0, ring.segment(), ValueLayout.JAVA_BYTE, at + IngestRecord.HEADER_LENGTH, batch.length);
+        ring.commit(at);
+
+        // The worker sends mid-read while it stages; subscribers drain on this thread between cycles.
+        final EventBatches home = new EventBatches();
+        final EventBatches abroad = new EventBatches();
+        TestMediaDriver.until(() -> home.events().size() == count && abroad.events().size() == count, () ->
+        {
+            worker.doWork();
+            home.poll(subscriptions.get(0));
+            abroad.poll(subscriptions.get(1));
+        }, count + " events at both destinations");
+        assertEquals("{\"n\":0,\"ip\":\"10.1.0.1\"}", home.events().getFirst().body());
+        assertEquals("{\"n\":0,\"ip\":\"" + ipv4Image("10.1.0.1") + "\"}", abroad.events().getFirst().body());
+        assertEquals(count, counters.snapshot().anonymized());
+        assertBalanced();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void steadyStateAllocatesNothing(@TempDir final Path directory) throws IOException
+    {
+        final EventWorker worker = worker(directory, RAW_HOME_CRYPTOPAN_ABROAD);
+        final EventFormat[] formats = {EventFormat.SYSLOG, EventFormat.SYSLOG, EventFormat.SYSLOG, EventFormat.SYSLOG,
+            EventFormat.SYSLOG, EventFormat.JSON, EventFormat.JSON, EventFormat.CANDUMP, EventFormat.NETFLOW};
+        final byte[][] messages = {
+            "<15>Oct 11 22:14:15 host app: debug line".getBytes(StandardCharsets.UTF_8),
+            "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|src=10.0.0.1 cs1=x".getBytes(StandardCharsets.UTF_8),
+            "<111>1 2019-01-18T11:07:53.520+00:00 h LEEF:1.0|V|P|1|E|cat=anomaly".getBytes(StandardCharsets.UTF_8),
+            "<999>1 x".getBytes(StandardCharsets.UTF_8),
+            "<38>1 2024-01-01T00:00:00Z host sshd 42 - - Accepted password for root from 198.51.100.7 port 22"
+                .getBytes(StandardCharsets.UTF_8),
+            "{\"class\":\"TPV\",\"speed\":3.5,\"src\":\"192.0.2.1\"}".getBytes(StandardCharsets.UTF_8),
+            "{\"class\":".getBytes(StandardCharsets.UTF_8),
+            "(1.000000) can0 123#DEADBEEF".getBytes(StandardCharsets.UTF_8),
+            Files.readAllBytes(SharedData.root().resolve("netflow/logstash-codec-netflow/netflow5.dat"))};
+        final EventBatches home = new EventBatches();
+        final EventBatches abroad = new EventBatches();
+        final Runnable pass = () ->
+        {
+            for (int i = 0; i < messages.length; i++)
+            {
+                publish(ring, formats[i], messages[i]);
+            }
+            worker.doWork();
+            worker.doWork();
+            subscriptions.get(0).poll((buffer, offset, length, header) -> {}, 100);
+            subscriptions.get(1).poll((buffer, offset, length, header) -> {}, 100);
+        };
+        final long bytes = Allocations.allocatedBytes(pass, 20_000, 5_000);
+        assertEquals(0, bytes, "bytes allocated by the event worker over " + counters.snapshot().received() + " items");
+        drain(worker);
+        home.drain(subscriptions.get(0));
+        abroad.drain(subscriptions.get(1));
+        assertBalanced();
+    }
+}
