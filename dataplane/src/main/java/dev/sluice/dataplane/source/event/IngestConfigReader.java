@@ -27,7 +27,7 @@ import java.util.Set;
  *   listeners:
  *     - {name: syslog, kind: syslog-udp, port: 514}
  *     - name: syslog-tls
- *       kind: syslog-tcp         # syslog-udp | syslog-tcp | json-tcp | http-ndjson | netflow-udp
+ *       kind: syslog-tcp         # syslog-udp | syslog-tcp | json-tcp | http-ndjson | netflow-udp | candump-tcp
  *       bind: 0.0.0.0
  *       port: 6514
  *       max-message-bytes: 65536
@@ -177,7 +177,7 @@ public final class IngestConfigReader
             if (kindName != null && kind == null)
             {
                 diagnostics.error(mapping.get("kind").position(), what + ".kind: unknown kind '" + kindName + "'",
-                    "syslog-udp, syslog-tcp, json-tcp, http-ndjson or netflow-udp");
+                    "syslog-udp, syslog-tcp, json-tcp, http-ndjson, netflow-udp or candump-tcp");
                 continue;
             }
             listener.kind(kind);

@@ -175,7 +175,7 @@ public final class IngestListener
         }
         if (kind == null)
         {
-            errors.add(where + ": a listener needs a kind: syslog-udp, syslog-tcp, json-tcp, http-ndjson or netflow-udp");
+            errors.add(where + ": a listener needs a kind: syslog-udp, syslog-tcp, json-tcp, http-ndjson, netflow-udp or candump-tcp");
             return;
         }
         if (port < 0 || port > 65_535)

@@ -19,7 +19,12 @@ public enum ListenerKind
     /** HTTP POST of an NDJSON batch, optionally HTTPS; one ring record per batch. */
     HTTP_NDJSON("http-ndjson", EventFormat.JSON, true, 512 * 1024),
     /** NetFlow v5/v9 or IPFIX over UDP: one datagram is one record, with the exporter's address. */
-    NETFLOW_UDP("netflow-udp", EventFormat.NETFLOW, false, 65_507);
+    NETFLOW_UDP("netflow-udp", EventFormat.NETFLOW, false, 65_507),
+    /**
+     * CAN frames as candump log lines over TCP, optionally TLS (a vehicle gateway streaming
+     * {@code candump -L}): one frame per LF-terminated line, decoded with {@code ingest.dbc}.
+     */
+    CANDUMP_TCP("candump-tcp", EventFormat.CANDUMP, true, 4 * 1024);
 
     private final String keyword;
     private final EventFormat format;
