@@ -4,7 +4,7 @@
 #   sudo perf/run-syslog-peers.sh                  # 1,000,000 lines
 #   sudo LINES=200000 perf/run-syslog-peers.sh
 # Environment: LINES (default 1000000), SEED (default 42), RSYSLOG_PORT (15514),
-# SYSLOGNG_PORT (15515), WAIT_SECONDS (max wait for a peer's output, default 600).
+# SYSLOGNG_PORT (15515), SLUICE_PORT (15516), SLUICE_AERON_PORT (15521, UDP), WAIT_SECONDS (max wait for a peer's output, default 600).
 #
 # Workload per peer: TCP input on 127.0.0.1 with octet-counting framing (RFC 6587), filter
 # severity <= 4 (warning or more severe), IPv4 truncation to /24 in the MSG part, output to a
@@ -30,6 +30,9 @@ LINES="${LINES:-1000000}"
 SEED="${SEED:-42}"
 RSYSLOG_PORT="${RSYSLOG_PORT:-15514}"
 SYSLOGNG_PORT="${SYSLOGNG_PORT:-15515}"
+SLUICE_PORT="${SLUICE_PORT:-15516}"
+SLUICE_AERON_PORT="${SLUICE_AERON_PORT:-15521}"
+SLUICE_CORE_CPU=""
 WAIT_SECONDS="${WAIT_SECONDS:-600}"
 SNG="$WORK/syslog-ng"
 export LC_ALL=C
@@ -183,7 +186,7 @@ RESULT_ROWS=()
 # Sends the framed workload to the peer's port, waits for the output, records a result row.
 measure()
 {
-    local name="$1" pid="$2" port="$3" out="$4" expected hz t0 t1 c0 c1
+    local name="$1" pid="$2" port="$3" out="$4" verify="${5:-verify_output}" expected hz t0 t1 c0 c1
     expected="$(cat "$WORK/workload.expected")"
     hz="$(getconf CLK_TCK)"
     wait_port "$port" "$pid"
@@ -195,7 +198,7 @@ measure()
     c1="$(cpu_ticks "$pid")"
     sleep 0.5
     [[ "$(wc -l < "$out")" -eq "$expected" ]] || die "$name: $out grew past $expected lines"
-    verify_output "$name" "$out" "$expected"
+    "$verify" "$name" "$out" "$expected"
     RESULT_ROWS+=("$(awk -v n="$name" -v ev="$LINES" -v c="$((c1 - c0))" -v hz="$hz" -v t0="$t0" -v t1="$t1" 'BEGIN {
         cpu = c / hz; wall = t1 - t0
         printf "%-10s %10d %9.2f %14.0f %8.2f %14.0f", n, ev, cpu, (cpu > 0 ? ev / cpu : 0), wall, ev / wall }')")
@@ -271,15 +274,106 @@ EOF
     kill "$pid" && wait "$pid" 2>/dev/null || true
 }
 
-# Hook for the Sluice side (syslog -> parse -> filter -> anonymize -> Aeron), added next session.
+# The Sluice side: a gateway (syslog-tcp listener -> ring -> event worker: parse, filter
+# severity <= 4, Crypto-PAn of every IPv4 address in the event -> Aeron UDP) and a regional core
+# that writes each event to its NDJSON file, in two processes with their own embedded media
+# drivers. The row is the gateway process's CPU (Netty, the event worker, the conductor, its
+# media driver sending over UDP); the regional core's CPU (Aeron receive, NDJSON writing) is
+# printed on a line of its own. Crypto-PAn is prefix-preserving and keyed where the peers only
+# truncate, and Sluice rewrites the structured-data address too: more work for Sluice, not less.
 run_sluice()
 {
-    echo "sluice: end-to-end pipeline not wired yet"
-    return 1
+    local dir="$WORK/sluice-run" out
+    rm -rf "$dir" && mkdir -p "$dir/state" "$dir/regional"
+    "$ROOT/sluice" help > "$dir/build.txt" 2>&1 || { cat "$dir/build.txt" >&2; die "sluice does not build"; }
+    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$dir/cryptopan.key"
+    chmod 600 "$dir/cryptopan.key"
+    cat > "$dir/policy.yaml" <<EOF
+sluice-policy: 1
+name: peers-benchmark
+match: first
+default: drop
+regions: [eu-west]
+rules:
+  - name: warning-or-worse
+    when: syslog.severity <= 4
+    then: anonymize syslog.msg with cryptopan
+residency:
+  - class: pii.ip
+    origin: eu-west
+    raw: [eu-west]
+EOF
+    cat > "$dir/gateway.yaml" <<EOF
+gateway: {id: gw-bench-1, site: bench, region: eu-west}
+ingest:
+  ring-bytes: 33554432
+  listeners:
+    - {name: syslog-tcp, kind: syslog-tcp, bind: 127.0.0.1, port: $SLUICE_PORT}
+destinations:
+  - region: eu-west
+    channel: "aeron:udp?endpoint=127.0.0.1:$SLUICE_AERON_PORT|mtu=8192"
+control-plane:
+  channel: "aeron:ipc?alias=unused-control"
+  push-channel: "aeron:ipc?alias=unused-push"
+anonymization: {key-file: cryptopan.key}
+policy-file: policy.yaml
+state-dir: state
+EOF
+    out="$dir/regional/eu-west.ndjson"
+    "$ROOT/sluice" regional --region eu-west --channel "aeron:udp?endpoint=127.0.0.1:$SLUICE_AERON_PORT|mtu=8192" \
+        --output "$dir/regional" > "$WORK/sluice-regional.stderr" 2>&1 &
+    local core=$!
+    PIDS+=("$core")
+    "$ROOT/sluice" gateway --config "$dir/gateway.yaml" > "$WORK/sluice-gateway.stderr" 2>&1 &
+    local pid=$!
+    PIDS+=("$pid")
+    local k0 k1
+    wait_port "$SLUICE_PORT" "$pid"
+    k0="$(cpu_ticks "$core")"
+    measure sluice "$pid" "$SLUICE_PORT" "$out" sluice_verify
+    k1="$(cpu_ticks "$core")"
+    SLUICE_CORE_CPU="$(awk -v c="$((k1 - k0))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", c / hz }')"
+    kill "$pid" && wait "$pid" 2>/dev/null || true
+    kill "$core" && wait "$core" 2>/dev/null || true
+    sed -n '/sluice gateway events/,$p' "$WORK/sluice-gateway.stderr" | sed 's/^/    /'
+}
+
+# The regional core's NDJSON: one object per event with its text under "body". Checks the
+# severities, that no IPv4 address of a kept input line is still in its output line, and that
+# nothing but the addresses changed.
+sluice_verify()
+{
+    local name="$1" out="$2" expected="$3"
+    python3 - "$WORK/workload.log" "$out" "$expected" <<'PYEOF' || die "$name: output check failed"
+import json, re, sys
+source, out, expected = sys.argv[1], sys.argv[2], int(sys.argv[3])
+address = re.compile(r'(?<![0-9.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9.])')
+by_seq = {}
+with open(source) as f:
+    for line in f:
+        by_seq[re.search(r'seq="([0-9]+)"', line).group(1)] = line.rstrip("\n")
+count = 0
+with open(out) as f:
+    for line in f:
+        body = json.loads(line)["body"]
+        count += 1
+        if int(body[1:body.index(">")]) % 8 > 4:
+            sys.exit("severity > 4 kept: " + body)
+        original = by_seq[re.search(r'seq="([0-9]+)"', body).group(1)]
+        leaked = set(address.findall(original)) & set(address.findall(body))
+        if leaked:
+            sys.exit("address left as it was: %s in %s" % (leaked, body))
+        if address.sub("A", original) != address.sub("A", body):
+            sys.exit("more than the addresses changed:\n  %s\n  %s" % (original, body))
+if count != expected:
+    sys.exit("%d events, expected %d" % (count, expected))
+print("sluice: %d events, none with an address left as received, nothing else changed; sample:" % count)
+PYEOF
+    awk 'NR <= 3' "$out" | sed 's/^/    /'
 }
 
 # ---------------------------------------------------------------------------- main
-for port in "$RSYSLOG_PORT" "$SYSLOGNG_PORT"; do
+for port in "$RSYSLOG_PORT" "$SYSLOGNG_PORT" "$SLUICE_PORT"; do
     ! ss -ltnH "sport = :$port" | grep -q . || die "port $port is in use (set RSYSLOG_PORT / SYSLOGNG_PORT)"
 done
 ensure_rsyslog
@@ -295,15 +389,14 @@ if cmp -s <(cut -d' ' -f1,3- "$WORK/rsyslog/out.log" | sort) <(cut -d' ' -f1,3- 
 else
     die "cross-check: rsyslog and syslog-ng outputs differ beyond the timestamp format (see $WORK/*/out.log)"
 fi
-SLUICE_ROW="sluice     (pending: end-to-end pipeline not wired yet)"
-run_sluice || true
+run_sluice
 
 {
     echo "# $(date -u +%FT%TZ) LINES=$LINES SEED=$SEED kept=$(cat "$WORK/workload.expected") $(nproc) CPUs"
     printf '%-10s %10s %9s %14s %8s %14s\n' peer events cpu_s events/cpu_s wall_s events/wall_s
     printf '%s\n' "${RESULT_ROWS[@]}"
-    echo "$SLUICE_ROW"
-    # Ratios of events per CPU-second (the Sluice rows join here once run_sluice measures).
+    echo "sluice regional core: $SLUICE_CORE_CPU cpu_s (Aeron receive + NDJSON writing), not in the sluice row"
+    # Ratios of events per CPU-second.
     printf '%s\n' "${RESULT_ROWS[@]}" | awk '{ name[NR] = $1; rate[NR] = $4 }
         END { for (i = 1; i <= NR; i++) for (j = 1; j <= NR; j++) if (i != j && rate[j] > 0)
                   printf "ratio events/cpu_s %s / %s = %.2f\n", name[i], name[j], rate[i] / rate[j] }'

@@ -17,10 +17,13 @@ import dev.sluice.policy.Policy;
 import dev.sluice.policy.field.FieldReader;
 import dev.sluice.protocol.EventKind;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The event path's worker: drains the ingest {@link EventRing}, parses each message
@@ -73,6 +76,9 @@ public final class EventWorker implements Agent, EventItemHandler
     private final RejectSamples rejects;
     private final NanoClock clock;
     private final byte[] decision;
+    /** How {@link #sendWhileReading()} waits for a slow destination: spin briefly, then park up to 1 ms. */
+    private final IdleStrategy waitIdle =
+        new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
 
     private PolicySnapshot policy;
     private Policy rulesPolicy;
@@ -408,8 +414,9 @@ public final class EventWorker implements Agent, EventItemHandler
                 // Left counted in flight: the gateway is stopping and a destination takes nothing.
                 break;
             }
-            Thread.onSpinWait();
+            waitIdle.idle();
         }
+        waitIdle.reset();
         batch.clear();
     }
 
