@@ -1,5 +1,6 @@
 package dev.sluice.regional;
 
+import dev.sluice.protocol.EventKind;
 import dev.sluice.protocol.codec.AnonymizedFieldsDecoder;
 import dev.sluice.protocol.codec.DataBatchDecoder;
 import dev.sluice.protocol.codec.DataBatchDecoder.EventsDecoder;
@@ -60,7 +61,7 @@ final class NdjsonBatchWriter implements AutoCloseable
     static final int FRAME_FIELDS_MAX_LENGTH = 256;
 
     /**
-     * Upper bound of an event line after the header, excluding the base64 body.
+     * Upper bound of an event line after the header, excluding the body.
      */
     static final int EVENT_FIELDS_MAX_LENGTH = 128;
 
@@ -122,7 +123,10 @@ final class NdjsonBatchWriter implements AutoCloseable
     private static final byte[] KEY_BYTES_B64 = ascii("],\"" + BYTES_B64 + "\":\"");
     private static final byte[] EVENT_TS_NS = ascii(TYPE_EVENT + "\",\"" + TS_NS + "\":");
     private static final byte[] KEY_EVENT_KIND = ascii(",\"" + EVENT_KIND + "\":");
+    private static final byte[] KEY_EVENT = ascii(",\"" + EVENT + "\":");
+    private static final byte[] KEY_BODY = ascii(",\"" + BODY + "\":\"");
     private static final byte[] KEY_BODY_B64 = ascii(",\"" + BODY_B64 + "\":\"");
+    private static final byte[] CLOSE_OBJECT = ascii("}\n");
     private static final byte[] CLOSE_STRING = ascii("\"}\n");
     private static final byte[] NULL = ascii("null");
 
@@ -142,6 +146,11 @@ final class NdjsonBatchWriter implements AutoCloseable
      */
     private static final byte[][] PAYLOAD_ACTION_VALUES = new byte[256][];
 
+    /**
+     * {@code ,"kind":"<label>"} of each known event kind by its code.
+     */
+    private static final byte[][] KIND_FIELDS = new byte[EventKind.MAX_CODE + 1][];
+
     static
     {
         for (final TunnelType type : TunnelType.values())
@@ -158,6 +167,10 @@ final class NdjsonBatchWriter implements AutoCloseable
                 END_REASON_VALUES[reason.value()] = quoted(reason.name());
             }
         }
+        for (final EventKind kind : EventKind.values())
+        {
+            KIND_FIELDS[kind.code()] = ascii(",\"" + KIND + "\":\"" + kind.label() + "\"");
+        }
         for (final PayloadAction action : PayloadAction.values())
         {
             if (PayloadAction.NULL_VAL != action)
@@ -170,6 +183,7 @@ final class NdjsonBatchWriter implements AutoCloseable
     private final OutputFile output;
     private final UnsafeBuffer prefix = new UnsafeBuffer(new byte[PREFIX_MAX_LENGTH]);
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final EventBodyJson eventBody = new EventBodyJson();
     private int prefixLength;
 
     private NdjsonBatchWriter(final OutputFile output)
@@ -256,7 +270,8 @@ final class NdjsonBatchWriter implements AutoCloseable
      */
     static long eventLineMaxLength(final long bodyLength)
     {
-        return PREFIX_MAX_LENGTH + EVENT_FIELDS_MAX_LENGTH + Base64Ascii.encodedLength(bodyLength);
+        return PREFIX_MAX_LENGTH + EVENT_FIELDS_MAX_LENGTH +
+            Math.max(EventBodyJson.STRING_BYTES_PER_BODY_BYTE * bodyLength, Base64Ascii.encodedLength(bodyLength));
     }
 
     Path file()
@@ -524,7 +539,11 @@ final class NdjsonBatchWriter implements AutoCloseable
     }
 
     /**
-     * Appends one event line.
+     * Appends one event line: its kind by label ({@code "kind":"syslog"}; an unknown code as
+     * {@code "event_kind":N}) and its body in the most readable form it qualifies for: a JSON or
+     * flow body that is one valid JSON object as {@code "event":{...}}; a valid UTF-8 body as the
+     * string {@code "body":"..."}; any other as {@code "body_b64":"..."}. Each form is tried in
+     * place; a body that does not qualify is overwritten by the next form.
      *
      * @param event decoder positioned on the entry; its body is consumed.
      */
@@ -535,11 +554,46 @@ final class NdjsonBatchWriter implements AutoCloseable
 
         i += put(buffer, i, EVENT_TS_NS);
         i += buffer.putLongAscii(i, event.timestampNs());
-        i += put(buffer, i, KEY_EVENT_KIND);
-        i += buffer.putNaturalIntAscii(i, event.eventKind());
-        i += put(buffer, i, KEY_BODY_B64);
+        final int kindCode = event.eventKind();
+        final EventKind kind = EventKind.get(kindCode);
+        if (null != kind)
+        {
+            i += put(buffer, i, KIND_FIELDS[kindCode]);
+        }
+        else
+        {
+            i += put(buffer, i, KEY_EVENT_KIND);
+            i += buffer.putNaturalIntAscii(i, kindCode);
+        }
         event.wrapBody(view);
-        i += Base64Ascii.encode(view, 0, view.capacity(), buffer, i);
+        final int bodyLength = view.capacity();
+
+        if (EventKind.JSON == kind || EventKind.FLOW == kind)
+        {
+            final int start = i + KEY_EVENT.length;
+            final int length = eventBody.putObject(view, 0, bodyLength, buffer, start);
+            if (length >= 0)
+            {
+                put(buffer, i, KEY_EVENT);
+                i = start + length;
+                i += put(buffer, i, CLOSE_OBJECT);
+                output.limit(i);
+                return;
+            }
+        }
+
+        final int start = i + KEY_BODY.length;
+        final int length = EventBodyJson.putString(view, 0, bodyLength, buffer, start);
+        if (length >= 0)
+        {
+            put(buffer, i, KEY_BODY);
+            i = start + length;
+        }
+        else
+        {
+            i += put(buffer, i, KEY_BODY_B64);
+            i += Base64Ascii.encode(view, 0, bodyLength, buffer, i);
+        }
         i += put(buffer, i, CLOSE_STRING);
 
         output.limit(i);

@@ -3,9 +3,11 @@ package dev.sluice.regional;
 /**
  * Field names of the newline-delimited JSON a regional core writes to
  * {@code <outputDir>/<region>.ndjson}: one object per record, one record per line, UTF-8 (every
- * value is ASCII). Each line starts with its batch's header fields, then {@link #TYPE}, then the
- * record's own fields in the order listed here. Every field of a record type is always present;
- * absent values are JSON {@code null}. Within one batch the lines come in the order packets,
+ * value is ASCII except event bodies, which keep their UTF-8 characters). Each line starts with its
+ * batch's header fields, then {@link #TYPE}, then the record's own fields in the order listed here.
+ * Every field of a packet, flow or frame is always present; absent values are JSON {@code null}.
+ * An event has {@link #KIND} (or {@link #EVENT_KIND} for a kind this core does not know) and one
+ * of {@link #EVENT}, {@link #BODY} or {@link #BODY_B64}. Within one batch the lines come in the order packets,
  * flows, frames, events, each kind in its order on the wire.
  *
  * <pre>
@@ -23,7 +25,11 @@ package dev.sluice.regional;
  * {"gateway":"gw-1",...,"type":"frame","ts_ns":1700000000000000000,"wire_len":1514,"cap_len":1514,
  *  "link_type":1,"payload_action":"truncated","orig_payload_len":1460,"anonymized":["src","dst"],
  *  "bytes_b64":"AAECAwQFAAYHCAkKCABFAA..."}
- * {"gateway":"gw-1",...,"type":"event","ts_ns":1700000000000000000,"event_kind":1,"body_b64":"PDEzPg=="}
+ * {"gateway":"gw-1",...,"type":"event","ts_ns":1700000000000000000,"kind":"syslog",
+ *  "body":"&lt;13&gt;Oct 11 22:14:15 mymachine su: 'su root' failed for \"lonvick\" on /dev/pts/8"}
+ * {"gateway":"gw-1",...,"type":"event","ts_ns":1700000000000000000,"kind":"flow",
+ *  "event":{"netflow.version":9,...,"flow.src":"192.0.2.1","flow.dst":"198.51.100.7","flow.bytes":1234}}
+ * {"gateway":"gw-1",...,"type":"event","ts_ns":1700000000000000000,"kind":"can","body_b64":"KDE2MDAwMDAwMDAp/w=="}
  * </pre>
  * (Shown wrapped; each record is one line.)
  * <p>
@@ -303,12 +309,32 @@ public final class NdjsonFields
     public static final String BYTES_B64 = "bytes_b64";
 
     /**
-     * Event: kind code from the gateway's event parser (number).
+     * Event: what the event is, the label of its {@link dev.sluice.protocol.EventKind}
+     * ({@code "syslog"}, {@code "cef"}, {@code "leef"}, {@code "json"}, {@code "flow"}, {@code "can"})
+     * (text). Absent when the gateway sent a kind code this core does not know: see {@link #EVENT_KIND}.
+     */
+    public static final String KIND = "kind";
+
+    /**
+     * Event: the kind code as sent, only when this core does not know it (number); takes the place of {@link #KIND}.
      */
     public static final String EVENT_KIND = "event_kind";
 
     /**
-     * Event: body bytes in standard base64 with padding (text).
+     * Event: the body of a {@code json} or {@code flow} event that is one valid JSON object, as
+     * that object (whitespace between its tokens removed) (object). Exactly one of {@link #EVENT},
+     * {@link #BODY} and {@link #BODY_B64} is present.
+     */
+    public static final String EVENT = "event";
+
+    /**
+     * Event: the body as text, when it is valid UTF-8 and not written as {@link #EVENT} (text):
+     * the syslog, CEF or LEEF line, the candump line, a JSON body that is not an object.
+     */
+    public static final String BODY = "body";
+
+    /**
+     * Event: the body bytes in standard base64 with padding, when they are not valid UTF-8 (text).
      */
     public static final String BODY_B64 = "body_b64";
 

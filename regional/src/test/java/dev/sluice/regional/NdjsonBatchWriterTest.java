@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,6 +116,95 @@ class NdjsonBatchWriterTest
         assertEquals(List.of("none", "truncated", "stripped"), payloadActions);
     }
 
+    @Test
+    void eventLinesAtTheirLongestStayWithinTheBoundsReserved() throws Exception
+    {
+        final byte[] controls = new byte[1000];
+        java.util.Arrays.fill(controls, (byte)1);
+        final byte[] notUtf8 = new byte[1000];
+        java.util.Arrays.fill(notUtf8, (byte)0xFF);
+        final byte[] object = ("{\"a\":\"" + "\\u0001".repeat(160) + "\"}").getBytes(StandardCharsets.US_ASCII);
+        final TestBatch batch = longestHeader();
+        batch.event(Long.MIN_VALUE, 0xFFFE, controls);
+        batch.event(Long.MIN_VALUE, 0xFFFE, notUtf8);
+        batch.event(Long.MIN_VALUE, 4, object);
+        batch.event(Long.MIN_VALUE, 1, controls);
+
+        final List<String> lines = handle(batch);
+        assertEquals(4, lines.size());
+        final byte[][] bodies = { controls, notUtf8, object, controls };
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final int lineLength = lines.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
+            assertTrue(lineLength <= NdjsonBatchWriter.eventLineMaxLength(bodies[i].length),
+                lineLength + " > " + NdjsonBatchWriter.eventLineMaxLength(bodies[i].length) + ": " + lines.get(i));
+        }
+        System.out.printf("longest event line: %d of %d bytes%n",
+            lines.getFirst().length() + 1, NdjsonBatchWriter.eventLineMaxLength(controls.length));
+    }
+
+    @Test
+    void writesEventsByKindLabelWithReadableBodies() throws Exception
+    {
+        final String syslog = "<13>su: \"root\" \\ tab\t nl\n cr\r bell\u0007 nul\u0000 del\u007f été 日本 😀";
+        final String[][] cases = {
+            // kind, body, the line's event fields after "ts_ns":N
+            { "1", syslog, "\"kind\":\"syslog\",\"body\":\"<13>su: \\\"root\\\" \\\\ tab\\t nl\\n cr\\r bell\\u0007 nul\\u0000 " +
+                "del\u007f été 日本 😀\"}" },
+            { "1", "", "\"kind\":\"syslog\",\"body\":\"\"}" },
+            { "2", "CEF:0|V|P|1|100|n|5|src=10.0.0.1 msg=a\\=b", "\"kind\":\"cef\",\"body\":\"CEF:0|V|P|1|100|n|5|src=10.0.0.1 msg=a\\\\=b\"}" },
+            { "3", "LEEF:2.0|V|P|1|e|src=1\tdst=2", "\"kind\":\"leef\",\"body\":\"LEEF:2.0|V|P|1|e|src=1\\tdst=2\"}" },
+            { "4", "{\n  \"vehicle\": { \"speed\": 88.5, \"vin\": \"WVW\\u00e9\" },\n  \"tags\": [ \"a\", 1, true, null ]\n}\n",
+                "\"kind\":\"json\",\"event\":{\"vehicle\":{\"speed\":88.5,\"vin\":\"WVW\\u00e9\"},\"tags\":[\"a\",1,true,null]}}" },
+            { "5", "{\"netflow.version\":9,\"flow.src\":\"192.0.2.1\",\"flow.bytes\":1234}",
+                "\"kind\":\"flow\",\"event\":{\"netflow.version\":9,\"flow.src\":\"192.0.2.1\",\"flow.bytes\":1234}}" },
+            { "4", "{\"a\":1,}", "\"kind\":\"json\",\"body\":\"{\\\"a\\\":1,}\"}" },
+            { "4", "[1,2]", "\"kind\":\"json\",\"body\":\"[1,2]\"}" },
+            { "4", "{\"a\":1} {\"b\":2}", "\"kind\":\"json\",\"body\":\"{\\\"a\\\":1} {\\\"b\\\":2}\"}" },
+            { "1", "{\"a\":1}", "\"kind\":\"syslog\",\"body\":\"{\\\"a\\\":1}\"}" },
+            { "6", "(1600000000.000000) can0 123#DEADBEEF", "\"kind\":\"can\",\"body\":\"(1600000000.000000) can0 123#DEADBEEF\"}" },
+            { "42", "future", "\"event_kind\":42,\"body\":\"future\"}" },
+            { "0", "zero", "\"event_kind\":0,\"body\":\"zero\"}" },
+        };
+        final TestBatch batch = TestBatch.batch("gw-1", "eu-west", 1);
+        for (final String[] c : cases)
+        {
+            batch.event(7, Integer.parseInt(c[0]), c[1].getBytes(StandardCharsets.UTF_8));
+        }
+        final byte[] latin1 = "<13>caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
+        batch.event(7, 1, latin1);
+        final byte[] badJson = { '{', '"', 'a', '"', ':', '"', (byte)0xC3, '"', '}' };
+        batch.event(7, 4, badJson);
+
+        final List<String> lines = handle(batch);
+        assertEquals(cases.length + 2, lines.size());
+        for (int i = 0; i < cases.length; i++)
+        {
+            assertEquals(cases[i][2], eventFields(lines.get(i)), cases[i][1]);
+        }
+        assertEquals("\"kind\":\"syslog\",\"body_b64\":\"" + Base64.getEncoder().encodeToString(latin1) + "\"}",
+            eventFields(lines.get(cases.length)));
+        assertEquals("\"kind\":\"json\",\"body_b64\":\"" + Base64.getEncoder().encodeToString(badJson) + "\"}",
+            eventFields(lines.get(cases.length + 1)));
+
+        final List<JsonNode> parsed = NdjsonReader.parse(String.join("\n", lines) + "\n");
+        for (int i = 0; i < cases.length; i++)
+        {
+            EventLines.assertEvent(Integer.parseInt(cases[i][0]), cases[i][1].getBytes(StandardCharsets.UTF_8), parsed.get(i));
+        }
+        EventLines.assertEvent(1, latin1, parsed.get(cases.length));
+        EventLines.assertEvent(4, badJson, parsed.get(cases.length + 1));
+        assertEquals(syslog, parsed.getFirst().get(NdjsonFields.BODY).asText());
+    }
+
+    private static String eventFields(final String line)
+    {
+        final String tsPrefix = "\"type\":\"event\",\"ts_ns\":7,";
+        final int at = line.indexOf(tsPrefix);
+        assertTrue(at > 0, line);
+        return line.substring(at + tsPrefix.length());
+    }
+
     private List<String> handle(final TestBatch batch) throws Exception
     {
         final Path file = tempDir.resolve("eu-west.ndjson");
@@ -132,7 +222,7 @@ class NdjsonBatchWriterTest
         assertEquals(List.of(), errors);
         NdjsonReader.read(file);
 
-        return Files.readAllLines(file, StandardCharsets.US_ASCII);
+        return Files.readAllLines(file, StandardCharsets.UTF_8);
     }
 
     private static TestBatch longestHeader()

@@ -39,7 +39,7 @@ final class NdjsonReader
                 return List.of();
             }
 
-            final String text = Files.readString(file, StandardCharsets.US_ASCII);
+            final String text = Files.readString(file, StandardCharsets.UTF_8);
             return parse(text);
         }
         catch (final IOException ex)

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -156,7 +157,23 @@ class RegionalCoreAllocationTest
         }
         for (int i = 0; i < EVENTS_PER_BATCH; i++)
         {
-            batch.event(TestBatch.BASE_TS_NS + i, i, new byte[40 + i]);
+            // Every body form: text with escapes, an embedded object, bytes that are not UTF-8, unknown kinds.
+            final byte[] body = switch (i % 4)
+            {
+                case 0 -> ("<13>Oct 11 22:14:15 host su: \"root\" \\ \t \u00e9t\u00e9 " + i).getBytes(StandardCharsets.UTF_8);
+                case 1 -> ("{ \"flow.src\": \"192.0.2." + i + "\", \"flow.bytes\": " + i + ", \"a\": [1, -2.5e3, true, null] }")
+                    .getBytes(StandardCharsets.UTF_8);
+                case 2 -> new byte[]{ (byte)0xFF, (byte)0xC0, (byte)i };
+                default -> new byte[40 + i];
+            };
+            final int kind = switch (i % 4)
+            {
+                case 0 -> 8 == i ? 300 : 1;
+                case 1 -> 5 == i ? 5 : 4;
+                case 2 -> 6;
+                default -> i;
+            };
+            batch.event(TestBatch.BASE_TS_NS + i, kind, body);
         }
         return batch;
     }

@@ -134,7 +134,7 @@ class RegionalCoreTest
                 "inner_src":null,"inner_dst":null,"inner_src_port":null,"inner_dst_port":null,"anonymized":[]}""",
                 euLines.get(2));
             assertJson("{" + header + """
-                "type":"event","ts_ns":1700000000000000005,"event_kind":1,"body_b64":"PDEzPmhlbGxv"}""",
+                "type":"event","ts_ns":1700000000000000005,"kind":"syslog","body":"<13>hello"}""",
                 euLines.get(3));
 
             final JsonNode mapped = euLines.get(4);

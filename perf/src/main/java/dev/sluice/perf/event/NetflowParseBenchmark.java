@@ -139,7 +139,7 @@ public class NetflowParseBenchmark
         return parser.parse(datagram, 0, (int)datagram.byteSize()) ? parser.recordCount() : -1;
     }
 
-    private static byte[] v5(final SplittableRandom random)
+    static byte[] v5(final SplittableRandom random)
     {
         final ByteBuffer out = ByteBuffer.allocate(24 + RECORDS * 48);
         out.putShort((short)5).putShort((short)RECORDS).putInt(3_600_000).putInt(1_700_000_000).putInt(0)
@@ -163,7 +163,7 @@ public class NetflowParseBenchmark
         8, 4, 12, 4, 7, 2, 11, 2, 4, 1, 1, 4, 2, 4, 10, 4, 14, 4, 22, 4, 21, 4, 15, 4, 16, 2, 17, 2, 9, 1, 13, 1, 5, 1,
         6, 1};
 
-    private static byte[] v9(final SplittableRandom random, final boolean template)
+    static byte[] v9(final SplittableRandom random, final boolean template)
     {
         final ByteBuffer out = ByteBuffer.allocate(20 + 4 + 4 + V9_FIELDS.length * 2 + 4 + RECORDS * 49 + 4);
         out.putShort((short)9).putShort((short)(template ? 1 : RECORDS)).putInt(3_600_000).putInt(1_700_000_000)
@@ -200,7 +200,7 @@ public class NetflowParseBenchmark
         8, 4, 12, 4, 7, 2, 11, 2, 4, 1, 1, 8, 2, 8, 10, 4, 14, 4, 152, 8, 153, 8, 15, 4, 16, 4, 17, 4, 9, 1, 13, 1, 5, 1,
         6, 1, 0x8000 | 12235, 2};
 
-    private static byte[] ipfix(final SplittableRandom random, final boolean template, final boolean variable)
+    static byte[] ipfix(final SplittableRandom random, final boolean template, final boolean variable)
     {
         final ByteBuffer out = ByteBuffer.allocate(16 + 8 + IPFIX_FIELDS.length * 2 + 16 + RECORDS * 100);
         out.putShort((short)10).putShort((short)0).putInt(1_700_000_000).putInt(random.nextInt()).putInt(1);

@@ -54,6 +54,22 @@ final class InformationElements
     static final int SELECTOR_ALGORITHM = 304;
     static final int SAMPLING_PACKET_INTERVAL = 305;
 
+    // Address elements with no role: anonymized wherever they are reported.
+    static final int BGP_NEXT_HOP_IPV4_ADDRESS = 18;
+    static final int SOURCE_IPV4_PREFIX = 44;
+    static final int DESTINATION_IPV4_PREFIX = 45;
+    static final int BGP_NEXT_HOP_IPV6_ADDRESS = 63;
+    static final int EXPORTER_IPV4_ADDRESS = 130;
+    static final int EXPORTER_IPV6_ADDRESS = 131;
+    static final int DESTINATION_IPV6_PREFIX = 169;
+    static final int SOURCE_IPV6_PREFIX = 170;
+    static final int POST_NAT_SOURCE_IPV4_ADDRESS = 225;
+    static final int POST_NAT_DESTINATION_IPV4_ADDRESS = 226;
+    static final int POST_NAT_SOURCE_IPV6_ADDRESS = 281;
+    static final int POST_NAT_DESTINATION_IPV6_ADDRESS = 282;
+    static final int ORIGINAL_EXPORTER_IPV4_ADDRESS = 403;
+    static final int ORIGINAL_EXPORTER_IPV6_ADDRESS = 404;
+
     /** Roles: where a field's value goes when a record is selected. */
     static final byte NONE = 0;
     static final byte SRC_ADDRESS = 1;
@@ -92,6 +108,34 @@ final class InformationElements
 
     private InformationElements()
     {
+    }
+
+    /**
+     * Whether an element holds an IPv4 or IPv6 address (IANA abstract data type ipv4Address or
+     * ipv6Address): such a value must not leave the site raw when addresses are anonymized, even
+     * when it is reported as an {@code ie_} (a second source address, a post-NAT address, an
+     * options record's exporter).
+     *
+     * @param enterprise the element's enterprise number.
+     * @param id         the element id without the enterprise bit.
+     * @return true for the IANA address elements.
+     */
+    static boolean isAddress(final long enterprise, final int id)
+    {
+        if (enterprise != 0)
+        {
+            return false;
+        }
+        return switch (id)
+        {
+            case SOURCE_IPV4_ADDRESS, DESTINATION_IPV4_ADDRESS, IP_NEXT_HOP_IPV4_ADDRESS, BGP_NEXT_HOP_IPV4_ADDRESS,
+                SOURCE_IPV6_ADDRESS, DESTINATION_IPV6_ADDRESS, SOURCE_IPV4_PREFIX, DESTINATION_IPV4_PREFIX,
+                IP_NEXT_HOP_IPV6_ADDRESS, BGP_NEXT_HOP_IPV6_ADDRESS, EXPORTER_IPV4_ADDRESS, EXPORTER_IPV6_ADDRESS,
+                DESTINATION_IPV6_PREFIX, SOURCE_IPV6_PREFIX, POST_NAT_SOURCE_IPV4_ADDRESS,
+                POST_NAT_DESTINATION_IPV4_ADDRESS, POST_NAT_SOURCE_IPV6_ADDRESS, POST_NAT_DESTINATION_IPV6_ADDRESS,
+                ORIGINAL_EXPORTER_IPV4_ADDRESS, ORIGINAL_EXPORTER_IPV6_ADDRESS -> true;
+            default -> false;
+        };
     }
 
     /**

@@ -647,6 +647,30 @@ public final class NetflowParser implements EventParser
         return len <= 8 ? unsigned(fieldOffset[k], len) : u64(fieldOffset[k] + len - 8);
     }
 
+    /** @return true when field {@code k} is reported under a policy name of its own ({@code flow.src}, ...), not as an {@code ie_}. */
+    boolean fieldReported(final int k)
+    {
+        return fieldConsumed[k];
+    }
+
+    /** @return true when field {@code k}'s template declares it variable-length. */
+    boolean fieldVariableLength(final int k)
+    {
+        return templates.fieldLength(templates.fieldBase(selectedSlot) + k) == NetflowTemplates.VARIABLE_LENGTH;
+    }
+
+    /** @return byte {@code i} of field {@code k}'s value. */
+    int fieldByte(final int k, final int i)
+    {
+        return u8(fieldOffset[k] + i);
+    }
+
+    /** @return a v5 header's sampling interval (reported as {@code netflow.sampling_interval}). */
+    int v5SamplingInterval()
+    {
+        return v5SamplingInterval;
+    }
+
     /**
      * @return the value of the selected record's first field with this element, as {@link #fieldValue}, or {@link #ABSENT}.
      */
@@ -825,7 +849,7 @@ public final class NetflowParser implements EventParser
                 continue;
             }
             final String name = (isScopeField(k) ? scopePrefix : prefix) + fieldEnterprise(k) + "_" + fieldId(k);
-            if (len <= 8 && templates.fieldLength(templates.fieldBase(selectedSlot) + k) != NetflowTemplates.VARIABLE_LENGTH)
+            if (len <= 8 && !fieldVariableLength(k))
             {
                 visitor.integer(name, fieldValue(k));
             }

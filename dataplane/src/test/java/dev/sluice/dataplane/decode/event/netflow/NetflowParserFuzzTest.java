@@ -1,8 +1,16 @@
 package dev.sluice.dataplane.decode.event.netflow;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.decode.event.EventFieldVisitor;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -17,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * datagrams shape how later ones parse. No input may make the parser or any accessor throw
  * (each datagram sits alone in a segment of its exact size, so any read past it would), every
  * rejection has a constant reason and an offset inside the datagram, and every indexed record and
- * field lies inside the datagram.
+ * field lies inside the datagram. Every record also renders ({@link FlowRecordJson}, raw and
+ * anonymized) as one JSON object with unique names within {@link FlowRecordJson#lengthBound}, and
+ * a render with too little room gives -1 without writing past it.
  * <p>
  * Input: repeated {@code [exporter/time byte][length: 2 bytes][datagram]}; the exporter byte
  * picks one of four exporters (low 2 bits) and advances the clock by its high bits in minutes,
@@ -33,7 +43,13 @@ class NetflowParserFuzzTest
 
     private final NetflowTemplates templates = new NetflowTemplates(8, 16, 10 * MINUTE_NS);
     private final NetflowParser parser = new NetflowParser(templates, 32);
+    private static final ObjectMapper STRICT = new ObjectMapper()
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private final EventFieldVisitor visitor = new CheckingVisitor();
+    private final FlowRecordJson json = new FlowRecordJson();
+    private final CryptoPan anonymizer = new CryptoPan(new byte[CryptoPan.KEY_LENGTH_BYTES]);
     private long checksum;
 
     @FuzzTest(maxDuration = "2m")
@@ -89,8 +105,31 @@ class NetflowParserFuzzTest
                 sum += parser.fieldValue(k) + parser.fieldId(k) + parser.fieldEnterprise(k);
             }
             checksum += sum;
+            checkJson(null);
+            checkJson(anonymizer);
         }
         parser.visitFields(visitor);
+    }
+
+    private void checkJson(final CryptoPan anonymizer)
+    {
+        final int bound = FlowRecordJson.lengthBound(parser);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[bound]);
+        final int length = json.render(parser, anonymizer, buffer, 0, bound);
+        assertTrue(length > 0 && length <= bound, "within the bound");
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(0, bytes);
+        try
+        {
+            final JsonNode node = STRICT.readTree(bytes);
+            assertTrue(node.isObject());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII), ex);
+        }
+        // A byte less than the object is refused, without a write past a buffer of exactly that size.
+        assertEquals(-1, json.render(parser, anonymizer, new UnsafeBuffer(new byte[length - 1]), 0, length - 1));
     }
 
     private static final class CheckingVisitor implements EventFieldVisitor
