@@ -32,16 +32,19 @@ import java.nio.ByteOrder;
  *   bare {@code ::} is left alone: it names no host and is far more often a separator
  *   ({@code Class::method}, {@code a :: b}) than the unspecified address.</li>
  *   <li><b>IPv4</b>, in a word that is not an IPv6 address: each piece between {@code ':'}s
- *   (or a word end) is an IPv4 address when it is exactly a dotted quad (four decimal octets
- *   0-255 of 1-3 digits, no leading zero except the octet {@code 0} itself, as
- *   {@code inet_pton} reads them) followed only by trailing dots. So the byte before an IPv4
- *   address is a separator, {@code ':'} or the start ({@code src=1.2.3.4},
- *   {@code ip":"10.0.0.1"}, {@code (1.2.3.4)}, {@code client:10.0.0.1}, {@code /10.0.0.1:514},
- *   {@code 10.1.2.0/24}, {@code 1.2.3.4.} all hold one), and {@code 1.2.3.4.5},
- *   {@code v1.2.3.4}, {@code 1.2.3.4a}, {@code 1.2.3.4.example}, {@code 256.1.1.1},
- *   {@code 1.2.3} and {@code 010.1.2.3} are left as they are. Ambiguous text stays raw: an
- *   octal-looking octet has two readings, and rewriting a version number or an OID would damage
- *   the event without protecting anyone.</li>
+ *   (or a word end) that starts with a dotted quad (four decimal octets 0-255 of 1-3 digits, no
+ *   leading zero except the octet {@code 0} itself, as {@code inet_pton} reads them) holds an
+ *   IPv4 address when the quad ends the piece, or is followed by dots and then the end or a letter
+ *   (a sentence's full stop, a host name that embeds its address:
+ *   {@code 68.143.156.89.nw.nu}). So the byte before an IPv4 address is a separator,
+ *   {@code ':'} or the start ({@code src=1.2.3.4}, {@code ip":"10.0.0.1"}, {@code (1.2.3.4)},
+ *   {@code client:10.0.0.1}, {@code /10.0.0.1:514}, {@code 10.1.2.0/24}, {@code 1.2.3.4.} all
+ *   hold one), and {@code 1.2.3.4.5}, {@code v1.2.3.4}, {@code x.1.2.3.4}, {@code 1.2.3.4a},
+ *   {@code 256.1.1.1}, {@code 1.2.3} and {@code 010.1.2.3} are left as they are: an octal-looking
+ *   octet has two readings, and rewriting an OID or a longer version number would damage the event
+ *   without protecting anyone. A four-part version written like an address ({@code rv:1.9.2.12})
+ *   cannot be told from one and is rewritten: a false positive costs a version string, a false
+ *   negative leaks an address.</li>
  * </ol>
  * <b>What is written.</b> IPv4 images as dotted quads without leading zeros. IPv6 images in RFC
  * 5952 canonical form: lower-case hex without leading zeros, the longest run of two or more zero
@@ -270,17 +273,28 @@ public final class TextAddressAnonymizer
         int pieceStart = start;
         while (pieceStart < end)
         {
-            int pieceEnd = pieceStart;
+            // A piece is the text between ':'s; its address, if any, is the run of digits and dots
+            // it starts with, when that run ends the piece or ends in '.' before a letter.
+            int runEnd = pieceStart;
+            byte b = 0;
+            while (runEnd < end && ((b = byteAt(runEnd)) == '.' || (b >= '0' && b <= '9')))
+            {
+                runEnd++;
+            }
+            int pieceEnd = runEnd;
             while (pieceEnd < end && ':' != byteAt(pieceEnd))
             {
                 pieceEnd++;
             }
-            final int addressEnd = trimDots(pieceStart, pieceEnd);
-            final int addressLength = addressEnd - pieceStart;
-            if (addressLength >= MIN_IPV4_TEXT_LENGTH && addressLength <= MAX_IPV4_TEXT_LENGTH &&
-                4 == parse(pieceStart, addressEnd) && !replaceIpv4(pieceStart, addressEnd))
+            if (runEnd > pieceStart && (runEnd == pieceEnd || '.' == byteAt(runEnd - 1)))
             {
-                return false;
+                final int addressEnd = trimDots(pieceStart, runEnd);
+                final int addressLength = addressEnd - pieceStart;
+                if (addressLength >= MIN_IPV4_TEXT_LENGTH && addressLength <= MAX_IPV4_TEXT_LENGTH &&
+                    4 == parse(pieceStart, addressEnd) && !replaceIpv4(pieceStart, addressEnd))
+                {
+                    return false;
+                }
             }
             pieceStart = pieceEnd + 1;
         }

@@ -25,6 +25,9 @@ final class TextAddressModel
     private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])";
     private static final Pattern QUAD = Pattern.compile(OCTET + "\\." + OCTET + "\\." + OCTET + "\\." + OCTET);
 
+    /** A dotted quad, then nothing, or dots and then nothing or a letter and anything. */
+    private static final Pattern QUAD_PIECE = Pattern.compile("(" + QUAD.pattern() + ")(\\.+([A-Za-z].*)?)?");
+
     private final CryptoPan cryptoPan;
     private final boolean deanonymize;
 
@@ -73,9 +76,10 @@ final class TextAddressModel
             int pieceStart = start;
             for (final String piece : word.split(":", -1))
             {
-                final String candidate = stripTrailingDots(piece);
-                if (QUAD.matcher(candidate).matches())
+                final Matcher quad = QUAD_PIECE.matcher(piece);
+                if (quad.matches())
                 {
+                    final String candidate = quad.group(1);
                     found.add(new Replacement(pieceStart, pieceStart + candidate.length(), candidate, ipv4Image(ipv4(candidate))));
                 }
                 pieceStart += piece.length() + 1;
