@@ -168,6 +168,18 @@ final class TextAddressModel
         {
             return null;
         }
+        for (final String group : text.substring(0, lastColon).split(":", -1))
+        {
+            if (group.length() > 4)
+            {
+                // The JDK reads 02101 as 0x2101; RFC 4291 allows at most four hex digits a group.
+                return null;
+            }
+        }
+        if (!tail.contains(".") && tail.length() > 4)
+        {
+            return null;
+        }
         final InetAddress address;
         try
         {
