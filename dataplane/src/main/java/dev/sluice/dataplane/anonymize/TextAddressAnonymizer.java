@@ -50,14 +50,15 @@ import java.nio.ByteOrder;
  * 5952 canonical form: lower-case hex without leading zeros, the longest run of two or more zero
  * groups written {@code ::} (the first on ties), and a dotted last 32 bits exactly when the image
  * itself lies in {@code ::ffff:0:0/96}. An IPv4-mapped input ({@code ::ffff:192.0.2.1}) is an
- * IPv6 address and gets the IPv6 image, as the field anonymizers give it; its image is almost never
+ * IPv6 address (as {@link AddressText} reads it) and gets the IPv6 image; its image is almost never
  * mapped itself, so it is almost always written in hex. Rewriting an image with
  * {@link #deanonymizing(CryptoPan)} gives back the original addresses (in canonical form): images
  * are recognized where their originals were, because the bytes around them are unchanged and an
  * image is an address word (or piece) just as the original was.
  * <p>
- * <b>Cost.</b> Each byte is classified once and copied once (eight at a time); only candidate
- * words of at most {@value #MAX_ADDRESS_TEXT_LENGTH} bytes are parsed. Output grows by at most
+ * <b>Cost.</b> Each byte is classified once, looked at again at most a few times inside its word
+ * (pieces, trailing dots) and copied once, eight bytes at a time; only candidates of at most
+ * {@value #MAX_ADDRESS_TEXT_LENGTH} bytes are parsed, so the time is linear in the text. Output grows by at most
  * 36 bytes per address ({@code ::1} to a 39-byte image): {@link #maxOutputLength(int)}.
  */
 public final class TextAddressAnonymizer

@@ -34,7 +34,7 @@ class TextAddressAnonymizerFuzzTest
         model = new TextAddressModel(new CryptoPan(CryptoPanVectors.referenceKey()), false);
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void rewritesAnyBytes(final byte[] input)
     {
         final MemorySegment memory = arena.allocate(input.length + 8L);
