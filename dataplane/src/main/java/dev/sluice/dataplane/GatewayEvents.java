@@ -17,7 +17,7 @@ import dev.sluice.dataplane.source.event.EventRing;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.ArrayList;
@@ -90,7 +90,8 @@ final class GatewayEvents implements AutoCloseable
                 context.region(),
                 WORKER_INDEX,
                 context.notConnectedTimeoutNs(),
-                new SystemEpochNanoClock(),
+                // Not SystemEpochNanoClock: its Instant is not always scalar-replaced, and this runs per batch.
+                new OffsetEpochNanoClock(),
                 EventWorker.maxEventBytes(ring.maxMessageLength()));
             worker = new EventWorker(
                 ROLE_NAME,

@@ -45,16 +45,16 @@ public final class EventBatch
 
     /**
      * @param capacity      the most events held at once.
-     * @param maxEventBytes room one event may need: its body and its rewritten body together.
+     * @param maxEventBytes the longest body an event has as received: a batch that has less room
+     *                      left is full. Its rewritten body may not fit after it; the worker then
+     *                      sends the batch and stages the event again into the empty area.
      * @param destinations  how many destinations each event is decided for.
      */
     public EventBatch(final int capacity, final int maxEventBytes, final int destinations)
     {
         this.capacity = capacity;
         this.maxEventBytes = maxEventBytes;
-        // Room for a full batch of small events, and always for at least two of the largest.
-        final int length = Math.max(2 * maxEventBytes, 1 << 20);
-        final ByteBuffer memory = BufferUtil.allocateDirectAligned(BitUtil.findNextPositivePowerOfTwo(length), 64);
+        final ByteBuffer memory = BufferUtil.allocateDirectAligned(areaBytes(maxEventBytes), 64);
         bytes = new UnsafeBuffer(memory);
         segment = MemorySegment.ofBuffer(memory);
         kind = new short[capacity];
@@ -64,6 +64,22 @@ public final class EventBatch
         transformedOffset = new int[capacity];
         transformedLength = new int[capacity];
         delivery = new byte[destinations][capacity];
+    }
+
+    /**
+     * The staging area's size for events of at most {@code maxEventBytes} as received: four of
+     * the largest (a rewrite makes a text at most a few times longer), and at least 1 MiB so a
+     * batch of small events is large. A power of two.
+     */
+    public static int areaBytes(final int maxEventBytes)
+    {
+        return BitUtil.findNextPositivePowerOfTwo(Math.max(4 * maxEventBytes, 1 << 20));
+    }
+
+    /** True when no event is staged. */
+    public boolean isEmpty()
+    {
+        return count == 0;
     }
 
     /** Events staged. */
@@ -102,10 +118,10 @@ public final class EventBatch
     }
 
     /** Starts staging an event; returns its index. Only when not {@link #isFull()}. */
-    public int begin(final short eventKind, final long eventTimestampNs)
+    public int begin(final int eventKind, final long eventTimestampNs)
     {
         final int i = count;
-        kind[i] = eventKind;
+        kind[i] = (short)eventKind;
         timestampNs[i] = eventTimestampNs;
         rawOffset[i] = writeOffset;
         rawLength[i] = 0;

@@ -123,14 +123,22 @@ public final class EventWorker implements Agent, EventItemHandler
         this.rejects = rejects;
         this.clock = clock;
         this.decision = new byte[sender.destinationCount()];
-        this.batch = new EventBatch(BATCH_CAPACITY_DEFAULT, maxEventBytes(ring.maxMessageLength()), sender.destinationCount());
+        this.batch = new EventBatch(BATCH_CAPACITY_DEFAULT, maxBodyBytes(ring.maxMessageLength()), sender.destinationCount());
     }
 
-    /** Room one event may need in the batch: its body and its rewritten body. */
+    /** The longest body an event has as received: a ring message, or a rendered flow record. */
+    private static int maxBodyBytes(final int maxMessageLength)
+    {
+        return Math.max(maxMessageLength, FLOW_RECORD_MAX_BYTES);
+    }
+
+    /**
+     * The longest body the worker may stage (a rewritten one can be longer than received): what
+     * {@link EventSender} must be able to send.
+     */
     public static int maxEventBytes(final int maxMessageLength)
     {
-        final int body = Math.max(maxMessageLength, FLOW_RECORD_MAX_BYTES);
-        return body + TextAddressAnonymizer.maxOutputLength(body);
+        return EventBatch.areaBytes(maxBodyBytes(maxMessageLength));
     }
 
     @Override
@@ -195,7 +203,7 @@ public final class EventWorker implements Agent, EventItemHandler
 
     @Override
     public void onEvent(
-        final short kind,
+        final int kind,
         final FieldReader reader,
         final MemorySegment segment,
         final long offset,
@@ -203,33 +211,30 @@ public final class EventWorker implements Agent, EventItemHandler
         final long receiveTimeNs)
     {
         final int slot = decide(reader);
-        if (slot < 0)
+        if (slot >= 0)
         {
-            return;
+            stageText(kind, reader, slot, segment, offset, length, receiveTimeNs);
         }
+    }
+
+    /** Stages a forwarded event whose body is its text, rewritten where some destination needs it. */
+    private void stageText(
+        final int kind,
+        final FieldReader reader,
+        final int slot,
+        final MemorySegment segment,
+        final long offset,
+        final int length,
+        final long receiveTimeNs)
+    {
         final int i = batch.begin(kind, receiveTimeNs);
-        final int at = batch.writeOffset();
-        MemorySegment.copy(segment, offset, batch.segment(), at, length);
+        MemorySegment.copy(segment, offset, batch.segment(), batch.writeOffset(), length);
         batch.endRaw(i, length);
         final boolean addressMustChange = decideResidency(reader, slot);
         boolean rewritten = false;
         if (needsRewrite())
         {
-            if (null != anonymizer)
-            {
-                final int written = anonymizer.rewrite(
-                    segment, offset, length, batch.bytes(), batch.writeOffset(), batch.writeLimit());
-                if (written >= 0 && anonymizer.addressesRewritten() > 0)
-                {
-                    batch.endTransformed(i, written);
-                    rewritten = true;
-                    for (int d = 0; d < decision.length; d++)
-                    {
-                        decision[d] = (byte)Math.max(decision[d], residency.textAddresses(d));
-                    }
-                }
-            }
-            else
+            if (null == anonymizer)
             {
                 // Without a key no address can be looked for: fail closed where text addresses may not go raw.
                 for (int d = 0; d < decision.length; d++)
@@ -240,24 +245,76 @@ public final class EventWorker implements Agent, EventItemHandler
                     }
                 }
             }
+            else
+            {
+                final int written = anonymizer.rewrite(
+                    segment, offset, length, batch.bytes(), batch.writeOffset(), batch.writeLimit());
+                if (written < 0 && i > 0)
+                {
+                    // The rewrite does not fit after the staged events: send them, stage this one again.
+                    batch.abandon(i);
+                    sendWhileReading();
+                    stageText(kind, reader, slot, segment, offset, length, receiveTimeNs);
+                    return;
+                }
+                if (written >= 0 && anonymizer.addressesRewritten() > 0)
+                {
+                    batch.endTransformed(i, written);
+                    rewritten = true;
+                    for (int d = 0; d < decision.length; d++)
+                    {
+                        decision[d] = (byte)Math.max(decision[d], residency.textAddresses(d));
+                    }
+                }
+                else if (written < 0)
+                {
+                    // Longer rewritten than the whole staging area: it cannot leave transformed.
+                    blockTextAddresses();
+                }
+            }
         }
         stage(i, rewritten, addressMustChange);
+    }
+
+    /** Where an address in text may not go raw, the event may not go: its addresses could not be rewritten. */
+    private void blockTextAddresses()
+    {
+        for (int d = 0; d < decision.length; d++)
+        {
+            if (EventResidencyPlan.RAW != residency.textAddresses(d) || EventResidencyPlan.TRANSFORM == decision[d])
+            {
+                decision[d] = EventResidencyPlan.BLOCK;
+            }
+        }
     }
 
     @Override
     public void onFlowRecord(final FieldReader reader, final NetflowParser parser, final long receiveTimeNs)
     {
         final int slot = decide(reader);
-        if (slot < 0)
+        if (slot >= 0)
         {
-            return;
+            stageFlowRecord(reader, slot, parser, receiveTimeNs);
         }
+    }
+
+    /** Stages a forwarded flow record, rendered as JSON, and with Crypto-PAn images where some destination needs them. */
+    private void stageFlowRecord(final FieldReader reader, final int slot, final NetflowParser parser, final long receiveTimeNs)
+    {
         final int i = batch.begin(EventKind.FLOW.code(), receiveTimeNs);
-        final int length = flowJson.render(parser, batch.bytes(), batch.writeOffset(), batch.writeLimit(), null);
+        final int length = flowJson.render(parser, null, batch.bytes(), batch.writeOffset(), batch.writeLimit() - batch.writeOffset());
         if (length < 0)
         {
-            forwarded--;
             batch.abandon(i);
+            if (i > 0)
+            {
+                sendWhileReading();
+                stageFlowRecord(reader, slot, parser, receiveTimeNs);
+                return;
+            }
+            // Counted as dropped instead of forwarded (received once, by onDropped).
+            received--;
+            forwarded--;
             counters.onDropped(FLOW_TOO_LARGE);
             return;
         }
@@ -266,7 +323,15 @@ public final class EventWorker implements Agent, EventItemHandler
         boolean rewritten = false;
         if (needsRewrite() && null != cryptoPan)
         {
-            final int written = flowJson.render(parser, batch.bytes(), batch.writeOffset(), batch.writeLimit(), cryptoPan);
+            final int written = flowJson.render(
+                parser, cryptoPan, batch.bytes(), batch.writeOffset(), batch.writeLimit() - batch.writeOffset());
+            if (written < 0 && i > 0)
+            {
+                batch.abandon(i);
+                sendWhileReading();
+                stageFlowRecord(reader, slot, parser, receiveTimeNs);
+                return;
+            }
             if (written >= 0)
             {
                 batch.endTransformed(i, written);

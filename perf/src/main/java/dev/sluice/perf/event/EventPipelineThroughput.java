@@ -21,7 +21,7 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.lang.foreign.Arena;
@@ -217,7 +217,7 @@ public final class EventPipelineThroughput
                 null,
                 new CryptoPan(key),
                 new EventSender(List.of(stream), List.of(destinationCounters), "gw-bench-1", "bench", "eu-west", 0x8000,
-                    TimeUnit.SECONDS.toNanos(5), new SystemEpochNanoClock(), EventWorker.maxEventBytes(ring.maxMessageLength())),
+                    TimeUnit.SECONDS.toNanos(5), new OffsetEpochNanoClock(), EventWorker.maxEventBytes(ring.maxMessageLength())),
                 eventCounters,
                 new RejectSamples(),
                 new SystemNanoClock());

@@ -22,7 +22,7 @@ public interface EventItemHandler
      * @param length        its length in bytes.
      * @param receiveTimeNs when ingest received it, epoch nanoseconds.
      */
-    void onEvent(short kind, FieldReader reader, MemorySegment segment, long offset, int length, long receiveTimeNs);
+    void onEvent(int kind, FieldReader reader, MemorySegment segment, long offset, int length, long receiveTimeNs);
 
     /**
      * One record of an accepted NetFlow/IPFIX datagram: it has no text of its own, so it is
