@@ -78,6 +78,10 @@ public final class TextAddressAnonymizer
     private static final byte WORD = 1;
     /** Byte can be in IPv6 text: {@code [0-9A-Fa-f:.]}. */
     private static final byte ADDRESS = 2;
+    /** Byte is a decimal digit. */
+    private static final byte DIGIT = 4;
+    /** Byte is {@code ':'}. */
+    private static final byte COLON = 8;
     private static final byte[] CHAR_CLASS = new byte[256];
     private static final byte[] HEX_DIGITS = {
         '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f' };
@@ -88,14 +92,14 @@ public final class TextAddressAnonymizer
     {
         for (int c = '0'; c <= '9'; c++)
         {
-            CHAR_CLASS[c] = WORD | ADDRESS;
+            CHAR_CLASS[c] = WORD | ADDRESS | DIGIT;
         }
         for (int c = 'a'; c <= 'z'; c++)
         {
             CHAR_CLASS[c] = c <= 'f' ? WORD | ADDRESS : WORD;
             CHAR_CLASS[c - 'a' + 'A'] = c <= 'f' ? WORD | ADDRESS : WORD;
         }
-        CHAR_CLASS[':'] = WORD | ADDRESS;
+        CHAR_CLASS[':'] = WORD | ADDRESS | COLON;
         CHAR_CLASS['.'] = WORD | ADDRESS;
     }
 
@@ -194,21 +198,21 @@ public final class TextAddressAnonymizer
                 continue;
             }
             final int wordStart = index;
-            boolean addressBytesOnly = true;
-            boolean hasColon = false;
+            int classes = ADDRESS;
             while (index < length)
             {
-                final byte b = byteAt(index);
-                final byte charClass = CHAR_CLASS[b & 0xFF];
+                final byte charClass = CHAR_CLASS[byteAt(index) & 0xFF];
                 if (0 == (charClass & WORD))
                 {
                     break;
                 }
-                addressBytesOnly &= 0 != (charClass & ADDRESS);
-                hasColon |= ':' == b;
+                // ADDRESS stays only while every byte has it; DIGIT and COLON once any byte has them.
+                classes = (classes & (charClass | ~ADDRESS)) | (charClass & (DIGIT | COLON));
                 index++;
             }
-            if (!rewriteWord(wordStart, index, addressBytesOnly && hasColon))
+            // An IPv4 address needs a digit, an IPv6 address a colon: most words have neither.
+            if (0 != (classes & (DIGIT | COLON)) &&
+                !rewriteWord(wordStart, index, (ADDRESS | COLON) == (classes & (ADDRESS | COLON))))
             {
                 fits = false;
                 break;
