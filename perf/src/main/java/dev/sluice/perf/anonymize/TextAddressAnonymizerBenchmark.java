@@ -69,6 +69,7 @@ public class TextAddressAnonymizerBenchmark
     private int next;
     private UnsafeBuffer target;
     private TextAddressAnonymizer anonymizer;
+    private double bytesPerLine;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException
@@ -110,7 +111,9 @@ public class TextAddressAnonymizerBenchmark
         }
         final int capacity = TextAddressAnonymizer.maxOutputLength(longest);
         target = new UnsafeBuffer(arena.allocate(capacity, 64).address(), capacity);
-        anonymizer = new TextAddressAnonymizer(new CryptoPan(CryptoPan.generateKey(new SecureRandom())));
+        bytesPerLine = (double)total / count;
+        final CryptoPan cryptoPan = new CryptoPan(CryptoPan.generateKey(new SecureRandom()));
+        anonymizer = new TextAddressAnonymizer(cryptoPan);
 
         long addresses = 0;
         int withAddress = 0;
@@ -120,11 +123,66 @@ public class TextAddressAnonymizerBenchmark
             addresses += anonymizer.addressesRewritten();
             withAddress += anonymizer.addressesRewritten() > 0 ? 1 : 0;
         }
-        System.out.printf("%n%s: %d lines (%d distinct), %.1f bytes per line, %.2f addresses per line, %d lines with one%n",
-            workload, count, messages.size(), (double)total / count, (double)addresses / count, withAddress);
+        for (int i = 0; i < count; i++)
+        {
+            anonymizer.rewrite(segment, offsets[i], lengths[i], target, 0, capacity);
+        }
+        final double lookups = cryptoPan.addressCacheHits() + cryptoPan.prefixCacheHits() + cryptoPan.cacheMisses();
+        System.out.printf("%n%s: %d lines (%d distinct), %.1f bytes per line, %.2f addresses per line, %d lines with one;" +
+            " Crypto-PAn over two passes: %.1f%% address hits, %.1f%% prefix hits, %.1f%% misses%n",
+            workload, count, messages.size(), (double)total / count, (double)addresses / count, withAddress,
+            100 * cryptoPan.addressCacheHits() / lookups, 100 * cryptoPan.prefixCacheHits() / lookups, 100 * cryptoPan.cacheMisses() / lookups);
         final int length = anonymizer.rewrite(segment, offsets[0], lengths[0], target, 0, capacity);
         System.out.println("first: " + messages.get(0));
         System.out.println("   to: " + target.getStringWithoutLengthAscii(0, length));
+    }
+
+    /**
+     * The workloads timed in thread CPU time instead of wall time, so a shared, overloaded machine
+     * still gives a per-core figure (a cross-check, not a replacement for JMH: no fork, no blackhole).
+     * Run: {@code PERF_MAIN=dev.sluice.perf.anonymize.TextAddressAnonymizerBenchmark perf/run-jmh.sh [seconds]}.
+     *
+     * @param args optional seconds of CPU time per measurement (default 3).
+     * @throws IOException if the shared data cannot be read.
+     */
+    public static void main(final String[] args) throws IOException
+    {
+        final double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sink = 0;
+        for (final String workload : new String[]{"rfc5424", "loghub"})
+        {
+            final TextAddressAnonymizerBenchmark benchmark = new TextAddressAnonymizerBenchmark();
+            benchmark.workload = workload;
+            benchmark.setUp();
+            for (int round = 0; round < 2; round++)
+            {
+                for (int method = 0; method < 2; method++)
+                {
+                    final long budgetNs = (long)((0 == round ? 0.5 : 1.0) * seconds * 1e9);
+                    final long start = threads.getCurrentThreadCpuTime();
+                    long batches = 0;
+                    while (threads.getCurrentThreadCpuTime() - start < budgetNs)
+                    {
+                        for (int k = 0; k < 64; k++)
+                        {
+                            sink += 0 == method ? benchmark.rewrite() : benchmark.copyOnly();
+                        }
+                        batches += 64;
+                    }
+                    final double cpuSeconds = (threads.getCurrentThreadCpuTime() - start) / 1e9;
+                    final double lines = batches * BATCH;
+                    if (1 == round)
+                    {
+                        System.out.printf("%-8s %-9s %,12.0f lines per CPU-second %8.1f MB per CPU-second (%.0f ns per line)%n",
+                            workload, 0 == method ? "rewrite" : "copyOnly", lines / cpuSeconds,
+                            lines * benchmark.bytesPerLine / cpuSeconds / 1e6, cpuSeconds * 1e9 / lines);
+                    }
+                }
+            }
+            benchmark.tearDown();
+        }
+        System.out.println("(checksum " + sink + ")");
     }
 
     @TearDown(Level.Trial)
