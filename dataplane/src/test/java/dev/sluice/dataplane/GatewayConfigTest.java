@@ -105,9 +105,9 @@ class GatewayConfigTest
             "invalid gateway configuration:",
             file + ":15:9: error: source.pcap: cannot read '" + base.resolve("replay/site.pcap").normalize() + "'",
             "  hint: no such file",
-            file + ":52:13: error: anonymization.key-file: cannot read '" + base.resolve("keys/cryptopan.key").normalize() + "'",
+            file + ":71:13: error: anonymization.key-file: cannot read '" + base.resolve("keys/cryptopan.key").normalize() + "'",
             "  hint: no such file",
-            file + ":56:14: error: policy-file: cannot read '" + base.resolve("policies/bootstrap.yaml").normalize() + "'",
+            file + ":75:14: error: policy-file: cannot read '" + base.resolve("policies/bootstrap.yaml").normalize() + "'",
             "  hint: no such file"),
             error.getMessage().lines().toList());
     }

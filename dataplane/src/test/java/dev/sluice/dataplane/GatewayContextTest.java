@@ -34,7 +34,8 @@ class GatewayContextTest
             "  gateway.site: required",
             "  gateway.region: required",
             "  destinations: at least one destination region is required",
-            "  source.pcap: a capture file is required (pcap or pcapng)"),
+            "  source: a packet source (source.pcap, source.dpdk, source.af-packet) or event listeners (ingest.listeners) " +
+                "are required: a gateway with neither has nothing to forward"),
             problems(context));
         assertFalse(context.isConcluded());
     }
