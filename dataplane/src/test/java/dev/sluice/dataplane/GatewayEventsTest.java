@@ -233,6 +233,50 @@ class GatewayEventsTest
     }
 
     @Test
+    void eventsFlowWhileTheGatewayRunsOnItsThreads() throws IOException
+    {
+        final int homeStream = STREAM_IDS.getAndIncrement();
+        final int abroadStream = STREAM_IDS.getAndIncrement();
+        final GatewayConfig config = config(homeStream, abroadStream);
+        final EventBatches atHome = new EventBatches();
+        try (Subscription home = media.aeron.addSubscription("aeron:ipc", homeStream);
+            Subscription abroad = media.aeron.addSubscription("aeron:ipc", abroadStream))
+        {
+            final Gateway gateway = Gateway.assemble(config.context()).start();
+            try (gateway; Socket tcp = new Socket())
+            {
+                tcp.connect(gateway.eventIngest().localAddress(0));
+                final OutputStream out = tcp.getOutputStream();
+                for (int i = 0; i < 1_000; i++)
+                {
+                    // LF framing this time; every other line is not syslog at all.
+                    out.write(((i % 2 == 0 ? "<12>1 2024-05-01T10:00:00Z host app - - - n=" + i : "garbage line " + i) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                }
+                out.flush();
+                TestMediaDriver.until(() -> atHome.events().size() == 500, () ->
+                {
+                    atHome.poll(home);
+                    abroad.poll(fragmentsIgnored());
+                }, "500 events at home");
+                final EventCounters.Snapshot events = gateway.eventSnapshot();
+                assertEquals(1_000, events.received());
+                assertEquals(500, events.forwarded());
+                assertEquals(500, events.dropped());
+                assertEquals(500L, events.droppedByReason().values().stream().mapToLong(Long::longValue).sum());
+                assertTrue(gateway.eventRejectSamples().getLast().text().startsWith("garbage line "),
+                    gateway.eventRejectSamples().toString());
+            }
+            assertEquals(0, gateway.errorCount());
+        }
+    }
+
+    private static io.aeron.logbuffer.FragmentHandler fragmentsIgnored()
+    {
+        return (buffer, offset, length, header) -> {};
+    }
+
+    @Test
     void aGatewayWithNeitherPacketsNorEventsIsRefused()
     {
         final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(
