@@ -249,22 +249,22 @@ class GatewayEventsTest
                 final OutputStream out = tcp.getOutputStream();
                 for (int i = 0; i < 1_000; i++)
                 {
-                    // LF framing this time; every other line is not syslog at all.
-                    out.write(((i % 2 == 0 ? "<12>1 2024-05-01T10:00:00Z host app - - - n=" + i : "garbage line " + i) + "\n")
+                    // LF framing this time; every other line has a PRI out of range: rejected.
+                    out.write(((i % 2 == 0 ? "<12>1 2024-05-01T10:00:00Z host app - - - n=" + i : "<999>1 garbage line " + i) + "\n")
                         .getBytes(StandardCharsets.UTF_8));
                 }
                 out.flush();
                 TestMediaDriver.until(() -> atHome.events().size() == 500, () ->
                 {
                     atHome.poll(home);
-                    abroad.poll(fragmentsIgnored());
+                    abroad.poll(fragmentsIgnored(), 100);
                 }, "500 events at home");
                 final EventCounters.Snapshot events = gateway.eventSnapshot();
                 assertEquals(1_000, events.received());
                 assertEquals(500, events.forwarded());
                 assertEquals(500, events.dropped());
                 assertEquals(500L, events.droppedByReason().values().stream().mapToLong(Long::longValue).sum());
-                assertTrue(gateway.eventRejectSamples().getLast().text().startsWith("garbage line "),
+                assertTrue(gateway.eventRejectSamples().getLast().text().startsWith("<999>1 garbage line "),
                     gateway.eventRejectSamples().toString());
             }
             assertEquals(0, gateway.errorCount());
