@@ -12,7 +12,7 @@ import dev.sluice.dataplane.egress.EventSender;
 import dev.sluice.dataplane.egress.StreamSequence;
 import dev.sluice.dataplane.source.event.EventRing;
 import dev.sluice.dataplane.source.event.IngestRecord;
-import dev.sluice.dataplane.testing.Allocations;
+import dev.sluice.dataplane.testing.AllocationProbe;
 import dev.sluice.dataplane.testing.EventBatches;
 import dev.sluice.dataplane.testing.SharedData;
 import dev.sluice.dataplane.testing.TestMediaDriver;
@@ -405,7 +405,7 @@ class EventWorkerTest
             abroad.poll((buffer, offset, length, header) -> {}, 100);
         };
         // Each window is 1,500 passes, 15,000 items: an allocation per item would show in every one.
-        final long bytes = Allocations.allocatedBytes(pass, 20_000, 1_500, 8);
+        final long bytes = AllocationProbe.fewestBytes(pass, 20_000, 1_500, 8);
         assertEquals(0, bytes, "bytes allocated by the event worker over " + counters.snapshot().received() + " items");
         TestMediaDriver.until(() -> worker.isIdle() && ring.usedBytes() == 0, () ->
         {

@@ -1,12 +1,12 @@
 package dev.sluice.dataplane.classify.event;
 
+import dev.sluice.dataplane.testing.AllocationProbe;
 import dev.sluice.dataplane.testing.TestPolicies;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.field.FieldReader;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,23 +86,7 @@ final class EventPolicyTesting
     /** Measures the bytes a workload allocates on this thread, after warming it up. */
     static long allocatedBytes(final Runnable pass, final int warmUpPasses, final int measuredPasses)
     {
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        for (int i = 0; i < warmUpPasses; i++)
-        {
-            pass.run();
-        }
-        long fewest = Long.MAX_VALUE;
-        // A per-item allocation shows in every window; a one-off (a deoptimization) in one.
-        for (int window = 0; window < 3 && fewest != 0; window++)
-        {
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < measuredPasses; i++)
-            {
-                pass.run();
-            }
-            fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
-        }
-        return fewest;
+        return AllocationProbe.fewestBytes(pass, warmUpPasses, measuredPasses, 3);
     }
 
     static void assertMatches(final List<Integer> expected, final List<Integer> actual, final String rule)

@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.decode.event.cef;
 
+import dev.sluice.dataplane.testing.AllocationProbe;
 import dev.sluice.dataplane.decode.event.EventText;
 import dev.sluice.dataplane.testing.SharedData;
 import org.junit.jupiter.api.Test;
@@ -9,17 +10,13 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Parsing CEF and LEEF allocates nothing per event: after a warm-up, whole passes over every shared
@@ -34,11 +31,8 @@ class CefLeefAllocationTest
     private static final int MEASURED_WINDOWS = 3;
     private static final String[] KEYS = {"src", "dst", "suser", "usrName", "cs1", "cs1Label", "act", "missing"};
 
-    private static volatile byte[] sink;
     private static long checksum;
 
-    private final com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
     private final CefParser cef = new CefParser();
     private final LeefParser leef = new LeefParser();
     private final EventText text = new EventText(16_384);
@@ -78,40 +72,7 @@ class CefLeefAllocationTest
             at += encoded[i].length;
         }
 
-        long warmedUp = 0;
-        while (warmedUp < WARM_UP_EVENTS)
-        {
-            warmedUp += pass(memory, offsets, lengths);
-        }
-
-        final long calibrationBefore = threads.getCurrentThreadAllocatedBytes();
-        final long calibrationAfter = threads.getCurrentThreadAllocatedBytes();
-        final long probeBefore = threads.getCurrentThreadAllocatedBytes();
-        sink = new byte[4096];
-        assertTrue(threads.getCurrentThreadAllocatedBytes() - probeBefore >= 4096, "the allocation probe works");
-
-        // A per-event allocation shows in every window; a one-off (a deoptimization under load) in one.
-        long[] windows = new long[MEASURED_WINDOWS];
-        long events = 0;
-        long allocatedBytes = Long.MAX_VALUE;
-        int measuredWindows = 0;
-        for (int window = 0; window < MEASURED_WINDOWS && allocatedBytes != 0; window++)
-        {
-            measuredWindows++;
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            events = 0;
-            while (events < MEASURED_EVENTS)
-            {
-                events += pass(memory, offsets, lengths);
-            }
-            windows[window] = threads.getCurrentThreadAllocatedBytes() - before - (calibrationAfter - calibrationBefore);
-            allocatedBytes = Math.min(allocatedBytes, windows[window]);
-        }
-        windows = Arrays.copyOf(windows, measuredWindows);
-        System.out.println("allocation: " + Arrays.toString(windows) + " bytes per window of " + events +
-            " events after " + warmedUp + " warm-up events");
-        assertEquals(0, allocatedBytes, "bytes allocated by parse + lookups over " + events + " events, fewest of " +
-            Arrays.toString(windows) + " (checksum " + checksum + ")");
+        new AllocationProbe("CEF and LEEF parse + lookups", WARM_UP_EVENTS, MEASURED_EVENTS, MEASURED_WINDOWS).assertNoAllocation(() -> pass(memory, offsets, lengths));
     }
 
     private long pass(final MemorySegment memory, final long[] offsets, final int[] lengths)

@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.decode.event.json;
 
+import dev.sluice.dataplane.testing.AllocationProbe;
 import dev.sluice.dataplane.decode.event.EventText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -8,16 +9,13 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -42,10 +40,7 @@ class JsonAllocationTest
     };
 
     private static long checksum;
-    private static volatile byte[] sink;
 
-    private final com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -84,41 +79,8 @@ class JsonAllocationTest
             }
             final Reader reader = new Reader();
 
-            long warmedUp = 0;
-            while (warmedUp < WARM_UP_DOCUMENTS)
-            {
-                warmedUp += reader.pass(ring, offsets, lengths);
-            }
+            new AllocationProbe("parse + lookups + telemetry", WARM_UP_DOCUMENTS, MEASURED_DOCUMENTS, MEASURED_WINDOWS).assertNoAllocation(() -> reader.pass(ring, offsets, lengths));
             assertTrue(reader.accepted > 0 && reader.rejected > 0, "both outcomes exercised");
-
-            final long calibrationBefore = threads.getCurrentThreadAllocatedBytes();
-            final long calibrationAfter = threads.getCurrentThreadAllocatedBytes();
-            final long probeBefore = threads.getCurrentThreadAllocatedBytes();
-            sink = new byte[4096];
-            assertTrue(threads.getCurrentThreadAllocatedBytes() - probeBefore >= 4096, "the allocation probe works");
-
-            // A per-document allocation shows in every window; a one-off (a deoptimization under load) in one.
-            long[] windows = new long[MEASURED_WINDOWS];
-            long documentsRead = 0;
-            long allocatedBytes = Long.MAX_VALUE;
-            int measuredWindows = 0;
-            for (int window = 0; window < MEASURED_WINDOWS && allocatedBytes != 0; window++)
-            {
-                measuredWindows++;
-                final long before = threads.getCurrentThreadAllocatedBytes();
-                documentsRead = 0;
-                while (documentsRead < MEASURED_DOCUMENTS)
-                {
-                    documentsRead += reader.pass(ring, offsets, lengths);
-                }
-                windows[window] = threads.getCurrentThreadAllocatedBytes() - before - (calibrationAfter - calibrationBefore);
-                allocatedBytes = Math.min(allocatedBytes, windows[window]);
-            }
-            windows = Arrays.copyOf(windows, measuredWindows);
-            System.out.println("JSON allocation: " + Arrays.toString(windows) + " bytes per window of " + documentsRead +
-                " documents after " + warmedUp + " warm-up documents (checksum " + checksum + ")");
-            assertEquals(0, allocatedBytes, "bytes allocated by parse + lookups + telemetry over " + documentsRead +
-                " documents, fewest of " + Arrays.toString(windows));
         }
     }
 

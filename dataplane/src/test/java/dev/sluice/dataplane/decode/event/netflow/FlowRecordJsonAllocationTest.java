@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.decode.event.netflow;
 
+import dev.sluice.dataplane.testing.AllocationProbe;
 import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.decode.event.netflow.NetflowAllocationTest.Corpus;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -8,13 +9,10 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Rendering flow records as JSON allocates nothing per record: after a warm-up, passes over every
@@ -27,11 +25,8 @@ class FlowRecordJsonAllocationTest
     private static final int MEASURED_RENDERS = 200_000;
     private static final int MEASURED_WINDOWS = 3;
 
-    private static volatile byte[] sink;
     private static long checksum;
 
-    private final com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -47,40 +42,7 @@ class FlowRecordJsonAllocationTest
             final CryptoPan anonymizer = new CryptoPan(key);
             final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(1 << 16));
 
-            long warmedUp = 0;
-            while (warmedUp < WARM_UP_RENDERS)
-            {
-                warmedUp += pass(corpus, parser, json, anonymizer, buffer);
-            }
-
-            final long calibrationBefore = threads.getCurrentThreadAllocatedBytes();
-            final long calibrationAfter = threads.getCurrentThreadAllocatedBytes();
-            final long probeBefore = threads.getCurrentThreadAllocatedBytes();
-            sink = new byte[4096];
-            assertTrue(threads.getCurrentThreadAllocatedBytes() - probeBefore >= 4096, "the allocation probe works");
-
-            // A per-record allocation shows in every window; a one-off (a C2 deoptimization under load) in one.
-            long[] windows = new long[MEASURED_WINDOWS];
-            long renders = 0;
-            long allocatedBytes = Long.MAX_VALUE;
-            int measuredWindows = 0;
-            for (int window = 0; window < MEASURED_WINDOWS && allocatedBytes != 0; window++)
-            {
-                measuredWindows++;
-                final long before = threads.getCurrentThreadAllocatedBytes();
-                renders = 0;
-                while (renders < MEASURED_RENDERS)
-                {
-                    renders += pass(corpus, parser, json, anonymizer, buffer);
-                }
-                windows[window] = threads.getCurrentThreadAllocatedBytes() - before - (calibrationAfter - calibrationBefore);
-                allocatedBytes = Math.min(allocatedBytes, windows[window]);
-            }
-            windows = Arrays.copyOf(windows, measuredWindows);
-            System.out.println("flow json allocation: " + Arrays.toString(windows) + " bytes per window of " + renders +
-                " renders after " + warmedUp);
-            assertEquals(0, allocatedBytes, "bytes allocated by parse + select + render over " + renders +
-                " renders, fewest of " + Arrays.toString(windows) + " (checksum " + checksum + ")");
+            new AllocationProbe("flow record parse + select + render (raw and anonymized)", WARM_UP_RENDERS, MEASURED_RENDERS, MEASURED_WINDOWS).assertNoAllocation(() -> pass(corpus, parser, json, anonymizer, buffer));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.decode.event.netflow;
 
+import dev.sluice.dataplane.testing.AllocationProbe;
 import dev.sluice.dataplane.decode.event.netflow.NetflowCaptures.Datagram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -8,17 +9,13 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Parsing NetFlow allocates nothing per datagram: after a warm-up, whole passes over every
@@ -33,11 +30,8 @@ class NetflowAllocationTest
     private static final int MEASURED_DATAGRAMS = 200_000;
     private static final int MEASURED_WINDOWS = 3;
 
-    private static volatile byte[] sink;
     private static long checksum;
 
-    private final com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -48,41 +42,7 @@ class NetflowAllocationTest
             final Corpus corpus = Corpus.load(arena);
             final NetflowParser parser = new NetflowParser();
 
-            long warmedUp = 0;
-            while (warmedUp < WARM_UP_DATAGRAMS)
-            {
-                warmedUp += pass(corpus, parser);
-            }
-
-            final long calibrationBefore = threads.getCurrentThreadAllocatedBytes();
-            final long calibrationAfter = threads.getCurrentThreadAllocatedBytes();
-            final long probeBefore = threads.getCurrentThreadAllocatedBytes();
-            sink = new byte[4096];
-            assertTrue(threads.getCurrentThreadAllocatedBytes() - probeBefore >= 4096, "the allocation probe works");
-
-            // A per-datagram allocation shows in every window; a one-off (a C2 deoptimization under load) in one.
-            long[] windows = new long[MEASURED_WINDOWS];
-            long datagrams = 0;
-            long allocatedBytes = Long.MAX_VALUE;
-            int measuredWindows = 0;
-            for (int window = 0; window < MEASURED_WINDOWS && allocatedBytes != 0; window++)
-            {
-                measuredWindows++;
-                final long before = threads.getCurrentThreadAllocatedBytes();
-                datagrams = 0;
-                while (datagrams < MEASURED_DATAGRAMS)
-                {
-                    datagrams += pass(corpus, parser);
-                }
-                windows[window] = threads.getCurrentThreadAllocatedBytes() - before - (calibrationAfter - calibrationBefore);
-                allocatedBytes = Math.min(allocatedBytes, windows[window]);
-            }
-            windows = Arrays.copyOf(windows, measuredWindows);
-            System.out.println("netflow allocation: " + Arrays.toString(windows) + " bytes per window of " + datagrams +
-                " datagrams (" + corpus.records + " records per pass of " + corpus.count() + ") after " + warmedUp);
-            assertTrue(parser.recordsParsed() > 0);
-            assertEquals(0, allocatedBytes, "bytes allocated by parse + select + every accessor over " + datagrams +
-                " datagrams, fewest of " + Arrays.toString(windows) + " (checksum " + checksum + ")");
+            new AllocationProbe("netflow parse + select + every accessor", WARM_UP_DATAGRAMS, MEASURED_DATAGRAMS, MEASURED_WINDOWS).assertNoAllocation(() -> pass(corpus, parser));
         }
     }
 
