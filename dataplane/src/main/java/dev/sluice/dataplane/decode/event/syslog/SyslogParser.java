@@ -454,14 +454,14 @@ public final class SyslogParser implements EventParser
             reject(reason, start + max);
             return -1;
         }
-        if (p < end && at(p) != SP)
+        if (p >= end)
         {
-            reject(reason, p);
+            reject(TRUNCATED, p);
             return -1;
         }
-        if (p == start)
+        if (p == start || at(p) != SP)
         {
-            reject(p < end ? reason : TRUNCATED, p);
+            reject(reason, p);
             return -1;
         }
         if (p - start != 1 || at(start) != NIL)
@@ -469,7 +469,7 @@ public final class SyslogParser implements EventParser
             fieldOffset[field] = start;
             fieldLength[field] = p - start;
         }
-        return space(p, reason);
+        return p + 1;
     }
 
     /** SD-NAME characters from {@code start}: printable US-ASCII except {@code = SP ] "}; returns where they stop. */

@@ -45,6 +45,9 @@ final class SyslogTimestamp
     private static final long SECONDS_SEPARATOR_BYTE = 0x0000_0000_0000_003AL;
     private static final long SECONDS_DIGITS = 0x0000_0000_00FF_FF00L;
     private static final long ZEROS = 0x3030_3030_3030_3030L;
+    /** Added to each byte less {@code 0}: sets its high bit when it was not a digit (below 0x80; above, it is set). */
+    private static final long NON_DIGIT_ADD = 0x7676_7676_7676_7676L;
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
     private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
         100_000_000, 1_000_000_000};
 
@@ -317,6 +320,23 @@ final class SyslogTimestamp
     /** 1 to {@code maxDigits} digits of a second's fraction; -1 when none or too many. */
     private int fraction(final int start, final int end, final int maxDigits)
     {
+        if (end - start >= Long.BYTES && bytes.inWindow(start, Long.BYTES))
+        {
+            final long word = bytes.windowLong(start);
+            final long values = word ^ ZEROS;
+            final long nonDigits = ((values + NON_DIGIT_ADD) | values) & HIGH_BITS;
+            final int count = Long.numberOfTrailingZeros(nonDigits) >>> 3;
+            if (nonDigits != 0 && count >= 1 && count <= maxDigits)
+            {
+                int value = 0;
+                for (int i = 0; i < count; i++)
+                {
+                    value = value * 10 + (int)(values >>> (i << 3) & 0xFF);
+                }
+                nanos = value * POWERS_OF_TEN[9 - count];
+                return start + count;
+            }
+        }
         int p = start;
         int value = 0;
         while (p < end)
