@@ -448,24 +448,20 @@ public final class SyslogParser implements EventParser
     private int headerField(final int start, final int field, final int max, final String reason)
     {
         final int end = length;
-        int p = start;
-        while (p < end)
+        final int p = bytes.firstNonPrintable(start, end);
+        if (p - start > max)
         {
-            final int c = at(p);
-            if (c == SP)
-            {
-                break;
-            }
-            if (c < '!' || c > '~' || p - start == max)
-            {
-                reject(reason, p);
-                return -1;
-            }
-            p++;
+            reject(reason, start + max);
+            return -1;
         }
-        if (p == start)
+        if (p >= end)
         {
-            reject(p < end ? reason : TRUNCATED, p);
+            reject(TRUNCATED, p);
+            return -1;
+        }
+        if (p == start || at(p) != SP)
+        {
+            reject(reason, p);
             return -1;
         }
         if (p - start != 1 || at(start) != NIL)
@@ -473,24 +469,13 @@ public final class SyslogParser implements EventParser
             fieldOffset[field] = start;
             fieldLength[field] = p - start;
         }
-        return space(p, reason);
+        return p + 1;
     }
 
     /** SD-NAME characters from {@code start}: printable US-ASCII except {@code = SP ] "}; returns where they stop. */
     private int sdName(final int start)
     {
-        final int end = length;
-        int p = start;
-        while (p < end)
-        {
-            final int c = at(p);
-            if (c < '!' || c > '~' || c == '=' || c == ']' || c == '"')
-            {
-                break;
-            }
-            p++;
-        }
-        return p;
+        return bytes.sdNameEnd(start, length);
     }
 
     private int structuredData(final int start)
@@ -604,6 +589,7 @@ public final class SyslogParser implements EventParser
         boolean escaped = false;
         while (true)
         {
+            p = bytes.valueStop(p, end);
             if (p >= end)
             {
                 reject(UNTERMINATED_SD_VALUE, p);
@@ -630,14 +616,10 @@ public final class SyslogParser implements EventParser
                 escaped = true;
                 p += 2;
             }
-            else if (c == ']')
+            else
             {
                 reject(INVALID_SD_VALUE, p);
                 return -1;
-            }
-            else
-            {
-                p++;
             }
         }
         paramElement[paramCount] = elementCount - 1;
