@@ -5,6 +5,8 @@ import org.agrona.MutableDirectBuffer;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
@@ -56,12 +58,15 @@ import java.nio.ByteOrder;
  * are recognized where their originals were, because the bytes around them are unchanged and an
  * image is an address word (or piece) just as the original was.
  * <p>
- * <b>Cost.</b> Linear in the text. Every address holds a digit or a colon, so the scanner jumps
- * from one such byte to the next eight bytes at a time (a SWAR range test) and only then reads the
- * word around it, each byte a bounded number of times; only candidates of at most
- * {@value #MAX_ADDRESS_TEXT_LENGTH} bytes are parsed, and the text between addresses is copied
- * eight bytes at a time. Output grows by at most
- * 36 bytes per address ({@code ::1} to a 39-byte image): {@link #maxOutputLength(int)}.
+ * <b>Cost.</b> Linear in the text. The text is first copied in one bulk copy into a scratch array
+ * the anonymizer keeps (it grows to the longest text seen, so memory access checks are paid once
+ * per call rather than once per byte, and the JIT can drop most array bounds checks). Every address
+ * holds a digit or a colon, so the scanner jumps from one such byte to the next eight bytes at a
+ * time (a SWAR range test) and only then reads the word around it, each byte a bounded number of
+ * times; only candidates of at most {@value #MAX_ADDRESS_TEXT_LENGTH} bytes are parsed (dotted
+ * quads in place, IPv6 by {@link AddressText}), and the text between addresses goes to the target
+ * in one bulk copy per run. Output grows by at most 36 bytes per address ({@code ::1} to a 39-byte
+ * image): {@link #maxOutputLength(int)}.
  */
 public final class TextAddressAnonymizer
 {
@@ -85,7 +90,13 @@ public final class TextAddressAnonymizer
     private static final byte[] CHAR_CLASS = new byte[256];
     private static final byte[] HEX_DIGITS = {
         '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f' };
-    private static final ValueLayout.OfLong LONG_LITTLE_ENDIAN = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Reads eight bytes of the scratch array as one little-endian long (the first byte lowest). */
+    private static final VarHandle LONG_LITTLE_ENDIAN = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Scratch array size before any text has needed more: a syslog line or a CEF event fits. */
+    private static final int INITIAL_TEXT_CAPACITY = 2048;
+    private static final int MAX_OCTET = 255;
+    private static final int MAX_OCTET_DIGITS = 3;
+    private static final int IPV4_OCTETS = 4;
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long LOW_SEVEN_BITS = ONES * 0x7F;
     private static final long HIGH_BITS = ONES * 0x80;
@@ -93,8 +104,6 @@ public final class TextAddressAnonymizer
     private static final long BELOW_UPPER = ONES * (127 + ':' + 1);
     /** Lanes of 127 - 0x2F: a lane plus a byte above 0x2F sets its high bit. */
     private static final long ABOVE_LOWER = ONES * (127 - ('0' - 1));
-    private static final ValueLayout.OfLong LONG_NATIVE = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final ByteOrder NATIVE_ORDER = ByteOrder.nativeOrder();
 
     static
     {
@@ -117,6 +126,8 @@ public final class TextAddressAnonymizer
     private final byte[] image = new byte[MAX_IMAGE_LENGTH];
     private final int[] groups = new int[IPV6_GROUPS];
 
+    /** A copy of the text being rewritten, from index 0; grows to the longest text seen. */
+    private byte[] text = new byte[INITIAL_TEXT_CAPACITY];
     private MemorySegment source;
     private long sourceOffset;
     private MutableDirectBuffer target;
@@ -188,6 +199,12 @@ public final class TextAddressAnonymizer
                 "bad ranges: source [" + offset + ", +" + length + ") of " + source.byteSize() +
                 " bytes, target [" + targetOffset + ", " + targetLimit + ") of " + target.capacity() + " bytes");
         }
+        if (text.length < length)
+        {
+            text = new byte[Math.max(length, (int)Math.min(Integer.MAX_VALUE - 8, 2L * text.length))];
+        }
+        final byte[] text = this.text;
+        MemorySegment.copy(source, ValueLayout.JAVA_BYTE, offset, text, 0, length);
         this.source = source;
         this.sourceOffset = offset;
         this.target = target;
@@ -202,13 +219,13 @@ public final class TextAddressAnonymizer
         {
             // Every address holds a digit or a colon: jump to the next one, eight bytes at a time,
             // then back to the start of its word (never past the word processed before).
-            final int trigger = nextDigitOrColon(index, length);
+            final int trigger = nextDigitOrColon(text, index, length);
             if (trigger == length)
             {
                 break;
             }
             int wordStart = trigger;
-            while (wordStart > index && 0 != (CHAR_CLASS[byteAt(wordStart - 1) & 0xFF] & WORD))
+            while (wordStart > index && 0 != (CHAR_CLASS[text[wordStart - 1] & 0xFF] & WORD))
             {
                 wordStart--;
             }
@@ -216,7 +233,7 @@ public final class TextAddressAnonymizer
             int classes = ADDRESS;
             while (wordEnd < length)
             {
-                final byte charClass = CHAR_CLASS[byteAt(wordEnd) & 0xFF];
+                final byte charClass = CHAR_CLASS[text[wordEnd] & 0xFF];
                 if (0 == (charClass & WORD))
                 {
                     break;
@@ -225,7 +242,11 @@ public final class TextAddressAnonymizer
                 classes = (classes & (charClass | ~ADDRESS)) | (charClass & COLON);
                 wordEnd++;
             }
-            if (!rewriteWord(wordStart, wordEnd, (ADDRESS | COLON) == (classes & (ADDRESS | COLON))))
+            // Shorter words hold no address: skip the per-word work for pids, years, ports.
+            final boolean ipv6Candidate = (ADDRESS | COLON) == (classes & (ADDRESS | COLON));
+            final int wordLength = wordEnd - wordStart;
+            if ((wordLength >= MIN_IPV4_TEXT_LENGTH || (ipv6Candidate && wordLength >= MIN_ADDRESS_TEXT_LENGTH)) &&
+                !rewriteWord(wordStart, wordEnd, ipv6Candidate))
             {
                 fits = false;
                 break;
@@ -273,12 +294,13 @@ public final class TextAddressAnonymizer
      */
     private boolean rewriteWord(final int start, final int end, final boolean ipv6Candidate)
     {
-        if (ipv6Candidate)
+        final byte[] text = this.text;
+        if (ipv6Candidate && mayBeIpv6(text, start, end))
         {
             final int trimmed = trimDots(start, end);
             int addressEnd = trimmed;
             int version = parse(start, addressEnd);
-            if (0 == version && addressEnd - start > MIN_ADDRESS_TEXT_LENGTH && ':' == byteAt(addressEnd - 1))
+            if (0 == version && addressEnd - start > MIN_ADDRESS_TEXT_LENGTH && ':' == text[addressEnd - 1])
             {
                 addressEnd--;
                 version = parse(start, addressEnd);
@@ -296,28 +318,56 @@ public final class TextAddressAnonymizer
             // it starts with, when that run ends the piece or ends in '.' before a letter.
             int runEnd = pieceStart;
             byte b = 0;
-            while (runEnd < end && ((b = byteAt(runEnd)) == '.' || (b >= '0' && b <= '9')))
+            while (runEnd < end && ((b = text[runEnd]) == '.' || (b >= '0' && b <= '9')))
             {
                 runEnd++;
             }
             int pieceEnd = runEnd;
-            while (pieceEnd < end && ':' != byteAt(pieceEnd))
+            while (pieceEnd < end && ':' != text[pieceEnd])
             {
                 pieceEnd++;
             }
-            if (runEnd > pieceStart && (runEnd == pieceEnd || '.' == byteAt(runEnd - 1)))
+            if (runEnd > pieceStart && (runEnd == pieceEnd || '.' == text[runEnd - 1]))
             {
                 final int addressEnd = trimDots(pieceStart, runEnd);
                 final int addressLength = addressEnd - pieceStart;
-                if (addressLength >= MIN_IPV4_TEXT_LENGTH && addressLength <= MAX_IPV4_TEXT_LENGTH &&
-                    4 == parse(pieceStart, addressEnd) && !replaceIpv4(pieceStart, addressEnd))
+                if (addressLength >= MIN_IPV4_TEXT_LENGTH && addressLength <= MAX_IPV4_TEXT_LENGTH)
                 {
-                    return false;
+                    final long address = parseDottedQuad(text, pieceStart, addressEnd);
+                    if (address >= 0 && !replaceIpv4(pieceStart, addressEnd, (int)address))
+                    {
+                        return false;
+                    }
                 }
             }
             pieceStart = pieceEnd + 1;
         }
         return true;
+    }
+
+    /**
+     * A cheap necessary condition for IPv6 text, to spare {@link AddressText} the times
+     * ({@code 22:14:15}) and MACs: a {@code ::}, or at least six colons (six groups and a dotted
+     * quad, or eight groups).
+     */
+    private static boolean mayBeIpv6(final byte[] text, final int start, final int end)
+    {
+        int colons = 0;
+        byte previous = 0;
+        for (int i = start; i < end; i++)
+        {
+            final byte b = text[i];
+            if (':' == b)
+            {
+                if (':' == previous)
+                {
+                    return true;
+                }
+                colons++;
+            }
+            previous = b;
+        }
+        return colons >= IPV6_GROUPS - 2;
     }
 
     private int parse(final int start, final int end)
@@ -330,9 +380,48 @@ public final class TextAddressAnonymizer
         return addressText.parse(source, sourceOffset + start, length);
     }
 
-    private boolean replaceIpv4(final int start, final int end)
+    /**
+     * The dotted quad {@code text[start, end)}, a run of digits and dots, as {@code inet_pton} reads
+     * it (what {@link AddressText} accepts as IPv4): four octets 0-255 of 1-3 digits, no leading zero
+     * but in {@code 0} itself, single dots between them.
+     *
+     * @return the address as an unsigned 32-bit value, or -1.
+     */
+    private static long parseDottedQuad(final byte[] text, final int start, final int end)
     {
-        final int address = (int)addressText.low();
+        long address = 0;
+        int octets = 0;
+        int i = start;
+        while (true)
+        {
+            final int octetStart = i;
+            int value = 0;
+            byte b;
+            while (i < end && (b = text[i]) >= '0' && b <= '9')
+            {
+                value = value * 10 + (b - '0');
+                i++;
+            }
+            final int digits = i - octetStart;
+            if (0 == digits || digits > MAX_OCTET_DIGITS || value > MAX_OCTET || (digits > 1 && '0' == text[octetStart]))
+            {
+                return -1;
+            }
+            address = (address << 8) | value;
+            if (++octets == IPV4_OCTETS)
+            {
+                return i == end ? address : -1;
+            }
+            if (i == end || '.' != text[i])
+            {
+                return -1;
+            }
+            i++;
+        }
+    }
+
+    private boolean replaceIpv4(final int start, final int end, final int address)
+    {
         final int result = deanonymize ? cryptoPan.deanonymizeIpv4(address) : cryptoPan.anonymizeIpv4(address);
         return replace(start, end, putIpv4(image, 0, result));
     }
@@ -364,7 +453,7 @@ public final class TextAddressAnonymizer
         return true;
     }
 
-    /** Copy the source from {@link #copiedUpTo} up to {@code end}, eight bytes at a time. */
+    /** Copy the text from {@link #copiedUpTo} up to {@code end}, in one bulk copy. */
     private boolean copyThrough(final int end)
     {
         final int count = end - copiedUpTo;
@@ -372,18 +461,9 @@ public final class TextAddressAnonymizer
         {
             return false;
         }
-        final MemorySegment source = this.source;
-        final MutableDirectBuffer target = this.target;
-        final long from = sourceOffset + copiedUpTo;
-        final int to = written;
-        int i = 0;
-        for (; i <= count - Long.BYTES; i += Long.BYTES)
+        if (count > 0)
         {
-            target.putLong(to + i, source.get(LONG_NATIVE, from + i), NATIVE_ORDER);
-        }
-        for (; i < count; i++)
-        {
-            target.putByte(to + i, source.get(ValueLayout.JAVA_BYTE, from + i));
+            target.putBytes(written, text, copiedUpTo, count);
         }
         written += count;
         copiedUpTo = end;
@@ -395,14 +475,12 @@ public final class TextAddressAnonymizer
      * {@code end}: eight bytes per step with the "has byte between" bit trick (exact per byte here,
      * since no lane can borrow or carry into the next), then one byte at a time.
      */
-    private int nextDigitOrColon(final int from, final int end)
+    private static int nextDigitOrColon(final byte[] text, final int from, final int end)
     {
-        final MemorySegment source = this.source;
-        final long base = sourceOffset;
         int index = from;
         for (; index <= end - Long.BYTES; index += Long.BYTES)
         {
-            final long word = source.get(LONG_LITTLE_ENDIAN, base + index);
+            final long word = (long)LONG_LITTLE_ENDIAN.get(text, index);
             final long low7 = word & LOW_SEVEN_BITS;
             final long inRange = (BELOW_UPPER - low7) & ~word & (low7 + ABOVE_LOWER) & HIGH_BITS;
             if (0 != inRange)
@@ -412,7 +490,7 @@ public final class TextAddressAnonymizer
         }
         for (; index < end; index++)
         {
-            final byte b = source.get(ValueLayout.JAVA_BYTE, base + index);
+            final byte b = text[index];
             if (b >= '0' && b <= ':')
             {
                 return index;
@@ -424,16 +502,12 @@ public final class TextAddressAnonymizer
     private int trimDots(final int start, final int end)
     {
         int trimmed = end;
-        while (trimmed > start && '.' == byteAt(trimmed - 1))
+        final byte[] text = this.text;
+        while (trimmed > start && '.' == text[trimmed - 1])
         {
             trimmed--;
         }
         return trimmed;
-    }
-
-    private byte byteAt(final int index)
-    {
-        return source.get(ValueLayout.JAVA_BYTE, sourceOffset + index);
     }
 
     /** Write {@code address} as a dotted quad at {@code at}; returns the index after it. */

@@ -48,7 +48,8 @@ class DatagramIngestTest
             send(socket, server, "<13>" + "x".repeat(300));
             send(socket, server, "\n");
             final IngestTesting.Collector collector = new IngestTesting.Collector();
-            pollUntil(() -> ingest.counters(0).snapshot().received() == 3, "three datagrams counted");
+            // Counted received, then accepted or dropped: wait for both, or a drop may not be counted yet.
+            pollUntil(() -> settled(ingest, 3), "three datagrams counted and decided");
             ring.read(collector, 10);
             assertEquals(List.of("<34>1 2003-10-11T22:14:15.003Z mymachine su - ID47 - 'su root' failed"),
                 collector.texts());
@@ -69,7 +70,7 @@ class DatagramIngestTest
             {
                 send(socket, server, "<13>filling the ring " + i);
                 final int expected = 3 + i + 1;
-                pollUntil(() -> ingest.counters(0).snapshot().received() == expected, "datagram " + expected);
+                pollUntil(() -> settled(ingest, expected), "datagram " + expected);
             }
             counters = ingest.counters(0).snapshot();
             assertTrue(counters.dropped(IngestDropReason.RING_FULL) > 0, counters.toString());
@@ -81,6 +82,13 @@ class DatagramIngestTest
             }
             assertEquals(counters.accepted() - 1, collector.messages.size());
         }
+    }
+
+    /** True once {@code received} datagrams are counted and each is counted accepted or dropped too. */
+    private static boolean settled(final EventIngest ingest, final long received)
+    {
+        final IngestCounters.Snapshot counters = ingest.counters(0).snapshot();
+        return counters.received() == received && counters.balances();
     }
 
     @ParameterizedTest
