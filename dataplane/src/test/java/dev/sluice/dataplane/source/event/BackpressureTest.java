@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static dev.sluice.dataplane.source.event.IngestTesting.ascii;
+import static dev.sluice.dataplane.source.event.IngestTesting.awaitSettled;
 import static dev.sluice.dataplane.source.event.IngestTesting.config;
 import static dev.sluice.dataplane.source.event.IngestTesting.pollUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -109,7 +110,7 @@ class BackpressureTest
                 return checker.next == MESSAGES;
             }, "all " + MESSAGES + " messages read");
 
-            pollUntil(() -> ingest.counters(0).snapshot().received() == MESSAGES, "all counted");
+            awaitSettled(ingest, 0, MESSAGES);
             final IngestCounters.Snapshot counters = ingest.counters(0).snapshot();
             assertEquals(MESSAGES, counters.accepted());
             assertEquals(0, counters.dropped());

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.sluice.dataplane.source.event.IngestTesting.ascii;
+import static dev.sluice.dataplane.source.event.IngestTesting.awaitSettled;
 import static dev.sluice.dataplane.source.event.IngestTesting.config;
-import static dev.sluice.dataplane.source.event.IngestTesting.pollUntil;
 import static dev.sluice.dataplane.source.event.IngestTesting.readUntil;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,8 +48,7 @@ class DatagramIngestTest
             send(socket, server, "<13>" + "x".repeat(300));
             send(socket, server, "\n");
             final IngestTesting.Collector collector = new IngestTesting.Collector();
-            // Counted received, then accepted or dropped: wait for both, or a drop may not be counted yet.
-            pollUntil(() -> settled(ingest, 3), "three datagrams counted and decided");
+            awaitSettled(ingest, 0, 3);
             ring.read(collector, 10);
             assertEquals(List.of("<34>1 2003-10-11T22:14:15.003Z mymachine su - ID47 - 'su root' failed"),
                 collector.texts());
@@ -70,7 +69,7 @@ class DatagramIngestTest
             {
                 send(socket, server, "<13>filling the ring " + i);
                 final int expected = 3 + i + 1;
-                pollUntil(() -> settled(ingest, expected), "datagram " + expected);
+                awaitSettled(ingest, 0, expected);
             }
             counters = ingest.counters(0).snapshot();
             assertTrue(counters.dropped(IngestDropReason.RING_FULL) > 0, counters.toString());
@@ -82,13 +81,6 @@ class DatagramIngestTest
             }
             assertEquals(counters.accepted() - 1, collector.messages.size());
         }
-    }
-
-    /** True once {@code received} datagrams are counted and each is counted accepted or dropped too. */
-    private static boolean settled(final EventIngest ingest, final long received)
-    {
-        final IngestCounters.Snapshot counters = ingest.counters(0).snapshot();
-        return counters.received() == received && counters.balances();
     }
 
     @ParameterizedTest

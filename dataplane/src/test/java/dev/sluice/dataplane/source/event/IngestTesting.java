@@ -90,6 +90,20 @@ final class IngestTesting
         }, "ring holds " + count + " messages (has " + collector.messages.size() + ")");
     }
 
+    /**
+     * Waits until listener {@code listener} counted {@code received} messages and decided each
+     * (accepted or dropped): an event loop counts a message received before it counts what became
+     * of it, so a check on {@code received} alone can see a drop not yet counted.
+     */
+    static void awaitSettled(final EventIngest ingest, final int listener, final long received)
+    {
+        pollUntil(() ->
+        {
+            final IngestCounters.Snapshot counters = ingest.counters(listener).snapshot();
+            return counters.received() == received && counters.balances();
+        }, received + " messages counted and decided by listener " + listener);
+    }
+
     static void pollUntil(final BooleanSupplier condition, final String what)
     {
         final long deadline = System.nanoTime() + DEADLINE_NS;

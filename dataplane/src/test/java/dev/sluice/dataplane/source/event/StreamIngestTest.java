@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.sluice.dataplane.source.event.IngestTesting.ascii;
+import static dev.sluice.dataplane.source.event.IngestTesting.awaitSettled;
 import static dev.sluice.dataplane.source.event.IngestTesting.config;
 import static dev.sluice.dataplane.source.event.IngestTesting.pollUntil;
 import static dev.sluice.dataplane.source.event.IngestTesting.readUntil;
@@ -125,7 +126,7 @@ class StreamIngestTest
             final IngestTesting.Collector collector = new IngestTesting.Collector();
             readUntil(ring, collector, expected.size());
             assertEquals(expected, collector.texts());
-            pollUntil(() -> ingest.counters(0).snapshot().received() == expected.size(), "all counted");
+            awaitSettled(ingest, 0, expected.size());
             assertTrue(ingest.counters(0).snapshot().balances());
         }
     }
@@ -156,7 +157,7 @@ class StreamIngestTest
             for (int i = 0; i < 2; i++)
             {
                 final int listener = i;
-                pollUntil(() -> ingest.counters(listener).snapshot().received() == 3, "listener " + i + " counted");
+                awaitSettled(ingest, listener, 3);
                 final IngestCounters.Snapshot counters = ingest.counters(i).snapshot();
                 assertEquals(2, counters.accepted());
                 assertEquals(1, counters.dropped(IngestDropReason.OVERSIZE));
