@@ -5,7 +5,7 @@
 #   sudo LINES=200000 perf/run-syslog-peers.sh
 # Environment: LINES (default 1000000), SEED (default 42), RSYSLOG_PORT (15514),
 # SYSLOGNG_PORT (15515), SLUICE_PORT (15516), SLUICE_AERON_PORT (15521, UDP), SLUICE_WARMUP_PASSES
-# (2: unmeasured passes of the workload through Sluice first, while the JIT compiles), WAIT_SECONDS (max wait for a peer's output, default 600).
+# (10: unmeasured passes of the workload through Sluice first, until the JIT is done), WAIT_SECONDS (max wait for a peer's output, default 600).
 #
 # Workload per peer: TCP input on 127.0.0.1 with octet-counting framing (RFC 6587), filter
 # severity <= 4 (warning or more severe), IPv4 truncation to /24 in the MSG part, output to a
@@ -33,7 +33,7 @@ RSYSLOG_PORT="${RSYSLOG_PORT:-15514}"
 SYSLOGNG_PORT="${SYSLOGNG_PORT:-15515}"
 SLUICE_PORT="${SLUICE_PORT:-15516}"
 SLUICE_AERON_PORT="${SLUICE_AERON_PORT:-15521}"
-SLUICE_WARMUP_PASSES="${SLUICE_WARMUP_PASSES:-2}"
+SLUICE_WARMUP_PASSES="${SLUICE_WARMUP_PASSES:-10}"
 SLUICE_CORE_CPU=""
 WAIT_SECONDS="${WAIT_SECONDS:-600}"
 SNG="$WORK/syslog-ng"
