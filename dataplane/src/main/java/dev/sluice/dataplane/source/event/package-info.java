@@ -1,6 +1,7 @@
 /**
- * Event ingest: syslog, JSON lines, HTTP NDJSON batches and NetFlow/IPFIX arrive over Netty and are
- * copied once into an {@link dev.sluice.dataplane.source.event.EventRing} that a dataplane worker drains.
+ * Event ingest: syslog, JSON lines, HTTP NDJSON batches, NetFlow/IPFIX and candump lines arrive over
+ * Netty and are copied once into an {@link dev.sluice.dataplane.source.event.EventRing} that the
+ * gateway's event worker ({@code pipeline.EventWorker}) drains.
  * <p>
  * <b>Transport.</b> {@link dev.sluice.dataplane.source.event.IngestTransport} picks io_uring, else epoll,
  * else NIO, and {@link dev.sluice.dataplane.source.event.EventIngest} logs one line saying which and why;
@@ -16,7 +17,7 @@
  * {@code (format, header, segment, offset, length)} without allocating, a batch as one call per line.
  * <p>
  * <b>Framing.</b> UDP: one datagram, one message. TCP syslog: RFC 6587 octet counting or LF framing,
- * detected per connection from the first byte; JSON lines: LF. Oversize messages are skipped and the
+ * detected per connection from the first byte; JSON lines and candump lines: LF. Oversize messages are skipped and the
  * connection goes on with the next frame; an undelimitable frame closes the connection with a log line.
  * <p>
  * <b>Backpressure.</b> A full ring pauses a TCP connection (auto-read off; the frames it holds wait)
