@@ -25,7 +25,8 @@ public final class SluiceCommand
           test  run the whole test suite (the launcher script handles this verb)
 
           gateway --config FILE
-                run a gateway as its configuration file says (see config/gateway.yaml)
+                run a gateway as its configuration file says (see config/gateway.yaml; events
+                only: config/gateway-events.yaml)
           regional --region NAME [--channel URI] [--stream ID] [--output DIR] [--aeron-dir DIR]
                 run a regional core that writes newline-delimited JSON to DIR/NAME.ndjson
           controlplane --store DIR [--policy FILE] [--aeron-dir DIR]
