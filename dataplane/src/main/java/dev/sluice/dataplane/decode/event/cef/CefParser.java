@@ -247,23 +247,7 @@ public final class CefParser implements EventParser
      */
     public EventText header(final int field, final EventText out)
     {
-        out.clear();
-        final int end = headerOffset[field] + headerLength[field];
-        for (int i = headerOffset[field]; i < end; i++)
-        {
-            byte b = at(i);
-            if ('\\' == b && i + 1 < end)
-            {
-                final byte next = at(i + 1);
-                if ('|' == next || '\\' == next)
-                {
-                    b = next;
-                    i++;
-                }
-            }
-            out.append(b);
-        }
-        return out;
+        return KeyValueIndex.pipeEscapedText(segment, base, headerOffset[field], headerLength[field], out);
     }
 
     public EventText deviceVendor(final EventText out)
@@ -340,7 +324,7 @@ public final class CefParser implements EventParser
      */
     public EventText extensionKey(final int i, final EventText out)
     {
-        return out.set(segment, base + index.keyOffset[i], index.keyLength[i]);
+        return index.key(i, segment, base, out);
     }
 
     /**
@@ -412,13 +396,7 @@ public final class CefParser implements EventParser
      */
     public int extensionAddress(final CharSequence key)
     {
-        final int i = index.find(segment, base, key);
-        if (i < 0 || index.escaped[i])
-        {
-            address.parse(segment, base, 0);
-            return 0;
-        }
-        return address.parse(segment, base + index.valueOffset[i], index.valueLength[i]);
+        return index.address(segment, base, key, address);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.sluice.dataplane.decode.event.cef;
 
+import dev.sluice.dataplane.decode.event.EventText;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -70,6 +72,60 @@ final class KeyValueIndex
      * @param key     the key, compared byte for char (keys are ASCII).
      * @return the index of the first pair with that key, or -1.
      */
+    /**
+     * @param out receives pair {@code i}'s key, read in place.
+     * @return {@code out}.
+     */
+    EventText key(final int i, final MemorySegment segment, final long base, final EventText out)
+    {
+        return out.set(segment, base + keyOffset[i], keyLength[i]);
+    }
+
+    /**
+     * Reads the value of the first pair with {@code key} as an address into {@code address}; an
+     * escaped value is never an address.
+     *
+     * @return 4 or 6 when the key is present and its whole value is an address, else 0.
+     */
+    int address(final MemorySegment segment, final long base, final CharSequence key, final AddressText address)
+    {
+        final int i = find(segment, base, key);
+        if (i < 0 || escaped[i])
+        {
+            address.parse(segment, base, 0);
+            return 0;
+        }
+        return address.parse(segment, base + valueOffset[i], valueLength[i]);
+    }
+
+    /**
+     * A header field of CEF or LEEF with {@code \|} and {@code \\} resolved: both escape the
+     * header's separator the same way.
+     *
+     * @return {@code out}.
+     */
+    static EventText pipeEscapedText(
+        final MemorySegment segment, final long base, final int from, final int length, final EventText out)
+    {
+        out.clear();
+        final int end = from + length;
+        for (int i = from; i < end; i++)
+        {
+            byte b = segment.get(ValueLayout.JAVA_BYTE, base + i);
+            if ('\\' == b && i + 1 < end)
+            {
+                final byte next = segment.get(ValueLayout.JAVA_BYTE, base + i + 1);
+                if ('|' == next || '\\' == next)
+                {
+                    b = next;
+                    i++;
+                }
+            }
+            out.append(b);
+        }
+        return out;
+    }
+
     int find(final MemorySegment segment, final long base, final CharSequence key)
     {
         final int keyChars = key.length();
