@@ -1,5 +1,6 @@
 package dev.sluice.perf.anonymize;
 
+import dev.sluice.perf.event.SyslogParseBenchmark;
 import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.anonymize.TextAddressAnonymizer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -23,7 +24,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ public class TextAddressAnonymizerBenchmark
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
-        final Path loghub = sharedData().resolve("syslog/loghub");
+        final Path loghub = SyslogParseBenchmark.sharedData().resolve("syslog/loghub");
         final List<String> messages = new ArrayList<>();
         if ("rfc5424".equals(workload))
         {
@@ -84,7 +84,7 @@ public class TextAddressAnonymizerBenchmark
         {
             for (final String system : List.of("Linux", "OpenSSH", "Apache", "HDFS"))
             {
-                messages.addAll(lines(loghub.resolve(system + "_2k.log")));
+                messages.addAll(SyslogParseBenchmark.lines(loghub.resolve(system + "_2k.log")));
             }
         }
         final int count = (messages.size() + BATCH - 1) / BATCH * BATCH;
@@ -234,42 +234,13 @@ public class TextAddressAnonymizerBenchmark
         return sum + target.getByte(0);
     }
 
-    static Path sharedData()
-    {
-        final String property = System.getProperty("sluice.shared.data");
-        final List<Path> candidates = null != property ? List.of(Path.of(property)) :
-            List.of(Path.of("../shared/data"), Path.of("../../shared/data"));
-        for (final Path candidate : candidates)
-        {
-            if (Files.isDirectory(candidate.resolve("syslog/loghub")))
-            {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("shared test data not found at " + candidates +
-            ": run from the project root or pass -Dsluice.shared.data=<dir>");
-    }
-
-    static List<String> lines(final Path file) throws IOException
-    {
-        final List<String> lines = new ArrayList<>();
-        for (final String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1))
-        {
-            if (!line.isEmpty())
-            {
-                lines.add(line.stripTrailing());
-            }
-        }
-        return lines;
-    }
-
     /** OpenSSH's lines ({@code Dec 10 06:55:46 LabSZ sshd[24200]: text}) as RFC 5424 with the client in structured data. */
     static List<String> rfc5424FromOpenSsh(final Path loghub) throws IOException
     {
         final Pattern address = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+)");
         final List<String> messages = new ArrayList<>();
         int sequence = 0;
-        for (final String line : lines(loghub.resolve("OpenSSH_2k.log")))
+        for (final String line : SyslogParseBenchmark.lines(loghub.resolve("OpenSSH_2k.log")))
         {
             final String[] words = line.split(" +", 6);
             final String pid = words[4].substring(words[4].indexOf('[') + 1, words[4].indexOf(']'));

@@ -69,7 +69,8 @@ public class SyslogParseBenchmark
     private final SyslogParser parser = new SyslogParser();
     private final EventText text = new EventText(256);
 
-    static Path sharedData()
+    /** The shared test data directory ({@code -Dsluice.shared.data}, else ../shared/data from the project root). */
+    public static Path sharedData()
     {
         final String property = System.getProperty("sluice.shared.data");
         final List<Path> candidates = null != property ? List.of(Path.of(property)) :
@@ -85,7 +86,8 @@ public class SyslogParseBenchmark
             ": run from the project root or pass -Dsluice.shared.data=<dir>");
     }
 
-    static List<String> lines(final Path file) throws IOException
+    /** The non-empty lines of a log file, trailing blanks removed. */
+    public static List<String> lines(final Path file) throws IOException
     {
         final List<String> lines = new ArrayList<>();
         for (final String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1))
