@@ -238,14 +238,9 @@ final class SyslogTimestamp
             return -1;
         }
         p += 5;
-        month = digits(p, 2, end);
+        month = twoDigits(p, 1, 12, end);
         if (month < 0)
         {
-            return -1;
-        }
-        if (month < 1 || month > 12)
-        {
-            errorOffset = p + 1;
             return -1;
         }
         if (!expect(p + 2, '-', end))
@@ -253,14 +248,9 @@ final class SyslogTimestamp
             return -1;
         }
         p += 3;
-        day = digits(p, 2, end);
+        day = twoDigits(p, 1, daysInMonth(year, month), end);
         if (day < 0)
         {
-            return -1;
-        }
-        if (day < 1 || day > daysInMonth(year, month))
-        {
-            errorOffset = p + 1;
             return -1;
         }
         if (!expect(p + 2, 'T', end))
@@ -270,48 +260,52 @@ final class SyslogTimestamp
         return time(p + 3, end);
     }
 
+    /**
+     * Two digits at {@code p} holding a value in {@code min..max}; -1 when they are not digits
+     * ({@link #digits} says where) or the value is out of range (the error is at its second digit).
+     */
+    private int twoDigits(final int p, final int min, final int max, final int end)
+    {
+        final int value = digits(p, 2, end);
+        if (value < 0)
+        {
+            return -1;
+        }
+        if (value < min || value > max)
+        {
+            errorOffset = p + 1;
+            return -1;
+        }
+        return value;
+    }
+
     /** {@code hh:mm:ss}, each in range; -1 when bad. */
     private int time(final int start, final int end)
     {
         int p = start;
-        hour = digits(p, 2, end);
+        hour = twoDigits(p, 0, 23, end);
         if (hour < 0)
         {
             return -1;
         }
-        if (hour > 23)
-        {
-            errorOffset = p + 1;
-            return -1;
-        }
         if (!expect(p + 2, ':', end))
         {
             return -1;
         }
         p += 3;
-        minute = digits(p, 2, end);
+        minute = twoDigits(p, 0, 59, end);
         if (minute < 0)
         {
             return -1;
         }
-        if (minute > 59)
-        {
-            errorOffset = p + 1;
-            return -1;
-        }
         if (!expect(p + 2, ':', end))
         {
             return -1;
         }
         p += 3;
-        second = digits(p, 2, end);
+        second = twoDigits(p, 0, 59, end);
         if (second < 0)
         {
-            return -1;
-        }
-        if (second > 59)
-        {
-            errorOffset = p + 1;
             return -1;
         }
         return p + 2;
@@ -368,14 +362,9 @@ final class SyslogTimestamp
     {
         final int sign = at(start) == '-' ? -1 : 1;
         int p = start + 1;
-        final int hours = digits(p, 2, end);
+        final int hours = twoDigits(p, 0, 23, end);
         if (hours < 0)
         {
-            return -1;
-        }
-        if (hours > 23)
-        {
-            errorOffset = p + 1;
             return -1;
         }
         p += 2;
@@ -388,14 +377,9 @@ final class SyslogTimestamp
             errorOffset = Math.min(p, end);
             return -1;
         }
-        final int minutes = digits(p, 2, end);
+        final int minutes = twoDigits(p, 0, 59, end);
         if (minutes < 0)
         {
-            return -1;
-        }
-        if (minutes > 59)
-        {
-            errorOffset = p + 1;
             return -1;
         }
         offsetMinutes = sign * (hours * 60 + minutes);
