@@ -99,6 +99,8 @@ public final class EventResidencyPlan
             }
         }
 
+        // A field that may go raw everywhere changes no decision: the worker need not ask for it.
+        byField.values().removeIf(EventResidencyPlan::rawEverywhere);
         final int[] fields = new int[byField.size()];
         final byte[][] decisions = new byte[byField.size()][];
         int k = 0;
@@ -118,6 +120,18 @@ public final class EventResidencyPlan
             }
         }
         return new EventResidencyPlan(fields, decisions, textAddresses, notes);
+    }
+
+    private static boolean rawEverywhere(final byte[] perDestination)
+    {
+        for (final byte decision : perDestination)
+        {
+            if (RAW != decision)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte decide(
@@ -191,7 +205,7 @@ public final class EventResidencyPlan
         return false;
     }
 
-    /** How many event fields carry a class. */
+    /** How many event fields carry a class that some destination may not receive raw. */
     public int classifiedFieldCount()
     {
         return classifiedFields.length;
