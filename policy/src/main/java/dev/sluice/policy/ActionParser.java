@@ -499,8 +499,7 @@ final class ActionParser
             {
                 error(item, token,
                     "'" + field.name() + "' is " + field.type().labelWithArticle() + " field; " +
-                        (null == method ? "it cannot be anonymized" : method.keyword() + " anonymizes " + method.fieldType().label() +
-                            " fields (and the addresses written in an event's text fields)"),
+                        (null == method ? "it cannot be anonymized" : method.keyword() + " anonymizes " + method.transformsWhat()),
                     null);
                 return FieldSet.EMPTY;
             }

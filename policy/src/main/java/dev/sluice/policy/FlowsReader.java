@@ -88,7 +88,7 @@ final class FlowsReader
     /**
      * @return the duration in nanoseconds, or the default (after reporting) when it is absent or invalid.
      */
-    private long duration(final YamlNode node, final String key, final long defaultNs)
+    long duration(final YamlNode node, final String key, final long defaultNs)
     {
         if (null == node)
         {
@@ -162,7 +162,7 @@ final class FlowsReader
         return millis * 1_000_000L;
     }
 
-    private boolean bool(final YamlNode node, final String key, final boolean defaultValue)
+    boolean bool(final YamlNode node, final String key, final boolean defaultValue)
     {
         if (null == node)
         {

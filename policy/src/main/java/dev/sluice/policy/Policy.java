@@ -2,6 +2,7 @@ package dev.sluice.policy;
 
 import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.AnonymizationMethod;
+import dev.sluice.policy.action.AnonymizationSettings;
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.condition.Condition;
@@ -39,6 +40,7 @@ public final class Policy
     private final List<String> regions;
     private final DataClasses dataClasses;
     private final FlowSettings flowSettings;
+    private final AnonymizationSettings anonymizationSettings;
     private final List<Rule> rules;
     private final Residency residency;
     private final FieldCatalogue catalogue;
@@ -54,6 +56,7 @@ public final class Policy
         final List<String> regions,
         final DataClasses dataClasses,
         final FlowSettings flowSettings,
+        final AnonymizationSettings anonymizationSettings,
         final List<Rule> rules,
         final Residency residency,
         final FieldCatalogue catalogue)
@@ -66,6 +69,7 @@ public final class Policy
         this.regions = List.copyOf(regions);
         this.dataClasses = dataClasses;
         this.flowSettings = flowSettings;
+        this.anonymizationSettings = anonymizationSettings;
         this.rules = List.copyOf(rules);
         this.residency = residency;
         this.catalogue = catalogue;
@@ -145,6 +149,15 @@ public final class Policy
     public List<String> regions()
     {
         return regions;
+    }
+
+    /**
+     * @return the parameters of the anonymization methods: the document's {@code anonymization:}
+     * section, with defaults for what it leaves out ({@link AnonymizationSettings#DEFAULTS} without one).
+     */
+    public AnonymizationSettings anonymizationSettings()
+    {
+        return anonymizationSettings;
     }
 
     /**
@@ -249,6 +262,22 @@ public final class Policy
                 .append(FlowSettings.formatDuration(flowSettings.activeTimeoutNs())).append('\n');
             out.append("  ").append(FlowsReader.MAX_FLOWS).append(": ").append(flowSettings.maxFlowsPerWorker()).append('\n');
             out.append("  ").append(FlowsReader.BIDIRECTIONAL).append(": ").append(flowSettings.bidirectional()).append('\n');
+        }
+
+        if (!AnonymizationSettings.DEFAULTS.equals(anonymizationSettings))
+        {
+            final AnonymizationSettings a = anonymizationSettings;
+            out.append("anonymization:\n");
+            out.append("  ").append(AnonymizationReader.TRUNCATE_IPV4).append(": ").append(a.truncateIpv4Bits()).append('\n');
+            out.append("  ").append(AnonymizationReader.TRUNCATE_IPV6).append(": ").append(a.truncateIpv6Bits()).append('\n');
+            out.append("  ").append(AnonymizationReader.HMAC_BYTES).append(": ").append(a.hmacBytes()).append('\n');
+            out.append("  ").append(AnonymizationReader.KEEP_EMAIL_DOMAIN).append(": ").append(a.keepEmailDomain()).append('\n');
+            out.append("  ").append(AnonymizationReader.GEOHASH_PRECISION).append(": ").append(a.geohashPrecision()).append('\n');
+            out.append("  ").append(AnonymizationReader.GEOHASH_MIN_PRECISION).append(": ").append(a.geohashMinPrecision())
+                .append('\n');
+            out.append("  ").append(AnonymizationReader.K_ANONYMITY).append(": ").append(a.kAnonymity()).append('\n');
+            out.append("  ").append(AnonymizationReader.K_WINDOW).append(": ").append(FlowSettings.formatDuration(a.kWindowNs()))
+                .append('\n');
         }
 
         out.append("rules:");

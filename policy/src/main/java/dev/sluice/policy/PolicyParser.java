@@ -1,6 +1,7 @@
 package dev.sluice.policy;
 
 import dev.sluice.policy.action.ActionKind;
+import dev.sluice.policy.action.AnonymizationSettings;
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.condition.Condition;
@@ -50,6 +51,7 @@ import java.util.regex.Pattern;
  * classes:                    # optional; adds fields to data classes
  *   pii.ip: [ip.src, ip.dst]
  * flows:                      # optional; settings of 'aggregate flows', see FlowsReader
+ * anonymization:              # optional; parameters of the anonymization methods, see AnonymizationReader
  *   idle-timeout: 15s
  * rules:                      # optional; name, when, then
  *   - name: drop-ntp
@@ -69,7 +71,7 @@ public final class PolicyParser
 
     static final String KEY_VERSION = "sluice-policy";
     private static final List<String> TOP_KEYS = List.of(
-        KEY_VERSION, "name", "match", "default", "regions", "classes", "flows", "rules", "residency");
+        KEY_VERSION, "name", "match", "default", "regions", "classes", "flows", "anonymization", "rules", "residency");
     private static final List<String> TOP_REQUIRED = List.of(KEY_VERSION, "name", "match", "default");
     private static final List<String> RULE_KEYS = List.of("name", "when", "then");
     private static final List<String> DEFAULTS = List.of("keep", "drop");
@@ -179,6 +181,9 @@ public final class PolicyParser
             final YamlEntry flowsEntry = root.entry("flows");
             final FlowSettings flowSettings = null == flowsEntry ?
                 FlowSettings.DEFAULTS : new FlowsReader(diagnostics).read(flowsEntry.value());
+            final YamlEntry anonymizationEntry = root.entry("anonymization");
+            final AnonymizationSettings anonymizationSettings = null == anonymizationEntry ?
+                AnonymizationSettings.DEFAULTS : new AnonymizationReader(diagnostics).read(anonymizationEntry.value());
             final int errorsBeforeRules = diagnostics.errorCount();
             final List<Rule> rules = readRules(root.get("rules"), dataClasses);
             // A rule with errors is left out, so whether it aggregates is unknown: no warning then.
@@ -214,7 +219,7 @@ public final class PolicyParser
             final List<String> regionList = null == regions ? List.of() : List.copyOf(regions);
             return new Policy(
                 diagnostics.sourceName(), name, FORMAT_VERSION, matchMode, defaultActions, regionList, dataClasses, flowSettings,
-                rules, new Residency(regionList, residencyRules), fields.catalogue());
+                anonymizationSettings, rules, new Residency(regionList, residencyRules), fields.catalogue());
         }
 
         private String readName(final YamlNode node, final String what)

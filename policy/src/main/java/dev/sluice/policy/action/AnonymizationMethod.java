@@ -14,7 +14,27 @@ import java.util.List;
 public enum AnonymizationMethod
 {
     /** Prefix-preserving, keyed address anonymization (Crypto-PAn), IPv4 and IPv6. */
-    CRYPTOPAN("cryptopan", FieldType.ADDRESS);
+    CRYPTOPAN("cryptopan", FieldType.ADDRESS),
+    /** Addresses cut to a prefix (the policy's {@code anonymization.truncate}, /24 and /48 by default). */
+    TRUNCATE("truncate", FieldType.ADDRESS),
+    /** A keyed token (SipHash-2-4 under the site key): fast, for free identifiers such as user names. */
+    PSEUDONYM("pseudonym", FieldType.STRING),
+    /** A keyed token (HMAC-SHA256, truncated to {@code anonymization.hmac.bytes}). */
+    HMAC("hmac", FieldType.STRING),
+    /** The local part of an e-mail address pseudonymized, the domain kept or pseudonymized. */
+    EMAIL("email", FieldType.STRING),
+    /** A MAC address with its OUI kept and the rest format-preserving (FF1). */
+    MAC("mac", FieldType.STRING),
+    /** An IMSI with MCC and MNC kept and the MSIN format-preserving (FF1). */
+    IMSI("imsi", FieldType.STRING),
+    /** An IMEI with its TAC kept, the serial format-preserving (FF1) and the check digit recomputed. */
+    IMEI("imei", FieldType.STRING),
+    /** A VIN with its WMI kept, the rest format-preserving (FF1) and the check digit recomputed. */
+    VIN("vin", FieldType.STRING),
+    /** A phone number with its country code kept and the other digits format-preserving (FF1). */
+    PHONE("phone", FieldType.STRING),
+    /** A position generalized to the centre of its geohash cell, coarsened further by the k-anonymity guard. */
+    GEOHASH("geohash", FieldType.STRING);
 
     private static final AnonymizationMethod[] VALUES = values();
 
@@ -58,8 +78,34 @@ public enum AnonymizationMethod
      */
     public boolean appliesTo(final Field field)
     {
-        return appliesTo(field.type()) ||
-            (this == CRYPTOPAN && FieldType.STRING == field.type() && field.id() >= EventFields.FIRST_ID);
+        final boolean eventText = FieldType.STRING == field.type() && field.id() >= EventFields.FIRST_ID;
+        return switch (this)
+        {
+            case CRYPTOPAN, TRUNCATE -> FieldType.ADDRESS == field.type() || eventText;
+            case GEOHASH -> EventFields.VEHICLE_LAT == field.id() || EventFields.VEHICLE_LON == field.id();
+            default -> eventText;
+        };
+    }
+
+    /**
+     * @return true for the methods that rewrite addresses (in address fields and in an event's text).
+     */
+    public boolean transformsAddresses()
+    {
+        return FieldType.ADDRESS == fieldType;
+    }
+
+    /**
+     * @return what the method transforms, for messages ("address fields", "an event's text fields").
+     */
+    public String transformsWhat()
+    {
+        return switch (this)
+        {
+            case CRYPTOPAN, TRUNCATE -> "address fields (and the addresses written in an event's text fields)";
+            case GEOHASH -> "positions (vehicle.lat and vehicle.lon)";
+            default -> "an event's text fields";
+        };
     }
 
     /**

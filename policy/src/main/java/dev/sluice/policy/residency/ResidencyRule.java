@@ -26,6 +26,9 @@ public record ResidencyRule(
     Map<AnonymizationMethod, Set<String>> after,
     SourcePosition position)
 {
+    /** values() copies the array on each call; decide() is on the data path. */
+    private static final AnonymizationMethod[] METHODS = AnonymizationMethod.values();
+
     public ResidencyRule
     {
         origins = Set.copyOf(origins);
@@ -44,7 +47,7 @@ public record ResidencyRule(
         {
             return ResidencyDecision.RAW;
         }
-        for (final AnonymizationMethod method : AnonymizationMethod.values())
+        for (final AnonymizationMethod method : METHODS)
         {
             final Set<String> regions = after.get(method);
             if (null != regions && regions.contains(destinationRegion))

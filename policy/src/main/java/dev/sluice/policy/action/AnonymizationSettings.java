@@ -1,0 +1,43 @@
+package dev.sluice.policy.action;
+
+/**
+ * The parameters of the anonymization methods, from a policy's optional {@code anonymization:}
+ * section: one value per policy, so every record and every destination that a method transforms
+ * gets the same form (an analyst can then join on it). Immutable; any thread.
+ *
+ * @param truncateIpv4Bits    prefix kept by {@code truncate} for IPv4, 0..32.
+ * @param truncateIpv6Bits    prefix kept by {@code truncate} for IPv6, 0..128.
+ * @param hmacBytes           bytes of HMAC-SHA256 kept by {@code hmac}, 4..32 (written as hex, two characters each).
+ * @param keepEmailDomain     whether {@code email} keeps the domain (else it is pseudonymized too).
+ * @param geohashPrecision    geohash characters {@code geohash} aims for, 1..12 (6: about 1.2 km x 0.6 km).
+ * @param geohashMinPrecision the coarsest cell the k-anonymity guard may fall back to before suppressing, 1..precision.
+ * @param kAnonymity          distinct vehicles a cell needs in the window before positions in it are shown; 1 turns the guard off.
+ * @param kWindowNs           the k-anonymity window, nanoseconds.
+ */
+public record AnonymizationSettings(
+    int truncateIpv4Bits,
+    int truncateIpv6Bits,
+    int hmacBytes,
+    boolean keepEmailDomain,
+    int geohashPrecision,
+    int geohashMinPrecision,
+    int kAnonymity,
+    long kWindowNs)
+{
+    public static final int DEFAULT_TRUNCATE_IPV4_BITS = 24;
+    public static final int DEFAULT_TRUNCATE_IPV6_BITS = 48;
+    public static final int DEFAULT_HMAC_BYTES = 16;
+    public static final int MIN_HMAC_BYTES = 4;
+    public static final int MAX_HMAC_BYTES = 32;
+    public static final int DEFAULT_GEOHASH_PRECISION = 6;
+    public static final int DEFAULT_GEOHASH_MIN_PRECISION = 3;
+    public static final int MAX_GEOHASH_PRECISION = 12;
+    public static final int DEFAULT_K_ANONYMITY = 5;
+    public static final int MAX_K_ANONYMITY = 1_000;
+    public static final long DEFAULT_K_WINDOW_NS = 5L * 60 * 1_000_000_000L;
+
+    /** The settings of a policy without an {@code anonymization:} section. */
+    public static final AnonymizationSettings DEFAULTS = new AnonymizationSettings(
+        DEFAULT_TRUNCATE_IPV4_BITS, DEFAULT_TRUNCATE_IPV6_BITS, DEFAULT_HMAC_BYTES, true,
+        DEFAULT_GEOHASH_PRECISION, DEFAULT_GEOHASH_MIN_PRECISION, DEFAULT_K_ANONYMITY, DEFAULT_K_WINDOW_NS);
+}
