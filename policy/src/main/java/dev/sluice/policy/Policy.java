@@ -161,6 +161,29 @@ public final class Policy
     }
 
     /**
+     * @return how this policy transforms addresses wherever it does: TRUNCATE when a rule or a
+     * residency rule names truncate, otherwise CRYPTOPAN (a policy uses one of the two, never both).
+     */
+    public AnonymizationMethod addressMethod()
+    {
+        for (final Rule rule : rules)
+        {
+            if (!rule.actions().anonymizeFields(AnonymizationMethod.TRUNCATE).isEmpty())
+            {
+                return AnonymizationMethod.TRUNCATE;
+            }
+        }
+        for (final ResidencyRule rule : residency.rules())
+        {
+            if (rule.after().containsKey(AnonymizationMethod.TRUNCATE))
+            {
+                return AnonymizationMethod.TRUNCATE;
+            }
+        }
+        return AnonymizationMethod.CRYPTOPAN;
+    }
+
+    /**
      * @return how {@code aggregate flows} builds flow records: the document's {@code flows:}
      * section, with defaults for what it leaves out ({@link FlowSettings#DEFAULTS} without one).
      */

@@ -1,6 +1,7 @@
 package dev.sluice.policy;
 
 import dev.sluice.policy.action.ActionKind;
+import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.action.AnonymizationSettings;
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.RuleActions;
@@ -210,6 +211,7 @@ public final class PolicyParser
             }
 
             warnUnreachable(rules);
+            checkOneAddressMethod(rules, residencyRules);
 
             if (diagnostics.hasErrors())
             {
@@ -531,6 +533,45 @@ public final class PolicyParser
                 return null;
             }
             return YamlChecks.scalar(node, "'when'", diagnostics);
+        }
+
+        /**
+         * Addresses have one transformed form per policy, so that a subnet groups the same way in
+         * every record and every destination: Crypto-PAn or truncation, not both.
+         */
+        private void checkOneAddressMethod(final List<Rule> rules, final List<ResidencyRule> residencyRules)
+        {
+            SourcePosition cryptoPan = null;
+            SourcePosition truncate = null;
+            for (final Rule rule : rules)
+            {
+                if (!rule.actions().anonymizeFields(AnonymizationMethod.CRYPTOPAN).isEmpty())
+                {
+                    cryptoPan = null == cryptoPan ? rule.position() : cryptoPan;
+                }
+                if (!rule.actions().anonymizeFields(AnonymizationMethod.TRUNCATE).isEmpty())
+                {
+                    truncate = null == truncate ? rule.position() : truncate;
+                }
+            }
+            for (final ResidencyRule rule : residencyRules)
+            {
+                if (rule.after().containsKey(AnonymizationMethod.CRYPTOPAN))
+                {
+                    cryptoPan = null == cryptoPan ? rule.position() : cryptoPan;
+                }
+                if (rule.after().containsKey(AnonymizationMethod.TRUNCATE))
+                {
+                    truncate = null == truncate ? rule.position() : truncate;
+                }
+            }
+            if (null != cryptoPan && null != truncate)
+            {
+                diagnostics.error(
+                    truncate,
+                    "this policy transforms addresses with both cryptopan (line " + cryptoPan.line() + ") and truncate",
+                    "addresses have one transformed form per policy, so subnets group alike everywhere: use one of the two");
+            }
         }
 
         private void warnUnreachable(final List<Rule> rules)

@@ -3,6 +3,7 @@ package dev.sluice.dataplane.anonymize;
 import dev.sluice.dataplane.pipeline.AnonymizedFields;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.Verdict;
+import dev.sluice.policy.Policy;
 
 /**
  * Computes the Crypto-PAn form of the addresses (outer, and inner for tunnelled packets) of
@@ -13,9 +14,7 @@ import dev.sluice.dataplane.pipeline.Verdict;
  */
 public final class AnonymizeStage
 {
-    private final CryptoPan cryptoPan;
-    private long resultHigh;
-    private long resultLow;
+    private final AddressTransform transform;
 
     /**
      * @param cryptoPan the site's keyed Crypto-PAn, or null when the gateway has no key (then no
@@ -23,12 +22,18 @@ public final class AnonymizeStage
      */
     public AnonymizeStage(final CryptoPan cryptoPan)
     {
-        this.cryptoPan = cryptoPan;
+        this.transform = new AddressTransform(cryptoPan);
+    }
+
+    /** Follows a policy version's address method (Crypto-PAn or truncation); call between bursts. */
+    public void use(final Policy policy)
+    {
+        transform.use(policy);
     }
 
     public boolean canTransform()
     {
-        return cryptoPan != null;
+        return transform.canTransform();
     }
 
     /**
@@ -50,33 +55,29 @@ public final class AnonymizeStage
             {
                 continue;
             }
-            if (cryptoPan == null)
-            {
-                throw new IllegalStateException("a policy asks for Crypto-PAn but the gateway has no key");
-            }
             if ((wanted & AnonymizedFields.SRC_ADDRESS) != 0)
             {
-                transform(burst.ipVersion[i], burst.srcAddressHigh[i], burst.srcAddressLow[i]);
-                burst.anonSrcAddressHigh[i] = resultHigh;
-                burst.anonSrcAddressLow[i] = resultLow;
+                transform.apply(burst.ipVersion[i], burst.srcAddressHigh[i], burst.srcAddressLow[i]);
+                burst.anonSrcAddressHigh[i] = transform.resultHigh();
+                burst.anonSrcAddressLow[i] = transform.resultLow();
             }
             if ((wanted & AnonymizedFields.DST_ADDRESS) != 0)
             {
-                transform(burst.ipVersion[i], burst.dstAddressHigh[i], burst.dstAddressLow[i]);
-                burst.anonDstAddressHigh[i] = resultHigh;
-                burst.anonDstAddressLow[i] = resultLow;
+                transform.apply(burst.ipVersion[i], burst.dstAddressHigh[i], burst.dstAddressLow[i]);
+                burst.anonDstAddressHigh[i] = transform.resultHigh();
+                burst.anonDstAddressLow[i] = transform.resultLow();
             }
             if ((wanted & AnonymizedFields.INNER_SRC_ADDRESS) != 0)
             {
-                transform(burst.innerIpVersion[i], burst.innerSrcAddressHigh[i], burst.innerSrcAddressLow[i]);
-                burst.anonInnerSrcAddressHigh[i] = resultHigh;
-                burst.anonInnerSrcAddressLow[i] = resultLow;
+                transform.apply(burst.innerIpVersion[i], burst.innerSrcAddressHigh[i], burst.innerSrcAddressLow[i]);
+                burst.anonInnerSrcAddressHigh[i] = transform.resultHigh();
+                burst.anonInnerSrcAddressLow[i] = transform.resultLow();
             }
             if ((wanted & AnonymizedFields.INNER_DST_ADDRESS) != 0)
             {
-                transform(burst.innerIpVersion[i], burst.innerDstAddressHigh[i], burst.innerDstAddressLow[i]);
-                burst.anonInnerDstAddressHigh[i] = resultHigh;
-                burst.anonInnerDstAddressLow[i] = resultLow;
+                transform.apply(burst.innerIpVersion[i], burst.innerDstAddressHigh[i], burst.innerDstAddressLow[i]);
+                burst.anonInnerDstAddressHigh[i] = transform.resultHigh();
+                burst.anonInnerDstAddressLow[i] = transform.resultLow();
             }
             burst.anonymizedReady[i] = (byte)wanted;
         }
@@ -85,21 +86,5 @@ public final class AnonymizeStage
     private static boolean isIp(final byte version)
     {
         return version == 4 || version == 6;
-    }
-
-    /** Leaves the transformed address in {@link #resultHigh} and {@link #resultLow}, for both families. */
-    private void transform(final byte version, final long high, final long low)
-    {
-        if (version == 4)
-        {
-            resultHigh = 0;
-            resultLow = cryptoPan.anonymizeIpv4((int)low) & 0xFFFF_FFFFL;
-        }
-        else
-        {
-            cryptoPan.anonymizeIpv6(high, low);
-            resultHigh = cryptoPan.resultHigh();
-            resultLow = cryptoPan.resultLow();
-        }
     }
 }

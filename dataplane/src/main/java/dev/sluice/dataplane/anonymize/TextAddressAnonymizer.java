@@ -122,6 +122,9 @@ public final class TextAddressAnonymizer
 
     private final CryptoPan cryptoPan;
     private final boolean deanonymize;
+    /** Truncation instead of Crypto-PAn: the prefix bits kept (-1 with Crypto-PAn). */
+    private final int truncateIpv4Bits;
+    private final int truncateIpv6Bits;
     private final AddressText addressText = new AddressText();
     private final byte[] image = new byte[MAX_IMAGE_LENGTH];
     private final int[] groups = new int[IPV6_GROUPS];
@@ -154,6 +157,35 @@ public final class TextAddressAnonymizer
         }
         this.cryptoPan = cryptoPan;
         this.deanonymize = deanonymize;
+        this.truncateIpv4Bits = -1;
+        this.truncateIpv6Bits = -1;
+    }
+
+    private TextAddressAnonymizer(final int truncateIpv4Bits, final int truncateIpv6Bits)
+    {
+        if (truncateIpv4Bits < 0 || truncateIpv4Bits > 32 || truncateIpv6Bits < 0 || truncateIpv6Bits > 128)
+        {
+            throw new IllegalArgumentException("prefix lengths: IPv4 0..32, IPv6 0..128; got /" + truncateIpv4Bits +
+                " and /" + truncateIpv6Bits);
+        }
+        this.cryptoPan = null;
+        this.deanonymize = false;
+        this.truncateIpv4Bits = truncateIpv4Bits;
+        this.truncateIpv6Bits = truncateIpv6Bits;
+    }
+
+    /**
+     * The same rewriter with truncation instead of Crypto-PAn: every address is written with
+     * only its first {@code ipv4Bits} (or {@code ipv6Bits}) bits kept and the rest zero, so
+     * {@code 192.0.2.77} becomes {@code 192.0.2.0} at /24. Needs no key.
+     *
+     * @param ipv4Bits prefix kept of an IPv4 address, 0..32.
+     * @param ipv6Bits prefix kept of an IPv6 address, 0..128.
+     * @return a truncating rewriter.
+     */
+    public static TextAddressAnonymizer truncating(final int ipv4Bits, final int ipv6Bits)
+    {
+        return new TextAddressAnonymizer(ipv4Bits, ipv6Bits);
     }
 
     /**
@@ -422,12 +454,25 @@ public final class TextAddressAnonymizer
 
     private boolean replaceIpv4(final int start, final int end, final int address)
     {
-        final int result = deanonymize ? cryptoPan.deanonymizeIpv4(address) : cryptoPan.anonymizeIpv4(address);
+        final int result;
+        if (truncateIpv4Bits >= 0)
+        {
+            result = 0 == truncateIpv4Bits ? 0 : address & (int)(0xFFFF_FFFFL << (32 - truncateIpv4Bits));
+        }
+        else
+        {
+            result = deanonymize ? cryptoPan.deanonymizeIpv4(address) : cryptoPan.anonymizeIpv4(address);
+        }
         return replace(start, end, putIpv4(image, 0, result));
     }
 
     private boolean replaceIpv6(final int start, final int end)
     {
+        if (truncateIpv6Bits >= 0)
+        {
+            return replace(start, end, putIpv6(
+                truncate(addressText.high(), truncateIpv6Bits), truncate(addressText.low(), truncateIpv6Bits - 64)));
+        }
         if (deanonymize)
         {
             cryptoPan.deanonymizeIpv6(addressText.high(), addressText.low());
@@ -437,6 +482,12 @@ public final class TextAddressAnonymizer
             cryptoPan.anonymizeIpv6(addressText.high(), addressText.low());
         }
         return replace(start, end, putIpv6(cryptoPan.resultHigh(), cryptoPan.resultLow()));
+    }
+
+    /** The first {@code bits} bits of a 64-bit half kept ({@code bits} may be below 0 or above 64). */
+    private static long truncate(final long half, final int bits)
+    {
+        return bits <= 0 ? 0 : bits >= 64 ? half : half & (-1L << (64 - bits));
     }
 
     /** Copy the text before {@code start}, then the image in place of {@code [start, end)}. */

@@ -6,9 +6,14 @@ import dev.sluice.dataplane.pipeline.PolicySnapshot;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.residency.ResidencyPlan;
 import dev.sluice.policy.Policy;
+import dev.sluice.policy.action.AnonymizationMethod;
+import dev.sluice.policy.action.RuleActions;
+import dev.sluice.policy.residency.ResidencyRule;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns a validated policy into what this gateway runs, checking what only the gateway can
@@ -47,9 +52,10 @@ public final class PolicyInstaller
         final EventResidencyPlan eventResidency = EventResidencyPlan.build(policy, originRegion, destinations);
         final EventRules eventRules = EventRules.of(policy);
         final boolean anonymizeRule = rules.anonymizes() || eventRules.anyAnonymizes();
-        if ((anonymizeRule || precompute != 0 || eventResidency.anyTransform()) && !canTransform)
+        final List<String> keyedMethods = keyedMethods(policy);
+        if ((anonymizeRule || precompute != 0 || eventResidency.anyTransform()) && !keyedMethods.isEmpty() && !canTransform)
         {
-            errors.add("the policy needs Crypto-PAn (" +
+            errors.add("the policy needs an anonymization key for " + String.join(", ", keyedMethods) + " (" +
                 (anonymizeRule ? "an anonymize rule" : "residency to " + transformingDestinations(residency, eventResidency)) +
                 ") but this gateway has no anonymization key; set anonymization.key-file in the gateway configuration");
         }
@@ -58,6 +64,36 @@ public final class PolicyInstaller
             return new Result(null, errors);
         }
         return new Result(new PolicySnapshot(version, policy.name(), rules, residency, precompute, eventRules, eventResidency), List.of());
+    }
+
+    /**
+     * The methods the policy names that need the site's key: all but truncation, and the geohash
+     * only when its k-anonymity guard tells vehicles apart (by a keyed hash of their identity).
+     */
+    private static List<String> keyedMethods(final Policy policy)
+    {
+        final Set<AnonymizationMethod> methods = EnumSet.noneOf(AnonymizationMethod.class);
+        for (int rule = 0; rule <= policy.ruleCount(); rule++)
+        {
+            final RuleActions actions = rule == policy.ruleCount() ? policy.defaultActions() : policy.actionsFor(rule);
+            actions.anonymizeFieldsByMethod().forEach((method, fields) ->
+            {
+                if (!fields.isEmpty())
+                {
+                    methods.add(method);
+                }
+            });
+        }
+        for (final ResidencyRule rule : policy.residency().rules())
+        {
+            methods.addAll(rule.after().keySet());
+        }
+        methods.remove(AnonymizationMethod.TRUNCATE);
+        if (policy.anonymizationSettings().kAnonymity() <= 1)
+        {
+            methods.remove(AnonymizationMethod.GEOHASH);
+        }
+        return methods.stream().map(AnonymizationMethod::keyword).toList();
     }
 
     private static String transformingDestinations(final ResidencyPlan plan, final EventResidencyPlan eventPlan)

@@ -64,6 +64,8 @@ public final class GatewayWorker implements Agent
     private int cpu = NO_CPU;
     private AtomicCounter pinFailures;
     private PolicySnapshot burstPolicy;
+    /** The policy whose address method the anonymize and reduce stages follow. */
+    private PolicySnapshot addressMethodPolicy;
     private boolean holding;
     private boolean burstHeld;
     private volatile boolean drained;
@@ -158,6 +160,13 @@ public final class GatewayWorker implements Agent
         if (policy == null)
         {
             return 0;
+        }
+        if (policy != addressMethodPolicy)
+        {
+            // The address method (Crypto-PAn or truncation) follows the policy, between bursts.
+            addressMethodPolicy = policy;
+            anonymize.use(policy.rules().policy());
+            reduce.use(policy.rules().policy());
         }
 
         final int count = source.poll(burst);

@@ -1,6 +1,8 @@
 package dev.sluice.dataplane.reduce;
 
+import dev.sluice.dataplane.anonymize.AddressTransform;
 import dev.sluice.dataplane.anonymize.CryptoPan;
+import dev.sluice.policy.Policy;
 import dev.sluice.dataplane.classify.BurstFieldReader;
 import dev.sluice.dataplane.classify.CompiledRules;
 import dev.sluice.dataplane.counters.DestinationCounters;
@@ -43,7 +45,7 @@ public final class ReduceStage implements FlowTable.Sink
 
     private final FlowCounters flowCounters;
     private final DestinationCounters[] destinationCounters;
-    private final CryptoPan cryptoPan;
+    private final AddressTransform transform;
     private final int burstCapacity;
     private final FlowRecords records;
     private final FlowKey key = new FlowKey();
@@ -66,8 +68,6 @@ public final class ReduceStage implements FlowTable.Sink
     private long createdUnpublished;
     private long packetsEmitted;
     private long bytesEmitted;
-    private long resultHigh;
-    private long resultLow;
 
     /**
      * @param flowCounters        the worker's flow counters
@@ -87,7 +87,7 @@ public final class ReduceStage implements FlowTable.Sink
         }
         this.flowCounters = flowCounters;
         this.destinationCounters = destinationCounters.clone();
-        this.cryptoPan = cryptoPan;
+        this.transform = new AddressTransform(cryptoPan);
         this.burstCapacity = burstCapacity;
         records = new FlowRecords(2 * burstCapacity, Math.max(1, destinationCounters.length));
         blockedMarks = new long[records.capacity()];
@@ -385,39 +385,26 @@ public final class ReduceStage implements FlowTable.Sink
 
     private void anonymize(final FlowRecords r, final int slot, final byte wanted)
     {
-        if (cryptoPan == null)
-        {
-            throw new IllegalStateException("a policy asks for Crypto-PAn but the gateway has no key");
-        }
         final byte version = r.ipVersion[slot];
         if ((wanted & AnonymizedFields.SRC_ADDRESS) != 0)
         {
-            transform(version, r.srcAddressHigh[slot], r.srcAddressLow[slot]);
-            r.anonSrcAddressHigh[slot] = resultHigh;
-            r.anonSrcAddressLow[slot] = resultLow;
+            transform.apply(version, r.srcAddressHigh[slot], r.srcAddressLow[slot]);
+            r.anonSrcAddressHigh[slot] = transform.resultHigh();
+            r.anonSrcAddressLow[slot] = transform.resultLow();
         }
         if ((wanted & AnonymizedFields.DST_ADDRESS) != 0)
         {
-            transform(version, r.dstAddressHigh[slot], r.dstAddressLow[slot]);
-            r.anonDstAddressHigh[slot] = resultHigh;
-            r.anonDstAddressLow[slot] = resultLow;
+            transform.apply(version, r.dstAddressHigh[slot], r.dstAddressLow[slot]);
+            r.anonDstAddressHigh[slot] = transform.resultHigh();
+            r.anonDstAddressLow[slot] = transform.resultLow();
         }
         r.anonymizedReady[slot] = wanted;
     }
 
-    private void transform(final byte version, final long high, final long low)
+    /** Follows a policy version's address method (Crypto-PAn or truncation); call between bursts. */
+    public void use(final Policy policy)
     {
-        if (version == 4)
-        {
-            resultHigh = 0;
-            resultLow = cryptoPan.anonymizeIpv4((int)low) & 0xFFFF_FFFFL;
-        }
-        else
-        {
-            cryptoPan.anonymizeIpv6(high, low);
-            resultHigh = cryptoPan.resultHigh();
-            resultLow = cryptoPan.resultLow();
-        }
+        transform.use(policy);
     }
 
     /** Called by the worker once egress has taken every record. */

@@ -9,23 +9,33 @@ import dev.sluice.policy.field.PacketFields;
 import dev.sluice.policy.residency.ResidencyDecision;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A policy's residency rules resolved for the events this gateway forwards, per destination:
- * for each classified event field ({@code cef.src} is {@code pii.ip}, {@code vehicle.vin}
- * {@code pii.vehicle}, a policy's own {@code json.*} fields), whether an event that has it may
- * go raw, only with its addresses rewritten by Crypto-PAn, or not at all. The decisions are
- * made once, when the policy is applied; per event the worker asks which classified fields are
- * present and combines their decisions, the strictest winning.
+ * for each classified event field ({@code cef.src} is {@code pii.ip}, {@code cef.suser}
+ * {@code pii.user}, {@code vehicle.vin} {@code pii.vehicle}, a policy's own {@code json.*}
+ * fields), whether an event that has it may go raw, only transformed, or not at all. The
+ * decisions are made once, when the policy is applied; per event the worker asks which
+ * classified fields are present and combines their decisions, the strictest winning.
  * <p>
- * An event leaves the site as its text, so "transformed" means every IPv4 and IPv6 address
- * written in the event is rewritten, and only address fields can be transformed: a class whose
- * transform cannot apply to one of its event fields (Crypto-PAn on a VIN) blocks that field
- * instead (fail closed), with a note for the gateway's log.
- * <p>
+ * An event leaves the site as its text, and it has ONE transformed form, whatever the
+ * destination: every field that some destination needs transformed is transformed in it, with
+ * one method per field ({@link #method(int)}), and every IPv4 and IPv6 address written in it
+ * is rewritten with one address method ({@link #addressMethod()}, Crypto-PAn or truncation). A
+ * destination that may receive the field raw gets the raw text unless another field needs the
+ * transformed form. Where the document asks for something this cannot deliver, the plan is
+ * stricter than the document (fail closed) and says so in a note for the gateway's log:
+ * <ul>
+ *   <li>a method that cannot transform the field (a VIN method on an address) blocks it;</li>
+ *   <li>two destinations asking for different methods on one field: the first method (in the
+ *   order of {@link AnonymizationMethod}) is used and the other destination blocked;</li>
+ *   <li>two address methods (Crypto-PAn for one destination, truncation for another): Crypto-PAn
+ *   is used and the truncation destinations blocked.</li>
+ * </ul>
  * Addresses written in free text ({@code syslog.msg}, a JSON string) belong to no field, yet
  * they are the class {@code pii.ip}: {@link #textAddresses(int)} is that class's decision for
  * the destination, applied to an event in which an address was found.
@@ -36,14 +46,16 @@ public final class EventResidencyPlan
 {
     /** May go as received. */
     public static final byte RAW = 0;
-    /** May go with every address in its text rewritten by Crypto-PAn. */
+    /** May go in the event's transformed form. */
     public static final byte TRANSFORM = 1;
     /** Must not go. */
     public static final byte BLOCK = 2;
 
     private final int[] classifiedFields;
     private final byte[][] decisions;
+    private final AnonymizationMethod[] methods;
     private final byte[] textAddresses;
+    private final AnonymizationMethod addressMethod;
     private final boolean anyNonRaw;
     private final boolean anyTextNonRaw;
     private final List<String> notes;
@@ -51,12 +63,16 @@ public final class EventResidencyPlan
     private EventResidencyPlan(
         final int[] classifiedFields,
         final byte[][] decisions,
+        final AnonymizationMethod[] methods,
         final byte[] textAddresses,
+        final AnonymizationMethod addressMethod,
         final List<String> notes)
     {
         this.classifiedFields = classifiedFields;
         this.decisions = decisions;
+        this.methods = methods;
         this.textAddresses = textAddresses;
+        this.addressMethod = addressMethod;
         this.notes = List.copyOf(notes);
         boolean nonRaw = false;
         for (final byte decision : textAddresses)
@@ -80,8 +96,9 @@ public final class EventResidencyPlan
      */
     public static EventResidencyPlan build(final Policy policy, final String originRegion, final List<String> destinations)
     {
-        final Map<Integer, byte[]> byField = new LinkedHashMap<>();
+        final int n = destinations.size();
         final List<String> notes = new ArrayList<>();
+        final Map<Field, ResidencyDecision[]> byField = new LinkedHashMap<>();
         for (final String dataClass : policy.dataClasses())
         {
             for (final Field field : policy.fieldsOf(dataClass))
@@ -90,36 +107,158 @@ public final class EventResidencyPlan
                 {
                     continue;
                 }
-                final byte[] perDestination = byField.computeIfAbsent(field.id(), ignore -> new byte[destinations.size()]);
-                for (int d = 0; d < destinations.size(); d++)
+                final ResidencyDecision[] perDestination = byField.computeIfAbsent(field, ignore -> raw(n));
+                for (int d = 0; d < n; d++)
                 {
-                    final byte decision = decide(policy, dataClass, field, originRegion, destinations.get(d), notes);
-                    perDestination[d] = (byte)Math.max(perDestination[d], decision);
+                    perDestination[d] = stricter(
+                        perDestination[d], policy.residency().decide(dataClass, originRegion, destinations.get(d)),
+                        field, destinations.get(d), notes);
                 }
             }
         }
-
-        // A field that may go raw everywhere changes no decision: the worker need not ask for it.
-        byField.values().removeIf(EventResidencyPlan::rawEverywhere);
-        final int[] fields = new int[byField.size()];
-        final byte[][] decisions = new byte[byField.size()][];
-        int k = 0;
-        for (final Map.Entry<Integer, byte[]> entry : byField.entrySet())
-        {
-            fields[k] = entry.getKey();
-            decisions[k] = entry.getValue();
-            k++;
-        }
-
-        final byte[] textAddresses = new byte[destinations.size()];
+        final ResidencyDecision[] text = raw(n);
         if (policy.dataClasses().contains(PacketFields.PII_IP))
         {
-            for (int d = 0; d < destinations.size(); d++)
+            for (int d = 0; d < n; d++)
             {
-                textAddresses[d] = of(policy.residency().decide(PacketFields.PII_IP, originRegion, destinations.get(d)));
+                text[d] = policy.residency().decide(PacketFields.PII_IP, originRegion, destinations.get(d));
             }
         }
-        return new EventResidencyPlan(fields, decisions, textAddresses, notes);
+
+        final AnonymizationMethod addressMethod = addressMethod(byField, text);
+        final byte[] textAddresses = new byte[n];
+        for (int d = 0; d < n; d++)
+        {
+            textAddresses[d] = resolve(text[d], addressMethod, "addresses in an event's text", destinations.get(d), notes);
+        }
+
+        final List<Integer> fields = new ArrayList<>();
+        final List<byte[]> decisions = new ArrayList<>();
+        final List<AnonymizationMethod> methods = new ArrayList<>();
+        for (final Map.Entry<Field, ResidencyDecision[]> entry : byField.entrySet())
+        {
+            final Field field = entry.getKey();
+            final ResidencyDecision[] perDestination = entry.getValue();
+            final AnonymizationMethod method = FieldType.ADDRESS == field.type() ? addressMethod : firstMethod(perDestination);
+            final byte[] resolved = new byte[n];
+            for (int d = 0; d < n; d++)
+            {
+                resolved[d] = resolve(perDestination[d], method, field.name(), destinations.get(d), notes);
+                if (TRANSFORM == resolved[d] && !method.appliesTo(field))
+                {
+                    notes.add(field.name() + " to " + destinations.get(d) + ": " + method.keyword() + " cannot transform " +
+                        field.name() + " in an event; events that have it are blocked instead");
+                    resolved[d] = BLOCK;
+                }
+            }
+            // A field that may go raw everywhere changes no decision: the worker need not ask for it.
+            if (!rawEverywhere(resolved))
+            {
+                fields.add(field.id());
+                decisions.add(resolved);
+                methods.add(method);
+            }
+        }
+
+        final int[] fieldIds = new int[fields.size()];
+        for (int k = 0; k < fieldIds.length; k++)
+        {
+            fieldIds[k] = fields.get(k);
+        }
+        return new EventResidencyPlan(
+            fieldIds, decisions.toArray(new byte[0][]), methods.toArray(new AnonymizationMethod[0]), textAddresses,
+            addressMethod, notes);
+    }
+
+    private static ResidencyDecision[] raw(final int destinations)
+    {
+        final ResidencyDecision[] decisions = new ResidencyDecision[destinations];
+        Arrays.fill(decisions, ResidencyDecision.RAW);
+        return decisions;
+    }
+
+    /** Two classes of one field: the stricter decision; two different transforms cannot both be honoured, so block. */
+    private static ResidencyDecision stricter(
+        final ResidencyDecision a,
+        final ResidencyDecision b,
+        final Field field,
+        final String destination,
+        final List<String> notes)
+    {
+        if (a.kind() == ResidencyDecision.Kind.TRANSFORM && b.kind() == ResidencyDecision.Kind.TRANSFORM && a.method() != b.method())
+        {
+            notes.add(field.name() + " to " + destination + ": its classes ask for " + a.method().keyword() + " and " +
+                b.method().keyword() + "; blocked instead");
+            return ResidencyDecision.BLOCK;
+        }
+        return b.kind().ordinal() > a.kind().ordinal() ? b : a;
+    }
+
+    /** The one address method of the transformed form: Crypto-PAn when anything asks for it, else truncation, else none. */
+    private static AnonymizationMethod addressMethod(final Map<Field, ResidencyDecision[]> byField, final ResidencyDecision[] text)
+    {
+        AnonymizationMethod chosen = firstAddressMethod(text, null);
+        for (final Map.Entry<Field, ResidencyDecision[]> entry : byField.entrySet())
+        {
+            if (FieldType.ADDRESS == entry.getKey().type())
+            {
+                chosen = firstAddressMethod(entry.getValue(), chosen);
+            }
+        }
+        return chosen;
+    }
+
+    private static AnonymizationMethod firstAddressMethod(final ResidencyDecision[] decisions, final AnonymizationMethod chosen)
+    {
+        AnonymizationMethod first = chosen;
+        for (final ResidencyDecision decision : decisions)
+        {
+            if (ResidencyDecision.Kind.TRANSFORM == decision.kind() && decision.method().transformsAddresses() &&
+                (null == first || decision.method().ordinal() < first.ordinal()))
+            {
+                first = decision.method();
+            }
+        }
+        return first;
+    }
+
+    private static AnonymizationMethod firstMethod(final ResidencyDecision[] decisions)
+    {
+        AnonymizationMethod first = null;
+        for (final ResidencyDecision decision : decisions)
+        {
+            if (ResidencyDecision.Kind.TRANSFORM == decision.kind() && (null == first || decision.method().ordinal() < first.ordinal()))
+            {
+                first = decision.method();
+            }
+        }
+        return first;
+    }
+
+    /** The decision as the plan can deliver it, when the transformed form uses {@code method}. */
+    private static byte resolve(
+        final ResidencyDecision decision,
+        final AnonymizationMethod method,
+        final String what,
+        final String destination,
+        final List<String> notes)
+    {
+        return switch (decision.kind())
+        {
+            case RAW -> RAW;
+            case BLOCK -> BLOCK;
+            case TRANSFORM ->
+            {
+                if (decision.method() != method)
+                {
+                    notes.add(what + " to " + destination + ": events have one transformed form, which uses " +
+                        (null == method ? "no method" : method.keyword()) + ", not " + decision.method().keyword() +
+                        "; blocked instead");
+                    yield BLOCK;
+                }
+                yield TRANSFORM;
+            }
+        };
     }
 
     private static boolean rawEverywhere(final byte[] perDestination)
@@ -132,35 +271,6 @@ public final class EventResidencyPlan
             }
         }
         return true;
-    }
-
-    private static byte decide(
-        final Policy policy,
-        final String dataClass,
-        final Field field,
-        final String originRegion,
-        final String destination,
-        final List<String> notes)
-    {
-        final ResidencyDecision decision = policy.residency().decide(dataClass, originRegion, destination);
-        final byte kind = of(decision);
-        if (TRANSFORM == kind && !(AnonymizationMethod.CRYPTOPAN == decision.method() && FieldType.ADDRESS == field.type()))
-        {
-            notes.add("class " + dataClass + " to " + destination + ": " + decision.method() + " cannot transform " +
-                field.name() + " in an event; events that have it are blocked instead");
-            return BLOCK;
-        }
-        return kind;
-    }
-
-    private static byte of(final ResidencyDecision decision)
-    {
-        return switch (decision.kind())
-        {
-            case RAW -> RAW;
-            case TRANSFORM -> TRANSFORM;
-            case BLOCK -> BLOCK;
-        };
     }
 
     /** True when some event may reach some destination only transformed, or not at all. */
@@ -215,6 +325,18 @@ public final class EventResidencyPlan
     public int classifiedField(final int k)
     {
         return classifiedFields[k];
+    }
+
+    /** The method of classified field {@code k} in the transformed form; null when no destination needs it transformed. */
+    public AnonymizationMethod method(final int k)
+    {
+        return methods[k];
+    }
+
+    /** How addresses are rewritten in the transformed form: CRYPTOPAN, TRUNCATE, or null when none is. */
+    public AnonymizationMethod addressMethod()
+    {
+        return addressMethod;
     }
 
     /** {@link #RAW}, {@link #TRANSFORM} or {@link #BLOCK} for an event that has classified field {@code k}. */

@@ -81,7 +81,7 @@ public final class ResidencyPlan
                                 continue;
                             }
                             final byte bit = CompiledRules.addressBit(field.id());
-                            if (decision.method() == AnonymizationMethod.CRYPTOPAN && field.type() == FieldType.ADDRESS && 0 != bit)
+                            if (decision.method().transformsAddresses() && field.type() == FieldType.ADDRESS && 0 != bit)
                             {
                                 transform[d] |= bit;
                             }

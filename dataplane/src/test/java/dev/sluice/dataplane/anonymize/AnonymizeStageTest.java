@@ -5,6 +5,7 @@ import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.Verdict;
 import dev.sluice.dataplane.testing.Bursts;
 import dev.sluice.dataplane.testing.Packets;
+import dev.sluice.dataplane.testing.TestPolicies;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -135,5 +136,39 @@ class AnonymizeStageTest
         reference.anonymizeIpv6(Packets.ipv6High(address), Packets.ipv6Low(address));
         assertEquals(reference.resultHigh(), high, address + " high half");
         assertEquals(reference.resultLow(), low, address + " low half");
+    }
+
+    @Test
+    void aPolicyThatTruncatesCutsAddressesToItsPrefixesWithoutAKey()
+    {
+        final AnonymizeStage keyless = new AnonymizeStage(null);
+        assertFalse(keyless.canTransform(), "Crypto-PAn is the default method and needs a key");
+        keyless.use(TestPolicies.parse("""
+            sluice-policy: 1
+            name: truncating
+            match: first
+            default: keep
+            anonymization: {truncate-ipv4: 16, truncate-ipv6: 24}
+            rules:
+              - name: all
+                when: true
+                then: anonymize ip.src, ip.dst with truncate
+            """));
+        assertTrue(keyless.canTransform());
+        final PacketBurst burst = Bursts.decoded(1,
+            Packets.ipv4Tcp(V4_SRC, V4_DST, 1, 2, 0x002),
+            Packets.ipv6Tcp(V6_SRC, V6_DST, 1, 2, 0x002));
+        pass(burst);
+        burst.anonymizeFields[0] = AnonymizedFields.ADDRESSES;
+        burst.anonymizeFields[1] = AnonymizedFields.ADDRESSES;
+
+        keyless.apply(burst, (byte)0);
+
+        assertAll(
+            () -> assertEquals(Packets.ipv4Low("192.168.0.0"), burst.anonSrcAddressLow[0]),
+            () -> assertEquals(Packets.ipv4Low("93.184.0.0"), burst.anonDstAddressLow[0]),
+            () -> assertEquals(Packets.ipv6High("2001:d00::"), burst.anonSrcAddressHigh[1]),
+            () -> assertEquals(0, burst.anonSrcAddressLow[1]),
+            () -> assertEquals(Packets.ipv6High("2001:d00::"), burst.anonDstAddressHigh[1]));
     }
 }

@@ -374,6 +374,17 @@ class TextAddressAnonymizerTest
         assertEquals(line.substring(inputAt), out.substring(outputAt));
     }
 
+    @Test
+    void truncatingKeepsThePrefixOfEveryAddress()
+    {
+        final TextAddressAnonymizer truncating = TextAddressAnonymizer.truncating(24, 48);
+        assertEquals("src=192.0.2.0 dst=[2001:db8:85a3::]:443 at 10.1.2.0.",
+            rewrite(truncating, "src=192.0.2.77 dst=[2001:db8:85a3:8d3:1319:8a2e:370:7348]:443 at 10.1.2.3."));
+        assertEquals("0.0.0.0 ::", rewrite(TextAddressAnonymizer.truncating(0, 0), "198.51.100.7 2001:db8::1"));
+        assertEquals("198.51.100.7 2001:db8::1", rewrite(TextAddressAnonymizer.truncating(32, 128), "198.51.100.7 2001:db8::1"));
+        assertThrows(IllegalArgumentException.class, () -> TextAddressAnonymizer.truncating(33, 48));
+    }
+
     private String rewrite(final String text)
     {
         return rewrite(anonymizer, text);

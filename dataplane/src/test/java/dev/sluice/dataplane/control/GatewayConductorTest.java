@@ -211,7 +211,7 @@ class GatewayConductorTest
         final Ack keyless = inbox.acks.get(4);
         assertEquals(PolicyAckStatus.REJECTED, keyless.status());
         assertEquals(1, keyless.appliedPolicyVersion());
-        assertEquals("anonymizing-v3.yaml: the policy needs Crypto-PAn (an anonymize rule) but this gateway has no " +
+        assertEquals("anonymizing-v3.yaml: the policy needs an anonymization key for cryptopan (an anonymize rule) but this gateway has no " +
             "anonymization key; set anonymization.key-file in the gateway configuration", keyless.message());
         assertSame(v1, holder.current());
 
@@ -296,7 +296,7 @@ class GatewayConductorTest
         assertTrue(invalid.get(0).startsWith("bad.yaml:7:11: error:"), invalid.get(0));
         final List<String> keyless = conductor.applyLocal(0, "anon.yaml", ANONYMIZING_POLICY);
         assertEquals(1, keyless.size());
-        assertTrue(keyless.get(0).startsWith("anon.yaml: the policy needs Crypto-PAn"), keyless.get(0));
+        assertTrue(keyless.get(0).startsWith("anon.yaml: the policy needs an anonymization key for cryptopan"), keyless.get(0));
         assertSame(bootstrap, holder.current());
 
         // A bootstrap policy is version 0: any pushed version replaces it, a push of 0 is stale.

@@ -4,6 +4,7 @@ import dev.sluice.dataplane.pipeline.AnonymizedFields;
 import dev.sluice.dataplane.pipeline.PolicySnapshot;
 import dev.sluice.dataplane.testing.TestPolicies;
 import dev.sluice.policy.Policy;
+import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.action.FlowSettings;
 import org.junit.jupiter.api.Test;
 
@@ -73,8 +74,28 @@ class PolicyInstallerTest
         final PolicyInstaller.Result result =
             new PolicyInstaller("eu-west", List.of("eu-west"), false).build(3, ANONYMIZING_RULE);
         assertNull(result.snapshot());
-        assertEquals(List.of("the policy needs Crypto-PAn (an anonymize rule) but this gateway has no anonymization key; " +
+        assertEquals(List.of("the policy needs an anonymization key for cryptopan (an anonymize rule) but this gateway has no anonymization key; " +
             "set anonymization.key-file in the gateway configuration"), result.errors());
+    }
+
+    @Test
+    void keylessGatewayAcceptsTruncationWhichNeedsNoKey()
+    {
+        final Policy truncating = TestPolicies.parse("""
+            sluice-policy: 1
+            name: truncating
+            match: first
+            default: keep
+            regions: [eu-west, us-east]
+            rules:
+              - {name: all, when: true, then: anonymize ip.src with truncate}
+            residency:
+              - {class: pii.ip, origin: eu-west, raw: [eu-west], after: {truncate: [us-east]}}
+            """);
+        final PolicyInstaller.Result result =
+            new PolicyInstaller("eu-west", List.of("eu-west", "us-east"), false).build(3, truncating);
+        assertTrue(result.errors().isEmpty(), result.errors().toString());
+        assertEquals(AnonymizationMethod.TRUNCATE, result.snapshot().eventResidency().addressMethod());
     }
 
     @Test
@@ -84,7 +105,7 @@ class PolicyInstallerTest
             new PolicyInstaller("eu-west", List.of("eu-west", "us-east"), false).build(3, TestPolicies.edgeDemo());
         assertNull(result.snapshot());
         assertEquals(1, result.errors().size());
-        assertTrue(result.errors().get(0).startsWith("the policy needs Crypto-PAn (residency to us-east) but this gateway " +
+        assertTrue(result.errors().get(0).startsWith("the policy needs an anonymization key for cryptopan (residency to us-east) but this gateway " +
             "has no anonymization key"), result.errors().get(0));
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.dataplane.residency;
 
 import dev.sluice.dataplane.testing.TestPolicies;
 import dev.sluice.policy.Policy;
+import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.field.EventFields;
 import org.junit.jupiter.api.Test;
 
@@ -83,5 +84,36 @@ class EventResidencyPlanTest
         assertEquals(EventResidencyPlan.RAW, plan.textAddresses(0));
         assertTrue(plan.transforms(1));
         assertFalse(plan.transforms(0));
+    }
+
+    @Test
+    void valueMethodsTransformTheirFieldsAndConflictsFailClosed()
+    {
+        final EventResidencyPlan plan = EventResidencyPlan.build(policy("""
+              - {class: pii.ip, origin: eu-west, raw: [eu-west], after: {truncate: [us-east]}}
+              - {class: pii.user, origin: eu-west, raw: [eu-west], after: {pseudonym: [us-east]}}
+              - {class: pii.vehicle, origin: eu-west, after: {vin: [eu-west], hmac: [us-east]}}
+              - {class: loc.precise, origin: eu-west, raw: [eu-west], after: {geohash: [us-east]}}
+            """), "eu-west", DESTINATIONS);
+        final List<Integer> ids = fields(plan);
+        assertEquals(AnonymizationMethod.TRUNCATE, plan.addressMethod());
+        assertEquals(EventResidencyPlan.TRANSFORM, plan.textAddresses(1));
+
+        final int user = ids.indexOf(EventFields.CEF_SUSER);
+        assertEquals(AnonymizationMethod.PSEUDONYM, plan.method(user));
+        assertEquals(EventResidencyPlan.RAW, plan.decision(user, 0));
+        assertEquals(EventResidencyPlan.TRANSFORM, plan.decision(user, 1));
+
+        final int vin = ids.indexOf(EventFields.VEHICLE_VIN);
+        assertEquals(AnonymizationMethod.HMAC, plan.method(vin), "the first method in the order of AnonymizationMethod");
+        assertEquals(EventResidencyPlan.BLOCK, plan.decision(vin, 0), "one transformed form: vin cannot also be had");
+        assertEquals(EventResidencyPlan.TRANSFORM, plan.decision(vin, 1));
+        assertTrue(plan.notes().stream().anyMatch(n -> n.contains("vehicle.vin to eu-west") && n.contains("not vin")),
+            plan.notes()::toString);
+
+        final int latitude = ids.indexOf(EventFields.VEHICLE_LAT);
+        assertEquals(AnonymizationMethod.GEOHASH, plan.method(latitude));
+        assertEquals(EventResidencyPlan.TRANSFORM, plan.decision(latitude, 1));
+        assertTrue(plan.transforms(1));
     }
 }

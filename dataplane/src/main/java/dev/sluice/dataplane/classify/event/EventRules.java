@@ -8,14 +8,21 @@ import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldSet;
 import dev.sluice.policy.field.FieldType;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 /**
  * A policy's rule actions as the event worker applies them, resolved once when the policy is
  * applied: per rule (and the default, at index {@code ruleCount}) whether a matching event is
- * forwarded, filtered or sampled 1 in N, and whether it is anonymized. {@code keep} and
+ * forwarded, filtered or sampled 1 in N, and what of it is anonymized. {@code keep} and
  * {@code aggregate} forward (aggregation builds flow records from packets; an event is
- * forwarded as it is). A rule anonymizes an event when it names an event field (or a class
- * holding one) with Crypto-PAn; the event's addresses are then rewritten for every destination.
- * Immutable; any thread.
+ * forwarded as it is).
+ * <p>
+ * A rule anonymizes an event when it names an event field (or a class holding one): with an
+ * address method (Crypto-PAn, truncation) every address written in the event is rewritten; with
+ * a value method (a keyed pseudonym, a format-preserving one, a geohash) that field's value is
+ * replaced wherever the text holds it. Either way for every destination. Immutable; any thread.
  */
 public final class EventRules
 {
@@ -23,10 +30,16 @@ public final class EventRules
     public static final byte FILTER = 1;
     public static final byte SAMPLE = 2;
 
+    private static final int[] NONE = new int[0];
+    private static final AnonymizationMethod[] NO_METHODS = new AnonymizationMethod[0];
+
     private final byte[] action;
     private final int[] sampleDenominator;
     private final boolean[] anonymizes;
+    private final boolean[] rewritesAddresses;
     private final int[][] anonymizedAddressFields;
+    private final int[][] valueFields;
+    private final AnonymizationMethod[][] valueMethods;
     private final boolean anyAnonymizes;
 
     private EventRules(final Policy policy)
@@ -35,7 +48,10 @@ public final class EventRules
         action = new byte[rules + 1];
         sampleDenominator = new int[rules + 1];
         anonymizes = new boolean[rules + 1];
+        rewritesAddresses = new boolean[rules + 1];
         anonymizedAddressFields = new int[rules + 1][];
+        valueFields = new int[rules + 1][];
+        valueMethods = new AnonymizationMethod[rules + 1][];
         boolean any = false;
         for (int rule = 0; rule <= rules; rule++)
         {
@@ -47,29 +63,37 @@ public final class EventRules
                 case KEEP, AGGREGATE -> FORWARD;
             };
             sampleDenominator[rule] = Math.max(1, actions.sampleDenominator());
-            final FieldSet fields = actions.anonymizeFields(AnonymizationMethod.CRYPTOPAN);
-            int eventFields = 0;
-            int addressFields = 0;
-            for (int id = fields.nextId(EventFields.FIRST_ID); id >= 0; id = fields.nextId(id + 1))
+            final List<Integer> addresses = new ArrayList<>();
+            final List<Integer> values = new ArrayList<>();
+            final List<AnonymizationMethod> methods = new ArrayList<>();
+            boolean addressMethod = false;
+            for (final Map.Entry<AnonymizationMethod, FieldSet> entry : actions.anonymizeFieldsByMethod().entrySet())
             {
-                eventFields++;
-                if (FieldType.ADDRESS == typeOf(policy, id))
+                final AnonymizationMethod method = entry.getKey();
+                final FieldSet fields = entry.getValue();
+                for (int id = fields.nextId(EventFields.FIRST_ID); id >= 0; id = fields.nextId(id + 1))
                 {
-                    addressFields++;
+                    if (method.transformsAddresses())
+                    {
+                        addressMethod = true;
+                        if (FieldType.ADDRESS == typeOf(policy, id))
+                        {
+                            addresses.add(id);
+                        }
+                    }
+                    else
+                    {
+                        values.add(id);
+                        methods.add(method);
+                    }
                 }
             }
-            anonymizes[rule] = eventFields > 0;
-            any |= eventFields > 0;
-            final int[] addresses = new int[addressFields];
-            int k = 0;
-            for (int id = fields.nextId(EventFields.FIRST_ID); id >= 0; id = fields.nextId(id + 1))
-            {
-                if (FieldType.ADDRESS == typeOf(policy, id))
-                {
-                    addresses[k++] = id;
-                }
-            }
-            anonymizedAddressFields[rule] = addresses;
+            rewritesAddresses[rule] = addressMethod;
+            anonymizes[rule] = addressMethod || !values.isEmpty();
+            any |= anonymizes[rule];
+            anonymizedAddressFields[rule] = addresses.isEmpty() ? NONE : addresses.stream().mapToInt(Integer::intValue).toArray();
+            valueFields[rule] = values.isEmpty() ? NONE : values.stream().mapToInt(Integer::intValue).toArray();
+            valueMethods[rule] = methods.isEmpty() ? NO_METHODS : methods.toArray(new AnonymizationMethod[0]);
         }
         anyAnonymizes = any;
     }
@@ -107,6 +131,24 @@ public final class EventRules
     public boolean anonymizes(final int slot)
     {
         return anonymizes[slot];
+    }
+
+    /** True when the slot's rule rewrites the addresses written in an event (it names a field with Crypto-PAn or truncate). */
+    public boolean rewritesAddresses(final int slot)
+    {
+        return rewritesAddresses[slot];
+    }
+
+    /** The event text fields whose values the slot's rule replaces, with {@link #valueMethods(int)} at the same index. */
+    public int[] valueFields(final int slot)
+    {
+        return valueFields[slot];
+    }
+
+    /** The method for each of {@link #valueFields(int)}. */
+    public AnonymizationMethod[] valueMethods(final int slot)
+    {
+        return valueMethods[slot];
     }
 
     /** The event address fields the slot's rule anonymizes: present, they must be rewritten or the event stays. */
