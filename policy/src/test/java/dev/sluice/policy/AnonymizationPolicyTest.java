@@ -83,12 +83,12 @@ class AnonymizationPolicyTest
             "  - class: pii.user",
             "    origin: eu-west",
             "    raw: [eu-west]",
-            "    after: {pseudonym: [us-east]}",
+            "    after: {user: [us-east]}",
             "  - class: pii.ip",
             "    origin: eu-west",
             "    raw: [eu-west]",
             "    after: {truncate: [us-east]}"));
-        assertEquals(ResidencyDecision.transform(AnonymizationMethod.PSEUDONYM),
+        assertEquals(ResidencyDecision.transform(AnonymizationMethod.USER),
             policy.residency().decide(EventFields.PII_USER, "eu-west", "us-east"));
         assertEquals(ResidencyDecision.transform(AnonymizationMethod.TRUNCATE),
             policy.residency().decide("pii.ip", "eu-west", "us-east"));

@@ -130,12 +130,6 @@ public final class TextValueReplacer
         sortLongestFirst();
     }
 
-    /** @return room for a replacement after the value begun last. */
-    public int replacementCapacity(final int replacementOffset)
-    {
-        return ARENA_BYTES - replacementOffset;
-    }
-
     /**
      * Copies {@code source[offset, offset + length)} to {@code target} at {@code targetOffset},
      * every whole occurrence of each value replaced.

@@ -91,7 +91,7 @@ class EventResidencyPlanTest
     {
         final EventResidencyPlan plan = EventResidencyPlan.build(policy("""
               - {class: pii.ip, origin: eu-west, raw: [eu-west], after: {truncate: [us-east]}}
-              - {class: pii.user, origin: eu-west, raw: [eu-west], after: {pseudonym: [us-east]}}
+              - {class: pii.user, origin: eu-west, raw: [eu-west], after: {user: [us-east]}}
               - {class: pii.vehicle, origin: eu-west, after: {vin: [eu-west], hmac: [us-east]}}
               - {class: loc.precise, origin: eu-west, raw: [eu-west], after: {geohash: [us-east]}}
             """), "eu-west", DESTINATIONS);
@@ -100,7 +100,7 @@ class EventResidencyPlanTest
         assertEquals(EventResidencyPlan.TRANSFORM, plan.textAddresses(1));
 
         final int user = ids.indexOf(EventFields.CEF_SUSER);
-        assertEquals(AnonymizationMethod.PSEUDONYM, plan.method(user));
+        assertEquals(AnonymizationMethod.USER, plan.method(user));
         assertEquals(EventResidencyPlan.RAW, plan.decision(user, 0));
         assertEquals(EventResidencyPlan.TRANSFORM, plan.decision(user, 1));
 

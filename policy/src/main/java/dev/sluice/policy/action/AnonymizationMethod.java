@@ -17,9 +17,11 @@ public enum AnonymizationMethod
     CRYPTOPAN("cryptopan", FieldType.ADDRESS),
     /** Addresses cut to a prefix (the policy's {@code anonymization.truncate}, /24 and /48 by default). */
     TRUNCATE("truncate", FieldType.ADDRESS),
-    /** A keyed token (SipHash-2-4 under the site key): fast, for free identifiers such as user names. */
-    PSEUDONYM("pseudonym", FieldType.STRING),
-    /** A keyed token (HMAC-SHA256, truncated to {@code anonymization.hmac.bytes}). */
+    /** A user name's keyed token: 12 base32 characters of SipHash-2-4 under the site key's user subkey. */
+    USER("user", FieldType.STRING),
+    /** A keyed token of any value: SipHash-2-4, 16 hex characters (the fast keyed PRF). */
+    SIPHASH("siphash", FieldType.STRING),
+    /** A keyed token of any value: HMAC-SHA256 truncated to {@code anonymization.hmac-bytes}, as hex. */
     HMAC("hmac", FieldType.STRING),
     /** The local part of an e-mail address pseudonymized, the domain kept or pseudonymized. */
     EMAIL("email", FieldType.STRING),
