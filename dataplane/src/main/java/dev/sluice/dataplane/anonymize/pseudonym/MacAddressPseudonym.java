@@ -6,7 +6,8 @@ package dev.sluice.dataplane.anonymize.pseudonym;
  * numerals (radix 16, domain 16^6 = 16.7 M), tweaked with the OUI. The layout is kept as
  * written: {@code aa:bb:cc:dd:ee:ff}, {@code aa-bb-cc-dd-ee-ff}, {@code aabb.ccdd.eeff} or
  * {@code aabbccddeeff}; the output's hex letters are uppercase when the input's letters all
- * are, else lowercase. Reversible with the key.
+ * are, else lowercase (the OUI included: a mixed-case input comes out in lowercase, the same
+ * address). Reversible with the key.
  */
 public final class MacAddressPseudonym implements ReversiblePseudonym
 {
@@ -108,6 +109,7 @@ public final class MacAddressPseudonym implements ReversiblePseudonym
             }
             else
             {
+                // The OUI is rewritten in the output's case too, so a mixed-case input gives one case throughout.
                 out[outOffset + i] = hexCount < OUI_HEX_DIGITS ?
                     digits[Ff1Mask.hexDigit(b)] : digits[mask.numerals[hexCount - OUI_HEX_DIGITS]];
                 hexCount++;
