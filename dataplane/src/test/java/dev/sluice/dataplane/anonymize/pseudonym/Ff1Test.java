@@ -161,6 +161,30 @@ class Ff1Test
     }
 
     @Test
+    void aReusedInstanceAgreesWithFreshOnesAcrossLengthsAndTweaks()
+    {
+        final SplittableRandom random = new SplittableRandom(17);
+        final byte[] key = new byte[16];
+        random.nextBytes(key);
+        final Ff1 reused = new Ff1(key, 10);
+        for (int trial = 0; trial < 500; trial++)
+        {
+            final int length = 6 + random.nextInt(3);
+            final byte[] tweak = new byte[random.nextInt(3) * 7];
+            random.nextBytes(tweak);
+            final byte[] numerals = new byte[length];
+            for (int i = 0; i < length; i++)
+            {
+                numerals[i] = (byte)random.nextInt(10);
+            }
+            final byte[] fresh = numerals.clone();
+            reused.encrypt(numerals, 0, length, tweak, 0, tweak.length);
+            new Ff1(key, 10).encrypt(fresh, 0, length, tweak, 0, tweak.length);
+            assertArrayEquals(fresh, numerals, "trial " + trial);
+        }
+    }
+
+    @Test
     void dependsOnKeyAndTweak()
     {
         final byte[] key = new byte[16];
