@@ -218,4 +218,67 @@ public class PseudonymBenchmark
         final byte[] value = p.phones[p.next()];
         return p.phone.pseudonymize(value, 0, value.length, p.out, 0, p.out.length);
     }
+
+    /**
+     * Thread CPU time per value for every benchmark method, for a shared machine where wall
+     * clock is noisy: {@code PERF_MAIN=dev.sluice.perf.anonymize.PseudonymBenchmark perf/run-jmh.sh [SECONDS]}.
+     *
+     * @param args optional seconds of CPU per method (default 2), after half as long of warm-up.
+     * @throws Exception if setting up fails.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2;
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final PseudonymBenchmark benchmark = new PseudonymBenchmark();
+        final Pseudonyms p = new Pseudonyms();
+        p.setUp();
+        final String[] names = {"sha256Baseline", "sipHash", "hmacSha256", "ff1TenDigits", "user", "email", "mac", "imsi", "imei",
+            "vin", "phone"};
+        final java.util.List<java.util.function.ToLongFunction<Pseudonyms>> methods = java.util.List.of(
+            q ->
+            {
+                try
+                {
+                    return benchmark.sha256Baseline(q);
+                }
+                catch (final DigestException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            },
+            benchmark::sipHash, benchmark::hmacSha256, benchmark::ff1TenDigits, benchmark::user, benchmark::email,
+            benchmark::mac, benchmark::imsi, benchmark::imei, benchmark::vin, benchmark::phone);
+        long sink = 0;
+        double baselineNs = 0;
+        for (int i = 0; i < names.length; i++)
+        {
+            final java.util.function.ToLongFunction<Pseudonyms> method = methods.get(i);
+            for (int round = 0; round < 2; round++)
+            {
+                final long budgetNs = (long)((0 == round ? 0.5 : 1.0) * seconds * 1e9);
+                final long start = threads.getCurrentThreadCpuTime();
+                long operations = 0;
+                while (threads.getCurrentThreadCpuTime() - start < budgetNs)
+                {
+                    for (int k = 0; k < 256; k++)
+                    {
+                        sink += method.applyAsLong(p);
+                    }
+                    operations += 256;
+                }
+                final double nsPerOperation = (threads.getCurrentThreadCpuTime() - start) / (double)operations;
+                if (1 == round)
+                {
+                    if (0 == i)
+                    {
+                        baselineNs = nsPerOperation;
+                    }
+                    System.out.printf("%-15s %8.1f ns per value (CPU)  %5.2f x the SHA-256 baseline%n",
+                        names[i], nsPerOperation, nsPerOperation / baselineNs);
+                }
+            }
+        }
+        System.out.println("(checksum " + sink + ")");
+    }
 }

@@ -44,6 +44,7 @@ public final class Ff1
     public static final long MIN_DOMAIN_SIZE = 1_000_000L;
 
     private static final int ROUNDS = 10;
+    private static final long MAX_BYTEWISE_MODULUS = 1L << 55;
     private static final int BLOCK_BYTES = 16;
 
     private final Cipher aes;
@@ -376,6 +377,15 @@ public final class Ff1
                 final long word = ((bytes[i] & 0xFFL) << 24) | ((bytes[i + 1] & 0xFFL) << 16) |
                     ((bytes[i + 2] & 0xFFL) << 8) | (bytes[i + 3] & 0xFFL);
                 r = ((r << 32) | word) % modulus;
+            }
+            return r;
+        }
+        if (modulus <= MAX_BYTEWISE_MODULUS)
+        {
+            // r < 2^55, so r * 256 + byte < 2^63: a byte at a time (radix 33 and 36 halves of seven numerals).
+            for (int i = 0; i < length; i++)
+            {
+                r = ((r << 8) | (bytes[i] & 0xFFL)) % modulus;
             }
             return r;
         }
