@@ -42,6 +42,15 @@ public final class SluiceCommand
                 language's field names, or with the reason and line:column it was rejected at;
                 lines are messages (netflow: each INPUT is one export datagram); INPUT - is stdin
 
+          anonymize --method cryptopan|hmac|siphash|user|email|mac|imsi|imei|vin|phone
+                    [--keep-domain] [--reverse] --key-file FILE [VALUE... | -]
+                print the pseudonym of each value, one per line, as the gateways compute it with
+                the region's site key FILE (32 raw bytes or 64 hex characters, mode 600); no
+                VALUE or - reads standard input's lines; --keep-domain keeps e-mail domains;
+                --reverse undoes cryptopan, mac, imsi, imei, vin and phone; a value that cannot
+                be transformed is reported on stderr with its position (an empty output line
+                keeps the alignment) and the exit status is 1
+
           policy check FILE...
                 validate policies; every error with file:line:column
           policy push FILE [--channel URI] [--timeout-ms N] [--aeron-dir DIR]
@@ -84,6 +93,7 @@ public final class SluiceCommand
                 case "policy" -> PolicyCommands.run(rest, out, err);
                 case "decode" -> DecodeCommand.run(rest, out, err);
                 case "parse" -> ParseCommand.run(rest, out, err);
+                case "anonymize" -> AnonymizeCommand.run(rest, System.in, out, err);
                 default ->
                 {
                     err.println("sluice: unknown verb '" + verb + "'");

@@ -14,12 +14,17 @@ import java.util.Set;
 
 /**
  * Reads and writes Crypto-PAn key files (32 raw bytes, or 64 hex characters); called by
- * whichever thread loads configuration, never on the data path.
+ * whichever thread loads configuration, never on the data path. The same file is a region's
+ * site key for the keyed pseudonyms ({@link #readSiteKey}: Crypto-PAn uses its 32 bytes as
+ * they are, the pseudonyms derive subkeys from them), with the same checks.
  * <p>
  * Messages name the file and what is wrong with it but never echo any of its bytes.
  */
-final class CryptoPanKeyFile
+public final class CryptoPanKeyFile
 {
+    private static final String CRYPTO_PAN = "Crypto-PAn key file";
+    private static final String SITE_KEY = "site key file";
+
     private static final int HEX_KEY_LENGTH_CHARS = CryptoPan.KEY_LENGTH_BYTES * 2;
     /** Anything longer is not a key file; refuse before reading a large file into memory. */
     private static final long MAX_FILE_LENGTH_BYTES = 4096;
@@ -36,9 +41,27 @@ final class CryptoPanKeyFile
 
     static byte[] read(final Path keyFile) throws IOException
     {
+        return read(CRYPTO_PAN, keyFile);
+    }
+
+    /**
+     * Reads a site key: a key file as for Crypto-PAn, refused when group or others may read,
+     * write or execute it; messages call it a site key file.
+     *
+     * @param keyFile the file.
+     * @return a new 32-byte key; the caller wipes it when done.
+     * @throws IOException if the file is missing, too open, or neither 32 raw bytes nor 64 hex characters.
+     */
+    public static byte[] readSiteKey(final Path keyFile) throws IOException
+    {
+        return read(SITE_KEY, keyFile);
+    }
+
+    private static byte[] read(final String label, final Path keyFile) throws IOException
+    {
         if (!Files.isRegularFile(keyFile))
         {
-            throw new IOException("Crypto-PAn key file " + keyFile + " does not exist or is not a regular file");
+            throw new IOException(label + " " + keyFile + " does not exist or is not a regular file");
         }
 
         final Set<PosixFilePermission> permissions;
@@ -49,7 +72,7 @@ final class CryptoPanKeyFile
         catch (final UnsupportedOperationException ex)
         {
             throw new IOException(
-                "cannot check the permissions of Crypto-PAn key file " + keyFile +
+                "cannot check the permissions of " + label + " " + keyFile +
                 ": its file system has no POSIX permissions; keep keys on a POSIX file system with mode 600", ex);
         }
         for (final PosixFilePermission permission : permissions)
@@ -57,7 +80,7 @@ final class CryptoPanKeyFile
             if (GROUP_OR_OTHERS.contains(permission))
             {
                 throw new IOException(
-                    "Crypto-PAn key file " + keyFile + " is accessible by group or others (" +
+                    label + " " + keyFile + " is accessible by group or others (" +
                     PosixFilePermissions.toString(permissions) + "); a key must be private to its owner: chmod 600 " + keyFile);
             }
         }
@@ -66,14 +89,14 @@ final class CryptoPanKeyFile
         if (fileLengthBytes > MAX_FILE_LENGTH_BYTES)
         {
             throw new IOException(
-                "Crypto-PAn key file " + keyFile + " is " + fileLengthBytes + " bytes; expected " +
+                label + " " + keyFile + " is " + fileLengthBytes + " bytes; expected " +
                 CryptoPan.KEY_LENGTH_BYTES + " raw bytes or " + HEX_KEY_LENGTH_CHARS + " hex characters");
         }
 
         final byte[] content = Files.readAllBytes(keyFile);
         try
         {
-            return parse(keyFile, content);
+            return parse(label, keyFile, content);
         }
         finally
         {
@@ -92,12 +115,17 @@ final class CryptoPanKeyFile
      */
     static byte[] parse(final Path keyFile, final byte[] content) throws IOException
     {
+        return parse(CRYPTO_PAN, keyFile, content);
+    }
+
+    private static byte[] parse(final String label, final Path keyFile, final byte[] content) throws IOException
+    {
         if (content.length == CryptoPan.KEY_LENGTH_BYTES)
         {
             return content.clone();
         }
 
-        return parseHex(keyFile, content);
+        return parseHex(label, keyFile, content);
     }
 
     static void write(final Path keyFile, final byte[] key) throws IOException
@@ -144,7 +172,7 @@ final class CryptoPanKeyFile
         }
     }
 
-    private static byte[] parseHex(final Path keyFile, final byte[] content) throws IOException
+    private static byte[] parseHex(final String label, final Path keyFile, final byte[] content) throws IOException
     {
         int start = 0;
         int end = content.length;
@@ -160,7 +188,7 @@ final class CryptoPanKeyFile
         if (end - start != HEX_KEY_LENGTH_CHARS)
         {
             throw new IOException(
-                "Crypto-PAn key file " + keyFile + " holds " + content.length + " bytes (" + (end - start) +
+                label + " " + keyFile + " holds " + content.length + " bytes (" + (end - start) +
                 " without surrounding whitespace); expected " + CryptoPan.KEY_LENGTH_BYTES + " raw bytes or " +
                 HEX_KEY_LENGTH_CHARS + " hex characters");
         }
@@ -174,7 +202,7 @@ final class CryptoPanKeyFile
             {
                 Arrays.fill(key, (byte)0);
                 throw new IOException(
-                    "Crypto-PAn key file " + keyFile + " is neither " + CryptoPan.KEY_LENGTH_BYTES + " raw bytes nor " +
+                    label + " " + keyFile + " is neither " + CryptoPan.KEY_LENGTH_BYTES + " raw bytes nor " +
                     HEX_KEY_LENGTH_CHARS + " hex characters: the character at offset " +
                     (start + i * 2 + (highNibble < 0 ? 0 : 1)) + " is not a hex digit");
             }
