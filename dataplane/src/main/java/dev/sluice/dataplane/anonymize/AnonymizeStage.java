@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.anonymize;
 
+import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.dataplane.pipeline.AnonymizedFields;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.Verdict;
@@ -13,7 +14,9 @@ import dev.sluice.dataplane.pipeline.Verdict;
  */
 public final class AnonymizeStage
 {
-    private final CryptoPan cryptoPan;
+    private final WorkerKeys keys;
+    /** The key epoch's instance for the burst being anonymized. */
+    private CryptoPan cryptoPan;
     private long resultHigh;
     private long resultLow;
 
@@ -23,12 +26,21 @@ public final class AnonymizeStage
      */
     public AnonymizeStage(final CryptoPan cryptoPan)
     {
-        this.cryptoPan = cryptoPan;
+        this(WorkerKeys.fixed(cryptoPan));
+    }
+
+    /**
+     * @param keys the worker's keys, refreshed by the worker at each burst boundary: every item of
+     *             a burst is anonymized under the same key epoch
+     */
+    public AnonymizeStage(final WorkerKeys keys)
+    {
+        this.keys = keys;
     }
 
     public boolean canTransform()
     {
-        return cryptoPan != null;
+        return keys.cryptoPan() != null;
     }
 
     /**
@@ -36,6 +48,7 @@ public final class AnonymizeStage
      */
     public void apply(final PacketBurst burst, final byte precomputeTransforms)
     {
+        cryptoPan = keys.cryptoPan();
         final int count = burst.count();
         for (int i = 0; i < count; i++)
         {

@@ -16,9 +16,11 @@ import java.util.Set;
  * Reads and writes Crypto-PAn key files (32 raw bytes, or 64 hex characters); called by
  * whichever thread loads configuration, never on the data path.
  * <p>
- * Messages name the file and what is wrong with it but never echo any of its bytes.
+ * Messages name the file and what is wrong with it but never echo any of its bytes. Public for
+ * the region-scoped key directory ({@code anonymize.keys.KeyDirectory}), which reads its files
+ * with the same checks.
  */
-final class CryptoPanKeyFile
+public final class CryptoPanKeyFile
 {
     private static final int HEX_KEY_LENGTH_CHARS = CryptoPan.KEY_LENGTH_BYTES * 2;
     /** Anything longer is not a key file; refuse before reading a large file into memory. */
@@ -34,7 +36,12 @@ final class CryptoPanKeyFile
     {
     }
 
-    static byte[] read(final Path keyFile) throws IOException
+    /**
+     * @param keyFile a key file, private to its owner.
+     * @return a new 32-byte key; the caller zeroes it when done.
+     * @throws IOException if the file is missing, accessible by group or others, or not a key.
+     */
+    public static byte[] read(final Path keyFile) throws IOException
     {
         if (!Files.isRegularFile(keyFile))
         {

@@ -1,6 +1,7 @@
 package dev.sluice.dataplane.reduce;
 
 import dev.sluice.dataplane.anonymize.CryptoPan;
+import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.dataplane.classify.BurstFieldReader;
 import dev.sluice.dataplane.classify.CompiledRules;
 import dev.sluice.dataplane.counters.DestinationCounters;
@@ -43,7 +44,9 @@ public final class ReduceStage implements FlowTable.Sink
 
     private final FlowCounters flowCounters;
     private final DestinationCounters[] destinationCounters;
-    private final CryptoPan cryptoPan;
+    private final WorkerKeys keys;
+    /** The key epoch's instance for the record being anonymized. */
+    private CryptoPan cryptoPan;
     private final int burstCapacity;
     private final FlowRecords records;
     private final FlowKey key = new FlowKey();
@@ -81,13 +84,28 @@ public final class ReduceStage implements FlowTable.Sink
         final CryptoPan cryptoPan,
         final int burstCapacity)
     {
+        this(flowCounters, destinationCounters, WorkerKeys.fixed(cryptoPan), burstCapacity);
+    }
+
+    /**
+     * @param flowCounters        the worker's flow counters
+     * @param destinationCounters per destination, in destination index order
+     * @param keys                the worker's keys, refreshed by the worker at each burst boundary
+     * @param burstCapacity       the capacity of the bursts this stage will see
+     */
+    public ReduceStage(
+        final FlowCounters flowCounters,
+        final DestinationCounters[] destinationCounters,
+        final WorkerKeys keys,
+        final int burstCapacity)
+    {
         if (destinationCounters.length > MAX_DESTINATIONS)
         {
             throw new IllegalArgumentException("flow records support at most " + MAX_DESTINATIONS + " destinations");
         }
         this.flowCounters = flowCounters;
         this.destinationCounters = destinationCounters.clone();
-        this.cryptoPan = cryptoPan;
+        this.keys = keys;
         this.burstCapacity = burstCapacity;
         records = new FlowRecords(2 * burstCapacity, Math.max(1, destinationCounters.length));
         blockedMarks = new long[records.capacity()];
@@ -385,6 +403,7 @@ public final class ReduceStage implements FlowTable.Sink
 
     private void anonymize(final FlowRecords r, final int slot, final byte wanted)
     {
+        cryptoPan = keys.cryptoPan();
         if (cryptoPan == null)
         {
             throw new IllegalStateException("a policy asks for Crypto-PAn but the gateway has no key");
