@@ -98,11 +98,11 @@ final class GatewayEvents implements AutoCloseable
                 ring,
                 policyHolder,
                 config.canDatabase(),
-                keys,
                 sender,
                 counters,
                 rejects,
-                new SystemNanoClock());
+                new SystemNanoClock(),
+                keys);
         }
         catch (final RuntimeException ex)
         {

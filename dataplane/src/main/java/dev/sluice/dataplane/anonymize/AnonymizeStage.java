@@ -26,16 +26,22 @@ public final class AnonymizeStage
      */
     public AnonymizeStage(final CryptoPan cryptoPan)
     {
-        this(WorkerKeys.fixed(cryptoPan));
+        this.keys = WorkerKeys.fixed(cryptoPan);
+    }
+
+    private AnonymizeStage(final WorkerKeys keys)
+    {
+        this.keys = keys;
     }
 
     /**
      * @param keys the worker's keys, refreshed by the worker at each burst boundary: every item of
      *             a burst is anonymized under the same key epoch
+     * @return a stage that anonymizes with the worker's current key epoch
      */
-    public AnonymizeStage(final WorkerKeys keys)
+    public static AnonymizeStage withKeys(final WorkerKeys keys)
     {
-        this.keys = keys;
+        return new AnonymizeStage(keys);
     }
 
     public boolean canTransform()

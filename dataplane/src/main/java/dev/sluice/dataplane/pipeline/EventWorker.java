@@ -115,25 +115,25 @@ public final class EventWorker implements Agent, EventItemHandler
         final RejectSamples rejects,
         final NanoClock clock)
     {
-        this(roleName, ring, policyHolder, database, WorkerKeys.fixed(cryptoPan), sender, counters, rejects, clock);
+        this(roleName, ring, policyHolder, database, sender, counters, rejects, clock, WorkerKeys.fixed(cryptoPan));
     }
 
     /**
      * @param ring         the ingest ring to drain.
      * @param database     the DBC to decode CAN signals with, or null.
-     * @param keys         the worker's keys: moved to the policy snapshot's key epoch between batches.
      * @param sender       egress to every destination.
+     * @param keys         the worker's keys: moved to the policy snapshot's key epoch between batches.
      */
     public EventWorker(
         final String roleName,
         final EventRing ring,
         final PolicyHolder policyHolder,
         final CanDatabase database,
-        final WorkerKeys keys,
         final EventSender sender,
         final EventCounters counters,
         final RejectSamples rejects,
-        final NanoClock clock)
+        final NanoClock clock,
+        final WorkerKeys keys)
     {
         this.roleName = roleName;
         this.ring = ring;

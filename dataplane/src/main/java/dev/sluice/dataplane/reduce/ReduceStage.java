@@ -84,20 +84,20 @@ public final class ReduceStage implements FlowTable.Sink
         final CryptoPan cryptoPan,
         final int burstCapacity)
     {
-        this(flowCounters, destinationCounters, WorkerKeys.fixed(cryptoPan), burstCapacity);
+        this(flowCounters, destinationCounters, burstCapacity, WorkerKeys.fixed(cryptoPan));
     }
 
     /**
      * @param flowCounters        the worker's flow counters
      * @param destinationCounters per destination, in destination index order
-     * @param keys                the worker's keys, refreshed by the worker at each burst boundary
      * @param burstCapacity       the capacity of the bursts this stage will see
+     * @param keys                the worker's keys, refreshed by the worker at each burst boundary
      */
     public ReduceStage(
         final FlowCounters flowCounters,
         final DestinationCounters[] destinationCounters,
-        final WorkerKeys keys,
-        final int burstCapacity)
+        final int burstCapacity,
+        final WorkerKeys keys)
     {
         if (destinationCounters.length > MAX_DESTINATIONS)
         {
