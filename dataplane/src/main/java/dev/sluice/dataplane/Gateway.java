@@ -522,6 +522,12 @@ public final class Gateway implements AutoCloseable
         return errors.get();
     }
 
+    /** Key epoch switches noticed by the conductor (the {@code key_epoch_switches} counter). Any thread. */
+    public long keyEpochSwitches()
+    {
+        return keyEpochSwitches.get();
+    }
+
     /** Workers whose thread could not be pinned to its CPU (each logged a warning). Any thread. */
     public long cpuPinFailures()
     {
