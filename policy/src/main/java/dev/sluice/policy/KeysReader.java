@@ -202,7 +202,8 @@ final class KeysReader
                         "list a region's epochs in the order they start, each strictly later than the one before");
                 }
             }
-            if (diagnostics.errorCount() == errorsBefore)
+            // A region is null also without an error of its own: when 'regions' is missing (reported once, at 'keys').
+            if (diagnostics.errorCount() == errorsBefore && null != region && null != id && null != from)
             {
                 final KeyEpoch epoch = new KeyEpoch(region, id, from, entry.position());
                 latest.put(region, epoch);

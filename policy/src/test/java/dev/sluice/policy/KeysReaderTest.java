@@ -79,6 +79,7 @@ class KeysReaderTest
         final String ok = "    - {region: eu-west, id: a, from: \"2026-11-01T00:00:00Z\"}";
         return Stream.of(
             arguments("keys without regions", HEADER + "keys:\n  epochs: []\n", "5:1", "'keys' needs a 'regions' list", null),
+            arguments("an epoch without regions", HEADER + "keys:\n  epochs:\n" + ok + "\n", "5:1", "'keys' needs a 'regions' list", null),
             arguments("keys is a list", REGIONS + "keys: []\n", "6:7", "'keys' must be a mapping", null),
             arguments("misspelt key", REGIONS + "keys:\n  overlapp: 1h\n  epochs:\n" + ok + "\n", "7:3", "unknown key 'overlapp' in 'keys'", "did you mean 'overlap'?"),
             arguments("no epochs", REGIONS + "keys:\n  overlap: 1h\n", "7:3", "missing required key 'epochs' in 'keys'", null),
