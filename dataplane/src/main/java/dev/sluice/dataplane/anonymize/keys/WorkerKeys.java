@@ -3,6 +3,7 @@ package dev.sluice.dataplane.anonymize.keys;
 import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.anonymize.TextAddressAnonymizer;
 import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 
 /**
  * One worker's view of the anonymization keys: the methods of the epoch it currently runs.
@@ -44,7 +45,7 @@ public final class WorkerKeys
      */
     public static WorkerKeys fixed(final CryptoPan cryptoPan)
     {
-        final WorkerKeys keys = new WorkerKeys(0, null);
+        final WorkerKeys keys = new WorkerKeys(0, new OffsetEpochNanoClock());
         keys.current = null == cryptoPan ? null : new EpochMethods("fixed", cryptoPan);
         return keys;
     }
