@@ -2,6 +2,9 @@ package dev.sluice.dataplane;
 
 import dev.sluice.dataplane.anonymize.AnonymizeStage;
 import dev.sluice.dataplane.anonymize.CryptoPan;
+import dev.sluice.dataplane.anonymize.keys.KeyCustodian;
+import dev.sluice.dataplane.anonymize.keys.KeyDirectory;
+import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.dataplane.classify.ClassifyStage;
 import dev.sluice.dataplane.control.GatewayConductor;
 import dev.sluice.dataplane.control.PolicyInstaller;
@@ -71,6 +74,8 @@ public final class Gateway implements AutoCloseable
     private final Publication controlPublication;
     private final AtomicCounter errors;
     private final AtomicCounter pinFailures;
+    private final AtomicCounter keyEpochSwitches;
+    private final KeyCustodian keys;
     private final List<AgentRunner> workerRunners = new ArrayList<>();
     /** What assembly has made so far; emptied once the gateway is whole. */
     private final List<AutoCloseable> built = new ArrayList<>();
@@ -140,6 +145,19 @@ public final class Gateway implements AutoCloseable
             pinFailures = built(aeron.addCounter(
                 CounterTypes.GATEWAY_COUNTER_TYPE_ID,
                 "sluice gateway " + context.gatewayId() + " cpu_pin_failures"));
+            keyEpochSwitches = built(aeron.addCounter(
+                CounterTypes.GATEWAY_COUNTER_TYPE_ID,
+                "sluice gateway " + context.gatewayId() + " key_epoch_switches"));
+            // Packet workers take slots 0..n-1 of every key ring, the event worker the next one.
+            keys = built(new KeyCustodian(
+                context.region(),
+                context.anonymizationKeyDirectory() == null ?
+                    null : new KeyDirectory(context.anonymizationKeyDirectory(), context.region()),
+                context.anonymizationKeyFile(),
+                sources.size() + (context.eventIngest() == null ? 0 : 1),
+                CryptoPan.DEFAULT_CACHE_SLOTS,
+                context.keyClock(),
+                keyEpochSwitches));
 
             regions = new ArrayList<>();
             for (final GatewayContext.Destination destination : context.destinations())
@@ -157,9 +175,8 @@ public final class Gateway implements AutoCloseable
                     parts.worker().pinTo(context.workerCpus().get(index), pinFailures);
                 }
             }
-            final boolean canTransform = context.anonymizationKeyFile() != null;
             events = context.eventIngest() == null ? null : built(new GatewayEvents(
-                context, aeron, policyHolder, canTransform ? CryptoPan.fromKeyFile(context.anonymizationKeyFile()) : null));
+                context, aeron, policyHolder, new WorkerKeys(sources.size(), context.keyClock())));
 
             pushSubscription = built(aeron.addSubscription(context.policyPushChannel(), context.policyPushStreamId()));
             controlPublication = built(aeron.addPublication(context.controlInboundChannel(), context.controlInboundStreamId()));
@@ -170,7 +187,7 @@ public final class Gateway implements AutoCloseable
                 pushSubscription,
                 controlPublication,
                 policyHolder,
-                new PolicyInstaller(context.region(), regions, canTransform),
+                new PolicyInstaller(context.region(), regions, keys),
                 new SystemEpochClock(),
                 context.helloIntervalMs());
 
@@ -225,9 +242,8 @@ public final class Gateway implements AutoCloseable
                 streamIndex, destination.region(), publication, sequence, destinationCounters[streamIndex]));
         }
 
-        // Crypto-PAn keeps caches and a cipher: one instance per worker thread.
-        final CryptoPan cryptoPan = context.anonymizationKeyFile() == null ?
-            null : CryptoPan.fromKeyFile(context.anonymizationKeyFile());
+        // Crypto-PAn keeps caches and a cipher: each worker has instances of its own per key epoch.
+        final WorkerKeys workerKeys = new WorkerKeys(index, context.keyClock());
         final BatchEgress egress = new BatchEgress(
             streams,
             context.gatewayId(),
@@ -243,13 +259,14 @@ public final class Gateway implements AutoCloseable
             burst,
             new PacketDecoder(),
             new ClassifyStage(),
-            new ReduceStage(flowCounters, destinationCounters, cryptoPan, burst.capacity()),
-            new AnonymizeStage(cryptoPan),
+            new ReduceStage(flowCounters, destinationCounters, burst.capacity(), workerKeys),
+            AnonymizeStage.withKeys(workerKeys),
             new ResidencyStage(destinationCounters, burst.capacity()),
             egress,
             policyHolder,
             sourceCounters,
-            new SystemNanoClock());
+            new SystemNanoClock(),
+            workerKeys);
         return new WorkerParts(worker, sourceCounters, flowCounters, streams);
     }
 
@@ -505,6 +522,12 @@ public final class Gateway implements AutoCloseable
         return errors.get();
     }
 
+    /** Key epoch switches noticed by the conductor (the {@code key_epoch_switches} counter). Any thread. */
+    public long keyEpochSwitches()
+    {
+        return keyEpochSwitches.get();
+    }
+
     /** Workers whose thread could not be pinned to its CPU (each logged a warning). Any thread. */
     public long cpuPinFailures()
     {
@@ -547,7 +570,7 @@ public final class Gateway implements AutoCloseable
         {
             CloseHelper.closeAll(parts.sourceCounters(), parts.flowCounters());
         }
-        CloseHelper.closeAll(pushSubscription, controlPublication, errors, pinFailures);
+        CloseHelper.closeAll(pushSubscription, controlPublication, errors, pinFailures, keyEpochSwitches, keys);
         if (ownsAeron)
         {
             aeron.close();

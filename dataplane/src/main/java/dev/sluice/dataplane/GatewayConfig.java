@@ -50,7 +50,7 @@ public final class GatewayConfig
         "promiscuous");
     private static final List<String> DESTINATION_KEYS = List.of("region", "channel", "stream");
     private static final List<String> CONTROL_KEYS = List.of("channel", "stream", "push-channel", "push-stream");
-    private static final List<String> ANONYMIZATION_KEYS = List.of("key-file");
+    private static final List<String> ANONYMIZATION_KEYS = List.of("key-file", "key-dir");
     private static final List<String> WORKERS_KEYS = List.of("cpus");
 
     private final GatewayContext context;
@@ -623,6 +623,18 @@ public final class GatewayConfig
             if (anonymization != null && anonymization.has("key-file"))
             {
                 context.anonymizationKeyFile(readableFile(anonymization.get("key-file"), "anonymization.key-file"));
+            }
+            if (anonymization != null && anonymization.has("key-dir"))
+            {
+                // Region-scoped keys: the gateway reads only <key-dir>/<its region>/<epoch id>.key.
+                final YamlNode keyDir = anonymization.get("key-dir");
+                final Path directory = path(keyDir, "anonymization.key-dir");
+                if (directory != null && !Files.isDirectory(directory))
+                {
+                    diagnostics.error(keyDir.position(), "anonymization.key-dir: '" + directory + "' is not a directory",
+                        "create it and provision the region's keys as <key-dir>/<region>/<epoch id>.key, mode 600");
+                }
+                context.anonymizationKeyDirectory(directory);
             }
         }
 

@@ -7,6 +7,8 @@ import dev.sluice.dataplane.source.event.EventIngestConfig;
 import dev.sluice.protocol.Channels;
 import io.aeron.Aeron;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.nio.file.Files;
@@ -56,6 +58,8 @@ public final class GatewayContext
     private int burstCapacity = BURST_CAPACITY_DEFAULT;
     private Path stateDirectory = STATE_DIRECTORY_DEFAULT;
     private Path anonymizationKeyFile;
+    private Path anonymizationKeyDirectory;
+    private EpochNanoClock keyClock;
     private Path bootstrapPolicyFile;
     private long notConnectedTimeoutNs = NOT_CONNECTED_TIMEOUT_NS_DEFAULT;
     private long helloIntervalMs = HELLO_INTERVAL_MS_DEFAULT;
@@ -163,6 +167,15 @@ public final class GatewayContext
         if (anonymizationKeyFile != null && !Files.isReadable(anonymizationKeyFile))
         {
             problems.add("anonymization.key-file: cannot read '" + anonymizationKeyFile + "'");
+        }
+        if (anonymizationKeyDirectory != null && !Files.isDirectory(anonymizationKeyDirectory))
+        {
+            problems.add("anonymization.key-dir: '" + anonymizationKeyDirectory + "' is not a directory; create it and " +
+                "provision the region's keys as <key-dir>/" + region + "/<epoch id>.key (mode 600)");
+        }
+        if (keyClock == null)
+        {
+            keyClock = new OffsetEpochNanoClock();
         }
         if (bootstrapPolicyFile != null && !Files.isReadable(bootstrapPolicyFile))
         {
@@ -423,6 +436,37 @@ public final class GatewayContext
     public GatewayContext anonymizationKeyFile(final Path keyFile)
     {
         this.anonymizationKeyFile = keyFile;
+        return this;
+    }
+
+    /**
+     * The directory of region-scoped keys: the gateway reads only
+     * {@code <key-dir>/<its region>/<epoch id>.key}, for the epochs a policy's {@code keys:}
+     * section names; null when policies may not name key epochs.
+     */
+    public Path anonymizationKeyDirectory()
+    {
+        return anonymizationKeyDirectory;
+    }
+
+    public GatewayContext anonymizationKeyDirectory(final Path keyDirectory)
+    {
+        this.anonymizationKeyDirectory = keyDirectory;
+        return this;
+    }
+
+    /**
+     * The wall clock key epochs are switched by (epoch nanoseconds); a monotonic-offset clock
+     * that does not allocate, by default. Tests set one they control.
+     */
+    public EpochNanoClock keyClock()
+    {
+        return keyClock;
+    }
+
+    public GatewayContext keyClock(final EpochNanoClock clock)
+    {
+        this.keyClock = clock;
         return this;
     }
 

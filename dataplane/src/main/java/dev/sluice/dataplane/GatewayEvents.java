@@ -1,6 +1,6 @@
 package dev.sluice.dataplane;
 
-import dev.sluice.dataplane.anonymize.CryptoPan;
+import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.dataplane.counters.CounterFactory;
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.EventCounters;
@@ -50,13 +50,13 @@ final class GatewayEvents implements AutoCloseable
     /**
      * Builds the worker and its streams; the listeners are bound by {@link #startIngest()}.
      *
-     * @param cryptoPan the site's Crypto-PAn for this worker alone, or null without a key.
+     * @param keys the worker's keys: instances of its own in every key ring.
      */
     GatewayEvents(
         final GatewayContext context,
         final Aeron aeron,
         final PolicyHolder policyHolder,
-        final CryptoPan cryptoPan)
+        final WorkerKeys keys)
     {
         config = context.eventIngest();
         final CounterFactory counterFactory = aeron::addCounter;
@@ -98,11 +98,11 @@ final class GatewayEvents implements AutoCloseable
                 ring,
                 policyHolder,
                 config.canDatabase(),
-                cryptoPan,
                 sender,
                 counters,
                 rejects,
-                new SystemNanoClock());
+                new SystemNanoClock(),
+                keys);
         }
         catch (final RuntimeException ex)
         {

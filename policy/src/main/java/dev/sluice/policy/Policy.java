@@ -10,6 +10,7 @@ import dev.sluice.policy.field.DataClasses;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldReader;
+import dev.sluice.policy.keys.KeyEpochs;
 import dev.sluice.policy.residency.Residency;
 import dev.sluice.policy.residency.ResidencyRule;
 
@@ -44,6 +45,7 @@ public final class Policy
     private final List<Rule> rules;
     private final Residency residency;
     private final FieldCatalogue catalogue;
+    private final KeyEpochs keys;
     private final Condition[] conditions;
     private final RuleActions[] actions;
 
@@ -59,7 +61,8 @@ public final class Policy
         final AnonymizationSettings anonymizationSettings,
         final List<Rule> rules,
         final Residency residency,
-        final FieldCatalogue catalogue)
+        final FieldCatalogue catalogue,
+        final KeyEpochs keys)
     {
         this.sourceName = sourceName;
         this.name = name;
@@ -73,6 +76,7 @@ public final class Policy
         this.rules = List.copyOf(rules);
         this.residency = residency;
         this.catalogue = catalogue;
+        this.keys = keys;
 
         conditions = new Condition[rules.size()];
         actions = new RuleActions[rules.size()];
@@ -205,6 +209,15 @@ public final class Policy
     public Residency residency()
     {
         return residency;
+    }
+
+    /**
+     * @return the {@code keys:} section: key epochs per region, metadata only
+     * ({@link KeyEpochs#NONE} without one).
+     */
+    public KeyEpochs keys()
+    {
+        return keys;
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldKind;
 import dev.sluice.policy.field.FieldResolver;
 import dev.sluice.policy.field.FieldType;
+import dev.sluice.policy.keys.KeyEpochs;
 import dev.sluice.policy.residency.Residency;
 import dev.sluice.policy.residency.ResidencyRule;
 import dev.sluice.policy.yaml.YamlChecks;
@@ -59,6 +60,7 @@ import java.util.regex.Pattern;
  *     when: udp.port == 123
  *     then: drop
  * residency: [...]            # optional; see ResidencyReader
+ * keys: {...}                 # optional; key epochs per region, see KeysReader
  * </pre>
  * Stateless; any thread.
  */
@@ -72,7 +74,7 @@ public final class PolicyParser
 
     static final String KEY_VERSION = "sluice-policy";
     private static final List<String> TOP_KEYS = List.of(
-        KEY_VERSION, "name", "match", "default", "regions", "classes", "flows", "anonymization", "rules", "residency");
+        KEY_VERSION, "name", "match", "default", "regions", "classes", "flows", "anonymization", "rules", "residency", "keys");
     private static final List<String> TOP_REQUIRED = List.of(KEY_VERSION, "name", "match", "default");
     private static final List<String> RULE_KEYS = List.of("name", "when", "then");
     private static final List<String> DEFAULTS = List.of("keep", "drop");
@@ -210,6 +212,14 @@ public final class PolicyParser
                 residencyRules = new ResidencyReader(regions, dataClasses, diagnostics).read(residencyEntry.value());
             }
 
+            final YamlEntry keysEntry = root.entry("keys");
+            if (null != keysEntry && null == regions)
+            {
+                diagnostics.error(keysEntry.key().position(), "'keys' needs a 'regions' list that declares every region it names",
+                    "add e.g. 'regions: [eu-west, us-east]'");
+            }
+            final KeyEpochs keys = null == keysEntry ? KeyEpochs.NONE : new KeysReader(regions, diagnostics).read(keysEntry.value());
+
             warnUnreachable(rules);
             checkOneAddressMethod(rules, residencyRules);
 
@@ -221,7 +231,7 @@ public final class PolicyParser
             final List<String> regionList = null == regions ? List.of() : List.copyOf(regions);
             return new Policy(
                 diagnostics.sourceName(), name, FORMAT_VERSION, matchMode, defaultActions, regionList, dataClasses, flowSettings,
-                anonymizationSettings, rules, new Residency(regionList, residencyRules), fields.catalogue());
+                anonymizationSettings, rules, new Residency(regionList, residencyRules), fields.catalogue(), keys);
         }
 
         private String readName(final YamlNode node, final String what)

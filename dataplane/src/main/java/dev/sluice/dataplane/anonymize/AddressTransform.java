@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.anonymize;
 
+import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.action.AnonymizationSettings;
@@ -16,7 +17,7 @@ import dev.sluice.policy.action.AnonymizationSettings;
  */
 public final class AddressTransform
 {
-    private final CryptoPan cryptoPan;
+    private final WorkerKeys keys;
     /** Prefix bits kept when truncating; -1 when the method is Crypto-PAn. */
     private int ipv4Bits = -1;
     private int ipv6Bits = -1;
@@ -24,12 +25,13 @@ public final class AddressTransform
     private long resultLow;
 
     /**
-     * @param cryptoPan the worker's keyed Crypto-PAn, or null when the gateway has no key (then
-     *                  only truncation is possible; {@code PolicyInstaller} refuses policies that need more).
+     * @param keys the worker's keys: Crypto-PAn of the key epoch in force (none when the gateway has
+     *             no key; then only truncation is possible, and {@code PolicyInstaller} refuses
+     *             policies that need more).
      */
-    public AddressTransform(final CryptoPan cryptoPan)
+    public AddressTransform(final WorkerKeys keys)
     {
-        this.cryptoPan = cryptoPan;
+        this.keys = keys;
     }
 
     /**
@@ -54,7 +56,7 @@ public final class AddressTransform
     /** @return true when addresses can be transformed under the current method. */
     public boolean canTransform()
     {
-        return ipv4Bits >= 0 || null != cryptoPan;
+        return ipv4Bits >= 0 || null != keys.cryptoPan();
     }
 
     /**
@@ -78,6 +80,7 @@ public final class AddressTransform
             }
             return;
         }
+        final CryptoPan cryptoPan = keys.cryptoPan();
         if (null == cryptoPan)
         {
             throw new IllegalStateException("a policy asks for Crypto-PAn but the gateway has no key");

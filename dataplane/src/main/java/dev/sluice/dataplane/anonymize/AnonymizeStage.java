@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.anonymize;
 
+import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.dataplane.pipeline.AnonymizedFields;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.Verdict;
@@ -22,13 +23,28 @@ public final class AnonymizeStage
      */
     public AnonymizeStage(final CryptoPan cryptoPan)
     {
-        this.transform = new AddressTransform(cryptoPan);
+        this(WorkerKeys.fixed(cryptoPan));
+    }
+
+    private AnonymizeStage(final WorkerKeys keys)
+    {
+        this.transform = new AddressTransform(keys);
     }
 
     /** Follows a policy version's address method (Crypto-PAn or truncation); call between bursts. */
     public void use(final Policy policy)
     {
         transform.use(policy);
+    }
+
+    /**
+     * @param keys the worker's keys, refreshed by the worker at each burst boundary: every item of
+     *             a burst is anonymized under the same key epoch
+     * @return a stage that anonymizes with the worker's current key epoch
+     */
+    public static AnonymizeStage withKeys(final WorkerKeys keys)
+    {
+        return new AnonymizeStage(keys);
     }
 
     public boolean canTransform()

@@ -18,7 +18,9 @@ import java.util.Set;
  * site key for the keyed pseudonyms ({@link #readSiteKey}: Crypto-PAn uses its 32 bytes as
  * they are, the pseudonyms derive subkeys from them), with the same checks.
  * <p>
- * Messages name the file and what is wrong with it but never echo any of its bytes.
+ * Messages name the file and what is wrong with it but never echo any of its bytes. Public for
+ * the region-scoped key directory ({@code anonymize.keys.KeyDirectory}), which reads its files
+ * with the same checks.
  */
 public final class CryptoPanKeyFile
 {
@@ -39,7 +41,12 @@ public final class CryptoPanKeyFile
     {
     }
 
-    static byte[] read(final Path keyFile) throws IOException
+    /**
+     * @param keyFile a key file, private to its owner.
+     * @return a new 32-byte key; the caller zeroes it when done.
+     * @throws IOException if the file is missing, accessible by group or others, or not a key.
+     */
+    public static byte[] read(final Path keyFile) throws IOException
     {
         return read(CRYPTO_PAN, keyFile);
     }

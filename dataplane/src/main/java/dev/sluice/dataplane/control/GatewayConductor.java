@@ -99,6 +99,7 @@ public final class GatewayConductor implements Agent
     {
         int work = pushSubscription.poll(fragmentHandler, FRAGMENT_LIMIT);
         work += sendPendingAcks();
+        work += installer.doKeyWork();
         final long nowMs = clock.time();
         if (nowMs >= nextHelloMs)
         {

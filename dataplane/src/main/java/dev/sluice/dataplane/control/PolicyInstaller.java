@@ -1,5 +1,7 @@
 package dev.sluice.dataplane.control;
 
+import dev.sluice.dataplane.anonymize.keys.KeyCustodian;
+import dev.sluice.dataplane.anonymize.keys.KeyRing;
 import dev.sluice.dataplane.classify.CompiledRules;
 import dev.sluice.dataplane.classify.event.EventRules;
 import dev.sluice.dataplane.pipeline.PolicySnapshot;
@@ -18,13 +20,17 @@ import java.util.Set;
 /**
  * Turns a validated policy into what this gateway runs, checking what only the gateway can
  * know: whether it carries out every action the policy uses, and whether it holds the keys the
- * policy's transforms need. Conductor thread.
+ * policy's transforms need. With a {@link KeyCustodian}, the keys are those of the policy's
+ * {@code keys:} section for this gateway's region (or the single configured key file): every
+ * epoch still needed must have its key, loaded here, off the data path; the snapshot carries the
+ * resulting {@link KeyRing} to the workers. Conductor thread.
  */
 public final class PolicyInstaller
 {
     private final String originRegion;
     private final List<String> destinations;
     private final boolean canTransform;
+    private final KeyCustodian keys;
 
     /**
      * @param originRegion the region of this gateway's site
@@ -36,6 +42,26 @@ public final class PolicyInstaller
         this.originRegion = originRegion;
         this.destinations = List.copyOf(destinations);
         this.canTransform = canTransform;
+        this.keys = null;
+    }
+
+    /**
+     * @param originRegion the region of this gateway's site
+     * @param destinations the destination regions, in destination index order
+     * @param keys         this gateway's keys: a built snapshot's ring is committed to it
+     */
+    public PolicyInstaller(final String originRegion, final List<String> destinations, final KeyCustodian keys)
+    {
+        this.originRegion = originRegion;
+        this.destinations = List.copyOf(destinations);
+        this.canTransform = false;
+        this.keys = keys;
+    }
+
+    /** Key epoch switches and overlap ends; conductor duty cycle. */
+    public int doKeyWork()
+    {
+        return null == keys ? 0 : keys.doWork();
     }
 
     /** The outcome of building one version: a snapshot, or the reasons it cannot run here. */
@@ -53,17 +79,39 @@ public final class PolicyInstaller
         final EventRules eventRules = EventRules.of(policy);
         final boolean anonymizeRule = rules.anonymizes() || eventRules.anyAnonymizes();
         final List<String> keyedMethods = keyedMethods(policy);
-        if ((anonymizeRule || precompute != 0 || eventResidency.anyTransform()) && !keyedMethods.isEmpty() && !canTransform)
+        KeyRing ring = null;
+        String noKeyReason = canTransform ? null :
+            "this gateway has no anonymization key; set anonymization.key-file in the gateway configuration";
+        if (null != keys)
+        {
+            final KeyCustodian.Resolution resolution = keys.resolve(policy.keys());
+            errors.addAll(resolution.errors());
+            ring = resolution.ring();
+            noKeyReason = resolution.noKeyReason();
+        }
+        final boolean needsTransform = (anonymizeRule || precompute != 0 || eventResidency.anyTransform()) && !keyedMethods.isEmpty();
+        // When the keys could not be resolved at all, their errors already say why.
+        if (needsTransform && null != noKeyReason && (null == keys || null != ring))
         {
             errors.add("the policy needs an anonymization key for " + String.join(", ", keyedMethods) + " (" +
                 (anonymizeRule ? "an anonymize rule" : "residency to " + transformingDestinations(residency, eventResidency)) +
-                ") but this gateway has no anonymization key; set anonymization.key-file in the gateway configuration");
+                ") but " + noKeyReason);
         }
         if (!errors.isEmpty())
         {
+            if (null != keys)
+            {
+                keys.discard();
+            }
             return new Result(null, errors);
         }
-        return new Result(new PolicySnapshot(version, policy.name(), rules, residency, precompute, eventRules, eventResidency), List.of());
+        if (null != keys)
+        {
+            // The conductor applies every snapshot built without errors, at once.
+            keys.commit(ring);
+        }
+        return new Result(
+            new PolicySnapshot(version, policy.name(), rules, residency, precompute, eventRules, eventResidency, ring), List.of());
     }
 
     /**

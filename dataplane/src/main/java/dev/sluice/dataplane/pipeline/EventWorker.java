@@ -2,6 +2,7 @@ package dev.sluice.dataplane.pipeline;
 
 import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.anonymize.TextAddressAnonymizer;
+import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.dataplane.classify.event.EventDispatcher;
 import dev.sluice.dataplane.classify.event.EventItemHandler;
 import dev.sluice.dataplane.classify.event.EventRules;
@@ -67,8 +68,10 @@ public final class EventWorker implements Agent, EventItemHandler
     private final PolicyHolder policyHolder;
     private final CanDatabase database;
     private final NetflowParser netflow = new NetflowParser();
-    private final CryptoPan cryptoPan;
-    private final TextAddressAnonymizer anonymizer;
+    private final WorkerKeys keys;
+    /** The key epoch's instances for the batch being staged; switched between batches only. */
+    private CryptoPan cryptoPan;
+    private TextAddressAnonymizer anonymizer;
     private final FlowRecordJson flowJson = new FlowRecordJson();
     private final EventBatch batch;
     private final EventSender sender;
@@ -112,12 +115,33 @@ public final class EventWorker implements Agent, EventItemHandler
         final RejectSamples rejects,
         final NanoClock clock)
     {
+        this(roleName, ring, policyHolder, database, sender, counters, rejects, clock, WorkerKeys.fixed(cryptoPan));
+    }
+
+    /**
+     * @param ring         the ingest ring to drain.
+     * @param database     the DBC to decode CAN signals with, or null.
+     * @param sender       egress to every destination.
+     * @param keys         the worker's keys: moved to the policy snapshot's key epoch between batches.
+     */
+    public EventWorker(
+        final String roleName,
+        final EventRing ring,
+        final PolicyHolder policyHolder,
+        final CanDatabase database,
+        final EventSender sender,
+        final EventCounters counters,
+        final RejectSamples rejects,
+        final NanoClock clock,
+        final WorkerKeys keys)
+    {
         this.roleName = roleName;
         this.ring = ring;
         this.policyHolder = policyHolder;
         this.database = database;
-        this.cryptoPan = cryptoPan;
-        this.anonymizer = null == cryptoPan ? null : new TextAddressAnonymizer(cryptoPan);
+        this.keys = keys;
+        this.cryptoPan = keys.cryptoPan();
+        this.anonymizer = keys.textAddresses();
         this.sender = sender;
         this.counters = counters;
         this.rejects = rejects;
@@ -169,6 +193,10 @@ public final class EventWorker implements Agent, EventItemHandler
         {
             arm(current);
         }
+        // A batch boundary (nothing staged, nothing held): the key epoch can switch here.
+        keys.refresh(current.keys());
+        cryptoPan = keys.cryptoPan();
+        anonymizer = keys.textAddresses();
 
         final int records = ring.read(dispatcher, READ_LIMIT_DEFAULT);
         countCycle();

@@ -1,6 +1,7 @@
 package dev.sluice.dataplane.pipeline;
 
 import dev.sluice.dataplane.anonymize.AnonymizeStage;
+import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.dataplane.classify.ClassifyStage;
 import dev.sluice.dataplane.counters.BurstTally;
 import dev.sluice.dataplane.counters.DropReason;
@@ -55,6 +56,8 @@ public final class GatewayWorker implements Agent
     private final PolicyHolder policyHolder;
     private final SourceCounters sourceCounters;
     private final NanoClock clock;
+    /** The keys the anonymizing stages use; null when they were given fixed ones. */
+    private final WorkerKeys keys;
     private final BurstTally tally = new BurstTally();
     /** The source's {@link PacketSource#droppedBySource()} total already added to the counters. */
     private long sourceDropsCounted;
@@ -85,6 +88,30 @@ public final class GatewayWorker implements Agent
         final SourceCounters sourceCounters,
         final NanoClock clock)
     {
+        this(roleName, source, burst, decoder, classify, reduce, anonymize, residency, egress, policyHolder, sourceCounters,
+            clock, null);
+    }
+
+    /**
+     * @param keys the keys {@code reduce} and {@code anonymize} were built with: the worker moves
+     *             them to the policy snapshot's key epoch at each burst boundary, or null when
+     *             the stages hold fixed keys
+     */
+    public GatewayWorker(
+        final String roleName,
+        final PacketSource source,
+        final PacketBurst burst,
+        final PacketDecoder decoder,
+        final ClassifyStage classify,
+        final ReduceStage reduce,
+        final AnonymizeStage anonymize,
+        final ResidencyStage residency,
+        final BatchEgress egress,
+        final PolicyHolder policyHolder,
+        final SourceCounters sourceCounters,
+        final NanoClock clock,
+        final WorkerKeys keys)
+    {
         if (burst.delivery.length < egress.destinationCount())
         {
             throw new IllegalArgumentException("burst has room for " + burst.delivery.length +
@@ -102,6 +129,7 @@ public final class GatewayWorker implements Agent
         this.policyHolder = policyHolder;
         this.sourceCounters = sourceCounters;
         this.clock = clock;
+        this.keys = keys;
     }
 
     @Override
@@ -167,6 +195,11 @@ public final class GatewayWorker implements Agent
             addressMethodPolicy = policy;
             anonymize.use(policy.rules().policy());
             reduce.use(policy.rules().policy());
+        }
+        if (keys != null)
+        {
+            // A burst boundary: the key epoch can switch here, never within a burst.
+            keys.refresh(policy.keys());
         }
 
         final int count = source.poll(burst);

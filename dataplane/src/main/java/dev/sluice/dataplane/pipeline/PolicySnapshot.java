@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.pipeline;
 
+import dev.sluice.dataplane.anonymize.keys.KeyRing;
 import dev.sluice.dataplane.classify.CompiledRules;
 import dev.sluice.dataplane.classify.event.EventRules;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
@@ -18,6 +19,8 @@ import dev.sluice.dataplane.residency.ResidencyPlan;
  *                             anonymize stage computes them once per item for every destination
  * @param eventRules           what the event worker does with the events each rule matches
  * @param eventResidency       what the event worker decides per destination for the events it forwards
+ * @param keys                 the anonymization keys this version runs with (each worker switches
+ *                             epochs by it), or null to keep the keys the workers were built with
  */
 public record PolicySnapshot(
     long version,
@@ -26,6 +29,19 @@ public record PolicySnapshot(
     ResidencyPlan residency,
     byte precomputeTransforms,
     EventRules eventRules,
-    EventResidencyPlan eventResidency)
+    EventResidencyPlan eventResidency,
+    KeyRing keys)
 {
+    /** A snapshot that leaves the workers' keys as they are. */
+    public PolicySnapshot(
+        final long version,
+        final String name,
+        final CompiledRules rules,
+        final ResidencyPlan residency,
+        final byte precomputeTransforms,
+        final EventRules eventRules,
+        final EventResidencyPlan eventResidency)
+    {
+        this(version, name, rules, residency, precomputeTransforms, eventRules, eventResidency, null);
+    }
 }

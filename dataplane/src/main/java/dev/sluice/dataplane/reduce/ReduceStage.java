@@ -2,6 +2,7 @@ package dev.sluice.dataplane.reduce;
 
 import dev.sluice.dataplane.anonymize.AddressTransform;
 import dev.sluice.dataplane.anonymize.CryptoPan;
+import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.policy.Policy;
 import dev.sluice.dataplane.classify.BurstFieldReader;
 import dev.sluice.dataplane.classify.CompiledRules;
@@ -81,13 +82,28 @@ public final class ReduceStage implements FlowTable.Sink
         final CryptoPan cryptoPan,
         final int burstCapacity)
     {
+        this(flowCounters, destinationCounters, burstCapacity, WorkerKeys.fixed(cryptoPan));
+    }
+
+    /**
+     * @param flowCounters        the worker's flow counters
+     * @param destinationCounters per destination, in destination index order
+     * @param burstCapacity       the capacity of the bursts this stage will see
+     * @param keys                the worker's keys, refreshed by the worker at each burst boundary
+     */
+    public ReduceStage(
+        final FlowCounters flowCounters,
+        final DestinationCounters[] destinationCounters,
+        final int burstCapacity,
+        final WorkerKeys keys)
+    {
         if (destinationCounters.length > MAX_DESTINATIONS)
         {
             throw new IllegalArgumentException("flow records support at most " + MAX_DESTINATIONS + " destinations");
         }
         this.flowCounters = flowCounters;
         this.destinationCounters = destinationCounters.clone();
-        this.transform = new AddressTransform(cryptoPan);
+        this.transform = new AddressTransform(keys);
         this.burstCapacity = burstCapacity;
         records = new FlowRecords(2 * burstCapacity, Math.max(1, destinationCounters.length));
         blockedMarks = new long[records.capacity()];
