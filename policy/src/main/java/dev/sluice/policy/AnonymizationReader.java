@@ -15,7 +15,6 @@ import java.util.List;
  * anonymization:
  *   truncate-ipv4: 24          # prefix kept by 'truncate', 0..32
  *   truncate-ipv6: 48          # 0..128
- *   hmac-bytes: 16             # HMAC-SHA256 bytes kept by 'hmac', 4..32
  *   keep-email-domain: true    # 'email' keeps the domain
  *   geohash-precision: 6       # 'geohash' cell, 1..12 characters
  *   geohash-min-precision: 3   # coarsest cell the k-anonymity guard falls back to
@@ -30,14 +29,13 @@ final class AnonymizationReader
 {
     static final String TRUNCATE_IPV4 = "truncate-ipv4";
     static final String TRUNCATE_IPV6 = "truncate-ipv6";
-    static final String HMAC_BYTES = "hmac-bytes";
     static final String KEEP_EMAIL_DOMAIN = "keep-email-domain";
     static final String GEOHASH_PRECISION = "geohash-precision";
     static final String GEOHASH_MIN_PRECISION = "geohash-min-precision";
     static final String K_ANONYMITY = "k-anonymity";
     static final String K_WINDOW = "k-window";
     private static final List<String> KEYS = List.of(
-        TRUNCATE_IPV4, TRUNCATE_IPV6, HMAC_BYTES, KEEP_EMAIL_DOMAIN, GEOHASH_PRECISION, GEOHASH_MIN_PRECISION, K_ANONYMITY, K_WINDOW);
+        TRUNCATE_IPV4, TRUNCATE_IPV6, KEEP_EMAIL_DOMAIN, GEOHASH_PRECISION, GEOHASH_MIN_PRECISION, K_ANONYMITY, K_WINDOW);
 
     private final Diagnostics diagnostics;
     private final FlowsReader scalars;
@@ -77,8 +75,6 @@ final class AnonymizationReader
         return new AnonymizationSettings(
             integer(mapping, TRUNCATE_IPV4, 0, 32, defaults.truncateIpv4Bits()),
             integer(mapping, TRUNCATE_IPV6, 0, 128, defaults.truncateIpv6Bits()),
-            integer(mapping, HMAC_BYTES, AnonymizationSettings.MIN_HMAC_BYTES, AnonymizationSettings.MAX_HMAC_BYTES,
-                defaults.hmacBytes()),
             scalars.bool(mapping.get(KEEP_EMAIL_DOMAIN), KEEP_EMAIL_DOMAIN, defaults.keepEmailDomain()),
             precision,
             minPrecision,

@@ -42,6 +42,8 @@ public final class Policy
     private final DataClasses dataClasses;
     private final FlowSettings flowSettings;
     private final AnonymizationSettings anonymizationSettings;
+    /** Computed once: the data path asks per event. */
+    private final AnonymizationMethod addressMethod;
     private final List<Rule> rules;
     private final Residency residency;
     private final FieldCatalogue catalogue;
@@ -73,6 +75,7 @@ public final class Policy
         this.dataClasses = dataClasses;
         this.flowSettings = flowSettings;
         this.anonymizationSettings = anonymizationSettings;
+        this.addressMethod = addressMethodOf(rules, residency);
         this.rules = List.copyOf(rules);
         this.residency = residency;
         this.catalogue = catalogue;
@@ -169,6 +172,11 @@ public final class Policy
      * residency rule names truncate, otherwise CRYPTOPAN (a policy uses one of the two, never both).
      */
     public AnonymizationMethod addressMethod()
+    {
+        return addressMethod;
+    }
+
+    private static AnonymizationMethod addressMethodOf(final List<Rule> rules, final Residency residency)
     {
         for (final Rule rule : rules)
         {
@@ -306,7 +314,6 @@ public final class Policy
             out.append("anonymization:\n");
             out.append("  ").append(AnonymizationReader.TRUNCATE_IPV4).append(": ").append(a.truncateIpv4Bits()).append('\n');
             out.append("  ").append(AnonymizationReader.TRUNCATE_IPV6).append(": ").append(a.truncateIpv6Bits()).append('\n');
-            out.append("  ").append(AnonymizationReader.HMAC_BYTES).append(": ").append(a.hmacBytes()).append('\n');
             out.append("  ").append(AnonymizationReader.KEEP_EMAIL_DOMAIN).append(": ").append(a.keepEmailDomain()).append('\n');
             out.append("  ").append(AnonymizationReader.GEOHASH_PRECISION).append(": ").append(a.geohashPrecision()).append('\n');
             out.append("  ").append(AnonymizationReader.GEOHASH_MIN_PRECISION).append(": ").append(a.geohashMinPrecision())

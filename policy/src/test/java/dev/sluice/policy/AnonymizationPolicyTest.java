@@ -28,14 +28,13 @@ class AnonymizationPolicyTest
             "anonymization:",
             "  truncate-ipv4: 16",
             "  truncate-ipv6: 32",
-            "  hmac-bytes: 8",
             "  keep-email-domain: false",
             "  geohash-precision: 7",
             "  geohash-min-precision: 4",
             "  k-anonymity: 3",
             "  k-window: 10m",
             "rules: []"));
-        final AnonymizationSettings expected = new AnonymizationSettings(16, 32, 8, false, 7, 4, 3, 600_000_000_000L);
+        final AnonymizationSettings expected = new AnonymizationSettings(16, 32, false, 7, 4, 3, 600_000_000_000L);
         assertEquals(expected, policy.anonymizationSettings());
         assertEquals(expected, parseOk(policy.describe()).anonymizationSettings(), policy::describe);
         assertEquals(policy.describe(), parseOk(policy.describe()).describe());
@@ -49,7 +48,7 @@ class AnonymizationPolicyTest
         final PolicyParseResult result = PolicyParser.parse("a.yaml", HEADER + lines(
             "anonymization:",
             "  truncate-ipv4: 33",
-            "  hmac-bytes: 2",
+            "  k-anonymity: 0",
             "  geohash-precision: 5",
             "  geohash-min-precision: 6",
             "  k-window: 5 parsecs",
@@ -59,7 +58,7 @@ class AnonymizationPolicyTest
         assertEquals(5, errors.size(), errors::toString);
         assertTrue(errors.get(0).startsWith("a.yaml:"), errors::toString);
         assertTrue(errors.stream().anyMatch(e -> e.contains(":6:") && e.contains("truncate-ipv4")), errors::toString);
-        assertTrue(errors.stream().anyMatch(e -> e.contains(":7:") && e.contains("hmac-bytes")), errors::toString);
+        assertTrue(errors.stream().anyMatch(e -> e.contains(":7:") && e.contains("k-anonymity")), errors::toString);
         assertTrue(errors.stream().anyMatch(e -> e.contains(":9:") && e.contains("finer than")), errors::toString);
         assertTrue(errors.stream().anyMatch(e -> e.contains(":10:") && e.contains("unknown unit")), errors::toString);
         assertTrue(errors.stream().anyMatch(e -> e.contains(":11:") && e.contains("keep-domain")), errors::toString);

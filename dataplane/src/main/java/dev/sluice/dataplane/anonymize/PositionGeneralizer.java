@@ -59,16 +59,26 @@ public final class PositionGeneralizer
     public boolean generalize(
         final long vehicle, final CharSequence latitudeText, final CharSequence longitudeText, final long epochNs)
     {
-        final double lat = parseDegrees(latitudeText);
-        final double lon = parseDegrees(longitudeText);
-        final int precision = guard.observe(vehicle, lat, lon, epochNs);
+        return generalize(vehicle, parseDegrees(latitudeText), parseDegrees(longitudeText), epochNs);
+    }
+
+    /**
+     * @param vehicle   as for the text form.
+     * @param latitude  degrees, NaN when unreadable (suppressed, counted as invalid).
+     * @param longitude degrees, NaN when unreadable.
+     * @param epochNs   the event's time.
+     * @return true when the position may be shown, generalized.
+     */
+    public boolean generalize(final long vehicle, final double latitude, final double longitude, final long epochNs)
+    {
+        final int precision = guard.observe(vehicle, latitude, longitude, epochNs);
         if (KAnonymityGuard.SUPPRESSED == precision)
         {
             return false;
         }
         Geohash.decode(guard.emittedHash(), precision, cell);
-        latitude = cell.centerLatitude();
-        longitude = cell.centerLongitude();
+        this.latitude = cell.centerLatitude();
+        this.longitude = cell.centerLongitude();
         decimals = decimalsFor(cell.maxLatitude() - cell.minLatitude());
         return true;
     }
@@ -102,7 +112,7 @@ public final class PositionGeneralizer
      * Plain decimal degrees: an optional sign, digits, an optional fraction. Anything else
      * (exponents, spaces, NaN) is NaN, which the guard counts as invalid and suppresses.
      */
-    static double parseDegrees(final CharSequence text)
+    public static double parseDegrees(final CharSequence text)
     {
         final int length = text.length();
         int i = 0;

@@ -33,6 +33,8 @@ public final class EventCounters implements AutoCloseable
     private final Object2ObjectHashMap<String, AtomicCounter> droppedByKey = new Object2ObjectHashMap<>();
     /** Readers' view of {@link #droppedByKey}: replaced (never changed) when a reason is added. */
     private volatile Map<String, AtomicCounter> reasons = Map.of();
+    private final Object2ObjectHashMap<String, AtomicCounter> untransformedByKey = new Object2ObjectHashMap<>();
+    private volatile Map<String, AtomicCounter> untransformedReasons = Map.of();
 
     /**
      * @param workerName the event worker's role name, part of every label ({@code sluice events events-0 received}).
@@ -87,6 +89,23 @@ public final class EventCounters implements AutoCloseable
         received.incrementRelease();
     }
 
+    /**
+     * Counts one forwarded item whose value could not be transformed for {@code key}, a constant
+     * {@code <method>:<reason>} String ({@code untransformed{imsi:bad_length}}): the item went only
+     * where that value may go raw (its destinations count the blocks). Not an outcome of its own.
+     */
+    public void onUntransformed(final String key)
+    {
+        AtomicCounter counter = untransformedByKey.get(key);
+        if (null == counter)
+        {
+            counter = counter("untransformed{" + key + "}");
+            untransformedByKey.put(key, counter);
+            untransformedReasons = Map.copyOf(untransformedByKey);
+        }
+        counter.incrementRelease();
+    }
+
     private static void addIfNonZero(final AtomicCounter counter, final long delta)
     {
         if (delta != 0)
@@ -105,6 +124,14 @@ public final class EventCounters implements AutoCloseable
         {
             byReason.put(key, reasons.get(key).getAcquire());
         }
+        final Map<String, Long> untransformed = new LinkedHashMap<>();
+        final Map<String, AtomicCounter> untransformedNow = untransformedReasons;
+        final List<String> untransformedKeys = new ArrayList<>(untransformedNow.keySet());
+        untransformedKeys.sort(null);
+        for (final String key : untransformedKeys)
+        {
+            untransformed.put(key, untransformedNow.get(key).getAcquire());
+        }
         return new Snapshot(
             received.getAcquire(),
             forwarded.getAcquire(),
@@ -112,7 +139,8 @@ public final class EventCounters implements AutoCloseable
             sampledOut.getAcquire(),
             dropped.getAcquire(),
             anonymized.getAcquire(),
-            Map.copyOf(byReason));
+            Map.copyOf(byReason),
+            Map.copyOf(untransformed));
     }
 
     @Override
@@ -128,13 +156,18 @@ public final class EventCounters implements AutoCloseable
         {
             counter.close();
         }
+        for (final AtomicCounter counter : untransformedReasons.values())
+        {
+            counter.close();
+        }
     }
 
     /**
      * The event worker's outcomes at one moment.
      *
      * @param droppedByReason dropped items per {@code <format>:<reason>}
-     * @param anonymized      forwarded items that had at least one address rewritten for some destination
+     * @param anonymized      forwarded items that left in a transformed form for some destination
+     * @param untransformedByReason forwarded items a value of which could not be transformed, per {@code <method>:<reason>}
      */
     public record Snapshot(
         long received,
@@ -143,7 +176,8 @@ public final class EventCounters implements AutoCloseable
         long sampledOut,
         long dropped,
         long anonymized,
-        Map<String, Long> droppedByReason)
+        Map<String, Long> droppedByReason,
+        Map<String, Long> untransformedByReason)
     {
         /** Received items not (yet) counted in an outcome: 0 whenever the worker is between cycles. */
         public long unaccounted()
@@ -156,7 +190,7 @@ public final class EventCounters implements AutoCloseable
         {
             return "received=" + received + " forwarded=" + forwarded + " filtered=" + filtered +
                 " sampled_out=" + sampledOut + " dropped=" + dropped + (droppedByReason.isEmpty() ? "" : " " + droppedByReason) +
-                " anonymized=" + anonymized;
+                " anonymized=" + anonymized + (untransformedByReason.isEmpty() ? "" : " untransformed=" + untransformedByReason);
         }
     }
 }

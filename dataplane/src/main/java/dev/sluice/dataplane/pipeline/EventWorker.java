@@ -1,6 +1,7 @@
 package dev.sluice.dataplane.pipeline;
 
 import dev.sluice.dataplane.anonymize.CryptoPan;
+import dev.sluice.dataplane.anonymize.EventAnonymizer;
 import dev.sluice.dataplane.anonymize.TextAddressAnonymizer;
 import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.dataplane.classify.event.EventDispatcher;
@@ -15,6 +16,7 @@ import dev.sluice.dataplane.egress.EventSender;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.source.event.EventRing;
 import dev.sluice.policy.Policy;
+import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.field.FieldReader;
 import dev.sluice.protocol.EventKind;
 import org.agrona.concurrent.Agent;
@@ -71,8 +73,8 @@ public final class EventWorker implements Agent, EventItemHandler
     private final WorkerKeys keys;
     /** The key epoch's instances for the batch being staged; switched between batches only. */
     private CryptoPan cryptoPan;
-    private TextAddressAnonymizer anonymizer;
     private final FlowRecordJson flowJson = new FlowRecordJson();
+    private final EventAnonymizer eventAnonymizer;
     private final EventBatch batch;
     private final EventSender sender;
     private final EventCounters counters;
@@ -141,13 +143,13 @@ public final class EventWorker implements Agent, EventItemHandler
         this.database = database;
         this.keys = keys;
         this.cryptoPan = keys.cryptoPan();
-        this.anonymizer = keys.textAddresses();
         this.sender = sender;
         this.counters = counters;
         this.rejects = rejects;
         this.clock = clock;
         this.decision = new byte[sender.destinationCount()];
         this.batch = new EventBatch(BATCH_CAPACITY_DEFAULT, maxBodyBytes(ring.maxMessageLength()), sender.destinationCount());
+        this.eventAnonymizer = new EventAnonymizer(maxBodyBytes(ring.maxMessageLength()));
     }
 
     /** The longest body an event has as received: a ring message, or a rendered flow record. */
@@ -196,7 +198,6 @@ public final class EventWorker implements Agent, EventItemHandler
         // A batch boundary (nothing staged, nothing held): the key epoch can switch here.
         keys.refresh(current.keys());
         cryptoPan = keys.cryptoPan();
-        anonymizer = keys.textAddresses();
 
         final int records = ring.read(dispatcher, READ_LIMIT_DEFAULT);
         countCycle();
@@ -221,6 +222,7 @@ public final class EventWorker implements Agent, EventItemHandler
         residency = snapshot.eventResidency();
         dispatcher = new EventDispatcher(rulesPolicy.catalogue(), database, netflow).items(this);
         matchesPerSlot = new long[rules.slots()];
+        eventAnonymizer.use(rulesPolicy);
     }
 
     private void finishBatch()
@@ -260,23 +262,20 @@ public final class EventWorker implements Agent, EventItemHandler
         batch.endRaw(i, length);
         final boolean addressMustChange = decideResidency(reader, slot);
         boolean rewritten = false;
+        boolean mustBlockTransforms = false;
         if (needsRewrite())
         {
-            if (null == anonymizer)
+            final boolean wantAddresses = residency.anyTextNonRaw() || addressMustChange || rules.rewritesAddresses(slot);
+            final TextAddressAnonymizer addresses = wantAddresses ? eventAnonymizer.addressRewriter(keys.current()) : null;
+            if (wantAddresses && null == addresses)
             {
                 // Without a key no address can be looked for: fail closed where text addresses may not go raw.
-                for (int d = 0; d < decision.length; d++)
-                {
-                    if (EventResidencyPlan.RAW != residency.textAddresses(d))
-                    {
-                        decision[d] = EventResidencyPlan.BLOCK;
-                    }
-                }
+                blockTextAddresses();
             }
-            else
+            if (null != addresses || eventAnonymizer.hasRequests())
             {
-                final int written = anonymizer.rewrite(
-                    segment, offset, length, batch.bytes(), batch.writeOffset(), batch.writeLimit());
+                final int written = eventAnonymizer.write(reader, keys.current(), addresses, segment, offset, length,
+                    batch.bytes(), batch.writeOffset(), batch.writeLimit(), receiveTimeNs);
                 if (written < 0 && i > 0)
                 {
                     // The rewrite does not fit after the staged events: send them, stage this one again.
@@ -285,13 +284,16 @@ public final class EventWorker implements Agent, EventItemHandler
                     stageText(kind, reader, slot, segment, offset, length, receiveTimeNs);
                     return;
                 }
-                if (written >= 0 && anonymizer.addressesRewritten() > 0)
+                if (written >= 0 && eventAnonymizer.changed())
                 {
                     batch.endTransformed(i, written);
                     rewritten = true;
-                    for (int d = 0; d < decision.length; d++)
+                    if (eventAnonymizer.addressesRewritten() > 0)
                     {
-                        decision[d] = (byte)Math.max(decision[d], residency.textAddresses(d));
+                        for (int d = 0; d < decision.length; d++)
+                        {
+                            decision[d] = (byte)Math.max(decision[d], residency.textAddresses(d));
+                        }
                     }
                 }
                 else if (written < 0)
@@ -299,9 +301,20 @@ public final class EventWorker implements Agent, EventItemHandler
                     // Longer rewritten than the whole staging area: it cannot leave transformed.
                     blockTextAddresses();
                 }
+                if (null != eventAnonymizer.failure())
+                {
+                    counters.onUntransformed(eventAnonymizer.failure());
+                    mustBlockTransforms = true;
+                }
             }
+            // An address field to rewrite that the rewrite did not find: it may not leave as it is.
+            mustBlockTransforms |= addressMustChange && eventAnonymizer.addressesRewritten() == 0;
         }
-        stage(i, rewritten, addressMustChange);
+        else
+        {
+            mustBlockTransforms = addressMustChange;
+        }
+        stage(i, rewritten, mustBlockTransforms);
     }
 
     /** Where an address in text may not go raw, the event may not go: its addresses could not be rewritten. */
@@ -349,10 +362,14 @@ public final class EventWorker implements Agent, EventItemHandler
         batch.endRaw(i, length);
         final boolean addressMustChange = decideResidency(reader, slot);
         boolean rewritten = false;
-        if (needsRewrite() && null != cryptoPan)
+        final boolean truncates = AnonymizationMethod.TRUNCATE == rulesPolicy.addressMethod();
+        if (needsRewrite() && (truncates || null != cryptoPan))
         {
-            final int written = flowJson.render(
-                parser, cryptoPan, batch.bytes(), batch.writeOffset(), batch.writeLimit() - batch.writeOffset());
+            // Crypto-PAn images are rendered into the record; truncation rewrites the rendered addresses.
+            final int written = truncates ?
+                eventAnonymizer.addressRewriter(null).rewrite(batch.segment(), batch.rawOffset[i], length,
+                    batch.bytes(), batch.writeOffset(), batch.writeLimit()) :
+                flowJson.render(parser, cryptoPan, batch.bytes(), batch.writeOffset(), batch.writeLimit() - batch.writeOffset());
             if (written < 0 && i > 0)
             {
                 batch.abandon(i);
@@ -366,7 +383,7 @@ public final class EventWorker implements Agent, EventItemHandler
                 rewritten = true;
             }
         }
-        stage(i, rewritten, addressMustChange);
+        stage(i, rewritten, !rewritten && addressMustChange);
     }
 
     @Override
@@ -419,13 +436,16 @@ public final class EventWorker implements Agent, EventItemHandler
 
     /**
      * Sets {@link #decision} for the item: the rule's anonymization for every destination, then
-     * the strictest residency decision of the classified fields it has.
+     * the strictest residency decision of the classified fields it has; and tells the event
+     * anonymizer which values its transformed form must replace (those the rule names, and those
+     * of classified fields that some destination may have only transformed).
      *
      * @return true when the item has an address field that must be rewritten for some
      * destination: without a rewritten body those destinations may not have it.
      */
     private boolean decideResidency(final FieldReader reader, final int slot)
     {
+        eventAnonymizer.begin();
         final boolean ruleAnonymizes = rules.anonymizes(slot);
         Arrays.fill(decision, ruleAnonymizes ? EventResidencyPlan.TRANSFORM : EventResidencyPlan.RAW);
         boolean addressMustChange = false;
@@ -435,19 +455,41 @@ public final class EventWorker implements Agent, EventItemHandler
             {
                 addressMustChange |= reader.isPresent(field);
             }
+            final int[] valueFields = rules.valueFields(slot);
+            final AnonymizationMethod[] valueMethods = rules.valueMethods(slot);
+            for (int v = 0; v < valueFields.length; v++)
+            {
+                if (reader.isPresent(valueFields[v]))
+                {
+                    eventAnonymizer.request(valueFields[v], valueMethods[v]);
+                }
+            }
         }
         final int fields = residency.classifiedFieldCount();
         for (int k = 0; k < fields; k++)
         {
             if (reader.isPresent(residency.classifiedField(k)))
             {
+                boolean transforms = false;
                 for (int d = 0; d < decision.length; d++)
                 {
                     final byte fieldDecision = residency.decision(k, d);
-                    addressMustChange |= EventResidencyPlan.TRANSFORM == fieldDecision;
+                    transforms |= EventResidencyPlan.TRANSFORM == fieldDecision;
                     if (fieldDecision > decision[d])
                     {
                         decision[d] = fieldDecision;
+                    }
+                }
+                if (transforms)
+                {
+                    final AnonymizationMethod method = residency.method(k);
+                    if (method.transformsAddresses())
+                    {
+                        addressMustChange = true;
+                    }
+                    else
+                    {
+                        eventAnonymizer.request(residency.classifiedField(k), method);
                     }
                 }
             }
@@ -471,15 +513,15 @@ public final class EventWorker implements Agent, EventItemHandler
         return false;
     }
 
-    private void stage(final int i, final boolean rewritten, final boolean addressMustChange)
+    /**
+     * @param rewritten           whether the item has a transformed form.
+     * @param mustBlockTransforms whether that form still holds something a destination that gets
+     *                            it may not have (a value or address that could not be transformed).
+     */
+    private void stage(final int i, final boolean rewritten, final boolean mustBlockTransforms)
     {
-        if (rewritten)
+        if (mustBlockTransforms)
         {
-            anonymized++;
-        }
-        else if (addressMustChange)
-        {
-            // An address field to rewrite that the rewrite did not find: it may not leave as it is.
             for (int d = 0; d < decision.length; d++)
             {
                 if (EventResidencyPlan.TRANSFORM == decision[d])
@@ -487,6 +529,10 @@ public final class EventWorker implements Agent, EventItemHandler
                     decision[d] = EventResidencyPlan.BLOCK;
                 }
             }
+        }
+        else if (rewritten)
+        {
+            anonymized++;
         }
         for (int d = 0; d < decision.length; d++)
         {

@@ -21,7 +21,7 @@ public enum AnonymizationMethod
     USER("user", FieldType.STRING),
     /** A keyed token of any value: SipHash-2-4, 16 hex characters (the fast keyed PRF). */
     SIPHASH("siphash", FieldType.STRING),
-    /** A keyed token of any value: HMAC-SHA256 truncated to {@code anonymization.hmac-bytes}, as hex. */
+    /** A keyed token of any value: HMAC-SHA256 truncated to 16 bytes, 32 hex characters. */
     HMAC("hmac", FieldType.STRING),
     /** The local part of an e-mail address pseudonymized, the domain kept or pseudonymized. */
     EMAIL("email", FieldType.STRING),

@@ -7,7 +7,6 @@ package dev.sluice.policy.action;
  *
  * @param truncateIpv4Bits    prefix kept by {@code truncate} for IPv4, 0..32.
  * @param truncateIpv6Bits    prefix kept by {@code truncate} for IPv6, 0..128.
- * @param hmacBytes           bytes of HMAC-SHA256 kept by {@code hmac}, 4..32 (written as hex, two characters each).
  * @param keepEmailDomain     whether {@code email} keeps the domain (else it is pseudonymized too).
  * @param geohashPrecision    geohash characters {@code geohash} aims for, 1..12 (6: about 1.2 km x 0.6 km).
  * @param geohashMinPrecision the coarsest cell the k-anonymity guard may fall back to before suppressing, 1..precision.
@@ -17,7 +16,6 @@ package dev.sluice.policy.action;
 public record AnonymizationSettings(
     int truncateIpv4Bits,
     int truncateIpv6Bits,
-    int hmacBytes,
     boolean keepEmailDomain,
     int geohashPrecision,
     int geohashMinPrecision,
@@ -26,9 +24,6 @@ public record AnonymizationSettings(
 {
     public static final int DEFAULT_TRUNCATE_IPV4_BITS = 24;
     public static final int DEFAULT_TRUNCATE_IPV6_BITS = 48;
-    public static final int DEFAULT_HMAC_BYTES = 16;
-    public static final int MIN_HMAC_BYTES = 4;
-    public static final int MAX_HMAC_BYTES = 32;
     public static final int DEFAULT_GEOHASH_PRECISION = 6;
     public static final int DEFAULT_GEOHASH_MIN_PRECISION = 3;
     public static final int MAX_GEOHASH_PRECISION = 12;
@@ -38,6 +33,6 @@ public record AnonymizationSettings(
 
     /** The settings of a policy without an {@code anonymization:} section. */
     public static final AnonymizationSettings DEFAULTS = new AnonymizationSettings(
-        DEFAULT_TRUNCATE_IPV4_BITS, DEFAULT_TRUNCATE_IPV6_BITS, DEFAULT_HMAC_BYTES, true,
+        DEFAULT_TRUNCATE_IPV4_BITS, DEFAULT_TRUNCATE_IPV6_BITS, true,
         DEFAULT_GEOHASH_PRECISION, DEFAULT_GEOHASH_MIN_PRECISION, DEFAULT_K_ANONYMITY, DEFAULT_K_WINDOW_NS);
 }

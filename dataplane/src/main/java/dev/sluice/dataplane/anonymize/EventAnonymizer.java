@@ -1,0 +1,379 @@
+package dev.sluice.dataplane.anonymize;
+
+import dev.sluice.dataplane.anonymize.keys.EpochMethods;
+import dev.sluice.dataplane.anonymize.pseudonym.IdentifierPseudonym;
+import dev.sluice.dataplane.anonymize.pseudonym.PseudonymReason;
+import dev.sluice.policy.Policy;
+import dev.sluice.policy.action.AnonymizationMethod;
+import dev.sluice.policy.action.AnonymizationSettings;
+import dev.sluice.policy.field.EventFields;
+import dev.sluice.policy.field.FieldReader;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Writes the transformed form of one event: its text with the values of the fields some
+ * destination needs transformed replaced by their pseudonyms (or, for a position, by the
+ * centre of its k-anonymous geohash cell), then every address written in it rewritten with the
+ * policy's address method. An event leaves as its text, so this is the one place its
+ * anonymization happens; the input is never changed: the output goes to the caller's buffer.
+ * <p>
+ * Per event: {@link #begin()}, a {@link #request} for each (field, method) the rules and the
+ * residency plan ask for, then {@link #write}. Afterwards {@link #changed()} says whether the
+ * output differs from the input, {@link #addressesRewritten()} how many addresses were found, and
+ * {@link #failure()} whether a requested value could not be transformed (the value is not such an
+ * identifier, the text writes it escaped so it was not found, the position is not k-anonymous, or
+ * the gateway holds no key for the method): the caller must then not send the output where that
+ * value may not go raw. Each failure has a constant {@code <method>:<reason>} key for counting.
+ * <p>
+ * Values are replaced wherever the text holds them whole ({@link TextValueReplacer}), not only in
+ * their field: a user name in {@code suser=} is usually in the message too.
+ * <p>
+ * Worker thread only; allocates nothing per event (the per-policy parts are made in {@link #use}).
+ */
+public final class EventAnonymizer
+{
+    /** Field/method pairs one event may request. */
+    public static final int MAX_REQUESTS = TextValueReplacer.MAX_VALUES;
+
+    private static final String[] REASON_NAMES = {
+        "empty", "too_long", "bad_character", "bad_length", "bad_separator", "not_an_email", "unknown_country_code",
+        "too_few_digits", "output_too_small" };
+    private static final int NOT_FOUND = REASON_NAMES.length;
+    private static final int NO_KEY = REASON_NAMES.length + 1;
+    private static final int SUPPRESSED = REASON_NAMES.length + 2;
+    private static final int TOO_MANY = REASON_NAMES.length + 3;
+    /** Per method, per reason index: the counting key, made once. */
+    private static final String[][] FAILURE_KEYS = failureKeys();
+
+    private final TextValueReplacer replacer = new TextValueReplacer();
+    private final int[] requestedFields = new int[MAX_REQUESTS];
+    private final AnonymizationMethod[] requestedMethods = new AnonymizationMethod[MAX_REQUESTS];
+    private final byte[] scratch;
+    private final UnsafeBuffer scratchBuffer;
+    private final MemorySegment scratchSegment;
+    /** A vehicle's identity text, copied for its keyed hash. */
+    private final byte[] identity = new byte[64];
+    private int requests;
+    private boolean position;
+    private String failure;
+    private int addressesRewritten;
+    private boolean changed;
+
+    private Policy policy;
+    private AnonymizationSettings settings = AnonymizationSettings.DEFAULTS;
+    private TextAddressAnonymizer truncating;
+    private PositionGeneralizer positions;
+
+    /**
+     * @param maxTextBytes the longest event text; the scratch area holds it with its values replaced.
+     */
+    public EventAnonymizer(final int maxTextBytes)
+    {
+        scratch = new byte[TextAddressAnonymizer.maxOutputLength(maxTextBytes)];
+        scratchBuffer = new UnsafeBuffer(scratch);
+        scratchSegment = MemorySegment.ofArray(scratch);
+    }
+
+    private static String[][] failureKeys()
+    {
+        final AnonymizationMethod[] methods = AnonymizationMethod.values();
+        final String[][] keys = new String[methods.length][REASON_NAMES.length + 4];
+        for (final AnonymizationMethod method : methods)
+        {
+            for (int r = 0; r < REASON_NAMES.length; r++)
+            {
+                keys[method.ordinal()][r] = method.keyword() + ":" + REASON_NAMES[r];
+            }
+            keys[method.ordinal()][NOT_FOUND] = method.keyword() + ":value_not_found_in_text";
+            keys[method.ordinal()][NO_KEY] = method.keyword() + ":no_key";
+            keys[method.ordinal()][SUPPRESSED] = method.keyword() + ":not_k_anonymous";
+            keys[method.ordinal()][TOO_MANY] = method.keyword() + ":too_many_values";
+        }
+        return keys;
+    }
+
+    /**
+     * Follows a policy version: its address method and the parameters of its methods. Allocates
+     * (a truncating rewriter, a k-anonymity guard) only when those change; call between batches.
+     */
+    public void use(final Policy policy)
+    {
+        if (policy == this.policy)
+        {
+            return;
+        }
+        this.policy = policy;
+        final AnonymizationSettings next = policy.anonymizationSettings();
+        if (null == truncating || next.truncateIpv4Bits() != settings.truncateIpv4Bits() ||
+            next.truncateIpv6Bits() != settings.truncateIpv6Bits())
+        {
+            truncating = TextAddressAnonymizer.truncating(next.truncateIpv4Bits(), next.truncateIpv6Bits());
+        }
+        if (null == positions || next.geohashPrecision() != settings.geohashPrecision() ||
+            next.geohashMinPrecision() != settings.geohashMinPrecision() || next.kAnonymity() != settings.kAnonymity() ||
+            next.kWindowNs() != settings.kWindowNs())
+        {
+            positions = new PositionGeneralizer(next);
+        }
+        settings = next;
+    }
+
+    /** The k-anonymity guard's view of the positions seen so far (its counters). */
+    public PositionGeneralizer positions()
+    {
+        return positions;
+    }
+
+    /**
+     * The rewriter of addresses in text under the policy's address method, or null when that is
+     * Crypto-PAn and the worker has no key.
+     */
+    public TextAddressAnonymizer addressRewriter(final EpochMethods methods)
+    {
+        if (AnonymizationMethod.TRUNCATE == policy.addressMethod())
+        {
+            return truncating;
+        }
+        return null == methods ? null : methods.textAddresses();
+    }
+
+    /** Starts a new event. */
+    public void begin()
+    {
+        requests = 0;
+        position = false;
+        failure = null;
+        addressesRewritten = 0;
+        changed = false;
+    }
+
+    /**
+     * Asks for a field's value to be transformed with a value method (not Crypto-PAn or
+     * truncation, which rewrite every address in the text). Asking twice for a field is harmless.
+     */
+    public void request(final int fieldId, final AnonymizationMethod method)
+    {
+        if (AnonymizationMethod.GEOHASH == method)
+        {
+            position = true;
+            return;
+        }
+        for (int r = 0; r < requests; r++)
+        {
+            if (requestedFields[r] == fieldId)
+            {
+                return;
+            }
+        }
+        if (requests == MAX_REQUESTS)
+        {
+            failure = FAILURE_KEYS[method.ordinal()][TOO_MANY];
+            return;
+        }
+        requestedFields[requests] = fieldId;
+        requestedMethods[requests] = method;
+        requests++;
+    }
+
+    /** True when some value was requested (so a transformed form is needed even without addresses). */
+    public boolean hasRequests()
+    {
+        return requests > 0 || position;
+    }
+
+    /**
+     * Writes the transformed text.
+     *
+     * @param reader    the event's fields.
+     * @param methods   the worker's keyed methods of the current epoch, or null without a key.
+     * @param addresses the address rewriter, or null when addresses are not to be rewritten.
+     * @param eventNs   the event's time, for the k-anonymity window.
+     * @return bytes written to {@code target}, or -1 when they do not fit before {@code targetLimit}.
+     */
+    public int write(
+        final FieldReader reader,
+        final EpochMethods methods,
+        final TextAddressAnonymizer addresses,
+        final MemorySegment source,
+        final long offset,
+        final int length,
+        final MutableDirectBuffer target,
+        final int targetOffset,
+        final int targetLimit,
+        final long eventNs)
+    {
+        replacer.clear();
+        for (int r = 0; r < requests; r++)
+        {
+            if (reader.isPresent(requestedFields[r]))
+            {
+                addValue(reader.text(requestedFields[r]), requestedMethods[r], methods);
+            }
+        }
+        if (position)
+        {
+            addPosition(reader, methods, eventNs);
+        }
+
+        MemorySegment text = source;
+        long textOffset = offset;
+        int textLength = length;
+        if (replacer.values() > 0)
+        {
+            if (null == addresses)
+            {
+                final int written = replacer.rewrite(source, offset, length, target, targetOffset, targetLimit);
+                noteValuesFound(written);
+                changed = replacer.replaced() > 0;
+                return written;
+            }
+            textLength = replacer.rewrite(source, offset, length, scratchBuffer, 0, scratch.length);
+            if (textLength < 0)
+            {
+                return -1;
+            }
+            noteValuesFound(textLength);
+            text = scratchSegment;
+            textOffset = 0;
+        }
+        if (null == addresses)
+        {
+            // Nothing was replaced and no address is to be rewritten: the output is the input.
+            if (targetLimit - targetOffset < length)
+            {
+                return -1;
+            }
+            for (int i = 0; i < length; i++)
+            {
+                target.putByte(targetOffset + i, source.get(ValueLayout.JAVA_BYTE, offset + i));
+            }
+            return length;
+        }
+        final int written = addresses.rewrite(text, textOffset, textLength, target, targetOffset, targetLimit);
+        addressesRewritten = written < 0 ? 0 : addresses.addressesRewritten();
+        changed = replacer.replaced() > 0 || addressesRewritten > 0;
+        return written;
+    }
+
+    private void noteValuesFound(final int written)
+    {
+        if (written >= 0 && !replacer.allFound() && null == failure)
+        {
+            failure = FAILURE_KEYS[firstMethod().ordinal()][NOT_FOUND];
+        }
+    }
+
+    private AnonymizationMethod firstMethod()
+    {
+        return requests > 0 ? requestedMethods[0] : AnonymizationMethod.GEOHASH;
+    }
+
+    private void addValue(final CharSequence value, final AnonymizationMethod method, final EpochMethods methods)
+    {
+        final IdentifierPseudonym pseudonym = null == methods ? null : methods.pseudonym(method, settings.keepEmailDomain());
+        if (null == pseudonym)
+        {
+            fail(method, NO_KEY);
+            return;
+        }
+        final int at = replacer.beginValue(value);
+        if (at < 0)
+        {
+            fail(method, 0 == value.length() ? -1 - PseudonymReason.EMPTY : TOO_MANY);
+            return;
+        }
+        final byte[] arena = replacer.arena();
+        final int valueOffset = at - value.length();
+        final int written = pseudonym.pseudonymize(arena, valueOffset, value.length(), arena, at, arena.length);
+        if (written < 0)
+        {
+            fail(method, -1 - written);
+            return;
+        }
+        replacer.endValue(written);
+    }
+
+    private void addPosition(final FieldReader reader, final EpochMethods methods, final long eventNs)
+    {
+        if (!reader.isPresent(EventFields.VEHICLE_LAT) || !reader.isPresent(EventFields.VEHICLE_LON))
+        {
+            return;
+        }
+        final long vehicle = vehicleIdentity(reader, methods);
+        // A reader may hand out one reusable text for every field: read each number before the next field.
+        final double latitude = PositionGeneralizer.parseDegrees(reader.text(EventFields.VEHICLE_LAT));
+        final double longitude = PositionGeneralizer.parseDegrees(reader.text(EventFields.VEHICLE_LON));
+        if (!positions.generalize(vehicle, latitude, longitude, eventNs))
+        {
+            fail(AnonymizationMethod.GEOHASH, SUPPRESSED);
+            return;
+        }
+        addGeneralized(reader.text(EventFields.VEHICLE_LAT), true);
+        addGeneralized(reader.text(EventFields.VEHICLE_LON), false);
+    }
+
+    private void addGeneralized(final CharSequence value, final boolean latitude)
+    {
+        final int at = replacer.beginValue(value);
+        if (at < 0)
+        {
+            fail(AnonymizationMethod.GEOHASH, TOO_MANY);
+            return;
+        }
+        final byte[] arena = replacer.arena();
+        final int written = latitude ? positions.writeLatitude(arena, at, arena.length) : positions.writeLongitude(arena, at, arena.length);
+        if (written < 0)
+        {
+            fail(AnonymizationMethod.GEOHASH, -1 - PseudonymReason.OUTPUT_TOO_SMALL);
+            return;
+        }
+        replacer.endValue(written);
+    }
+
+    private long vehicleIdentity(final FieldReader reader, final EpochMethods methods)
+    {
+        final int field = reader.isPresent(EventFields.VEHICLE_VIN) ? EventFields.VEHICLE_VIN :
+            reader.isPresent(EventFields.VEHICLE_DRIVER_ID) ? EventFields.VEHICLE_DRIVER_ID : -1;
+        if (field < 0 || null == methods)
+        {
+            return 0;
+        }
+        final CharSequence text = reader.text(field);
+        final int length = Math.min(text.length(), identity.length);
+        for (int i = 0; i < length; i++)
+        {
+            identity[i] = (byte)text.charAt(i);
+        }
+        return methods.vehicleIdentity(identity, 0, length);
+    }
+
+    private void fail(final AnonymizationMethod method, final int reasonIndex)
+    {
+        if (null == failure)
+        {
+            failure = FAILURE_KEYS[method.ordinal()][Math.max(0, Math.min(reasonIndex, FAILURE_KEYS[0].length - 1))];
+        }
+    }
+
+    /** @return true when the output differs from the input. */
+    public boolean changed()
+    {
+        return changed;
+    }
+
+    /** @return addresses rewritten in the output. */
+    public int addressesRewritten()
+    {
+        return addressesRewritten;
+    }
+
+    /** @return the {@code <method>:<reason>} of the first value that could not be transformed, or null. */
+    public String failure()
+    {
+        return failure;
+    }
+}
