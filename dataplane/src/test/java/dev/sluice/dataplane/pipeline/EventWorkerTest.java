@@ -1,6 +1,12 @@
 package dev.sluice.dataplane.pipeline;
 
 import dev.sluice.dataplane.anonymize.CryptoPan;
+import dev.sluice.dataplane.anonymize.keys.EpochMethods;
+import dev.sluice.dataplane.anonymize.keys.SiteKey;
+import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
+import dev.sluice.dataplane.anonymize.pseudonym.IdentifierPseudonym;
+import dev.sluice.dataplane.anonymize.pseudonym.KeyDerivation;
+import dev.sluice.dataplane.anonymize.pseudonym.PseudonymMethod;
 import dev.sluice.dataplane.control.PolicyInstaller;
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.EventCounters;
@@ -35,6 +41,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,6 +107,7 @@ class EventWorkerTest
     private EventCounters counters;
     private RejectSamples rejects;
     private CryptoPan cryptoPan;
+    private byte[] siteKey;
 
     @AfterEach
     void close()
@@ -145,8 +153,20 @@ class EventWorkerTest
         final EventSender sender = new EventSender(
             streams, destinationCounters, "gw-paris-1", "paris-1", "eu-west", 0x8000, TimeUnit.SECONDS.toNanos(5),
             new OffsetEpochNanoClock(), EventWorker.maxEventBytes(ring.maxMessageLength()));
-        return new EventWorker(
-            "events-0", ring, holder, null, new CryptoPan(key), sender, counters, rejects, new SystemNanoClock());
+        siteKey = key;
+        return new EventWorker("events-0", ring, holder, null, sender, counters, rejects, new SystemNanoClock(),
+            WorkerKeys.fixed(EpochMethods.of(new SiteKey("eu-west", "test", key), CryptoPan.DEFAULT_CACHE_SLOTS)));
+    }
+
+    /** The pseudonym the analysts' tool computes for a value under the test key. */
+    private String pseudonym(final PseudonymMethod method, final String value)
+    {
+        final IdentifierPseudonym pseudonym = method.create(new KeyDerivation(siteKey), false);
+        final byte[] in = value.getBytes(StandardCharsets.US_ASCII);
+        final byte[] out = new byte[256];
+        final int length = pseudonym.pseudonymize(in, 0, in.length, out, 0, out.length);
+        assertTrue(length > 0, value);
+        return new String(out, 0, length, StandardCharsets.US_ASCII);
     }
 
     private void apply(final long version, final String policy)
@@ -287,6 +307,56 @@ class EventWorkerTest
         final List<EventBatches.Event> flowsAbroad = abroad.drain(subscriptions.get(1)).events();
         final String firstAbroad = flowsAbroad.get(flowsAbroad.size() - flows.size()).body();
         assertTrue(firstAbroad.contains("\"flow.src\":\"" + ipv4Image("10.0.2.2") + "\""), firstAbroad);
+        assertBalanced();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void identifiersArePseudonymizedAndPositionsGeneralizedWhereResidencySays(@TempDir final Path directory)
+    {
+        final EventWorker worker = worker(directory, """
+            sluice-policy: 1
+            name: identifiers
+            match: first
+            default: keep
+            regions: [eu-west, us-east]
+            anonymization: {geohash-precision: 5, k-anonymity: 1}
+            rules: []
+            residency:
+              - {class: pii.ip, origin: eu-west, raw: [eu-west], after: {cryptopan: [us-east]}}
+              - {class: pii.user, origin: eu-west, raw: [eu-west], after: {user: [us-east]}}
+              - {class: pii.vehicle, origin: eu-west, raw: [eu-west], after: {vin: [us-east]}}
+              - {class: loc.precise, origin: eu-west, raw: [eu-west], after: {geohash: [us-east]}}
+            """);
+        final String cef = "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|src=10.0.0.1 suser=alice msg=login failed for alice";
+        final String vehicle = "{\"vin\":\"1HGCM82633A004352\",\"lat\":42.605,\"lon\":-5.603,\"speed\":50}";
+        final String escaped = "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|suser=carol\\=x";
+        final String badVin = "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|suser=bob";
+        publish(ring, EventFormat.SYSLOG, cef);
+        publish(ring, EventFormat.JSON, vehicle);
+        publish(ring, EventFormat.SYSLOG, escaped);
+        publish(ring, EventFormat.SYSLOG, badVin);
+        drain(worker);
+
+        final EventBatches home = new EventBatches().drain(subscriptions.get(0));
+        final EventBatches abroad = new EventBatches().drain(subscriptions.get(1));
+        assertEquals(List.of(cef, vehicle, escaped, badVin), home.bodies(), "raw at home");
+        final String alice = pseudonym(PseudonymMethod.USER, "alice");
+        assertEquals(List.of(
+            cef.replace("alice", alice).replace("10.0.0.1", ipv4Image("10.0.0.1")),
+            // ezs42: 42.583..42.627 N, 5.581..5.625 W; its centre to the cell's two decimals.
+            vehicle.replace("1HGCM82633A004352", pseudonym(PseudonymMethod.VIN, "1HGCM82633A004352"))
+                .replace("42.605", "42.60").replace("-5.603", "-5.60"),
+            badVin.replace("bob", pseudonym(PseudonymMethod.USER, "bob"))),
+            abroad.bodies(), "abroad: every identifier pseudonymized wherever the text holds it, positions generalized; " +
+                "the user name written with a CEF escape (carol\\=x is carol=x) cannot be found in the text, so that event is blocked");
+        assertFalse(abroad.bodies().getFirst().contains("alice"));
+
+        final EventCounters.Snapshot totals = counters.snapshot();
+        assertEquals(4, totals.forwarded());
+        assertEquals(3, totals.anonymized());
+        assertEquals(Map.of("user:value_not_found_in_text", 1L), totals.untransformedByReason());
+        assertEquals(1, destinationCounters.get(1).snapshot().blocked());
         assertBalanced();
     }
 

@@ -45,8 +45,18 @@ public final class WorkerKeys
      */
     public static WorkerKeys fixed(final CryptoPan cryptoPan)
     {
+        return fixed(null == cryptoPan ? null : new EpochMethods("fixed", cryptoPan));
+    }
+
+    /**
+     * Keys that never change: one epoch's methods (or none), for workers assembled by hand.
+     *
+     * @param methods the instances, e.g. {@link EpochMethods#of(SiteKey, int)}, or null for a worker without a key.
+     */
+    public static WorkerKeys fixed(final EpochMethods methods)
+    {
         final WorkerKeys keys = new WorkerKeys(0, new OffsetEpochNanoClock());
-        keys.current = null == cryptoPan ? null : new EpochMethods("fixed", cryptoPan);
+        keys.current = methods;
         return keys;
     }
 
