@@ -101,9 +101,31 @@ public class GeneralizeBenchmark
         KAnonymityGuard guard;
 
         @Setup(Level.Trial)
-        public void setUp()
+        public void setUp(final Fleet fleet)
         {
+            reportOutcomes(fleet);
             guard = new KAnonymityGuard(K, WINDOW_NS, PRECISION, MIN_PRECISION, MAX_CELLS);
+        }
+
+        /** What the guard decides on this workload over ten windows, printed before measuring. */
+        private static void reportOutcomes(final Fleet fleet)
+        {
+            final KAnonymityGuard probe = new KAnonymityGuard(K, WINDOW_NS, PRECISION, MIN_PRECISION, MAX_CELLS);
+            long clockNs = fleet.clockNs;
+            for (int i = 0; i < 3_000_000; i++)
+            {
+                clockNs += RECORD_SPACING_NS;
+                probe.observe(fleet.vehicle[i & RECORD_MASK], fleet.latitude[i & RECORD_MASK], fleet.longitude[i & RECORD_MASK], clockNs);
+            }
+            final StringBuilder line = new StringBuilder().append(String.format("%n  guard outcomes over %d records: %.1f%% at precision %d",
+                probe.received(), 100.0 * probe.atPrecision() / probe.received(), PRECISION));
+            for (int levels = 1; levels <= PRECISION - MIN_PRECISION; levels++)
+            {
+                line.append(String.format(", %.1f%% at %d", 100.0 * probe.coarsenedByLevels(levels) / probe.received(), PRECISION - levels));
+            }
+            line.append(String.format(", %.1f%% suppressed, %d state full, %d windows",
+                100.0 * probe.suppressed() / probe.received(), probe.stateFull(), probe.windowsStarted()));
+            System.out.println(line);
         }
     }
 
