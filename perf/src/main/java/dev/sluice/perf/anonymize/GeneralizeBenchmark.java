@@ -15,12 +15,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * Location generalization, one fleet record per operation, against baselines measured in the same
@@ -33,6 +37,10 @@ import java.util.concurrent.TimeUnit;
  * Workload: 1,000 vehicles random-walking in a 0.3-degree square (a city and its surroundings),
  * 65,536 records cycled in order, each record 1 ms after the previous one (every vehicle reports
  * about once a second), so 5-minute windows roll over every 300,000 records during measurement.
+ * <p>
+ * On a machine shared with other builds, wall time per operation is mostly other processes'
+ * time; {@link #main} measures the same operations in thread CPU time instead, alternating them in
+ * rounds in one JVM: {@code PERF_MAIN=dev.sluice.perf.anonymize.GeneralizeBenchmark perf/run-jmh.sh [rounds]}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -101,9 +109,31 @@ public class GeneralizeBenchmark
         KAnonymityGuard guard;
 
         @Setup(Level.Trial)
-        public void setUp()
+        public void setUp(final Fleet fleet)
         {
+            reportOutcomes(fleet);
             guard = new KAnonymityGuard(K, WINDOW_NS, PRECISION, MIN_PRECISION, MAX_CELLS);
+        }
+
+        /** What the guard decides on this workload over ten windows, printed before measuring. */
+        private static void reportOutcomes(final Fleet fleet)
+        {
+            final KAnonymityGuard probe = new KAnonymityGuard(K, WINDOW_NS, PRECISION, MIN_PRECISION, MAX_CELLS);
+            long clockNs = fleet.clockNs;
+            for (int i = 0; i < 3_000_000; i++)
+            {
+                clockNs += RECORD_SPACING_NS;
+                probe.observe(fleet.vehicle[i & RECORD_MASK], fleet.latitude[i & RECORD_MASK], fleet.longitude[i & RECORD_MASK], clockNs);
+            }
+            final StringBuilder line = new StringBuilder().append(String.format("%n  guard outcomes over %d records: %.1f%% at precision %d",
+                probe.received(), 100.0 * probe.atPrecision() / probe.received(), PRECISION));
+            for (int levels = 1; levels <= PRECISION - MIN_PRECISION; levels++)
+            {
+                line.append(String.format(", %.1f%% at %d", 100.0 * probe.coarsenedByLevels(levels) / probe.received(), PRECISION - levels));
+            }
+            line.append(String.format(", %.1f%% suppressed, %d state full, %d windows",
+                100.0 * probe.suppressed() / probe.received(), probe.stateFull(), probe.windowsStarted()));
+            System.out.println(line);
         }
     }
 
@@ -186,6 +216,77 @@ public class GeneralizeBenchmark
         final int i = fleet.next++ & RECORD_MASK;
         fleet.clockNs += RECORD_SPACING_NS;
         return baseline.guard.observe(fleet.vehicle[i], fleet.latitude[i], fleet.longitude[i], fleet.clockNs);
+    }
+
+    /**
+     * Thread CPU time per operation of every benchmark, in alternating rounds of about one
+     * CPU-second each after a warm-up; prints the median and the best round.
+     *
+     * @param args optional: rounds (default 5).
+     */
+    public static void main(final String[] args)
+    {
+        final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        final GeneralizeBenchmark benchmark = new GeneralizeBenchmark();
+        final Fleet fleet = new Fleet();
+        fleet.setUp();
+        final Guard guard = new Guard();
+        guard.setUp(fleet);
+        final Baseline baseline = new Baseline();
+        baseline.setUp();
+        final Grids grids = new Grids();
+        final String[] names = {
+            "geohashEncodeLong", "geohashEncodeText", "baselineGeohashBisectionString", "gridSnapDegrees", "gridSnapMetres",
+            "baselineFormatRounding", "kAnonymityGuard", "baselineKAnonymityHashMap",
+        };
+        final java.util.List<ToLongFunction<Integer>> operations = java.util.List.of(
+            n -> { long sum = 0; for (int i = 0; i < n; i++) { sum += benchmark.geohashEncodeLong(fleet); } return sum; },
+            n -> { long sum = 0; for (int i = 0; i < n; i++) { sum += benchmark.geohashEncodeText(fleet); } return sum; },
+            n -> { long sum = 0; for (int i = 0; i < n; i++) { sum += benchmark.baselineGeohashBisectionString(fleet).length(); } return sum; },
+            n -> { long sum = 0; for (int i = 0; i < n; i++) { sum += (long)benchmark.gridSnapDegrees(fleet, grids); } return sum; },
+            n -> { long sum = 0; for (int i = 0; i < n; i++) { sum += (long)benchmark.gridSnapMetres(fleet, grids); } return sum; },
+            n -> { long sum = 0; for (int i = 0; i < n; i++) { sum += benchmark.baselineFormatRounding(fleet); } return sum; },
+            n -> { long sum = 0; for (int i = 0; i < n; i++) { sum += benchmark.kAnonymityGuard(fleet, guard); } return sum; },
+            n -> { long sum = 0; for (int i = 0; i < n; i++) { sum += benchmark.baselineKAnonymityHashMap(fleet, baseline); } return sum; });
+
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        final int[] operationsPerRound = new int[names.length];
+        long checksum = 0;
+        for (int b = 0; b < names.length; b++)
+        {
+            // Warm up for about two CPU-seconds and size a round to about one.
+            int n = 1000;
+            long spentNs = 0;
+            long warmedNs = 0;
+            while (warmedNs < 2_000_000_000L)
+            {
+                final long before = threads.getCurrentThreadCpuTime();
+                checksum += operations.get(b).applyAsLong(n);
+                spentNs = threads.getCurrentThreadCpuTime() - before;
+                warmedNs += spentNs;
+                n = (int)Math.min(50_000_000L, Math.max(1000L, n * 2L));
+            }
+            final double lastRoundOperations = n / 2.0;
+            operationsPerRound[b] = (int)Math.max(1000, Math.min(50_000_000, lastRoundOperations * 1e9 / Math.max(1, spentNs)));
+        }
+        final double[][] nsPerOperation = new double[names.length][rounds];
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int b = 0; b < names.length; b++)
+            {
+                final long before = threads.getCurrentThreadCpuTime();
+                checksum += operations.get(b).applyAsLong(operationsPerRound[b]);
+                nsPerOperation[b][round] = (threads.getCurrentThreadCpuTime() - before) / (double)operationsPerRound[b];
+            }
+        }
+        for (int b = 0; b < names.length; b++)
+        {
+            final double[] sorted = nsPerOperation[b].clone();
+            Arrays.sort(sorted);
+            System.out.printf("%-32s %9.1f ns/op CPU (median of %d rounds of %,d ops), best %.1f%n",
+                names[b], sorted[rounds / 2], rounds, operationsPerRound[b], sorted[0]);
+        }
+        System.out.println("checksum " + checksum);
     }
 
     /** The textbook geohash encoder: 5p halvings, one character appended at a time. */

@@ -86,7 +86,7 @@ public final class KAnonymityGuard
      * @param windowNs     window length in nanoseconds, at least 1.
      * @param precision    target geohash precision, 1..12.
      * @param minPrecision coarsest precision released, 1..{@code precision}; below it a record is suppressed.
-     * @param maxCells     cells tracked per window (both precisions and all levels share them), at least 1.
+     * @param maxCells     cells tracked per window, all precision levels together (a record uses up to precision - minPrecision + 1), 1..16777216.
      * @throws IllegalArgumentException listing every setting that is out of range.
      */
     public KAnonymityGuard(final int k, final long windowNs, final int precision, final int minPrecision, final int maxCells)
