@@ -7,6 +7,13 @@ package dev.sluice.dataplane.anonymize.pseudonym;
  */
 public interface ReversiblePseudonym extends IdentifierPseudonym
 {
+    @Override
+    default int pseudonymize(
+        final byte[] in, final int offset, final int length, final byte[] out, final int outOffset, final int outLimit)
+    {
+        return transform(true, in, offset, length, out, outOffset, outLimit);
+    }
+
     /**
      * @param in        a pseudonym's bytes.
      * @param offset    first byte.
@@ -16,5 +23,17 @@ public interface ReversiblePseudonym extends IdentifierPseudonym
      * @param outLimit  first byte that may not be written.
      * @return bytes written, or a negative {@link PseudonymReason}.
      */
-    int reverse(byte[] in, int offset, int length, byte[] out, int outOffset, int outLimit);
+    default int reverse(final byte[] in, final int offset, final int length, final byte[] out, final int outOffset, final int outLimit)
+    {
+        return transform(false, in, offset, length, out, outOffset, outLimit);
+    }
+
+    /**
+     * The mask one way or the other: FF1 encryption and decryption differ only in direction, so
+     * each identifier parses and checks its value once for both.
+     *
+     * @param encrypt true to pseudonymize, false to reverse.
+     * @return bytes written, or a negative {@link PseudonymReason}.
+     */
+    int transform(boolean encrypt, byte[] in, int offset, int length, byte[] out, int outOffset, int outLimit);
 }

@@ -63,18 +63,8 @@ public final class VinPseudonym implements ReversiblePseudonym
         mask = new Ff1Mask(keys, KeyDerivation.FF1_VIN, ALPHABET.length());
     }
 
-    public int pseudonymize(
-        final byte[] in, final int offset, final int length, final byte[] out, final int outOffset, final int outLimit)
-    {
-        return transform(true, in, offset, length, out, outOffset, outLimit);
-    }
-
-    public int reverse(final byte[] in, final int offset, final int length, final byte[] out, final int outOffset, final int outLimit)
-    {
-        return transform(false, in, offset, length, out, outOffset, outLimit);
-    }
-
-    private int transform(
+    @Override
+    public int transform(
         final boolean encrypt,
         final byte[] in,
         final int offset,
