@@ -96,6 +96,15 @@ class EventWorkerTest
               cryptopan: [us-east]
         """;
 
+    /** Every kind of transform abroad: addresses, user tokens, a format-preserving VIN, generalized positions. */
+    private static final String RAW_HOME_EVERY_METHOD_ABROAD = RULES.replace("rules:", "anonymization: {k-anonymity: 1}\nrules:") + """
+        residency:
+          - {class: pii.ip, origin: eu-west, raw: [eu-west], after: {cryptopan: [us-east]}}
+          - {class: pii.user, origin: eu-west, raw: [eu-west], after: {user: [us-east]}}
+          - {class: pii.vehicle, origin: eu-west, raw: [eu-west], after: {vin: [us-east]}}
+          - {class: loc.precise, origin: eu-west, raw: [eu-west], after: {geohash: [us-east]}}
+        """;
+
     private static final IngestRecord HEADER = new IngestRecord();
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -440,9 +449,10 @@ class EventWorkerTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void steadyStateAllocatesNothing(@TempDir final Path directory) throws IOException
     {
-        final EventWorker worker = worker(directory, RAW_HOME_CRYPTOPAN_ABROAD);
+        final EventWorker worker = worker(directory, RAW_HOME_EVERY_METHOD_ABROAD);
         final EventFormat[] formats = {EventFormat.SYSLOG, EventFormat.SYSLOG, EventFormat.SYSLOG, EventFormat.SYSLOG,
-            EventFormat.SYSLOG, EventFormat.JSON, EventFormat.JSON, EventFormat.CANDUMP, EventFormat.NETFLOW};
+            EventFormat.SYSLOG, EventFormat.JSON, EventFormat.JSON, EventFormat.CANDUMP, EventFormat.NETFLOW,
+            EventFormat.SYSLOG, EventFormat.JSON};
         final byte[][] messages = {
             "<15>Oct 11 22:14:15 host app: debug line".getBytes(StandardCharsets.UTF_8),
             "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|src=10.0.0.1 cs1=x".getBytes(StandardCharsets.UTF_8),
@@ -453,7 +463,11 @@ class EventWorkerTest
             "{\"class\":\"TPV\",\"speed\":3.5,\"src\":\"192.0.2.1\"}".getBytes(StandardCharsets.UTF_8),
             "{\"class\":".getBytes(StandardCharsets.UTF_8),
             "(1.000000) can0 123#DEADBEEF".getBytes(StandardCharsets.UTF_8),
-            Files.readAllBytes(SharedData.root().resolve("netflow/logstash-codec-netflow/netflow5.dat"))};
+            Files.readAllBytes(SharedData.root().resolve("netflow/logstash-codec-netflow/netflow5.dat")),
+            "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|src=10.0.0.1 suser=alice msg=login failed for alice"
+                .getBytes(StandardCharsets.UTF_8),
+            "{\"vin\":\"1HGCM82633A004352\",\"driver_id\":\"d-17\",\"lat\":48.85661,\"lon\":2.35222}"
+                .getBytes(StandardCharsets.UTF_8)};
         final Subscription home = subscriptions.get(0);
         final Subscription abroad = subscriptions.get(1);
         final Runnable pass = () ->
