@@ -191,6 +191,13 @@ class KeyCustodianTest
             assertSame(december.textAddresses(), worker.textAddresses());
             assertEquals(1, worker.switches());
             assertSame(december, worker.refresh(null), "a snapshot without a ring keeps the keys");
+
+            final CryptoPan handMade = new CryptoPan(SiteKeyTest.sequentialKey(), 0);
+            final WorkerKeys fixed = WorkerKeys.fixed(handMade);
+            assertSame(handMade, fixed.refresh(null).cryptoPan(), "fixed keys stay without a ring");
+            final String byWallClock = System.currentTimeMillis() * 1_000_000L < DEC ? "eu-west/2026-11" : "eu-west/2026-12";
+            assertEquals(byWallClock, fixed.refresh(ring).label(), "a ring replaces fixed keys, by the wall clock");
+            assertNull(WorkerKeys.fixed(null).cryptoPan());
         }
     }
 }
