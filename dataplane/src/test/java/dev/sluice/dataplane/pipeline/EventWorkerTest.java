@@ -164,7 +164,7 @@ class EventWorkerTest
             new OffsetEpochNanoClock(), EventWorker.maxEventBytes(ring.maxMessageLength()));
         siteKey = key;
         return new EventWorker("events-0", ring, holder, null, sender, counters, rejects, new SystemNanoClock(),
-            WorkerKeys.fixed(EpochMethods.of(new SiteKey("eu-west", "test", key), CryptoPan.DEFAULT_CACHE_SLOTS)));
+            WorkerKeys.fixedMethods(EpochMethods.of(new SiteKey("eu-west", "test", key), CryptoPan.DEFAULT_CACHE_SLOTS)));
     }
 
     /** The pseudonym the analysts' tool computes for a value under the test key. */

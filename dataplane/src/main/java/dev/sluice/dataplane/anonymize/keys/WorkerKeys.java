@@ -45,7 +45,7 @@ public final class WorkerKeys
      */
     public static WorkerKeys fixed(final CryptoPan cryptoPan)
     {
-        return fixed(null == cryptoPan ? null : new EpochMethods("fixed", cryptoPan));
+        return fixedMethods(null == cryptoPan ? null : new EpochMethods("fixed", cryptoPan));
     }
 
     /**
@@ -53,7 +53,7 @@ public final class WorkerKeys
      *
      * @param methods the instances, e.g. {@link EpochMethods#of(SiteKey, int)}, or null for a worker without a key.
      */
-    public static WorkerKeys fixed(final EpochMethods methods)
+    public static WorkerKeys fixedMethods(final EpochMethods methods)
     {
         final WorkerKeys keys = new WorkerKeys(0, new OffsetEpochNanoClock());
         keys.current = methods;
