@@ -162,7 +162,7 @@ class GatewayKeysTest
             push(push, 3, "future.yaml", future);
             awaitAck(gateway, control, 3);
             assertEquals(PolicyAckStatus.REJECTED, acks.getLast().status());
-            assertEquals("future.yaml: the policy needs Crypto-PAn (residency to us-east) but no key epoch of region eu-west " +
+            assertEquals("future.yaml: the policy needs an anonymization key for cryptopan (residency to us-east) but no key epoch of region eu-west " +
                 "is active yet: the first, 2026-11, starts at 2028-11-01T00:00:00Z", acks.getLast().message());
             assertEquals(2, gateway.policyHolder().appliedVersion());
         }
