@@ -27,7 +27,9 @@ public enum AnonymizeOutcome
     /** An IPv6 routing header of a type whose addresses are not known (RPL's compressed ones ...). */
     IPV6_ROUTING_UNSUPPORTED(true, "IPv6 routing header of an unsupported type"),
     /** An IPv4 source route option: the transport checksum would use its final hop. */
-    IPV4_SOURCE_ROUTE(true, "IPv4 loose or strict source route option");
+    IPV4_SOURCE_ROUTE(true, "IPv4 loose or strict source route option"),
+    /** UDP to or from the port of a tunnel the decoder does not read (AYIYA, GTP', L2TP, LISP ...), whose payload is IP. */
+    UNDECODED_TUNNEL(true, "UDP port of a tunnel the decoder does not read");
 
     private final boolean unanonymizable;
     private final String description;

@@ -218,6 +218,12 @@ public final class PacketAddressRewriter
         {
             final int at = burst.headerOffset[chain + k];
             final byte type = burst.headerType[chain + k];
+            if (type == HeaderType.UDP && k == headers - 1 &&
+                (isUndecodedTunnelPort(burst.srcPort[index], burst.dstPort[index]) ||
+                isUndecodedTunnelPort(burst.innerSrcPort[index], burst.innerDstPort[index])))
+            {
+                return AnonymizeOutcome.UNDECODED_TUNNEL;
+            }
             if (type == HeaderType.IPV4 && !ipv4Options.walk(segment, base, at, captured, false))
             {
                 return AnonymizeOutcome.IPV4_SOURCE_ROUTE;
@@ -524,6 +530,25 @@ public final class PacketAddressRewriter
     private static boolean isIp(final byte type)
     {
         return type == HeaderType.IPV4 || type == HeaderType.IPV6;
+    }
+
+    /**
+     * UDP ports of tunnels whose payload is an IP packet (or a frame) the decoder leaves as payload:
+     * L2TP 1701, GTP' 3386, LISP data 4341, VXLAN-GPE 4790, AYIYA 5072, MPLS in UDP 6635, and the
+     * Linux kernel's historical VXLAN port 8472.
+     */
+    private static boolean isUndecodedTunnelPort(final int source, final int destination)
+    {
+        return isUndecodedTunnelPort(source) || isUndecodedTunnelPort(destination);
+    }
+
+    private static boolean isUndecodedTunnelPort(final int port)
+    {
+        return switch (port)
+        {
+            case 1701, 3386, 4341, 4790, 5072, 6635, 8472 -> true;
+            default -> false;
+        };
     }
 
     private static boolean isIcmpError(final int type, final boolean v6)
