@@ -42,6 +42,11 @@ public final class SluiceCommand
                 language's field names, or with the reason and line:column it was rejected at;
                 lines are messages (netflow: each INPUT is one export datagram); INPUT - is stdin
 
+          anonymize-capture --key-file FILE [--keep-unanonymizable] INPUT OUTPUT
+                rewrite every IPv4/IPv6 address of a pcap or pcapng capture with Crypto-PAn,
+                checksums fixed; packets that cannot be fully anonymized are dropped (or kept
+                unchanged) and counted by reason
+
           policy check FILE...
                 validate policies; every error with file:line:column
           policy push FILE [--channel URI] [--timeout-ms N] [--aeron-dir DIR]
@@ -84,6 +89,7 @@ public final class SluiceCommand
                 case "policy" -> PolicyCommands.run(rest, out, err);
                 case "decode" -> DecodeCommand.run(rest, out, err);
                 case "parse" -> ParseCommand.run(rest, out, err);
+                case "anonymize-capture" -> CaptureAnonymizeCommand.run(rest, out, err);
                 default ->
                 {
                     err.println("sluice: unknown verb '" + verb + "'");
