@@ -17,7 +17,8 @@ import java.util.Set;
  * fixed, into OUTPUT (same format, link types and timestamps; the input is only read). Packets that
  * could not be fully anonymized are dropped, or with {@code --keep-unanonymizable} written
  * unchanged; either way they are counted by reason in the summary printed on standard output,
- * with the addresses rewritten and the rate (packets per second of the anonymizer's own work, file
+ * with the addresses rewritten, the seconds of the whole run (file copy and rename included) and of
+ * the anonymizer's own work over the capture in memory, and its rate in packets per second (file
  * copy and JVM start-up excluded).
  * <p>
  * The key file is refused when group or others may read it; its bytes are never printed. Exit
@@ -76,7 +77,9 @@ final class CaptureAnonymizeCommand
         final long elapsedNs = System.nanoTime() - startNs;
         out.print(counters.summary());
         out.printf(Locale.ROOT, "seconds %.3f%n", elapsedNs / NANOS_PER_SECOND);
-        out.printf(Locale.ROOT, "packets_per_second %.0f%n", counters.packetsRead() * NANOS_PER_SECOND / Math.max(1, elapsedNs));
+        out.printf(Locale.ROOT, "anonymize_seconds %.3f%n", counters.anonymizeNs() / NANOS_PER_SECOND);
+        out.printf(Locale.ROOT, "packets_per_second %.0f%n",
+            counters.packetsRead() * NANOS_PER_SECOND / Math.max(1, counters.anonymizeNs()));
         if (counters.unanonymizable() > 0)
         {
             out.println(arguments.flag("keep-unanonymizable") ?

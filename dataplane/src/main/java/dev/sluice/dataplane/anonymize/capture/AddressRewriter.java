@@ -65,28 +65,56 @@ final class AddressRewriter
         {
             return 0;
         }
-        final long before = InternetChecksum.alignedSum(segment, base, at, present);
+        addressesRewritten++;
+        final long position = base + at;
         if (present == length)
         {
+            // Whole addresses, the common case: the difference comes from the values, with no second read.
+            final long oldWords;
+            final long newWords;
             if (length == IPV4_BYTES)
             {
-                final long position = base + at;
-                segment.set(U32, position, cryptoPan.anonymizeIpv4(segment.get(U32, position)));
+                final int address = segment.get(U32, position);
+                final int image = cryptoPan.anonymizeIpv4(address);
+                segment.set(U32, position, image);
+                oldWords = words(address);
+                newWords = words(image);
             }
             else
             {
-                final long position = base + at;
-                cryptoPan.anonymizeIpv6(segment.get(U64, position), segment.get(U64, position + 8));
-                segment.set(U64, position, cryptoPan.resultHigh());
-                segment.set(U64, position + 8, cryptoPan.resultLow());
+                final long high = segment.get(U64, position);
+                final long low = segment.get(U64, position + 8);
+                cryptoPan.anonymizeIpv6(high, low);
+                final long imageHigh = cryptoPan.resultHigh();
+                final long imageLow = cryptoPan.resultLow();
+                segment.set(U64, position, imageHigh);
+                segment.set(U64, position + 8, imageLow);
+                oldWords = words(high) + words(low);
+                newWords = words(imageHigh) + words(imageLow);
             }
+            return aligned(InternetChecksum.difference(oldWords, newWords), at);
         }
-        else
-        {
-            rewritePrefix(at, length, present);
-        }
-        addressesRewritten++;
+        final long before = InternetChecksum.alignedSum(segment, base, at, present);
+        rewritePrefix(at, length, present);
         return InternetChecksum.difference(before, InternetChecksum.alignedSum(segment, base, at, present));
+    }
+
+    /** The sum of the two 16-bit words of {@code value}. */
+    static long words(final int value)
+    {
+        return (value >>> 16) + (value & 0xFFFF);
+    }
+
+    /** The sum of the four 16-bit words of {@code value}. */
+    static long words(final long value)
+    {
+        return words((int)(value >>> 32)) + words((int)value);
+    }
+
+    /** A difference of words that start at {@code at}, aligned to the packet's start. */
+    static long aligned(final long difference, final int at)
+    {
+        return (at & 1) == 0 ? difference : InternetChecksum.swap(difference);
     }
 
     /**
@@ -100,10 +128,11 @@ final class AddressRewriter
             return 0;
         }
         final long position = base + at;
-        final long before = InternetChecksum.alignedSum(segment, base, at, IPV4_BYTES);
-        segment.set(U32, position, ~cryptoPan.anonymizeIpv4(~segment.get(U32, position)));
+        final int stored = segment.get(U32, position);
+        final int image = ~cryptoPan.anonymizeIpv4(~stored);
+        segment.set(U32, position, image);
         addressesRewritten++;
-        return InternetChecksum.difference(before, InternetChecksum.alignedSum(segment, base, at, IPV4_BYTES));
+        return aligned(InternetChecksum.difference(words(stored), words(image)), at);
     }
 
     private void rewritePrefix(final int at, final int length, final int present)

@@ -22,6 +22,7 @@ public final class CaptureAnonymizeCounters
     long packetsDropped;
     long addressesRewritten;
     long blocksRemoved;
+    long anonymizeNs;
     String problem;
 
     void reset()
@@ -33,6 +34,7 @@ public final class CaptureAnonymizeCounters
         packetsDropped = 0;
         addressesRewritten = 0;
         blocksRemoved = 0;
+        anonymizeNs = 0;
         problem = null;
     }
 
@@ -100,6 +102,15 @@ public final class CaptureAnonymizeCounters
     public long blocksRemoved()
     {
         return blocksRemoved;
+    }
+
+    /**
+     * Nanoseconds the anonymizer itself took over the capture in memory (decode, rewrite,
+     * compaction), without copying or writing files.
+     */
+    public long anonymizeNs()
+    {
+        return anonymizeNs;
     }
 
     /** Why reading stopped before the end of the capture (the rest is not written), or null. */

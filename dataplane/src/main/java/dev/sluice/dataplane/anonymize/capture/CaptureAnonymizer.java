@@ -74,6 +74,7 @@ public final class CaptureAnonymizer
         final CaptureAnonymizeCounters counters = this.counters;
         final PacketBurst burst = this.burst;
         counters.reset();
+        final long startNs = System.nanoTime();
         compactor.start(capture);
         final long addressesBefore = rewriter.addressesRewritten();
         while (!source.isExhausted())
@@ -106,6 +107,7 @@ public final class CaptureAnonymizer
         final long length = compactor.finish(null == counters.problem);
         counters.blocksRemoved = compactor.blocksRemoved();
         counters.addressesRewritten = rewriter.addressesRewritten() - addressesBefore;
+        counters.anonymizeNs = System.nanoTime() - startNs;
         return length;
     }
 
@@ -141,7 +143,6 @@ public final class CaptureAnonymizer
             {
                 length = anonymize(source, capture);
             }
-            capture.force();
             channel.truncate(length);
             done = true;
         }

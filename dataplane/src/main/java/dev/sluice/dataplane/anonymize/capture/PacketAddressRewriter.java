@@ -484,7 +484,6 @@ public final class PacketAddressRewriter
         {
             return 0;
         }
-        final long before = InternetChecksum.alignedSum(segment, base, at, 2);
         final int stored = u16(at);
         int updated = InternetChecksum.update(stored, difference);
         if (udp && updated == 0)
@@ -492,7 +491,7 @@ public final class PacketAddressRewriter
             updated = 0xFFFF;
         }
         segment.set(U16, base + at, (short)updated);
-        return InternetChecksum.difference(before, InternetChecksum.alignedSum(segment, base, at, 2));
+        return AddressRewriter.aligned(InternetChecksum.difference(stored, updated), at);
     }
 
     /** The pseudo-header difference for the transport header at chain position {@code k}. */
