@@ -69,7 +69,13 @@ public final class CaptureWorkload
             System.exit(2);
         }
         final long packets = Long.parseLong(args[1].replace("_", ""));
-        new CaptureWorkload(Long.parseLong(args[2])).write(Path.of(args[0]), packets);
+        generate(Path.of(args[0]), packets, Long.parseLong(args[2]));
+    }
+
+    /** Writes {@code packets} packets drawn with {@code seed} to {@code output}. */
+    static void generate(final Path output, final long packets, final long seed) throws IOException
+    {
+        new CaptureWorkload(seed).write(output, packets);
     }
 
     private void write(final Path output, final long packets) throws IOException
