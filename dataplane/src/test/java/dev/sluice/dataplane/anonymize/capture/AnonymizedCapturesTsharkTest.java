@@ -37,8 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>every checksum tshark finds good in the input is good at the same place in the output, and
  *       every bad one stays bad;</li>
  *   <li>every {@code ip.src/dst}, {@code ipv6.src/dst} (all layers, quotes in ICMP errors included),
- *       ARP and neighbour discovery address of an anonymized packet is, at the same place, the
- *       Crypto-PAn image of the input's;</li>
+ *       ARP, ICMP redirect gateway, neighbour discovery, MLD, IPv6 routing header, home address and
+ *       Teredo origin address of an anonymized packet is, at the same place, the Crypto-PAn image
+ *       of the input's;</li>
  *   <li>a packet kept unanonymized (with {@code keepUnanonymizable}) is unchanged.</li>
  * </ul>
  * Captures are merged per link type into one file each, so tshark runs twice per link type.
@@ -53,9 +54,11 @@ class AnonymizedCapturesTsharkTest
         "ip.checksum.status", "tcp.checksum.status", "udp.checksum.status", "icmp.checksum.status",
         "icmpv6.checksum.status", "gre.checksum.status");
     static final List<String> IPV4_FIELDS = List.of(
-        "ip.src", "ip.dst", "arp.src.proto_ipv4", "arp.dst.proto_ipv4");
+        "ip.src", "ip.dst", "arp.src.proto_ipv4", "arp.dst.proto_ipv4", "icmp.redir_gw", "teredo.orig.addr");
     static final List<String> IPV6_FIELDS = List.of(
-        "ipv6.src", "ipv6.dst", "icmpv6.nd.ns.target_address", "icmpv6.nd.na.target_address");
+        "ipv6.src", "ipv6.dst", "icmpv6.nd.ns.target_address", "icmpv6.nd.na.target_address",
+        "icmpv6.nd.rd.target_address", "icmpv6.mld.multicast_address", "ipv6.routing.src.addr",
+        "ipv6.routing.mipv6.home_address", "ipv6.routing.srh.addr", "ipv6.opt.mipv6.home_address");
     static final String GOOD = "1";
     static final String BAD = "0";
 
