@@ -33,7 +33,8 @@ public final class CaptureAnonymizeThroughput
         final int passes = Integer.parseInt(args[2]);
         final int cacheSlots = args.length > 3 ? Integer.parseInt(args[3]) : 1 << 16;
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        final CaptureAnonymizer anonymizer = new CaptureAnonymizer(CryptoPan.fromKeyFile(Path.of(args[1]), cacheSlots), false);
+        final CryptoPan cryptoPan = CryptoPan.fromKeyFile(Path.of(args[1]), cacheSlots);
+        final CaptureAnonymizer anonymizer = new CaptureAnonymizer(cryptoPan, false);
         try (Arena arena = Arena.ofConfined(); FileChannel channel = FileChannel.open(capture, StandardOpenOption.READ))
         {
             final long size = channel.size();
@@ -53,6 +54,10 @@ public final class CaptureAnonymizeThroughput
                     System.out.printf(Locale.ROOT, "pass %d: %d packets, %.0f packets/s wall, %.0f packets per CPU-second%n",
                         pass, packets, packets * 1e9 / anonymizer.counters().anonymizeNs(), packets * 1e9 / cpuNs);
                 }
+                final long lookups = cryptoPan.addressCacheHits() + cryptoPan.prefixCacheHits() + cryptoPan.cacheMisses();
+                System.out.printf(Locale.ROOT, "Crypto-PAn caches (%d slots), all passes: %.1f%% address hits, " +
+                    "%.1f%% prefix hits, %.1f%% misses%n", cacheSlots, 100.0 * cryptoPan.addressCacheHits() / lookups,
+                    100.0 * cryptoPan.prefixCacheHits() / lookups, 100.0 * cryptoPan.cacheMisses() / lookups);
             }
         }
     }
