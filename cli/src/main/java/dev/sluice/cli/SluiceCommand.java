@@ -51,6 +51,11 @@ public final class SluiceCommand
                 be transformed is reported on stderr with its position (an empty output line
                 keeps the alignment) and the exit status is 1
 
+          anonymize-capture --key-file FILE [--keep-unanonymizable] INPUT OUTPUT
+                rewrite every IPv4/IPv6 address of a pcap or pcapng capture with Crypto-PAn,
+                checksums fixed; packets that cannot be fully anonymized are dropped (or kept
+                unchanged) and counted by reason
+
           policy check FILE...
                 validate policies; every error with file:line:column
           policy push FILE [--channel URI] [--timeout-ms N] [--aeron-dir DIR]
@@ -94,6 +99,7 @@ public final class SluiceCommand
                 case "decode" -> DecodeCommand.run(rest, out, err);
                 case "parse" -> ParseCommand.run(rest, out, err);
                 case "anonymize" -> AnonymizeCommand.run(rest, System.in, out, err);
+                case "anonymize-capture" -> CaptureAnonymizeCommand.run(rest, out, err);
                 default ->
                 {
                     err.println("sluice: unknown verb '" + verb + "'");

@@ -11,6 +11,9 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
+import static dev.sluice.dataplane.decode.InternetChecksum.finish;
+import static dev.sluice.dataplane.decode.InternetChecksum.sum;
+
 /**
  * Carries out {@code truncate payload N} and {@code strip payload}: copies a packet's headers and
  * the first N bytes of its payload, then rewrites every length along the decoder's header chain
@@ -599,32 +602,6 @@ public final class PayloadSlicer
         final int checksum = finish(sum);
         // For UDP a computed 0 is sent as all ones, since 0 means "no checksum".
         putU16(out, at + checksumOffset, udp && 0 == checksum ? 0xFFFF : checksum);
-    }
-
-    private static long sum(final byte[] bytes, final int from, final int length, final long initial)
-    {
-        long sum = initial;
-        final int end = from + length;
-        int i = from;
-        for (; i + 1 < end; i += 2)
-        {
-            sum += ((bytes[i] & 0xFF) << 8) | (bytes[i + 1] & 0xFF);
-        }
-        if (i < end)
-        {
-            sum += (bytes[i] & 0xFF) << 8;
-        }
-        return sum;
-    }
-
-    private static int finish(final long sum)
-    {
-        long folded = sum;
-        while ((folded >>> 16) != 0)
-        {
-            folded = (folded & 0xFFFF) + (folded >>> 16);
-        }
-        return (int)(~folded & 0xFFFF);
     }
 
     private static int u8(final MemorySegment data, final long at)
