@@ -20,6 +20,8 @@ import java.util.List;
  *   geohash-min-precision: 3   # coarsest cell the k-anonymity guard falls back to
  *   k-anonymity: 5             # distinct vehicles per cell and window; 1 = off
  *   k-window: 5m               # ms, s, m or h
+ *   speed-step: 5              # 'round' speeds to multiples of this (the message's unit), 1..1000
+ *   heading-step: 45           # 'round' headings to multiples of this, degrees, a divisor of 360
  * </pre>
  * Every key is optional and has the default of {@link AnonymizationSettings#DEFAULTS}.
  * <p>
@@ -34,8 +36,11 @@ final class AnonymizationReader
     static final String GEOHASH_MIN_PRECISION = "geohash-min-precision";
     static final String K_ANONYMITY = "k-anonymity";
     static final String K_WINDOW = "k-window";
+    static final String SPEED_STEP = "speed-step";
+    static final String HEADING_STEP = "heading-step";
     private static final List<String> KEYS = List.of(
-        TRUNCATE_IPV4, TRUNCATE_IPV6, KEEP_EMAIL_DOMAIN, GEOHASH_PRECISION, GEOHASH_MIN_PRECISION, K_ANONYMITY, K_WINDOW);
+        TRUNCATE_IPV4, TRUNCATE_IPV6, KEEP_EMAIL_DOMAIN, GEOHASH_PRECISION, GEOHASH_MIN_PRECISION, K_ANONYMITY, K_WINDOW, SPEED_STEP,
+        HEADING_STEP);
 
     private final Diagnostics diagnostics;
     private final FlowsReader scalars;
@@ -79,7 +84,23 @@ final class AnonymizationReader
             precision,
             minPrecision,
             integer(mapping, K_ANONYMITY, 1, AnonymizationSettings.MAX_K_ANONYMITY, defaults.kAnonymity()),
-            scalars.duration(mapping.get(K_WINDOW), K_WINDOW, defaults.kWindowNs()));
+            scalars.duration(mapping.get(K_WINDOW), K_WINDOW, defaults.kWindowNs()),
+            integer(mapping, SPEED_STEP, 1, 1_000, defaults.speedStep()),
+            headingStep(mapping, defaults.headingStep()));
+    }
+
+    private int headingStep(final YamlMapping mapping, final int defaultValue)
+    {
+        final int step = integer(mapping, HEADING_STEP, 1, 360, defaultValue);
+        if (360 % step != 0)
+        {
+            diagnostics.error(
+                mapping.get(HEADING_STEP).position(),
+                "'" + HEADING_STEP + "' must divide 360, found " + step,
+                "e.g. 15, 30, 45 or 90, so that rounding wraps 360 to 0");
+            return defaultValue;
+        }
+        return step;
     }
 
     private int integer(final YamlMapping mapping, final String key, final int min, final int max, final int defaultValue)

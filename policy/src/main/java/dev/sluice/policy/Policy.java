@@ -321,6 +321,8 @@ public final class Policy
             out.append("  ").append(AnonymizationReader.K_ANONYMITY).append(": ").append(a.kAnonymity()).append('\n');
             out.append("  ").append(AnonymizationReader.K_WINDOW).append(": ").append(FlowSettings.formatDuration(a.kWindowNs()))
                 .append('\n');
+            out.append("  ").append(AnonymizationReader.SPEED_STEP).append(": ").append(a.speedStep()).append('\n');
+            out.append("  ").append(AnonymizationReader.HEADING_STEP).append(": ").append(a.headingStep()).append('\n');
         }
 
         out.append("rules:");

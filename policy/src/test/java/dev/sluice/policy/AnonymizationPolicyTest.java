@@ -33,8 +33,10 @@ class AnonymizationPolicyTest
             "  geohash-min-precision: 4",
             "  k-anonymity: 3",
             "  k-window: 10m",
+            "  speed-step: 10",
+            "  heading-step: 90",
             "rules: []"));
-        final AnonymizationSettings expected = new AnonymizationSettings(16, 32, false, 7, 4, 3, 600_000_000_000L);
+        final AnonymizationSettings expected = new AnonymizationSettings(16, 32, false, 7, 4, 3, 600_000_000_000L, 10, 90);
         assertEquals(expected, policy.anonymizationSettings());
         assertEquals(expected, parseOk(policy.describe()).anonymizationSettings(), policy::describe);
         assertEquals(policy.describe(), parseOk(policy.describe()).describe());

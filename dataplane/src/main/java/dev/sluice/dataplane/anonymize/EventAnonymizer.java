@@ -59,6 +59,8 @@ public final class EventAnonymizer
     private final byte[] identity = new byte[64];
     private int requests;
     private boolean position;
+    private boolean roundSpeed;
+    private boolean roundHeading;
     private String failure;
     private int addressesRewritten;
     private boolean changed;
@@ -146,6 +148,8 @@ public final class EventAnonymizer
     {
         requests = 0;
         position = false;
+        roundSpeed = false;
+        roundHeading = false;
         failure = null;
         addressesRewritten = 0;
         changed = false;
@@ -160,6 +164,12 @@ public final class EventAnonymizer
         if (AnonymizationMethod.GEOHASH == method)
         {
             position = true;
+            return;
+        }
+        if (AnonymizationMethod.ROUND == method)
+        {
+            roundSpeed |= EventFields.VEHICLE_SPEED == fieldId;
+            roundHeading |= EventFields.VEHICLE_HEADING == fieldId;
             return;
         }
         for (int r = 0; r < requests; r++)
@@ -182,7 +192,7 @@ public final class EventAnonymizer
     /** True when some value was requested (so a transformed form is needed even without addresses). */
     public boolean hasRequests()
     {
-        return requests > 0 || position;
+        return requests > 0 || position || roundSpeed || roundHeading;
     }
 
     /**
@@ -217,6 +227,14 @@ public final class EventAnonymizer
         if (position)
         {
             addPosition(reader, methods, eventNs);
+        }
+        if (roundSpeed)
+        {
+            addRounded(reader, EventFields.VEHICLE_SPEED, settings.speedStep(), 0, source, offset);
+        }
+        if (roundHeading)
+        {
+            addRounded(reader, EventFields.VEHICLE_HEADING, settings.headingStep(), 360, source, offset);
         }
 
         MemorySegment text = source;
@@ -332,6 +350,93 @@ public final class EventAnonymizer
             return;
         }
         replacer.endValue(written);
+    }
+
+    /**
+     * Rounds a number where the parser says it is written (a JSON number: rewriting every equal
+     * text would also change unrelated fields), to the nearest multiple of {@code step}; a heading
+     * wraps at {@code modulus} (360 to 0).
+     */
+    private void addRounded(
+        final FieldReader reader, final int fieldId, final int step, final int modulus, final MemorySegment source, final long offset)
+    {
+        if (!reader.isPresent(fieldId))
+        {
+            return;
+        }
+        final long span = reader.rawSpan(fieldId);
+        final double value = span < 0 ? Double.NaN : parseNumber(source, offset + (span >>> 32), (int)span);
+        if (Double.isNaN(value) || value < 0)
+        {
+            fail(AnonymizationMethod.ROUND, NOT_FOUND);
+            return;
+        }
+        long rounded = Math.round(value / step) * step;
+        if (modulus > 0)
+        {
+            rounded %= modulus;
+        }
+        final byte[] arena = replacer.arena();
+        final int at = replacer.arenaFree();
+        final int digits = writeDigits(rounded, arena, at);
+        if (digits < 0 || !replacer.addSpan((int)(span >>> 32), (int)span, digits))
+        {
+            fail(AnonymizationMethod.ROUND, TOO_MANY);
+        }
+    }
+
+    /** A plain non-negative decimal number (digits, an optional fraction); NaN for anything else. */
+    private static double parseNumber(final MemorySegment source, final long at, final int length)
+    {
+        double value = 0;
+        double scale = 0;
+        int digits = 0;
+        for (int i = 0; i < length; i++)
+        {
+            final byte b = source.get(ValueLayout.JAVA_BYTE, at + i);
+            if (b >= '0' && b <= '9')
+            {
+                digits++;
+                if (0 == scale)
+                {
+                    value = value * 10 + (b - '0');
+                }
+                else
+                {
+                    value += (b - '0') * scale;
+                    scale /= 10;
+                }
+            }
+            else if ('.' == b && 0 == scale)
+            {
+                scale = 0.1;
+            }
+            else
+            {
+                return Double.NaN;
+            }
+        }
+        return 0 == digits ? Double.NaN : value;
+    }
+
+    private int writeDigits(final long value, final byte[] out, final int at)
+    {
+        if (value < 0 || at + 20 > out.length)
+        {
+            return -1;
+        }
+        int length = 1;
+        for (long rest = value / 10; rest > 0; rest /= 10)
+        {
+            length++;
+        }
+        long rest = value;
+        for (int i = length - 1; i >= 0; i--)
+        {
+            out[at + i] = (byte)('0' + rest % 10);
+            rest /= 10;
+        }
+        return length;
     }
 
     private long vehicleIdentity(final FieldReader reader, final EpochMethods methods)

@@ -53,7 +53,13 @@ public final class TextValueReplacer
     private final int[] replacementOffset = new int[MAX_VALUES];
     private final int[] replacementLength = new int[MAX_VALUES];
     private final int[] found = new int[MAX_VALUES];
+    private final int[] spanStart = new int[MAX_VALUES];
+    private final int[] spanLength = new int[MAX_VALUES];
+    private final int[] spanReplacementOffset = new int[MAX_VALUES];
+    private final int[] spanReplacementLength = new int[MAX_VALUES];
     private int values;
+    private int spans;
+    private int spansMissed;
     private int arenaUsed;
     private int replaced;
 
@@ -61,14 +67,46 @@ public final class TextValueReplacer
     public void clear()
     {
         values = 0;
+        spans = 0;
         arenaUsed = 0;
         replaced = 0;
     }
 
-    /** @return values added since {@link #clear()}. */
+    /** @return values and spans added since {@link #clear()}. */
     public int values()
     {
-        return values;
+        return values + spans;
+    }
+
+    /**
+     * Replaces exactly the bytes {@code [start, start + length)} of the text (a field whose place
+     * the parser knows, such as a JSON number), rather than every equal text. The replacement is
+     * the {@code replacementLength} bytes the caller wrote at {@link #arenaFree()}.
+     *
+     * @return false when there is no room (the caller fails closed).
+     */
+    public boolean addSpan(final int start, final int length, final int replacementLength)
+    {
+        if (spans == MAX_VALUES || arenaUsed + replacementLength > ARENA_BYTES)
+        {
+            return false;
+        }
+        int at = spans;
+        while (at > 0 && spanStart[at - 1] > start)
+        {
+            spanStart[at] = spanStart[at - 1];
+            spanLength[at] = spanLength[at - 1];
+            spanReplacementOffset[at] = spanReplacementOffset[at - 1];
+            spanReplacementLength[at] = spanReplacementLength[at - 1];
+            at--;
+        }
+        spanStart[at] = start;
+        spanLength[at] = length;
+        spanReplacementOffset[at] = arenaUsed;
+        spanReplacementLength[at] = replacementLength;
+        arenaUsed += replacementLength;
+        spans++;
+        return true;
     }
 
     /**
@@ -151,8 +189,30 @@ public final class TextValueReplacer
         }
         int out = targetOffset;
         int i = 0;
+        int nextSpan = 0;
+        spansMissed = 0;
         while (i < length)
         {
+            while (nextSpan < spans && spanStart[nextSpan] < i)
+            {
+                // Inside a value already replaced: that span cannot be rewritten as asked.
+                nextSpan++;
+                spansMissed++;
+            }
+            if (nextSpan < spans && spanStart[nextSpan] == i)
+            {
+                final int replacementBytes = spanReplacementLength[nextSpan];
+                if (out + replacementBytes > targetLimit || i + spanLength[nextSpan] > length)
+                {
+                    return -1;
+                }
+                target.putBytes(out, arena, spanReplacementOffset[nextSpan], replacementBytes);
+                out += replacementBytes;
+                i += spanLength[nextSpan];
+                nextSpan++;
+                replaced++;
+                continue;
+            }
             final int match = 0 == values || (i > 0 && isWord(source.get(ValueLayout.JAVA_BYTE, offset + i - 1))) ?
                 -1 : matchAt(source, offset, length, i);
             if (match >= 0)
@@ -187,9 +247,13 @@ public final class TextValueReplacer
         return replaced;
     }
 
-    /** @return true when the last {@link #rewrite} found every value at least once. */
+    /** @return true when the last {@link #rewrite} found every value at least once (spans are always found). */
     public boolean allFound()
     {
+        if (spansMissed > 0)
+        {
+            return false;
+        }
         for (int v = 0; v < values; v++)
         {
             if (0 == found[v])

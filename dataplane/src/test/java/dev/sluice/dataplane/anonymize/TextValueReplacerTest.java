@@ -81,4 +81,20 @@ class TextValueReplacerTest
         assertEquals(-1, replacer.rewrite(MemorySegment.ofArray(text), 0, text.length, target, 0, target.capacity()));
         assertEquals(-1, replacer.beginValue(""), "an empty value cannot be looked for");
     }
+
+    @Test
+    void spansReplaceExactlyTheirBytesAndNotEqualTextElsewhere()
+    {
+        replacer.clear();
+        final String text = "{\"id\":52,\"speed\":52,\"heading\":359}";
+        final byte[] arena = replacer.arena();
+        arena[replacer.arenaFree()] = '0';
+        assertTrue(replacer.addSpan(text.indexOf("359"), 3, 1));
+        arena[replacer.arenaFree()] = '5';
+        arena[replacer.arenaFree() + 1] = '0';
+        assertTrue(replacer.addSpan(text.indexOf("52,\"heading"), 2, 2), "added out of order: kept sorted");
+        assertEquals("{\"id\":52,\"speed\":50,\"heading\":0}", rewrite(text));
+        assertEquals(2, replacer.replaced());
+        assertTrue(replacer.allFound());
+    }
 }

@@ -36,7 +36,9 @@ public enum AnonymizationMethod
     /** A phone number with its country code kept and the other digits format-preserving (FF1). */
     PHONE("phone", FieldType.STRING),
     /** A position generalized to the centre of its geohash cell, coarsened further by the k-anonymity guard. */
-    GEOHASH("geohash", FieldType.STRING);
+    GEOHASH("geohash", FieldType.STRING),
+    /** A speed or heading rounded to {@code anonymization.speed-step} / {@code heading-step}. */
+    ROUND("round", FieldType.INTEGER);
 
     private static final AnonymizationMethod[] VALUES = values();
 
@@ -85,6 +87,7 @@ public enum AnonymizationMethod
         {
             case CRYPTOPAN, TRUNCATE -> FieldType.ADDRESS == field.type() || eventText;
             case GEOHASH -> EventFields.VEHICLE_LAT == field.id() || EventFields.VEHICLE_LON == field.id();
+            case ROUND -> EventFields.VEHICLE_SPEED == field.id() || EventFields.VEHICLE_HEADING == field.id();
             default -> eventText;
         };
     }
@@ -106,6 +109,7 @@ public enum AnonymizationMethod
         {
             case CRYPTOPAN, TRUNCATE -> "address fields (and the addresses written in an event's text fields)";
             case GEOHASH -> "positions (vehicle.lat and vehicle.lon)";
+            case ROUND -> "speeds and headings (vehicle.speed and vehicle.heading)";
             default -> "an event's text fields";
         };
     }

@@ -12,6 +12,8 @@ package dev.sluice.policy.action;
  * @param geohashMinPrecision the coarsest cell the k-anonymity guard may fall back to before suppressing, 1..precision.
  * @param kAnonymity          distinct vehicles a cell needs in the window before positions in it are shown; 1 turns the guard off.
  * @param kWindowNs           the k-anonymity window, nanoseconds.
+ * @param speedStep           what {@code round} rounds a speed to a multiple of (in the message's unit).
+ * @param headingStep         what {@code round} rounds a heading to a multiple of, degrees; divides 360.
  */
 public record AnonymizationSettings(
     int truncateIpv4Bits,
@@ -20,7 +22,9 @@ public record AnonymizationSettings(
     int geohashPrecision,
     int geohashMinPrecision,
     int kAnonymity,
-    long kWindowNs)
+    long kWindowNs,
+    int speedStep,
+    int headingStep)
 {
     public static final int DEFAULT_TRUNCATE_IPV4_BITS = 24;
     public static final int DEFAULT_TRUNCATE_IPV6_BITS = 48;
@@ -30,9 +34,12 @@ public record AnonymizationSettings(
     public static final int DEFAULT_K_ANONYMITY = 5;
     public static final int MAX_K_ANONYMITY = 1_000;
     public static final long DEFAULT_K_WINDOW_NS = 5L * 60 * 1_000_000_000L;
+    public static final int DEFAULT_SPEED_STEP = 5;
+    public static final int DEFAULT_HEADING_STEP = 45;
 
     /** The settings of a policy without an {@code anonymization:} section. */
     public static final AnonymizationSettings DEFAULTS = new AnonymizationSettings(
         DEFAULT_TRUNCATE_IPV4_BITS, DEFAULT_TRUNCATE_IPV6_BITS, true,
-        DEFAULT_GEOHASH_PRECISION, DEFAULT_GEOHASH_MIN_PRECISION, DEFAULT_K_ANONYMITY, DEFAULT_K_WINDOW_NS);
+        DEFAULT_GEOHASH_PRECISION, DEFAULT_GEOHASH_MIN_PRECISION, DEFAULT_K_ANONYMITY, DEFAULT_K_WINDOW_NS,
+        DEFAULT_SPEED_STEP, DEFAULT_HEADING_STEP);
 }

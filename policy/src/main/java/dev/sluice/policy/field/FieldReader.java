@@ -113,4 +113,17 @@ public interface FieldReader
      * @return IPv6: bits 63..0; IPv4: the address as an unsigned 32-bit value.
      */
     long addressLow(int fieldId);
+
+    /**
+     * Where a field's value is written in the item's text, for formats that can say (a JSON
+     * number): an anonymization that must change exactly that value, and not every equal text,
+     * rewrites this span.
+     *
+     * @param fieldId a base field id.
+     * @return {@code start << 32 | length} from the start of the item's text, or -1 when unknown.
+     */
+    default long rawSpan(final int fieldId)
+    {
+        return -1;
+    }
 }

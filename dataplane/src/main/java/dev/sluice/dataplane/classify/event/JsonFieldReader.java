@@ -235,6 +235,19 @@ public final class JsonFieldReader implements FieldReader
         };
     }
 
+    /** The spans of the vehicle numbers the {@code round} method rewrites; other fields have none here. */
+    @Override
+    public long rawSpan(final int fieldId)
+    {
+        final int token = switch (fieldId)
+        {
+            case EventFields.VEHICLE_SPEED -> telemetry().token(TelemetryView.SPEED);
+            case EventFields.VEHICLE_HEADING -> telemetry().token(TelemetryView.HEADING);
+            default -> -1;
+        };
+        return token < 0 ? -1 : ((long)parser.start(token) << 32) | (parser.end(token) - parser.start(token));
+    }
+
     private EventText tokenText(final int token, final EventText out)
     {
         return token < 0 ? out : parser.text(token, out);
