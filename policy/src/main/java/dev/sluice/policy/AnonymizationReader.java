@@ -22,6 +22,7 @@ import java.util.List;
  *   k-window: 5m               # ms, s, m or h
  *   speed-step: 5              # 'round' speeds to multiples of this (the message's unit), 1..1000
  *   heading-step: 45           # 'round' headings to multiples of this, degrees, a divisor of 360
+ *   time-bucket: 1m            # 'bucket' cuts times down to multiples of this (1s..24h)
  * </pre>
  * Every key is optional and has the default of {@link AnonymizationSettings#DEFAULTS}.
  * <p>
@@ -38,9 +39,10 @@ final class AnonymizationReader
     static final String K_WINDOW = "k-window";
     static final String SPEED_STEP = "speed-step";
     static final String HEADING_STEP = "heading-step";
+    static final String TIME_BUCKET = "time-bucket";
     private static final List<String> KEYS = List.of(
         TRUNCATE_IPV4, TRUNCATE_IPV6, KEEP_EMAIL_DOMAIN, GEOHASH_PRECISION, GEOHASH_MIN_PRECISION, K_ANONYMITY, K_WINDOW, SPEED_STEP,
-        HEADING_STEP);
+        HEADING_STEP, TIME_BUCKET);
 
     private final Diagnostics diagnostics;
     private final FlowsReader scalars;
@@ -86,7 +88,22 @@ final class AnonymizationReader
             integer(mapping, K_ANONYMITY, 1, AnonymizationSettings.MAX_K_ANONYMITY, defaults.kAnonymity()),
             scalars.duration(mapping.get(K_WINDOW), K_WINDOW, defaults.kWindowNs()),
             integer(mapping, SPEED_STEP, 1, 1_000, defaults.speedStep()),
-            headingStep(mapping, defaults.headingStep()));
+            headingStep(mapping, defaults.headingStep()),
+            timeBucket(mapping, defaults.timeBucketNs()));
+    }
+
+    private long timeBucket(final YamlMapping mapping, final long defaultNs)
+    {
+        final long bucketNs = scalars.duration(mapping.get(TIME_BUCKET), TIME_BUCKET, defaultNs);
+        if (bucketNs % 1_000_000_000L != 0)
+        {
+            diagnostics.error(
+                mapping.get(TIME_BUCKET).position(),
+                "'" + TIME_BUCKET + "' must be whole seconds",
+                "a time bucket finer than a second hides nothing; write e.g. 1s, 30s or 5m");
+            return defaultNs;
+        }
+        return bucketNs;
     }
 
     private int headingStep(final YamlMapping mapping, final int defaultValue)

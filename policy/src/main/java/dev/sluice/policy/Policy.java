@@ -323,6 +323,8 @@ public final class Policy
                 .append('\n');
             out.append("  ").append(AnonymizationReader.SPEED_STEP).append(": ").append(a.speedStep()).append('\n');
             out.append("  ").append(AnonymizationReader.HEADING_STEP).append(": ").append(a.headingStep()).append('\n');
+            out.append("  ").append(AnonymizationReader.TIME_BUCKET).append(": ")
+                .append(FlowSettings.formatDuration(a.timeBucketNs())).append('\n');
         }
 
         out.append("rules:");

@@ -35,8 +35,9 @@ class AnonymizationPolicyTest
             "  k-window: 10m",
             "  speed-step: 10",
             "  heading-step: 90",
+            "  time-bucket: 5m",
             "rules: []"));
-        final AnonymizationSettings expected = new AnonymizationSettings(16, 32, false, 7, 4, 3, 600_000_000_000L, 10, 90);
+        final AnonymizationSettings expected = new AnonymizationSettings(16, 32, false, 7, 4, 3, 600_000_000_000L, 10, 90, 300_000_000_000L);
         assertEquals(expected, policy.anonymizationSettings());
         assertEquals(expected, parseOk(policy.describe()).anonymizationSettings(), policy::describe);
         assertEquals(policy.describe(), parseOk(policy.describe()).describe());

@@ -46,6 +46,10 @@ public final class EventAnonymizer
     private static final int NO_KEY = REASON_NAMES.length + 1;
     private static final int SUPPRESSED = REASON_NAMES.length + 2;
     private static final int TOO_MANY = REASON_NAMES.length + 3;
+    /** {@code YYYY-MM-DDThh:mm:ssZ}. */
+    private static final int RFC_3339_SECONDS_LENGTH = 20;
+    /** Below this a number time is epoch seconds, from it milliseconds (as the telemetry parser reads it). */
+    private static final double EPOCH_MILLIS_THRESHOLD = 1e11;
     /** Per method, per reason index: the counting key, made once. */
     private static final String[][] FAILURE_KEYS = failureKeys();
 
@@ -61,6 +65,7 @@ public final class EventAnonymizer
     private boolean position;
     private boolean roundSpeed;
     private boolean roundHeading;
+    private boolean bucketTime;
     private String failure;
     private int addressesRewritten;
     private boolean changed;
@@ -150,6 +155,7 @@ public final class EventAnonymizer
         position = false;
         roundSpeed = false;
         roundHeading = false;
+        bucketTime = false;
         failure = null;
         addressesRewritten = 0;
         changed = false;
@@ -164,6 +170,11 @@ public final class EventAnonymizer
         if (AnonymizationMethod.GEOHASH == method)
         {
             position = true;
+            return;
+        }
+        if (AnonymizationMethod.BUCKET == method)
+        {
+            bucketTime = true;
             return;
         }
         if (AnonymizationMethod.ROUND == method)
@@ -192,7 +203,7 @@ public final class EventAnonymizer
     /** True when some value was requested (so a transformed form is needed even without addresses). */
     public boolean hasRequests()
     {
-        return requests > 0 || position || roundSpeed || roundHeading;
+        return requests > 0 || position || roundSpeed || roundHeading || bucketTime;
     }
 
     /**
@@ -235,6 +246,10 @@ public final class EventAnonymizer
         if (roundHeading)
         {
             addRounded(reader, EventFields.VEHICLE_HEADING, settings.headingStep(), 360, source, offset);
+        }
+        if (bucketTime)
+        {
+            addBucketed(reader, source, offset);
         }
 
         MemorySegment text = source;
@@ -383,6 +398,89 @@ public final class EventAnonymizer
         {
             fail(AnonymizationMethod.ROUND, TOO_MANY);
         }
+    }
+
+    /**
+     * Cuts the event's time down to the start of its bucket, written where the message wrote it
+     * and as it did: an RFC 3339 string becomes {@code YYYY-MM-DDThh:mm:ssZ} (UTC), a number of
+     * epoch seconds or milliseconds stays one, in the same unit.
+     */
+    private void addBucketed(final FieldReader reader, final MemorySegment source, final long offset)
+    {
+        if (!reader.isPresent(EventFields.VEHICLE_TIME))
+        {
+            return;
+        }
+        final long millis = reader.timeMillis(EventFields.VEHICLE_TIME);
+        final long span = reader.rawSpan(EventFields.VEHICLE_TIME);
+        if (Long.MIN_VALUE == millis || span < 0)
+        {
+            fail(AnonymizationMethod.BUCKET, NOT_FOUND);
+            return;
+        }
+        final long bucketMillis = settings.timeBucketNs() / 1_000_000L;
+        final long bucketed = Math.floorDiv(millis, bucketMillis) * bucketMillis;
+        final int start = (int)(span >>> 32);
+        final boolean quoted = start > 0 && '"' == source.get(ValueLayout.JAVA_BYTE, offset + start - 1);
+        final byte[] arena = replacer.arena();
+        final int at = replacer.arenaFree();
+        final int written;
+        if (quoted)
+        {
+            written = at + RFC_3339_SECONDS_LENGTH <= arena.length ? writeRfc3339(bucketed, arena, at) : -1;
+        }
+        else
+        {
+            final boolean seconds = parseNumber(source, offset + start, (int)span) < EPOCH_MILLIS_THRESHOLD;
+            written = writeDigits(seconds ? bucketed / 1000 : bucketed, arena, at);
+        }
+        if (written < 0 || !replacer.addSpan(start, (int)span, written))
+        {
+            fail(AnonymizationMethod.BUCKET, TOO_MANY);
+        }
+    }
+
+    /** {@code YYYY-MM-DDThh:mm:ssZ} of an epoch time (H. Hinnant's civil_from_days); years 0..9999. */
+    static int writeRfc3339(final long epochMillis, final byte[] out, final int at)
+    {
+        final long seconds = Math.floorDiv(epochMillis, 1000L);
+        final long days = Math.floorDiv(seconds, 86_400L);
+        final long secondOfDay = seconds - days * 86_400L;
+        final long z = days + 719_468;
+        final long era = Math.floorDiv(z, 146_097L);
+        final long dayOfEra = z - era * 146_097L;
+        final long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        final long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        final long mp = (5 * dayOfYear + 2) / 153;
+        final long day = dayOfYear - (153 * mp + 2) / 5 + 1;
+        final long month = mp < 10 ? mp + 3 : mp - 9;
+        final long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999)
+        {
+            return -1;
+        }
+        int i = at;
+        i = twoDigits(year / 100, out, i);
+        i = twoDigits(year % 100, out, i);
+        out[i++] = '-';
+        i = twoDigits(month, out, i);
+        out[i++] = '-';
+        i = twoDigits(day, out, i);
+        out[i++] = 'T';
+        i = twoDigits(secondOfDay / 3600, out, i);
+        out[i++] = ':';
+        i = twoDigits(secondOfDay / 60 % 60, out, i);
+        out[i++] = ':';
+        i = twoDigits(secondOfDay % 60, out, i);
+        out[i++] = 'Z';
+        return i - at;
+    }
+
+    private static int twoDigits(final long value, final byte[] out, final int at)
+    {
+        out[at] = (byte)('0' + value / 10);
+        out[at + 1] = (byte)('0' + value % 10);
+        return at + 2;
     }
 
     /** A plain non-negative decimal number (digits, an optional fraction); NaN for anything else. */

@@ -20,7 +20,7 @@ class PositionGeneralizerTest
 
     private static AnonymizationSettings settings(final int precision, final int minPrecision, final int k)
     {
-        return new AnonymizationSettings(24, 48, true, precision, minPrecision, k, 5 * MINUTE_NS, 5, 45);
+        return new AnonymizationSettings(24, 48, true, precision, minPrecision, k, 5 * MINUTE_NS, 5, 45, MINUTE_NS);
     }
 
     private static String latitude(final PositionGeneralizer generalizer)

@@ -331,17 +331,19 @@ class EventWorkerTest
             regions: [eu-west, us-east]
             classes:
               loc.motion: [vehicle.speed, vehicle.heading]
-            anonymization: {geohash-precision: 5, k-anonymity: 1}
+              loc.time: [vehicle.time]
+            anonymization: {geohash-precision: 5, k-anonymity: 1, time-bucket: 15m}
             rules: []
             residency:
               - {class: loc.motion, origin: eu-west, raw: [eu-west], after: {round: [us-east]}}
+              - {class: loc.time, origin: eu-west, raw: [eu-west], after: {bucket: [us-east]}}
               - {class: pii.ip, origin: eu-west, raw: [eu-west], after: {cryptopan: [us-east]}}
               - {class: pii.user, origin: eu-west, raw: [eu-west], after: {user: [us-east]}}
               - {class: pii.vehicle, origin: eu-west, raw: [eu-west], after: {vin: [us-east]}}
               - {class: loc.precise, origin: eu-west, raw: [eu-west], after: {geohash: [us-east]}}
             """);
         final String cef = "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|src=10.0.0.1 suser=alice msg=login failed for alice";
-        final String vehicle = "{\"vin\":\"1HGCM82633A004352\",\"lat\":42.605,\"lon\":-5.603,\"speed\":52.7,\"heading\":359}";
+        final String vehicle = "{\"vin\":\"1HGCM82633A004352\",\"lat\":42.605,\"lon\":-5.603,\"speed\":52.7,\"heading\":359,\"time\":\"2026-11-27T10:44:59.120+01:00\"}";
         final String escaped = "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|suser=carol\\=x";
         final String badVin = "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|suser=bob";
         publish(ring, EventFormat.SYSLOG, cef);
@@ -358,7 +360,8 @@ class EventWorkerTest
             cef.replace("alice", alice).replace("10.0.0.1", ipv4Image("10.0.0.1")),
             // ezs42: 42.583..42.627 N, 5.581..5.625 W; its centre to the cell's two decimals.
             vehicle.replace("1HGCM82633A004352", pseudonym(PseudonymMethod.VIN, "1HGCM82633A004352"))
-                .replace("42.605", "42.60").replace("-5.603", "-5.60").replace("52.7", "55").replace("359", "0"),
+                .replace("42.605", "42.60").replace("-5.603", "-5.60").replace("52.7", "55").replace("359", "0")
+                .replace("2026-11-27T10:44:59.120+01:00", "2026-11-27T09:30:00Z"),
             badVin.replace("bob", pseudonym(PseudonymMethod.USER, "bob"))),
             abroad.bodies(), "abroad: every identifier pseudonymized wherever the text holds it, positions generalized; " +
                 "the user name written with a CEF escape (carol\\=x is carol=x) cannot be found in the text, so that event is blocked");

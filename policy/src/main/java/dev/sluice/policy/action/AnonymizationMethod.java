@@ -38,7 +38,9 @@ public enum AnonymizationMethod
     /** A position generalized to the centre of its geohash cell, coarsened further by the k-anonymity guard. */
     GEOHASH("geohash", FieldType.STRING),
     /** A speed or heading rounded to {@code anonymization.speed-step} / {@code heading-step}. */
-    ROUND("round", FieldType.INTEGER);
+    ROUND("round", FieldType.INTEGER),
+    /** A time cut down to the start of its {@code anonymization.time-bucket}. */
+    BUCKET("bucket", FieldType.STRING);
 
     private static final AnonymizationMethod[] VALUES = values();
 
@@ -88,6 +90,7 @@ public enum AnonymizationMethod
             case CRYPTOPAN, TRUNCATE -> FieldType.ADDRESS == field.type() || eventText;
             case GEOHASH -> EventFields.VEHICLE_LAT == field.id() || EventFields.VEHICLE_LON == field.id();
             case ROUND -> EventFields.VEHICLE_SPEED == field.id() || EventFields.VEHICLE_HEADING == field.id();
+            case BUCKET -> EventFields.VEHICLE_TIME == field.id();
             default -> eventText;
         };
     }
@@ -110,6 +113,7 @@ public enum AnonymizationMethod
             case CRYPTOPAN, TRUNCATE -> "address fields (and the addresses written in an event's text fields)";
             case GEOHASH -> "positions (vehicle.lat and vehicle.lon)";
             case ROUND -> "speeds and headings (vehicle.speed and vehicle.heading)";
+            case BUCKET -> "times (vehicle.time)";
             default -> "an event's text fields";
         };
     }

@@ -14,6 +14,7 @@ package dev.sluice.policy.action;
  * @param kWindowNs           the k-anonymity window, nanoseconds.
  * @param speedStep           what {@code round} rounds a speed to a multiple of (in the message's unit).
  * @param headingStep         what {@code round} rounds a heading to a multiple of, degrees; divides 360.
+ * @param timeBucketNs        what {@code bucket} cuts a time down to a multiple of, nanoseconds.
  */
 public record AnonymizationSettings(
     int truncateIpv4Bits,
@@ -24,7 +25,8 @@ public record AnonymizationSettings(
     int kAnonymity,
     long kWindowNs,
     int speedStep,
-    int headingStep)
+    int headingStep,
+    long timeBucketNs)
 {
     public static final int DEFAULT_TRUNCATE_IPV4_BITS = 24;
     public static final int DEFAULT_TRUNCATE_IPV6_BITS = 48;
@@ -36,10 +38,11 @@ public record AnonymizationSettings(
     public static final long DEFAULT_K_WINDOW_NS = 5L * 60 * 1_000_000_000L;
     public static final int DEFAULT_SPEED_STEP = 5;
     public static final int DEFAULT_HEADING_STEP = 45;
+    public static final long DEFAULT_TIME_BUCKET_NS = 60_000_000_000L;
 
     /** The settings of a policy without an {@code anonymization:} section. */
     public static final AnonymizationSettings DEFAULTS = new AnonymizationSettings(
         DEFAULT_TRUNCATE_IPV4_BITS, DEFAULT_TRUNCATE_IPV6_BITS, true,
         DEFAULT_GEOHASH_PRECISION, DEFAULT_GEOHASH_MIN_PRECISION, DEFAULT_K_ANONYMITY, DEFAULT_K_WINDOW_NS,
-        DEFAULT_SPEED_STEP, DEFAULT_HEADING_STEP);
+        DEFAULT_SPEED_STEP, DEFAULT_HEADING_STEP, DEFAULT_TIME_BUCKET_NS);
 }

@@ -126,4 +126,14 @@ public interface FieldReader
     {
         return -1;
     }
+
+    /**
+     * @param fieldId a base field id.
+     * @return the field's time in epoch milliseconds when the reader parsed it as a time
+     * ({@code vehicle.time}), else {@link Long#MIN_VALUE}.
+     */
+    default long timeMillis(final int fieldId)
+    {
+        return Long.MIN_VALUE;
+    }
 }

@@ -235,7 +235,7 @@ public final class JsonFieldReader implements FieldReader
         };
     }
 
-    /** The spans of the vehicle numbers the {@code round} method rewrites; other fields have none here. */
+    /** The spans of the vehicle values {@code round} and {@code bucket} rewrite; other fields have none here. */
     @Override
     public long rawSpan(final int fieldId)
     {
@@ -243,9 +243,16 @@ public final class JsonFieldReader implements FieldReader
         {
             case EventFields.VEHICLE_SPEED -> telemetry().token(TelemetryView.SPEED);
             case EventFields.VEHICLE_HEADING -> telemetry().token(TelemetryView.HEADING);
+            case EventFields.VEHICLE_TIME -> telemetry().token(TelemetryView.TIME);
             default -> -1;
         };
         return token < 0 ? -1 : ((long)parser.start(token) << 32) | (parser.end(token) - parser.start(token));
+    }
+
+    @Override
+    public long timeMillis(final int fieldId)
+    {
+        return EventFields.VEHICLE_TIME == fieldId && telemetry().has(TelemetryView.TIME) ? telemetry().timeMillis() : Long.MIN_VALUE;
     }
 
     private EventText tokenText(final int token, final EventText out)
