@@ -97,8 +97,11 @@ class EventWorkerTest
         """;
 
     /** Every kind of transform abroad: addresses, user tokens, a format-preserving VIN, generalized positions. */
-    private static final String RAW_HOME_EVERY_METHOD_ABROAD = RULES.replace("rules:", "anonymization: {k-anonymity: 1}\nrules:") + """
+    private static final String RAW_HOME_EVERY_METHOD_ABROAD = RULES.replace("rules:",
+        "classes: {loc.motion: [vehicle.speed, vehicle.heading], loc.time: [vehicle.time]}\nanonymization: {k-anonymity: 1}\nrules:") + """
         residency:
+          - {class: loc.motion, origin: eu-west, raw: [eu-west], after: {round: [us-east]}}
+          - {class: loc.time, origin: eu-west, raw: [eu-west], after: {bucket: [us-east]}}
           - {class: pii.ip, origin: eu-west, raw: [eu-west], after: {cryptopan: [us-east]}}
           - {class: pii.user, origin: eu-west, raw: [eu-west], after: {user: [us-east]}}
           - {class: pii.vehicle, origin: eu-west, raw: [eu-west], after: {vin: [us-east]}}
@@ -472,7 +475,8 @@ class EventWorkerTest
             Files.readAllBytes(SharedData.root().resolve("netflow/logstash-codec-netflow/netflow5.dat")),
             "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|src=10.0.0.1 suser=alice msg=login failed for alice"
                 .getBytes(StandardCharsets.UTF_8),
-            "{\"vin\":\"1HGCM82633A004352\",\"driver_id\":\"d-17\",\"lat\":48.85661,\"lon\":2.35222}"
+            ("{\"vin\":\"1HGCM82633A004352\",\"driver_id\":\"d-17\",\"lat\":48.85661,\"lon\":2.35222," +
+                "\"speed\":52.7,\"heading\":181,\"time\":\"2026-11-27T10:44:59Z\"}")
                 .getBytes(StandardCharsets.UTF_8)};
         final Subscription home = subscriptions.get(0);
         final Subscription abroad = subscriptions.get(1);
