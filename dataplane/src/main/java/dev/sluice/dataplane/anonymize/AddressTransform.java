@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.anonymize;
 
+import dev.sluice.dataplane.anonymize.generalize.AddressTruncation;
 import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.AnonymizationMethod;
@@ -18,9 +19,8 @@ import dev.sluice.policy.action.AnonymizationSettings;
 public final class AddressTransform
 {
     private final WorkerKeys keys;
-    /** Prefix bits kept when truncating; -1 when the method is Crypto-PAn. */
-    private int ipv4Bits = -1;
-    private int ipv6Bits = -1;
+    /** The policy's truncation; null when its method is Crypto-PAn. */
+    private AddressTruncation truncation;
     private long resultHigh;
     private long resultLow;
 
@@ -40,23 +40,23 @@ public final class AddressTransform
      */
     public void use(final Policy policy)
     {
-        if (AnonymizationMethod.TRUNCATE == policy.addressMethod())
+        if (AnonymizationMethod.TRUNCATE != policy.addressMethod())
         {
-            final AnonymizationSettings settings = policy.anonymizationSettings();
-            ipv4Bits = settings.truncateIpv4Bits();
-            ipv6Bits = settings.truncateIpv6Bits();
+            truncation = null;
+            return;
         }
-        else
+        final AnonymizationSettings settings = policy.anonymizationSettings();
+        if (null == truncation || truncation.ipv4PrefixBits() != settings.truncateIpv4Bits() ||
+            truncation.ipv6PrefixBits() != settings.truncateIpv6Bits())
         {
-            ipv4Bits = -1;
-            ipv6Bits = -1;
+            truncation = new AddressTruncation(settings.truncateIpv4Bits(), settings.truncateIpv6Bits());
         }
     }
 
     /** @return true when addresses can be transformed under the current method. */
     public boolean canTransform()
     {
-        return ipv4Bits >= 0 || null != keys.cryptoPan();
+        return null != truncation || null != keys.cryptoPan();
     }
 
     /**
@@ -66,17 +66,17 @@ public final class AddressTransform
      */
     public void apply(final byte version, final long high, final long low)
     {
-        if (ipv4Bits >= 0)
+        if (null != truncation)
         {
             if (4 == version)
             {
                 resultHigh = 0;
-                resultLow = truncate(low << 32, ipv4Bits) >>> 32;
+                resultLow = truncation.ipv4((int)low) & 0xFFFF_FFFFL;
             }
             else
             {
-                resultHigh = truncate(high, ipv6Bits);
-                resultLow = truncate(low, ipv6Bits - 64);
+                resultHigh = truncation.ipv6High(high);
+                resultLow = truncation.ipv6Low(low);
             }
             return;
         }
@@ -106,11 +106,5 @@ public final class AddressTransform
     public long resultLow()
     {
         return resultLow;
-    }
-
-    /** The first {@code bits} bits of a 64-bit half kept ({@code bits} may lie outside 0..64). */
-    static long truncate(final long half, final int bits)
-    {
-        return bits <= 0 ? 0 : bits >= 64 ? half : half & (-1L << (64 - bits));
     }
 }

@@ -1,8 +1,12 @@
 package dev.sluice.dataplane.anonymize;
 
+import dev.sluice.dataplane.anonymize.generalize.HeadingRounding;
+import dev.sluice.dataplane.anonymize.generalize.SpeedRounding;
 import dev.sluice.dataplane.anonymize.keys.EpochMethods;
 import dev.sluice.dataplane.anonymize.pseudonym.IdentifierPseudonym;
 import dev.sluice.dataplane.anonymize.pseudonym.PseudonymReason;
+import dev.sluice.dataplane.decode.event.EventText;
+import dev.sluice.dataplane.decode.event.json.Rfc3339;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.action.AnonymizationSettings;
@@ -46,8 +50,6 @@ public final class EventAnonymizer
     private static final int NO_KEY = REASON_NAMES.length + 1;
     private static final int SUPPRESSED = REASON_NAMES.length + 2;
     private static final int TOO_MANY = REASON_NAMES.length + 3;
-    /** {@code YYYY-MM-DDThh:mm:ssZ}. */
-    private static final int RFC_3339_SECONDS_LENGTH = 20;
     /** Below this a number time is epoch seconds, from it milliseconds (as the telemetry parser reads it). */
     private static final double EPOCH_MILLIS_THRESHOLD = 1e11;
     /** Per method, per reason index: the counting key, made once. */
@@ -59,6 +61,8 @@ public final class EventAnonymizer
     private final byte[] scratch;
     private final UnsafeBuffer scratchBuffer;
     private final MemorySegment scratchSegment;
+    /** A number's bytes where the message wrote it, for {@link DecimalText#parse}. */
+    private final EventText number = new EventText(32);
     /** A vehicle's identity text, copied for its keyed hash. */
     private final byte[] identity = new byte[64];
     private int requests;
@@ -74,6 +78,8 @@ public final class EventAnonymizer
     private AnonymizationSettings settings = AnonymizationSettings.DEFAULTS;
     private TextAddressAnonymizer truncating;
     private PositionGeneralizer positions;
+    private SpeedRounding speeds;
+    private HeadingRounding headings;
 
     /**
      * @param maxTextBytes the longest event text; the scratch area holds it with its values replaced.
@@ -125,6 +131,11 @@ public final class EventAnonymizer
             next.kWindowNs() != settings.kWindowNs())
         {
             positions = new PositionGeneralizer(next);
+        }
+        if (null == speeds || next.speedStep() != settings.speedStep() || next.headingStep() != settings.headingStep())
+        {
+            speeds = new SpeedRounding(next.speedStep());
+            headings = new HeadingRounding(next.headingStep());
         }
         settings = next;
     }
@@ -241,11 +252,11 @@ public final class EventAnonymizer
         }
         if (roundSpeed)
         {
-            addRounded(reader, EventFields.VEHICLE_SPEED, settings.speedStep(), 0, source, offset);
+            addRounded(reader, EventFields.VEHICLE_SPEED, source, offset);
         }
         if (roundHeading)
         {
-            addRounded(reader, EventFields.VEHICLE_HEADING, settings.headingStep(), 360, source, offset);
+            addRounded(reader, EventFields.VEHICLE_HEADING, source, offset);
         }
         if (bucketTime)
         {
@@ -338,8 +349,8 @@ public final class EventAnonymizer
         }
         final long vehicle = vehicleIdentity(reader, methods);
         // A reader may hand out one reusable text for every field: read each number before the next field.
-        final double latitude = PositionGeneralizer.parseDegrees(reader.text(EventFields.VEHICLE_LAT));
-        final double longitude = PositionGeneralizer.parseDegrees(reader.text(EventFields.VEHICLE_LON));
+        final double latitude = DecimalText.parse(reader.text(EventFields.VEHICLE_LAT));
+        final double longitude = DecimalText.parse(reader.text(EventFields.VEHICLE_LON));
         if (!positions.generalize(vehicle, latitude, longitude, eventNs))
         {
             fail(AnonymizationMethod.GEOHASH, SUPPRESSED);
@@ -368,33 +379,27 @@ public final class EventAnonymizer
     }
 
     /**
-     * Rounds a number where the parser says it is written (a JSON number: rewriting every equal
-     * text would also change unrelated fields), to the nearest multiple of {@code step}; a heading
-     * wraps at {@code modulus} (360 to 0).
+     * Rounds a speed or heading where the parser says it is written (a JSON number: rewriting
+     * every equal text would also change unrelated fields), with the policy's step.
      */
     private void addRounded(
-        final FieldReader reader, final int fieldId, final int step, final int modulus, final MemorySegment source, final long offset)
+        final FieldReader reader, final int fieldId, final MemorySegment source, final long offset)
     {
         if (!reader.isPresent(fieldId))
         {
             return;
         }
         final long span = reader.rawSpan(fieldId);
-        final double value = span < 0 ? Double.NaN : parseNumber(source, offset + (span >>> 32), (int)span);
-        if (Double.isNaN(value) || value < 0)
+        final double value = span < 0 ? Double.NaN : DecimalText.parse(number.set(source, offset + (span >>> 32), (int)span));
+        final double rounded = EventFields.VEHICLE_SPEED == fieldId ? speeds.round(value) : headings.round(value);
+        if (Double.isNaN(rounded))
         {
             fail(AnonymizationMethod.ROUND, NOT_FOUND);
             return;
         }
-        long rounded = Math.round(value / step) * step;
-        if (modulus > 0)
-        {
-            rounded %= modulus;
-        }
         final byte[] arena = replacer.arena();
-        final int at = replacer.arenaFree();
-        final int digits = writeDigits(rounded, arena, at);
-        if (digits < 0 || !replacer.addSpan((int)(span >>> 32), (int)span, digits))
+        final int written = DecimalText.write((long)rounded, arena, replacer.arenaFree(), arena.length);
+        if (written < 0 || !replacer.addSpan((int)(span >>> 32), (int)span, written))
         {
             fail(AnonymizationMethod.ROUND, TOO_MANY);
         }
@@ -427,114 +432,17 @@ public final class EventAnonymizer
         final int written;
         if (quoted)
         {
-            written = at + RFC_3339_SECONDS_LENGTH <= arena.length ? writeRfc3339(bucketed, arena, at) : -1;
+            written = Rfc3339.writeUtcSeconds(bucketed, arena, at, arena.length);
         }
         else
         {
-            final boolean seconds = parseNumber(source, offset + start, (int)span) < EPOCH_MILLIS_THRESHOLD;
-            written = writeDigits(seconds ? bucketed / 1000 : bucketed, arena, at);
+            final boolean seconds = DecimalText.parse(number.set(source, offset + start, (int)span)) < EPOCH_MILLIS_THRESHOLD;
+            written = DecimalText.write(seconds ? bucketed / 1000 : bucketed, arena, at, arena.length);
         }
         if (written < 0 || !replacer.addSpan(start, (int)span, written))
         {
             fail(AnonymizationMethod.BUCKET, TOO_MANY);
         }
-    }
-
-    /** {@code YYYY-MM-DDThh:mm:ssZ} of an epoch time (H. Hinnant's civil_from_days); years 0..9999. */
-    static int writeRfc3339(final long epochMillis, final byte[] out, final int at)
-    {
-        final long seconds = Math.floorDiv(epochMillis, 1000L);
-        final long days = Math.floorDiv(seconds, 86_400L);
-        final long secondOfDay = seconds - days * 86_400L;
-        final long z = days + 719_468;
-        final long era = Math.floorDiv(z, 146_097L);
-        final long dayOfEra = z - era * 146_097L;
-        final long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        final long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        final long mp = (5 * dayOfYear + 2) / 153;
-        final long day = dayOfYear - (153 * mp + 2) / 5 + 1;
-        final long month = mp < 10 ? mp + 3 : mp - 9;
-        final long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-        if (year < 0 || year > 9999)
-        {
-            return -1;
-        }
-        int i = at;
-        i = twoDigits(year / 100, out, i);
-        i = twoDigits(year % 100, out, i);
-        out[i++] = '-';
-        i = twoDigits(month, out, i);
-        out[i++] = '-';
-        i = twoDigits(day, out, i);
-        out[i++] = 'T';
-        i = twoDigits(secondOfDay / 3600, out, i);
-        out[i++] = ':';
-        i = twoDigits(secondOfDay / 60 % 60, out, i);
-        out[i++] = ':';
-        i = twoDigits(secondOfDay % 60, out, i);
-        out[i++] = 'Z';
-        return i - at;
-    }
-
-    private static int twoDigits(final long value, final byte[] out, final int at)
-    {
-        out[at] = (byte)('0' + value / 10);
-        out[at + 1] = (byte)('0' + value % 10);
-        return at + 2;
-    }
-
-    /** A plain non-negative decimal number (digits, an optional fraction); NaN for anything else. */
-    private static double parseNumber(final MemorySegment source, final long at, final int length)
-    {
-        double value = 0;
-        double scale = 0;
-        int digits = 0;
-        for (int i = 0; i < length; i++)
-        {
-            final byte b = source.get(ValueLayout.JAVA_BYTE, at + i);
-            if (b >= '0' && b <= '9')
-            {
-                digits++;
-                if (0 == scale)
-                {
-                    value = value * 10 + (b - '0');
-                }
-                else
-                {
-                    value += (b - '0') * scale;
-                    scale /= 10;
-                }
-            }
-            else if ('.' == b && 0 == scale)
-            {
-                scale = 0.1;
-            }
-            else
-            {
-                return Double.NaN;
-            }
-        }
-        return 0 == digits ? Double.NaN : value;
-    }
-
-    private int writeDigits(final long value, final byte[] out, final int at)
-    {
-        if (value < 0 || at + 20 > out.length)
-        {
-            return -1;
-        }
-        int length = 1;
-        for (long rest = value / 10; rest > 0; rest /= 10)
-        {
-            length++;
-        }
-        long rest = value;
-        for (int i = length - 1; i >= 0; i--)
-        {
-            out[at + i] = (byte)('0' + rest % 10);
-            rest /= 10;
-        }
-        return length;
     }
 
     private long vehicleIdentity(final FieldReader reader, final EpochMethods methods)

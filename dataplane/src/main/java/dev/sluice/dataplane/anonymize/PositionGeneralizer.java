@@ -22,9 +22,6 @@ public final class PositionGeneralizer
 {
     /** Cells the guard tracks per window: a depot's fleet times the precisions it spans, with room. */
     public static final int MAX_CELLS_DEFAULT = 1 << 16;
-    private static final int MAX_DECIMALS = 9;
-    private static final long[] POWERS_OF_TEN = {
-        1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L };
 
     private final KAnonymityGuard guard;
     private final GeoCell cell = new GeoCell();
@@ -59,7 +56,7 @@ public final class PositionGeneralizer
     public boolean generalize(
         final long vehicle, final CharSequence latitudeText, final CharSequence longitudeText, final long epochNs)
     {
-        return generalize(vehicle, parseDegrees(latitudeText), parseDegrees(longitudeText), epochNs);
+        return generalize(vehicle, DecimalText.parse(latitudeText), DecimalText.parse(longitudeText), epochNs);
     }
 
     /**
@@ -79,117 +76,19 @@ public final class PositionGeneralizer
         Geohash.decode(guard.emittedHash(), precision, cell);
         this.latitude = cell.centerLatitude();
         this.longitude = cell.centerLongitude();
-        decimals = decimalsFor(cell.maxLatitude() - cell.minLatitude());
+        decimals = DecimalText.decimalsFor(cell.maxLatitude() - cell.minLatitude());
         return true;
     }
 
     /** Writes the generalized latitude; returns the bytes written, or -1 when they do not fit before {@code limit}. */
     public int writeLatitude(final byte[] out, final int offset, final int limit)
     {
-        return writeDecimal(latitude, decimals, out, offset, limit);
+        return DecimalText.write(latitude, decimals, out, offset, limit);
     }
 
     /** Writes the generalized longitude; returns the bytes written, or -1 when they do not fit before {@code limit}. */
     public int writeLongitude(final byte[] out, final int offset, final int limit)
     {
-        return writeDecimal(longitude, decimals, out, offset, limit);
-    }
-
-    /** The fewest decimals whose last place is no finer than a tenth of the cell's height. */
-    static int decimalsFor(final double cellHeightDegrees)
-    {
-        int decimals = 0;
-        double place = 1.0;
-        while (decimals < MAX_DECIMALS && place > cellHeightDegrees)
-        {
-            place /= 10.0;
-            decimals++;
-        }
-        return decimals;
-    }
-
-    /**
-     * Plain decimal degrees: an optional sign, digits, an optional fraction. Anything else
-     * (exponents, spaces, NaN) is NaN, which the guard counts as invalid and suppresses.
-     */
-    public static double parseDegrees(final CharSequence text)
-    {
-        final int length = text.length();
-        int i = 0;
-        boolean negative = false;
-        if (i < length && (text.charAt(i) == '-' || text.charAt(i) == '+'))
-        {
-            negative = text.charAt(i) == '-';
-            i++;
-        }
-        long whole = 0;
-        int wholeDigits = 0;
-        while (i < length && isDigit(text.charAt(i)) && wholeDigits < 4)
-        {
-            whole = whole * 10 + (text.charAt(i++) - '0');
-            wholeDigits++;
-        }
-        long fraction = 0;
-        int fractionDigits = 0;
-        if (i < length && text.charAt(i) == '.')
-        {
-            i++;
-            while (i < length && isDigit(text.charAt(i)))
-            {
-                if (fractionDigits < 15)
-                {
-                    fraction = fraction * 10 + (text.charAt(i) - '0');
-                    fractionDigits++;
-                }
-                i++;
-            }
-        }
-        if (i != length || 0 == wholeDigits)
-        {
-            return Double.NaN;
-        }
-        final double value = whole + fraction / Math.pow(10, fractionDigits);
-        return negative ? -value : value;
-    }
-
-    private static boolean isDigit(final char c)
-    {
-        return c >= '0' && c <= '9';
-    }
-
-    private static int writeDecimal(final double value, final int decimals, final byte[] out, final int offset, final int limit)
-    {
-        final long scaled = Math.round(Math.abs(value) * POWERS_OF_TEN[decimals]);
-        final long whole = scaled / POWERS_OF_TEN[decimals];
-        final long fraction = scaled % POWERS_OF_TEN[decimals];
-        int at = offset;
-        if (value < 0 && scaled != 0)
-        {
-            if (at >= limit)
-            {
-                return -1;
-            }
-            out[at++] = '-';
-        }
-        final int wholeDigits = whole < 10 ? 1 : whole < 100 ? 2 : 3;
-        if (at + wholeDigits + (decimals > 0 ? 1 + decimals : 0) > limit)
-        {
-            return -1;
-        }
-        for (int d = wholeDigits - 1; d >= 0; d--)
-        {
-            out[at + d] = (byte)('0' + (whole / POWERS_OF_TEN[wholeDigits - 1 - d]) % 10);
-        }
-        at += wholeDigits;
-        if (decimals > 0)
-        {
-            out[at++] = '.';
-            for (int d = decimals - 1; d >= 0; d--)
-            {
-                out[at + d] = (byte)('0' + (fraction / POWERS_OF_TEN[decimals - 1 - d]) % 10);
-            }
-            at += decimals;
-        }
-        return at - offset;
+        return DecimalText.write(longitude, decimals, out, offset, limit);
     }
 }

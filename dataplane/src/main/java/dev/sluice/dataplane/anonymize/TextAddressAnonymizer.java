@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.anonymize;
 
+import dev.sluice.dataplane.anonymize.generalize.AddressTruncation;
 import dev.sluice.dataplane.decode.event.cef.AddressText;
 import org.agrona.MutableDirectBuffer;
 
@@ -122,9 +123,8 @@ public final class TextAddressAnonymizer
 
     private final CryptoPan cryptoPan;
     private final boolean deanonymize;
-    /** Truncation instead of Crypto-PAn: the prefix bits kept (-1 with Crypto-PAn). */
-    private final int truncateIpv4Bits;
-    private final int truncateIpv6Bits;
+    /** Truncation instead of Crypto-PAn; null with Crypto-PAn. */
+    private final AddressTruncation truncation;
     private final AddressText addressText = new AddressText();
     private final byte[] image = new byte[MAX_IMAGE_LENGTH];
     private final int[] groups = new int[IPV6_GROUPS];
@@ -157,21 +157,14 @@ public final class TextAddressAnonymizer
         }
         this.cryptoPan = cryptoPan;
         this.deanonymize = deanonymize;
-        this.truncateIpv4Bits = -1;
-        this.truncateIpv6Bits = -1;
+        this.truncation = null;
     }
 
-    private TextAddressAnonymizer(final int truncateIpv4Bits, final int truncateIpv6Bits)
+    private TextAddressAnonymizer(final AddressTruncation truncation)
     {
-        if (truncateIpv4Bits < 0 || truncateIpv4Bits > 32 || truncateIpv6Bits < 0 || truncateIpv6Bits > 128)
-        {
-            throw new IllegalArgumentException("prefix lengths: IPv4 0..32, IPv6 0..128; got /" + truncateIpv4Bits +
-                " and /" + truncateIpv6Bits);
-        }
         this.cryptoPan = null;
         this.deanonymize = false;
-        this.truncateIpv4Bits = truncateIpv4Bits;
-        this.truncateIpv6Bits = truncateIpv6Bits;
+        this.truncation = truncation;
     }
 
     /**
@@ -185,7 +178,7 @@ public final class TextAddressAnonymizer
      */
     public static TextAddressAnonymizer truncating(final int ipv4Bits, final int ipv6Bits)
     {
-        return new TextAddressAnonymizer(ipv4Bits, ipv6Bits);
+        return new TextAddressAnonymizer(new AddressTruncation(ipv4Bits, ipv6Bits));
     }
 
     /**
@@ -455,9 +448,9 @@ public final class TextAddressAnonymizer
     private boolean replaceIpv4(final int start, final int end, final int address)
     {
         final int result;
-        if (truncateIpv4Bits >= 0)
+        if (null != truncation)
         {
-            result = 0 == truncateIpv4Bits ? 0 : address & (int)(0xFFFF_FFFFL << (32 - truncateIpv4Bits));
+            result = truncation.ipv4(address);
         }
         else
         {
@@ -468,10 +461,9 @@ public final class TextAddressAnonymizer
 
     private boolean replaceIpv6(final int start, final int end)
     {
-        if (truncateIpv6Bits >= 0)
+        if (null != truncation)
         {
-            return replace(start, end, putIpv6(
-                truncate(addressText.high(), truncateIpv6Bits), truncate(addressText.low(), truncateIpv6Bits - 64)));
+            return replace(start, end, putIpv6(truncation.ipv6High(addressText.high()), truncation.ipv6Low(addressText.low())));
         }
         if (deanonymize)
         {
@@ -482,12 +474,6 @@ public final class TextAddressAnonymizer
             cryptoPan.anonymizeIpv6(addressText.high(), addressText.low());
         }
         return replace(start, end, putIpv6(cryptoPan.resultHigh(), cryptoPan.resultLow()));
-    }
-
-    /** The first {@code bits} bits of a 64-bit half kept ({@code bits} may be below 0 or above 64). */
-    private static long truncate(final long half, final int bits)
-    {
-        return bits <= 0 ? 0 : bits >= 64 ? half : half & (-1L << (64 - bits));
     }
 
     /** Copy the text before {@code start}, then the image in place of {@code [start, end)}. */

@@ -67,9 +67,16 @@ class PositionGeneralizerTest
         {
             assertFalse(generalizer.generalize(1, bad, "2.35", 0), bad);
         }
-        assertEquals(48.85661, PositionGeneralizer.parseDegrees("48.85661"), 1e-12);
-        assertEquals(-0.5, PositionGeneralizer.parseDegrees("-.5".replace("-.", "-0.")), 0);
-        assertEquals(3, PositionGeneralizer.decimalsFor(0.0055));
-        assertEquals(0, PositionGeneralizer.decimalsFor(45));
+        assertEquals(48.85661, DecimalText.parse("48.85661"), 1e-12);
+        assertEquals(-0.5, DecimalText.parse("-0.5"), 0);
+        assertEquals(1_732_700_000_123L, DecimalText.parse("1732700000123"), 0);
+        assertEquals(3, DecimalText.decimalsFor(0.0055));
+        assertEquals(0, DecimalText.decimalsFor(45));
+        final byte[] out = new byte[24];
+        assertEquals("-5.60", new String(out, 0, DecimalText.write(-5.6031, 2, out, 0, out.length), StandardCharsets.US_ASCII));
+        assertEquals("0", new String(out, 0, DecimalText.write(-0.0001, 0, out, 0, out.length), StandardCharsets.US_ASCII));
+        assertEquals("1732700000123",
+            new String(out, 0, DecimalText.write(1_732_700_000_123L, out, 0, out.length), StandardCharsets.US_ASCII));
+        assertEquals(-1, DecimalText.write(123.45, 2, out, 0, 5), "6 bytes do not fit in 5");
     }
 }

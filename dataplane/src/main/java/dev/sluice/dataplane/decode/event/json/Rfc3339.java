@@ -5,9 +5,10 @@ package dev.sluice.dataplane.decode.event.json;
  * without allocating: {@code YYYY-MM-DD}, {@code T}, {@code t} or a space,
  * {@code hh:mm:ss}, an optional fraction (digits past milliseconds are dropped), then
  * {@code Z}, {@code z}, {@code +hh:mm} or {@code -hh:mm}. A leap second (:60) is accepted and
- * counts as the next second. Stateless; any thread.
+ * counts as the next second. Writes one back in UTC to the second (for a time anonymization
+ * cut down). Stateless; any thread.
  */
-final class Rfc3339
+public final class Rfc3339
 {
     private static final long MILLIS_PER_SECOND = 1000;
     private static final int SECONDS_PER_MINUTE = 60;
@@ -127,5 +128,53 @@ final class Rfc3339
         final int dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
         final int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
         return era * 146_097L + dayOfEra - 719_468;
+    }
+
+    /**
+     * Writes {@code YYYY-MM-DDThh:mm:ssZ} (UTC; milliseconds cut), the inverse of
+     * {@link #daysFromCivil} (H. Hinnant's civil_from_days), without allocating.
+     *
+     * @return 20 (bytes written), or -1 when they do not fit before {@code limit} or the year is not 0..9999.
+     */
+    public static int writeUtcSeconds(final long epochMillis, final byte[] out, final int at, final int limit)
+    {
+        final long seconds = Math.floorDiv(epochMillis, MILLIS_PER_SECOND);
+        final long days = Math.floorDiv(seconds, SECONDS_PER_DAY);
+        final long secondOfDay = seconds - days * SECONDS_PER_DAY;
+        final long z = days + 719_468;
+        final long era = Math.floorDiv(z, 146_097L);
+        final long dayOfEra = z - era * 146_097L;
+        final long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        final long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        final long mp = (5 * dayOfYear + 2) / 153;
+        final long day = dayOfYear - (153 * mp + 2) / 5 + 1;
+        final long month = mp < 10 ? mp + 3 : mp - 9;
+        final long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999 || at + SHORTEST > limit)
+        {
+            return -1;
+        }
+        int i = at;
+        i = twoDigits(year / 100, out, i);
+        i = twoDigits(year % 100, out, i);
+        out[i++] = '-';
+        i = twoDigits(month, out, i);
+        out[i++] = '-';
+        i = twoDigits(day, out, i);
+        out[i++] = 'T';
+        i = twoDigits(secondOfDay / SECONDS_PER_HOUR, out, i);
+        out[i++] = ':';
+        i = twoDigits(secondOfDay / SECONDS_PER_MINUTE % SECONDS_PER_MINUTE, out, i);
+        out[i++] = ':';
+        i = twoDigits(secondOfDay % SECONDS_PER_MINUTE, out, i);
+        out[i++] = 'Z';
+        return i - at;
+    }
+
+    private static int twoDigits(final long value, final byte[] out, final int at)
+    {
+        out[at] = (byte)('0' + value / 10);
+        out[at + 1] = (byte)('0' + value % 10);
+        return at + 2;
     }
 }
