@@ -224,7 +224,8 @@ public final class EventAnonymizer
      * @param methods   the worker's keyed methods of the current epoch, or null without a key.
      * @param addresses the address rewriter, or null when addresses are not to be rewritten.
      * @param eventNs   the event's time, for the k-anonymity window.
-     * @return bytes written to {@code target}, or -1 when they do not fit before {@code targetLimit}.
+     * @return bytes written to {@code target} (0 when nothing was to change: {@link #changed()} is
+     * false), or -1 when they do not fit before {@code targetLimit}.
      */
     public int write(
         final FieldReader reader,
@@ -286,16 +287,8 @@ public final class EventAnonymizer
         }
         if (null == addresses)
         {
-            // Nothing was replaced and no address is to be rewritten: the output is the input.
-            if (targetLimit - targetOffset < length)
-            {
-                return -1;
-            }
-            for (int i = 0; i < length; i++)
-            {
-                target.putByte(targetOffset + i, source.get(ValueLayout.JAVA_BYTE, offset + i));
-            }
-            return length;
+            // No value to replace and no address to rewrite: there is no transformed form to write.
+            return 0;
         }
         final int written = addresses.rewrite(text, textOffset, textLength, target, targetOffset, targetLimit);
         addressesRewritten = written < 0 ? 0 : addresses.addressesRewritten();

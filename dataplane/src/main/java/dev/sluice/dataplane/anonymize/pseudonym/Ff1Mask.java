@@ -48,6 +48,31 @@ final class Ff1Mask
         }
     }
 
+    /**
+     * The checks every all-digit identifier (IMSI, IMEI) starts with.
+     *
+     * @return 0 when the value is 1..{@code maxDigits} decimal digits, else the {@link PseudonymReason}.
+     */
+    static int checkDigits(final byte[] in, final int offset, final int length, final int maxDigits)
+    {
+        if (0 == length)
+        {
+            return PseudonymReason.EMPTY;
+        }
+        if (length > maxDigits)
+        {
+            return PseudonymReason.TOO_LONG;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (digit(in[offset + i]) < 0)
+            {
+                return PseudonymReason.BAD_CHARACTER;
+            }
+        }
+        return 0;
+    }
+
     static int digit(final byte b)
     {
         return b >= '0' && b <= '9' ? b - '0' : -1;

@@ -38,20 +38,10 @@ public final class ImeiPseudonym implements ReversiblePseudonym
         final int outOffset,
         final int outLimit)
     {
-        if (0 == length)
+        final int invalid = Ff1Mask.checkDigits(in, offset, length, IMEISV_DIGITS);
+        if (0 != invalid)
         {
-            return PseudonymReason.EMPTY;
-        }
-        if (length > IMEISV_DIGITS)
-        {
-            return PseudonymReason.TOO_LONG;
-        }
-        for (int i = 0; i < length; i++)
-        {
-            if (Ff1Mask.digit(in[offset + i]) < 0)
-            {
-                return PseudonymReason.BAD_CHARACTER;
-            }
+            return invalid;
         }
         if (length != IMEI_DIGITS && length != IMEISV_DIGITS)
         {
