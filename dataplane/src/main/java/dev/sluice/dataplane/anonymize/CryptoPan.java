@@ -51,11 +51,16 @@ import java.util.Arrays;
  *   <li>recent full addresses and their results: a hit skips AES entirely (packets of one flow
  *   repeat the same addresses);</li>
  *   <li>prefixes: output bits 0..23 of an IPv4 address depend only on its first 23 bits, and
- *   output bits 0..63 of an IPv6 address only on its first 63 bits, so a /24 (or /64) hit leaves
- *   8 (or 64) blocks to prepare, encrypt and read. For IPv6 that halves the AES work. For IPv4
- *   the Cipher call itself costs about the same with VAES (8 blocks one at a time against one
- *   parallel chunk of 32) and a quarter without VAES (AES-NI one block at a time); the saving
- *   with VAES is the Java-side work on 24 fewer blocks. perf/RESULTS.md has the figures.</li>
+ *   output bits 0..63 of an IPv6 address only on its first 63 bits, so a /64 hit leaves 64 blocks
+ *   to prepare, encrypt and read, half the AES work of an IPv6 address.</li>
+ *   <li>IPv4 last-octet trees: the flip bits of positions 24..31 of every address in a /24 come
+ *   from 255 blocks (position 24 + d has 2^d possible blocks, one per value of the d address
+ *   bits before it). The second distinct address seen in a cached /24 encrypts all of them in one
+ *   {@code Cipher.update} (256 blocks: 8 parallel VAES chunks) and keeps the 255 first bits with
+ *   the prefix (32 bytes); from then on every address of that /24 is answered by walking 8 of
+ *   those bits, without AES. A /24 seen with one address only never pays for its tree. Busy
+ *   subnets (a site's clients, a server farm) are what captures are made of, and encrypting 8
+ *   blocks per address on a prefix hit cost as much as one whole 32-block call with VAES.</li>
  * </ul>
  * Every slot starts as a true entry for address 0 (prefix 0), so no slot needs a valid flag: a
  * lookup for 0 finds a correct entry wherever it lands, any other key misses.
@@ -88,6 +93,12 @@ public final class CryptoPan
     private static final int IPV4_PREFIX_MASK = -1 << (IPV4_BITS - IPV4_PREFIX_BITS);
     /** IPv6 output bits 0..63 come from the prefix cache; bits 64..127 are encrypted on a hit. */
     private static final int IPV6_PREFIX_BITS = 64;
+    /** Blocks of a last-octet tree: 255 nodes, plus one unused block to fill whole VAES chunks. */
+    private static final int IPV4_TREE_BLOCKS = 256;
+    private static final int IPV4_TREE_LONGS = IPV4_TREE_BLOCKS / Long.SIZE;
+    private static final int IPV4_TREE_DEPTH = IPV4_BITS - IPV4_PREFIX_BITS;
+    /** Set in a prefix cache entry's flip bits (whose last 8 bits are otherwise 0) once its tree is filled. */
+    private static final int IPV4_TREE_READY = 1;
     private static final int GOLDEN_RATIO_32 = 0x9E3779B9;
     private static final long GOLDEN_RATIO_64 = 0x9E3779B97F4A7C15L;
 
@@ -130,6 +141,8 @@ public final class CryptoPan
     private final byte[] ipv4Encrypted = new byte[IPV4_BITS * BLOCK_LENGTH_BYTES];
     private final byte[] ipv6Blocks = new byte[IPV6_BITS * BLOCK_LENGTH_BYTES];
     private final byte[] ipv6Encrypted = new byte[IPV6_BITS * BLOCK_LENGTH_BYTES];
+    private final byte[] ipv4TreeBlocks = new byte[IPV4_TREE_BLOCKS * BLOCK_LENGTH_BYTES];
+    private final byte[] ipv4TreeEncrypted = new byte[IPV4_TREE_BLOCKS * BLOCK_LENGTH_BYTES];
     private final byte[] reverseBlock = new byte[BLOCK_LENGTH_BYTES];
     private final byte[] reverseEncrypted = new byte[BLOCK_LENGTH_BYTES];
 
@@ -137,8 +150,10 @@ public final class CryptoPan
     private final int cacheShift;
     /** Slot i: [2i] address, [2i + 1] result. */
     private final int[] ipv4AddressCache;
-    /** Slot i: [2i] /24 prefix, [2i + 1] flip bits 0..23. */
+    /** Slot i: [2i] /24 prefix, [2i + 1] flip bits 0..23, OR {@link #IPV4_TREE_READY} once its tree is filled. */
     private final int[] ipv4PrefixCache;
+    /** Slot i: [4i..4i + 3] the first bits of the prefix's last-octet tree, node n at bit n % 64 of long n / 64. */
+    private final long[] ipv4TreeCache;
     /** Slot i: [4i] high, [4i + 1] low, [4i + 2] result high, [4i + 3] result low. */
     private final long[] ipv6AddressCache;
     /** Slot i: [2i] /64 prefix, [2i + 1] flip bits 0..63. */
@@ -217,6 +232,12 @@ public final class CryptoPan
             INT_BE.set(ipv4Blocks, offset + 4, (int)padHigh);
             LONG_BE.set(ipv4Blocks, offset + 8, padLow);
         }
+        for (int node = 0; node < IPV4_TREE_BLOCKS; node++)
+        {
+            final int offset = node * BLOCK_LENGTH_BYTES;
+            INT_BE.set(ipv4TreeBlocks, offset + 4, (int)padHigh);
+            LONG_BE.set(ipv4TreeBlocks, offset + 8, padLow);
+        }
         for (int position = 0; position < IPV6_PREFIX_BITS; position++)
         {
             LONG_BE.set(ipv6Blocks, position * BLOCK_LENGTH_BYTES, padHigh);
@@ -234,6 +255,7 @@ public final class CryptoPan
             cacheShift = Integer.SIZE - Integer.numberOfTrailingZeros(cacheSlots);
             ipv4AddressCache = new int[cacheSlots * 2];
             ipv4PrefixCache = new int[cacheSlots * 2];
+            ipv4TreeCache = new long[cacheSlots * IPV4_TREE_LONGS];
             ipv6AddressCache = new long[cacheSlots * 4];
             ipv6PrefixCache = new long[cacheSlots * 2];
 
@@ -253,6 +275,7 @@ public final class CryptoPan
             cacheShift = 0;
             ipv4AddressCache = null;
             ipv4PrefixCache = null;
+            ipv4TreeCache = null;
             ipv6AddressCache = null;
             ipv6PrefixCache = null;
         }
@@ -347,7 +370,14 @@ public final class CryptoPan
         if (prefixCache[prefixSlot] == prefix)
         {
             prefixCacheHits++;
-            result = address ^ computeIpv4Flips(address, IPV4_PREFIX_BITS, prefixCache[prefixSlot + 1]);
+            final int entry = prefixCache[prefixSlot + 1];
+            final int treeBase = prefixSlot * (IPV4_TREE_LONGS / 2);
+            if ((entry & IPV4_TREE_READY) == 0)
+            {
+                fillIpv4Tree(prefix, treeBase);
+                prefixCache[prefixSlot + 1] = entry | IPV4_TREE_READY;
+            }
+            result = address ^ (entry & IPV4_PREFIX_MASK) ^ ipv4TreeFlips(treeBase, address & 0xFF);
         }
         else
         {
@@ -580,6 +610,53 @@ public final class CryptoPan
         }
 
         return flips0 | flips1 | flips2 | flips3;
+    }
+
+    /**
+     * Encrypts the 255 blocks of the last-octet tree of {@code prefix} in one call and keeps their
+     * first bits at {@code treeBase} of the tree cache. Node {@code 2^d - 1 + b} is the block of
+     * position 24 + d for the addresses whose bits 24..24 + d - 1 are the d bits of {@code b}.
+     */
+    private void fillIpv4Tree(final int prefix, final int treeBase)
+    {
+        final byte[] blocks = ipv4TreeBlocks;
+        final int[] padBits = ipv4PadBits;
+        for (int depth = 0; depth < IPV4_TREE_DEPTH; depth++)
+        {
+            final int firstNode = (1 << depth) - 1;
+            final int pad = prefix | padBits[IPV4_PREFIX_BITS + depth];
+            for (int bits = 0, nodes = 1 << depth; bits < nodes; bits++)
+            {
+                INT_BE.set(blocks, (firstNode + bits) * BLOCK_LENGTH_BYTES, pad | (bits << (IPV4_TREE_DEPTH - depth)));
+            }
+        }
+        final byte[] encrypted = ipv4TreeEncrypted;
+        encrypt(blocks, 0, encrypted, 0, IPV4_TREE_BLOCKS * BLOCK_LENGTH_BYTES);
+
+        final long[] tree = ipv4TreeCache;
+        for (int word = 0; word < IPV4_TREE_LONGS; word++)
+        {
+            // A block's first byte, sign-extended, has bit 63 set exactly when its first bit is set.
+            long bits = 0;
+            for (int bit = 0, offset = (word * Long.SIZE) * BLOCK_LENGTH_BYTES; bit < Long.SIZE; bit++, offset += BLOCK_LENGTH_BYTES)
+            {
+                bits |= ((long)encrypted[offset] & Long.MIN_VALUE) >>> (Long.SIZE - 1 - bit);
+            }
+            tree[treeBase + word] = bits;
+        }
+    }
+
+    /** The flip bits of positions 24..31 of the address whose last octet is {@code octet}, from its /24's tree. */
+    private int ipv4TreeFlips(final int treeBase, final int octet)
+    {
+        final long[] tree = ipv4TreeCache;
+        int flips = 0;
+        for (int depth = 0; depth < IPV4_TREE_DEPTH; depth++)
+        {
+            final int node = (1 << depth) - 1 + (octet >>> (IPV4_TREE_DEPTH - depth));
+            flips |= (int)((tree[treeBase + (node >>> 6)] >>> node) & 1) << (IPV4_TREE_DEPTH - 1 - depth);
+        }
+        return flips;
     }
 
     /**

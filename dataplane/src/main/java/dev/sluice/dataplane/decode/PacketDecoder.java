@@ -149,6 +149,20 @@ public final class PacketDecoder
     }
 
     /**
+     * Decodes slot {@code index} alone, as {@link #decode(PacketBurst)} does each slot: for callers
+     * that handle some slots without the decoder.
+     */
+    public void decodeSlot(final PacketBurst burst, final int index)
+    {
+        final DropReason reason = decode(burst, index);
+        if (null != reason)
+        {
+            burst.drop(index, reason);
+        }
+        cursor.finish();
+    }
+
+    /**
      * Decodes slot {@code index}, filling its header fields.
      *
      * @return why the packet must be dropped, or null when it decoded.

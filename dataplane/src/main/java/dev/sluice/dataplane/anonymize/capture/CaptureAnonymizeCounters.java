@@ -20,6 +20,7 @@ public final class CaptureAnonymizeCounters
     long packetsRead;
     long packetsWritten;
     long packetsDropped;
+    long packetsPlain;
     long addressesRewritten;
     long blocksRemoved;
     long anonymizeNs;
@@ -32,6 +33,7 @@ public final class CaptureAnonymizeCounters
         packetsRead = 0;
         packetsWritten = 0;
         packetsDropped = 0;
+        packetsPlain = 0;
         addressesRewritten = 0;
         blocksRemoved = 0;
         anonymizeNs = 0;
@@ -58,6 +60,12 @@ public final class CaptureAnonymizeCounters
     }
 
     /** Unanonymizable packets left out of the output (0 when they are kept). */
+    /** Packets of the plain shapes rewritten without the decoder (see {@link PlainPacketRewriter}); all of them anonymized. */
+    public long packetsPlain()
+    {
+        return packetsPlain;
+    }
+
     public long packetsDropped()
     {
         return packetsDropped;
@@ -126,6 +134,7 @@ public final class CaptureAnonymizeCounters
         text.append("packets_read ").append(packetsRead).append('\n')
             .append("packets_written ").append(packetsWritten).append('\n')
             .append("packets_dropped ").append(packetsDropped).append('\n')
+            .append("packets_plain ").append(packetsPlain).append("  (rewritten without the decoder)\n")
             .append("addresses_rewritten ").append(addressesRewritten).append('\n');
         for (final AnonymizeOutcome outcome : OUTCOMES)
         {

@@ -28,9 +28,12 @@ import java.nio.file.StandardOpenOption;
  * counted. A capture damaged part way is written up to the damage, and the rest is reported in
  * {@link CaptureAnonymizeCounters#problem()}.
  * <p>
- * Per packet it decodes a burst with the {@link PacketDecoder} (reading the capture through
- * {@link CaptureFileSource} over the same memory), rewrites each packet and keeps or leaves out its
- * record: no allocation, no copy of kept packets when nothing was left out before them.
+ * It reads the capture through {@link CaptureFileSource} over the same memory, a burst at a time.
+ * A packet of the common plain shapes (Ethernet, IPv4 or IPv6, TCP or UDP) is rewritten directly
+ * ({@link PlainPacketRewriter}); any other is decoded with the {@link PacketDecoder} and rewritten
+ * along its header chain ({@link PacketAddressRewriter}), with the same result for the plain ones.
+ * Then its record is kept or left out: no allocation, no copy of kept packets when nothing was left
+ * out before them.
  * <p>
  * One thread at a time (holds a {@link CryptoPan}, a decoder and a burst).
  */
@@ -41,6 +44,8 @@ public final class CaptureAnonymizer
 
     private final PacketBurst burst = new PacketBurst(BURST_CAPACITY, 1);
     private final PacketDecoder decoder = new PacketDecoder();
+    private final AddressRewriter addresses;
+    private final PlainPacketRewriter plainRewriter;
     private final PacketAddressRewriter rewriter;
     private final CaptureCompactor compactor = new CaptureCompactor();
     private final CaptureAnonymizeCounters counters = new CaptureAnonymizeCounters();
@@ -52,7 +57,9 @@ public final class CaptureAnonymizer
      */
     public CaptureAnonymizer(final CryptoPan cryptoPan, final boolean keepUnanonymizable)
     {
-        this.rewriter = new PacketAddressRewriter(cryptoPan);
+        this.addresses = new AddressRewriter(cryptoPan);
+        this.plainRewriter = new PlainPacketRewriter(addresses);
+        this.rewriter = new PacketAddressRewriter(addresses);
         this.keepUnanonymizable = keepUnanonymizable;
     }
 
@@ -76,7 +83,7 @@ public final class CaptureAnonymizer
         counters.reset();
         final long startNs = System.nanoTime();
         compactor.start(capture);
-        final long addressesBefore = rewriter.addressesRewritten();
+        final long addressesBefore = addresses.addressesRewritten();
         while (!source.isExhausted())
         {
             final int count = source.poll(burst);
@@ -85,10 +92,19 @@ public final class CaptureAnonymizer
                 continue;
             }
             burst.resetStageState();
-            decoder.decode(burst);
             for (int i = 0; i < count; i++)
             {
-                final AnonymizeOutcome outcome = rewriter.rewrite(burst, i);
+                final AnonymizeOutcome outcome;
+                if (plainRewriter.rewrite(burst, i))
+                {
+                    outcome = AnonymizeOutcome.ANONYMIZED;
+                    counters.packetsPlain++;
+                }
+                else
+                {
+                    decoder.decodeSlot(burst, i);
+                    outcome = rewriter.rewrite(burst, i);
+                }
                 counters.count(outcome, burst.dropReason[i]);
                 final boolean keep = !outcome.unanonymizable() || keepUnanonymizable;
                 compactor.record(burst.offset[i], burst.capturedLength[i], keep);
@@ -106,7 +122,7 @@ public final class CaptureAnonymizer
         counters.problem = source.problem();
         final long length = compactor.finish(null == counters.problem);
         counters.blocksRemoved = compactor.blocksRemoved();
-        counters.addressesRewritten = rewriter.addressesRewritten() - addressesBefore;
+        counters.addressesRewritten = addresses.addressesRewritten() - addressesBefore;
         counters.anonymizeNs = System.nanoTime() - startNs;
         return length;
     }

@@ -104,7 +104,13 @@ public final class PacketAddressRewriter
 
     public PacketAddressRewriter(final CryptoPan cryptoPan)
     {
-        addresses = new AddressRewriter(cryptoPan);
+        this(new AddressRewriter(cryptoPan));
+    }
+
+    /** A rewriter sharing {@code addresses} (and its count) with the capture anonymizer's fast path. */
+    PacketAddressRewriter(final AddressRewriter addresses)
+    {
+        this.addresses = addresses;
         ipv4Options = new Ipv4OptionAddresses(addresses);
         ipv6Extensions = new Ipv6ExtensionAddresses(addresses);
     }
@@ -480,18 +486,7 @@ public final class PacketAddressRewriter
      */
     private long updateChecksum(final int at, final long difference, final boolean udp)
     {
-        if (at + 2 > captured)
-        {
-            return 0;
-        }
-        final int stored = u16(at);
-        int updated = InternetChecksum.update(stored, difference);
-        if (udp && updated == 0)
-        {
-            updated = 0xFFFF;
-        }
-        segment.set(U16, base + at, (short)updated);
-        return AddressRewriter.aligned(InternetChecksum.difference(stored, updated), at);
+        return ChecksumUpdate.update(segment, base, captured, at, difference, udp);
     }
 
     /** The pseudo-header difference for the transport header at chain position {@code k}. */
