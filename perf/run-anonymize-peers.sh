@@ -5,7 +5,9 @@
 # output is checked.
 #   sudo perf/run-anonymize-peers.sh                    # 3,000,000 packets
 #   sudo PACKETS=1000000 perf/run-anonymize-peers.sh
-# Environment: PACKETS (default 3000000), SEED (42), CHECK_SAMPLE (packets tshark checks per
+#   sudo FLOW_PACKETS=10 perf/run-anonymize-peers.sh    # flows of 10 packets, 4,096 open at a time
+# Environment: PACKETS (default 3000000), SEED (42), FLOW_PACKETS (packets per flow, default 1:
+# every packet draws new endpoints, the worst case for Crypto-PAn's caches), CHECK_SAMPLE (packets tshark checks per
 # output, default 300000: tshark needs minutes for millions), WARM_PASSES (passes of the
 # in-process measurement, default 6).
 #
@@ -36,6 +38,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$ROOT/perf/target/anonymize-peers"
 PACKETS="${PACKETS:-3000000}"
 SEED="${SEED:-42}"
+FLOW_PACKETS="${FLOW_PACKETS:-1}"
 CHECK_SAMPLE="${CHECK_SAMPLE:-300000}"
 WARM_PASSES="${WARM_PASSES:-6}"
 export LC_ALL=C
@@ -76,11 +79,11 @@ perf_main()
 generate_workload()
 {
     local stamp="$WORK/workload.params"
-    if [[ -f "$stamp" && "$(cat "$stamp")" == "$PACKETS $SEED" && -f "$WORK/workload.pcap" ]]; then
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$PACKETS $SEED $FLOW_PACKETS" && -f "$WORK/workload.pcap" ]]; then
         return
     fi
-    perf_main dev.sluice.perf.anonymize.CaptureWorkload "$WORK/workload.pcap" "$PACKETS" "$SEED"
-    echo "$PACKETS $SEED" > "$stamp"
+    perf_main dev.sluice.perf.anonymize.CaptureWorkload "$WORK/workload.pcap" "$PACKETS" "$SEED" "$FLOW_PACKETS"
+    echo "$PACKETS $SEED $FLOW_PACKETS" > "$stamp"
 }
 
 make_keys()
@@ -238,7 +241,7 @@ make_keys
 
 IN="$WORK/workload.pcap"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "workload: $IN, $PACKETS packets, $(stat -c %s "$IN") bytes"
+echo "workload: $IN, $PACKETS packets, $FLOW_PACKETS per flow, $(stat -c %s "$IN") bytes"
 echo "pktanon $(dpkg-query -W -f='${Version}' pktanon), tcprewrite $(dpkg-query -W -f='${Version}' tcpreplay), tshark $(dpkg-query -W -f='${Version}' tshark)"
 
 # Read the input once so every tool starts from the page cache.

@@ -45,22 +45,23 @@ import java.util.Arrays;
  * 512-byte chunks (32 blocks) in parallel and any remainder one block at a time, so 32 blocks cost
  * less than 31 (measured: 31 ns against 74 ns per call). IPv4 is one chunk, IPv6 four.
  * <p>
- * <b>Caches.</b> Two direct-mapped caches of {@code cacheSlots} entries each per address family,
- * exact by construction because entries are written only from computed results:
+ * <b>Caches.</b> Exact by construction: entries are written only from computed results. Output
+ * bits 0..23 of an IPv4 address depend only on its first 23 bits, and output bits 0..63 of an
+ * IPv6 address only on its first 63 bits.
  * <ul>
- *   <li>recent full addresses and their results: a hit skips AES entirely (packets of one flow
- *   repeat the same addresses);</li>
- *   <li>prefixes: output bits 0..23 of an IPv4 address depend only on its first 23 bits, and
- *   output bits 0..63 of an IPv6 address only on its first 63 bits, so a /64 hit leaves 64 blocks
- *   to prepare, encrypt and read, half the AES work of an IPv6 address.</li>
- *   <li>IPv4 last-octet trees: the flip bits of positions 24..31 of every address in a /24 come
- *   from 255 blocks (position 24 + d has 2^d possible blocks, one per value of the d address
- *   bits before it). The second distinct address seen in a cached /24 encrypts all of them in one
- *   {@code Cipher.update} (256 blocks: 8 parallel VAES chunks) and keeps the 255 first bits with
- *   the prefix (32 bytes); from then on every address of that /24 is answered by walking 8 of
- *   those bits, without AES. A /24 seen with one address only never pays for its tree. Busy
- *   subnets (a site's clients, a server farm) are what captures are made of, and encrypting 8
- *   blocks per address on a prefix hit cost as much as one whole 32-block call with VAES.</li>
+ *   <li>IPv4, by /24 ({@code cacheSlots} entries, two-way set associative): an entry keeps its
+ *   /24's flip bits, the whole result of the first address seen in it, and once a second
+ *   address of the /24 comes, its last-octet tree. The flip bits of positions 24..31 of every
+ *   address in a /24 come from 255 blocks (position 24 + d has 2^d possible blocks, one per value
+ *   of the d address bits before it): they are encrypted in one {@code Cipher.update} (256
+ *   blocks: 8 parallel VAES chunks) and their 255 first bits kept (32 bytes), so from then on every
+ *   address of that /24 is answered by walking 8 of those bits, without AES. A /24 seen with one
+ *   address never pays for a tree. Busy subnets (a site's clients, a server farm) are what
+ *   captures are made of; one entry in one place answers each address, where separate address
+ *   and prefix caches cost two or three cache-line misses per address on a large capture.</li>
+ *   <li>IPv6: two direct-mapped caches of {@code cacheSlots} entries, recent full addresses and
+ *   their results (a hit skips AES entirely: packets of one flow repeat the same addresses), and
+ *   /64 prefixes, whose hit leaves 64 blocks to prepare, encrypt and read, half the AES work.</li>
  * </ul>
  * Every slot starts as a true entry for address 0 (prefix 0), so no slot needs a valid flag: a
  * lookup for 0 finds a correct entry wherever it lands, any other key misses.
@@ -97,8 +98,10 @@ public final class CryptoPan
     private static final int IPV4_TREE_BLOCKS = 256;
     private static final int IPV4_TREE_LONGS = IPV4_TREE_BLOCKS / Long.SIZE;
     private static final int IPV4_TREE_DEPTH = IPV4_BITS - IPV4_PREFIX_BITS;
-    /** Set in a prefix cache entry's flip bits (whose last 8 bits are otherwise 0) once its tree is filled. */
-    private static final int IPV4_TREE_READY = 1;
+    /** Longs per IPv4 prefix entry: prefix and flips, then the tree. */
+    private static final int IPV4_ENTRY_LONGS = 1 + IPV4_TREE_LONGS;
+    /** In an entry's last long, the bit of tree node 255 (which does not exist): set once the tree is filled. */
+    private static final long IPV4_TREE_READY = Long.MIN_VALUE;
     private static final int GOLDEN_RATIO_32 = 0x9E3779B9;
     private static final long GOLDEN_RATIO_64 = 0x9E3779B97F4A7C15L;
 
@@ -148,12 +151,18 @@ public final class CryptoPan
 
     private final int cacheSlots;
     private final int cacheShift;
-    /** Slot i: [2i] address, [2i + 1] result. */
-    private final int[] ipv4AddressCache;
-    /** Slot i: [2i] /24 prefix, [2i + 1] flip bits 0..23, OR {@link #IPV4_TREE_READY} once its tree is filled. */
-    private final int[] ipv4PrefixCache;
-    /** Slot i: [4i..4i + 3] the first bits of the prefix's last-octet tree, node n at bit n % 64 of long n / 64. */
-    private final long[] ipv4TreeCache;
+    /**
+     * The IPv4 cache, by /24: two-way set associative, entries 2s and 2s + 1 form set s, the last
+     * used first. Entry e holds {@link #IPV4_ENTRY_LONGS} longs from {@code 5e}: first the /24
+     * prefix OR the last octet of the first address seen in it (high 32 bits) and that address's
+     * 32 flip bits (low 32 bits, of which bits 0..23 are the whole /24's), then its last-octet
+     * tree, node n at bit n % 64 of long n / 64, {@link #IPV4_TREE_READY} once filled. One entry
+     * answers its /24's first address alone, and every address once the tree is filled: one
+     * lookup in one place per address.
+     */
+    private final long[] ipv4Cache;
+    /** Shifts a 32-bit hash down to a set of the IPv4 cache (32 with one set, hence long arithmetic). */
+    private final int ipv4SetShift;
     /** Slot i: [4i] high, [4i + 1] low, [4i + 2] result high, [4i + 3] result low. */
     private final long[] ipv6AddressCache;
     /** Slot i: [2i] /64 prefix, [2i + 1] flip bits 0..63. */
@@ -253,9 +262,8 @@ public final class CryptoPan
         if (cacheSlots > 0)
         {
             cacheShift = Integer.SIZE - Integer.numberOfTrailingZeros(cacheSlots);
-            ipv4AddressCache = new int[cacheSlots * 2];
-            ipv4PrefixCache = new int[cacheSlots * 2];
-            ipv4TreeCache = new long[cacheSlots * IPV4_TREE_LONGS];
+            ipv4SetShift = cacheShift + 1;
+            ipv4Cache = new long[cacheSlots * IPV4_ENTRY_LONGS];
             ipv6AddressCache = new long[cacheSlots * 4];
             ipv6PrefixCache = new long[cacheSlots * 2];
 
@@ -263,8 +271,7 @@ public final class CryptoPan
             computeIpv6(0L, 0L, 0, 0L);
             for (int slot = 0; slot < cacheSlots; slot++)
             {
-                ipv4AddressCache[slot * 2 + 1] = ipv4ZeroFlips;
-                ipv4PrefixCache[slot * 2 + 1] = ipv4ZeroFlips & IPV4_PREFIX_MASK;
+                ipv4Cache[slot * IPV4_ENTRY_LONGS] = ipv4ZeroFlips & 0xFFFF_FFFFL;
                 ipv6AddressCache[slot * 4 + 2] = resultHigh;
                 ipv6AddressCache[slot * 4 + 3] = resultLow;
                 ipv6PrefixCache[slot * 2 + 1] = resultHigh;
@@ -273,9 +280,8 @@ public final class CryptoPan
         else
         {
             cacheShift = 0;
-            ipv4AddressCache = null;
-            ipv4PrefixCache = null;
-            ipv4TreeCache = null;
+            ipv4SetShift = 0;
+            ipv4Cache = null;
             ipv6AddressCache = null;
             ipv6PrefixCache = null;
         }
@@ -355,42 +361,48 @@ public final class CryptoPan
             return address ^ computeIpv4Flips(address, 0, 0);
         }
 
-        final int[] addressCache = ipv4AddressCache;
-        final int addressSlot = ((address * GOLDEN_RATIO_32) >>> cacheShift) << 1;
-        if (addressCache[addressSlot] == address)
+        final long[] cache = ipv4Cache;
+        final int prefix = address & IPV4_PREFIX_MASK;
+        final int octet = address & ~IPV4_PREFIX_MASK;
+        int entry = (int)(((prefix * GOLDEN_RATIO_32) & 0xFFFF_FFFFL) >>> ipv4SetShift) * 2 * IPV4_ENTRY_LONGS;
+        if (((int)(cache[entry] >>> 32) & IPV4_PREFIX_MASK) != prefix)
+        {
+            if (((int)(cache[entry + IPV4_ENTRY_LONGS] >>> 32) & IPV4_PREFIX_MASK) != prefix)
+            {
+                cacheMisses++;
+                final int flips = computeIpv4Flips(address, 0, 0);
+                System.arraycopy(cache, entry, cache, entry + IPV4_ENTRY_LONGS, IPV4_ENTRY_LONGS);
+                cache[entry] = (long)address << 32 | (flips & 0xFFFF_FFFFL);
+                cache[entry + IPV4_TREE_LONGS] = 0;
+                return address ^ flips;
+            }
+            swapIpv4Entries(entry);
+        }
+
+        final long head = cache[entry];
+        if (((int)(head >>> 32) & ~IPV4_PREFIX_MASK) == octet)
         {
             addressCacheHits++;
-            return addressCache[addressSlot + 1];
+            return address ^ (int)head;
         }
-
-        final int[] prefixCache = ipv4PrefixCache;
-        final int prefix = address & IPV4_PREFIX_MASK;
-        final int prefixSlot = ((prefix * GOLDEN_RATIO_32) >>> cacheShift) << 1;
-        final int result;
-        if (prefixCache[prefixSlot] == prefix)
+        prefixCacheHits++;
+        if ((cache[entry + IPV4_TREE_LONGS] & IPV4_TREE_READY) == 0)
         {
-            prefixCacheHits++;
-            final int entry = prefixCache[prefixSlot + 1];
-            final int treeBase = prefixSlot * (IPV4_TREE_LONGS / 2);
-            if ((entry & IPV4_TREE_READY) == 0)
-            {
-                fillIpv4Tree(prefix, treeBase);
-                prefixCache[prefixSlot + 1] = entry | IPV4_TREE_READY;
-            }
-            result = address ^ (entry & IPV4_PREFIX_MASK) ^ ipv4TreeFlips(treeBase, address & 0xFF);
+            fillIpv4Tree(prefix, entry + 1);
         }
-        else
-        {
-            cacheMisses++;
-            final int flips = computeIpv4Flips(address, 0, 0);
-            prefixCache[prefixSlot] = prefix;
-            prefixCache[prefixSlot + 1] = flips & IPV4_PREFIX_MASK;
-            result = address ^ flips;
-        }
-        addressCache[addressSlot] = address;
-        addressCache[addressSlot + 1] = result;
+        return address ^ ((int)head & IPV4_PREFIX_MASK) ^ ipv4TreeFlips(entry + 1, octet);
+    }
 
-        return result;
+    /** Swaps the two IPv4 cache entries of the set whose first entry starts at {@code entry}. */
+    private void swapIpv4Entries(final int entry)
+    {
+        final long[] cache = ipv4Cache;
+        for (int word = entry, end = entry + IPV4_ENTRY_LONGS; word < end; word++)
+        {
+            final long value = cache[word];
+            cache[word] = cache[word + IPV4_ENTRY_LONGS];
+            cache[word + IPV4_ENTRY_LONGS] = value;
+        }
     }
 
     /**
@@ -537,7 +549,8 @@ public final class CryptoPan
     }
 
     /**
-     * Addresses (IPv4 and IPv6) answered from the address cache, without AES.
+     * Addresses answered whole from a cache without AES: an IPv6 address cache hit, or the
+     * first address seen in a cached /24.
      *
      * @return the count since construction.
      */
@@ -547,7 +560,8 @@ public final class CryptoPan
     }
 
     /**
-     * Addresses (IPv4 and IPv6) whose prefix's flip bits came from the prefix cache.
+     * Addresses whose prefix's flip bits came from the cache: an IPv6 /64 hit (64 blocks left to
+     * encrypt), or an IPv4 address answered by its /24's last-octet tree (filled on the first such hit).
      *
      * @return the count since construction.
      */
@@ -633,7 +647,7 @@ public final class CryptoPan
         final byte[] encrypted = ipv4TreeEncrypted;
         encrypt(blocks, 0, encrypted, 0, IPV4_TREE_BLOCKS * BLOCK_LENGTH_BYTES);
 
-        final long[] tree = ipv4TreeCache;
+        final long[] tree = ipv4Cache;
         for (int word = 0; word < IPV4_TREE_LONGS; word++)
         {
             // A block's first byte, sign-extended, has bit 63 set exactly when its first bit is set.
@@ -644,12 +658,13 @@ public final class CryptoPan
             }
             tree[treeBase + word] = bits;
         }
+        tree[treeBase + IPV4_TREE_LONGS - 1] |= IPV4_TREE_READY;
     }
 
     /** The flip bits of positions 24..31 of the address whose last octet is {@code octet}, from its /24's tree. */
     private int ipv4TreeFlips(final int treeBase, final int octet)
     {
-        final long[] tree = ipv4TreeCache;
+        final long[] tree = ipv4Cache;
         int flips = 0;
         for (int depth = 0; depth < IPV4_TREE_DEPTH; depth++)
         {

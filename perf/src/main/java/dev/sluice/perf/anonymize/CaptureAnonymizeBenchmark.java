@@ -88,7 +88,7 @@ public class CaptureAnonymizeBenchmark
             {
                 key[i] = (byte)(i * 7 + 1);
             }
-            anonymizer = new CaptureAnonymizer(new CryptoPan(key, 1 << 16), false);
+            anonymizer = new CaptureAnonymizer(new CryptoPan(key, 1 << 18), false);
         }
 
         @TearDown(Level.Trial)

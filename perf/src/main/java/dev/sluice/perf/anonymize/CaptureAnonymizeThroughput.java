@@ -19,7 +19,7 @@ import java.util.Locale;
  * rewinds the source and anonymizes it, and prints packets per second of wall clock and of the
  * thread's CPU time. The first passes include the JIT's work.
  * <p>
- * Usage: {@code CaptureAnonymizeThroughput CAPTURE KEY_FILE PASSES [CACHE_SLOTS]} (default 65,536, as the command uses). Main thread.
+ * Usage: {@code CaptureAnonymizeThroughput CAPTURE KEY_FILE PASSES [CACHE_SLOTS]} (default 262,144, as the command uses). Main thread.
  */
 public final class CaptureAnonymizeThroughput
 {
@@ -31,7 +31,7 @@ public final class CaptureAnonymizeThroughput
     {
         final Path capture = Path.of(args[0]);
         final int passes = Integer.parseInt(args[2]);
-        final int cacheSlots = args.length > 3 ? Integer.parseInt(args[3]) : 1 << 16;
+        final int cacheSlots = args.length > 3 ? Integer.parseInt(args[3]) : 1 << 18;
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         final CryptoPan cryptoPan = CryptoPan.fromKeyFile(Path.of(args[1]), cacheSlots);
         final CaptureAnonymizer anonymizer = new CaptureAnonymizer(cryptoPan, false);

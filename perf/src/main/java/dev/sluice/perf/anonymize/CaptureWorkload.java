@@ -21,8 +21,12 @@ import java.util.SplittableRandom;
  *   <li>clients: random hosts of 4,096 random /24 networks (about a million possible IPv4
  *       addresses, hundreds of thousands drawn); servers: 20,000 random addresses; IPv6 clients
  *       are random interface ids in 1,024 /64s, servers 5,000 random addresses.</li>
+ *   <li>packets per flow ({@code FLOW_PACKETS}, default 1): with 1, every packet draws new endpoints
+ *       (no two packets need share an address: the worst case for any cache); with n, 4,096 flows
+ *       are open at a time, each packet belongs to a random open flow (so flows interleave as on
+ *       a link) and a flow ends after n packets, replaced by a new one.</li>
  * </ul>
- * Usage: {@code CaptureWorkload OUTPUT.pcap PACKETS SEED}. Main thread.
+ * Usage: {@code CaptureWorkload OUTPUT.pcap PACKETS SEED [FLOW_PACKETS]}. Main thread.
  */
 public final class CaptureWorkload
 {
@@ -37,11 +41,24 @@ public final class CaptureWorkload
     private final int[] servers = new int[SERVERS];
     private final long[] ipv6ClientNetworks = new long[IPV6_CLIENT_NETWORKS];
     private final long[][] ipv6Servers = new long[IPV6_SERVERS][2];
-    private final ByteBuffer frame = ByteBuffer.allocate(256);
+    private static final int OPEN_FLOWS = 4096;
 
-    private CaptureWorkload(final long seed)
+    private final ByteBuffer frame = ByteBuffer.allocate(256);
+    private final int flowPackets;
+    /** Per open flow: packets left, kind (0-99 as drawn per packet), VLAN tag, and its endpoints. */
+    private final int[] flowLeft = new int[OPEN_FLOWS];
+    private final int[] flowKind = new int[OPEN_FLOWS];
+    private final boolean[] flowTagged = new boolean[OPEN_FLOWS];
+    private final int[] flowClient = new int[OPEN_FLOWS];
+    private final int[] flowServer = new int[OPEN_FLOWS];
+    private final long[] flowClientHigh = new long[OPEN_FLOWS];
+    private final long[] flowClientLow = new long[OPEN_FLOWS];
+    private final int[] flowServer6 = new int[OPEN_FLOWS];
+
+    private CaptureWorkload(final long seed, final int flowPackets)
     {
         random = new SplittableRandom(seed);
+        this.flowPackets = flowPackets;
         for (int i = 0; i < CLIENT_NETWORKS; i++)
         {
             clientNetworks[i] = (random.nextInt(1, 224) << 24) | (random.nextInt(1 << 16) << 8);
@@ -63,19 +80,31 @@ public final class CaptureWorkload
 
     public static void main(final String[] args) throws IOException
     {
-        if (args.length != 3)
+        if (args.length != 3 && args.length != 4)
         {
-            System.err.println("usage: CaptureWorkload OUTPUT.pcap PACKETS SEED");
+            System.err.println("usage: CaptureWorkload OUTPUT.pcap PACKETS SEED [FLOW_PACKETS]");
             System.exit(2);
         }
         final long packets = Long.parseLong(args[1].replace("_", ""));
-        generate(Path.of(args[0]), packets, Long.parseLong(args[2]));
+        final int flowPackets = args.length == 4 ? Integer.parseInt(args[3]) : 1;
+        if (flowPackets < 1)
+        {
+            System.err.println("FLOW_PACKETS must be 1 or more, got " + flowPackets);
+            System.exit(2);
+        }
+        generate(Path.of(args[0]), packets, Long.parseLong(args[2]), flowPackets);
     }
 
-    /** Writes {@code packets} packets drawn with {@code seed} to {@code output}. */
+    /** Writes {@code packets} packets drawn with {@code seed} to {@code output}, every packet with new endpoints. */
     static void generate(final Path output, final long packets, final long seed) throws IOException
     {
-        new CaptureWorkload(seed).write(output, packets);
+        generate(output, packets, seed, 1);
+    }
+
+    /** Writes {@code packets} packets drawn with {@code seed} to {@code output}, in flows of {@code flowPackets}. */
+    static void generate(final Path output, final long packets, final long seed, final int flowPackets) throws IOException
+    {
+        new CaptureWorkload(seed, flowPackets).write(output, packets);
     }
 
     private void write(final Path output, final long packets) throws IOException
@@ -88,18 +117,23 @@ public final class CaptureWorkload
             for (long n = 0; n < packets; n++)
             {
                 timestampNs += random.nextInt(1000, 20_000);
-                final int kind = random.nextInt(100);
+                final int flow = flowPackets == 1 ? 0 : random.nextInt(OPEN_FLOWS);
+                if (flowLeft[flow] == 0)
+                {
+                    openFlow(flow);
+                }
+                flowLeft[flow]--;
+                final int kind = flowKind[flow];
                 frame.clear();
                 if (kind < 85)
                 {
-                    final boolean tagged = random.nextInt(4) == 0;
-                    vlan += tagged ? 1 : 0;
-                    ipv4(tagged, kind < 70);
+                    vlan += flowTagged[flow] ? 1 : 0;
+                    ipv4(flow, kind < 70);
                 }
                 else
                 {
                     ipv6++;
-                    ipv6(random.nextBoolean());
+                    ipv6(flow, (kind & 1) == 0);
                 }
                 writer.write(timestampNs, frame.array(), 0, frame.position(), frame.position());
             }
@@ -118,11 +152,31 @@ public final class CaptureWorkload
         frame.putShort((short)etherType);
     }
 
-    private void ipv4(final boolean tagged, final boolean tcp)
+    /** Draws a new flow into slot {@code flow}: its kind, tag and endpoints, as one packet used to draw them. */
+    private void openFlow(final int flow)
     {
-        ethernet(tagged, 0x0800);
-        final int client = clientNetworks[skewed(CLIENT_NETWORKS)] | random.nextInt(1, 255);
-        final int server = servers[skewed(SERVERS)];
+        flowLeft[flow] = flowPackets;
+        final int kind = random.nextInt(100);
+        flowKind[flow] = kind;
+        if (kind < 85)
+        {
+            flowTagged[flow] = random.nextInt(4) == 0;
+            flowClient[flow] = clientNetworks[skewed(CLIENT_NETWORKS)] | random.nextInt(1, 255);
+            flowServer[flow] = servers[skewed(SERVERS)];
+        }
+        else
+        {
+            flowClientHigh[flow] = ipv6ClientNetworks[skewed(IPV6_CLIENT_NETWORKS)];
+            flowClientLow[flow] = random.nextLong();
+            flowServer6[flow] = skewed(IPV6_SERVERS);
+        }
+    }
+
+    private void ipv4(final int flow, final boolean tcp)
+    {
+        ethernet(flowTagged[flow], 0x0800);
+        final int client = flowClient[flow];
+        final int server = flowServer[flow];
         final boolean outbound = random.nextBoolean();
         final int source = outbound ? client : server;
         final int destination = outbound ? server : client;
@@ -137,12 +191,12 @@ public final class CaptureWorkload
         transport(tcp, outbound, payload, transportLength, pseudo);
     }
 
-    private void ipv6(final boolean tcp)
+    private void ipv6(final int flow, final boolean tcp)
     {
         ethernet(false, 0x86DD);
-        final long clientHigh = ipv6ClientNetworks[skewed(IPV6_CLIENT_NETWORKS)];
-        final long clientLow = random.nextLong();
-        final long[] server = ipv6Servers[skewed(IPV6_SERVERS)];
+        final long clientHigh = flowClientHigh[flow];
+        final long clientLow = flowClientLow[flow];
+        final long[] server = ipv6Servers[flowServer6[flow]];
         final boolean outbound = random.nextBoolean();
         final int payload = tcp ? random.nextInt(33) : random.nextInt(8, 41);
         final int transportLength = (tcp ? 20 : 8) + payload;
