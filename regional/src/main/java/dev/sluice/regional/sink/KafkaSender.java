@@ -370,6 +370,14 @@ final class KafkaSender implements Agent
             {
                 send(slot);
                 resent++;
+                if (failureCount.get() != failuresSeen)
+                {
+                    // Failed at once (no metadata while the broker is away: each send would wait
+                    // max.block): keep the rest for the next attempt, in order, after a backoff.
+                    counters.add(SinkCounter.RETRIES, resent);
+                    retryAtNs = clock.nanoTime() + backoff.nextDelayNs();
+                    return resent;
+                }
             }
         }
         counters.add(SinkCounter.RETRIES, resent);
@@ -398,6 +406,11 @@ final class KafkaSender implements Agent
             sentCount++;
             send(slot);
             sent++;
+            if (failureCount.get() != failuresSeen)
+            {
+                // Nothing newer goes out before the failed record is sent again, keeping order.
+                break;
+            }
         }
 
         return sent;

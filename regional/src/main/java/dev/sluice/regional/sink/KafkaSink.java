@@ -41,13 +41,14 @@ import java.util.function.Function;
 public final class KafkaSink implements Sink
 {
     private static final int INITIAL_STREAMS = 16;
-    private static final int CLOSE_GRACE_MS = 5_000;
+    private static final long CLOSE_GRACE_NS = TimeUnit.SECONDS.toNanos(5);
 
     private final String name;
     private final SinkCounters counters;
     private final RecordRing ring;
     private final KafkaSender sender;
     private final AgentRunner runner;
+    private final int closeWaitMs;
     private volatile AtomicReferenceArray<StreamProgress> progress = new AtomicReferenceArray<>(INITIAL_STREAMS);
     private int streamLimit;
 
@@ -91,6 +92,9 @@ public final class KafkaSink implements Sink
         name = config.name();
         counters = new SinkCounters(name);
         ring = new RecordRing(config.bufferLength());
+        // The sender may be inside a send waiting for metadata, then closes the producer with its timeout.
+        closeWaitMs = (int)Math.min(Integer.MAX_VALUE,
+            TimeUnit.NANOSECONDS.toMillis(config.maxBlockNs() + config.closeTimeoutNs() + CLOSE_GRACE_NS));
 
         final Producer<byte[], byte[]> producer;
         try
@@ -277,7 +281,7 @@ public final class KafkaSink implements Sink
             isClosed = true;
             if (null != runner)
             {
-                runner.close(CLOSE_GRACE_MS, null);
+                runner.close(closeWaitMs, null);
             }
             else
             {

@@ -317,6 +317,10 @@ public final class KafkaTestBroker implements AutoCloseable
             "share.coordinator.state.topic.replication.factor=1",
             "share.coordinator.state.topic.min.isr=1",
             "group.initial.rebalance.delay.ms=0",
+            // A restarted broker waits for its previous incarnation's session to lapse before it is
+            // unfenced: keep that short, as the fault tests restart it.
+            "broker.session.timeout.ms=2000",
+            "broker.heartbeat.interval.ms=500",
             "num.network.threads=2",
             "num.io.threads=2",
             "background.threads=2",
