@@ -130,6 +130,8 @@ final class KafkaSender implements Agent
         if (failureCount.get() != failuresSeen)
         {
             workCount += onFailures();
+            // A dropped record frees its successors now.
+            workCount += releaseDelivered();
         }
 
         if (retryPending)
@@ -343,6 +345,10 @@ final class KafkaSender implements Agent
         {
             recreateProducer = false;
             closeProducerNow();
+            if (failureCount.get() != failuresSeen)
+            {
+                onFailures();
+            }
         }
 
         for (long n = releasedCount; n < sentCount; n++)
@@ -368,9 +374,10 @@ final class KafkaSender implements Agent
             final Slot slot = slots[(int)n & slotMask];
             if (RETRY == slot.status)
             {
+                final long failuresBefore = failureCount.get();
                 send(slot);
                 resent++;
-                if (failureCount.get() != failuresSeen)
+                if (failureCount.get() != failuresBefore)
                 {
                     // Failed at once (no metadata while the broker is away: each send would wait
                     // max.block): keep the rest for the next attempt, in order, after a backoff.
@@ -404,9 +411,10 @@ final class KafkaSender implements Agent
             slot.position = sendPosition;
             sendPosition += ring.entryLengthAt(sendPosition);
             sentCount++;
+            final long failuresBefore = failureCount.get();
             send(slot);
             sent++;
-            if (failureCount.get() != failuresSeen)
+            if (failureCount.get() != failuresBefore)
             {
                 // Nothing newer goes out before the failed record is sent again, keeping order.
                 break;
