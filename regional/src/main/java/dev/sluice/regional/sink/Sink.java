@@ -59,7 +59,7 @@ public interface Sink extends AutoCloseable
      * Adds one record to the open batch; the bytes are copied before this returns.
      *
      * @param kind   what the record is (Kafka sends it to that kind's topic).
-     * @param buffer holding the record, e.g. one NDJSON line with its newline.
+     * @param buffer holding the record, e.g. one NDJSON line (the core passes it without its newline).
      * @param offset of the record in the buffer.
      * @param length of the record in bytes.
      * @throws IllegalStateException if no batch is open, or more records or bytes are added than
