@@ -6,6 +6,8 @@ import dev.sluice.regional.sink.KafkaSinkConfig;
 import dev.sluice.regional.sink.KafkaTestBroker;
 import dev.sluice.regional.sink.SinkCounter;
 import dev.sluice.regional.sink.SinkStream;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Records per second from the regional core's side into a real local Kafka broker (KRaft, one
- * node, a child JVM), through {@link KafkaSink} and, as the baseline of the same run, through a
+ * node, a child JVM on the same machine), through {@link KafkaSink} (the offering thread backs off
+ * when refused, as the core's agent does) and, as the baseline of the same run, through a
  * plain {@link KafkaProducer} loop like Kafka's own {@code ProducerPerformance}: same broker, same
  * topics and keys, same records, same producer settings (idempotent, {@code acks=all}, linger,
  * batch size). Each run ends when every record is acknowledged. Also reports the bytes allocated
@@ -70,9 +73,9 @@ public final class KafkaSinkThroughput
             }
             broker.createTopics(topics, PARTITIONS);
 
-            // A short warm-up of each, then alternate so that drift hits both alike.
-            runProducer(broker, lines, records / 10);
-            runSink(broker, lines, records / 10);
+            // A warm-up of each (JIT of client and broker), then alternate so that drift hits both alike.
+            runProducer(broker, lines, records / 2);
+            runSink(broker, lines, records / 2);
             for (int round = 1; round <= rounds; round++)
             {
                 final Result producer = runProducer(broker, lines, records);
@@ -140,7 +143,7 @@ public final class KafkaSinkThroughput
             producer.flush();
             while (acknowledged.get() + failed.get() < records)
             {
-                Thread.onSpinWait();
+                Thread.yield();
             }
             final long elapsedNs = System.nanoTime() - startNs;
             if (failed.get() > 0)
@@ -161,6 +164,8 @@ public final class KafkaSinkThroughput
         }
         final long[] sequences = new long[STREAMS];
         final int batches = records / RECORDS_PER_BATCH;
+        final IdleStrategy idle = new BackoffIdleStrategy(
+            10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
 
         try (KafkaSink sink = new KafkaSink(config(broker), Throwable::printStackTrace))
         {
@@ -174,8 +179,10 @@ public final class KafkaSinkThroughput
                 final int s = batch % STREAMS;
                 while (!sink.offerBatch(streams[s], sequences[s] + 1, RECORDS_PER_BATCH, lines.maxBatchLength))
                 {
-                    Thread.onSpinWait();
+                    // As the core's agent would: back off rather than spin against the sink's thread.
+                    idle.idle();
                 }
+                idle.reset();
                 for (int i = 0; i < RECORDS_PER_BATCH; i++, record++)
                 {
                     final int line = record & (DISTINCT_LINES - 1);
@@ -189,7 +196,7 @@ public final class KafkaSinkThroughput
             {
                 while (sink.deliveredSequence(streams[s]) < sequences[s])
                 {
-                    Thread.onSpinWait();
+                    idle.idle();
                 }
             }
             final long elapsedNs = System.nanoTime() - startNs;
