@@ -89,9 +89,8 @@ class KafkaSinkTest
             assertEquals((long)batches * streams.size(), counters.get(SinkCounter.DELIVERED_BATCHES));
             assertEquals((long)batches * streams.size() * MIXED.length, counters.get(SinkCounter.DELIVERED_RECORDS));
             assertEquals(0, counters.failedTotal(), counters.toString());
-            assertEquals(0, counters.get(SinkCounter.RETRIES), counters.toString());
         }
-        assertTrue(errors.isEmpty(), errors.toString());
+        assertEquals(List.of(), failures(errors));
 
         // Each stream's reported progress only grows and ends at the last batch.
         for (final SinkStream stream : streams)
@@ -154,8 +153,8 @@ class KafkaSinkTest
             assertEquals(3, sink.counters().get(SinkCounter.DELIVERED_BATCHES));
         }
 
-        assertEquals(1, errors.size(), errors.toString());
-        final KafkaSinkException error = assertInstanceOf(KafkaSinkException.class, errors.getFirst());
+        assertEquals(1, failures(errors).size(), errors.toString());
+        final KafkaSinkException error = assertInstanceOf(KafkaSinkException.class, failures(errors).getFirst());
         assertEquals(SinkFailure.RECORD_TOO_LARGE, error.reason());
         assertTrue(error.getMessage().contains(KafkaSinkConfig.MAX_REQUEST_SIZE_PROP_NAME), error.getMessage());
 
@@ -172,7 +171,22 @@ class KafkaSinkTest
             .bootstrapServers(broker.bootstrapServers())
             .topicPrefix(prefix)
             .lingerNs(Duration.ofMillis(2).toNanos())
+            .maxBlockNs(Duration.ofSeconds(10).toNanos())
             .closeTimeoutNs(Duration.ofSeconds(10).toNanos());
+    }
+
+    /**
+     * The errors that report failures, leaving out transient ones: a busy machine may take longer
+     * than max.block to create a topic on first use, which the sink retries and reports.
+     *
+     * @param errors what the error handler got.
+     * @return the failures among them.
+     */
+    static List<Throwable> failures(final List<Throwable> errors)
+    {
+        return errors.stream()
+            .filter((error) -> !(error instanceof KafkaSinkException) || null != ((KafkaSinkException)error).reason())
+            .toList();
     }
 
     static List<String> topics(final String prefix, final DataKind[] kinds)
