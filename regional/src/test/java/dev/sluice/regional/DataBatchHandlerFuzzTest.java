@@ -7,12 +7,14 @@ import dev.sluice.protocol.codec.FlowEndReason;
 import dev.sluice.protocol.codec.IpVersion;
 import dev.sluice.protocol.codec.PayloadAction;
 import dev.sluice.protocol.codec.TunnelType;
+import dev.sluice.regional.sink.Sink;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -201,7 +203,9 @@ class DataBatchHandlerFuzzTest
         final PcapngFrameWriter frameWriter = PcapngFrameWriter.open(pcapng, 64 * 1024, REGION, counters, errors::add);
         try
         {
-            final DataBatchHandler handler = new DataBatchHandler(REGION, counters, writer, frameWriter, errors::add);
+            final RecordingSink sink = new RecordingSink(true);
+            final DataBatchHandler handler = new DataBatchHandler(
+                REGION, counters, writer, frameWriter, errors::add, new Sink[]{ sink });
             assertEquals(Action.CONTINUE, handler.onFragment(frame, 0, frame.capacity(), null));
 
             final long batches = counters.get(RegionalCounter.BATCHES);
@@ -222,6 +226,7 @@ class DataBatchHandlerFuzzTest
             frameWriter.flush();
             final List<JsonNode> lines = NdjsonReader.read(file);
             assertEquals(counters.get(RegionalCounter.RECORDS), lines.size());
+            assertEquals(Files.readAllLines(file, StandardCharsets.UTF_8), sink.lines(), "a sink gets the file's lines");
             for (final JsonNode line : lines)
             {
                 assertEquals(REGION, line.get(NdjsonFields.DESTINATION).asText());

@@ -4,14 +4,9 @@ import dev.sluice.protocol.codec.FlowEndReason;
 import dev.sluice.protocol.codec.IpVersion;
 import dev.sluice.protocol.codec.PayloadAction;
 import dev.sluice.protocol.codec.TunnelType;
-import dev.sluice.regional.sink.DataKind;
-import dev.sluice.regional.sink.DeliveryHandler;
 import dev.sluice.regional.sink.Sink;
 import dev.sluice.regional.sink.SinkCounter;
-import dev.sluice.regional.sink.SinkCounters;
-import dev.sluice.regional.sink.SinkStream;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,13 +64,13 @@ class DataBatchHandlerSinkTest
         }
         assertEquals(List.of(), errors);
 
-        assertEquals(Files.readAllLines(file, StandardCharsets.UTF_8), taking.lines);
+        assertEquals(Files.readAllLines(file, StandardCharsets.UTF_8), taking.lines());
         assertEquals(List.of(
             "PACKETS gw-a/eu-west/0#0@1", "FLOWS gw-a/eu-west/0#0@1", "FRAMES gw-a/eu-west/0#0@1",
             "EVENTS_SYSLOG gw-a/eu-west/0#0@1", "EVENTS_JSON gw-a/eu-west/0#0@1", "EVENTS_OTHER gw-a/eu-west/0#0@1",
-            "PACKETS gw-b/eu-west/0#1@7"), taking.records);
-        assertEquals(List.of("gw-a/eu-west/0#0@1:6", "gw-b/eu-west/0#1@7:1", "gw-a/eu-west/0#0@2:0"), taking.batches);
-        assertEquals(List.of(), refusing.lines);
+            "PACKETS gw-b/eu-west/0#1@7"), taking.records());
+        assertEquals(List.of("gw-a/eu-west/0#0@1:6", "gw-b/eu-west/0#1@7:1", "gw-a/eu-west/0#0@2:0"), taking.batches());
+        assertEquals(List.of(), refusing.lines());
         assertEquals(3, refusing.counters().get(SinkCounter.REFUSED_BACKPRESSURE));
         assertEquals(3, counters.get(RegionalCounter.BATCHES));
     }
@@ -84,73 +79,5 @@ class DataBatchHandlerSinkTest
     {
         final UnsafeBuffer frame = batch.encode();
         assertEquals(Action.CONTINUE, handler.onFragment(frame, 0, frame.capacity(), null));
-    }
-
-    /**
-     * Takes or refuses every batch, and keeps what it takes as text.
-     */
-    private static final class RecordingSink implements Sink
-    {
-        private final boolean takes;
-        private final SinkCounters counters = new SinkCounters("recording");
-        private final List<String> lines = new ArrayList<>();
-        private final List<String> records = new ArrayList<>();
-        private final List<String> batches = new ArrayList<>();
-        private String batch;
-        private int recordCount;
-
-        RecordingSink(final boolean takes)
-        {
-            this.takes = takes;
-        }
-
-        public String name()
-        {
-            return "recording";
-        }
-
-        public boolean offerBatch(final SinkStream stream, final long sequence, final int recordCount, final long lengthBound)
-        {
-            if (!takes)
-            {
-                counters.add(SinkCounter.REFUSED_BACKPRESSURE, 1);
-                return false;
-            }
-            batch = stream.keyText() + "#" + stream.id() + "@" + sequence;
-            this.recordCount = recordCount;
-            return true;
-        }
-
-        public void appendRecord(final DataKind kind, final DirectBuffer buffer, final int offset, final int length)
-        {
-            final byte[] bytes = new byte[length];
-            buffer.getBytes(offset, bytes);
-            lines.add(new String(bytes, StandardCharsets.UTF_8));
-            records.add(kind + " " + batch);
-        }
-
-        public void commitBatch()
-        {
-            batches.add(batch + ":" + recordCount);
-        }
-
-        public long deliveredSequence(final SinkStream stream)
-        {
-            return 0;
-        }
-
-        public int pollDelivered(final DeliveryHandler handler)
-        {
-            return 0;
-        }
-
-        public SinkCounters counters()
-        {
-            return counters;
-        }
-
-        public void close()
-        {
-        }
     }
 }
