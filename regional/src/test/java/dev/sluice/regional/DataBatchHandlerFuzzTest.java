@@ -299,7 +299,8 @@ class DataBatchHandlerFuzzTest
                 assertEquals(p.innerDstPort(), line.get(NdjsonFields.INNER_DST_PORT).asInt());
             }
             assertAnonymized(line, p.srcAnonymized(), p.dstAnonymized(), p.innerSrcAnonymized(), p.innerDstAnonymized());
-            assertEquals(8 + 25, line.size(), "every field present");
+            // The 8 header fields (worker among them since DataBatch v3), then the record's own with its type.
+            assertEquals(8 + 26, line.size(), "every field present: " + line);
         }
 
         for (final TestBatch.Flow f : batch.flows)
@@ -325,7 +326,7 @@ class DataBatchHandlerFuzzTest
             assertTunnel(f.tunnelType(), f.tunnelId(), line);
             assertEquals(f.endReason().name().toLowerCase(Locale.ROOT), line.get(NdjsonFields.END_REASON).asText());
             assertAnonymized(line, f.srcAnonymized(), f.dstAnonymized(), false, false);
-            assertEquals(8 + 19, line.size(), "every field present");
+            assertEquals(8 + 20, line.size(), "every field present: " + line);
         }
 
         int frameIndex = 0;
@@ -342,7 +343,7 @@ class DataBatchHandlerFuzzTest
             assertEquals(f.originalPayloadLength(), line.get(NdjsonFields.ORIG_PAYLOAD_LEN).asLong());
             assertAnonymized(line, f.srcAnonymized(), f.dstAnonymized(), f.innerSrcAnonymized(), f.innerDstAnonymized());
             assertArrayEquals(f.bytes(), Base64.getDecoder().decode(line.get(NdjsonFields.BYTES_B64).asText()));
-            assertEquals(8 + 8, line.size(), "every field present");
+            assertEquals(8 + 9, line.size(), "every field present: " + line);
 
             final PcapngReader.Packet packet = capture.packets().get(frameIndex++);
             assertArrayEquals(f.bytes(), packet.bytes());

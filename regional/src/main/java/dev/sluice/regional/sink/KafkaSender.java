@@ -172,7 +172,8 @@ final class KafkaSender implements Agent
     }
 
     /**
-     * Records handed to the producer and not yet freed.
+     * Records handed to the producer and not yet freed; from another thread than the sender's, a
+     * diagnostic that may be stale.
      *
      * @return records in flight.
      */
@@ -182,7 +183,7 @@ final class KafkaSender implements Agent
     }
 
     /**
-     * Is a retry waiting for its backoff to pass?
+     * Is a retry waiting for its backoff to pass? The sender's thread, or tests driving it by hand.
      *
      * @return true while failed records wait to be sent again.
      */
