@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -358,10 +357,5 @@ class KafkaSinkUnitTest
     {
         final int length = line.putStringWithoutLengthAscii(0, "r" + sequence + "." + index + "\n");
         sink.appendRecord(kind, line, 0, length);
-    }
-
-    static String text(final byte[] bytes)
-    {
-        return new String(bytes, StandardCharsets.US_ASCII);
     }
 }

@@ -2,7 +2,6 @@ package dev.sluice.regional.sink;
 
 import org.agrona.DirectBuffer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,11 +80,6 @@ final class MemorySink implements Sink
     List<String> lines()
     {
         return lines;
-    }
-
-    byte[] lastLine()
-    {
-        return lines.getLast().getBytes(StandardCharsets.US_ASCII);
     }
 
     public void close()
