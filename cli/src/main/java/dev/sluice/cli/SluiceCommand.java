@@ -28,7 +28,10 @@ public final class SluiceCommand
                 run a gateway as its configuration file says (see config/gateway.yaml; events
                 only: config/gateway-events.yaml)
           regional --region NAME [--channel URI] [--stream ID] [--output DIR] [--aeron-dir DIR]
-                run a regional core that writes newline-delimited JSON to DIR/NAME.ndjson
+                   [--kafka HOST:PORT[,...]] [--kafka-topic-prefix PREFIX]
+                run a regional core that writes newline-delimited JSON to DIR/NAME.ndjson, and
+                with --kafka the same lines to Kafka, a topic per kind (PREFIX.packets,
+                PREFIX.events.syslog...; PREFIX defaults to sluice.NAME)
           controlplane --store DIR [--policy FILE] [--aeron-dir DIR]
                 run a control plane; FILE is validated, versioned and pushed, and again when it changes
 
@@ -92,7 +95,8 @@ public final class SluiceCommand
                 case "demo" -> demo(rest, out);
                 case "gateway" -> TierCommands.gateway(Arguments.parse(verb, rest, Set.of("config"), Set.of()));
                 case "regional" -> TierCommands.regional(Arguments.parse(
-                    verb, rest, Set.of("region", "channel", "stream", "output", "aeron-dir"), Set.of()));
+                    verb, rest, Set.of("region", "channel", "stream", "output", "aeron-dir", "kafka", "kafka-topic-prefix"),
+                    Set.of()));
                 case "controlplane" -> TierCommands.controlPlane(Arguments.parse(
                     verb, rest, Set.of("store", "policy", "aeron-dir"), Set.of()));
                 case "policy" -> PolicyCommands.run(rest, out, err);

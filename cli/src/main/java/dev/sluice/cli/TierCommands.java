@@ -11,6 +11,7 @@ import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.protocol.Channels;
 import dev.sluice.regional.RegionalCoreContext;
 import dev.sluice.regional.RegionalCoreMain;
+import dev.sluice.regional.sink.KafkaSinkConfig;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
 import java.nio.file.Path;
@@ -97,6 +98,10 @@ final class TierCommands
         {
             throw new Arguments.UsageException("regional: --region NAME is required (e.g. eu-west)");
         }
+        final String kafka = arguments.option("kafka");
+        final KafkaSinkConfig kafkaSink = null == kafka ? null : new KafkaSinkConfig()
+            .bootstrapServers(kafka)
+            .topicPrefix(arguments.option("kafka-topic-prefix", "sluice." + region));
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
             EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
             RegionalCoreMain core = RegionalCoreMain.launch(new RegionalCoreContext()
@@ -104,9 +109,11 @@ final class TierCommands
                 .regionName(region)
                 .channel(arguments.option("channel", RegionalCoreContext.CHANNEL_DEFAULT))
                 .streamId(arguments.intOption("stream", Channels.DATA_STREAM_ID_DEFAULT))
-                .outputDir(Path.of(arguments.option("output", RegionalCoreContext.OUTPUT_DIR_DEFAULT)))))
+                .outputDir(Path.of(arguments.option("output", RegionalCoreContext.OUTPUT_DIR_DEFAULT)))
+                .kafkaSink(kafkaSink)))
         {
             LOG.log(System.Logger.Level.INFO, "regional core " + region + " writing " + core.core().outputFile() +
+                (null == kafkaSink ? "" : " and to Kafka at " + kafka + " (topics " + kafkaSink.topicPrefix() + ".*)") +
                 "; Ctrl-C to stop");
             barrier.await();
         }

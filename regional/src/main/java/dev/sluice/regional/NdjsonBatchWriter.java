@@ -296,6 +296,27 @@ final class NdjsonBatchWriter implements AutoCloseable
     }
 
     /**
+     * The buffer lines are rendered into; a line just written lies between the {@link #limit()}
+     * before and after its {@code write*} call, for sinks that take the same bytes.
+     *
+     * @return the output buffer.
+     */
+    UnsafeBuffer buffer()
+    {
+        return output.buffer();
+    }
+
+    /**
+     * Index in {@link #buffer()} after the last line rendered.
+     *
+     * @return the index.
+     */
+    int limit()
+    {
+        return output.limit();
+    }
+
+    /**
      * Writes every buffered byte to the file.
      *
      * @return true when the buffer is now empty, false when the write failed (counted; the first

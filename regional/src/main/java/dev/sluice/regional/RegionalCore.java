@@ -1,5 +1,7 @@
 package dev.sluice.regional;
 
+import dev.sluice.regional.sink.KafkaSink;
+import dev.sluice.regional.sink.Sink;
 import io.aeron.ControlledFragmentAssembler;
 import io.aeron.Subscription;
 import org.agrona.CloseHelper;
@@ -9,13 +11,16 @@ import org.agrona.concurrent.NanoClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The regional core of one region: subscribes to the gateways' {@code DataBatch} stream, checks
  * each stream's sequence continuity, drops duplicates and misrouted batches, and appends every
  * record of the accepted batches as one JSON object per line to {@code <outputDir>/<region>.ndjson}
  * (field names in {@link NdjsonFields}), and every forwarded packet (frame record) also to
- * {@code <outputDir>/<region>.pcapng} (see {@link PcapngFrameWriter}). Every frame is counted in
+ * {@code <outputDir>/<region>.pcapng} (see {@link PcapngFrameWriter}). With
+ * {@link RegionalCoreContext#kafkaSink} set, the same lines also go to Kafka ({@link KafkaSink}, on
+ * its own thread; a slow or absent Kafka never holds the files back). Every frame is counted in
  * {@link #counters()}; malformed frames are rejected by reason and never raise an exception.
  * <p>
  * Messages larger than one Aeron frame are reassembled before they are handled. Buffered output is
@@ -37,6 +42,7 @@ public final class RegionalCore implements Agent
     private final RegionalCounters counters;
     private final NdjsonBatchWriter writer;
     private final PcapngFrameWriter frameWriter;
+    private final Sink[] sinks;
     private final ControlledFragmentAssembler assembler;
     private final Subscription subscription;
     private final NanoClock nanoClock;
@@ -68,28 +74,38 @@ public final class RegionalCore implements Agent
 
         NdjsonBatchWriter writer = null;
         PcapngFrameWriter frameWriter = null;
+        final Sink[] sinks = new Sink[null == ctx.kafkaSink() ? 0 : 1];
         try
         {
             writer = NdjsonBatchWriter.open(ctx.outputFile(), ctx.outputBufferLength(), counters, ctx.errorHandler());
             frameWriter = PcapngFrameWriter.open(
                 ctx.pcapngFile(), ctx.outputBufferLength(), ctx.regionName(), counters, ctx.errorHandler());
+            if (null != ctx.kafkaSink())
+            {
+                sinks[0] = new KafkaSink(ctx.kafkaSink(), ctx.errorHandler());
+            }
             assembler = new ControlledFragmentAssembler(
-                new DataBatchHandler(ctx.regionName(), counters, writer, frameWriter, ctx.errorHandler()));
+                new DataBatchHandler(ctx.regionName(), counters, writer, frameWriter, ctx.errorHandler(), sinks));
             subscription = ctx.aeron().addSubscription(ctx.channel(), ctx.streamId());
         }
         catch (final IOException ex)
         {
-            CloseHelper.closeAll(writer, frameWriter, ctx);
+            CloseHelper.closeAll(writer, frameWriter);
+            CloseHelper.closeAll(sinks);
+            CloseHelper.close(ctx);
             throw new UncheckedIOException(ex);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.closeAll(writer, frameWriter, ctx);
+            CloseHelper.closeAll(writer, frameWriter);
+            CloseHelper.closeAll(sinks);
+            CloseHelper.close(ctx);
             throw ex;
         }
 
         this.writer = writer;
         this.frameWriter = frameWriter;
+        this.sinks = sinks;
     }
 
     /**
@@ -138,7 +154,9 @@ public final class RegionalCore implements Agent
         if (!isClosed)
         {
             isClosed = true;
-            CloseHelper.closeAll(ctx.errorHandler(), writer, frameWriter, subscription, ctx);
+            CloseHelper.closeAll(ctx.errorHandler(), writer, frameWriter, subscription);
+            CloseHelper.closeAll(ctx.errorHandler(), sinks);
+            CloseHelper.close(ctx.errorHandler(), ctx);
         }
     }
 
@@ -175,6 +193,17 @@ public final class RegionalCore implements Agent
     public Path pcapngFile()
     {
         return frameWriter.file();
+    }
+
+    /**
+     * The sinks this core feeds besides its files (Kafka, when configured), for their counters and
+     * delivered sequences; readable from any thread.
+     *
+     * @return the sinks, empty when none is configured.
+     */
+    public List<Sink> sinks()
+    {
+        return List.of(sinks);
     }
 
     /**

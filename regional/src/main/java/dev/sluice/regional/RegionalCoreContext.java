@@ -1,5 +1,6 @@
 package dev.sluice.regional;
 
+import dev.sluice.regional.sink.KafkaSinkConfig;
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
@@ -141,6 +142,7 @@ public final class RegionalCoreContext implements AutoCloseable
     private IdleStrategy idleStrategy;
     private ErrorHandler errorHandler;
     private NanoClock nanoClock;
+    private KafkaSinkConfig kafkaSink;
 
     /**
      * Applies system properties and defaults to unset settings, validates all settings, creates
@@ -222,6 +224,22 @@ public final class RegionalCoreContext implements AutoCloseable
         if (null == nanoClock)
         {
             nanoClock = SystemNanoClock.INSTANCE;
+        }
+
+        if (null == kafkaSink && KafkaSinkConfig.isRequestedBySystemProperty())
+        {
+            kafkaSink = new KafkaSinkConfig();
+        }
+        if (null != kafkaSink && !kafkaSink.isConcluded())
+        {
+            try
+            {
+                kafkaSink.conclude();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                errors.add(ex.getMessage());
+            }
         }
 
         if (null != aeron && aeron.isClosed())
@@ -580,6 +598,30 @@ public final class RegionalCoreContext implements AutoCloseable
     public NanoClock nanoClock()
     {
         return nanoClock;
+    }
+
+    /**
+     * Delivers every accepted record to Kafka as well (a topic per data kind), besides the NDJSON
+     * file. Off unless set, or unless {@link KafkaSinkConfig#BOOTSTRAP_SERVERS_PROP_NAME} is set,
+     * which makes {@link #conclude()} create one from system properties.
+     *
+     * @param kafkaSink the Kafka sink's settings, or null for none.
+     * @return this.
+     */
+    public RegionalCoreContext kafkaSink(final KafkaSinkConfig kafkaSink)
+    {
+        this.kafkaSink = kafkaSink;
+        return this;
+    }
+
+    /**
+     * The Kafka sink's settings.
+     *
+     * @return the settings, null when the core runs no Kafka sink.
+     */
+    public KafkaSinkConfig kafkaSink()
+    {
+        return kafkaSink;
     }
 
     /**

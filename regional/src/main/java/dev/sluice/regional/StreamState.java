@@ -1,5 +1,7 @@
 package dev.sluice.regional;
 
+import dev.sluice.regional.sink.SinkStream;
+
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -21,12 +23,19 @@ final class StreamState
     private final String gatewayId;
     private final String destinationRegion;
     private final int workerIndex;
+    private final SinkStream sinkStream;
     private final AtomicLongArray counters = new AtomicLongArray(COUNTER_COUNT);
     private long lastSequence;
 
     StreamState(
-        final byte[] key, final int hash, final String gatewayId, final String destinationRegion, final int workerIndex)
+        final int id,
+        final byte[] key,
+        final int hash,
+        final String gatewayId,
+        final String destinationRegion,
+        final int workerIndex)
     {
+        this.sinkStream = new SinkStream(id, gatewayId, destinationRegion, workerIndex);
         this.workerIndex = workerIndex;
         this.key = key;
         this.hash = hash;
@@ -57,6 +66,16 @@ final class StreamState
     int workerIndex()
     {
         return workerIndex;
+    }
+
+    /**
+     * The stream as sinks know it: its id is its order of arrival in this core, from 0.
+     *
+     * @return the sink stream.
+     */
+    SinkStream sinkStream()
+    {
+        return sinkStream;
     }
 
     /**

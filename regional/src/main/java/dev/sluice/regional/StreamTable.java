@@ -82,6 +82,7 @@ final class StreamTable
         }
 
         final StreamState stream = new StreamState(
+            size,
             key.clone(),
             hash,
             text(key, 0, GATEWAY_ID_LENGTH),

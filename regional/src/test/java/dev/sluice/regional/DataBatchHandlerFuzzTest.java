@@ -7,12 +7,14 @@ import dev.sluice.protocol.codec.FlowEndReason;
 import dev.sluice.protocol.codec.IpVersion;
 import dev.sluice.protocol.codec.PayloadAction;
 import dev.sluice.protocol.codec.TunnelType;
+import dev.sluice.regional.sink.Sink;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -201,7 +203,9 @@ class DataBatchHandlerFuzzTest
         final PcapngFrameWriter frameWriter = PcapngFrameWriter.open(pcapng, 64 * 1024, REGION, counters, errors::add);
         try
         {
-            final DataBatchHandler handler = new DataBatchHandler(REGION, counters, writer, frameWriter, errors::add);
+            final RecordingSink sink = new RecordingSink(true);
+            final DataBatchHandler handler = new DataBatchHandler(
+                REGION, counters, writer, frameWriter, errors::add, new Sink[]{ sink });
             assertEquals(Action.CONTINUE, handler.onFragment(frame, 0, frame.capacity(), null));
 
             final long batches = counters.get(RegionalCounter.BATCHES);
@@ -222,6 +226,7 @@ class DataBatchHandlerFuzzTest
             frameWriter.flush();
             final List<JsonNode> lines = NdjsonReader.read(file);
             assertEquals(counters.get(RegionalCounter.RECORDS), lines.size());
+            assertEquals(Files.readAllLines(file, StandardCharsets.UTF_8), sink.lines(), "a sink gets the file's lines");
             for (final JsonNode line : lines)
             {
                 assertEquals(REGION, line.get(NdjsonFields.DESTINATION).asText());
@@ -294,7 +299,8 @@ class DataBatchHandlerFuzzTest
                 assertEquals(p.innerDstPort(), line.get(NdjsonFields.INNER_DST_PORT).asInt());
             }
             assertAnonymized(line, p.srcAnonymized(), p.dstAnonymized(), p.innerSrcAnonymized(), p.innerDstAnonymized());
-            assertEquals(8 + 25, line.size(), "every field present");
+            // The 8 header fields (worker among them since DataBatch v3), then the record's own with its type.
+            assertEquals(8 + 26, line.size(), "every field present: " + line);
         }
 
         for (final TestBatch.Flow f : batch.flows)
@@ -320,7 +326,7 @@ class DataBatchHandlerFuzzTest
             assertTunnel(f.tunnelType(), f.tunnelId(), line);
             assertEquals(f.endReason().name().toLowerCase(Locale.ROOT), line.get(NdjsonFields.END_REASON).asText());
             assertAnonymized(line, f.srcAnonymized(), f.dstAnonymized(), false, false);
-            assertEquals(8 + 19, line.size(), "every field present");
+            assertEquals(8 + 20, line.size(), "every field present: " + line);
         }
 
         int frameIndex = 0;
@@ -337,7 +343,7 @@ class DataBatchHandlerFuzzTest
             assertEquals(f.originalPayloadLength(), line.get(NdjsonFields.ORIG_PAYLOAD_LEN).asLong());
             assertAnonymized(line, f.srcAnonymized(), f.dstAnonymized(), f.innerSrcAnonymized(), f.innerDstAnonymized());
             assertArrayEquals(f.bytes(), Base64.getDecoder().decode(line.get(NdjsonFields.BYTES_B64).asText()));
-            assertEquals(8 + 8, line.size(), "every field present");
+            assertEquals(8 + 9, line.size(), "every field present: " + line);
 
             final PcapngReader.Packet packet = capture.packets().get(frameIndex++);
             assertArrayEquals(f.bytes(), packet.bytes());

@@ -1,5 +1,6 @@
 package dev.sluice.regional;
 
+import dev.sluice.regional.sink.KafkaSinkConfig;
 import io.aeron.exceptions.ConfigurationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -49,6 +50,23 @@ class RegionalCoreContextTest
         assertTrue(message.contains("exists and is not a directory"), message);
         assertEquals(7, message.lines().count(), message);
         assertFalse(ctx.isConcluded());
+        assertNull(ctx.aeron(), "no client is connected for an invalid configuration");
+    }
+
+    @Test
+    void reportsInvalidKafkaSinkSettingsWithTheRest()
+    {
+        final RegionalCoreContext ctx = new RegionalCoreContext()
+            .regionName("eu-west")
+            .fragmentLimit(0)
+            .outputDir(tempDir)
+            .kafkaSink(new KafkaSinkConfig().topicPrefix("no spaces").maxInFlightRequests(9));
+
+        final String message = assertThrows(ConfigurationException.class, ctx::conclude).getMessage();
+        assertTrue(message.contains("fragmentLimit must be >= 1, was 0"), message);
+        assertTrue(message.contains("bootstrapServers is required"), message);
+        assertTrue(message.contains("topicPrefix must be"), message);
+        assertTrue(message.contains("maxInFlightRequests must be 1 to 5"), message);
         assertNull(ctx.aeron(), "no client is connected for an invalid configuration");
     }
 

@@ -1,0 +1,137 @@
+package dev.sluice.regional;
+
+import dev.sluice.regional.sink.DataKind;
+import dev.sluice.regional.sink.KafkaSinkConfig;
+import dev.sluice.regional.sink.KafkaSinkException;
+import dev.sluice.regional.sink.KafkaTestBroker;
+import dev.sluice.regional.sink.Sink;
+import dev.sluice.regional.sink.SinkCounter;
+import io.aeron.Publication;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static dev.sluice.regional.TestBatch.batch;
+import static dev.sluice.regional.TestBatch.tcp4;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A regional core with its Kafka sink on, against a real broker: every line of its NDJSON file is
+ * also in Kafka, byte for byte, in its kind's topic and in the file's order.
+ */
+@Timeout(180)
+class RegionalCoreKafkaTest
+{
+    @TempDir
+    Path outputDir;
+
+    @TempDir
+    Path brokerDir;
+
+    @Test
+    void everyLineOfTheFileIsAlsoInItsKindsTopic() throws Exception
+    {
+        try (KafkaTestBroker broker = KafkaTestBroker.start(brokerDir, 1);
+            TestDriver driver = new TestDriver();
+            Publication publication = driver.aeron.addPublication("aeron:ipc", RegionalCoreContext.STREAM_ID_DEFAULT))
+        {
+            final List<Throwable> errors = new ArrayList<>();
+            final RegionalCore core = new RegionalCore(new RegionalCoreContext()
+                .regionName("eu-west")
+                .aeron(driver.aeron)
+                .channel("aeron:ipc")
+                .outputDir(outputDir)
+                .flushIntervalNs(0)
+                .errorHandler(errors::add)
+                .kafkaSink(new KafkaSinkConfig()
+                    .bootstrapServers(broker.bootstrapServers())
+                    .topicPrefix("eu")
+                    .maxBlockNs(Duration.ofSeconds(10).toNanos())));
+            final Sink sink = core.sinks().getFirst();
+            try
+            {
+                TestDriver.until(publication::isConnected, core::doWork, "the publication to connect");
+                final List<TestBatch> batches = List.of(
+                    batch("gw-a", "eu-west", 1)
+                        .packet(tcp4("192.0.2.1", "198.51.100.7", 443, 51000))
+                        .packet(tcp4("192.0.2.2", "198.51.100.8", 443, 51001))
+                        .event(TestBatch.BASE_TS_NS, 1, "<13>hello \"there\"".getBytes(StandardCharsets.US_ASCII))
+                        .event(TestBatch.BASE_TS_NS, 4, "{\"speed\":12.5}".getBytes(StandardCharsets.US_ASCII)),
+                    batch("gw-b", "eu-west", 1).packet(tcp4("10.0.0.1", "10.0.0.2", 1, 2)),
+                    batch("gw-a", "eu-west", 2).event(TestBatch.BASE_TS_NS, 1, "<14>bye".getBytes(StandardCharsets.US_ASCII)));
+                for (final TestBatch batch : batches)
+                {
+                    final UnsafeBuffer frame = batch.encode();
+                    TestDriver.until(
+                        () -> publication.offer(frame, 0, frame.capacity()) > 0, core::doWork, "offer to succeed");
+                }
+                TestDriver.until(
+                    () -> sink.counters().get(SinkCounter.DELIVERED_BATCHES) == 3, core::doWork, "Kafka to acknowledge");
+            }
+            finally
+            {
+                core.onClose();
+            }
+            // Transient failures (a topic created on first use slower than max.block) are retried, not failures.
+            assertEquals(List.of(), errors.stream()
+                .filter((error) -> !(error instanceof KafkaSinkException) || null != ((KafkaSinkException)error).reason())
+                .toList());
+            assertEquals(0, sink.counters().failedTotal());
+            assertEquals(6, sink.counters().get(SinkCounter.DELIVERED_RECORDS));
+
+            final List<String> fileLines = Files.readAllLines(outputDir.resolve("eu-west.ndjson"), StandardCharsets.UTF_8);
+            assertEquals(6, fileLines.size());
+            for (final DataKind kind : List.of(DataKind.PACKETS, DataKind.EVENTS_SYSLOG, DataKind.EVENTS_JSON))
+            {
+                final String type = DataKind.PACKETS == kind ? "\"type\":\"packet\"" :
+                    "\"kind\":\"" + kind.topicSuffix().substring("events.".length()) + "\"";
+                final List<String> expected = fileLines.stream().filter((line) -> line.contains(type)).toList();
+                assertTrue(!expected.isEmpty(), kind.toString());
+                assertEquals(expected, read(broker, kind.topic("eu"), expected.size()), kind.topic("eu"));
+            }
+        }
+    }
+
+    private static List<String> read(final KafkaTestBroker broker, final String topic, final int expected)
+    {
+        final Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        final List<String> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties))
+        {
+            final TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            final long deadlineNs = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (values.size() < expected && System.nanoTime() - deadlineNs < 0)
+            {
+                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100)))
+                {
+                    values.add(new String(record.value(), StandardCharsets.UTF_8));
+                }
+            }
+            final Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition));
+            assertEquals(expected, end.get(partition), "records in " + topic);
+        }
+        return values;
+    }
+}
