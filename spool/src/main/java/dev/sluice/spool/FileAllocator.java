@@ -145,7 +145,7 @@ final class FileAllocator
      * delayed allocation included) and reports a full file system. The bytes already in the file
      * are left as they are.
      */
-    private static void zeroFill(final FileChannel channel, final long length) throws IOException
+    static void zeroFill(final FileChannel channel, final long length) throws IOException
     {
         final ByteBuffer zeros = ByteBuffer.allocate((int)Math.min(length, ZERO_FILL_CHUNK));
         long position = channel.size();
