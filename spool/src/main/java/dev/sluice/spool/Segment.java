@@ -96,6 +96,11 @@ final class Segment
         final String name = SpoolLayout.segmentFileName(firstSequence);
         final Path temporary = directory.resolve(name + SpoolLayout.TEMPORARY_SUFFIX);
         final Path path = directory.resolve(name);
+        if (Files.exists(path))
+        {
+            // rename(2) would replace it: a segment's records are never overwritten by a new one.
+            throw new IOException("segment " + path + " already exists");
+        }
         MappedByteBuffer mapped = null;
         try
         {

@@ -614,6 +614,13 @@ public final class Spool implements AutoCloseable
             sync();
         }
 
+        // A recovered last segment that holds no record and cannot take this one (its file was
+        // cut short) has the name the new segment needs: it goes first, holding nothing.
+        if (!segments.isEmpty() && 0 == segments.getLast().records() && nextSequence == segments.getLast().firstSequence)
+        {
+            deleteSegment(segments.size() - 1);
+        }
+
         while (bytesUsed + segmentLength > maxBytes)
         {
             switch (overflowRule)
@@ -724,7 +731,12 @@ public final class Spool implements AutoCloseable
 
     private void deleteFirstSegment()
     {
-        final Segment segment = segments.removeFirst();
+        deleteSegment(0);
+    }
+
+    private void deleteSegment(final int index)
+    {
+        final Segment segment = segments.remove(index);
         if (segment == active)
         {
             active = null;

@@ -302,6 +302,27 @@ class SpoolRecoveryTest
     }
 
     @Test
+    void aCutShortLastSegmentWithNoRecordGivesWayToTheNewOne() throws IOException
+    {
+        write(5);
+        // Found by SegmentScannerFuzzTest: the new segment for 6 has this file's name, and
+        // trimming the empty one afterwards deleted the new file with the record in it.
+        final Segment empty = Segment.create(directory, 6, SEGMENT_LENGTH, false, new RecordChecksum());
+        empty.close();
+        try (FileChannel channel = FileChannel.open(empty.path, StandardOpenOption.WRITE))
+        {
+            channel.truncate(SEGMENT_LENGTH / 2);
+        }
+        try (Spool spool = Spool.open(config()))
+        {
+            assertTrue(spool.recoveryReport().isClean(), spool.recoveryReport().toString());
+            records.append(spool, 6);
+            records.append(spool, 7);
+        }
+        assertCleanWith(7);
+    }
+
+    @Test
     void segmentNamedForAnotherSequenceIsSetAside() throws IOException
     {
         write(120);
