@@ -13,6 +13,8 @@ public interface RecordHandler
     /**
      * One record, in sequence order. The buffer is a view of the mapped segment (no copy): the
      * bytes are valid only until the handler returns. The handler may append and acknowledge.
+     * The record counts as read before the call: an exception from the handler propagates out
+     * of the read, and the next read starts after this record.
      *
      * @param sequence the record's sequence.
      * @param buffer   the segment holding the payload.

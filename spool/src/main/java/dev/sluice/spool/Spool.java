@@ -92,6 +92,7 @@ public final class Spool implements AutoCloseable
     private boolean ackUnsynced;
     private boolean syncPending;
     private boolean growFailing;
+    private boolean syncFailing;
     private boolean closed;
 
     private Spool(
@@ -362,7 +363,11 @@ public final class Spool implements AutoCloseable
             {
                 failed = true;
                 counters.increment(SpoolCounter.SYNC_FAILURES);
-                errorHandler.onError(ex);
+                if (!syncFailing)
+                {
+                    syncFailing = true;
+                    errorHandler.onError(ex);
+                }
             }
         }
         if (ackUnsynced)
@@ -380,6 +385,7 @@ public final class Spool implements AutoCloseable
         }
         if (!failed)
         {
+            syncFailing = false;
             unsyncedRecords = 0;
             syncPending = false;
             durableSequence = nextSequence - 1;
@@ -589,6 +595,10 @@ public final class Spool implements AutoCloseable
     Segment segmentAfter(final Segment segment)
     {
         final ArrayList<Segment> segments = this.segments;
+        if (segments.isEmpty() || segments.getLast() == segment)
+        {
+            return null;
+        }
         for (int i = segments.size() - 1; i > 0; i--)
         {
             if (segments.get(i - 1) == segment)

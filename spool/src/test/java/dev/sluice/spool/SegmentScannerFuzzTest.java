@@ -98,10 +98,24 @@ class SegmentScannerFuzzTest
             intact++;
         }
         assertEquals(intact, scan.records, scan + ", length " + length + ", damaged " + java.util.Arrays.toString(damaged));
-        if (intact < frames.size())
+        // A record that is lost is reported, unless what is left of it in the file is zeros only
+        // (cut right after its first bytes, which were zeros): then nothing tells it from the end.
+        if (intact < frames.size() && anyNonZero(file, frames.get(intact)[0]))
         {
             assertNotEquals(ScanProblem.NONE, scan.problem, scan.toString());
         }
+    }
+
+    private static boolean anyNonZero(final byte[] bytes, final int from)
+    {
+        for (int i = from; i < bytes.length; i++)
+        {
+            if (0 != bytes[i])
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean anyIn(final int[] positions, final int from, final int to)
