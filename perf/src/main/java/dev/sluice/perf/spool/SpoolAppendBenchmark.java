@@ -35,8 +35,11 @@ import java.util.concurrent.TimeUnit;
  *       are trimmed as in service;</li>
  *   <li>{@code fileChannelWrite} (baseline, same run): the same payload bytes written with
  *       {@link FileChannel#write(ByteBuffer, long)} to one file, no header, no checksum, no
- *       pre-allocation, forced ({@code fdatasync}) on the same schedule as the policy, wrapping
- *       to offset 0 every {@value #BASELINE_FILE_BYTES} bytes.</li>
+ *       pre-allocation, forced ({@code fdatasync}) on the same schedule as the policy; every
+ *       {@value #BASELINE_FILE_BYTES} bytes (a segment's length) the file is deleted and a new
+ *       one started, as the spool trims and rolls. (Overwriting one file in place instead would
+ *       reuse pages already in the page cache and measure something no log does: appends to
+ *       new pages cost mostly the kernel's page allocation.)</li>
  * </ul>
  * Files live in {@code -Dsluice.perf.dir} (default {@code java.io.tmpdir}): put it on the disk
  * whose flush cost matters. Run: {@code perf/run-jmh.sh SpoolAppendBenchmark -prof gc}.
@@ -50,7 +53,7 @@ import java.util.concurrent.TimeUnit;
 public class SpoolAppendBenchmark
 {
     static final int ACKNOWLEDGE_EVERY = 1024;
-    static final long BASELINE_FILE_BYTES = 512L * 1024 * 1024;
+    static final long BASELINE_FILE_BYTES = SpoolConfig.SEGMENT_LENGTH_DEFAULT;
 
     @Param({ "1024", "16384" })
     int recordLength;
@@ -82,8 +85,14 @@ public class SpoolAppendBenchmark
         }
         payload = new UnsafeBuffer(bytes);
         plain = bytes.duplicate();
-        channel = FileChannel.open(directory.resolve("plain.log"),
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        channel = newPlainFile();
+    }
+
+    private FileChannel newPlainFile() throws IOException
+    {
+        final Path file = directory.resolve("plain.log");
+        Files.deleteIfExists(file);
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
     }
 
     @TearDown(Level.Trial)
@@ -153,6 +162,8 @@ public class SpoolAppendBenchmark
         }
         if (position >= BASELINE_FILE_BYTES)
         {
+            channel.close();
+            channel = newPlainFile();
             position = 0;
         }
         return position;
