@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code fileChannelWrite} (baseline, same run): the same payload bytes written with
  *       {@link FileChannel#write(ByteBuffer, long)} to one file, no header, no checksum, no
  *       pre-allocation, forced ({@code fdatasync}) on the same schedule as the policy; every
- *       {@value #BASELINE_FILE_BYTES} bytes (a segment's length) the file is deleted and a new
- *       one started, as the spool trims and rolls. (Overwriting one file in place instead would
+ *       {@value #BASELINE_FILE_BYTES} bytes (a segment's length) the file is forced (unless
+ *       {@code NEVER}), deleted and a new one started, as the spool rolls and trims. (Overwriting one file in place instead would
  *       reuse pages already in the page cache and measure something no log does: appends to
  *       new pages cost mostly the kernel's page allocation.)</li>
  * </ul>
@@ -162,6 +162,11 @@ public class SpoolAppendBenchmark
         }
         if (position >= BASELINE_FILE_BYTES)
         {
+            if (FsyncPolicy.NEVER != policy)
+            {
+                // As the spool forces a segment before it rolls to the next.
+                channel.force(false);
+            }
             channel.close();
             channel = newPlainFile();
             position = 0;
