@@ -7,7 +7,6 @@ import io.aeron.CommonContext;
 import io.aeron.exceptions.ConfigurationException;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -25,6 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+
+import static dev.sluice.regional.SystemProperties.durationProperty;
+import static dev.sluice.regional.SystemProperties.intProperty;
+import static dev.sluice.regional.SystemProperties.sizeProperty;
 
 /**
  * Settings of a {@link RegionalCore}. Each setting has a fluent setter {@code foo(x)} and getter
@@ -698,69 +701,6 @@ public final class RegionalCoreContext implements AutoCloseable
         {
             errors.add(IDLE_STRATEGY_PROP_NAME + ": " + ex.getMessage());
             return NoOpIdleStrategy.INSTANCE;
-        }
-    }
-
-    private static int intProperty(final String name, final int defaultValue, final List<String> errors)
-    {
-        final String value = System.getProperty(name);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-
-        try
-        {
-            return Integer.parseInt(value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            errors.add(name + " must be an integer, was '" + value + "'");
-            return defaultValue;
-        }
-    }
-
-    private static int sizeProperty(final String name, final int defaultValue, final List<String> errors)
-    {
-        final String value = System.getProperty(name);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-
-        try
-        {
-            final long size = SystemUtil.parseSize(name, value.trim());
-            if (size > Integer.MAX_VALUE)
-            {
-                errors.add(name + " is too large: '" + value + "'");
-                return defaultValue;
-            }
-            return (int)size;
-        }
-        catch (final RuntimeException ex)
-        {
-            errors.add(name + " must be a size such as 1m or 65536, was '" + value + "'");
-            return defaultValue;
-        }
-    }
-
-    private static long durationProperty(final String name, final long defaultValueNs, final List<String> errors)
-    {
-        final String value = System.getProperty(name);
-        if (null == value)
-        {
-            return defaultValueNs;
-        }
-
-        try
-        {
-            return SystemUtil.parseDuration(name, value.trim());
-        }
-        catch (final RuntimeException ex)
-        {
-            errors.add(name + " must be a duration such as 1ms or 500us, was '" + value + "'");
-            return defaultValueNs;
         }
     }
 

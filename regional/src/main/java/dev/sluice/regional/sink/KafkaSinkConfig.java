@@ -1,7 +1,6 @@
 package dev.sluice.regional.sink;
 
 import org.agrona.BitUtil;
-import org.agrona.SystemUtil;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -14,6 +13,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+
+import static dev.sluice.regional.SystemProperties.durationProperty;
+import static dev.sluice.regional.SystemProperties.intProperty;
+import static dev.sluice.regional.SystemProperties.sizeProperty;
 
 /**
  * Settings of a {@link KafkaSink}. Each setting has a fluent setter {@code foo(x)} and getter
@@ -817,68 +820,5 @@ public final class KafkaSinkConfig
     private static long toMillis(final long ns)
     {
         return TimeUnit.NANOSECONDS.toMillis(ns);
-    }
-
-    private static int intProperty(final String name, final int defaultValue, final List<String> errors)
-    {
-        final String value = System.getProperty(name);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-
-        try
-        {
-            return Integer.parseInt(value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            errors.add(name + " must be an integer, was '" + value + "'");
-            return defaultValue;
-        }
-    }
-
-    private static int sizeProperty(final String name, final int defaultValue, final List<String> errors)
-    {
-        final String value = System.getProperty(name);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-
-        try
-        {
-            final long size = SystemUtil.parseSize(name, value.trim());
-            if (size > Integer.MAX_VALUE)
-            {
-                errors.add(name + " is too large: '" + value + "'");
-                return defaultValue;
-            }
-            return (int)size;
-        }
-        catch (final RuntimeException ex)
-        {
-            errors.add(name + " must be a size such as 1m or 65536, was '" + value + "'");
-            return defaultValue;
-        }
-    }
-
-    private static long durationProperty(final String name, final long defaultValueNs, final List<String> errors)
-    {
-        final String value = System.getProperty(name);
-        if (null == value)
-        {
-            return defaultValueNs;
-        }
-
-        try
-        {
-            return SystemUtil.parseDuration(name, value.trim());
-        }
-        catch (final RuntimeException ex)
-        {
-            errors.add(name + " must be a duration such as 5ms or 2s, was '" + value + "'");
-            return defaultValueNs;
-        }
     }
 }
