@@ -67,7 +67,8 @@ public final class LossyUdpRelay implements AutoCloseable
         {
             selector = Selector.open();
             front = DatagramChannel.open().bind(listen);
-            back = DatagramChannel.open().bind(new InetSocketAddress(listen.getAddress(), 0));
+            // Any address: the kernel picks the source by the route to the target, so the target can answer.
+            back = DatagramChannel.open().bind(new InetSocketAddress(0));
             front.configureBlocking(false).register(selector, SelectionKey.OP_READ, Boolean.TRUE);
             back.configureBlocking(false).register(selector, SelectionKey.OP_READ, Boolean.FALSE);
         }
