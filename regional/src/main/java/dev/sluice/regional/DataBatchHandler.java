@@ -185,6 +185,14 @@ final class DataBatchHandler implements ControlledFragmentHandler
         return streams.size();
     }
 
+    /**
+     * @return the streams seen (or restored from the core's durable state).
+     */
+    StreamTable streams()
+    {
+        return streams;
+    }
+
     private boolean offerToSinks(final StreamState stream, final long sequence)
     {
         final Sink[] sinks = this.sinks;
@@ -252,7 +260,7 @@ final class DataBatchHandler implements ControlledFragmentHandler
             lastReportedVersion = version;
             errorHandler.onError(new UnsupportedSchemaVersionException(
                 "regional core " + regionName + " rejects DataBatch frames of schema version " + version +
-                "; it reads version " + DataBatchValidator.SCHEMA_VERSION +
+                "; it reads versions " + DataBatchValidator.MIN_SCHEMA_VERSION + " to " + DataBatchValidator.SCHEMA_VERSION +
                 " only: run gateways and cores built from the same schema"));
         }
     }

@@ -1,5 +1,6 @@
 package dev.sluice.regional;
 
+import dev.sluice.protocol.Channels;
 import dev.sluice.regional.sink.KafkaSinkConfig;
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
@@ -89,6 +90,111 @@ public final class RegionalCoreContext implements AutoCloseable
     public static final long FLUSH_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(1);
 
     /**
+     * The channel acknowledgements ({@code StreamAck}) are published on.
+     *
+     * @param ackChannel Aeron URI.
+     * @return this.
+     * @see #ACK_CHANNEL_PROP_NAME
+     */
+    public RegionalCoreContext ackChannel(final String ackChannel)
+    {
+        this.ackChannel = ackChannel;
+        return this;
+    }
+
+    /**
+     * The channel acknowledgements are published on.
+     *
+     * @return Aeron URI; when unset, the one {@link Channels#ackPublicationChannel} derives from
+     * the data channel.
+     */
+    public String ackChannel()
+    {
+        return null == ackChannel ? Channels.ackPublicationChannel(channel()) : ackChannel;
+    }
+
+    /**
+     * Stream id of acknowledgements.
+     *
+     * @param ackStreamId stream id.
+     * @return this.
+     * @see #ACK_STREAM_ID_PROP_NAME
+     */
+    public RegionalCoreContext ackStreamId(final int ackStreamId)
+    {
+        this.ackStreamId = ackStreamId;
+        return this;
+    }
+
+    /**
+     * Stream id of acknowledgements.
+     *
+     * @return stream id; {@link #ACK_STREAM_ID_DEFAULT} when unset.
+     */
+    public int ackStreamId()
+    {
+        return null == ackStreamId ? ACK_STREAM_ID_DEFAULT : ackStreamId;
+    }
+
+    /**
+     * Longest time an accepted record waits before the files are forced and it is acknowledged;
+     * one fsync of each file covers every batch accepted meanwhile.
+     *
+     * @param ackIntervalNs nanoseconds; 0 forces at the end of every duty cycle that wrote.
+     * @return this.
+     * @see #ACK_INTERVAL_PROP_NAME
+     */
+    public RegionalCoreContext ackIntervalNs(final long ackIntervalNs)
+    {
+        this.ackIntervalNs = ackIntervalNs;
+        return this;
+    }
+
+    /**
+     * Longest time an accepted record waits before it is made durable and acknowledged.
+     *
+     * @return nanoseconds; {@link #ACK_INTERVAL_NS_DEFAULT} when unset.
+     */
+    public long ackIntervalNs()
+    {
+        return null == ackIntervalNs ? ACK_INTERVAL_NS_DEFAULT : ackIntervalNs;
+    }
+
+    /**
+     * How often every stream's durable sequence is sent again when it did not move.
+     *
+     * @param ackRepeatIntervalNs nanoseconds, above 0.
+     * @return this.
+     * @see #ACK_REPEAT_INTERVAL_PROP_NAME
+     */
+    public RegionalCoreContext ackRepeatIntervalNs(final long ackRepeatIntervalNs)
+    {
+        this.ackRepeatIntervalNs = ackRepeatIntervalNs;
+        return this;
+    }
+
+    /**
+     * How often every stream's durable sequence is sent again.
+     *
+     * @return nanoseconds; {@link #ACK_REPEAT_INTERVAL_NS_DEFAULT} when unset.
+     */
+    public long ackRepeatIntervalNs()
+    {
+        return null == ackRepeatIntervalNs ? ACK_REPEAT_INTERVAL_NS_DEFAULT : ackRepeatIntervalNs;
+    }
+
+    /**
+     * The core's durable state: each stream's last durable sequence and the durable length of each
+     * output file, {@code <outputDir>/<region>.state}.
+     *
+     * @return file path; null while the region is unset.
+     */
+    public Path stateFile()
+    {
+        return null == regionName ? null : outputDir().resolve(regionName + ".state");
+    }
+
+    /**
      * Most fragments taken from the subscription in one duty cycle.
      */
     public static final String FRAGMENT_LIMIT_PROP_NAME = "sluice.regional.fragment.limit";
@@ -125,6 +231,45 @@ public final class RegionalCoreContext implements AutoCloseable
      */
     public static final String IDLE_STRATEGY_DEFAULT = "backoff";
 
+    /**
+     * Property naming the channel the core publishes {@code StreamAck}s on, to every gateway that
+     * sends to it.
+     */
+    public static final String ACK_CHANNEL_PROP_NAME = "sluice.regional.ack.channel";
+
+    /**
+     * Property naming the stream id of acknowledgements.
+     */
+    public static final String ACK_STREAM_ID_PROP_NAME = "sluice.regional.ack.stream.id";
+
+    /**
+     * Default stream id of acknowledgements.
+     */
+    public static final int ACK_STREAM_ID_DEFAULT = Channels.ACK_STREAM_ID_DEFAULT;
+
+    /**
+     * Property naming the durability interval: how long accepted records wait at most before the
+     * output files are flushed, forced to the device and acknowledged.
+     */
+    public static final String ACK_INTERVAL_PROP_NAME = "sluice.regional.ack.interval";
+
+    /**
+     * Default durability interval: one fsync of both files per 5 ms at most, coalescing every
+     * batch accepted meanwhile.
+     */
+    public static final long ACK_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(5);
+
+    /**
+     * Property naming how often every stream's durable sequence is sent again even when it did not
+     * move, so a gateway that restarted or reconnected learns it.
+     */
+    public static final String ACK_REPEAT_INTERVAL_PROP_NAME = "sluice.regional.ack.repeat.interval";
+
+    /**
+     * Default repeat interval of acknowledgements.
+     */
+    public static final long ACK_REPEAT_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(200);
+
     private static final int REGION_MAX_LENGTH = StreamTable.REGION_LENGTH;
     private static final Pattern REGION_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -137,6 +282,10 @@ public final class RegionalCoreContext implements AutoCloseable
     private Integer streamId;
     private Path outputDir;
     private Long flushIntervalNs;
+    private String ackChannel;
+    private Integer ackStreamId;
+    private Long ackIntervalNs;
+    private Long ackRepeatIntervalNs;
     private Integer fragmentLimit;
     private Integer outputBufferLength;
     private IdleStrategy idleStrategy;
@@ -190,6 +339,52 @@ public final class RegionalCoreContext implements AutoCloseable
         if (flushIntervalNs < 0)
         {
             errors.add("flushIntervalNs must be >= 0 (0 flushes every duty cycle), was " + flushIntervalNs);
+        }
+
+        if (null == ackChannel)
+        {
+            ackChannel = System.getProperty(ACK_CHANNEL_PROP_NAME);
+        }
+        if (null == ackChannel)
+        {
+            try
+            {
+                ackChannel = Channels.ackPublicationChannel(channel);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // An invalid data channel is reported already; only a valid one without a port is news.
+                if (channel.startsWith("aeron:"))
+                {
+                    errors.add("ackChannel: " + ex.getMessage() + " (-D" + ACK_CHANNEL_PROP_NAME + "=...)");
+                }
+                ackChannel = "aeron:ipc";
+            }
+        }
+        if (!ackChannel.startsWith("aeron:"))
+        {
+            errors.add("ackChannel must be an Aeron URI such as aeron:udp?control=core:20122|control-mode=dynamic, was " +
+                ackChannel);
+        }
+        if (null == ackStreamId)
+        {
+            ackStreamId = intProperty(ACK_STREAM_ID_PROP_NAME, ACK_STREAM_ID_DEFAULT, errors);
+        }
+        if (null == ackIntervalNs)
+        {
+            ackIntervalNs = durationProperty(ACK_INTERVAL_PROP_NAME, ACK_INTERVAL_NS_DEFAULT, errors);
+        }
+        if (ackIntervalNs < 0)
+        {
+            errors.add("ackIntervalNs must be >= 0 (0 forces every duty cycle that wrote), was " + ackIntervalNs);
+        }
+        if (null == ackRepeatIntervalNs)
+        {
+            ackRepeatIntervalNs = durationProperty(ACK_REPEAT_INTERVAL_PROP_NAME, ACK_REPEAT_INTERVAL_NS_DEFAULT, errors);
+        }
+        if (ackRepeatIntervalNs <= 0)
+        {
+            errors.add("ackRepeatIntervalNs must be > 0, was " + ackRepeatIntervalNs);
         }
 
         if (null == fragmentLimit)

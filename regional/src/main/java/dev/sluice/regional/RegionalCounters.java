@@ -169,6 +169,21 @@ public final class RegionalCounters
         add(RegionalCounter.OUTPUT_ERRORS, 1);
     }
 
+    void onDurableForce()
+    {
+        add(RegionalCounter.DURABLE_FORCES, 1);
+    }
+
+    void onStateError()
+    {
+        add(RegionalCounter.STATE_ERRORS, 1);
+    }
+
+    void onAckSent()
+    {
+        add(RegionalCounter.ACKS_SENT, 1);
+    }
+
     private void add(final RegionalCounter counter, final long delta)
     {
         // Single writer: a plain read plus a release store is enough and cheaper than getAndAdd.

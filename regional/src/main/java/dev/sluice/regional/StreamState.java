@@ -26,6 +26,10 @@ final class StreamState
     private final SinkStream sinkStream;
     private final AtomicLongArray counters = new AtomicLongArray(COUNTER_COUNT);
     private long lastSequence;
+    /** Highest sequence whose records are forced to the device with the core's state. */
+    private long durableSequence;
+    /** Highest durable sequence published in a {@code StreamAck}. */
+    private long ackedSequence = -1;
 
     StreamState(
         final int id,
@@ -86,6 +90,37 @@ final class StreamState
     long lastSequence()
     {
         return lastSequence;
+    }
+
+    long durableSequence()
+    {
+        return durableSequence;
+    }
+
+    void durableSequence(final long durableSequence)
+    {
+        this.durableSequence = durableSequence;
+    }
+
+    long ackedSequence()
+    {
+        return ackedSequence;
+    }
+
+    void ackedSequence(final long ackedSequence)
+    {
+        this.ackedSequence = ackedSequence;
+    }
+
+    /**
+     * Starts from the durable state of a previous run: every sequence up to {@code sequence} was
+     * recorded, so a replay of it is a duplicate.
+     */
+    void restore(final long sequence)
+    {
+        lastSequence = sequence;
+        durableSequence = sequence;
+        counters.setRelease(LAST_SEQUENCE_INDEX, sequence);
     }
 
     void onAccepted(final long sequence, final int records, final long missingSequences)
