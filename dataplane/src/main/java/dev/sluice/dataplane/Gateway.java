@@ -419,6 +419,15 @@ public final class Gateway implements AutoCloseable
     }
 
     /** True once every worker has drained its (finite) source and sent its last burst. Any thread. */
+    /**
+     * Worker {@code workerIndex}'s stream to destination {@code destinationIndex} (its spool, its
+     * publication), for tests and diagnostics; owned by that worker's thread.
+     */
+    public DestinationStream stream(final int workerIndex, final int destinationIndex)
+    {
+        return workers.get(workerIndex).streams().get(destinationIndex);
+    }
+
     public boolean isDrained()
     {
         for (final WorkerParts parts : workers)

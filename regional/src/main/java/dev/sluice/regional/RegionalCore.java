@@ -138,6 +138,7 @@ public final class RegionalCore implements Agent
                 }
                 acksPending = recovered.keys().size() > 0;
             }
+            handler.gapTimeoutNs(ctx.gapTimeoutNs());
             assembler = new ControlledFragmentAssembler(handler);
             ackPublication = ctx.aeron().addPublication(ctx.ackChannel(), ctx.ackStreamId());
             subscription = ctx.aeron().addSubscription(ctx.channel(), ctx.streamId());
@@ -199,6 +200,7 @@ public final class RegionalCore implements Agent
     public int doWork()
     {
         final boolean hadPending = hasPending();
+        handler.nowNs(nanoClock.nanoTime());
         int workCount = subscription.controlledPoll(assembler, fragmentLimit);
 
         if (hasPending())

@@ -184,6 +184,30 @@ public final class RegionalCoreContext implements AutoCloseable
     }
 
     /**
+     * How long batches after a gap in their stream are held back (dropped, counted
+     * {@link RegionalCounter#HELD_FOR_GAP}) so a gateway can replay the missing ones in order.
+     *
+     * @param gapTimeoutNs nanoseconds; 0 accepts them at once and counts the gap.
+     * @return this.
+     * @see #GAP_TIMEOUT_PROP_NAME
+     */
+    public RegionalCoreContext gapTimeoutNs(final long gapTimeoutNs)
+    {
+        this.gapTimeoutNs = gapTimeoutNs;
+        return this;
+    }
+
+    /**
+     * How long batches after a gap are held back.
+     *
+     * @return nanoseconds; {@link #GAP_TIMEOUT_NS_DEFAULT} when unset.
+     */
+    public long gapTimeoutNs()
+    {
+        return null == gapTimeoutNs ? GAP_TIMEOUT_NS_DEFAULT : gapTimeoutNs;
+    }
+
+    /**
      * The core's durable state: each stream's last durable sequence and the durable length of each
      * output file, {@code <outputDir>/<region>.state}.
      *
@@ -270,6 +294,17 @@ public final class RegionalCoreContext implements AutoCloseable
      */
     public static final long ACK_REPEAT_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(200);
 
+    /**
+     * Property naming how long batches that arrive after a gap in their stream are held back for
+     * the gateway to replay the missing ones.
+     */
+    public static final String GAP_TIMEOUT_PROP_NAME = "sluice.regional.gap.timeout";
+
+    /**
+     * Default gap timeout: twice the gateway's default replay timeout.
+     */
+    public static final long GAP_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(2);
+
     private static final int REGION_MAX_LENGTH = StreamTable.REGION_LENGTH;
     private static final Pattern REGION_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -286,6 +321,7 @@ public final class RegionalCoreContext implements AutoCloseable
     private Integer ackStreamId;
     private Long ackIntervalNs;
     private Long ackRepeatIntervalNs;
+    private Long gapTimeoutNs;
     private Integer fragmentLimit;
     private Integer outputBufferLength;
     private IdleStrategy idleStrategy;
@@ -385,6 +421,15 @@ public final class RegionalCoreContext implements AutoCloseable
         if (ackRepeatIntervalNs <= 0)
         {
             errors.add("ackRepeatIntervalNs must be > 0, was " + ackRepeatIntervalNs);
+        }
+
+        if (null == gapTimeoutNs)
+        {
+            gapTimeoutNs = durationProperty(GAP_TIMEOUT_PROP_NAME, GAP_TIMEOUT_NS_DEFAULT, errors);
+        }
+        if (gapTimeoutNs < 0)
+        {
+            errors.add("gapTimeoutNs must be >= 0 (0 accepts batches after a gap at once), was " + gapTimeoutNs);
         }
 
         if (null == fragmentLimit)

@@ -48,6 +48,13 @@ public enum RegionalCounter
     DUPLICATES("duplicates", "batches"),
 
     /**
+     * Batches that arrived ahead of a gap in their stream and were dropped unwritten while the
+     * gateway had {@link RegionalCoreContext#gapTimeoutNs()} to replay the missing ones (it sends them
+     * again, in order, since the acknowledgement does not pass the gap).
+     */
+    HELD_FOR_GAP("held_for_gap", "batches"),
+
+    /**
      * Sequences skipped between consecutive accepted batches of a stream.
      */
     GAPS("gaps", "sequences"),

@@ -145,6 +145,12 @@ public final class RegionalCounters
         add(RegionalCounter.BYTES_RECEIVED, frameLength);
     }
 
+    void onHeldForGap(final int frameLength)
+    {
+        add(RegionalCounter.HELD_FOR_GAP, 1);
+        add(RegionalCounter.BYTES_RECEIVED, frameLength);
+    }
+
     void onMisrouted(final int frameLength)
     {
         add(RegionalCounter.MISROUTED, 1);

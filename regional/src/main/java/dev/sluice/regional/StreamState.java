@@ -123,8 +123,14 @@ final class StreamState
         counters.setRelease(LAST_SEQUENCE_INDEX, sequence);
     }
 
+    /** True while batches after a gap are held back, waiting for the gateway's replay. */
+    boolean gapHeld;
+    /** When the current gap was first seen; meaningful while {@link #gapHeld}. */
+    long gapSinceNs;
+
     void onAccepted(final long sequence, final int records, final long missingSequences)
     {
+        gapHeld = false;
         lastSequence = sequence;
         add(BATCHES_INDEX, 1);
         add(RECORDS_INDEX, records);

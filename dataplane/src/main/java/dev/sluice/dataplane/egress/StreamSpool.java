@@ -270,6 +270,12 @@ public final class StreamSpool implements AutoCloseable
         return spool;
     }
 
+    /** The last sequence offered to the publication (and taken by it). */
+    public long sentSequence()
+    {
+        return cursor.position() - 1;
+    }
+
     /** True when every batch appended has been offered to the publication at least once. */
     public boolean hasSentAll()
     {
