@@ -176,6 +176,38 @@ class DataBatchHandlerTest
     }
 
     @Test
+    void holdsBatchesAfterAGapForTheReplayThenAcceptsAGapNoReplayFills()
+    {
+        handler.gapTimeoutNs(1_000);
+        handler.nowNs(0);
+        handle(allKinds(1));
+        handle(allKinds(3));
+        assertEquals(1, counters.get(RegionalCounter.HELD_FOR_GAP), "3 waits for 2");
+        handle(allKinds(2));
+        handle(allKinds(3));
+        assertEquals(3, counters.get(RegionalCounter.BATCHES), "the replay filled the gap, in order");
+        assertEquals(0, counters.get(RegionalCounter.GAPS));
+
+        handle(allKinds(6));
+        handler.nowNs(999);
+        handle(allKinds(6));
+        assertEquals(3, counters.get(RegionalCounter.HELD_FOR_GAP));
+        handler.nowNs(1_000);
+        handle(allKinds(6));
+        assertEquals(4, counters.get(RegionalCounter.BATCHES), "no replay came: accepted after the timeout");
+        assertEquals(2, counters.get(RegionalCounter.GAPS));
+        handle(allKinds(5));
+        assertEquals(1, counters.get(RegionalCounter.DUPLICATES));
+    }
+
+    @Test
+    void readsDataBatchesOfSchemaVersionThree()
+    {
+        handle(withVersion(allKinds(1), 3));
+        assertEquals(1, counters.get(RegionalCounter.BATCHES), "DataBatch is unchanged since version 3");
+    }
+
+    @Test
     void rejectsOtherSchemaVersionsAndReportsEachChangeOfVersionOnce()
     {
         final int version = DataBatchDecoder.SCHEMA_VERSION;
