@@ -366,7 +366,7 @@ class DeliveryGuaranteesTest
         assertEquals(lastSequence, expected, "the last batch");
     }
 
-    /** A UDP port whose successor (the derived ack channel's control port) is free too. */
+    /** A UDP port whose ack control port (+{@link Channels#ACK_PORT_OFFSET}, derived) is free too. */
     static int freePortPair() throws IOException
     {
         for (int attempt = 0; attempt < 100; attempt++)
@@ -374,9 +374,10 @@ class DeliveryGuaranteesTest
             try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
             {
                 final int port = socket.getLocalPort();
-                if (port < 65_000)
+                if (port + Channels.ACK_PORT_OFFSET < 65_536)
                 {
-                    try (DatagramSocket next = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port + 1)))
+                    try (DatagramSocket next = new DatagramSocket(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), port + Channels.ACK_PORT_OFFSET)))
                     {
                         return port;
                     }

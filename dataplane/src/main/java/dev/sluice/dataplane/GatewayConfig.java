@@ -602,7 +602,7 @@ public final class GatewayConfig
                     if (ack != null && !ack.value().startsWith("aeron:"))
                     {
                         diagnostics.error(ack.position(), "destination ack-channel must be an Aeron URI",
-                            "e.g. aeron:udp?endpoint=0.0.0.0:0|control=core.example:20122|control-mode=dynamic");
+                            "e.g. aeron:udp?endpoint=0.0.0.0:0|control=core.example:21121|control-mode=dynamic");
                     }
                     ackChannel = ack == null ? null : ack.value();
                 }

@@ -29,6 +29,11 @@ public final class Channels
      * derived from the core's data channel ({@link #ackPublicationChannel}, {@link #ackSubscriptionChannel}).
      */
     public static final int ACK_STREAM_ID_DEFAULT = 3001;
+    /**
+     * The derived ack channel's control port is the data port plus this: far enough that cores
+     * given neighbouring data ports (20121, 20122) do not take each other's.
+     */
+    public static final int ACK_PORT_OFFSET = 1000;
 
     /** Data batches into a regional core. */
     public static final int DATA_STREAM_ID_DEFAULT = 1001;
@@ -40,7 +45,7 @@ public final class Channels
     /**
      * The channel a regional core publishes acknowledgements on when none is configured: for a UDP
      * data channel {@code endpoint=host:port}, a multi-destination-cast publication with dynamic
-     * control on {@code host:port+1}, which gateways join by subscribing; for IPC, IPC. Deriving it
+     * control on {@code host:port+}{@link #ACK_PORT_OFFSET}, which gateways join by subscribing; for IPC, IPC. Deriving it
      * from the data channel keeps two cores on one host apart without more configuration.
      *
      * @param dataChannel the core's data channel.
@@ -90,7 +95,7 @@ public final class Channels
         try
         {
             final int port = Integer.parseInt(endpoint.substring(colon + 1));
-            return endpoint.substring(0, colon) + ":" + (port + 1);
+            return endpoint.substring(0, colon) + ":" + (port + ACK_PORT_OFFSET);
         }
         catch (final NumberFormatException | StringIndexOutOfBoundsException ex)
         {

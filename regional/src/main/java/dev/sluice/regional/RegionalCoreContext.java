@@ -399,7 +399,7 @@ public final class RegionalCoreContext implements AutoCloseable
         }
         if (!ackChannel.startsWith("aeron:"))
         {
-            errors.add("ackChannel must be an Aeron URI such as aeron:udp?control=core:20122|control-mode=dynamic, was " +
+            errors.add("ackChannel must be an Aeron URI such as aeron:udp?control=core:21121|control-mode=dynamic, was " +
                 ackChannel);
         }
         if (null == ackStreamId)
