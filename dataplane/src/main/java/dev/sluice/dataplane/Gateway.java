@@ -19,6 +19,7 @@ import dev.sluice.dataplane.decode.PacketDecoder;
 import dev.sluice.dataplane.egress.BatchEgress;
 import dev.sluice.dataplane.egress.DestinationStream;
 import dev.sluice.dataplane.egress.StreamSequence;
+import dev.sluice.dataplane.egress.StreamSpool;
 import dev.sluice.dataplane.pipeline.EventWorker;
 import dev.sluice.dataplane.pipeline.GatewayWorker;
 import dev.sluice.dataplane.pipeline.PacketBurst;
@@ -28,6 +29,8 @@ import dev.sluice.dataplane.residency.ResidencyStage;
 import dev.sluice.dataplane.source.PacketSource;
 import dev.sluice.dataplane.source.PacketSources;
 import dev.sluice.dataplane.source.event.EventIngest;
+import dev.sluice.spool.Spool;
+import dev.sluice.spool.SpoolConfig;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
@@ -238,8 +241,13 @@ public final class Gateway implements AutoCloseable
                 StreamSequence.RESERVATION_BLOCK_DEFAULT));
             destinationCounters[streamIndex] =
                 built(new DestinationCounters(aeron::addCounter, destination.region(), roleName));
-            streams.add(new DestinationStream(
-                streamIndex, destination.region(), publication, sequence, destinationCounters[streamIndex]));
+            final DestinationStream stream = new DestinationStream(
+                streamIndex, destination.region(), publication, sequence, destinationCounters[streamIndex]);
+            if (destination.spool().enabled())
+            {
+                stream.spool(built(openSpool(destination, index, publication)));
+            }
+            streams.add(stream);
         }
 
         // Crypto-PAn keeps caches and a cipher: each worker has instances of its own per key epoch.
@@ -268,6 +276,35 @@ public final class Gateway implements AutoCloseable
             new SystemNanoClock(),
             workerKeys);
         return new WorkerParts(worker, sourceCounters, flowCounters, streams);
+    }
+
+    /**
+     * Opens (recovering after a crash) the spool of worker {@code workerIndex}'s stream to a
+     * destination, in {@code <spool-dir>/<region>/<worker>/}, with the subscription to that
+     * destination's acknowledgements.
+     */
+    private StreamSpool openSpool(
+        final GatewayContext.Destination destination, final int workerIndex, final ExclusivePublication publication)
+    {
+        final GatewayContext.SpoolSettings settings = destination.spool();
+        final Spool spool = Spool.open(new SpoolConfig()
+            .directory(context.spoolDirectory().resolve(destination.region()).resolve(Integer.toString(workerIndex)))
+            .maxBytes(settings.maxBytes())
+            .segmentLength(settings.segmentLength())
+            .overflowRule(settings.overflowRule())
+            .fsyncPolicy(settings.fsyncPolicy())
+            .fsyncIntervalNs(settings.fsyncIntervalNs()));
+        try
+        {
+            final Subscription acks = aeron.addSubscription(destination.resolvedAckChannel(), destination.ackStreamId());
+            return new StreamSpool(spool, acks, context.gatewayId(), destination.region(), workerIndex,
+                publication.maxPayloadLength(), context.replayTimeoutNs());
+        }
+        catch (final RuntimeException ex)
+        {
+            spool.close();
+            throw ex;
+        }
     }
 
     /**
@@ -382,6 +419,15 @@ public final class Gateway implements AutoCloseable
     }
 
     /** True once every worker has drained its (finite) source and sent its last burst. Any thread. */
+    /**
+     * Worker {@code workerIndex}'s stream to destination {@code destinationIndex} (its spool, its
+     * publication), for tests and diagnostics; owned by that worker's thread.
+     */
+    public DestinationStream stream(final int workerIndex, final int destinationIndex)
+    {
+        return workers.get(workerIndex).streams().get(destinationIndex);
+    }
+
     public boolean isDrained()
     {
         for (final WorkerParts parts : workers)

@@ -19,6 +19,8 @@ import dev.sluice.policy.yaml.YamlSequence;
 import dev.sluice.dataplane.source.afpacket.AfPacketSettings;
 import dev.sluice.dataplane.source.afpacket.AfPacketSources;
 import dev.sluice.protocol.Channels;
+import dev.sluice.spool.FsyncPolicy;
+import dev.sluice.spool.OverflowRule;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -40,7 +44,7 @@ public final class GatewayConfig
     // Lists, not sets: "allowed keys" hints list them in this order on every run.
     private static final List<String> TOP_KEYS = List.of(
         "gateway", "source", "destinations", "control-plane", "anonymization", "policy-file", "state-dir",
-        "aeron-dir", "burst-capacity", "not-connected-timeout-ms", "workers", "ingest");
+        "aeron-dir", "burst-capacity", "not-connected-timeout-ms", "workers", "ingest", "spool-dir", "replay-timeout-ms");
     private static final List<String> GATEWAY_KEYS = List.of("id", "site", "region");
     private static final List<String> SOURCE_KEYS = List.of("pcap", "dpdk", "af-packet");
     private static final List<String> DPDK_KEYS = List.of(
@@ -48,7 +52,10 @@ public final class GatewayConfig
     private static final List<String> AF_PACKET_KEYS = List.of(
         "interface", "workers", "fanout", "fanout-group", "block-size", "block-count", "frame-size", "retire-timeout-ms",
         "promiscuous");
-    private static final List<String> DESTINATION_KEYS = List.of("region", "channel", "stream");
+    private static final List<String> DESTINATION_KEYS = List.of(
+        "region", "channel", "stream", "ack-channel", "ack-stream", "spool");
+    private static final List<String> SPOOL_KEYS = List.of(
+        "enabled", "max-bytes", "segment-bytes", "overflow", "fsync", "fsync-interval-ms");
     private static final List<String> CONTROL_KEYS = List.of("channel", "stream", "push-channel", "push-stream");
     private static final List<String> ANONYMIZATION_KEYS = List.of("key-file", "key-dir");
     private static final List<String> WORKERS_KEYS = List.of("cpus");
@@ -117,6 +124,19 @@ public final class GatewayConfig
             if (top.has("state-dir"))
             {
                 context.stateDirectory(reader.path(top.get("state-dir"), "state-dir"));
+            }
+            if (top.has("spool-dir"))
+            {
+                context.spoolDirectory(reader.path(top.get("spool-dir"), "spool-dir"));
+            }
+            if (top.has("replay-timeout-ms"))
+            {
+                final Long timeoutMs = YamlChecks.integer(
+                    top.get("replay-timeout-ms"), "replay-timeout-ms", 1, 86_400_000, diagnostics);
+                if (timeoutMs != null)
+                {
+                    context.replayTimeoutNs(TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+                }
             }
             if (top.has("aeron-dir"))
             {
@@ -575,11 +595,113 @@ public final class GatewayConfig
                     diagnostics.error(channel.position(), "destination channel must be an Aeron URI",
                         "e.g. aeron:udp?endpoint=core.example:20121");
                 }
+                String ackChannel = null;
+                if (destination.has("ack-channel"))
+                {
+                    final YamlScalar ack = YamlChecks.scalar(destination.get("ack-channel"), "destination ack-channel", diagnostics);
+                    if (ack != null && !ack.value().startsWith("aeron:"))
+                    {
+                        diagnostics.error(ack.position(), "destination ack-channel must be an Aeron URI",
+                            "e.g. aeron:udp?endpoint=0.0.0.0:0|control=core.example:21121|control-mode=dynamic");
+                    }
+                    ackChannel = ack == null ? null : ack.value();
+                }
+                else if (channel != null && channel.value().startsWith("aeron:udp") && !channel.value().contains("endpoint="))
+                {
+                    diagnostics.error(channel.position(), "cannot derive the ack channel from a destination channel without endpoint=",
+                        "add ack-channel: to this destination");
+                }
+                int ackStream = Channels.ACK_STREAM_ID_DEFAULT;
+                if (destination.has("ack-stream"))
+                {
+                    final Long value = YamlChecks.integer(destination.get("ack-stream"), "ack-stream", 1, Integer.MAX_VALUE, diagnostics);
+                    ackStream = value == null ? ackStream : value.intValue();
+                }
+                final GatewayContext.SpoolSettings spool = spool(destination.get("spool"));
                 if (region != null && channel != null)
                 {
-                    context.addDestination(region, channel.value(), stream);
+                    context.addDestination(new GatewayContext.Destination(
+                        region, channel.value(), stream, ackChannel, ackStream, spool));
                 }
             }
+        }
+
+        /** A destination's {@code spool:} section; every key optional, defaults {@link GatewayContext.SpoolSettings#DEFAULT}. */
+        GatewayContext.SpoolSettings spool(final YamlNode node)
+        {
+            final GatewayContext.SpoolSettings defaults = GatewayContext.SpoolSettings.DEFAULT;
+            final YamlMapping spool = section(node, "spool", SPOOL_KEYS, List.of());
+            if (spool == null)
+            {
+                return defaults;
+            }
+            boolean enabled = defaults.enabled();
+            if (spool.has("enabled"))
+            {
+                final YamlScalar value = YamlChecks.scalar(spool.get("enabled"), "spool.enabled", diagnostics);
+                if (value != null && !"true".equals(value.value()) && !"false".equals(value.value()))
+                {
+                    diagnostics.error(value.position(), "spool.enabled must be true or false, found '" + value.value() + "'", null);
+                }
+                enabled = value == null ? enabled : !"false".equals(value.value());
+            }
+            long maxBytes = defaults.maxBytes();
+            int segmentBytes = defaults.segmentLength();
+            if (spool.has("segment-bytes"))
+            {
+                final Long value = YamlChecks.integer(spool.get("segment-bytes"), "spool.segment-bytes", 65_536, 1L << 30, diagnostics);
+                if (value != null && value % 4096 != 0)
+                {
+                    diagnostics.error(spool.get("segment-bytes").position(), "spool.segment-bytes must be a multiple of 4096", null);
+                }
+                segmentBytes = value == null ? segmentBytes : value.intValue();
+            }
+            if (spool.has("max-bytes"))
+            {
+                final Long value = YamlChecks.integer(spool.get("max-bytes"), "spool.max-bytes", 131_072, Long.MAX_VALUE, diagnostics);
+                if (value != null && value < 2L * segmentBytes)
+                {
+                    diagnostics.error(spool.get("max-bytes").position(),
+                        "spool.max-bytes must hold at least two segments (" + 2L * segmentBytes + " bytes)", null);
+                }
+                maxBytes = value == null ? maxBytes : value;
+            }
+            OverflowRule overflow = defaults.overflowRule();
+            if (spool.has("overflow"))
+            {
+                final YamlScalar value = YamlChecks.scalar(spool.get("overflow"), "spool.overflow", diagnostics);
+                overflow = value == null ? overflow : choice(value, "spool.overflow", OverflowRule.class, overflow);
+            }
+            FsyncPolicy fsync = defaults.fsyncPolicy();
+            if (spool.has("fsync"))
+            {
+                final YamlScalar value = YamlChecks.scalar(spool.get("fsync"), "spool.fsync", diagnostics);
+                fsync = value == null ? fsync : choice(value, "spool.fsync", FsyncPolicy.class, fsync);
+            }
+            long fsyncIntervalNs = defaults.fsyncIntervalNs();
+            if (spool.has("fsync-interval-ms"))
+            {
+                final Long value = YamlChecks.integer(spool.get("fsync-interval-ms"), "spool.fsync-interval-ms", 1, 60_000, diagnostics);
+                fsyncIntervalNs = value == null ? fsyncIntervalNs : TimeUnit.MILLISECONDS.toNanos(value);
+            }
+            return new GatewayContext.SpoolSettings(enabled, maxBytes, segmentBytes, overflow, fsync, fsyncIntervalNs);
+        }
+
+        /** An enum value written in lower case with dashes ({@code drop-newest}). */
+        private <E extends Enum<E>> E choice(final YamlScalar value, final String what, final Class<E> type, final E fallback)
+        {
+            final StringBuilder allowed = new StringBuilder();
+            for (final E constant : type.getEnumConstants())
+            {
+                final String name = constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+                if (name.equals(value.value()))
+                {
+                    return constant;
+                }
+                allowed.append(allowed.isEmpty() ? "" : ", ").append(name);
+            }
+            diagnostics.error(value.position(), what + " must be one of " + allowed + ", found '" + value.value() + "'", null);
+            return fallback;
         }
 
         void controlPlane(final YamlNode node, final GatewayContext context)

@@ -5,6 +5,8 @@ import dev.sluice.dataplane.source.CaptureFileSources;
 import dev.sluice.dataplane.source.PacketSources;
 import dev.sluice.dataplane.source.event.EventIngestConfig;
 import dev.sluice.protocol.Channels;
+import dev.sluice.spool.FsyncPolicy;
+import dev.sluice.spool.OverflowRule;
 import io.aeron.Aeron;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
@@ -36,9 +38,50 @@ public final class GatewayContext
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
-    /** One outbound stream: records bound for {@code region} go to {@code channel}/{@code streamId}. */
-    public record Destination(String region, String channel, int streamId)
+    /** Time without acknowledgement progress, batches outstanding, before a spooled stream sends them again. */
+    public static final long REPLAY_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * The spool of each stream to one destination (one per worker, {@code <spool-dir>/<region>/<worker>/}).
+     *
+     * @param enabled         false sends straight to the publication, dropping (counted) while it is unavailable
+     * @param maxBytes        disk each stream's spool may use; then the overflow rule applies
+     * @param segmentLength   bytes per segment file (a multiple of 4096; the spool keeps at least two)
+     * @param overflowRule    PAUSE (back-pressure the source, nothing dropped), DROP_NEWEST or DROP_OLDEST (counted)
+     * @param fsyncPolicy     what a power loss may take; batches are sent only once the policy counts them durable
+     * @param fsyncIntervalNs the interval of {@link FsyncPolicy#INTERVAL}, also the delivery delay it adds
+     */
+    public record SpoolSettings(
+        boolean enabled, long maxBytes, int segmentLength, OverflowRule overflowRule, FsyncPolicy fsyncPolicy,
+        long fsyncIntervalNs)
     {
+        /** 1 GiB of 16 MiB segments, PAUSE, forced every 20 ms. */
+        public static final SpoolSettings DEFAULT = new SpoolSettings(
+            true, 1024L * 1024 * 1024, 16 * 1024 * 1024, OverflowRule.PAUSE, FsyncPolicy.INTERVAL,
+            TimeUnit.MILLISECONDS.toNanos(20));
+        /** No spool: the behaviour of gateways before issue 8. */
+        public static final SpoolSettings DISABLED = new SpoolSettings(
+            false, DEFAULT.maxBytes, DEFAULT.segmentLength, DEFAULT.overflowRule, DEFAULT.fsyncPolicy, DEFAULT.fsyncIntervalNs);
+    }
+
+    /**
+     * One outbound stream: records bound for {@code region} go to {@code channel}/{@code streamId};
+     * the core's acknowledgements come on {@code ackChannel}/{@code ackStreamId} (null channel: derived
+     * from the data channel, {@link Channels#ackSubscriptionChannel}).
+     */
+    public record Destination(
+        String region, String channel, int streamId, String ackChannel, int ackStreamId, SpoolSettings spool)
+    {
+        public Destination(final String region, final String channel, final int streamId)
+        {
+            this(region, channel, streamId, null, Channels.ACK_STREAM_ID_DEFAULT, SpoolSettings.DEFAULT);
+        }
+
+        /** The ack subscription channel, configured or derived. */
+        public String resolvedAckChannel()
+        {
+            return ackChannel != null ? ackChannel : Channels.ackSubscriptionChannel(channel);
+        }
     }
 
     private String gatewayId;
@@ -57,6 +100,8 @@ public final class GatewayContext
     private List<Integer> workerCpus = List.of();
     private int burstCapacity = BURST_CAPACITY_DEFAULT;
     private Path stateDirectory = STATE_DIRECTORY_DEFAULT;
+    private Path spoolDirectory;
+    private long replayTimeoutNs = REPLAY_TIMEOUT_NS_DEFAULT;
     private Path anonymizationKeyFile;
     private Path anonymizationKeyDirectory;
     private EpochNanoClock keyClock;
@@ -184,6 +229,10 @@ public final class GatewayContext
         if (notConnectedTimeoutNs <= 0)
         {
             problems.add("not-connected-timeout-ms: must be positive");
+        }
+        if (replayTimeoutNs <= 0)
+        {
+            problems.add("replay-timeout-ms: must be positive");
         }
         if (helloIntervalMs <= 0)
         {
@@ -337,6 +386,36 @@ public final class GatewayContext
     public GatewayContext addDestination(final String region, final String channel, final int streamId)
     {
         destinations.add(new Destination(region, channel, streamId));
+        return this;
+    }
+
+    public GatewayContext addDestination(final Destination destination)
+    {
+        destinations.add(destination);
+        return this;
+    }
+
+    /** Where each destination stream's spool lives; {@code <state-dir>/spool} unless set. */
+    public Path spoolDirectory()
+    {
+        return spoolDirectory != null ? spoolDirectory : stateDirectory.resolve("spool");
+    }
+
+    public GatewayContext spoolDirectory(final Path spoolDirectory)
+    {
+        this.spoolDirectory = spoolDirectory;
+        return this;
+    }
+
+    /** Time without acknowledgement progress, with batches outstanding, before a spooled stream sends them again. */
+    public long replayTimeoutNs()
+    {
+        return replayTimeoutNs;
+    }
+
+    public GatewayContext replayTimeoutNs(final long replayTimeoutNs)
+    {
+        this.replayTimeoutNs = replayTimeoutNs;
         return this;
     }
 

@@ -8,6 +8,8 @@ import dev.sluice.dataplane.source.afpacket.AfPacketSources;
 import dev.sluice.dataplane.testing.Packets;
 import dev.sluice.dataplane.testing.TestPolicies;
 import dev.sluice.protocol.Channels;
+import dev.sluice.spool.FsyncPolicy;
+import dev.sluice.spool.OverflowRule;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -164,6 +167,48 @@ class GatewayConfigTest
             "  hint: e.g. aeron:udp?endpoint=core.example:20121");
         assertErrors(VALID + "control-plane:\n  stream: two\n",
             "gw.yaml:11:11: error: control-plane.stream must be a whole number, found 'two'");
+    }
+
+    @Test
+    void spoolSettingsReadIntoTheDestination()
+    {
+        final GatewayContext defaults = parse(VALID).context();
+        assertEquals(GatewayContext.SpoolSettings.DEFAULT, defaults.destinations().get(0).spool());
+        assertEquals(defaults.stateDirectory().resolve("spool"), defaults.spoolDirectory());
+
+        final GatewayContext context = parse(VALID + """
+                ack-channel: aeron:udp?endpoint=0.0.0.0:0|control=core:20122|control-mode=dynamic
+                ack-stream: 3333
+                spool:
+                  max-bytes: 268435456
+                  segment-bytes: 1048576
+                  overflow: drop-newest
+                  fsync: every-record
+                  fsync-interval-ms: 7
+            spool-dir: spools
+            replay-timeout-ms: 250
+            """).context();
+        final GatewayContext.Destination destination = context.destinations().get(0);
+        assertEquals("aeron:udp?endpoint=0.0.0.0:0|control=core:20122|control-mode=dynamic", destination.resolvedAckChannel());
+        assertEquals(3333, destination.ackStreamId());
+        assertEquals(new GatewayContext.SpoolSettings(true, 268_435_456L, 1_048_576, OverflowRule.DROP_NEWEST,
+            FsyncPolicy.EVERY_RECORD, TimeUnit.MILLISECONDS.toNanos(7)), destination.spool());
+        assertEquals(directory.resolve("spools").normalize(), context.spoolDirectory().normalize());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(250), context.replayTimeoutNs());
+    }
+
+    @Test
+    void spoolMistakesAreReportedAtTheirValue()
+    {
+        assertErrors(VALID + "    spool:\n      overflow: drop-everything\n      fsync: sometimes\n      enabled: maybe\n",
+            "gw.yaml:11:17: error: spool.overflow must be one of pause, drop-newest, drop-oldest, found 'drop-everything'",
+            "gw.yaml:12:14: error: spool.fsync must be one of never, every-n-records, interval, every-record, found 'sometimes'",
+            "gw.yaml:13:16: error: spool.enabled must be true or false, found 'maybe'");
+        assertErrors(VALID + "    spool:\n      segment-bytes: 1048576\n      max-bytes: 1048576\n",
+            "gw.yaml:12:18: error: spool.max-bytes must hold at least two segments (2097152 bytes)");
+        assertErrors(VALID + "    spool: {colour: red}\n",
+            "gw.yaml:10:13: error: unknown key 'colour' in spool",
+            "  hint: allowed keys: enabled, max-bytes, segment-bytes, overflow, fsync, fsync-interval-ms");
     }
 
     @Test

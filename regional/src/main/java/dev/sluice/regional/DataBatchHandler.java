@@ -57,6 +57,8 @@ final class DataBatchHandler implements ControlledFragmentHandler
     private final StreamTable streams;
     private final UnsafeBuffer frameBytes = new UnsafeBuffer(0, 0);
     private int lastReportedVersion = DataBatchValidator.SCHEMA_VERSION;
+    private long gapTimeoutNs;
+    private long nowNs;
 
     DataBatchHandler(
         final String region,
@@ -121,6 +123,22 @@ final class DataBatchHandler implements ControlledFragmentHandler
             counters.onDuplicate(stream, length);
             return Action.CONTINUE;
         }
+        if (gapTimeoutNs > 0 && 0 != lastSequence && sequence > lastSequence + 1)
+        {
+            // A spooling gateway replays the missing batches in order (its acknowledgement stops at
+            // the gap): accepting this one now would turn them into duplicates, lost. A gap that no
+            // replay fills (a gateway without a spool, records its spool dropped) is accepted later.
+            if (!stream.gapHeld)
+            {
+                stream.gapHeld = true;
+                stream.gapSinceNs = nowNs;
+            }
+            if (nowNs - stream.gapSinceNs < gapTimeoutNs)
+            {
+                counters.onHeldForGap(length);
+                return Action.CONTINUE;
+            }
+        }
 
         if (!writer.ensureCapacity(validator.ndjsonLengthBound()) ||
             !frameWriter.ensureCapacity(validator.pcapngLengthBound()))
@@ -180,9 +198,32 @@ final class DataBatchHandler implements ControlledFragmentHandler
         return Action.CONTINUE;
     }
 
+    /**
+     * How long batches after a gap are held back (dropped, counted) for the gateway to replay the
+     * missing ones; 0 accepts them at once, counting the gap.
+     */
+    void gapTimeoutNs(final long gapTimeoutNs)
+    {
+        this.gapTimeoutNs = gapTimeoutNs;
+    }
+
+    /** The time of the duty cycle, read once per cycle by the core. */
+    void nowNs(final long nowNs)
+    {
+        this.nowNs = nowNs;
+    }
+
     int streamCount()
     {
         return streams.size();
+    }
+
+    /**
+     * @return the streams seen (or restored from the core's durable state).
+     */
+    StreamTable streams()
+    {
+        return streams;
     }
 
     private boolean offerToSinks(final StreamState stream, final long sequence)
@@ -252,7 +293,7 @@ final class DataBatchHandler implements ControlledFragmentHandler
             lastReportedVersion = version;
             errorHandler.onError(new UnsupportedSchemaVersionException(
                 "regional core " + regionName + " rejects DataBatch frames of schema version " + version +
-                "; it reads version " + DataBatchValidator.SCHEMA_VERSION +
+                "; it reads versions " + DataBatchValidator.MIN_SCHEMA_VERSION + " to " + DataBatchValidator.SCHEMA_VERSION +
                 " only: run gateways and cores built from the same schema"));
         }
     }

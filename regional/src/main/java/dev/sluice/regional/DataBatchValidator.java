@@ -20,7 +20,7 @@ import java.nio.ByteOrder;
  * Checks that a frame is a complete, well-formed {@code DataBatch} before anything reads it, and
  * finds the first thing wrong with it in this order:
  * <ol>
- * <li>the message header: schema, template, exactly {@link #SCHEMA_VERSION}, and the fixed block
+ * <li>the message header: schema, template, a version from {@link #MIN_SCHEMA_VERSION} to {@link #SCHEMA_VERSION}, and the fixed block
  * length that version defines;</li>
  * <li>the layout: each group's header, an entry length equal to the version's, every entry and
  * every variable-length field ending inside the frame, and nothing after the last group;</li>
@@ -46,6 +46,11 @@ final class DataBatchValidator
      * a gateway's workers, so gateways and cores are upgraded together.
      */
     static final int SCHEMA_VERSION = DataBatchDecoder.SCHEMA_VERSION;
+    /**
+     * The oldest version whose DataBatch layout is this one: version 4 only added StreamAck, so a
+     * batch a gateway spooled before an upgrade still reads.
+     */
+    static final int MIN_SCHEMA_VERSION = 3;
 
     private static final ByteOrder ORDER = DataBatchDecoder.BYTE_ORDER;
     private static final int GROUP_HEADER_LENGTH = PacketsDecoder.sbeHeaderSize();
@@ -136,7 +141,7 @@ final class DataBatchValidator
             return RejectReason.UNKNOWN_TEMPLATE;
         }
         version = header.version();
-        if (version != SCHEMA_VERSION)
+        if (version < MIN_SCHEMA_VERSION || version > SCHEMA_VERSION)
         {
             return RejectReason.UNSUPPORTED_VERSION;
         }

@@ -317,6 +317,26 @@ final class NdjsonBatchWriter implements AutoCloseable
     }
 
     /**
+     * Forces the written bytes to the device; see {@link OutputFile#force()}.
+     *
+     * @return true when forced.
+     */
+    boolean force()
+    {
+        return output.force();
+    }
+
+    /**
+     * The file's length up to the last byte written; see {@link OutputFile#writtenLength()}.
+     *
+     * @return bytes, or -1 when it cannot be read.
+     */
+    long writtenLength()
+    {
+        return output.writtenLength();
+    }
+
+    /**
      * Writes every buffered byte to the file.
      *
      * @return true when the buffer is now empty, false when the write failed (counted; the first

@@ -230,6 +230,51 @@ final class OutputFile implements AutoCloseable
     }
 
     /**
+     * Forces what was written to the device ({@code fsync} of the data, not of the metadata
+     * beyond the length): the step that makes records durable against a power loss before the core
+     * acknowledges them.
+     *
+     * @return true when forced; false when the force failed (counted and reported once per run of
+     * failures, like a write).
+     */
+    boolean force()
+    {
+        try
+        {
+            channel.force(false);
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            counters.onOutputError();
+            if (!failing)
+            {
+                failing = true;
+                errorHandler.onError(new IOException("cannot force " + file + " to the device", ex));
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Bytes the file holds up to the last byte written: after a successful {@link #flush()} and
+     * {@link #force()}, the file's durable length.
+     *
+     * @return the channel's position.
+     */
+    long writtenLength()
+    {
+        try
+        {
+            return channel.position();
+        }
+        catch (final IOException ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
      * Flushes what is buffered and releases the file. Idempotent.
      */
     public void close()

@@ -168,6 +168,26 @@ final class PcapngFrameWriter implements AutoCloseable
     }
 
     /**
+     * Forces the written bytes to the device; see {@link OutputFile#force()}.
+     *
+     * @return true when forced.
+     */
+    boolean force()
+    {
+        return output.force();
+    }
+
+    /**
+     * The file's length up to the last byte written; see {@link OutputFile#writtenLength()}.
+     *
+     * @return bytes, or -1 when it cannot be read.
+     */
+    long writtenLength()
+    {
+        return output.writtenLength();
+    }
+
+    /**
      * The length a frame's enhanced packet block gives as the packet's original length.
      *
      * @param payloadAction  raw payload action.

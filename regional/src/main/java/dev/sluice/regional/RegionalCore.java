@@ -2,15 +2,23 @@ package dev.sluice.regional;
 
 import dev.sluice.regional.sink.KafkaSink;
 import dev.sluice.regional.sink.Sink;
+import dev.sluice.protocol.codec.MessageHeaderEncoder;
+import dev.sluice.protocol.codec.StreamAckEncoder;
 import io.aeron.ControlledFragmentAssembler;
+import io.aeron.Publication;
 import io.aeron.Subscription;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -22,6 +30,18 @@ import java.util.List;
  * {@link RegionalCoreContext#kafkaSink} set, the same lines also go to Kafka ({@link KafkaSink}, on
  * its own thread; a slow or absent Kafka never holds the files back). Every frame is counted in
  * {@link #counters()}; malformed frames are rejected by reason and never raise an exception.
+ * <p>
+ * <h2>Durability and acknowledgements</h2>
+ * Once accepted batches have waited {@link RegionalCoreContext#ackIntervalNs()} (coalescing every
+ * batch accepted meanwhile), both files are flushed <em>and forced to the device</em> ({@code fsync}),
+ * then each stream's last accepted sequence is written as its durable sequence to the state file
+ * ({@link CoreStateFile}, forced too), and only then is a {@code StreamAck} published for each stream
+ * whose durable sequence moved, on {@link RegionalCoreContext#ackChannel()}. Every stream's ack is
+ * sent again every {@link RegionalCoreContext#ackRepeatIntervalNs()}, so a gateway that restarted or
+ * reconnected learns where to replay from. At a restart the files are cut back to the lengths the
+ * state file recorded (records after them were never acknowledged, so the gateways replay them)
+ * and each stream resumes after its durable sequence: a replayed batch is then a counted duplicate,
+ * and the recording holds every acknowledged record exactly once.
  * <p>
  * Messages larger than one Aeron frame are reassembled before they are handled. Buffered output is
  * flushed to both files once it has waited {@link RegionalCoreContext#flushIntervalNs()}, or at the
@@ -45,8 +65,22 @@ public final class RegionalCore implements Agent
     private final Sink[] sinks;
     private final ControlledFragmentAssembler assembler;
     private final Subscription subscription;
+    private final DataBatchHandler handler;
+    private final CoreStateFile stateFile;
+    private final Publication ackPublication;
+    private final UnsafeBuffer ackBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(
+        MessageHeaderEncoder.ENCODED_LENGTH + StreamAckEncoder.BLOCK_LENGTH));
+    private final MessageHeaderEncoder ackHeader = new MessageHeaderEncoder();
+    private final StreamAckEncoder ackEncoder = new StreamAckEncoder();
     private final NanoClock nanoClock;
     private final long flushIntervalNs;
+    private final long ackIntervalNs;
+    private final long ackRepeatIntervalNs;
+    private long durableBatches;
+    private long acceptedSinceNs;
+    private boolean acceptedPending;
+    private boolean acksPending;
+    private long nextAckRepeatNs;
     private final int fragmentLimit;
     private long pendingSinceNs;
     private boolean isClosed;
@@ -70,13 +104,24 @@ public final class RegionalCore implements Agent
         nanoClock = ctx.nanoClock();
         flushIntervalNs = ctx.flushIntervalNs();
         fragmentLimit = ctx.fragmentLimit();
+        ackIntervalNs = ctx.ackIntervalNs();
+        ackRepeatIntervalNs = ctx.ackRepeatIntervalNs();
         counters = new RegionalCounters(ctx.regionName());
 
         NdjsonBatchWriter writer = null;
         PcapngFrameWriter frameWriter = null;
+        CoreStateFile stateFile = null;
+        Publication ackPublication = null;
         final Sink[] sinks = new Sink[null == ctx.kafkaSink() ? 0 : 1];
         try
         {
+            stateFile = CoreStateFile.open(ctx.stateFile());
+            final CoreStateFile.Snapshot recovered = stateFile.recovered();
+            if (null != recovered)
+            {
+                cutBack(ctx.outputFile(), recovered.ndjsonLength());
+                cutBack(ctx.pcapngFile(), recovered.pcapngLength());
+            }
             writer = NdjsonBatchWriter.open(ctx.outputFile(), ctx.outputBufferLength(), counters, ctx.errorHandler());
             frameWriter = PcapngFrameWriter.open(
                 ctx.pcapngFile(), ctx.outputBufferLength(), ctx.regionName(), counters, ctx.errorHandler());
@@ -84,20 +129,30 @@ public final class RegionalCore implements Agent
             {
                 sinks[0] = new KafkaSink(ctx.kafkaSink(), ctx.errorHandler());
             }
-            assembler = new ControlledFragmentAssembler(
-                new DataBatchHandler(ctx.regionName(), counters, writer, frameWriter, ctx.errorHandler(), sinks));
+            handler = new DataBatchHandler(ctx.regionName(), counters, writer, frameWriter, ctx.errorHandler(), sinks);
+            if (null != recovered)
+            {
+                for (int i = 0; i < recovered.keys().size(); i++)
+                {
+                    handler.streams().restore(recovered.keys().get(i), recovered.sequences()[i]);
+                }
+                acksPending = recovered.keys().size() > 0;
+            }
+            handler.gapTimeoutNs(ctx.gapTimeoutNs());
+            assembler = new ControlledFragmentAssembler(handler);
+            ackPublication = ctx.aeron().addPublication(ctx.ackChannel(), ctx.ackStreamId());
             subscription = ctx.aeron().addSubscription(ctx.channel(), ctx.streamId());
         }
         catch (final IOException ex)
         {
-            CloseHelper.closeAll(writer, frameWriter);
+            CloseHelper.closeAll(ackPublication, stateFile, writer, frameWriter);
             CloseHelper.closeAll(sinks);
             CloseHelper.close(ctx);
             throw new UncheckedIOException(ex);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.closeAll(writer, frameWriter);
+            CloseHelper.closeAll(ackPublication, stateFile, writer, frameWriter);
             CloseHelper.closeAll(sinks);
             CloseHelper.close(ctx);
             throw ex;
@@ -106,6 +161,29 @@ public final class RegionalCore implements Agent
         this.writer = writer;
         this.frameWriter = frameWriter;
         this.sinks = sinks;
+        this.stateFile = stateFile;
+        this.ackPublication = ackPublication;
+        nextAckRepeatNs = nanoClock.nanoTime();
+    }
+
+    /**
+     * Cuts a file back to the length the state file recorded as durable: what follows was written
+     * but never acknowledged (the core stopped before forcing it), and the gateways replay it.
+     */
+    private static void cutBack(final Path file, final long durableLength) throws IOException
+    {
+        if (!Files.exists(file))
+        {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            if (channel.size() > durableLength)
+            {
+                channel.truncate(durableLength);
+                channel.force(true);
+            }
+        }
     }
 
     /**
@@ -122,6 +200,7 @@ public final class RegionalCore implements Agent
     public int doWork()
     {
         final boolean hadPending = hasPending();
+        handler.nowNs(nanoClock.nanoTime());
         int workCount = subscription.controlledPoll(assembler, fragmentLimit);
 
         if (hasPending())
@@ -142,7 +221,112 @@ public final class RegionalCore implements Agent
             }
         }
 
+        workCount += makeDurable(false);
+        workCount += sendAcks();
+
         return workCount;
+    }
+
+    /**
+     * Forces the files and the state once accepted batches have waited the ack interval; see the
+     * class documentation. Allocates nothing.
+     */
+    private int makeDurable(final boolean now)
+    {
+        final long batches = counters.get(RegionalCounter.BATCHES);
+        if (batches == durableBatches)
+        {
+            return 0;
+        }
+        final long nowNs = nanoClock.nanoTime();
+        if (!acceptedPending)
+        {
+            acceptedPending = true;
+            acceptedSinceNs = nowNs;
+        }
+        if (!now && nowNs - acceptedSinceNs < ackIntervalNs)
+        {
+            return 0;
+        }
+
+        if (!(writer.flush() & frameWriter.flush()) || !(writer.force() & frameWriter.force()))
+        {
+            // Retry after another interval, not every duty cycle: a failing disk is not hammered.
+            acceptedSinceNs = nowNs;
+            return 0;
+        }
+        final StreamTable streams = handler.streams();
+        final int count = streams.size();
+        for (int i = 0; i < count; i++)
+        {
+            final StreamState stream = streams.stream(i);
+            stream.durableSequence(stream.lastSequence());
+        }
+        try
+        {
+            stateFile.write(writer.writtenLength(), frameWriter.writtenLength(), streams);
+        }
+        catch (final IOException ex)
+        {
+            counters.onStateError();
+            acceptedSinceNs = nowNs;
+            ctx.errorHandler().onError(new IOException("cannot write the durable state " + stateFile.file(), ex));
+            return 0;
+        }
+        counters.onDurableForce();
+        durableBatches = batches;
+        acceptedPending = false;
+        acksPending = true;
+        return 1;
+    }
+
+    /**
+     * Publishes the durable sequence of each stream whose sequence moved since its last ack, and
+     * of every stream once per repeat interval. A refused offer leaves the ack pending for the next
+     * duty cycle.
+     */
+    private int sendAcks()
+    {
+        final long nowNs = nanoClock.nanoTime();
+        final boolean repeat = nowNs - nextAckRepeatNs >= 0;
+        if (!acksPending && !repeat)
+        {
+            return 0;
+        }
+        if (repeat)
+        {
+            nextAckRepeatNs = nowNs + ackRepeatIntervalNs;
+        }
+        final StreamTable streams = handler.streams();
+        final int count = streams.size();
+        int sent = 0;
+        boolean allSent = true;
+        for (int i = 0; i < count; i++)
+        {
+            final StreamState stream = streams.stream(i);
+            final long durable = stream.durableSequence();
+            if (durable == 0 || (!repeat && durable == stream.ackedSequence()))
+            {
+                continue;
+            }
+            ackEncoder.wrapAndApplyHeader(ackBuffer, 0, ackHeader)
+                .putGatewayId(stream.key(), 0)
+                .putDestinationRegion(stream.key(), StreamTable.GATEWAY_ID_LENGTH)
+                .workerIndex(stream.workerIndex())
+                .durableSequence(durable);
+            if (ackPublication.offer(ackBuffer, 0, ackBuffer.capacity()) > 0)
+            {
+                stream.ackedSequence(durable);
+                counters.onAckSent();
+                sent++;
+            }
+            else
+            {
+                allSent = false;
+            }
+        }
+        acksPending = !allSent;
+        return sent;
     }
 
     /**
@@ -154,7 +338,10 @@ public final class RegionalCore implements Agent
         if (!isClosed)
         {
             isClosed = true;
-            CloseHelper.closeAll(ctx.errorHandler(), writer, frameWriter, subscription);
+            // A clean stop makes everything accepted durable, so a restart replays nothing.
+            makeDurable(true);
+            sendAcks();
+            CloseHelper.closeAll(ctx.errorHandler(), writer, frameWriter, subscription, ackPublication, stateFile);
             CloseHelper.closeAll(ctx.errorHandler(), sinks);
             CloseHelper.close(ctx.errorHandler(), ctx);
         }

@@ -1,5 +1,6 @@
 package dev.sluice.regional;
 
+import dev.sluice.protocol.Channels;
 import dev.sluice.regional.sink.KafkaSinkConfig;
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
@@ -92,6 +93,135 @@ public final class RegionalCoreContext implements AutoCloseable
     public static final long FLUSH_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(1);
 
     /**
+     * The channel acknowledgements ({@code StreamAck}) are published on.
+     *
+     * @param ackChannel Aeron URI.
+     * @return this.
+     * @see #ACK_CHANNEL_PROP_NAME
+     */
+    public RegionalCoreContext ackChannel(final String ackChannel)
+    {
+        this.ackChannel = ackChannel;
+        return this;
+    }
+
+    /**
+     * The channel acknowledgements are published on.
+     *
+     * @return Aeron URI; when unset, the one {@link Channels#ackPublicationChannel} derives from
+     * the data channel.
+     */
+    public String ackChannel()
+    {
+        return null == ackChannel ? Channels.ackPublicationChannel(channel()) : ackChannel;
+    }
+
+    /**
+     * Stream id of acknowledgements.
+     *
+     * @param ackStreamId stream id.
+     * @return this.
+     * @see #ACK_STREAM_ID_PROP_NAME
+     */
+    public RegionalCoreContext ackStreamId(final int ackStreamId)
+    {
+        this.ackStreamId = ackStreamId;
+        return this;
+    }
+
+    /**
+     * Stream id of acknowledgements.
+     *
+     * @return stream id; {@link #ACK_STREAM_ID_DEFAULT} when unset.
+     */
+    public int ackStreamId()
+    {
+        return null == ackStreamId ? ACK_STREAM_ID_DEFAULT : ackStreamId;
+    }
+
+    /**
+     * Longest time an accepted record waits before the files are forced and it is acknowledged;
+     * one fsync of each file covers every batch accepted meanwhile.
+     *
+     * @param ackIntervalNs nanoseconds; 0 forces at the end of every duty cycle that wrote.
+     * @return this.
+     * @see #ACK_INTERVAL_PROP_NAME
+     */
+    public RegionalCoreContext ackIntervalNs(final long ackIntervalNs)
+    {
+        this.ackIntervalNs = ackIntervalNs;
+        return this;
+    }
+
+    /**
+     * Longest time an accepted record waits before it is made durable and acknowledged.
+     *
+     * @return nanoseconds; {@link #ACK_INTERVAL_NS_DEFAULT} when unset.
+     */
+    public long ackIntervalNs()
+    {
+        return null == ackIntervalNs ? ACK_INTERVAL_NS_DEFAULT : ackIntervalNs;
+    }
+
+    /**
+     * How often every stream's durable sequence is sent again when it did not move.
+     *
+     * @param ackRepeatIntervalNs nanoseconds, above 0.
+     * @return this.
+     * @see #ACK_REPEAT_INTERVAL_PROP_NAME
+     */
+    public RegionalCoreContext ackRepeatIntervalNs(final long ackRepeatIntervalNs)
+    {
+        this.ackRepeatIntervalNs = ackRepeatIntervalNs;
+        return this;
+    }
+
+    /**
+     * How often every stream's durable sequence is sent again.
+     *
+     * @return nanoseconds; {@link #ACK_REPEAT_INTERVAL_NS_DEFAULT} when unset.
+     */
+    public long ackRepeatIntervalNs()
+    {
+        return null == ackRepeatIntervalNs ? ACK_REPEAT_INTERVAL_NS_DEFAULT : ackRepeatIntervalNs;
+    }
+
+    /**
+     * How long batches after a gap in their stream are held back (dropped, counted
+     * {@link RegionalCounter#HELD_FOR_GAP}) so a gateway can replay the missing ones in order.
+     *
+     * @param gapTimeoutNs nanoseconds; 0 accepts them at once and counts the gap.
+     * @return this.
+     * @see #GAP_TIMEOUT_PROP_NAME
+     */
+    public RegionalCoreContext gapTimeoutNs(final long gapTimeoutNs)
+    {
+        this.gapTimeoutNs = gapTimeoutNs;
+        return this;
+    }
+
+    /**
+     * How long batches after a gap are held back.
+     *
+     * @return nanoseconds; {@link #GAP_TIMEOUT_NS_DEFAULT} when unset.
+     */
+    public long gapTimeoutNs()
+    {
+        return null == gapTimeoutNs ? GAP_TIMEOUT_NS_DEFAULT : gapTimeoutNs;
+    }
+
+    /**
+     * The core's durable state: each stream's last durable sequence and the durable length of each
+     * output file, {@code <outputDir>/<region>.state}.
+     *
+     * @return file path; null while the region is unset.
+     */
+    public Path stateFile()
+    {
+        return null == regionName ? null : outputDir().resolve(regionName + ".state");
+    }
+
+    /**
      * Most fragments taken from the subscription in one duty cycle.
      */
     public static final String FRAGMENT_LIMIT_PROP_NAME = "sluice.regional.fragment.limit";
@@ -128,6 +258,56 @@ public final class RegionalCoreContext implements AutoCloseable
      */
     public static final String IDLE_STRATEGY_DEFAULT = "backoff";
 
+    /**
+     * Property naming the channel the core publishes {@code StreamAck}s on, to every gateway that
+     * sends to it.
+     */
+    public static final String ACK_CHANNEL_PROP_NAME = "sluice.regional.ack.channel";
+
+    /**
+     * Property naming the stream id of acknowledgements.
+     */
+    public static final String ACK_STREAM_ID_PROP_NAME = "sluice.regional.ack.stream.id";
+
+    /**
+     * Default stream id of acknowledgements.
+     */
+    public static final int ACK_STREAM_ID_DEFAULT = Channels.ACK_STREAM_ID_DEFAULT;
+
+    /**
+     * Property naming the durability interval: how long accepted records wait at most before the
+     * output files are flushed, forced to the device and acknowledged.
+     */
+    public static final String ACK_INTERVAL_PROP_NAME = "sluice.regional.ack.interval";
+
+    /**
+     * Default durability interval: one fsync of both files per 5 ms at most, coalescing every
+     * batch accepted meanwhile.
+     */
+    public static final long ACK_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(5);
+
+    /**
+     * Property naming how often every stream's durable sequence is sent again even when it did not
+     * move, so a gateway that restarted or reconnected learns it.
+     */
+    public static final String ACK_REPEAT_INTERVAL_PROP_NAME = "sluice.regional.ack.repeat.interval";
+
+    /**
+     * Default repeat interval of acknowledgements.
+     */
+    public static final long ACK_REPEAT_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(200);
+
+    /**
+     * Property naming how long batches that arrive after a gap in their stream are held back for
+     * the gateway to replay the missing ones.
+     */
+    public static final String GAP_TIMEOUT_PROP_NAME = "sluice.regional.gap.timeout";
+
+    /**
+     * Default gap timeout: twice the gateway's default replay timeout.
+     */
+    public static final long GAP_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(2);
+
     private static final int REGION_MAX_LENGTH = StreamTable.REGION_LENGTH;
     private static final Pattern REGION_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -140,6 +320,11 @@ public final class RegionalCoreContext implements AutoCloseable
     private Integer streamId;
     private Path outputDir;
     private Long flushIntervalNs;
+    private String ackChannel;
+    private Integer ackStreamId;
+    private Long ackIntervalNs;
+    private Long ackRepeatIntervalNs;
+    private Long gapTimeoutNs;
     private Integer fragmentLimit;
     private Integer outputBufferLength;
     private IdleStrategy idleStrategy;
@@ -193,6 +378,61 @@ public final class RegionalCoreContext implements AutoCloseable
         if (flushIntervalNs < 0)
         {
             errors.add("flushIntervalNs must be >= 0 (0 flushes every duty cycle), was " + flushIntervalNs);
+        }
+
+        if (null == ackChannel)
+        {
+            ackChannel = System.getProperty(ACK_CHANNEL_PROP_NAME);
+        }
+        if (null == ackChannel)
+        {
+            try
+            {
+                ackChannel = Channels.ackPublicationChannel(channel);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // An invalid data channel is reported already; only a valid one without a port is news.
+                if (channel.startsWith("aeron:"))
+                {
+                    errors.add("ackChannel: " + ex.getMessage() + " (-D" + ACK_CHANNEL_PROP_NAME + "=...)");
+                }
+                ackChannel = "aeron:ipc";
+            }
+        }
+        if (!ackChannel.startsWith("aeron:"))
+        {
+            errors.add("ackChannel must be an Aeron URI such as aeron:udp?control=core:21121|control-mode=dynamic, was " +
+                ackChannel);
+        }
+        if (null == ackStreamId)
+        {
+            ackStreamId = intProperty(ACK_STREAM_ID_PROP_NAME, ACK_STREAM_ID_DEFAULT, errors);
+        }
+        if (null == ackIntervalNs)
+        {
+            ackIntervalNs = durationProperty(ACK_INTERVAL_PROP_NAME, ACK_INTERVAL_NS_DEFAULT, errors);
+        }
+        if (ackIntervalNs < 0)
+        {
+            errors.add("ackIntervalNs must be >= 0 (0 forces every duty cycle that wrote), was " + ackIntervalNs);
+        }
+        if (null == ackRepeatIntervalNs)
+        {
+            ackRepeatIntervalNs = durationProperty(ACK_REPEAT_INTERVAL_PROP_NAME, ACK_REPEAT_INTERVAL_NS_DEFAULT, errors);
+        }
+        if (ackRepeatIntervalNs <= 0)
+        {
+            errors.add("ackRepeatIntervalNs must be > 0, was " + ackRepeatIntervalNs);
+        }
+
+        if (null == gapTimeoutNs)
+        {
+            gapTimeoutNs = durationProperty(GAP_TIMEOUT_PROP_NAME, GAP_TIMEOUT_NS_DEFAULT, errors);
+        }
+        if (gapTimeoutNs < 0)
+        {
+            errors.add("gapTimeoutNs must be >= 0 (0 accepts batches after a gap at once), was " + gapTimeoutNs);
         }
 
         if (null == fragmentLimit)

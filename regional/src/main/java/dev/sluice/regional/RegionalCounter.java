@@ -48,6 +48,13 @@ public enum RegionalCounter
     DUPLICATES("duplicates", "batches"),
 
     /**
+     * Batches that arrived ahead of a gap in their stream and were dropped unwritten while the
+     * gateway had {@link RegionalCoreContext#gapTimeoutNs()} to replay the missing ones (it sends them
+     * again, in order, since the acknowledgement does not pass the gap).
+     */
+    HELD_FOR_GAP("held_for_gap", "batches"),
+
+    /**
      * Sequences skipped between consecutive accepted batches of a stream.
      */
     GAPS("gaps", "sequences"),
@@ -76,7 +83,23 @@ public enum RegionalCounter
      * Failed attempts to write buffered output to the NDJSON or the pcapng file; intake pauses
      * while they fail.
      */
-    OUTPUT_ERRORS("output_errors", "attempts");
+    OUTPUT_ERRORS("output_errors", "attempts"),
+
+    /**
+     * Times both output files and the state file were forced to the device, each making every batch
+     * accepted before it durable and acknowledgeable.
+     */
+    DURABLE_FORCES("durable_forces", "forces"),
+
+    /**
+     * Failed writes or forces of the durable state file; nothing is acknowledged until one succeeds.
+     */
+    STATE_ERRORS("state_errors", "attempts"),
+
+    /**
+     * {@code StreamAck} messages published to gateways, first sends and repeats alike.
+     */
+    ACKS_SENT("acks_sent", "messages");
 
     private final String label;
     private final String unit;

@@ -145,6 +145,12 @@ public final class RegionalCounters
         add(RegionalCounter.BYTES_RECEIVED, frameLength);
     }
 
+    void onHeldForGap(final int frameLength)
+    {
+        add(RegionalCounter.HELD_FOR_GAP, 1);
+        add(RegionalCounter.BYTES_RECEIVED, frameLength);
+    }
+
     void onMisrouted(final int frameLength)
     {
         add(RegionalCounter.MISROUTED, 1);
@@ -167,6 +173,21 @@ public final class RegionalCounters
     void onOutputError()
     {
         add(RegionalCounter.OUTPUT_ERRORS, 1);
+    }
+
+    void onDurableForce()
+    {
+        add(RegionalCounter.DURABLE_FORCES, 1);
+    }
+
+    void onStateError()
+    {
+        add(RegionalCounter.STATE_ERRORS, 1);
+    }
+
+    void onAckSent()
+    {
+        add(RegionalCounter.ACKS_SENT, 1);
     }
 
     private void add(final RegionalCounter counter, final long delta)

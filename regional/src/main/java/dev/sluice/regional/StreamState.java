@@ -26,6 +26,10 @@ final class StreamState
     private final SinkStream sinkStream;
     private final AtomicLongArray counters = new AtomicLongArray(COUNTER_COUNT);
     private long lastSequence;
+    /** Highest sequence whose records are forced to the device with the core's state. */
+    private long durableSequence;
+    /** Highest durable sequence published in a {@code StreamAck}. */
+    private long ackedSequence = -1;
 
     StreamState(
         final int id,
@@ -88,8 +92,45 @@ final class StreamState
         return lastSequence;
     }
 
+    long durableSequence()
+    {
+        return durableSequence;
+    }
+
+    void durableSequence(final long durableSequence)
+    {
+        this.durableSequence = durableSequence;
+    }
+
+    long ackedSequence()
+    {
+        return ackedSequence;
+    }
+
+    void ackedSequence(final long ackedSequence)
+    {
+        this.ackedSequence = ackedSequence;
+    }
+
+    /**
+     * Starts from the durable state of a previous run: every sequence up to {@code sequence} was
+     * recorded, so a replay of it is a duplicate.
+     */
+    void restore(final long sequence)
+    {
+        lastSequence = sequence;
+        durableSequence = sequence;
+        counters.setRelease(LAST_SEQUENCE_INDEX, sequence);
+    }
+
+    /** True while batches after a gap are held back, waiting for the gateway's replay. */
+    boolean gapHeld;
+    /** When the current gap was first seen; meaningful while {@link #gapHeld}. */
+    long gapSinceNs;
+
     void onAccepted(final long sequence, final int records, final long missingSequences)
     {
+        gapHeld = false;
         lastSequence = sequence;
         add(BATCHES_INDEX, 1);
         add(RECORDS_INDEX, records);

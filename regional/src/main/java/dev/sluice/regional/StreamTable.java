@@ -2,6 +2,7 @@ package dev.sluice.regional;
 
 import dev.sluice.protocol.codec.DataBatchDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -24,6 +25,8 @@ final class StreamTable
     private final byte[] scratchKey = new byte[KEY_LENGTH];
     private final RegionalCounters counters;
     private StreamState[] slots = new StreamState[INITIAL_CAPACITY];
+    /** The streams in order of arrival (index = id), for iterating without touching empty slots. */
+    private StreamState[] byId = new StreamState[INITIAL_CAPACITY];
     private int size;
 
     StreamTable(final RegionalCounters counters)
@@ -34,6 +37,32 @@ final class StreamTable
     int size()
     {
         return size;
+    }
+
+    /**
+     * @param id a stream's id, from 0 to {@link #size()} - 1.
+     * @return the stream.
+     */
+    StreamState stream(final int id)
+    {
+        return byId[id];
+    }
+
+    /**
+     * Adds a stream known from the core's durable state before any batch arrives, with the last
+     * sequence made durable: a replayed batch at or below it is then a duplicate.
+     *
+     * @param key          the stream's key as {@link StreamState#key()} holds it.
+     * @param lastSequence its durable sequence.
+     * @return the stream.
+     */
+    StreamState restore(final byte[] key, final long lastSequence)
+    {
+        final UnsafeBuffer keyBuffer = new UnsafeBuffer(key);
+        final int workerIndex = ((key[WORKER_INDEX_OFFSET] & 0xFF) << 8) | (key[WORKER_INDEX_OFFSET + 1] & 0xFF);
+        final StreamState stream = intern(keyBuffer, 0, GATEWAY_ID_LENGTH, workerIndex);
+        stream.restore(lastSequence);
+        return stream;
     }
 
     /**
@@ -89,6 +118,11 @@ final class StreamTable
             text(key, GATEWAY_ID_LENGTH, REGION_LENGTH),
             workerIndex);
         slots[index] = stream;
+        if (size == byId.length)
+        {
+            byId = Arrays.copyOf(byId, size * 2);
+        }
+        byId[size] = stream;
         size++;
         counters.onStreamAdded(stream);
 

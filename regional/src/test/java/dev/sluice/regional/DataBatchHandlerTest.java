@@ -176,22 +176,54 @@ class DataBatchHandlerTest
     }
 
     @Test
+    void holdsBatchesAfterAGapForTheReplayThenAcceptsAGapNoReplayFills()
+    {
+        handler.gapTimeoutNs(1_000);
+        handler.nowNs(0);
+        handle(allKinds(1));
+        handle(allKinds(3));
+        assertEquals(1, counters.get(RegionalCounter.HELD_FOR_GAP), "3 waits for 2");
+        handle(allKinds(2));
+        handle(allKinds(3));
+        assertEquals(3, counters.get(RegionalCounter.BATCHES), "the replay filled the gap, in order");
+        assertEquals(0, counters.get(RegionalCounter.GAPS));
+
+        handle(allKinds(6));
+        handler.nowNs(999);
+        handle(allKinds(6));
+        assertEquals(3, counters.get(RegionalCounter.HELD_FOR_GAP));
+        handler.nowNs(1_000);
+        handle(allKinds(6));
+        assertEquals(4, counters.get(RegionalCounter.BATCHES), "no replay came: accepted after the timeout");
+        assertEquals(2, counters.get(RegionalCounter.GAPS));
+        handle(allKinds(5));
+        assertEquals(1, counters.get(RegionalCounter.DUPLICATES));
+    }
+
+    @Test
+    void readsDataBatchesOfSchemaVersionThree()
+    {
+        handle(withVersion(allKinds(1), 3));
+        assertEquals(1, counters.get(RegionalCounter.BATCHES), "DataBatch is unchanged since version 3");
+    }
+
+    @Test
     void rejectsOtherSchemaVersionsAndReportsEachChangeOfVersionOnce()
     {
         final int version = DataBatchDecoder.SCHEMA_VERSION;
-        assertEquals(3, version);
+        assertEquals(4, version);
         assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 2));
         assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 2));
-        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 4));
+        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 5));
         assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 0));
         assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 0));
         assertEquals(3, errors.size(), "one report per change of version: " + errors);
         assertInstanceOf(UnsupportedSchemaVersionException.class, errors.getFirst());
         assertEquals(
-            "regional core eu-west rejects DataBatch frames of schema version 2; it reads version 3 only: " +
+            "regional core eu-west rejects DataBatch frames of schema version 2; it reads versions 3 to 4 only: " +
             "run gateways and cores built from the same schema",
             errors.getFirst().getMessage());
-        assertTrue(errors.get(1).getMessage().contains("schema version 4;"), errors.get(1).getMessage());
+        assertTrue(errors.get(1).getMessage().contains("schema version 5;"), errors.get(1).getMessage());
         assertEquals(0, errors.getFirst().getStackTrace().length);
 
         handle(allKinds(1));

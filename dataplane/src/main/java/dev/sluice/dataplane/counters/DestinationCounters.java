@@ -25,6 +25,14 @@ import java.util.List;
  * dropped_frames{destination_unavailable}} (+ in flight); {@code frame_bytes_saved} is the captured
  * bytes not sent because of the cut.
  * <p>
+ * With a spool (the default), "sent" means appended to the destination's spool: durable on the
+ * gateway and delivered from there, in order, until the regional core acknowledges it
+ * ({@code spooled_batches} is the number of batches appended and not yet acknowledged). A full
+ * spool whose overflow rule drops the newest counts the records it refused under
+ * {@code dropped{spool_full}}, {@code flow_records_dropped{spool_full}} and
+ * {@code dropped_frames{spool_full}}, which take their place in each balance next to
+ * {@code destination_unavailable} (which a spooled destination never uses: it keeps its records).
+ * <p>
  * Written by the worker that owns the destination's stream; read from any thread.
  */
 public final class DestinationCounters implements AutoCloseable
@@ -50,6 +58,10 @@ public final class DestinationCounters implements AutoCloseable
     private final AtomicCounter frameBytesSaved;
     private final AtomicCounter framesTooLarge;
     private final AtomicCounter framesDroppedUnavailable;
+    private final AtomicCounter droppedSpoolFull;
+    private final AtomicCounter flowRecordsDroppedSpoolFull;
+    private final AtomicCounter framesDroppedSpoolFull;
+    private final AtomicCounter spooledBatches;
 
     public DestinationCounters(final Aeron aeron, final String region)
     {
@@ -88,6 +100,10 @@ public final class DestinationCounters implements AutoCloseable
         frameBytesSaved = counter(factory, "frame_bytes_saved");
         framesTooLarge = counter(factory, "dropped_frames{too_large}");
         framesDroppedUnavailable = counter(factory, "dropped_frames{destination_unavailable}");
+        droppedSpoolFull = counter(factory, "dropped{spool_full}");
+        flowRecordsDroppedSpoolFull = counter(factory, "flow_records_dropped{spool_full}");
+        framesDroppedSpoolFull = counter(factory, "dropped_frames{spool_full}");
+        spooledBatches = counter(factory, "spooled_batches");
     }
 
     private AtomicCounter counter(final CounterFactory factory, final String name)
@@ -174,6 +190,20 @@ public final class DestinationCounters implements AutoCloseable
         addIfNonZero(droppedUnavailable, records);
     }
 
+    /** Packet summaries, flow records and frames of one batch a full spool refused. */
+    public void onDroppedSpoolFull(final int summaries, final int flowRecords, final int frames)
+    {
+        addIfNonZero(droppedSpoolFull, summaries);
+        addIfNonZero(flowRecordsDroppedSpoolFull, flowRecords);
+        addIfNonZero(framesDroppedSpoolFull, frames);
+    }
+
+    /** Batches appended to the spool and not yet acknowledged by the regional core. */
+    public void spooledBatches(final long batches)
+    {
+        spooledBatches.setRelease(batches);
+    }
+
     public void onBackPressure()
     {
         backPressureRetries.incrementRelease();
@@ -209,7 +239,11 @@ public final class DestinationCounters implements AutoCloseable
             sentFrames.getAcquire(),
             frameBytesSaved.getAcquire(),
             framesTooLarge.getAcquire(),
-            framesDroppedUnavailable.getAcquire());
+            framesDroppedUnavailable.getAcquire(),
+            droppedSpoolFull.getAcquire(),
+            flowRecordsDroppedSpoolFull.getAcquire(),
+            framesDroppedSpoolFull.getAcquire(),
+            spooledBatches.getAcquire());
     }
 
     @Override
@@ -234,6 +268,10 @@ public final class DestinationCounters implements AutoCloseable
         frameBytesSaved.close();
         framesTooLarge.close();
         framesDroppedUnavailable.close();
+        droppedSpoolFull.close();
+        flowRecordsDroppedSpoolFull.close();
+        framesDroppedSpoolFull.close();
+        spooledBatches.close();
     }
 
     /**
@@ -260,15 +298,34 @@ public final class DestinationCounters implements AutoCloseable
         long sentFrames,
         long frameBytesSaved,
         long framesTooLarge,
-        long framesDroppedUnavailable)
+        long framesDroppedUnavailable,
+        long droppedSpoolFull,
+        long flowRecordsDroppedSpoolFull,
+        long framesDroppedSpoolFull,
+        long spooledBatches)
     {
+        /** The snapshot of a gateway built before spools: no spool counters. */
+        public Snapshot(
+            final String region, final long raw, final long transformed, final long blocked, final long sentRecords,
+            final long sentBatches, final long sentBytes, final long droppedUnavailable, final long backPressureRetries,
+            final long lastSequence, final long flowRecordsRaw, final long flowRecordsTransformed,
+            final long flowRecordsBlocked, final long flowRecordsSent, final long flowRecordsSentBytes,
+            final long flowRecordsDroppedUnavailable, final long sentFrames, final long frameBytesSaved,
+            final long framesTooLarge, final long framesDroppedUnavailable)
+        {
+            this(region, raw, transformed, blocked, sentRecords, sentBatches, sentBytes, droppedUnavailable,
+                backPressureRetries, lastSequence, flowRecordsRaw, flowRecordsTransformed, flowRecordsBlocked,
+                flowRecordsSent, flowRecordsSentBytes, flowRecordsDroppedUnavailable, sentFrames, frameBytesSaved,
+                framesTooLarge, framesDroppedUnavailable, 0, 0, 0, 0);
+        }
+
         /**
          * Several workers' counters of one region added up. Each worker numbers its own stream, so
          * {@code lastSequence} is the highest of theirs, not a sum.
          */
         public static Snapshot sum(final String region, final List<Snapshot> snapshots)
         {
-            final long[] total = new long[19];
+            final long[] total = new long[23];
             long lastSequence = 0;
             for (final Snapshot s : snapshots)
             {
@@ -276,7 +333,8 @@ public final class DestinationCounters implements AutoCloseable
                     s.raw, s.transformed, s.blocked, s.sentRecords, s.sentBatches, s.sentBytes, s.droppedUnavailable,
                     s.backPressureRetries, 0, s.flowRecordsRaw, s.flowRecordsTransformed, s.flowRecordsBlocked,
                     s.flowRecordsSent, s.flowRecordsSentBytes, s.flowRecordsDroppedUnavailable, s.sentFrames,
-                    s.frameBytesSaved, s.framesTooLarge, s.framesDroppedUnavailable};
+                    s.frameBytesSaved, s.framesTooLarge, s.framesDroppedUnavailable, s.droppedSpoolFull,
+                    s.flowRecordsDroppedSpoolFull, s.framesDroppedSpoolFull, s.spooledBatches};
                 for (int i = 0; i < values.length; i++)
                 {
                     total[i] += values[i];
@@ -286,13 +344,13 @@ public final class DestinationCounters implements AutoCloseable
             return new Snapshot(
                 region, total[0], total[1], total[2], total[3], total[4], total[5], total[6], total[7], lastSequence,
                 total[9], total[10], total[11], total[12], total[13], total[14], total[15], total[16], total[17],
-                total[18]);
+                total[18], total[19], total[20], total[21], total[22]);
         }
 
         /** Allowed packet summaries not yet sent or dropped (held by egress). */
         public long inFlight()
         {
-            return raw + transformed - sentRecords - droppedUnavailable;
+            return raw + transformed - sentRecords - droppedUnavailable - droppedSpoolFull;
         }
 
         /** Flow records decided for this destination: those the flow table emitted. */
@@ -304,7 +362,8 @@ public final class DestinationCounters implements AutoCloseable
         /** Allowed flow records not yet sent or dropped (held by egress). */
         public long flowRecordsInFlight()
         {
-            return flowRecordsRaw + flowRecordsTransformed - flowRecordsSent - flowRecordsDroppedUnavailable;
+            return flowRecordsRaw + flowRecordsTransformed - flowRecordsSent - flowRecordsDroppedUnavailable -
+                flowRecordsDroppedSpoolFull;
         }
 
         /** Records of every kind sent (summaries, flow records, frames): what the destination's core should have received. */

@@ -15,10 +15,15 @@ import java.util.List;
  * <p>
  * A batch is a run of one kind of record for one destination, as many as fit in one frame.
  * When a publication is back-pressured the burst is held and {@link #send} resumes where it
- * stopped on the next call, so nothing accepted is lost and no sequence is skipped. A
- * destination without a subscriber for longer than {@code notConnectedTimeoutNs} is marked
- * unavailable and its records are dropped and counted until it reconnects (the spool of a
- * later issue keeps them instead).
+ * stopped on the next call, so nothing accepted is lost and no sequence is skipped.
+ * <p>
+ * A destination with a spool ({@link DestinationStream#spool(StreamSpool)}, the gateway's default)
+ * has each batch appended to it and sent from there by {@link #doWork}: a missing subscriber or back
+ * pressure leaves batches spooled, a full spool holds the burst (PAUSE) or drops the batch, counted
+ * (DROP_NEWEST, DROP_OLDEST), and one destination's full spool never holds another destination's
+ * records back beyond the burst they share. A destination without a spool and without a subscriber
+ * for longer than {@code notConnectedTimeoutNs} is marked unavailable and its records are dropped
+ * and counted until it reconnects.
  * <p>
  * Worker thread only.
  */
@@ -84,6 +89,37 @@ public final class BatchEgress
     public DestinationStream stream(final int index)
     {
         return streams[index];
+    }
+
+    /**
+     * Duty-cycle work of the spooled destinations: acknowledgements, fsync policy, replay and sending.
+     *
+     * @return work done.
+     */
+    public int doWork(final long nowNs)
+    {
+        int work = 0;
+        for (final DestinationStream stream : streams)
+        {
+            if (stream.spool != null)
+            {
+                work += stream.spool.doWork(nowNs);
+            }
+        }
+        return work;
+    }
+
+    /** True when no spooled destination holds a batch it has not offered to its publication yet. */
+    public boolean hasSentAll()
+    {
+        for (final DestinationStream stream : streams)
+        {
+            if (stream.spool != null && !stream.spool.hasSentAll())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Starts a new burst: every destination resumes from its first item. */

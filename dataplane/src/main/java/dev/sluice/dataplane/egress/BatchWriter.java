@@ -27,6 +27,8 @@ final class BatchWriter
     static final int HOLD = 1;
     /** The destination is unavailable: drop (and count) the rest of its records for this burst. */
     static final int UNAVAILABLE = 2;
+    /** The destination's full spool dropped this batch (counted by the writer): go on with the next. */
+    static final int DROPPED = 3;
 
     /** Header plus the four group headers: the length of a batch with no records. */
     static final int EMPTY_BATCH_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + DataBatchEncoder.BLOCK_LENGTH +
@@ -45,6 +47,8 @@ final class BatchWriter
     private final DataBatchEncoder batchEncoder = new DataBatchEncoder();
     private long claimedSequence;
     private int claimedLength;
+    private MutableDirectBuffer claimedBuffer;
+    private int claimedOffset;
 
     BatchWriter(
         final String gatewayId,
@@ -95,6 +99,16 @@ final class BatchWriter
      */
     int claim(final DestinationStream stream, final int length, final long nowNs)
     {
+        final StreamSpool spool = stream.spool;
+        if (spool != null)
+        {
+            // Encoded into the spool's scratch buffer, appended at commit: whether it fits is known then.
+            claimedBuffer = spool.scratch();
+            claimedOffset = 0;
+            claimedSequence = spool.nextSequence();
+            claimedLength = length;
+            return CLAIMED;
+        }
         if (stream.unavailable)
         {
             if (!stream.publication().isConnected())
@@ -111,6 +125,8 @@ final class BatchWriter
         {
             claimedSequence = sequence;
             claimedLength = length;
+            claimedBuffer = claim.buffer();
+            claimedOffset = claim.offset();
             stream.notConnected = false;
             return CLAIMED;
         }
@@ -126,6 +142,13 @@ final class BatchWriter
      */
     int offer(final DestinationStream stream, final MutableDirectBuffer buffer, final int length, final long nowNs)
     {
+        final StreamSpool spool = stream.spool;
+        if (spool != null)
+        {
+            claimedSequence = spool.nextSequence();
+            claimedLength = length;
+            return append(stream, buffer);
+        }
         if (stream.unavailable)
         {
             if (!stream.publication().isConnected())
@@ -181,8 +204,7 @@ final class BatchWriter
     /** Writes the header of the claimed batch; the caller then writes the four groups in order. */
     DataBatchEncoder begin(final DestinationStream stream, final long policyVersion, final int recordCount)
     {
-        final MutableDirectBuffer buffer = claim.buffer();
-        return batchEncoder.wrapAndApplyHeader(buffer, claim.offset(), headerEncoder)
+        return batchEncoder.wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder)
             .putGatewayId(gatewayId, 0)
             .putOriginSite(site, 0)
             .putOriginRegion(originRegion, 0)
@@ -206,19 +228,59 @@ final class BatchWriter
             .putOriginSite(site, 0)
             .putOriginRegion(originRegion, 0)
             .putDestinationRegion(stream.paddedRegion, 0)
-            .streamSequence(stream.sequence().peekNext())
+            .streamSequence(stream.spool != null ? stream.spool.nextSequence() : stream.sequence().peekNext())
             .policyVersion(policyVersion)
             .recordCount(recordCount)
             .encodedTimestampNs(clock.nanoTime())
             .workerIndex(workerIndex);
     }
 
-    /** Publishes the claimed batch of events and uses up its sequence. */
-    void commitEvents(final DestinationStream stream)
+    /**
+     * Appends the batch encoded in the spool's scratch buffer.
+     *
+     * @return {@link #CLAIMED} when spooled, {@link #HOLD} when the spool is full under PAUSE (or the
+     * disk is), {@link #DROPPED} when its overflow rule dropped the batch (the spool counts it by reason).
+     */
+    private int append(final DestinationStream stream, final MutableDirectBuffer buffer)
     {
+        final long result = stream.spool.append(buffer, claimedLength);
+        if (result > 0)
+        {
+            return CLAIMED;
+        }
+        if (result == dev.sluice.spool.Spool.BACK_PRESSURED || result == dev.sluice.spool.Spool.DISK_FULL)
+        {
+            return HOLD;
+        }
+        return DROPPED;
+    }
+
+    /**
+     * Makes the claimed batch leave: commits the Aeron claim and uses up the stream's sequence, or
+     * appends it to the spool.
+     *
+     * @return {@link #CLAIMED}, {@link #HOLD} or {@link #DROPPED}.
+     */
+    private int publish(final DestinationStream stream)
+    {
+        if (stream.spool != null)
+        {
+            return append(stream, claimedBuffer);
+        }
         claim.commit();
         stream.sequence().markUsed(claimedSequence);
-        stream.counters().onEventBatchSent(claimedLength, claimedSequence);
+        return CLAIMED;
+    }
+
+    /** Publishes the claimed batch of events and uses up its sequence; see {@link #publish}. */
+    int commitEvents(final DestinationStream stream)
+    {
+        final int outcome = publish(stream);
+        if (outcome == CLAIMED)
+        {
+            stream.counters().onEventBatchSent(claimedLength, claimedSequence);
+        }
+        return outcome;
     }
 
     /** Counts a batch of events that {@link #offer} published. */
@@ -227,27 +289,48 @@ final class BatchWriter
         stream.counters().onEventBatchSent(claimedLength, claimedSequence);
     }
 
-    /** Publishes the claimed batch of packet summaries and uses up its sequence. */
-    void commit(final DestinationStream stream, final int records)
+    /** Publishes the claimed batch of packet summaries; see {@link #publish}. */
+    int commit(final DestinationStream stream, final int records)
     {
-        claim.commit();
-        stream.sequence().markUsed(claimedSequence);
-        stream.counters().onBatchSent(records, claimedLength, claimedSequence);
+        final int outcome = publish(stream);
+        if (outcome == CLAIMED)
+        {
+            stream.counters().onBatchSent(records, claimedLength, claimedSequence);
+        }
+        else if (outcome == DROPPED)
+        {
+            stream.counters().onDroppedSpoolFull(records, 0, 0);
+        }
+        return outcome;
     }
 
-    /** Publishes the claimed batch of flow records and uses up its sequence. */
-    void commitFlowRecords(final DestinationStream stream, final int records)
+    /** Publishes the claimed batch of flow records; see {@link #publish}. */
+    int commitFlowRecords(final DestinationStream stream, final int records)
     {
-        claim.commit();
-        stream.sequence().markUsed(claimedSequence);
-        stream.counters().onFlowRecordBatchSent(records, claimedLength, claimedSequence);
+        final int outcome = publish(stream);
+        if (outcome == CLAIMED)
+        {
+            stream.counters().onFlowRecordBatchSent(records, claimedLength, claimedSequence);
+        }
+        else if (outcome == DROPPED)
+        {
+            stream.counters().onDroppedSpoolFull(0, records, 0);
+        }
+        return outcome;
     }
 
-    /** Publishes the claimed batch of frames and uses up its sequence; frames are counted apart from records. */
-    void commitFrames(final DestinationStream stream, final int frames, final long bytesSaved)
+    /** Publishes the claimed batch of frames; frames are counted apart from records. See {@link #publish}. */
+    int commitFrames(final DestinationStream stream, final int frames, final long bytesSaved)
     {
-        claim.commit();
-        stream.sequence().markUsed(claimedSequence);
-        stream.counters().onFrameBatchSent(frames, bytesSaved, claimedLength, claimedSequence);
+        final int outcome = publish(stream);
+        if (outcome == CLAIMED)
+        {
+            stream.counters().onFrameBatchSent(frames, bytesSaved, claimedLength, claimedSequence);
+        }
+        else if (outcome == DROPPED)
+        {
+            stream.counters().onDroppedSpoolFull(0, 0, frames);
+        }
+        return outcome;
     }
 }

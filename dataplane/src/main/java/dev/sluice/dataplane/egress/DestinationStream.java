@@ -29,6 +29,8 @@ public final class DestinationStream implements AutoCloseable
     long notConnectedSinceNs;
     /** True once the stream has been without a subscriber for longer than the configured timeout. */
     boolean unavailable;
+    /** The stream's spool, or null when batches go straight to the publication (and are dropped when it is unavailable). */
+    StreamSpool spool;
 
     public DestinationStream(
         final int index,
@@ -76,9 +78,32 @@ public final class DestinationStream implements AutoCloseable
         return unavailable;
     }
 
+    /**
+     * Gives the stream a spool: from now on every batch is appended to it and sent from it, numbered
+     * with the spool's sequence, and nothing is dropped for want of a subscriber. The stream owns
+     * the spool and closes it. Call before the first batch.
+     */
+    public DestinationStream spool(final StreamSpool spool)
+    {
+        spool.continueAfter(sequence.lastUsed());
+        spool.attach(publication, counters);
+        this.spool = spool;
+        return this;
+    }
+
+    /** The stream's spool, or null. */
+    public StreamSpool spool()
+    {
+        return spool;
+    }
+
     @Override
     public void close()
     {
+        if (spool != null)
+        {
+            spool.close();
+        }
         publication.close();
         sequence.close();
         counters.close();

@@ -78,7 +78,11 @@ final class FlowRecordSender
             if (outcome == BatchWriter.CLAIMED)
             {
                 encode(writer.begin(stream, policyVersion, records), d, flows, delivery, from, end, records);
-                writer.commitFlowRecords(stream, records);
+                if (writer.commitFlowRecords(stream, records) == BatchWriter.HOLD)
+                {
+                    resumeIndex[d] = from;
+                    return false;
+                }
                 from = end;
             }
             else if (outcome == BatchWriter.HOLD)

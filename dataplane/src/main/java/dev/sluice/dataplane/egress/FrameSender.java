@@ -105,7 +105,11 @@ final class FrameSender
             if (outcome == BatchWriter.CLAIMED)
             {
                 final long bytesSaved = encode(writer.begin(stream, policyVersion, records), stream, burst, delivery, from, end, records);
-                writer.commitFrames(stream, records, bytesSaved);
+                if (writer.commitFrames(stream, records, bytesSaved) == BatchWriter.HOLD)
+                {
+                    resumeIndex[d] = from;
+                    return false;
+                }
                 from = end;
             }
             else if (outcome == BatchWriter.HOLD)

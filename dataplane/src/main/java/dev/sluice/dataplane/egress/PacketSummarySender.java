@@ -77,7 +77,11 @@ final class PacketSummarySender
             if (outcome == BatchWriter.CLAIMED)
             {
                 encode(writer.begin(stream, policyVersion, records), stream, burst, delivery, from, end, records);
-                writer.commit(stream, records);
+                if (writer.commit(stream, records) == BatchWriter.HOLD)
+                {
+                    resumeIndex[d] = from;
+                    return false;
+                }
                 from = end;
             }
             else if (outcome == BatchWriter.HOLD)

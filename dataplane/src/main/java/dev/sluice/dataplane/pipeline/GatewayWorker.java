@@ -174,6 +174,12 @@ public final class GatewayWorker implements Agent
     @Override
     public int doWork()
     {
+        // The spools send (and replay) whether or not a burst is held: a full PAUSE spool drains this way.
+        return egress.doWork(clock.nanoTime()) + processBurst();
+    }
+
+    private int processBurst()
+    {
         if (holding)
         {
             if (!sendHeld())
@@ -219,7 +225,8 @@ public final class GatewayWorker implements Agent
                     reduce.flush(policy);
                     return startSending(false) ? 1 : 0;
                 }
-                drained = true;
+                // Drained once the spools, if any, have sent every batch at least once.
+                drained = egress.hasSentAll();
             }
             return 0;
         }

@@ -79,6 +79,8 @@ class DestinationCountersTest
             counters.onFrameBatchSent(2, 900, 300, 42);
             counters.onFrameTooLarge();
             counters.onFramesDroppedUnavailable(4);
+            counters.onDroppedSpoolFull(5, 0, 7);
+            counters.spooledBatches(8);
             final Map<String, Long> values = new HashMap<>();
             media.aeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
             {
@@ -107,7 +109,11 @@ class DestinationCountersTest
                 Map.entry("sent_frames", 2L),
                 Map.entry("frame_bytes_saved", 900L),
                 Map.entry("dropped_frames{too_large}", 1L),
-                Map.entry("dropped_frames{destination_unavailable}", 4L)), values);
+                Map.entry("dropped_frames{destination_unavailable}", 4L),
+                Map.entry("dropped{spool_full}", 5L),
+                Map.entry("flow_records_dropped{spool_full}", 0L),
+                Map.entry("dropped_frames{spool_full}", 7L),
+                Map.entry("spooled_batches", 8L)), values);
             final DestinationCounters.Snapshot snapshot = counters.snapshot();
             assertEquals(15, snapshot.flowRecordsDecided());
             assertEquals(0, snapshot.flowRecordsInFlight());
