@@ -25,7 +25,8 @@ import java.lang.foreign.ValueLayout;
  *   a Cisco MAC; a piece of 15 digits an IMEI (Luhn passes) or an IMSI (Luhn fails, first digit
  *   2-7); a piece of 13-19 digits, first digit 2-6, passing Luhn, a card (at 15 digits only
  *   {@code 34}/{@code 37}, American Express: other 15-digit Luhn numbers are IMEIs); a piece of 17
- *   upper-case VIN characters (no I, O, Q) holding a letter, with a valid check digit, a VIN.</li>
+ *   upper-case VIN characters (no I, O, Q) holding a letter, with a valid check digit, a VIN. Digits
+ *   right after a {@code '+'} are a phone number (or nothing), never an IMSI, IMEI or card.</li>
  *   <li><b>Dash word</b> {@code [0-9A-Za-z-]}, cut at {@code '-'}: six two-hex pieces in a row, a
  *   MAC; two or more digit pieces in a row, all of four digits but the last (1-4), 13-19 digits in
  *   all, first digit 2-6 and passing Luhn, a card.</li>
@@ -507,7 +508,8 @@ final class IdentifierRules
                 macChain(dotChain, CISCO_GROUPS, dotStart, dotEnd);
                 dotChain = 0;
             }
-            if (digits == pieceLength)
+            // After a '+' digits are a phone number, not an IMSI, IMEI or card.
+            if (digits == pieceLength && !(p == start && start > 0 && '+' == text[start - 1]))
             {
                 digitPiece(p, q);
             }
