@@ -23,13 +23,14 @@ import java.lang.foreign.ValueLayout;
  *   is then cut at {@code ':'} and {@code '.'} into alphanumeric pieces: six two-hex pieces joined by
  *   {@code ':'} and no more on either side are a MAC; three four-hex pieces joined by {@code '.'}
  *   a Cisco MAC; a piece of 15 digits an IMEI (Luhn passes) or an IMSI (Luhn fails, first digit
- *   2-7); a piece of 13-19 digits, first digit 2-6, passing Luhn, a card (at 15 digits only
- *   {@code 34}/{@code 37}, American Express: other 15-digit Luhn numbers are IMEIs); a piece of 17
+ *   2-7); a piece of 13-19 digits in a card brand's issuer range and length, passing Luhn, a card
+ *   (a 15-digit American Express number is also an IMEI); a piece of 17
  *   upper-case VIN characters (no I, O, Q) holding a letter, with a valid check digit, a VIN. Digits
- *   right after a {@code '+'} are a phone number (or nothing), never an IMSI, IMEI or card.</li>
+ *   right after a {@code '+'} are a phone number (or nothing), never an IMSI, IMEI or card, and
+ *   digits after {@code '_'}, {@code "_-"} or {@code '#'} neither.</li>
  *   <li><b>Dash word</b> {@code [0-9A-Za-z-]}, cut at {@code '-'}: six two-hex pieces in a row, a
  *   MAC; two or more digit pieces in a row, all of four digits but the last (1-4), 13-19 digits in
- *   all, first digit 2-6 and passing Luhn, a card.</li>
+ *   all, in a card brand's range, passing Luhn, a card.</li>
  *   <li><b>Digit groups</b> {@code [0-9 ]}, cut at single spaces (two spaces break a chain): the
  *   same card rule; a chain glued to a letter before or after is not a card.</li>
  *   <li><b>Address</b> {@code [A-Za-z0-9._%+@-]}: one {@code '@'} (after dropping trailing dots);
@@ -508,8 +509,7 @@ final class IdentifierRules
                 macChain(dotChain, CISCO_GROUPS, dotStart, dotEnd);
                 dotChain = 0;
             }
-            // After a '+' digits are a phone number, not an IMSI, IMEI or card.
-            if (digits == pieceLength && !(p == start && start > 0 && '+' == text[start - 1]))
+            if (digits == pieceLength && !(p == start && isPrefixed(start)))
             {
                 digitPiece(p, q);
             }
@@ -526,6 +526,22 @@ final class IdentifierRules
         }
         macChain(colonChain, MAC_PAIRS, colonStart, colonEnd);
         macChain(dotChain, CISCO_GROUPS, dotStart, dotEnd);
+    }
+
+    /**
+     * Digits right after a {@code '+'} are a phone number, not an IMSI, IMEI or card; digits joined
+     * to a name by {@code '_'} (HDFS's {@code blk_-1608999687919862906}) or {@code '#'} (a candump
+     * frame's data, {@code 51A#4309000000000000}) are something else.
+     */
+    private boolean isPrefixed(final int start)
+    {
+        final byte[] text = this.text;
+        if (start == 0)
+        {
+            return false;
+        }
+        final byte before = text[start - 1];
+        return '+' == before || '_' == before || '#' == before || ('-' == before && start > 1 && '_' == text[start - 2]);
     }
 
     private void macChain(final int chain, final int wanted, final int start, final int end)
@@ -550,7 +566,7 @@ final class IdentifierRules
             if (luhn)
             {
                 report(IdentifierKind.IMEI, start, end);
-                if ('3' == text[start] && ('4' == text[start + 1] || '7' == text[start + 1]))
+                if (isCardPrefix(start, end, end - start))
                 {
                     report(IdentifierKind.PAYMENT_CARD, start, end);
                 }
@@ -560,7 +576,7 @@ final class IdentifierRules
                 report(IdentifierKind.IMSI, start, end);
             }
         }
-        else if (luhn && isCardPrefix(text[start]))
+        else if (luhn && isCardPrefix(start, end, end - start))
         {
             report(IdentifierKind.PAYMENT_CARD, start, end);
         }
@@ -701,7 +717,7 @@ final class IdentifierRules
         final boolean glued)
     {
         if (groups >= 2 && !glued && fours && lastGroup <= CARD_GROUP &&
-            digits >= MIN_CARD_DIGITS && digits <= MAX_CARD_DIGITS && isCardPrefix(text[start]) && luhn(start, end))
+            digits >= MIN_CARD_DIGITS && digits <= MAX_CARD_DIGITS && isCardPrefix(start, end, digits) && luhn(start, end))
         {
             report(IdentifierKind.PAYMENT_CARD, start, end);
         }
@@ -803,9 +819,40 @@ final class IdentifierRules
         return 0 == sum % 10;
     }
 
-    private static boolean isCardPrefix(final byte first)
+    /**
+     * The issuer ranges and lengths of the card brands in use: Visa (4; 13, 16, 19 digits),
+     * Mastercard (51-55, 2221-2720; 16), American Express (34, 37; 15), Diners (300-305, 36, 38,
+     * 39; 14-16), JCB (3528-3589; 16-19), Discover (6011, 644-649, 65; 16-19), UnionPay (62;
+     * 16-19). Random 13-19 digit numbers (ids, timestamps) pass Luhn one time in ten; this cuts them
+     * further.
+     */
+    private boolean isCardPrefix(final int start, final int end, final int digits)
     {
-        return first >= '2' && first <= '6';
+        final byte[] text = this.text;
+        int prefix = 0;
+        int read = 0;
+        for (int i = start; i < end && read < CARD_GROUP; i++)
+        {
+            final byte b = text[i];
+            if (isChar(b, DIGIT))
+            {
+                prefix = prefix * 10 + b - '0';
+                read++;
+            }
+        }
+        final int two = prefix / 100;
+        final int three = prefix / 10;
+        return switch (two / 10)
+        {
+            case 4 -> 13 == digits || 16 == digits || 19 == digits;
+            case 5 -> two >= 51 && two <= 55 && 16 == digits;
+            case 2 -> prefix >= 2221 && prefix <= 2720 && 16 == digits;
+            case 3 -> 34 == two || 37 == two ? 15 == digits :
+                prefix >= 3528 && prefix <= 3589 ? digits >= 16 :
+                (three >= 300 && three <= 305) || 36 == two || 38 == two || 39 == two ? digits >= 14 && digits <= 16 : false;
+            case 6 -> (6011 == prefix || 65 == two || (three >= 644 && three <= 649) || 62 == two) && digits >= 16;
+            default -> false;
+        };
     }
 
     private int parse(final int start, final int end)

@@ -165,7 +165,7 @@ final class PlantedIdentifiers
 
     private String card()
     {
-        final String number = withLuhn((random.nextBoolean() ? "4" : "5") + digits(14));
+        final String number = withLuhn(random.nextBoolean() ? "4" + digits(14) : "5" + (1 + random.nextInt(5)) + digits(13));
         return switch (random.nextInt(3))
         {
             case 0 -> number;
