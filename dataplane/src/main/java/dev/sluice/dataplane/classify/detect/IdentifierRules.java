@@ -89,6 +89,8 @@ final class IdentifierRules
     /** The shortest grouped card, {@code dddd-dddd-dddd-d}. */
     private static final int MIN_GROUPED_CARD_LENGTH = 16;
     private static final int MIN_EMAIL_LENGTH = 6;
+    /** {@code abcd.abcd.abcd}: the shortest identifier with neither a digit nor a colon. */
+    private static final int MIN_LETTERS_ONLY_IDENTIFIER = 14;
     private static final int MAX_LOCAL_PART = 64;
     private static final int MAX_DOMAIN = 253;
     private static final int MAX_LABEL = 63;
@@ -361,19 +363,28 @@ final class IdentifierRules
         }
         final byte[] text = this.text;
         boolean colon = false;
+        boolean digit = false;
         boolean ipv6Chars = true;
         for (int i = start; i < end; i++)
         {
             final byte b = text[i];
             colon |= ':' == b;
+            digit |= isChar(b, DIGIT);
             ipv6Chars &= isChar(b, IPV6_CHAR);
         }
         if (colon && ipv6Chars && mayBeIpv6(start, end) && ipv6(start, end))
         {
             return;
         }
-        ipv4Pieces(start, end);
-        pieces(start, end);
+        if (digit)
+        {
+            ipv4Pieces(start, end);
+        }
+        // Most words are letters only: of those, only a Cisco MAC (14 bytes) or a VIN (17) may hold an identifier.
+        if (digit || colon || end - start >= MIN_LETTERS_ONLY_IDENTIFIER)
+        {
+            pieces(start, end);
+        }
     }
 
     /** The whole word, less trailing dots or one trailing colon, as IPv6 text. */
