@@ -36,10 +36,12 @@ public final class HyperscanIdentifierDetector implements IdentifierDetector
         "[0-9]{4} [0-9]{4} [0-9]{4}",
         // Address: a local part's last byte, '@', a domain's first.
         "[A-Za-z0-9._%+\\-]@[A-Za-z0-9]",
-        // Phone: '+', then the first eight digits.
-        "\\+[1-9](?:[ ().\\-]{0,2}[0-9]){7}",
+        // Phone: '+' and a digit, fixed length so the '+' is at the match's end less two without
+        // start-of-match tracking (HS_FLAG_SOM_LEFTMOST slows the whole database); rare in text.
+        "\\+[1-9]",
     };
-    static final int[] FLAGS = {0, 0, 0, 0, Hyperscan.HS_FLAG_SOM_LEFTMOST};
+    static final int[] FLAGS = {0, 0, 0, 0, 0};
+    private static final int PHONE_MATCH_LENGTH = 2;
     static final int[] IDS = {
         IdentifierRules.UNIT_WORD, IdentifierRules.UNIT_DASH, IdentifierRules.UNIT_SPACE,
         IdentifierRules.UNIT_EMAIL, IdentifierRules.UNIT_PHONE};
@@ -189,7 +191,7 @@ public final class HyperscanIdentifierDetector implements IdentifierDetector
         {
             if (IdentifierRules.UNIT_PHONE == id)
             {
-                detector.rules.phoneAt((int)from);
+                detector.rules.phoneAt((int)to - PHONE_MATCH_LENGTH);
             }
             else
             {
