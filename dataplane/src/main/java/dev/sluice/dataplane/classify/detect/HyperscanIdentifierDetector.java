@@ -12,7 +12,9 @@ import java.lang.invoke.MethodType;
  * whose patterns are loose supersets of the identifiers (any identifier holds a match of its unit's
  * pattern); each match hands the run it ends in to {@link IdentifierRules}, the DFA engine's own
  * rules, which judge it once. So both engines find exactly the same identifiers, and Hyperscan's
- * SIMD scan skips text that holds no candidate. One thread per instance (it owns a Hyperscan
+ * SIMD scan skips text that holds no candidate. No pattern needs {@code HS_FLAG_SOM_LEFTMOST}: a
+ * run is found from its last matched byte, a phone number from its {@code '+'} at a fixed distance
+ * before the match's end. One thread per instance (it owns a Hyperscan
  * scratch); allocates nothing per call: the match callback is one upcall stub made at class load,
  * finding its detector through the context argument, an index into a registry.
  */
