@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.NoSuchElementException;
 
 /**
  * Gives a new segment file real blocks for its whole length before it is mapped, so that a full
@@ -54,7 +55,7 @@ final class FileAllocator
             close = linker.downcallHandle(libc.findOrThrow("close"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         }
-        catch (final IllegalCallerException | UnsupportedOperationException | java.util.NoSuchElementException ex)
+        catch (final IllegalCallerException | UnsupportedOperationException | NoSuchElementException ex)
         {
             open = null;
             posixFallocate = null;

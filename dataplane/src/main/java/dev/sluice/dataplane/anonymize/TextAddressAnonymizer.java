@@ -320,7 +320,7 @@ public final class TextAddressAnonymizer
     private boolean rewriteWord(final int start, final int end, final boolean ipv6Candidate)
     {
         final byte[] text = this.text;
-        if (ipv6Candidate && mayBeIpv6(text, start, end))
+        if (ipv6Candidate && AddressText.mayBeIpv6(text, start, end))
         {
             final int trimmed = trimDots(start, end);
             int addressEnd = trimmed;
@@ -368,31 +368,6 @@ public final class TextAddressAnonymizer
             pieceStart = pieceEnd + 1;
         }
         return true;
-    }
-
-    /**
-     * A cheap necessary condition for IPv6 text, to spare {@link AddressText} the times
-     * ({@code 22:14:15}) and MACs: a {@code ::}, or at least six colons (six groups and a dotted
-     * quad, or eight groups).
-     */
-    private static boolean mayBeIpv6(final byte[] text, final int start, final int end)
-    {
-        int colons = 0;
-        byte previous = 0;
-        for (int i = start; i < end; i++)
-        {
-            final byte b = text[i];
-            if (':' == b)
-            {
-                if (':' == previous)
-                {
-                    return true;
-                }
-                colons++;
-            }
-            previous = b;
-        }
-        return colons >= IPV6_GROUPS - 2;
     }
 
     private int parse(final int start, final int end)

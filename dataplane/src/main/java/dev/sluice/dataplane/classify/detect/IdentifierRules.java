@@ -85,7 +85,6 @@ final class IdentifierRules
     private static final int MIN_IPV6_LENGTH = 3;
     private static final int MIN_IPV4_LENGTH = 7;
     private static final int MAX_IPV4_LENGTH = 15;
-    private static final int IPV6_GROUPS = 8;
     /** The shortest grouped card, {@code dddd-dddd-dddd-d}. */
     private static final int MIN_GROUPED_CARD_LENGTH = 16;
     private static final int MIN_EMAIL_LENGTH = 6;
@@ -372,7 +371,7 @@ final class IdentifierRules
             digit |= isChar(b, DIGIT);
             ipv6Chars &= isChar(b, IPV6_CHAR);
         }
-        if (colon && ipv6Chars && mayBeIpv6(start, end) && ipv6(start, end))
+        if (colon && ipv6Chars && AddressText.mayBeIpv6(text, start, end) && ipv6(start, end))
         {
             return;
         }
@@ -403,28 +402,6 @@ final class IdentifierRules
             return true;
         }
         return false;
-    }
-
-    /** A {@code ::}, or at least six colons: spares the parser the times and MACs. */
-    private boolean mayBeIpv6(final int start, final int end)
-    {
-        final byte[] text = this.text;
-        int colons = 0;
-        byte previous = 0;
-        for (int i = start; i < end; i++)
-        {
-            final byte b = text[i];
-            if (':' == b)
-            {
-                if (':' == previous)
-                {
-                    return true;
-                }
-                colons++;
-            }
-            previous = b;
-        }
-        return colons >= IPV6_GROUPS - 2;
     }
 
     private void ipv4Pieces(final int start, final int end)
