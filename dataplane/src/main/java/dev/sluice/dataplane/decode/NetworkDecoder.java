@@ -40,8 +40,6 @@ final class NetworkDecoder
 
     private static final int IPV4_OPTION_END = 0;
     private static final int IPV4_OPTION_NOP = 1;
-    private static final int TCP_OPTION_END = 0;
-    private static final int TCP_OPTION_NOP = 1;
     private static final int IPV6_OPTION_PAD1 = 0;
     private static final int DNS_TCP_LENGTH_PREFIX = 2;
 
@@ -694,43 +692,15 @@ final class NetworkDecoder
     }
 
     /**
-     * Walks TCP options from {@code offset} to {@code headerEnd} like IPv4 options, but only as
-     * far as the IP payload ({@code end}: a first fragment's options may continue in the next
-     * fragment) and the captured bytes go.
+     * Walks TCP options (see {@link TcpHeader#optionsWellFormed}), as far as the IP payload
+     * ({@code end}: a first fragment's options may continue in the next fragment) and the captured
+     * bytes go.
      */
     private DropReason checkTcpOptions(final int firstOption, final int headerEnd, final int end)
     {
         final PacketCursor c = cursor;
-        final int readable = Math.min(headerEnd, Math.min(end, c.captured));
-        int option = firstOption;
-        while (option < readable)
-        {
-            final int kind = c.u8(option);
-            if (kind == TCP_OPTION_END)
-            {
-                return null;
-            }
-            if (kind == TCP_OPTION_NOP)
-            {
-                option++;
-                continue;
-            }
-            if (option + 2 > headerEnd)
-            {
-                return DropReason.TCP_BAD_OPTION_LENGTH;
-            }
-            if (option + 2 > readable)
-            {
-                return null;
-            }
-            final int length = c.u8(option + 1);
-            if (length < 2 || option + length > headerEnd)
-            {
-                return DropReason.TCP_BAD_OPTION_LENGTH;
-            }
-            option += length;
-        }
-        return null;
+        return TcpHeader.optionsWellFormed(c.segment, c.base, firstOption, headerEnd, Math.min(end, c.captured)) ?
+            null : DropReason.TCP_BAD_OPTION_LENGTH;
     }
 
     /**

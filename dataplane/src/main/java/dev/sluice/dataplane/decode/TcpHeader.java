@@ -33,6 +33,9 @@ import static dev.sluice.dataplane.decode.NetworkByteOrder.U8;
  */
 public final class TcpHeader
 {
+    private static final int OPTION_END = 0;
+    private static final int OPTION_NOP = 1;
+
     public static final int SOURCE_PORT_OFFSET = 0;
     public static final int DESTINATION_PORT_OFFSET = 2;
     public static final int SEQUENCE_OFFSET = 4;
@@ -119,5 +122,46 @@ public final class TcpHeader
     public int urgentPointer()
     {
         return segment.get(U16, offset + URGENT_POINTER_OFFSET) & 0xFFFF;
+    }
+
+    /**
+     * Whether the options from {@code firstOption} to {@code headerEnd} (offsets from {@code base})
+     * are well formed, walked like IPv4 options but only up to {@code limit} (where the IP payload
+     * or the captured bytes end): an option whose length runs past the header, or a length below 2,
+     * is malformed; one cut by {@code limit} is not judged. Kind 0 ends the list, kind 1 is one byte.
+     */
+    public static boolean optionsWellFormed(
+        final MemorySegment segment, final long base, final int firstOption, final int headerEnd, final int limit)
+    {
+        final int readable = Math.min(headerEnd, limit);
+        int option = firstOption;
+        while (option < readable)
+        {
+            final int kind = segment.get(U8, base + option) & 0xFF;
+            if (kind == OPTION_END)
+            {
+                return true;
+            }
+            if (kind == OPTION_NOP)
+            {
+                option++;
+                continue;
+            }
+            if (option + 2 > headerEnd)
+            {
+                return false;
+            }
+            if (option + 2 > readable)
+            {
+                return true;
+            }
+            final int length = segment.get(U8, base + option + 1) & 0xFF;
+            if (length < 2 || option + length > headerEnd)
+            {
+                return false;
+            }
+            option += length;
+        }
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.dataplane.anonymize.capture;
 
 import dev.sluice.dataplane.decode.EthernetHeader;
+import dev.sluice.dataplane.decode.TcpHeader;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.source.LinkType;
 
@@ -42,8 +43,6 @@ final class PlainPacketRewriter
     private static final int IPV4_FRAGMENT_BITS = 0x3FFF;
     private static final int PROTOCOL_TCP = 6;
     private static final int PROTOCOL_UDP = 17;
-    private static final int TCP_OPTION_END = 0;
-    private static final int TCP_OPTION_NOP = 1;
 
     private final AddressRewriter addresses;
     private MemorySegment segment;
@@ -157,7 +156,7 @@ final class PlainPacketRewriter
             }
             final int headerBytes = (u8(at + 12) >>> 4) * 4;
             return headerBytes >= TCP_HEADER_LENGTH && at + headerBytes <= end &&
-                tcpOptionsWellFormed(at + TCP_HEADER_LENGTH, at + headerBytes, end) &&
+                TcpHeader.optionsWellFormed(segment, base, at + TCP_HEADER_LENGTH, at + headerBytes, Math.min(end, captured)) &&
                 !isDecodedPort(u16(at)) && !isDecodedPort(u16(at + 2));
         }
         if (protocol == PROTOCOL_UDP)
@@ -185,41 +184,6 @@ final class PlainPacketRewriter
         {
             ChecksumUpdate.update(segment, base, captured, at + 6, pseudoChange, true);
         }
-    }
-
-    /** The decoder's walk of TCP options, as far as the header, the IP payload and the capture go. */
-    private boolean tcpOptionsWellFormed(final int firstOption, final int headerEnd, final int end)
-    {
-        final int readable = Math.min(headerEnd, Math.min(end, captured));
-        int option = firstOption;
-        while (option < readable)
-        {
-            final int kind = u8(option);
-            if (kind == TCP_OPTION_END)
-            {
-                return true;
-            }
-            if (kind == TCP_OPTION_NOP)
-            {
-                option++;
-                continue;
-            }
-            if (option + 2 > headerEnd)
-            {
-                return false;
-            }
-            if (option + 2 > readable)
-            {
-                return true;
-            }
-            final int length = u8(option + 1);
-            if (length < 2 || option + length > headerEnd)
-            {
-                return false;
-            }
-            option += length;
-        }
-        return true;
     }
 
     /**
