@@ -427,7 +427,7 @@ class BatchEgressTest
         assertEquals(0, stream.counters().snapshot().sentRecords());
 
         final Subscription subscription = subscription(streamId);
-        TestMediaDriver.until(() -> stream.publication().isConnected(), () -> {}, "subscriber connected");
+        awaitConnected(egress);
         egress.beginBurst();
         assertTrue(egress.send(burst, POLICY_VERSION, startNs + 10 * TIMEOUT_NS));
         assertFalse(stream.isUnavailable());
@@ -450,7 +450,7 @@ class BatchEgressTest
         egress.beginBurst();
         assertFalse(egress.send(burst, POLICY_VERSION, 1_000));
         final Subscription subscription = subscription(streamId);
-        TestMediaDriver.until(() -> egress.stream(0).publication().isConnected(), () -> {}, "subscriber connected");
+        awaitConnected(egress);
         assertTrue(egress.send(burst, POLICY_VERSION, 1_000 + TIMEOUT_NS * 100), "connected again: sent, not timed out");
         assertEquals(8, new DataBatches().awaitRecords(subscription, 8).records());
         assertEquals(0, egress.stream(0).counters().snapshot().droppedUnavailable());
