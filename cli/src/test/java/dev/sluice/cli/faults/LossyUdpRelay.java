@@ -218,15 +218,16 @@ public final class LossyUdpRelay implements AutoCloseable
                 continue;
             }
             buffer.flip();
+            // Counted before the send, so whoever receives the datagram finds it counted already.
             if (fromSender)
             {
-                back.send(buffer, target);
                 forwarded.incrementAndGet();
+                back.send(buffer, target);
             }
             else if (null != lastSender)
             {
-                front.send(buffer, lastSender);
                 returned.incrementAndGet();
+                front.send(buffer, lastSender);
             }
         }
     }
