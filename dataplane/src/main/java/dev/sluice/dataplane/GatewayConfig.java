@@ -46,7 +46,7 @@ public final class GatewayConfig
         "gateway", "source", "destinations", "control-plane", "anonymization", "policy-file", "state-dir",
         "aeron-dir", "burst-capacity", "not-connected-timeout-ms", "workers", "ingest", "spool-dir", "replay-timeout-ms");
     private static final List<String> GATEWAY_KEYS = List.of("id", "site", "region");
-    private static final List<String> SOURCE_KEYS = List.of("pcap", "dpdk", "af-packet");
+    private static final List<String> SOURCE_KEYS = List.of("pcap", "dpdk", "af-packet", "replay-rate");
     private static final List<String> DPDK_KEYS = List.of(
         "eal-args", "device", "queues", "mbufs", "mbuf-data-room", "rx-descriptors", "burst", "mempool-cache");
     private static final List<String> AF_PACKET_KEYS = List.of(
@@ -229,6 +229,19 @@ public final class GatewayConfig
                 diagnostics.error(source.position(), "source needs exactly one of pcap, dpdk, af-packet",
                     "pcap: FILE replays a capture; dpdk: {device: ...} reads a DPDK port; " +
                     "af-packet: {interface: eth0} reads an interface");
+            }
+            if (source.has("replay-rate"))
+            {
+                if (!source.has("pcap"))
+                {
+                    diagnostics.error(source.get("replay-rate").position(), "source.replay-rate paces a capture replay",
+                        "use it with source.pcap, or leave it out");
+                }
+                final Long rate = YamlChecks.integer(source.get("replay-rate"), "source.replay-rate", 1, 100_000_000, diagnostics);
+                if (rate != null)
+                {
+                    context.captureReplayRate(rate);
+                }
             }
             if (source.has("pcap"))
             {

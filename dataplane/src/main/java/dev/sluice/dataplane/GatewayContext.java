@@ -96,6 +96,7 @@ public final class GatewayContext
     private final List<Destination> destinations = new ArrayList<>();
     private Path captureFile;
     private List<Path> captureFiles = List.of();
+    private long captureReplayRate;
     private PacketSources packetSources;
     private List<Integer> workerCpus = List.of();
     private int burstCapacity = BURST_CAPACITY_DEFAULT;
@@ -443,6 +444,18 @@ public final class GatewayContext
         return this;
     }
 
+    /** Packets per second each capture file is replayed at; 0 (the default): as fast as the workers go. */
+    public long captureReplayRate()
+    {
+        return captureReplayRate;
+    }
+
+    public GatewayContext captureReplayRate(final long packetsPerSecond)
+    {
+        this.captureReplayRate = packetsPerSecond;
+        return this;
+    }
+
     /**
      * Where each worker's packets come from; when not set, one worker per file of
      * {@link #captureFiles()}, or one worker replaying {@link #captureFile()}; null when the
@@ -458,7 +471,7 @@ public final class GatewayContext
         {
             return null;
         }
-        return new CaptureFileSources(captureFiles.isEmpty() ? List.of(captureFile) : captureFiles);
+        return new CaptureFileSources(captureFiles.isEmpty() ? List.of(captureFile) : captureFiles, captureReplayRate);
     }
 
     /** CPU of each worker, by worker index; empty when workers are not pinned. */

@@ -108,9 +108,9 @@ class GatewayConfigTest
             "invalid gateway configuration:",
             file + ":15:9: error: source.pcap: cannot read '" + base.resolve("replay/site.pcap").normalize() + "'",
             "  hint: no such file",
-            file + ":71:13: error: anonymization.key-file: cannot read '" + base.resolve("keys/cryptopan.key").normalize() + "'",
+            file + ":72:13: error: anonymization.key-file: cannot read '" + base.resolve("keys/cryptopan.key").normalize() + "'",
             "  hint: no such file",
-            file + ":75:14: error: policy-file: cannot read '" + base.resolve("policies/bootstrap.yaml").normalize() + "'",
+            file + ":76:14: error: policy-file: cannot read '" + base.resolve("policies/bootstrap.yaml").normalize() + "'",
             "  hint: no such file"),
             error.getMessage().lines().toList());
     }
@@ -149,6 +149,20 @@ class GatewayConfigTest
         assertErrors(VALID.replace("  id: gw-1\n", ""), "gw.yaml:2:3: error: missing required key 'id' in gateway");
         assertErrors(VALID.substring(VALID.indexOf("source:")),
             "gw.yaml:1:1: error: missing required key 'gateway' in the gateway configuration");
+    }
+
+    @Test
+    void captureReplayRateIsReadAndChecked()
+    {
+        assertEquals(0, parse(VALID).context().captureReplayRate(), "full speed unless set");
+        final GatewayContext paced = parse(VALID.replace("  pcap: site.pcap\n", "  pcap: site.pcap\n  replay-rate: 5000\n")).context();
+        assertEquals(5000, paced.captureReplayRate());
+        assertTrue(paced.packetSources().describe().endsWith(" at 5000 packets/s"), paced.packetSources().describe());
+        assertErrors(VALID.replace("  pcap: site.pcap\n", "  pcap: site.pcap\n  replay-rate: 0\n"),
+            "gw.yaml:7:16: error: source.replay-rate must be between 1 and 100000000, found 0");
+        assertErrors(VALID.replace("  pcap: site.pcap\n", "  af-packet: {interface: eth0}\n  replay-rate: 10\n"),
+            "gw.yaml:7:16: error: source.replay-rate paces a capture replay",
+            "  hint: use it with source.pcap, or leave it out");
     }
 
     @Test

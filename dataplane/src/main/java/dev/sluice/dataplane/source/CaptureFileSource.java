@@ -228,7 +228,13 @@ public final class CaptureFileSource implements PacketSource
     @Override
     public int poll(final PacketBurst burst)
     {
-        final int capacity = burst.capacity();
+        return poll(burst, burst.capacity());
+    }
+
+    /** As {@link #poll(PacketBurst)}, handing out at most {@code limit} packets (a paced replay). */
+    public int poll(final PacketBurst burst, final int limit)
+    {
+        final int capacity = Math.min(burst.capacity(), limit);
         int filled = 0;
         while (filled < capacity && !exhausted)
         {

@@ -8,20 +8,29 @@ import java.util.List;
 public final class CaptureFileSources implements PacketSources
 {
     private final List<Path> files;
+    private final long packetsPerSecond;
 
     public CaptureFileSources(final List<Path> files)
+    {
+        this(files, 0);
+    }
+
+    /** @param packetsPerSecond each file's replay rate; 0 replays as fast as the worker goes */
+    public CaptureFileSources(final List<Path> files, final long packetsPerSecond)
     {
         if (files.isEmpty())
         {
             throw new IllegalArgumentException("at least one capture file is required");
         }
         this.files = List.copyOf(files);
+        this.packetsPerSecond = packetsPerSecond;
     }
 
     @Override
     public String describe()
     {
-        return files.size() == 1 ? "pcap:" + files.getFirst() : "pcap:" + files.size() + " files, one per worker";
+        return (files.size() == 1 ? "pcap:" + files.getFirst() : "pcap:" + files.size() + " files, one per worker") +
+            (packetsPerSecond > 0 ? " at " + packetsPerSecond + " packets/s" : "");
     }
 
     @Override
@@ -33,6 +42,7 @@ public final class CaptureFileSources implements PacketSources
     @Override
     public PacketSource open(final int workerIndex) throws IOException
     {
-        return CaptureFileSource.open(files.get(workerIndex));
+        final CaptureFileSource capture = CaptureFileSource.open(files.get(workerIndex));
+        return packetsPerSecond > 0 ? new PacedCaptureFileSource(capture, packetsPerSecond, System::nanoTime) : capture;
     }
 }
