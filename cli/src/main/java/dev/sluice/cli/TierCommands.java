@@ -16,6 +16,7 @@ import org.agrona.concurrent.ShutdownSignalBarrier;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code sluice gateway|regional|controlplane}: runs one tier until SIGINT or SIGTERM, then
@@ -38,8 +39,9 @@ final class TierCommands
         }
         final GatewayConfig config = GatewayConfig.load(Path.of(configFile));
         // The barrier is closed last: the JVM's shutdown waits for it, so the tier is closed cleanly first.
+        final AtomicBoolean driverLost = new AtomicBoolean();
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            EmbeddedDriver driver = EmbeddedDriver.connect(config.aeronDirectory());
+            EmbeddedDriver driver = EmbeddedDriver.connect(config.aeronDirectory(), onDriverLost(driverLost, barrier));
             Gateway gateway = Gateway.assemble(config.context().aeron(driver.aeron())).start())
         {
             LOG.log(System.Logger.Level.INFO, "gateway " + gateway.context().gatewayId() + " running " +
@@ -69,7 +71,17 @@ final class TierCommands
                 }
             }
         }
-        return 0;
+        return driverLost.get() ? EmbeddedDriver.EXIT_DRIVER_LOST : 0;
+    }
+
+    /** What a tier does when its external media driver stops answering: stop as if signalled, and remember why. */
+    private static Runnable onDriverLost(final AtomicBoolean driverLost, final ShutdownSignalBarrier barrier)
+    {
+        return () ->
+        {
+            driverLost.set(true);
+            barrier.signal();
+        };
     }
 
     /** The event path's accounting at stop: what was received, what became of it, where it went, what was rejected. */
@@ -102,8 +114,9 @@ final class TierCommands
         final KafkaSinkConfig kafkaSink = null == kafka ? null : new KafkaSinkConfig()
             .bootstrapServers(kafka)
             .topicPrefix(arguments.option("kafka-topic-prefix", "sluice." + region));
+        final AtomicBoolean driverLost = new AtomicBoolean();
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
+            EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"), onDriverLost(driverLost, barrier));
             RegionalCoreMain core = RegionalCoreMain.launch(new RegionalCoreContext()
                 .aeron(driver.aeron())
                 .regionName(region)
@@ -117,7 +130,7 @@ final class TierCommands
                 "; Ctrl-C to stop");
             barrier.await();
         }
-        return 0;
+        return driverLost.get() ? EmbeddedDriver.EXIT_DRIVER_LOST : 0;
     }
 
     static int controlPlane(final Arguments arguments) throws Exception
@@ -134,14 +147,15 @@ final class TierCommands
         {
             context.policyFile(Path.of(arguments.option("policy")));
         }
+        final AtomicBoolean driverLost = new AtomicBoolean();
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
+            EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"), onDriverLost(driverLost, barrier));
             ControlPlaneMain controlPlane = ControlPlaneMain.launch(context.aeron(driver.aeron())))
         {
             LOG.log(System.Logger.Level.INFO, "control plane listening on " + context.inboundChannel() +
                 ", pushing on " + context.pushChannel() + "; Ctrl-C to stop");
             barrier.await();
         }
-        return 0;
+        return driverLost.get() ? EmbeddedDriver.EXIT_DRIVER_LOST : 0;
     }
 }
