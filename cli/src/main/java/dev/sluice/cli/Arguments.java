@@ -15,6 +15,8 @@ final class Arguments
 {
     private final String verb;
     private final Map<String, String> options = new LinkedHashMap<>();
+    /** Every value of each option, in order, for options that may be given more than once. */
+    private final Map<String, List<String>> allValues = new LinkedHashMap<>();
     private final List<String> operands = new ArrayList<>();
 
     private Arguments(final String verb)
@@ -52,11 +54,11 @@ final class Arguments
             {
                 if (equals >= 0)
                 {
-                    arguments.options.put(name, arg.substring(equals + 1));
+                    arguments.put(name, arg.substring(equals + 1));
                 }
                 else if (i + 1 < args.size())
                 {
-                    arguments.options.put(name, args.get(++i));
+                    arguments.put(name, args.get(++i));
                 }
                 else
                 {
@@ -73,6 +75,18 @@ final class Arguments
             }
         }
         return arguments;
+    }
+
+    private void put(final String name, final String value)
+    {
+        options.put(name, value);
+        allValues.computeIfAbsent(name, unused -> new ArrayList<>()).add(value);
+    }
+
+    /** Every value given for an option that may be repeated ({@code --core A --core B}), in order; empty when none. */
+    List<String> options(final String name)
+    {
+        return allValues.getOrDefault(name, List.of());
     }
 
     String option(final String name, final String defaultValue)

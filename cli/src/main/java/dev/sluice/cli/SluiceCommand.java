@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.cli.demo.DemoCommand;
 import dev.sluice.cli.demo.DemoResult;
+import dev.sluice.cli.reconcile.ReconcileCommand;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -11,8 +12,8 @@ import java.util.logging.Level;
 
 /**
  * The {@code sluice} command: dispatches a verb to the code that runs it. Exit status 0 on
- * success, 1 when the work failed (a policy is invalid, the demo did not reconcile), 2 for a
- * usage mistake. Main thread.
+ * success, 1 when the work failed (a policy is invalid, the demo or the counters did not
+ * reconcile), 2 for a usage mistake. Main thread.
  */
 public final class SluiceCommand
 {
@@ -34,6 +35,15 @@ public final class SluiceCommand
                 PREFIX.events.syslog...; PREFIX defaults to sluice.NAME)
           controlplane --store DIR [--policy FILE] [--aeron-dir DIR]
                 run a control plane; FILE is validated, versioned and pushed, and again when it changes
+
+          reconcile --gateway PATH [--gateway PATH...] --core PATH [--core PATH...]
+                read the counters files the gateways (STATE-DIR/counters.json) and the regional
+                cores (OUTPUT-DIR/REGION.counters.json) keep, and say whether they balance: each
+                gateway's received = forwarded + aggregated + filtered + sampled out + dropped
+                + in flight, each destination's decisions, and each stream's last sequence at the
+                gateway against the last one durable at its core; if not, where the difference
+                is. PATH is a file or a directory holding them. Exit 0 balanced, 1 not, 2 for an
+                unreadable or malformed file
 
           decode CAPTURE [--fields f1,f2,...]
                 decode a pcap or pcapng capture as a gateway does: one line per packet with the
@@ -100,6 +110,7 @@ public final class SluiceCommand
                 case "controlplane" -> TierCommands.controlPlane(Arguments.parse(
                     verb, rest, Set.of("store", "policy", "aeron-dir"), Set.of()));
                 case "policy" -> PolicyCommands.run(rest, out, err);
+                case "reconcile" -> reconcile(rest, out, err);
                 case "decode" -> DecodeCommand.run(rest, out, err);
                 case "parse" -> ParseCommand.run(rest, out, err);
                 case "anonymize" -> AnonymizeCommand.run(rest, System.in, out, err);
@@ -128,6 +139,21 @@ public final class SluiceCommand
             ex.printStackTrace(err);
             return 1;
         }
+    }
+
+    private static int reconcile(final List<String> rest, final PrintStream out, final PrintStream err)
+    {
+        final Arguments arguments = Arguments.parse("reconcile", rest, Set.of("gateway", "core"), Set.of());
+        if (!arguments.operands().isEmpty())
+        {
+            throw new Arguments.UsageException("reconcile: unexpected operand '" + arguments.operands().getFirst() +
+                "'; name files with --gateway PATH and --core PATH");
+        }
+        return ReconcileCommand.run(
+            arguments.options("gateway").stream().map(Path::of).toList(),
+            arguments.options("core").stream().map(Path::of).toList(),
+            out,
+            err);
     }
 
     private static int demo(final List<String> rest, final PrintStream out) throws Exception

@@ -29,6 +29,8 @@ import dev.sluice.dataplane.residency.ResidencyStage;
 import dev.sluice.dataplane.source.PacketSource;
 import dev.sluice.dataplane.source.PacketSources;
 import dev.sluice.dataplane.source.event.EventIngest;
+import dev.sluice.protocol.accounting.CountersFile;
+import dev.sluice.protocol.accounting.CountersFileAgent;
 import dev.sluice.spool.Spool;
 import dev.sluice.spool.SpoolConfig;
 import io.aeron.Aeron;
@@ -38,6 +40,7 @@ import io.aeron.Subscription;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -83,6 +86,7 @@ public final class Gateway implements AutoCloseable
     /** What assembly has made so far; emptied once the gateway is whole. */
     private final List<AutoCloseable> built = new ArrayList<>();
     private AgentRunner conductorRunner;
+    private final GatewayCountersFile countersFile;
 
     private final PacketSources packetSources;
     /** The event path, or null when the gateway has no ingest listeners. */
@@ -193,6 +197,10 @@ public final class Gateway implements AutoCloseable
                 new PolicyInstaller(context.region(), regions, keys),
                 new SystemEpochClock(),
                 context.helloIntervalMs());
+
+            Files.createDirectories(context.stateDirectory());
+            countersFile = new GatewayCountersFile(
+                this, context.stateDirectory().resolve(CountersFile.GATEWAY_FILE_NAME), new SystemEpochClock());
 
             if (context.bootstrapPolicyFile() != null)
             {
@@ -368,11 +376,15 @@ public final class Gateway implements AutoCloseable
         }
     }
 
-    /** Runs each worker and the conductor on threads of their own, named by role. */
+    /**
+     * Runs each worker and the conductor on threads of their own, named by role; the conductor's
+     * thread also writes the counters file every second.
+     */
     public Gateway start()
     {
         final ErrorHandler errorHandler = this::onError;
-        conductorRunner = new AgentRunner(context.conductorIdleStrategy().get(), errorHandler, null, conductor);
+        conductorRunner = new AgentRunner(context.conductorIdleStrategy().get(), errorHandler, null, new CompositeAgent(
+            conductor, new CountersFileAgent("counters-file", countersFile, new SystemEpochClock(), errorHandler)));
         for (final WorkerParts parts : workers)
         {
             workerRunners.add(new AgentRunner(context.workerIdleStrategy().get(), errorHandler, null, parts.worker()));
@@ -438,6 +450,15 @@ public final class Gateway implements AutoCloseable
             }
         }
         return true;
+    }
+
+    /**
+     * The counters file {@code sluice reconcile} reads; {@link #start()} writes it every second and
+     * {@link #close()} once more, and a test driving the gateway by hand may write it itself.
+     */
+    public GatewayCountersFile countersFile()
+    {
+        return countersFile;
     }
 
     public GatewayConductor conductor()
@@ -580,6 +601,19 @@ public final class Gateway implements AutoCloseable
         return pinFailures.get();
     }
 
+    /** Every worker has stopped: the counters are final, and the file says the gateway stopped cleanly. */
+    private void writeFinalCounters()
+    {
+        try
+        {
+            countersFile.write(true);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            onError(ex);
+        }
+    }
+
     @Override
     public void close()
     {
@@ -607,6 +641,7 @@ public final class Gateway implements AutoCloseable
             }
         }
         CloseHelper.close(events);
+        writeFinalCounters();
         for (final WorkerParts parts : workers)
         {
             CloseHelper.closeAll(parts.streams());

@@ -1,5 +1,6 @@
 package dev.sluice.regional;
 
+import dev.sluice.protocol.accounting.CountersFile;
 import dev.sluice.regional.sink.KafkaSink;
 import dev.sluice.regional.sink.Sink;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
@@ -9,6 +10,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -84,6 +86,7 @@ public final class RegionalCore implements Agent
     private final int fragmentLimit;
     private long pendingSinceNs;
     private boolean isClosed;
+    private final RegionalCountersFile countersFile;
 
     /**
      * Creates the core, concluding the context first if needed: opens the output files and adds the
@@ -107,6 +110,8 @@ public final class RegionalCore implements Agent
         ackIntervalNs = ctx.ackIntervalNs();
         ackRepeatIntervalNs = ctx.ackRepeatIntervalNs();
         counters = new RegionalCounters(ctx.regionName());
+        countersFile = new RegionalCountersFile(
+            counters, CountersFile.coreFile(ctx.outputDir(), ctx.regionName()), SystemEpochClock.INSTANCE);
 
         NdjsonBatchWriter writer = null;
         PcapngFrameWriter frameWriter = null;
@@ -355,6 +360,17 @@ public final class RegionalCore implements Agent
     public RegionalCounters counters()
     {
         return counters;
+    }
+
+    /**
+     * The counters file {@code sluice reconcile} reads: {@link RegionalCoreMain} writes it every
+     * second and once more at a clean stop; a test driving the core by hand may write it itself.
+     *
+     * @return the file's writer.
+     */
+    public RegionalCountersFile countersFile()
+    {
+        return countersFile;
     }
 
     /**

@@ -1,11 +1,16 @@
 package dev.sluice.regional;
 
+import dev.sluice.protocol.accounting.CountersFileAgent;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.SystemEpochClock;
+
+import java.io.IOException;
 
 /**
  * Runs a {@link RegionalCore} on its own thread under an {@link AgentRunner} with the context's
- * idle strategy. Command-line parsing belongs to the CLI, which fills a {@link RegionalCoreContext}
+ * idle strategy, with the writer of its counters file beside it. Command-line parsing belongs to the CLI, which fills a {@link RegionalCoreContext}
  * and calls {@link #launch(RegionalCoreContext)}.
  * <p>
  * {@link #launch} and {@link #close()} may be called from any thread; {@link #core()} only to read
@@ -19,7 +24,9 @@ public final class RegionalCoreMain implements AutoCloseable
     private RegionalCoreMain(final RegionalCoreContext ctx)
     {
         core = new RegionalCore(ctx);
-        runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, core);
+        runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, new CompositeAgent(
+            core,
+            new CountersFileAgent("counters-file", core.countersFile(), SystemEpochClock.INSTANCE, ctx.errorHandler())));
     }
 
     /**
@@ -58,10 +65,19 @@ public final class RegionalCoreMain implements AutoCloseable
 
     /**
      * Stops the agent thread, which flushes and closes the output file, the subscription and the
-     * context on its way out. Waits for the thread to finish.
+     * context on its way out. Waits for the thread to finish, then writes the counters file a
+     * last time, marked as a clean stop.
      */
     public void close()
     {
         CloseHelper.close(runner);
+        try
+        {
+            core.countersFile().write(true);
+        }
+        catch (final IOException ex)
+        {
+            core.context().errorHandler().onError(ex);
+        }
     }
 }

@@ -108,6 +108,12 @@ public final class RegionalCounters
             streamSnapshots);
     }
 
+    /** The streams, in order of first appearance, for the counters file's durable sequences. */
+    List<StreamState> streams()
+    {
+        return streams;
+    }
+
     void onStreamAdded(final StreamState stream)
     {
         streams.add(stream);

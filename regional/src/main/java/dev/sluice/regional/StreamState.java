@@ -16,7 +16,8 @@ final class StreamState
     static final int GAPS_INDEX = 2;
     static final int DUPLICATES_INDEX = 3;
     static final int LAST_SEQUENCE_INDEX = 4;
-    private static final int COUNTER_COUNT = 5;
+    static final int DURABLE_SEQUENCE_INDEX = 5;
+    private static final int COUNTER_COUNT = 6;
 
     private final byte[] key;
     private final int hash;
@@ -99,7 +100,11 @@ final class StreamState
 
     void durableSequence(final long durableSequence)
     {
-        this.durableSequence = durableSequence;
+        if (durableSequence != this.durableSequence)
+        {
+            this.durableSequence = durableSequence;
+            counters.setRelease(DURABLE_SEQUENCE_INDEX, durableSequence);
+        }
     }
 
     long ackedSequence()
@@ -121,6 +126,7 @@ final class StreamState
         lastSequence = sequence;
         durableSequence = sequence;
         counters.setRelease(LAST_SEQUENCE_INDEX, sequence);
+        counters.setRelease(DURABLE_SEQUENCE_INDEX, sequence);
     }
 
     /** True while batches after a gap are held back, waiting for the gateway's replay. */

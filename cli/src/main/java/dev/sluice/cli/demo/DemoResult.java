@@ -2,6 +2,7 @@ package dev.sluice.cli.demo;
 
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.FlowCounters;
+import dev.sluice.dataplane.counters.GatewayAccounting;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.regional.RegionalCountersSnapshot;
 
@@ -33,9 +34,7 @@ public record DemoResult(
     /** received = forwarded + aggregated + filtered + sampled_out + dropped, nothing in flight. */
     public boolean sourceBalances()
     {
-        return source.inFlight() == 0 &&
-            source.received() == source.forwarded() + source.aggregated() + source.filtered() + source.sampledOut() +
-                source.dropped();
+        return GatewayAccounting.sourceFindings(source).isEmpty();
     }
 
     /**
@@ -53,10 +52,7 @@ public record DemoResult(
         for (final DestinationCounters.Snapshot destination : destinations)
         {
             final RegionalCountersSnapshot core = received.get(destination.region());
-            if (destination.raw() + destination.transformed() + destination.blocked() != source.forwarded() ||
-                destination.inFlight() != 0 ||
-                destination.flowRecordsDecided() != flows.emitted() ||
-                destination.flowRecordsInFlight() != 0 ||
+            if (!GatewayAccounting.destinationFindings(source.forwarded(), flows.emitted(), destination).isEmpty() ||
                 core == null ||
                 core.records() != destination.recordsSent() ||
                 core.flowRecords() != destination.flowRecordsSent() ||

@@ -2,12 +2,11 @@ package dev.sluice.cli.demo;
 
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.FlowCounters;
-import dev.sluice.dataplane.counters.DropReason;
+import dev.sluice.cli.reconcile.SourceRows;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.regional.RegionalCountersSnapshot;
 
 import java.io.PrintStream;
-import java.util.Map;
 
 /**
  * The demo's closing table: per source, what happened to every packet; per destination, what
@@ -31,17 +30,7 @@ final class ReconciliationTable
         final SourceCounters.Snapshot source = result.source();
         out.println();
         out.printf("Source %s%n", source.sourceName());
-        row("received", source.received());
-        row("  forwarded", source.forwarded());
-        row("  aggregated into flows", source.aggregated());
-        row("  filtered (rule or default drop)", source.filtered());
-        row("  sampled out", source.sampledOut());
-        row("  dropped", source.dropped());
-        for (final Map.Entry<DropReason, Long> entry : source.droppedByReason().entrySet())
-        {
-            row("    " + entry.getKey().label(), entry.getValue());
-        }
-        row("  in flight", source.inFlight());
+        SourceRows.print(out, "", source);
         out.printf("  received = forwarded + aggregated + filtered + sampled out + dropped: %s%n",
             result.sourceBalances() ? OK : NOT_OK);
 
@@ -123,6 +112,6 @@ final class ReconciliationTable
 
     private void row(final String label, final long value)
     {
-        out.printf("  %-36s %,12d%n", label, value);
+        SourceRows.row(out, "", label, value);
     }
 }

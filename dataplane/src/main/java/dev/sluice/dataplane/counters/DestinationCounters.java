@@ -62,6 +62,7 @@ public final class DestinationCounters implements AutoCloseable
     private final AtomicCounter flowRecordsDroppedSpoolFull;
     private final AtomicCounter framesDroppedSpoolFull;
     private final AtomicCounter spooledBatches;
+    private final AtomicCounter ackedSequence;
 
     public DestinationCounters(final Aeron aeron, final String region)
     {
@@ -104,6 +105,7 @@ public final class DestinationCounters implements AutoCloseable
         flowRecordsDroppedSpoolFull = counter(factory, "flow_records_dropped{spool_full}");
         framesDroppedSpoolFull = counter(factory, "dropped_frames{spool_full}");
         spooledBatches = counter(factory, "spooled_batches");
+        ackedSequence = counter(factory, "acked_sequence");
     }
 
     private AtomicCounter counter(final CounterFactory factory, final String name)
@@ -204,6 +206,28 @@ public final class DestinationCounters implements AutoCloseable
         spooledBatches.setRelease(batches);
     }
 
+    /**
+     * A spooled stream resumes where its spool left off: its last sequence appended and the last
+     * the regional core acknowledged, so the counters file says where it stands before it sends.
+     */
+    public void resume(final long lastSequenceAppended, final long lastSequenceAcked)
+    {
+        lastSequence.setRelease(lastSequenceAppended);
+        ackedSequence.setRelease(lastSequenceAcked);
+    }
+
+    /** The regional core acknowledged every batch up to {@code sequence} as durable. */
+    public void ackedSequence(final long sequence)
+    {
+        ackedSequence.setRelease(sequence);
+    }
+
+    /** The highest sequence the regional core acknowledged (0 before the first, and without a spool); any thread. */
+    public long ackedSequence()
+    {
+        return ackedSequence.getAcquire();
+    }
+
     public void onBackPressure()
     {
         backPressureRetries.incrementRelease();
@@ -272,6 +296,7 @@ public final class DestinationCounters implements AutoCloseable
         flowRecordsDroppedSpoolFull.close();
         framesDroppedSpoolFull.close();
         spooledBatches.close();
+        ackedSequence.close();
     }
 
     /**

@@ -96,6 +96,7 @@ public final class StreamSpool implements AutoCloseable
         this.publication = publication;
         this.counters = counters;
         counters.spooledBatches(spool.pendingRecords());
+        counters.resume(Math.max(spool.lastSequence(), ackedSequence), ackedSequence);
     }
 
     /**
@@ -223,6 +224,10 @@ public final class StreamSpool implements AutoCloseable
         {
             spool.acknowledge(durableSequence);
             ackedSequence = durableSequence;
+            if (counters != null)
+            {
+                counters.ackedSequence(durableSequence);
+            }
             waiting = false;
             if (cursor.position() <= ackedSequence)
             {

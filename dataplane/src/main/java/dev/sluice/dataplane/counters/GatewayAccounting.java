@@ -1,0 +1,76 @@
+package dev.sluice.dataplane.counters;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gateway's side of DESIGN §9's accounting, checked the same way by the demo's table (live
+ * snapshots) and by {@code sluice reconcile} (snapshots read back from a counters file): each
+ * check returns what does not balance, in words, and nothing when everything does. Any thread.
+ */
+public final class GatewayAccounting
+{
+    private GatewayAccounting()
+    {
+    }
+
+    /**
+     * {@code received = forwarded + aggregated + filtered + sampled_out + dropped{reason}}, with
+     * nothing in flight.
+     */
+    public static List<String> sourceFindings(final SourceCounters.Snapshot source)
+    {
+        final List<String> findings = new ArrayList<>();
+        final long outcomes = source.forwarded() + source.aggregated() + source.filtered() + source.sampledOut() +
+            source.dropped();
+        final long difference = source.received() - outcomes;
+        if (difference > 0)
+        {
+            findings.add(String.format("received is larger by %,d: %,d items have no outcome yet (in flight)",
+                difference, difference));
+        }
+        else if (difference < 0)
+        {
+            findings.add(String.format("the outcomes are larger than received by %,d", -difference));
+        }
+        return findings;
+    }
+
+    /**
+     * One destination: every forwarded item decided once ({@code raw + transformed + blocked =
+     * forwarded}), every flow record emitted decided once, and every allowed one sent or dropped
+     * with a counted reason (nothing in flight).
+     *
+     * @param forwarded    the source's forwarded items (every worker's, as the destination's sum)
+     * @param flowsEmitted the flow records the flow tables emitted
+     */
+    public static List<String> destinationFindings(
+        final long forwarded, final long flowsEmitted, final DestinationCounters.Snapshot destination)
+    {
+        final List<String> findings = new ArrayList<>();
+        final long decided = destination.raw() + destination.transformed() + destination.blocked();
+        compare(findings, "raw + transformed + blocked", decided, "forwarded", forwarded);
+        compare(findings, "flow records decided", destination.flowRecordsDecided(), "flow records emitted", flowsEmitted);
+        if (destination.inFlight() != 0)
+        {
+            findings.add(String.format("%,d allowed packet summaries neither sent nor dropped (in flight)",
+                destination.inFlight()));
+        }
+        if (destination.flowRecordsInFlight() != 0)
+        {
+            findings.add(String.format("%,d allowed flow records neither sent nor dropped (in flight)",
+                destination.flowRecordsInFlight()));
+        }
+        return findings;
+    }
+
+    private static void compare(
+        final List<String> findings, final String leftName, final long left, final String rightName, final long right)
+    {
+        if (left != right)
+        {
+            findings.add(String.format("%s = %,d, %s = %,d: %s is larger by %,d",
+                leftName, left, rightName, right, left > right ? leftName : rightName, Math.abs(left - right)));
+        }
+    }
+}
