@@ -195,6 +195,84 @@ class DeliveryGuaranteesTest
             pausing.destinationSnapshots().get(0).recordsSent(), pausing.destinationSnapshots().get(0).lastSequence());
     }
 
+    /**
+     * {@code sluice reconcile} over the counters files a gateway and two cores wrote: after every
+     * record is delivered and acknowledged and each process stopped cleanly, everything balances;
+     * with one core stopped early, the gateway's spooled batches are named as not yet durable there.
+     */
+    @Test
+    @Timeout(60)
+    void reconcileReadsTheCountersFilesOfAGatewayAndItsCores() throws Exception
+    {
+        final Path output = directory.resolve("regional");
+        Files.createDirectories(output);
+        final String homeChannel = "aeron:udp?endpoint=localhost:" + freePortPair();
+        final String foreignChannel = "aeron:udp?endpoint=localhost:" + freePortPair();
+        final Gateway gateway = gateway(List.of(
+            destination(HOME, homeChannel, 1001, OverflowRule.PAUSE, 4L << 20),
+            destination(FOREIGN, foreignChannel, 1002, OverflowRule.PAUSE, 4L << 20)), PACKETS);
+        final RegionalCore home = core(HOME, homeChannel, output);
+        final RegionalCore foreign = core(FOREIGN, foreignChannel, output);
+        driveUntil(() -> gateway.isDrained() && delivered(gateway, 0, home) && delivered(gateway, 1, foreign) &&
+            acknowledged(gateway), gateway, home, foreign);
+        gateway.close();
+        closeables.remove(gateway);
+        for (final RegionalCore core : List.of(home, foreign))
+        {
+            core.onClose();
+            core.countersFile().write(true);
+        }
+
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final int status = SluiceCommand.run(
+            List.of("reconcile", "--gateway", directory.resolve("gateway").toString(), "--core", output.toString()),
+            new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        final String report = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, report + err.toString(StandardCharsets.UTF_8));
+        assertTrue(report.contains("Reconciliation: balanced (1 gateway, 2 cores)"), report);
+        assertTrue(report.contains("eu-west worker 0: last ") && report.contains("us-east worker 0: last "), report);
+        assertTrue(report.contains("stopped cleanly"), report);
+
+        // The same gateway's stream to a core that stopped after a few batches: the rest waits in the spool.
+        final Path laterOutput = directory.resolve("regional-later");
+        Files.createDirectories(laterOutput);
+        final String laterChannel = "aeron:udp?endpoint=localhost:" + freePortPair();
+        final Gateway later = gateway(
+            "gw-delivery-2", directory.resolve("gateway-2"), List.of(destination(HOME, laterChannel, 1001, OverflowRule.PAUSE,
+                4L << 20)), PACKETS);
+        final RegionalCore stopped = core(HOME, laterChannel, laterOutput);
+        driveUntil(() -> stopped.counters().get(RegionalCounter.BATCHES) >= 3, later, stopped);
+        stopped.onClose();
+        stopped.countersFile().write(true);
+        driveUntil(() -> sourceExhausted(later), later);
+        later.close();
+        closeables.remove(later);
+
+        out.reset();
+        final int laterStatus = SluiceCommand.run(
+            List.of("reconcile", "--gateway", directory.resolve("gateway-2").resolve("counters.json").toString(),
+                "--core", laterOutput.toString()),
+            new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        final String laterReport = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, laterStatus, laterReport);
+        assertTrue(laterReport.contains("batches spooled at the gateway not yet durable at the core"), laterReport);
+    }
+
+    /** Every stream's last sequence acknowledged by its core (the gateway has seen the acks). */
+    private static boolean acknowledged(final Gateway gateway)
+    {
+        for (int d = 0; d < gateway.destinationSnapshots().size(); d++)
+        {
+            final DestinationCounters counters = gateway.stream(0, d).counters();
+            if (counters.ackedSequence() != gateway.destinationSnapshots().get(d).lastSequence())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // ------------------------------------------------------------------------------------------------
 
     @org.junit.jupiter.api.BeforeEach

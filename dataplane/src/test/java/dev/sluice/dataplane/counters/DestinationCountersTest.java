@@ -81,6 +81,7 @@ class DestinationCountersTest
             counters.onFramesDroppedUnavailable(4);
             counters.onDroppedSpoolFull(5, 0, 7);
             counters.spooledBatches(8);
+            counters.ackedSequence(39);
             final Map<String, Long> values = new HashMap<>();
             media.aeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
             {
@@ -113,7 +114,9 @@ class DestinationCountersTest
                 Map.entry("dropped{spool_full}", 5L),
                 Map.entry("flow_records_dropped{spool_full}", 0L),
                 Map.entry("dropped_frames{spool_full}", 7L),
-                Map.entry("spooled_batches", 8L)), values);
+                Map.entry("spooled_batches", 8L),
+                Map.entry("acked_sequence", 39L)), values);
+            assertEquals(39, counters.ackedSequence());
             final DestinationCounters.Snapshot snapshot = counters.snapshot();
             assertEquals(15, snapshot.flowRecordsDecided());
             assertEquals(0, snapshot.flowRecordsInFlight());
