@@ -1,12 +1,12 @@
 package dev.sluice.cli;
 
 import dev.sluice.cli.demo.DemoTraffic;
+import dev.sluice.cli.faults.RecordingCheck;
 import dev.sluice.dataplane.Gateway;
 import dev.sluice.dataplane.GatewayContext;
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.protocol.Channels;
-import dev.sluice.regional.NdjsonFields;
 import dev.sluice.regional.RegionalCore;
 import dev.sluice.regional.RegionalCoreContext;
 import dev.sluice.regional.RegionalCounter;
@@ -32,8 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,8 +50,6 @@ class DeliveryGuaranteesTest
     private static final String FOREIGN = "us-east";
     private static final int PACKETS = 6_000;
     private static final long AERON_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(500);
-    private static final Pattern SEQUENCE = Pattern.compile(
-        "\"" + NdjsonFields.WORKER + "\":(\\d+),\"" + NdjsonFields.SEQUENCE + "\":(\\d+),");
     private static final String POLICY = """
         sluice-policy: 1
         name: delivery
@@ -119,7 +115,7 @@ class DeliveryGuaranteesTest
         final RegionalCountersSnapshot.Stream stream = restarted.counters().snapshot().stream(GATEWAY_ID, HOME).orElseThrow();
         assertEquals(0, stream.gaps(), stream.toString());
         assertEquals(destination.lastSequence(), stream.lastSequence());
-        assertExactlyOnceInOrder(output.resolve(HOME + ".ndjson"), destination.recordsSent(), destination.lastSequence());
+        RecordingCheck.assertExactlyOnceInOrder(output.resolve(HOME + ".ndjson"), destination.recordsSent(), destination.lastSequence());
         assertTrue(gateway.stream(0, 0).spool().replays() > 0, "the batches lost in flight were sent again");
     }
 
@@ -191,7 +187,7 @@ class DeliveryGuaranteesTest
                 destination.toString());
             assertEquals(pausing.sourceSnapshot().forwarded(), destination.sentRecords(), destination.toString());
         }
-        assertExactlyOnceInOrder(pausedOutput.resolve(HOME + ".ndjson"),
+        RecordingCheck.assertExactlyOnceInOrder(pausedOutput.resolve(HOME + ".ndjson"),
             pausing.destinationSnapshots().get(0).recordsSent(), pausing.destinationSnapshots().get(0).lastSequence());
     }
 
@@ -416,32 +412,6 @@ class DeliveryGuaranteesTest
         assertEquals(source.received(),
             source.forwarded() + source.filtered() + source.sampledOut() + source.aggregated() + source.dropped(),
             source.toString());
-    }
-
-    /**
-     * Each record once, the batches' sequences rising without a gap from 1 to {@code lastSequence};
-     * {@code records} lines when it is not -1.
-     */
-    static void assertExactlyOnceInOrder(final Path ndjson, final long records, final long lastSequence) throws IOException
-    {
-        final List<String> lines = Files.readAllLines(ndjson, StandardCharsets.UTF_8);
-        if (records != -1)
-        {
-            assertEquals(records, lines.size(), "one line per record sent");
-        }
-        long expected = 1;
-        for (final String line : lines)
-        {
-            final Matcher matcher = SEQUENCE.matcher(line);
-            assertTrue(matcher.find(), line);
-            final long sequence = Long.parseLong(matcher.group(2));
-            if (sequence != expected)
-            {
-                assertEquals(expected + 1, sequence, "batches in order, each once: " + line);
-                expected = sequence;
-            }
-        }
-        assertEquals(lastSequence, expected, "the last batch");
     }
 
     /** A UDP port whose ack control port (+{@link Channels#ACK_PORT_OFFSET}, derived) is free too. */

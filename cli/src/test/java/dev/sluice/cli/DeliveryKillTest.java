@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.cli.demo.DemoTraffic;
+import dev.sluice.cli.faults.RecordingCheck;
 import dev.sluice.dataplane.Gateway;
 import dev.sluice.dataplane.GatewayContext;
 import dev.sluice.dataplane.counters.DestinationCounters;
@@ -112,7 +113,7 @@ class DeliveryKillTest
                 assertEquals(last, stream.lastSequence(), stream.toString());
                 assertEquals(0, stream.gaps(), stream.toString());
                 core.doWork();
-                DeliveryGuaranteesTest.assertExactlyOnceInOrder(output.resolve(REGION + ".ndjson"), -1, last);
+                RecordingCheck.assertExactlyOnceInOrder(output.resolve(REGION + ".ndjson"), -1, last);
             }
             finally
             {
@@ -181,7 +182,7 @@ class DeliveryKillTest
             assertTrue(after.get("duplicates") > 0, "replayed batches the core had made durable are duplicates: " + after +
                 " (before the kill: " + beforeKill + ")");
             assertEquals(0, destination.droppedUnavailable() + destination.droppedSpoolFull(), destination.toString());
-            DeliveryGuaranteesTest.assertExactlyOnceInOrder(
+            RecordingCheck.assertExactlyOnceInOrder(
                 output.resolve(REGION + ".ndjson"), destination.recordsSent(), destination.lastSequence());
         }
     }

@@ -3,6 +3,7 @@ package dev.sluice.cli.faults;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,17 +97,38 @@ public final class FaultNetwork implements AutoCloseable
     }
 
     /**
-     * Starts {@code main} of the test classpath in a JVM inside a side's namespace; its output goes
-     * to {@code log}. The process is killed (SIGKILL) at {@link #close()} if still running.
+     * Starts {@code main} of the test classpath in a JVM inside a side's namespace, with this JVM's
+     * flags (add-opens, native access); its output goes to {@code log}. The process is killed
+     * (SIGKILL) at {@link #close()} if still running.
      */
     public Process javaIn(final Side side, final Class<?> main, final Path log, final String... args) throws IOException
     {
+        return javaIn(side, main, log, List.of(), args);
+    }
+
+    /** As {@link #javaIn(Side, Class, Path, String...)}, with JVM options ({@code -Dname=value}) of its own. */
+    public Process javaIn(
+        final Side side, final Class<?> main, final Path log, final List<String> jvmOptions, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace(side),
-            ProcessHandle.current().info().command().orElseThrow(), "-cp", System.getProperty("java.class.path"),
-            "-Xmx128m", "-XX:TieredStopAtLevel=1", main.getName()));
+            ProcessHandle.current().info().command().orElseThrow()));
+        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (argument.startsWith("--add-opens") || argument.startsWith("--enable-native-access") ||
+                argument.startsWith("--sun-misc-unsafe-memory-access"))
+            {
+                command.add(argument);
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+            "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.add(main.getName());
         command.addAll(List.of(args));
         final Process process = new ProcessBuilder(command)
-            .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.PIPE).start();
         children.add(process);
         return process;
     }

@@ -1,0 +1,328 @@
+package dev.sluice.cli.faults;
+
+import dev.sluice.cli.faults.FaultNetwork.Side;
+import dev.sluice.cli.reconcile.ReconcileCommand;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Issue 8's fault table against the real tiers ({@link TierRig}: {@code sluice gateway} and
+ * {@code sluice regional} with media driver processes of their own, in two network namespaces,
+ * every datagram between them through lossy relays). Each scenario asserts that every batch the
+ * gateway spooled reaches the core's recording once, in order, with no gap, that the gateway's
+ * accounting balances with nothing dropped and {@code sluice reconcile} finds both tiers' counters
+ * balanced, and measures the recovery time and the largest backlog (from the gateway's counters
+ * file, rewritten every second: times are good to about a second).
+ * <p>
+ * {@code -Dsluice.faults=full} ({@code ./sluice faults}) runs each scenario at full length (a
+ * 60-second partition, a minute of 30% loss); by default ({@code ./sluice test}, CI) the same
+ * scenarios run shortened, each still past the Aeron timeouts it is about. Results go to
+ * {@code cli/target/fault-suite.md}.
+ */
+class FaultSuiteTest
+{
+    private static final boolean FULL = "full".equals(System.getProperty("sluice.faults", "ci"));
+    private static final long SEED = 20_261_127L;
+    private static final Path RESULTS = Path.of("target", "fault-suite.md");
+    private static final List<String> ROWS = new ArrayList<>();
+
+    @TempDir
+    Path directory;
+
+    /** The scenarios of the fault table. */
+    enum Scenario
+    {
+        LOSS_10("10% loss each way, data and acks"),
+        LOSS_30("30% loss each way, data and acks"),
+        PARTITION(FULL ? "60 s partition (Aeron image timeout 10 s)" : "12 s partition (Aeron image timeout 10 s)"),
+        FLAPPING(FULL ? "link flapping, 25 cycles of 0.3-2 s down / 0.3-2 s up" : "link flapping, 6 cycles of 0.3-2 s"),
+        KILL_GATEWAY("kill -9 of the gateway mid-stream, restarted on its spool"),
+        KILL_CORE("kill -9 of the regional core mid-stream, restarted on its files"),
+        KILL_DRIVERS("kill -9 of the gateway's media driver, then of the core's; tiers restarted"),
+        SPOOL_DISK_FULL("the spool's disk (a 1 MiB tmpfs) fills while the core is cut off");
+
+        final String description;
+
+        Scenario(final String description)
+        {
+            this.description = description;
+        }
+    }
+
+    /** What one scenario measured. */
+    private record Outcome(long batches, long records, long backlogBatches, double recoverySeconds, String note)
+    {
+    }
+
+    @ParameterizedTest
+    @EnumSource(Scenario.class)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void everyAcceptedRecordArrivesOnceInOrder(final Scenario scenario) throws Exception
+    {
+        final long startNs = System.nanoTime();
+        final int packets = FULL ? 60_000 : 12_000;
+        final long rate = FULL ? 1_000 : 1_500;
+        final double loss = switch (scenario)
+        {
+            case LOSS_10 -> 0.10;
+            case LOSS_30 -> 0.30;
+            default -> 0.0;
+        };
+        final Path spoolDir = scenario == Scenario.SPOOL_DISK_FULL ? Tmpfs.mount(directory.resolve("spool-tmpfs"), 1 << 20) : null;
+        try (TierRig rig = TierRig.create(directory, packets, rate, loss, SEED + scenario.ordinal(), spoolDir,
+            scenario == Scenario.SPOOL_DISK_FULL ? 65_536 : 1 << 20))
+        {
+            rig.startAll();
+            awaitProgress(rig, (p) -> p.ackedSequence() >= 3, "the first batches acknowledged");
+            final Outcome outcome = switch (scenario)
+            {
+                case LOSS_10, LOSS_30 -> lossRun(rig, packets);
+                case PARTITION -> partition(rig, FULL ? 60 : 12);
+                case FLAPPING -> flapping(rig, FULL ? 25 : 6);
+                case KILL_GATEWAY -> killGateway(rig);
+                case KILL_CORE -> killCore(rig);
+                case KILL_DRIVERS -> killDrivers(rig);
+                case SPOOL_DISK_FULL -> diskFull(rig, spoolDir);
+            };
+            final Outcome checked = finish(rig, packets, outcome);
+            ROWS.add(String.format(Locale.ROOT, "| %s | %s | pass | %,d | %,d | %,d | %s | %.0f s | %s |",
+                scenario.name().toLowerCase(Locale.ROOT).replace('_', '-'), scenario.description, checked.batches(),
+                checked.records(), checked.backlogBatches(),
+                Double.isNaN(checked.recoverySeconds()) ? "-" : String.format(Locale.ROOT, "%.1f s", checked.recoverySeconds()),
+                (System.nanoTime() - startNs) / 1e9, checked.note()));
+        }
+        finally
+        {
+            if (spoolDir != null)
+            {
+                Tmpfs.unmount(spoolDir);
+            }
+        }
+    }
+
+    @AfterAll
+    static void writeTable() throws IOException
+    {
+        final List<String> lines = new ArrayList<>(List.of(
+            "Fault suite (" + (FULL ? "full" : "CI subset") + "), " + java.time.Instant.now(),
+            "",
+            "| scenario | fault | result | batches | records | largest backlog (batches) | recovery | run | note |",
+            "|---|---|---|---:|---:|---:|---:|---:|---|"));
+        lines.addAll(ROWS);
+        Files.createDirectories(RESULTS.toAbsolutePath().getParent());
+        Files.write(RESULTS, lines, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private static Outcome lossRun(final TierRig rig, final int packets) throws Exception
+    {
+        // Loss all along: the backlog is what the lost datagrams and acknowledgements hold back at worst.
+        long backlog = 0;
+        GatewayProgress progress = GatewayProgress.read(rig.gatewayState());
+        while (progress.received() < packets || progress.backlog() > 0)
+        {
+            backlog = Math.max(backlog, progress.backlog());
+            Thread.sleep(100);
+            progress = awaitProgress(rig, (p) -> true, "the gateway's counters");
+        }
+        return new Outcome(0, 0, backlog, Double.NaN, String.format(Locale.ROOT,
+            "%,d of %,d datagrams lost by the relays", rig.dataRelay().lost() + rig.ackRelay().lost(),
+            rig.dataRelay().lost() + rig.ackRelay().lost() + rig.dataRelay().forwarded() + rig.dataRelay().returned() +
+            rig.ackRelay().forwarded() + rig.ackRelay().returned()));
+    }
+
+    private static Outcome partition(final TierRig rig, final int seconds) throws Exception
+    {
+        rig.partition(true);
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        final GatewayProgress atLift = awaitProgress(rig, (p) -> true, "the gateway's counters");
+        rig.partition(false);
+        final long liftNs = System.nanoTime();
+        final double recovery = awaitCaughtUp(rig, atLift.lastSequence(), liftNs);
+        return new Outcome(0, 0, atLift.backlog(), recovery, "");
+    }
+
+    private static Outcome flapping(final TierRig rig, final int cycles) throws Exception
+    {
+        final SplittableRandom random = new SplittableRandom(SEED);
+        long backlog = 0;
+        double recovery = 0;
+        for (int cycle = 0; cycle < cycles; cycle++)
+        {
+            rig.partition(true);
+            Thread.sleep(random.nextLong(300, 2_000));
+            rig.partition(false);
+            Thread.sleep(random.nextLong(300, 2_000));
+            backlog = Math.max(backlog, GatewayProgress.read(rig.gatewayState()).backlog());
+        }
+        final GatewayProgress atLift = GatewayProgress.read(rig.gatewayState());
+        recovery = awaitCaughtUp(rig, atLift.lastSequence(), System.nanoTime());
+        return new Outcome(0, 0, backlog, recovery, "recovery after the last cycle");
+    }
+
+    private static Outcome killGateway(final TierRig rig) throws Exception
+    {
+        Thread.sleep(new SplittableRandom(SEED).nextLong(500, 3_000));
+        TierRig.kill(rig.gateway());
+        final GatewayProgress beforeKill = GatewayProgress.read(rig.gatewayState());
+        rig.startGateway();
+        final long restartNs = System.nanoTime();
+        final GatewayProgress restarted = awaitProgress(rig,
+            (p) -> !p.runStartedAt().equals(beforeKill.runStartedAt()), "the restarted gateway's counters");
+        final double recovery = awaitCaughtUp(rig, restarted.lastSequence(), restartNs);
+        return new Outcome(0, 0, restarted.backlog(), recovery,
+            "restart to every recovered batch acknowledged; the restarted run replays the capture again");
+    }
+
+    private static Outcome killCore(final TierRig rig) throws Exception
+    {
+        Thread.sleep(new SplittableRandom(SEED + 1).nextLong(500, 3_000));
+        TierRig.kill(rig.core());
+        Thread.sleep(2_000);
+        final GatewayProgress atRestart = GatewayProgress.read(rig.gatewayState());
+        rig.startCore();
+        final double recovery = awaitCaughtUp(rig, atRestart.lastSequence(), System.nanoTime());
+        return new Outcome(0, 0, atRestart.backlog(), recovery, "core down 2 s; duplicates dropped at the core");
+    }
+
+    private static Outcome killDrivers(final TierRig rig) throws Exception
+    {
+        // The gateway's driver: the gateway notices within Aeron's driver timeout (10 s), stops cleanly
+        // (spool flushed), exits 3; the supervisor (this test) starts the driver and the gateway again.
+        TierRig.kill(rig.driver(Side.GATEWAY));
+        assertEquals(3, TierRig.awaitExit(rig.gateway(), 60), "the gateway exits 3 when its driver is gone: " +
+            rig.log("gateway.log"));
+        final GatewayProgress beforeRestart = GatewayProgress.read(rig.gatewayState());
+        rig.startDriver(Side.GATEWAY);
+        rig.startGateway();
+        final long restartNs = System.nanoTime();
+        final GatewayProgress restarted = awaitProgress(rig,
+            (p) -> !p.runStartedAt().equals(beforeRestart.runStartedAt()), "the restarted gateway's counters");
+        double recovery = awaitCaughtUp(rig, restarted.lastSequence(), restartNs);
+        long backlog = restarted.backlog();
+
+        TierRig.kill(rig.driver(Side.CORE));
+        assertEquals(3, TierRig.awaitExit(rig.core(), 60), "the core exits 3 when its driver is gone: " + rig.log("core.log"));
+        rig.startDriver(Side.CORE);
+        final GatewayProgress atCoreRestart = GatewayProgress.read(rig.gatewayState());
+        rig.startCore();
+        recovery = Math.max(recovery, awaitCaughtUp(rig, atCoreRestart.lastSequence(), System.nanoTime()));
+        backlog = Math.max(backlog, atCoreRestart.backlog());
+        return new Outcome(0, 0, backlog, recovery, "slower of the two restarts (driver start included)");
+    }
+
+    private static Outcome diskFull(final TierRig rig, final Path spoolDir) throws Exception
+    {
+        rig.partition(true);
+        // Until the tmpfs cannot take another segment, then a while longer: the source must stay paused.
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Files.getFileStore(spoolDir).getUsableSpace() >= 65_536)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("the spool's tmpfs did not fill: " + Files.getFileStore(spoolDir).getUsableSpace() + " bytes free");
+            }
+            Thread.sleep(50);
+        }
+        Thread.sleep(1_500);
+        final GatewayProgress full = GatewayProgress.read(rig.gatewayState());
+        Thread.sleep(2_500);
+        final GatewayProgress stillFull = GatewayProgress.read(rig.gatewayState());
+        assertEquals(full.received(), stillFull.received(), "intake paused while the spool's disk is full");
+        rig.partition(false);
+        final double recovery = awaitCaughtUp(rig, stillFull.lastSequence(), System.nanoTime());
+        return new Outcome(0, 0, stillFull.backlog(), recovery, "source paused at " + stillFull.received() +
+            " packets while full (overflow: pause)");
+    }
+
+    /**
+     * Waits until the whole capture is read and every batch acknowledged, stops both tiers cleanly
+     * and checks the recording and the gateway's final counters.
+     */
+    private static Outcome finish(final TierRig rig, final int packets, final Outcome outcome) throws Exception
+    {
+        awaitProgress(rig, (p) -> p.received() == packets && p.lastSequence() == p.ackedSequence() &&
+            p.destination("in_flight") == 0, "the capture read and every batch acknowledged");
+        assertEquals(TierRig.EXIT_SIGTERM, TierRig.stop(rig.gateway()), rig.log("gateway.log"));
+        final GatewayProgress last = GatewayProgress.read(rig.gatewayState());
+        assertTrue(last.stopped(), "the gateway's final counters");
+        assertEquals(TierRig.EXIT_SIGTERM, TierRig.stop(rig.core()), rig.log("core.log"));
+
+        assertEquals(0, last.source("in_flight"), last.counters().toString());
+        long dropped = 0;
+        for (final var reason : last.counters().path("source").path("dropped_by_reason").properties())
+        {
+            dropped += reason.getValue().asLong();
+        }
+        assertEquals(last.received(), last.source("forwarded") + last.source("aggregated") + last.source("filtered") +
+            last.source("sampled_out") + dropped, "received = forwarded + aggregated + filtered + sampled out + dropped: " +
+            last.counters());
+        assertEquals(0, last.destination("dropped_unavailable") + last.destination("dropped_spool_full"),
+            "nothing dropped for the destination: " + last.counters());
+
+        // The operator's check: both tiers' counters files through `sluice reconcile`.
+        final ByteArrayOutputStream report = new ByteArrayOutputStream();
+        final int reconciled = ReconcileCommand.run(List.of(rig.gatewayState()), List.of(rig.coreOutput()),
+            new PrintStream(report, true, StandardCharsets.UTF_8), new PrintStream(report, true, StandardCharsets.UTF_8));
+        assertEquals(ReconcileCommand.BALANCED, reconciled, report.toString(StandardCharsets.UTF_8));
+
+        final RecordingCheck.Recording recording = RecordingCheck.read(rig.recording());
+        assertEquals(last.lastSequence(), recording.lastSequence(), "every batch spooled is in the recording, once, in order");
+        if (rig.gatewayRuns() == 1)
+        {
+            assertEquals(last.destination("sent_records"), recording.records(), "every record sent is recorded once");
+        }
+        else
+        {
+            assertTrue(recording.records() >= last.destination("sent_records"), "the last run's records and those before");
+        }
+        return new Outcome(recording.lastSequence(), recording.records(), outcome.backlogBatches(), outcome.recoverySeconds(),
+            outcome.note());
+    }
+
+    /** Seconds from {@code sinceNs} until the core has acknowledged {@code sequence}. */
+    private static double awaitCaughtUp(final TierRig rig, final long sequence, final long sinceNs) throws Exception
+    {
+        awaitProgress(rig, (p) -> p.ackedSequence() >= sequence, "sequence " + sequence + " acknowledged");
+        return (System.nanoTime() - sinceNs) / 1e9;
+    }
+
+    private static GatewayProgress awaitProgress(
+        final TierRig rig, final java.util.function.Predicate<GatewayProgress> done, final String what) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FULL ? 300 : 120);
+        GatewayProgress progress = null;
+        while (System.nanoTime() < deadline)
+        {
+            progress = GatewayProgress.read(rig.gatewayState());
+            if (progress != null && done.test(progress))
+            {
+                return progress;
+            }
+            Thread.sleep(100);
+        }
+        fail("timed out waiting for " + what + "; the gateway's counters: " + (progress == null ? "none" : progress.counters()) +
+            "\ngateway log:\n" + rig.log("gateway.log") + "\ncore log:\n" + rig.log("core.log"));
+        return null;
+    }
+}
