@@ -6,17 +6,17 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
 /**
  * The Aeron client of one tier process: connected to an external media driver when the user
  * names its directory, otherwise to a media driver embedded in this process (each embedded
  * driver gets a directory of its own, so several tiers can run on one host). Main thread.
  * <p>
  * An Aeron client cannot move to a new driver: when an external driver stops answering (killed,
- * say), the tier is told ({@code onDriverLost}) so it stops cleanly and exits with
- * {@link #EXIT_DRIVER_LOST}, and its supervisor starts it again with the driver. Nothing accepted
- * is lost meanwhile: the spools hold it.
+ * say), the tier exits at once with {@link #EXIT_DRIVER_LOST}, and its supervisor starts it again
+ * with the driver. At once, not after a clean stop: moments after the timeout the client unmaps the
+ * driver's files under the tier's threads (a clean stop crashed the JVM there), and an exit now is
+ * the kill -9 every tier already recovers from (the spools keep what was accepted; the core cuts
+ * its files back to what it made durable).
  */
 final class EmbeddedDriver implements AutoCloseable
 {
@@ -33,29 +33,24 @@ final class EmbeddedDriver implements AutoCloseable
         this.aeron = aeron;
     }
 
-    /**
-     * @param aeronDirectory an external driver's directory, or null to embed one
-     * @param onDriverLost   run once, on the client's thread, when the external driver stops answering
-     */
-    static EmbeddedDriver connect(final String aeronDirectory, final Runnable onDriverLost)
+    /** @param aeronDirectory an external driver's directory, or null to embed one */
+    static EmbeddedDriver connect(final String aeronDirectory)
     {
         if (aeronDirectory != null)
         {
-            final AtomicBoolean lost = new AtomicBoolean();
             return new EmbeddedDriver(null, Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(aeronDirectory)
                 .errorHandler((error) ->
                 {
-                    if (error instanceof DriverTimeoutException && lost.compareAndSet(false, true))
+                    if (error instanceof DriverTimeoutException)
                     {
                         System.err.println("sluice: the media driver at " + aeronDirectory + " stopped answering (" +
-                            error.getMessage() + "); stopping so the supervisor restarts this tier with the driver");
-                        onDriverLost.run();
+                            error.getMessage() + "); exiting " + EXIT_DRIVER_LOST +
+                            " for the supervisor to restart this tier with the driver");
+                        System.err.flush();
+                        Runtime.getRuntime().halt(EXIT_DRIVER_LOST);
                     }
-                    else if (!lost.get())
-                    {
-                        Aeron.Configuration.DEFAULT_ERROR_HANDLER.onError(error);
-                    }
+                    Aeron.Configuration.DEFAULT_ERROR_HANDLER.onError(error);
                 })));
         }
         final MediaDriver driver = MediaDriver.launchEmbedded(new MediaDriver.Context()

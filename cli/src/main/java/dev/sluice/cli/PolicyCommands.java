@@ -89,7 +89,7 @@ final class PolicyCommands
         }
         final String inbound = arguments.option("channel", Channels.CONTROL_INBOUND_CHANNEL_DEFAULT);
         final long timeoutMs = arguments.intOption("timeout-ms", (int)PUSH_TIMEOUT_MS_DEFAULT);
-        try (EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"), () -> { });
+        try (EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
             PolicySubmitClient client = new PolicySubmitClient(
                 driver.aeron(),
                 inbound,

@@ -16,7 +16,6 @@ import org.agrona.concurrent.ShutdownSignalBarrier;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code sluice gateway|regional|controlplane}: runs one tier until SIGINT or SIGTERM, then
@@ -39,9 +38,8 @@ final class TierCommands
         }
         final GatewayConfig config = GatewayConfig.load(Path.of(configFile));
         // The barrier is closed last: the JVM's shutdown waits for it, so the tier is closed cleanly first.
-        final AtomicBoolean driverLost = new AtomicBoolean();
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            EmbeddedDriver driver = EmbeddedDriver.connect(config.aeronDirectory(), onDriverLost(driverLost, barrier));
+            EmbeddedDriver driver = EmbeddedDriver.connect(config.aeronDirectory());
             Gateway gateway = Gateway.assemble(config.context().aeron(driver.aeron())).start())
         {
             LOG.log(System.Logger.Level.INFO, "gateway " + gateway.context().gatewayId() + " running " +
@@ -71,17 +69,7 @@ final class TierCommands
                 }
             }
         }
-        return driverLost.get() ? EmbeddedDriver.EXIT_DRIVER_LOST : 0;
-    }
-
-    /** What a tier does when its external media driver stops answering: stop as if signalled, and remember why. */
-    private static Runnable onDriverLost(final AtomicBoolean driverLost, final ShutdownSignalBarrier barrier)
-    {
-        return () ->
-        {
-            driverLost.set(true);
-            barrier.signal();
-        };
+        return 0;
     }
 
     /** The event path's accounting at stop: what was received, what became of it, where it went, what was rejected. */
@@ -114,9 +102,8 @@ final class TierCommands
         final KafkaSinkConfig kafkaSink = null == kafka ? null : new KafkaSinkConfig()
             .bootstrapServers(kafka)
             .topicPrefix(arguments.option("kafka-topic-prefix", "sluice." + region));
-        final AtomicBoolean driverLost = new AtomicBoolean();
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"), onDriverLost(driverLost, barrier));
+            EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
             RegionalCoreMain core = RegionalCoreMain.launch(new RegionalCoreContext()
                 .aeron(driver.aeron())
                 .regionName(region)
@@ -130,7 +117,7 @@ final class TierCommands
                 "; Ctrl-C to stop");
             barrier.await();
         }
-        return driverLost.get() ? EmbeddedDriver.EXIT_DRIVER_LOST : 0;
+        return 0;
     }
 
     static int controlPlane(final Arguments arguments) throws Exception
@@ -147,15 +134,14 @@ final class TierCommands
         {
             context.policyFile(Path.of(arguments.option("policy")));
         }
-        final AtomicBoolean driverLost = new AtomicBoolean();
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"), onDriverLost(driverLost, barrier));
+            EmbeddedDriver driver = EmbeddedDriver.connect(arguments.option("aeron-dir"));
             ControlPlaneMain controlPlane = ControlPlaneMain.launch(context.aeron(driver.aeron())))
         {
             LOG.log(System.Logger.Level.INFO, "control plane listening on " + context.inboundChannel() +
                 ", pushing on " + context.pushChannel() + "; Ctrl-C to stop");
             barrier.await();
         }
-        return driverLost.get() ? EmbeddedDriver.EXIT_DRIVER_LOST : 0;
+        return 0;
     }
 }

@@ -183,7 +183,7 @@ public final class Gateway implements AutoCloseable
                 }
             }
             events = context.eventIngest() == null ? null : built(new GatewayEvents(
-                context, aeron, policyHolder, new WorkerKeys(sources.size(), context.keyClock())));
+                context, aeron, policyHolder, new WorkerKeys(sources.size(), context.keyClock()), this::openSpool));
 
             pushSubscription = built(aeron.addSubscription(context.policyPushChannel(), context.policyPushStreamId()));
             controlPublication = built(aeron.addPublication(context.controlInboundChannel(), context.controlInboundStreamId()));
@@ -291,7 +291,7 @@ public final class Gateway implements AutoCloseable
      * destination, in {@code <spool-dir>/<region>/<worker>/}, with the subscription to that
      * destination's acknowledgements.
      */
-    private StreamSpool openSpool(
+    StreamSpool openSpool(
         final GatewayContext.Destination destination, final int workerIndex, final ExclusivePublication publication)
     {
         final GatewayContext.SpoolSettings settings = destination.spool();
@@ -493,6 +493,12 @@ public final class Gateway implements AutoCloseable
     public EventCounters.Snapshot eventSnapshot()
     {
         return requireEvents().counters().snapshot();
+    }
+
+    /** The event worker's stream to each destination, in configured order; empty without events. */
+    public List<DestinationStream> eventStreams()
+    {
+        return events == null ? List.of() : events.streams();
     }
 
     /** Per destination region, in configured order, what became of the forwarded events. Any thread. */

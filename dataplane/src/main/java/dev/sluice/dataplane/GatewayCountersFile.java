@@ -4,13 +4,11 @@ import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.SnapshotJson;
 import dev.sluice.dataplane.egress.DestinationStream;
 import dev.sluice.protocol.accounting.CountersFile;
-import dev.sluice.protocol.accounting.CountersFileAgent;
+import dev.sluice.protocol.accounting.CountersFileWriter;
 import dev.sluice.protocol.accounting.JsonText;
 import org.agrona.concurrent.EpochClock;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,44 +19,24 @@ import java.util.List;
  * conductor's thread every second and by the closing thread at a clean stop, from counters any
  * thread may read; never by a worker.
  */
-public final class GatewayCountersFile implements CountersFileAgent.Writer
+public final class GatewayCountersFile extends CountersFileWriter
 {
     private final Gateway gateway;
-    private final Path file;
-    private final EpochClock clock;
-    private final long runStartedAtMs;
 
     GatewayCountersFile(final Gateway gateway, final Path file, final EpochClock clock)
     {
+        super(file, clock);
         this.gateway = gateway;
-        this.file = file;
-        this.clock = clock;
-        this.runStartedAtMs = clock.time();
-    }
-
-    public Path file()
-    {
-        return file;
     }
 
     @Override
-    public synchronized void write(final boolean stopped) throws IOException
-    {
-        CountersFile.writeAtomically(file, text(stopped));
-    }
-
-    /** The file's text now. */
-    String text(final boolean stopped)
+    protected String text(final boolean stopped)
     {
         final GatewayContext context = gateway.context();
-        final JsonText json = new JsonText().beginObject()
-            .field(CountersFile.KIND, CountersFile.KIND_GATEWAY)
+        final JsonText json = header(CountersFile.KIND_GATEWAY, stopped)
             .field(CountersFile.GATEWAY_ID, context.gatewayId())
             .field(CountersFile.SITE, context.site())
-            .field(CountersFile.REGION, context.region())
-            .field(CountersFile.RUN_STARTED_AT, Instant.ofEpochMilli(runStartedAtMs).toString())
-            .field(CountersFile.WRITTEN_AT, Instant.ofEpochMilli(clock.time()).toString())
-            .field(CountersFile.STOPPED, stopped);
+            .field(CountersFile.REGION, context.region());
 
         json.beginObject(CountersFile.SOURCE);
         SnapshotJson.write(json, gateway.sourceSnapshot());
@@ -81,18 +59,26 @@ public final class GatewayCountersFile implements CountersFileAgent.Writer
             final List<DestinationCounters.Snapshot> destinations = workers.get(worker).destinations();
             for (int destination = 0; destination < destinations.size(); destination++)
             {
-                final DestinationCounters.Snapshot counters = destinations.get(destination);
-                final DestinationStream stream = gateway.stream(worker, destination);
-                json.beginObject()
-                    .field(CountersFile.WORKER, worker)
-                    .field(CountersFile.REGION, counters.region())
-                    .field(CountersFile.LAST_SEQUENCE, counters.lastSequence())
-                    .field(CountersFile.ACKED_SEQUENCE, stream.spool() == null ? -1 : stream.counters().ackedSequence())
-                    .field(CountersFile.SPOOLED_BATCHES, counters.spooledBatches())
-                    .endObject();
+                stream(json, worker, destinations.get(destination), gateway.stream(worker, destination));
             }
+        }
+        for (final DestinationStream stream : gateway.eventStreams())
+        {
+            stream(json, GatewayEvents.WORKER_INDEX, stream.counters().snapshot(), stream);
         }
         json.endArray();
         return json.endObject().toString();
+    }
+
+    private static void stream(
+        final JsonText json, final int worker, final DestinationCounters.Snapshot counters, final DestinationStream stream)
+    {
+        json.beginObject()
+            .field(CountersFile.WORKER, worker)
+            .field(CountersFile.REGION, counters.region())
+            .field(CountersFile.LAST_SEQUENCE, counters.lastSequence())
+            .field(CountersFile.ACKED_SEQUENCE, stream.spool() == null ? -1 : stream.counters().ackedSequence())
+            .field(CountersFile.SPOOLED_BATCHES, counters.spooledBatches())
+            .endObject();
     }
 }

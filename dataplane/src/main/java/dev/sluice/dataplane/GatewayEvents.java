@@ -9,6 +9,7 @@ import dev.sluice.dataplane.counters.RejectSamples;
 import dev.sluice.dataplane.egress.DestinationStream;
 import dev.sluice.dataplane.egress.EventSender;
 import dev.sluice.dataplane.egress.StreamSequence;
+import dev.sluice.dataplane.egress.StreamSpool;
 import dev.sluice.dataplane.pipeline.EventWorker;
 import dev.sluice.dataplane.pipeline.PolicyHolder;
 import dev.sluice.dataplane.source.event.EventIngest;
@@ -26,12 +27,20 @@ import java.util.List;
 /**
  * The event side of a gateway: the ingest listeners (Netty) and the ring they fill, the event
  * worker that drains it, and the worker's streams to every destination, each with its own
- * sequence file and counters. The worker's batches carry {@link #WORKER_INDEX}, apart from the
+ * sequence file, counters and (unless the destination turns it off) spool, in
+ * {@code <spool-dir>/<region>/}{@value #WORKER_INDEX}{@code /}. The worker's batches carry {@link #WORKER_INDEX}, apart from the
  * packet workers' indexes, so the regional core checks the event stream's sequence on its own
  * and adding packet workers never renumbers it. Assembled with the gateway; closed by it.
  */
 final class GatewayEvents implements AutoCloseable
 {
+    /** Opens (recovering) the spool of one worker's stream to a destination. */
+    @FunctionalInterface
+    interface SpoolOpener
+    {
+        StreamSpool open(GatewayContext.Destination destination, int workerIndex, ExclusivePublication publication);
+    }
+
     /** The event worker's role name (and thread name). */
     static final String ROLE_NAME = "events-0";
     /** The event worker's index in every batch it sends: above any packet worker's. */
@@ -50,13 +59,15 @@ final class GatewayEvents implements AutoCloseable
     /**
      * Builds the worker and its streams; the listeners are bound by {@link #startIngest()}.
      *
-     * @param keys the worker's keys: instances of its own in every key ring.
+     * @param keys   the worker's keys: instances of its own in every key ring.
+     * @param spools opens the spool of a destination whose spool is enabled.
      */
     GatewayEvents(
         final GatewayContext context,
         final Aeron aeron,
         final PolicyHolder policyHolder,
-        final WorkerKeys keys)
+        final WorkerKeys keys,
+        final SpoolOpener spools)
     {
         config = context.eventIngest();
         final CounterFactory counterFactory = aeron::addCounter;
@@ -77,8 +88,14 @@ final class GatewayEvents implements AutoCloseable
                     StreamSequence.RESERVATION_BLOCK_DEFAULT));
                 final DestinationCounters streamCounters =
                     built(new DestinationCounters(counterFactory, destination.region(), ROLE_NAME));
-                streams.add(new DestinationStream(
-                    streams.size(), destination.region(), publication, sequence, streamCounters));
+                final DestinationStream stream =
+                    new DestinationStream(streams.size(), destination.region(), publication, sequence, streamCounters);
+                if (destination.spool().enabled())
+                {
+                    // Closed with the stream (close() closes the streams), not on its own.
+                    stream.spool(spools.open(destination, WORKER_INDEX, publication));
+                }
+                streams.add(stream);
                 destinationCounters.add(
                     built(new EventDestinationCounters(counterFactory, destination.region(), ROLE_NAME)));
             }

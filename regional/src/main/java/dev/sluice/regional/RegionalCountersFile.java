@@ -1,13 +1,11 @@
 package dev.sluice.regional;
 
 import dev.sluice.protocol.accounting.CountersFile;
-import dev.sluice.protocol.accounting.CountersFileAgent;
+import dev.sluice.protocol.accounting.CountersFileWriter;
 import dev.sluice.protocol.accounting.JsonText;
 import org.agrona.concurrent.EpochClock;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 
 /**
  * The core's counters file, {@code <output-dir>/<region>.counters.json}: the core's totals and, per
@@ -16,40 +14,21 @@ import java.time.Instant;
  * second by the thread of the core's agent ({@link RegionalCoreMain}) and at a clean stop by the
  * closing thread, from counters any thread may read.
  */
-public final class RegionalCountersFile implements CountersFileAgent.Writer
+public final class RegionalCountersFile extends CountersFileWriter
 {
     private final RegionalCounters counters;
-    private final Path file;
-    private final EpochClock clock;
-    private final long runStartedAtMs;
 
     RegionalCountersFile(final RegionalCounters counters, final Path file, final EpochClock clock)
     {
+        super(file, clock);
         this.counters = counters;
-        this.file = file;
-        this.clock = clock;
-        this.runStartedAtMs = clock.time();
-    }
-
-    public Path file()
-    {
-        return file;
     }
 
     @Override
-    public synchronized void write(final boolean stopped) throws IOException
+    protected String text(final boolean stopped)
     {
-        CountersFile.writeAtomically(file, text(stopped));
-    }
-
-    String text(final boolean stopped)
-    {
-        final JsonText json = new JsonText().beginObject()
-            .field(CountersFile.KIND, CountersFile.KIND_CORE)
-            .field(CountersFile.REGION, counters.region())
-            .field(CountersFile.RUN_STARTED_AT, Instant.ofEpochMilli(runStartedAtMs).toString())
-            .field(CountersFile.WRITTEN_AT, Instant.ofEpochMilli(clock.time()).toString())
-            .field(CountersFile.STOPPED, stopped);
+        final JsonText json = header(CountersFile.KIND_CORE, stopped)
+            .field(CountersFile.REGION, counters.region());
 
         json.beginObject(CountersFile.TOTALS);
         for (final RegionalCounter counter : RegionalCounter.values())

@@ -207,8 +207,8 @@ class FaultSuiteTest
 
     private static Outcome killDrivers(final TierRig rig) throws Exception
     {
-        // The gateway's driver: the gateway notices within Aeron's driver timeout (10 s), stops cleanly
-        // (spool flushed), exits 3; the supervisor (this test) starts the driver and the gateway again.
+        // The gateway's driver: the gateway notices after Aeron's driver timeout (10 s) and exits 3 at once;
+        // the supervisor (this test) starts the driver and the gateway again, on the same spool.
         TierRig.kill(rig.driver(Side.GATEWAY));
         assertEquals(3, TierRig.awaitExit(rig.gateway(), 60), "the gateway exits 3 when its driver is gone: " +
             rig.log("gateway.log"));

@@ -5,7 +5,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 /**
  * What became of the events forwarded towards one destination:
  * {@code raw + transformed + blocked} is every forwarded event, decided once by residency, and
- * {@code raw + transformed = sent + dropped{destination_unavailable} + dropped{too_large} + in_flight}.
+ * {@code raw + transformed = sent + dropped{destination_unavailable} + dropped{too_large} +
+ * dropped{spool_full} + in_flight}.
  * Batches, bytes, back pressure and the stream's last sequence are in the stream's
  * {@link DestinationCounters}. Written by the event worker, read from any thread.
  */
@@ -18,6 +19,7 @@ public final class EventDestinationCounters implements AutoCloseable
     private final AtomicCounter sent;
     private final AtomicCounter droppedUnavailable;
     private final AtomicCounter droppedTooLarge;
+    private final AtomicCounter droppedSpoolFull;
 
     /**
      * @param workerName the event worker's role name, part of every label.
@@ -33,6 +35,7 @@ public final class EventDestinationCounters implements AutoCloseable
         droppedUnavailable = factory.newCounter(
             CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "dropped{destination_unavailable}");
         droppedTooLarge = factory.newCounter(CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "dropped{too_large}");
+        droppedSpoolFull = factory.newCounter(CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "dropped{spool_full}");
     }
 
     public String region()
@@ -64,6 +67,12 @@ public final class EventDestinationCounters implements AutoCloseable
         droppedTooLarge.incrementRelease();
     }
 
+    /** Events of a batch the destination's full spool dropped under its overflow rule (drop-newest). */
+    public void onDroppedSpoolFull(final int events)
+    {
+        droppedSpoolFull.getAndAddRelease(events);
+    }
+
     private static void addIfNonZero(final AtomicCounter counter, final long delta)
     {
         if (delta != 0)
@@ -76,7 +85,7 @@ public final class EventDestinationCounters implements AutoCloseable
     public Snapshot snapshot()
     {
         return new Snapshot(region, raw.getAcquire(), transformed.getAcquire(), blocked.getAcquire(), sent.getAcquire(),
-            droppedUnavailable.getAcquire(), droppedTooLarge.getAcquire());
+            droppedUnavailable.getAcquire(), droppedTooLarge.getAcquire(), droppedSpoolFull.getAcquire());
     }
 
     @Override
@@ -88,23 +97,32 @@ public final class EventDestinationCounters implements AutoCloseable
         sent.close();
         droppedUnavailable.close();
         droppedTooLarge.close();
+        droppedSpoolFull.close();
     }
 
     /** One destination's event outcomes at one moment. */
     public record Snapshot(
-        String region, long raw, long transformed, long blocked, long sent, long droppedUnavailable, long droppedTooLarge)
+        String region,
+        long raw,
+        long transformed,
+        long blocked,
+        long sent,
+        long droppedUnavailable,
+        long droppedTooLarge,
+        long droppedSpoolFull)
     {
         /** Events allowed to this destination and not yet sent or dropped (held by egress). */
         public long inFlight()
         {
-            return raw + transformed - sent - droppedUnavailable - droppedTooLarge;
+            return raw + transformed - sent - droppedUnavailable - droppedTooLarge - droppedSpoolFull;
         }
 
         @Override
         public String toString()
         {
             return region + ": raw=" + raw + " transformed=" + transformed + " blocked=" + blocked + " sent=" + sent +
-                " dropped{destination_unavailable}=" + droppedUnavailable + " dropped{too_large}=" + droppedTooLarge;
+                " dropped{destination_unavailable}=" + droppedUnavailable + " dropped{too_large}=" + droppedTooLarge +
+                " dropped{spool_full}=" + droppedSpoolFull;
         }
     }
 }

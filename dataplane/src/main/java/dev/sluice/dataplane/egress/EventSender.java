@@ -21,9 +21,12 @@ import java.util.List;
  * ({@code events_dropped{too_large}}) and skipped.
  * <p>
  * Back pressure holds the batch: {@link #send} resumes each destination where it stopped, so
- * nothing is lost and no sequence is skipped, while a destination without a subscriber for longer
- * than the timeout drops (and counts) what it is offered until it reconnects, and never stalls the
- * others. Worker thread only.
+ * nothing is lost and no sequence is skipped. A destination with a spool takes every batch into
+ * it (sent from there by {@link #doWork}, replayed until acknowledged); a full spool holds the
+ * batch under {@code pause}, which stops the worker reading its ring (the listeners then push back
+ * on their clients), or drops it, counted {@code events_dropped{spool_full}}. A destination without
+ * a spool and without a subscriber for longer than the timeout drops (and counts) what it is
+ * offered until it reconnects. No destination stalls the others. Worker thread only.
  */
 public final class EventSender
 {
@@ -72,6 +75,38 @@ public final class EventSender
     public int destinationCount()
     {
         return streams.length;
+    }
+
+    /**
+     * Duty-cycle work of the spooled destinations: acknowledgements, fsync policy, replay and
+     * sending; done whether or not a batch is held, so a full spool drains.
+     *
+     * @return work done.
+     */
+    public int doWork(final long nowNs)
+    {
+        int work = 0;
+        for (final DestinationStream stream : streams)
+        {
+            if (stream.spool != null)
+            {
+                work += stream.spool.doWork(nowNs);
+            }
+        }
+        return work;
+    }
+
+    /** True when no spooled destination holds a batch it has not offered to its publication yet. */
+    public boolean hasSentAll()
+    {
+        for (final DestinationStream stream : streams)
+        {
+            if (stream.spool != null && !stream.spool.hasSentAll())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Starts sending a newly staged batch: counts its residency decisions, every destination from its first event. */
@@ -143,8 +178,9 @@ public final class EventSender
                 continue;
             }
 
-            final int outcome;
+            int outcome;
             int end;
+            int records = 1;
             if (firstLength > maxClaimLength)
             {
                 end = from + 1;
@@ -153,12 +189,10 @@ public final class EventSender
                 if (outcome == BatchWriter.CLAIMED)
                 {
                     writer.committedOffer(stream);
-                    counters[d].onSent(1);
                 }
             }
             else
             {
-                int records = 1;
                 int length = firstLength;
                 end = from + 1;
                 while (end < count && records < maxRecords)
@@ -179,9 +213,17 @@ public final class EventSender
                 if (outcome == BatchWriter.CLAIMED)
                 {
                     encode(writer.begin(stream, policyVersion, records), batch, delivery, from, end, records);
-                    writer.commitEvents(stream);
-                    counters[d].onSent(records);
+                    outcome = writer.commitEvents(stream);
                 }
+            }
+
+            if (outcome == BatchWriter.CLAIMED)
+            {
+                counters[d].onSent(records);
+            }
+            else if (outcome == BatchWriter.DROPPED)
+            {
+                counters[d].onDroppedSpoolFull(records);
             }
 
             if (outcome == BatchWriter.HOLD)

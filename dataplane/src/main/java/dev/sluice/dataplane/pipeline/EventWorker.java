@@ -176,6 +176,12 @@ public final class EventWorker implements Agent, EventItemHandler
     @Override
     public int doWork()
     {
+        // The spools send (and replay) whether or not a batch is held: a full PAUSE spool drains this way.
+        return sender.doWork(clock.nanoTime()) + processBatch();
+    }
+
+    private int processBatch()
+    {
         if (holding)
         {
             if (!sender.send(batch, policy.version(), clock.nanoTime()))
