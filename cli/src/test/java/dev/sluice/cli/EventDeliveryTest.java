@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.cli.faults.RecordingCheck;
+import dev.sluice.cli.reconcile.ReconcileCommand;
 import dev.sluice.dataplane.Gateway;
 import dev.sluice.dataplane.GatewayConfig;
 import dev.sluice.dataplane.counters.DestinationCounters;
@@ -19,12 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -137,6 +141,7 @@ class EventDeliveryTest
                         .map((s) -> s.lastSequence() == counters.lastSequence()).orElse(false);
             }, gateway, restarted);
             restarted.onClose();
+            restarted.countersFile().write(true);
 
             final EventDestinationCounters.Snapshot done = gateway.eventDestinationSnapshots().getFirst();
             assertEquals(2 * EVENTS_EACH_PHASE, done.sent(), done.toString());
@@ -152,6 +157,13 @@ class EventDeliveryTest
                 from = at;
             }
         }
+
+        // The gateway wrote its counters at close: the event path and its stream reconcile with the core's.
+        final ByteArrayOutputStream report = new ByteArrayOutputStream();
+        final PrintStream print = new PrintStream(report, true, StandardCharsets.UTF_8);
+        assertEquals(ReconcileCommand.BALANCED, ReconcileCommand.run(
+            List.of(directory.resolve("state")), List.of(output), print, print), report.toString(StandardCharsets.UTF_8));
+        assertTrue(report.toString(StandardCharsets.UTF_8).contains("eu-west worker 32768: last "), report.toString(StandardCharsets.UTF_8));
     }
 
     private RegionalCore core(final String channel, final Path output)

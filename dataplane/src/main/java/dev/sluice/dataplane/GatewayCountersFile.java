@@ -1,6 +1,7 @@
 package dev.sluice.dataplane;
 
 import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.EventDestinationCounters;
 import dev.sluice.dataplane.counters.SnapshotJson;
 import dev.sluice.dataplane.egress.DestinationStream;
 import dev.sluice.protocol.accounting.CountersFile;
@@ -14,7 +15,7 @@ import java.util.List;
 /**
  * The gateway's counters file, {@code <state-dir>/counters.json}: who the gateway is, the source's
  * equation terms added up over the workers, the flow records emitted, per destination the residency
- * decisions and outcomes, and per stream (worker, region) the last sequence spooled (or sent) and
+ * decisions and outcomes, the event worker's likewise when the gateway takes events, and per stream (worker, region) the last sequence spooled (or sent) and
  * the last the regional core acknowledged. Read by {@code sluice reconcile}. Written by the
  * conductor's thread every second and by the closing thread at a clean stop, from counters any
  * thread may read; never by a worker.
@@ -51,6 +52,21 @@ public final class GatewayCountersFile extends CountersFileWriter
             json.endObject();
         }
         json.endArray();
+
+        if (gateway.hasEvents())
+        {
+            json.beginObject(CountersFile.EVENTS);
+            SnapshotJson.write(json, gateway.eventSnapshot());
+            json.beginArray(CountersFile.DESTINATIONS);
+            for (final EventDestinationCounters.Snapshot destination : gateway.eventDestinationSnapshots())
+            {
+                json.beginObject();
+                SnapshotJson.write(json, destination);
+                json.endObject();
+            }
+            json.endArray();
+            json.endObject();
+        }
 
         json.beginArray(CountersFile.STREAMS);
         final List<Gateway.WorkerSnapshot> workers = gateway.workerSnapshots();

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.EventCounters;
+import dev.sluice.dataplane.counters.EventDestinationCounters;
 import dev.sluice.dataplane.counters.SnapshotJson;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.protocol.accounting.CountersFile;
@@ -57,8 +59,15 @@ public final class CountersFiles
         SourceCounters.Snapshot source,
         long flowsEmitted,
         List<DestinationCounters.Snapshot> destinations,
-        List<GatewayStream> streams)
+        List<GatewayStream> streams,
+        EventCounters.Snapshot events,
+        List<EventDestinationCounters.Snapshot> eventDestinations)
     {
+        /** True when the gateway takes events (its file has an events section). */
+        public boolean hasEvents()
+        {
+            return events != null;
+        }
     }
 
     public record GatewayStream(int worker, String region, long lastSequence, long ackedSequence, long spooledBatches)
@@ -168,6 +177,24 @@ public final class CountersFiles
                 stream.number(CountersFile.ACKED_SEQUENCE),
                 stream.number(CountersFile.SPOOLED_BATCHES)));
         }
+        EventCounters.Snapshot events = null;
+        final List<EventDestinationCounters.Snapshot> eventDestinations = new ArrayList<>();
+        if (root.has(CountersFile.EVENTS))
+        {
+            final Fields eventFields = root.object(CountersFile.EVENTS);
+            final Map<String, Long> eventsDropped = new LinkedHashMap<>();
+            final Fields eventsDroppedFields = eventFields.object(SnapshotJson.DROPPED_BY_REASON);
+            for (final Map.Entry<String, JsonNode> entry : eventsDroppedFields.node.properties())
+            {
+                eventsDropped.put(entry.getKey(), eventsDroppedFields.number(entry.getKey()));
+            }
+            events = eventFields.unchecked(() -> SnapshotJson.readEvents(eventFields::uncheckedNumber, eventsDropped));
+            for (final Fields destination : eventFields.objects(CountersFile.DESTINATIONS))
+            {
+                eventDestinations.add(destination.unchecked(
+                    () -> SnapshotJson.readEventDestination(destination::uncheckedNumber, destination::uncheckedText)));
+            }
+        }
         return new GatewayFigures(
             file,
             root.text(CountersFile.GATEWAY_ID),
@@ -179,7 +206,9 @@ public final class CountersFiles
             sourceSnapshot,
             root.number(CountersFile.FLOWS_EMITTED),
             List.copyOf(destinations),
-            List.copyOf(streams));
+            List.copyOf(streams),
+            events,
+            List.copyOf(eventDestinations));
     }
 
     public static CoreFigures readCore(final Path file) throws InputException
@@ -315,6 +344,11 @@ public final class CountersFiles
                 throw wrongType(name, "true or false");
             }
             return member.booleanValue();
+        }
+
+        boolean has(final String name)
+        {
+            return node.has(name);
         }
 
         Fields object(final String name) throws InputException

@@ -5,6 +5,8 @@ import dev.sluice.cli.reconcile.CountersFiles.CoreStream;
 import dev.sluice.cli.reconcile.CountersFiles.GatewayFigures;
 import dev.sluice.cli.reconcile.CountersFiles.GatewayStream;
 import dev.sluice.dataplane.counters.DestinationCounters;
+import dev.sluice.dataplane.counters.EventCounters;
+import dev.sluice.dataplane.counters.EventDestinationCounters;
 import dev.sluice.dataplane.counters.GatewayAccounting;
 
 import java.io.PrintStream;
@@ -95,6 +97,11 @@ public final class Reconciliation
                 GatewayAccounting.destinationFindings(gateway.source().forwarded(), gateway.flowsEmitted(), destination));
         }
 
+        if (gateway.hasEvents())
+        {
+            events(gateway);
+        }
+
         out.println("  Streams (gateway's last sequence against the core's durable one)");
         for (final GatewayStream stream : gateway.streams())
         {
@@ -102,6 +109,25 @@ public final class Reconciliation
             verdict(String.format("    %s worker %d: last %,d, acknowledged %s", stream.region(), stream.worker(),
                 stream.lastSequence(), stream.ackedSequence() < 0 ? "(no spool)" : String.format("%,d", stream.ackedSequence())),
                 streamFindings);
+        }
+    }
+
+    private void events(final GatewayFigures gateway)
+    {
+        final EventCounters.Snapshot events = gateway.events();
+        out.printf("  Events: received %,d = forwarded %,d + filtered %,d + sampled out %,d + dropped %,d%s%n",
+            events.received(), events.forwarded(), events.filtered(), events.sampledOut(), events.dropped(),
+            events.droppedByReason().isEmpty() ? "" : " " + events.droppedByReason());
+        verdict("  events received = forwarded + filtered + sampled out + dropped", GatewayAccounting.eventFindings(events));
+        for (final EventDestinationCounters.Snapshot destination : gateway.eventDestinations())
+        {
+            out.printf("  Events to %s: raw %,d + transformed %,d + blocked %,d (forwarded %,d); sent %,d, dropped %,d " +
+                "(destination unavailable %,d, too large %,d, spool full %,d)%n",
+                destination.region(), destination.raw(), destination.transformed(), destination.blocked(),
+                events.forwarded(), destination.sent(),
+                destination.droppedUnavailable() + destination.droppedTooLarge() + destination.droppedSpoolFull(),
+                destination.droppedUnavailable(), destination.droppedTooLarge(), destination.droppedSpoolFull());
+            verdict("    decisions and outcomes", GatewayAccounting.eventDestinationFindings(events.forwarded(), destination));
         }
     }
 

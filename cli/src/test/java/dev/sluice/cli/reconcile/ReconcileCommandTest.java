@@ -2,6 +2,8 @@ package dev.sluice.cli.reconcile;
 
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.DropReason;
+import dev.sluice.dataplane.counters.EventCounters;
+import dev.sluice.dataplane.counters.EventDestinationCounters;
 import dev.sluice.dataplane.counters.SnapshotJson;
 import dev.sluice.dataplane.counters.SourceCounters;
 import dev.sluice.protocol.accounting.CountersFile;
@@ -47,6 +49,10 @@ class ReconcileCommandTest
     private long coreGaps = 0;
     private boolean gatewayStopped = true;
     private String coreGatewayId = GATEWAY;
+    // events: received 40 = forwarded 30 + filtered 6 + sampled out 0 + dropped 4; 30 = raw 20 + transformed 5 + blocked 5
+    private EventCounters.Snapshot events;
+    private EventDestinationCounters.Snapshot eventDestination =
+        new EventDestinationCounters.Snapshot("eu-west", 20, 5, 5, 24, 0, 0, 1);
 
     @Test
     void balancedWhenEveryTermAddsUpAndEveryStreamIsDurable() throws IOException
@@ -88,6 +94,25 @@ class ReconcileCommandTest
         destination = destination(50, 20, 10, 65, 4);
         assertEquals(1, reconcile(), report());
         assertTrue(report().contains("5 allowed packet summaries neither sent nor dropped (in flight)"), report());
+    }
+
+    @Test
+    void theEventPathIsCheckedWhenTheGatewayTakesEvents() throws IOException
+    {
+        events = new EventCounters.Snapshot(40, 30, 6, 0, 4, 0, Map.of("malformed", 4L), Map.of());
+        assertEquals(0, reconcile(), report());
+        assertTrue(report().contains("Events: received 40 = forwarded 30 + filtered 6 + sampled out 0 + dropped 4 {malformed=4}"),
+            report());
+        assertTrue(report().contains("events received = forwarded + filtered + sampled out + dropped: balanced"), report());
+        assertTrue(report().contains("Events to eu-west: raw 20 + transformed 5 + blocked 5 (forwarded 30); sent 24, dropped 1 " +
+            "(destination unavailable 0, too large 0, spool full 1)"), report());
+
+        out.reset();
+        events = new EventCounters.Snapshot(43, 30, 6, 0, 4, 0, Map.of(), Map.of());
+        eventDestination = new EventDestinationCounters.Snapshot("eu-west", 20, 5, 5, 22, 0, 0, 1);
+        assertEquals(1, reconcile(), report());
+        assertTrue(report().contains("events received is larger by 3: 3 events have no outcome yet (in flight)"), report());
+        assertTrue(report().contains("2 allowed events neither sent nor dropped (in flight)"), report());
     }
 
     @Test
@@ -250,6 +275,15 @@ class ReconcileCommandTest
         json.beginArray(CountersFile.DESTINATIONS).beginObject();
         SnapshotJson.write(json, destination);
         json.endObject().endArray();
+        if (events != null)
+        {
+            json.beginObject(CountersFile.EVENTS);
+            SnapshotJson.write(json, events);
+            json.beginArray(CountersFile.DESTINATIONS).beginObject();
+            SnapshotJson.write(json, eventDestination);
+            json.endObject().endArray();
+            json.endObject();
+        }
         json.beginArray(CountersFile.STREAMS).beginObject()
             .field(CountersFile.WORKER, 0)
             .field(CountersFile.REGION, "eu-west")

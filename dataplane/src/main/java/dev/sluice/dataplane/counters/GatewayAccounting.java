@@ -64,6 +64,40 @@ public final class GatewayAccounting
         return findings;
     }
 
+    /** The event worker: {@code received = forwarded + filtered + sampled_out + dropped{reason}}, nothing in flight. */
+    public static List<String> eventFindings(final EventCounters.Snapshot events)
+    {
+        final List<String> findings = new ArrayList<>();
+        final long difference = events.unaccounted();
+        if (difference > 0)
+        {
+            findings.add(String.format("events received is larger by %,d: %,d events have no outcome yet (in flight)",
+                difference, difference));
+        }
+        else if (difference < 0)
+        {
+            findings.add(String.format("the event outcomes are larger than received by %,d", -difference));
+        }
+        return findings;
+    }
+
+    /**
+     * One destination of the event worker: every forwarded event decided once ({@code raw +
+     * transformed + blocked = forwarded}) and every allowed one sent or dropped with a counted reason.
+     */
+    public static List<String> eventDestinationFindings(
+        final long forwarded, final EventDestinationCounters.Snapshot destination)
+    {
+        final List<String> findings = new ArrayList<>();
+        compare(findings, "raw + transformed + blocked", destination.raw() + destination.transformed() + destination.blocked(),
+            "events forwarded", forwarded);
+        if (destination.inFlight() != 0)
+        {
+            findings.add(String.format("%,d allowed events neither sent nor dropped (in flight)", destination.inFlight()));
+        }
+        return findings;
+    }
+
     private static void compare(
         final List<String> findings, final String leftName, final long left, final String rightName, final long right)
     {

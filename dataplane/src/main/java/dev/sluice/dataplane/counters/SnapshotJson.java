@@ -64,6 +64,21 @@ public final class SnapshotJson
         json.field(FLOW_RECORDS_IN_FLIGHT, destination.flowRecordsInFlight());
     }
 
+    /** The event worker's terms; its drops by reason as an object like the source's. */
+    public static void write(final JsonText json, final EventCounters.Snapshot events)
+    {
+        writeComponents(json, events);
+        json.beginObject(DROPPED_BY_REASON);
+        events.droppedByReason().forEach(json::field);
+        json.endObject();
+    }
+
+    public static void write(final JsonText json, final EventDestinationCounters.Snapshot destination)
+    {
+        writeComponents(json, destination);
+        json.field(IN_FLIGHT, destination.inFlight());
+    }
+
     public static void write(final JsonText json, final FlowCounters.Snapshot flows)
     {
         writeComponents(json, flows);
@@ -92,6 +107,26 @@ public final class SnapshotJson
             Map.copyOf(dropped),
             longs.applyAsLong(fieldName("bytesIn")),
             longs.applyAsLong(fieldName("sourceDrops")));
+    }
+
+    /** The event worker's terms (its drops by reason and untransformed values are not read back). */
+    public static EventCounters.Snapshot readEvents(final ToLongFunction<String> longs, final Map<String, Long> droppedByReason)
+    {
+        return new EventCounters.Snapshot(
+            longs.applyAsLong(fieldName("received")),
+            longs.applyAsLong(fieldName("forwarded")),
+            longs.applyAsLong(fieldName("filtered")),
+            longs.applyAsLong(fieldName("sampledOut")),
+            longs.applyAsLong(fieldName("dropped")),
+            longs.applyAsLong(fieldName("anonymized")),
+            Map.copyOf(droppedByReason),
+            Map.of());
+    }
+
+    public static EventDestinationCounters.Snapshot readEventDestination(
+        final ToLongFunction<String> longs, final Function<String, String> strings)
+    {
+        return read(EventDestinationCounters.Snapshot.class, longs, strings);
     }
 
     public static DestinationCounters.Snapshot readDestination(

@@ -38,6 +38,8 @@ public final class CountersFile
     public static final String FLOWS_EMITTED = "flows_emitted";
     public static final String DESTINATIONS = "destinations";
     public static final String STREAMS = "streams";
+    /** The gateway's event path, when it has one: the worker's equation terms and its destinations. */
+    public static final String EVENTS = "events";
     public static final String WORKER = "worker";
     public static final String LAST_SEQUENCE = "last_sequence";
     /** The gateway's highest acknowledged sequence of a stream; -1 for a stream without a spool. */
