@@ -44,6 +44,8 @@ class FaultSuiteTest
     private static final long SEED = 20_261_127L;
     private static final Path RESULTS = Path.of("target", "fault-suite.md");
     private static final List<String> ROWS = new ArrayList<>();
+    private static final int EVENTS_PER_SECOND = 500;
+    private static final java.util.regex.Pattern EVENT_NUMBER = java.util.regex.Pattern.compile("event (\\d+)");
 
     @TempDir
     Path directory;
@@ -81,6 +83,7 @@ class FaultSuiteTest
         final long startNs = System.nanoTime();
         final int packets = FULL ? 60_000 : 12_000;
         final long rate = FULL ? 1_000 : 1_500;
+        final int events = FULL ? 30_000 : 4_000;
         final double loss = switch (scenario)
         {
             case LOSS_10 -> 0.10;
@@ -92,6 +95,7 @@ class FaultSuiteTest
             scenario == Scenario.SPOOL_DISK_FULL ? 65_536 : 1 << 20))
         {
             rig.startAll();
+            rig.startSyslog(events, EVENTS_PER_SECOND);
             awaitProgress(rig, (p) -> p.ackedSequence() >= 3, "the first batches acknowledged");
             final Outcome outcome = switch (scenario)
             {
@@ -103,7 +107,7 @@ class FaultSuiteTest
                 case KILL_DRIVERS -> killDrivers(rig);
                 case SPOOL_DISK_FULL -> diskFull(rig, spoolDir);
             };
-            final Outcome checked = finish(rig, packets, outcome);
+            final Outcome checked = finish(rig, packets, events, outcome);
             ROWS.add(String.format(Locale.ROOT, "| %s | %s | pass | %,d | %,d | %,d | %s | %.0f s | %s |",
                 scenario.name().toLowerCase(Locale.ROOT).replace('_', '-'), scenario.description, checked.batches(),
                 checked.records(), checked.backlogBatches(),
@@ -125,7 +129,7 @@ class FaultSuiteTest
         final List<String> lines = new ArrayList<>(List.of(
             "Fault suite (" + (FULL ? "full" : "CI subset") + "), " + java.time.Instant.now(),
             "",
-            "| scenario | fault | result | batches | records | largest backlog (batches) | recovery | run | note |",
+            "| scenario | fault | result | batches | records (packets + events) | largest backlog (batches) | recovery | run | note |",
             "|---|---|---|---:|---:|---:|---:|---:|---|"));
         lines.addAll(ROWS);
         Files.createDirectories(RESULTS.toAbsolutePath().getParent());
@@ -139,7 +143,7 @@ class FaultSuiteTest
         // Loss all along: the backlog is what the lost datagrams and acknowledgements hold back at worst.
         long backlog = 0;
         GatewayProgress progress = GatewayProgress.read(rig.gatewayState());
-        while (progress.received() < packets || progress.backlog() > 0)
+        while (progress.received() < packets || !progress.caughtUp())
         {
             backlog = Math.max(backlog, progress.backlog());
             Thread.sleep(100);
@@ -158,7 +162,7 @@ class FaultSuiteTest
         final GatewayProgress atLift = awaitProgress(rig, (p) -> true, "the gateway's counters");
         rig.partition(false);
         final long liftNs = System.nanoTime();
-        final double recovery = awaitCaughtUp(rig, atLift.lastSequence(), liftNs);
+        final double recovery = awaitCaughtUp(rig, atLift, liftNs);
         return new Outcome(0, 0, atLift.backlog(), recovery, "");
     }
 
@@ -176,7 +180,7 @@ class FaultSuiteTest
             backlog = Math.max(backlog, GatewayProgress.read(rig.gatewayState()).backlog());
         }
         final GatewayProgress atLift = GatewayProgress.read(rig.gatewayState());
-        recovery = awaitCaughtUp(rig, atLift.lastSequence(), System.nanoTime());
+        recovery = awaitCaughtUp(rig, atLift, System.nanoTime());
         return new Outcome(0, 0, backlog, recovery, "recovery after the last cycle");
     }
 
@@ -189,7 +193,7 @@ class FaultSuiteTest
         final long restartNs = System.nanoTime();
         final GatewayProgress restarted = awaitProgress(rig,
             (p) -> !p.runStartedAt().equals(beforeKill.runStartedAt()), "the restarted gateway's counters");
-        final double recovery = awaitCaughtUp(rig, restarted.lastSequence(), restartNs);
+        final double recovery = awaitCaughtUp(rig, restarted, restartNs);
         return new Outcome(0, 0, restarted.backlog(), recovery,
             "restart to every recovered batch acknowledged; the restarted run replays the capture again");
     }
@@ -201,7 +205,7 @@ class FaultSuiteTest
         Thread.sleep(2_000);
         final GatewayProgress atRestart = GatewayProgress.read(rig.gatewayState());
         rig.startCore();
-        final double recovery = awaitCaughtUp(rig, atRestart.lastSequence(), System.nanoTime());
+        final double recovery = awaitCaughtUp(rig, atRestart, System.nanoTime());
         return new Outcome(0, 0, atRestart.backlog(), recovery, "core down 2 s; duplicates dropped at the core");
     }
 
@@ -218,7 +222,7 @@ class FaultSuiteTest
         final long restartNs = System.nanoTime();
         final GatewayProgress restarted = awaitProgress(rig,
             (p) -> !p.runStartedAt().equals(beforeRestart.runStartedAt()), "the restarted gateway's counters");
-        double recovery = awaitCaughtUp(rig, restarted.lastSequence(), restartNs);
+        double recovery = awaitCaughtUp(rig, restarted, restartNs);
         long backlog = restarted.backlog();
 
         TierRig.kill(rig.driver(Side.CORE));
@@ -226,7 +230,7 @@ class FaultSuiteTest
         rig.startDriver(Side.CORE);
         final GatewayProgress atCoreRestart = GatewayProgress.read(rig.gatewayState());
         rig.startCore();
-        recovery = Math.max(recovery, awaitCaughtUp(rig, atCoreRestart.lastSequence(), System.nanoTime()));
+        recovery = Math.max(recovery, awaitCaughtUp(rig, atCoreRestart, System.nanoTime()));
         backlog = Math.max(backlog, atCoreRestart.backlog());
         return new Outcome(0, 0, backlog, recovery, "slower of the two restarts (driver start included)");
     }
@@ -250,19 +254,35 @@ class FaultSuiteTest
         final GatewayProgress stillFull = GatewayProgress.read(rig.gatewayState());
         assertEquals(full.received(), stillFull.received(), "intake paused while the spool's disk is full");
         rig.partition(false);
-        final double recovery = awaitCaughtUp(rig, stillFull.lastSequence(), System.nanoTime());
+        final double recovery = awaitCaughtUp(rig, stillFull, System.nanoTime());
         return new Outcome(0, 0, stillFull.backlog(), recovery, "source paused at " + stillFull.received() +
             " packets while full (overflow: pause)");
     }
 
     /**
-     * Waits until the whole capture is read and every batch acknowledged, stops both tiers cleanly
-     * and checks the recording and the gateway's final counters.
+     * Waits until the whole capture is read, the syslog client has sent everything and every batch
+     * is acknowledged, stops both tiers cleanly and checks both streams of the recording, the
+     * gateway's final counters and {@code sluice reconcile}.
      */
-    private static Outcome finish(final TierRig rig, final int packets, final Outcome outcome) throws Exception
+    private static Outcome finish(final TierRig rig, final int packets, final int events, final Outcome outcome)
+        throws Exception
     {
-        awaitProgress(rig, (p) -> p.received() == packets && p.lastSequence() == p.ackedSequence() &&
-            p.destination("in_flight") == 0, "the capture read and every batch acknowledged");
+        assertEquals(0, TierRig.awaitExit(rig.syslog(), FULL ? 600 : 180), "the syslog client: " + rig.log("syslog.log"));
+        final long[] lastEventSequence = {-1};
+        final long[] stillSinceNs = {System.nanoTime()};
+        awaitProgress(rig, (p) ->
+        {
+            if (p.eventLastSequence() != lastEventSequence[0])
+            {
+                lastEventSequence[0] = p.eventLastSequence();
+                stillSinceNs[0] = System.nanoTime();
+            }
+            // Every event the gateway read is spooled: its event stream has not moved for two counter files.
+            final boolean eventsSettled = rig.gatewayRuns() == 1 ? p.events("received") == events :
+                System.nanoTime() - stillSinceNs[0] > TimeUnit.SECONDS.toNanos(2);
+            return p.received() == packets && p.caughtUp() && eventsSettled && p.destination("in_flight") == 0 &&
+                p.eventDestination("in_flight") == 0;
+        }, "the capture read, the events taken in and every batch acknowledged");
         assertEquals(TierRig.EXIT_SIGTERM, TierRig.stop(rig.gateway()), rig.log("gateway.log"));
         final GatewayProgress last = GatewayProgress.read(rig.gatewayState());
         assertTrue(last.stopped(), "the gateway's final counters");
@@ -279,6 +299,8 @@ class FaultSuiteTest
             last.counters());
         assertEquals(0, last.destination("dropped_unavailable") + last.destination("dropped_spool_full"),
             "nothing dropped for the destination: " + last.counters());
+        assertEquals(0, last.eventDestination("dropped_unavailable") + last.eventDestination("dropped_spool_full") +
+            last.eventDestination("dropped_too_large"), "no event dropped for the destination: " + last.counters());
 
         // The operator's check: both tiers' counters files through `sluice reconcile`.
         final ByteArrayOutputStream report = new ByteArrayOutputStream();
@@ -286,24 +308,31 @@ class FaultSuiteTest
             new PrintStream(report, true, StandardCharsets.UTF_8), new PrintStream(report, true, StandardCharsets.UTF_8));
         assertEquals(ReconcileCommand.BALANCED, reconciled, report.toString(StandardCharsets.UTF_8));
 
-        final RecordingCheck.Recording recording = RecordingCheck.read(rig.recording());
-        assertEquals(last.lastSequence(), recording.lastSequence(), "every batch spooled is in the recording, once, in order");
+        final RecordingCheck.Recording recording = RecordingCheck.read(rig.recording(), 0);
+        assertEquals(last.lastSequence(), recording.lastSequence(), "every packet batch spooled is in the recording, once, in order");
+        final RecordingCheck.Recording eventRecording = RecordingCheck.read(rig.recording(), TierRig.EVENT_WORKER);
+        assertEquals(last.eventLastSequence(), eventRecording.lastSequence(),
+            "every event batch spooled is in the recording, once, in order");
+        final long eventsRecorded = RecordingCheck.assertRisingNumbers(rig.recording(), TierRig.EVENT_WORKER, EVENT_NUMBER);
+        assertEquals(eventRecording.records(), eventsRecorded);
         if (rig.gatewayRuns() == 1)
         {
             assertEquals(last.destination("sent_records"), recording.records(), "every record sent is recorded once");
+            assertEquals(events, eventsRecorded, "every event sent is recorded once");
         }
         else
         {
             assertTrue(recording.records() >= last.destination("sent_records"), "the last run's records and those before");
         }
-        return new Outcome(recording.lastSequence(), recording.records(), outcome.backlogBatches(), outcome.recoverySeconds(),
-            outcome.note());
+        return new Outcome(recording.lastSequence() + eventRecording.lastSequence(), recording.records() + eventsRecorded,
+            outcome.backlogBatches(), outcome.recoverySeconds(), outcome.note());
     }
 
-    /** Seconds from {@code sinceNs} until the core has acknowledged {@code sequence}. */
-    private static double awaitCaughtUp(final TierRig rig, final long sequence, final long sinceNs) throws Exception
+    /** Seconds from {@code sinceNs} until the core has acknowledged what the gateway had spooled at {@code then}. */
+    private static double awaitCaughtUp(final TierRig rig, final GatewayProgress then, final long sinceNs) throws Exception
     {
-        awaitProgress(rig, (p) -> p.ackedSequence() >= sequence, "sequence " + sequence + " acknowledged");
+        awaitProgress(rig, (p) -> p.ackedSequence() >= then.lastSequence() && p.eventAckedSequence() >= then.eventLastSequence(),
+            "packet sequence " + then.lastSequence() + " and event sequence " + then.eventLastSequence() + " acknowledged");
         return (System.nanoTime() - sinceNs) / 1e9;
     }
 

@@ -35,12 +35,12 @@ public final class RecordingCheck
 
     /**
      * Asserts each record once, the batches' sequences rising without a gap from 1 to
-     * {@code lastSequence}, and {@code records} lines when it is not -1.
+     * {@code lastSequence}, and {@code records} lines when it is not -1; the recording holds one stream.
      */
     public static Recording assertExactlyOnceInOrder(final Path ndjson, final long records, final long lastSequence)
         throws IOException
     {
-        final Recording recording = read(ndjson);
+        final Recording recording = read(ndjson, ANY_WORKER);
         if (records != -1)
         {
             assertEquals(records, recording.records(), "one line per record sent");
@@ -50,19 +50,55 @@ public final class RecordingCheck
     }
 
     /**
-     * Checks the order (every batch once, none missing) and returns what the recording holds. A batch
-     * written twice in a row would keep its sequence: its records' capture times going back within
-     * one sequence give it away (a capture replay's times rise).
+     * Asserts that the numbers {@code number} finds in one stream's records only rise (each record
+     * once, in the order it was sent) and returns how many records hold one.
      */
-    public static Recording read(final Path ndjson) throws IOException
+    public static long assertRisingNumbers(final Path ndjson, final int worker, final Pattern number) throws IOException
+    {
+        long previous = -1;
+        long found = 0;
+        for (final String line : Files.readAllLines(ndjson, StandardCharsets.UTF_8))
+        {
+            final Matcher matcher = SEQUENCE.matcher(line);
+            if (matcher.find() && Integer.parseInt(matcher.group(1)) == worker)
+            {
+                final Matcher numbered = number.matcher(line);
+                assertTrue(numbered.find(), line);
+                final long value = Long.parseLong(numbered.group(1));
+                assertTrue(value > previous, "each record once, in order: " + value + " after " + previous);
+                previous = value;
+                found++;
+            }
+        }
+        return found;
+    }
+
+    /** Every line, where the recording holds one stream. */
+    public static final int ANY_WORKER = -1;
+
+    /**
+     * Checks the order of one stream (every batch once, none missing) and returns what the recording
+     * holds of it. A batch written twice in a row would keep its sequence: its records' times going
+     * back within one sequence give it away (a capture replay's times rise, and so do an event
+     * listener's receive times).
+     *
+     * @param worker the stream's worker index, or {@link #ANY_WORKER}
+     */
+    public static Recording read(final Path ndjson, final int worker) throws IOException
     {
         final List<String> lines = Files.exists(ndjson) ? Files.readAllLines(ndjson, StandardCharsets.UTF_8) : List.of();
-        long expected = lines.isEmpty() ? 0 : 1;
+        long expected = 0;
+        long records = 0;
         long lastTimestamp = Long.MIN_VALUE;
         for (final String line : lines)
         {
             final Matcher matcher = SEQUENCE.matcher(line);
             assertTrue(matcher.find(), line);
+            if (worker != ANY_WORKER && Integer.parseInt(matcher.group(1)) != worker)
+            {
+                continue;
+            }
+            records++;
             final long sequence = Long.parseLong(matcher.group(2));
             if (sequence != expected)
             {
@@ -78,6 +114,6 @@ public final class RecordingCheck
                 lastTimestamp = ts;
             }
         }
-        return new Recording(lines.size(), expected);
+        return new Recording(records, expected);
     }
 }

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real tiers on the {@link FaultNetwork}, as they are deployed: in the gateway namespace a media
- * driver process and {@code sluice gateway} replaying a capture at a set rate into its spool; in
+ * driver process, {@code sluice gateway} replaying a capture at a set rate and taking syslog over
+ * TCP from a {@link SyslogSource}, both into its spools; in
  * the core namespace a media driver process and {@code sluice regional}; between them, in this
  * process, two {@link LossyUdpRelay}s, one for the data stream and its status messages and one for
  * the acknowledgements, so every datagram between the tiers can be lost, partitioned or flapped.
@@ -29,6 +30,10 @@ final class TierRig implements AutoCloseable
 {
     static final String REGION = "eu-west";
     static final String GATEWAY_ID = "gw-fault-1";
+    /** The gateway's syslog listener, on its namespace's loopback. */
+    static final int SYSLOG_PORT = 6514;
+    /** The worker index of the gateway's event stream. */
+    static final int EVENT_WORKER = 0x8000;
     /** Larger than any batch; small enough that the drivers' log buffers stay a few MiB. */
     private static final int TERM_LENGTH = 4 << 20;
     private static final String POLICY = """
@@ -52,6 +57,7 @@ final class TierRig implements AutoCloseable
     private final Map<Side, Integer> starts = new EnumMap<>(Side.class);
     private Process gateway;
     private Process core;
+    private Process syslog;
     private int gatewayRuns;
     private int coreRuns;
 
@@ -165,6 +171,18 @@ final class TierRig implements AutoCloseable
             "--output", coreOutput().toString(), "--aeron-dir", aeronDir(Side.CORE).toString());
     }
 
+    /** Starts a syslog client in the gateway's namespace: {@code count} messages at {@code perSecond}. */
+    void startSyslog(final int count, final int perSecond) throws IOException
+    {
+        syslog = network.javaIn(Side.GATEWAY, SyslogSource.class, directory.resolve("syslog.log"), List.of(),
+            "127.0.0.1", Integer.toString(SYSLOG_PORT), Integer.toString(count), Integer.toString(perSecond));
+    }
+
+    Process syslog()
+    {
+        return syslog;
+    }
+
     /** Both drivers, the core, then the gateway. */
     void startAll() throws IOException
     {
@@ -271,6 +289,10 @@ final class TierRig implements AutoCloseable
             source:
               pcap: %s
               replay-rate: %d
+            ingest:
+              transport: nio
+              listeners:
+                - {name: syslog, kind: syslog-tcp, bind: 127.0.0.1, port: %d}
             destinations:
               - region: %s
                 channel: %s
@@ -284,7 +306,7 @@ final class TierRig implements AutoCloseable
             spool-dir: %s
             aeron-dir: %s
             replay-timeout-ms: 1000
-            """.formatted(GATEWAY_ID, REGION, capture, packetsPerSecond, REGION, channel, segmentBytes, directory.resolve("policy.yaml"),
+            """.formatted(GATEWAY_ID, REGION, capture, packetsPerSecond, SYSLOG_PORT, REGION, channel, segmentBytes, directory.resolve("policy.yaml"),
             gatewayState(), spoolDir, aeronDir(Side.GATEWAY)));
     }
 }
