@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.cli.demo.DemoTraffic;
+import dev.sluice.cli.faults.KeepAllPolicy;
 import dev.sluice.cli.faults.RecordingCheck;
 import dev.sluice.dataplane.Gateway;
 import dev.sluice.dataplane.GatewayContext;
@@ -49,17 +50,6 @@ class DeliveryKillTest
     static final String GATEWAY_ID = "gw-kill-1";
     private static final String REGION = "eu-west";
     private static final Pattern NUMBER = Pattern.compile("(\\w+)=(\\d+)");
-    private static final String POLICY = """
-        sluice-policy: 1
-        name: delivery
-        match: first
-        default: keep
-        regions: [eu-west]
-        residency:
-          - class: pii.ip
-            origin: eu-west
-            raw: [eu-west]
-        """;
 
     @TempDir
     Path directory;
@@ -80,7 +70,7 @@ class DeliveryKillTest
         final Path capture = directory.resolve("site.pcap");
         DemoTraffic.write(capture, 20_000, 77);
         final Path policy = directory.resolve("policy.yaml");
-        Files.writeString(policy, POLICY);
+        Files.writeString(policy, KeepAllPolicy.EU_WEST);
         final Path state = directory.resolve("gateway");
 
         try (MediaDriver driver = driver(directory.resolve("aeron"));
@@ -142,7 +132,7 @@ class DeliveryKillTest
         final int packets = 8_000;
         DemoTraffic.write(capture, packets, 78);
         final Path policy = directory.resolve("policy.yaml");
-        Files.writeString(policy, POLICY);
+        Files.writeString(policy, KeepAllPolicy.EU_WEST);
 
         try (MediaDriver driver = driver(directory.resolve("aeron"));
             Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.cli.faults.KeepAllPolicy;
 import dev.sluice.cli.faults.RecordingCheck;
 import dev.sluice.cli.reconcile.ReconcileCommand;
 import dev.sluice.dataplane.Gateway;
@@ -79,17 +80,7 @@ class EventDeliveryTest
     {
         final String channel = "aeron:udp?endpoint=localhost:" + DeliveryGuaranteesTest.freePortPair();
         final Path output = Files.createDirectories(directory.resolve("regional"));
-        Files.writeString(directory.resolve("policy.yaml"), """
-            sluice-policy: 1
-            name: events
-            match: first
-            default: keep
-            regions: [eu-west]
-            residency:
-              - class: pii.ip
-                origin: eu-west
-                raw: [eu-west]
-            """);
+        Files.writeString(directory.resolve("policy.yaml"), KeepAllPolicy.EU_WEST);
         final GatewayConfig config = GatewayConfig.parse("gateway.yaml", """
             gateway: {id: gw-events-1, site: lab-1, region: eu-west}
             ingest:

@@ -36,17 +36,6 @@ final class TierRig implements AutoCloseable
     static final int EVENT_WORKER = 0x8000;
     /** Larger than any batch; small enough that the drivers' log buffers stay a few MiB. */
     private static final int TERM_LENGTH = 4 << 20;
-    private static final String POLICY = """
-        sluice-policy: 1
-        name: faults
-        match: first
-        default: keep
-        regions: [eu-west]
-        residency:
-          - class: pii.ip
-            origin: eu-west
-            raw: [eu-west]
-        """;
 
     private final FaultNetwork network;
     private final Path directory;
@@ -282,7 +271,7 @@ final class TierRig implements AutoCloseable
     {
         final Path capture = directory.resolve("site.pcap");
         DemoTraffic.write(capture, packets, seed);
-        Files.writeString(directory.resolve("policy.yaml"), POLICY);
+        Files.writeString(directory.resolve("policy.yaml"), KeepAllPolicy.EU_WEST);
         final String channel = "aeron:udp?endpoint=" + network.hostAddress(Side.GATEWAY) + ":" + port;
         Files.writeString(directory.resolve("gateway.yaml"), """
             gateway: {id: %s, site: fault-lab, region: %s}

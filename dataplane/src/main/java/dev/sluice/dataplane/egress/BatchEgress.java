@@ -60,15 +60,7 @@ public final class BatchEgress
         final long notConnectedTimeoutNs,
         final EpochNanoClock clock)
     {
-        this.streams = streams.toArray(new DestinationStream[0]);
-        for (int i = 0; i < this.streams.length; i++)
-        {
-            if (this.streams[i].index() != i)
-            {
-                throw new IllegalArgumentException("destination " + this.streams[i].region() + " has index " +
-                    this.streams[i].index() + " but is at position " + i);
-            }
-        }
+        this.streams = DestinationStreams.inDestinationOrder(streams);
         final BatchWriter writer = new BatchWriter(
             gatewayId, site, originRegion, workerIndex, notConnectedTimeoutNs, clock);
         packetSummaries = new PacketSummarySender(writer, this.streams.length);
@@ -98,28 +90,13 @@ public final class BatchEgress
      */
     public int doWork(final long nowNs)
     {
-        int work = 0;
-        for (final DestinationStream stream : streams)
-        {
-            if (stream.spool != null)
-            {
-                work += stream.spool.doWork(nowNs);
-            }
-        }
-        return work;
+        return DestinationStreams.doSpoolWork(streams, nowNs);
     }
 
     /** True when no spooled destination holds a batch it has not offered to its publication yet. */
     public boolean hasSentAll()
     {
-        for (final DestinationStream stream : streams)
-        {
-            if (stream.spool != null && !stream.spool.hasSentAll())
-            {
-                return false;
-            }
-        }
-        return true;
+        return DestinationStreams.haveSentAll(streams);
     }
 
     /** Starts a new burst: every destination resumes from its first item. */

@@ -56,16 +56,8 @@ public final class EventSender
         final EpochNanoClock clock,
         final int maxEventBytes)
     {
-        this.streams = streams.toArray(new DestinationStream[0]);
+        this.streams = DestinationStreams.inDestinationOrder(streams);
         this.counters = counters.toArray(new EventDestinationCounters[0]);
-        for (int i = 0; i < this.streams.length; i++)
-        {
-            if (this.streams[i].index() != i)
-            {
-                throw new IllegalArgumentException("destination " + this.streams[i].region() + " has index " +
-                    this.streams[i].index() + " but is at position " + i);
-            }
-        }
         writer = new BatchWriter(gatewayId, site, originRegion, workerIndex, notConnectedTimeoutNs, clock);
         resumeIndex = new int[this.streams.length];
         final int scratchLength = BitUtil.findNextPositivePowerOfTwo(BatchWriter.EMPTY_BATCH_LENGTH + RECORD_FIXED_LENGTH + maxEventBytes);
@@ -85,28 +77,13 @@ public final class EventSender
      */
     public int doWork(final long nowNs)
     {
-        int work = 0;
-        for (final DestinationStream stream : streams)
-        {
-            if (stream.spool != null)
-            {
-                work += stream.spool.doWork(nowNs);
-            }
-        }
-        return work;
+        return DestinationStreams.doSpoolWork(streams, nowNs);
     }
 
     /** True when no spooled destination holds a batch it has not offered to its publication yet. */
     public boolean hasSentAll()
     {
-        for (final DestinationStream stream : streams)
-        {
-            if (stream.spool != null && !stream.spool.hasSentAll())
-            {
-                return false;
-            }
-        }
-        return true;
+        return DestinationStreams.haveSentAll(streams);
     }
 
     /** Starts sending a newly staged batch: counts its residency decisions, every destination from its first event. */
