@@ -108,6 +108,8 @@ final class ReconciliationTable
             check.problems().forEach(problem -> out.println("  " + problem));
         }
         out.printf("%nDemo %s in %.1f s%n", result.reconciles() ? "reconciled" : "DID NOT RECONCILE", result.elapsedMs() / 1000.0);
+        out.printf("The same accounting from the tiers' counters files: ./sluice reconcile --gateway %s --core %s%n",
+            layout.gatewayState(), layout.regionalDirectory());
     }
 
     private void row(final String label, final long value)
