@@ -339,33 +339,18 @@ public final class TextAddressAnonymizer
         int pieceStart = start;
         while (pieceStart < end)
         {
-            // A piece is the text between ':'s; its address, if any, is the run of digits and dots
-            // it starts with, when that run ends the piece or ends in '.' before a letter.
-            int runEnd = pieceStart;
-            byte b = 0;
-            while (runEnd < end && ((b = text[runEnd]) == '.' || (b >= '0' && b <= '9')))
+            final long piece = AddressText.ipv4Piece(text, pieceStart, end);
+            final int addressEnd = AddressText.candidateEnd(piece);
+            final int addressLength = addressEnd - pieceStart;
+            if (addressLength >= MIN_IPV4_TEXT_LENGTH && addressLength <= MAX_IPV4_TEXT_LENGTH)
             {
-                runEnd++;
-            }
-            int pieceEnd = runEnd;
-            while (pieceEnd < end && ':' != text[pieceEnd])
-            {
-                pieceEnd++;
-            }
-            if (runEnd > pieceStart && (runEnd == pieceEnd || '.' == text[runEnd - 1]))
-            {
-                final int addressEnd = trimDots(pieceStart, runEnd);
-                final int addressLength = addressEnd - pieceStart;
-                if (addressLength >= MIN_IPV4_TEXT_LENGTH && addressLength <= MAX_IPV4_TEXT_LENGTH)
+                final long address = parseDottedQuad(text, pieceStart, addressEnd);
+                if (address >= 0 && !replaceIpv4(pieceStart, addressEnd, (int)address))
                 {
-                    final long address = parseDottedQuad(text, pieceStart, addressEnd);
-                    if (address >= 0 && !replaceIpv4(pieceStart, addressEnd, (int)address))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
             }
-            pieceStart = pieceEnd + 1;
+            pieceStart = AddressText.pieceEnd(piece) + 1;
         }
         return true;
     }

@@ -404,33 +404,20 @@ final class IdentifierRules
         return false;
     }
 
+    /** The anonymizer's IPv4 walk ({@link AddressText#ipv4Piece}), so both find the same addresses. */
     private void ipv4Pieces(final int start, final int end)
     {
-        final byte[] text = this.text;
         int pieceStart = start;
         while (pieceStart < end)
         {
-            int runEnd = pieceStart;
-            byte b;
-            while (runEnd < end && ('.' == (b = text[runEnd]) || isChar(b, DIGIT)))
+            final long piece = AddressText.ipv4Piece(text, pieceStart, end);
+            final int addressEnd = AddressText.candidateEnd(piece);
+            final int addressLength = addressEnd - pieceStart;
+            if (addressLength >= MIN_IPV4_LENGTH && addressLength <= MAX_IPV4_LENGTH && 4 == parse(pieceStart, addressEnd))
             {
-                runEnd++;
+                report(IdentifierKind.IPV4, pieceStart, addressEnd);
             }
-            int pieceEnd = runEnd;
-            while (pieceEnd < end && ':' != text[pieceEnd])
-            {
-                pieceEnd++;
-            }
-            if (runEnd > pieceStart && (runEnd == pieceEnd || '.' == text[runEnd - 1]))
-            {
-                final int addressEnd = trimDots(pieceStart, runEnd);
-                final int addressLength = addressEnd - pieceStart;
-                if (addressLength >= MIN_IPV4_LENGTH && addressLength <= MAX_IPV4_LENGTH && 4 == parse(pieceStart, addressEnd))
-                {
-                    report(IdentifierKind.IPV4, pieceStart, addressEnd);
-                }
-            }
-            pieceStart = pieceEnd + 1;
+            pieceStart = AddressText.pieceEnd(piece) + 1;
         }
     }
 

@@ -272,4 +272,51 @@ public final class AddressText
         }
         return colons >= IPV6_MIN_COLONS_WITHOUT_COMPRESSION;
     }
+
+    /**
+     * One piece of a word that is not IPv6 text, for the IPv4 walk the anonymizer and the identifier
+     * detectors share: the piece starts at {@code pieceStart} and runs to the next {@code ':'} (or
+     * {@code end}); its IPv4 candidate is the run of digits and dots it starts with, when that run
+     * ends the piece or ends in {@code '.'} before a letter ({@code 10.0.0.1.}, {@code 1.2.3.4.example}),
+     * less its trailing dots. Whether the candidate parses is the caller's to check.
+     *
+     * @return {@code (pieceEnd << 32) | candidateEnd}: the index of the {@code ':'} ending the piece
+     * (or {@code end}), and the candidate's end, {@code pieceStart} when the piece holds none.
+     */
+    public static long ipv4Piece(final byte[] text, final int pieceStart, final int end)
+    {
+        int runEnd = pieceStart;
+        byte b;
+        while (runEnd < end && ('.' == (b = text[runEnd]) || (b >= '0' && b <= '9')))
+        {
+            runEnd++;
+        }
+        int pieceEnd = runEnd;
+        while (pieceEnd < end && ':' != text[pieceEnd])
+        {
+            pieceEnd++;
+        }
+        int candidateEnd = pieceStart;
+        if (runEnd > pieceStart && (runEnd == pieceEnd || '.' == text[runEnd - 1]))
+        {
+            candidateEnd = runEnd;
+            while (candidateEnd > pieceStart && '.' == text[candidateEnd - 1])
+            {
+                candidateEnd--;
+            }
+        }
+        return ((long)pieceEnd << 32) | candidateEnd;
+    }
+
+    /** The piece's end from {@link #ipv4Piece}. */
+    public static int pieceEnd(final long piece)
+    {
+        return (int)(piece >>> 32);
+    }
+
+    /** The piece's IPv4 candidate's end from {@link #ipv4Piece} (its start when it holds none). */
+    public static int candidateEnd(final long piece)
+    {
+        return (int)piece;
+    }
 }
