@@ -95,6 +95,7 @@ public final class GatewayCountersFile extends CountersFileWriter
             .field(CountersFile.LAST_SEQUENCE, counters.lastSequence())
             .field(CountersFile.ACKED_SEQUENCE, stream.spool() == null ? -1 : stream.counters().ackedSequence())
             .field(CountersFile.SPOOLED_BATCHES, counters.spooledBatches())
+            .field(CountersFile.SPOOL_DROPPED_BATCHES, stream.spool() == null ? 0 : stream.spool().spool().counters().dropped())
             .endObject();
     }
 }

@@ -304,9 +304,15 @@ public final class RegionalCoreContext implements AutoCloseable
     public static final String GAP_TIMEOUT_PROP_NAME = "sluice.regional.gap.timeout";
 
     /**
-     * Default gap timeout: twice the gateway's default replay timeout.
+     * Default gap timeout: longer than the longest a spooled gateway's replay takes to arrive. That
+     * is not the gateway's replay timeout (1 s) alone: after a core restart, the core's media driver
+     * keeps the dead core's subscription, which holds the image's flow-control window, until its
+     * client liveness timeout (10 s) retires it, and the replay waits behind it. Accepting past a gap
+     * before the replay arrives would acknowledge batches never recorded (the fault suite's core
+     * kill found exactly that with 2 s), so the timeout only serves gateways without a spool, whose
+     * lost batches never come back.
      */
-    public static final long GAP_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(2);
+    public static final long GAP_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(30);
 
     private static final int REGION_MAX_LENGTH = StreamTable.REGION_LENGTH;
     private static final Pattern REGION_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");

@@ -70,7 +70,8 @@ public final class CountersFiles
         }
     }
 
-    public record GatewayStream(int worker, String region, long lastSequence, long ackedSequence, long spooledBatches)
+    public record GatewayStream(
+        int worker, String region, long lastSequence, long ackedSequence, long spooledBatches, long spoolDroppedBatches)
     {
     }
 
@@ -175,7 +176,9 @@ public final class CountersFiles
                 stream.text(CountersFile.REGION),
                 stream.number(CountersFile.LAST_SEQUENCE),
                 stream.number(CountersFile.ACKED_SEQUENCE),
-                stream.number(CountersFile.SPOOLED_BATCHES)));
+                stream.number(CountersFile.SPOOLED_BATCHES),
+                // Written since drop accounting per stream; 0 in older files.
+                stream.has(CountersFile.SPOOL_DROPPED_BATCHES) ? stream.number(CountersFile.SPOOL_DROPPED_BATCHES) : 0));
         }
         EventCounters.Snapshot events = null;
         final List<EventDestinationCounters.Snapshot> eventDestinations = new ArrayList<>();

@@ -169,9 +169,17 @@ public final class Reconciliation
                 "the gateway lost its spool or sequence file, or another gateway uses its id", where, -ahead,
                 stream.lastSequence(), coreStream.durableSequence()));
         }
-        if (coreStream.gaps() > 0)
+        if (coreStream.gaps() > 0 && coreStream.gaps() <= stream.spoolDroppedBatches())
         {
-            found.add(String.format("%score has a gap: %,d sequences never arrived", where, coreStream.gaps()));
+            // Dropped by the spool's overflow rule (drop-oldest), counted at the gateway: a decision, not a loss.
+            out.printf("      note: the core's gap of %,d sequences is batches the gateway's spool dropped under its " +
+                "overflow rule (%,d counted this run)%n", coreStream.gaps(), stream.spoolDroppedBatches());
+        }
+        else if (coreStream.gaps() > 0)
+        {
+            found.add(String.format("%score has a gap: %,d sequences never arrived%s", where, coreStream.gaps(),
+                stream.spoolDroppedBatches() == 0 ? "" :
+                    String.format(" (the gateway's spool dropped %,d this run)", stream.spoolDroppedBatches())));
         }
         if (found.isEmpty() && stream.ackedSequence() >= 0 && stream.ackedSequence() < coreStream.durableSequence())
         {

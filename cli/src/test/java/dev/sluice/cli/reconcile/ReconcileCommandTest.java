@@ -47,6 +47,7 @@ class ReconcileCommandTest
     private long gatewayAcked = 12;
     private long coreDurable = 12;
     private long coreGaps = 0;
+    private long spoolDropped = 0;
     private boolean gatewayStopped = true;
     private String coreGatewayId = GATEWAY;
     // events: received 40 = forwarded 30 + filtered 6 + sampled out 0 + dropped 4; 30 = raw 20 + transformed 5 + blocked 5
@@ -138,6 +139,22 @@ class ReconcileCommandTest
         coreGaps = 2;
         assertEquals(1, reconcile(), report());
         assertTrue(report().contains("eu-west worker 0: core has a gap: 2 sequences never arrived"), report());
+    }
+
+    @Test
+    void aGapOfBatchesTheSpoolDroppedUnderItsOverflowRuleIsExplained() throws IOException
+    {
+        coreGaps = 2;
+        spoolDropped = 5;
+        assertEquals(0, reconcile(), report());
+        assertTrue(report().contains("note: the core's gap of 2 sequences is batches the gateway's spool dropped under " +
+            "its overflow rule (5 counted this run)"), report());
+
+        out.reset();
+        coreGaps = 6;
+        assertEquals(1, reconcile(), report());
+        assertTrue(report().contains("core has a gap: 6 sequences never arrived (the gateway's spool dropped 5 this run)"),
+            report());
     }
 
     @Test
@@ -290,6 +307,7 @@ class ReconcileCommandTest
             .field(CountersFile.LAST_SEQUENCE, gatewayLast)
             .field(CountersFile.ACKED_SEQUENCE, gatewayAcked)
             .field(CountersFile.SPOOLED_BATCHES, gatewayLast - gatewayAcked)
+            .field(CountersFile.SPOOL_DROPPED_BATCHES, spoolDropped)
             .endObject().endArray();
         final Path file = Files.createDirectories(directory.resolve("gateway")).resolve(CountersFile.GATEWAY_FILE_NAME);
         CountersFile.writeAtomically(file, json.endObject().toString());

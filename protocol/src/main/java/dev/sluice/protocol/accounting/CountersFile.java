@@ -46,6 +46,8 @@ public final class CountersFile
     public static final String ACKED_SEQUENCE = "acked_sequence";
     public static final String DURABLE_SEQUENCE = "durable_sequence";
     public static final String SPOOLED_BATCHES = "spooled_batches";
+    /** Batches a stream's spool lost in this run (its overflow rule dropped them, or damage): never sent. */
+    public static final String SPOOL_DROPPED_BATCHES = "spool_dropped_batches";
     public static final String TOTALS = "totals";
     public static final String BATCHES = "batches";
     public static final String RECORDS = "records";
