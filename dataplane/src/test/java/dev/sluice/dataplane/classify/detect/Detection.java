@@ -59,6 +59,17 @@ final class Detection
     }
 
     /**
+     * For tests that check the DFA engine in any case and Hyperscan beside it where it runs.
+     *
+     * @return a Hyperscan detector, or null when Hyperscan is unavailable and not required (when it
+     * is required, its absence fails the test).
+     */
+    static HyperscanIdentifierDetector hyperscanOrNull()
+    {
+        return HyperscanIdentifierDetector.isAvailable() || hyperscanRequired() ? hyperscan() : null;
+    }
+
+    /**
      * @return a Hyperscan detector; the test is skipped when Hyperscan is unavailable and not required.
      */
     static HyperscanIdentifierDetector hyperscan()

@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.classify.detect;
 
+import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,19 +30,13 @@ class IdentifierPropertyTest
     @BeforeAll
     static void openHyperscan()
     {
-        if (HyperscanIdentifierDetector.isAvailable() || Detection.hyperscanRequired())
-        {
-            hyperscan = Detection.hyperscan();
-        }
+        hyperscan = Detection.hyperscanOrNull();
     }
 
     @AfterAll
     static void closeHyperscan()
     {
-        if (null != hyperscan)
-        {
-            hyperscan.close();
-        }
+        CloseHelper.close(hyperscan);
     }
 
     @Test

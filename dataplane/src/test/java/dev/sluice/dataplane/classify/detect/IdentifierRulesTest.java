@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.classify.detect;
 
+import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,19 +29,13 @@ class IdentifierRulesTest
     @BeforeAll
     static void openHyperscan()
     {
-        if (HyperscanIdentifierDetector.isAvailable() || Detection.hyperscanRequired())
-        {
-            hyperscan = Detection.hyperscan();
-        }
+        hyperscan = Detection.hyperscanOrNull();
     }
 
     @AfterAll
     static void closeHyperscan()
     {
-        if (null != hyperscan)
-        {
-            hyperscan.close();
-        }
+        CloseHelper.close(hyperscan);
     }
 
     private static List<String> detect(final String text)
