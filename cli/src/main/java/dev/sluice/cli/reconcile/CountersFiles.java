@@ -146,12 +146,7 @@ public final class CountersFiles
         final Fields root = new Fields(file, "", parse(file));
         root.expectKind(CountersFile.KIND_GATEWAY);
         final Fields source = root.object(CountersFile.SOURCE);
-        final Map<String, Long> dropped = new LinkedHashMap<>();
-        final Fields droppedFields = source.object(SnapshotJson.DROPPED_BY_REASON);
-        for (final Map.Entry<String, JsonNode> entry : droppedFields.node.properties())
-        {
-            dropped.put(entry.getKey(), droppedFields.number(entry.getKey()));
-        }
+        final Map<String, Long> dropped = source.object(SnapshotJson.DROPPED_BY_REASON).numbers();
         final SourceCounters.Snapshot sourceSnapshot;
         try
         {
@@ -185,12 +180,7 @@ public final class CountersFiles
         if (root.has(CountersFile.EVENTS))
         {
             final Fields eventFields = root.object(CountersFile.EVENTS);
-            final Map<String, Long> eventsDropped = new LinkedHashMap<>();
-            final Fields eventsDroppedFields = eventFields.object(SnapshotJson.DROPPED_BY_REASON);
-            for (final Map.Entry<String, JsonNode> entry : eventsDroppedFields.node.properties())
-            {
-                eventsDropped.put(entry.getKey(), eventsDroppedFields.number(entry.getKey()));
-            }
+            final Map<String, Long> eventsDropped = eventFields.object(SnapshotJson.DROPPED_BY_REASON).numbers();
             events = eventFields.unchecked(() -> SnapshotJson.readEvents(eventFields::uncheckedNumber, eventsDropped));
             for (final Fields destination : eventFields.objects(CountersFile.DESTINATIONS))
             {
@@ -218,12 +208,7 @@ public final class CountersFiles
     {
         final Fields root = new Fields(file, "", parse(file));
         root.expectKind(CountersFile.KIND_CORE);
-        final Fields totalFields = root.object(CountersFile.TOTALS);
-        final Map<String, Long> totals = new LinkedHashMap<>();
-        for (final Map.Entry<String, JsonNode> entry : totalFields.node.properties())
-        {
-            totals.put(entry.getKey(), totalFields.number(entry.getKey()));
-        }
+        final Map<String, Long> totals = root.object(CountersFile.TOTALS).numbers();
         final List<CoreStream> streams = new ArrayList<>();
         for (final Fields stream : root.objects(CountersFile.STREAMS))
         {
@@ -352,6 +337,17 @@ public final class CountersFiles
         boolean has(final String name)
         {
             return node.has(name);
+        }
+
+        /** Every member of this object, each a whole number, in the file's order. */
+        Map<String, Long> numbers() throws InputException
+        {
+            final Map<String, Long> numbers = new LinkedHashMap<>();
+            for (final Map.Entry<String, JsonNode> entry : node.properties())
+            {
+                numbers.put(entry.getKey(), number(entry.getKey()));
+            }
+            return numbers;
         }
 
         Fields object(final String name) throws InputException
