@@ -37,20 +37,26 @@ import java.util.zip.CRC32C;
  *         40 entries of 64 bytes: stream key (50 bytes, as {@link StreamTable} builds it), padding,
  *            durable sequence (long) at 56
  * </pre>
- * Little-endian. Agent thread only.
+ * Little-endian. A file of the first format (magic "SLS1": no sink cursor, entries at 40) is still
+ * read, with no sink cursor. Agent thread only.
  */
 final class CoreStateFile implements AutoCloseable
 {
-    static final int MAGIC = 0x534C5331; // "SLS1"
+    static final int MAGIC = 0x534C5332; // "SLS2"
+    static final int MAGIC_WITHOUT_SINK_CURSOR = 0x534C5331; // "SLS1"
     static final int FILE_HEADER_LENGTH = 8;
-    static final int SLOT_HEADER_LENGTH = 40;
+    static final int SLOT_HEADER_LENGTH = 48;
+    private static final int SLOT_HEADER_LENGTH_WITHOUT_SINK_CURSOR = 40;
+    /** The sink cursor of a state written without a sink, or by a core that had none. */
+    static final long NO_SINK_CURSOR = -1;
     static final int ENTRY_LENGTH = 64;
     static final int ENTRY_SEQUENCE_OFFSET = 56;
     private static final int INITIAL_CAPACITY = 64;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     /** What a valid slot held; null fields when the file was new. */
-    record Snapshot(long generation, long ndjsonLength, long pcapngLength, List<byte[]> keys, long[] sequences)
+    record Snapshot(
+        long generation, long ndjsonLength, long pcapngLength, long sinkCursor, List<byte[]> keys, long[] sequences)
     {
     }
 
@@ -65,15 +71,16 @@ final class CoreStateFile implements AutoCloseable
     private long generation;
     private final Snapshot recovered;
 
-    private CoreStateFile(final Path file, final Snapshot recovered, final int capacity) throws IOException
+    private CoreStateFile(final Path file, final Snapshot recovered, final int capacity, final boolean rewrite)
+        throws IOException
     {
         this.file = file;
         this.recovered = recovered;
         this.generation = null == recovered ? 0 : recovered.generation();
         allocate(capacity);
-        if (null == recovered)
+        if (rewrite)
         {
-            rewrite = true;
+            this.rewrite = true;
         }
         else
         {
@@ -92,7 +99,7 @@ final class CoreStateFile implements AutoCloseable
     {
         if (!Files.exists(file))
         {
-            return new CoreStateFile(file, null, INITIAL_CAPACITY);
+            return new CoreStateFile(file, null, INITIAL_CAPACITY, true);
         }
         final byte[] bytes = Files.readAllBytes(file);
         final Snapshot snapshot = read(bytes);
@@ -101,9 +108,11 @@ final class CoreStateFile implements AutoCloseable
             throw new IOException("the regional core's state file " + file + " holds no valid copy (both slots damaged);" +
                 " move it away to start without dedupe state (replayed batches will then be recorded again)");
         }
-        final int slotLength = ByteBuffer.wrap(bytes).order(ORDER).getInt(4);
-        final int capacity = (slotLength - SLOT_HEADER_LENGTH) / ENTRY_LENGTH;
-        return new CoreStateFile(file, snapshot, Math.max(capacity, snapshot.keys().size()));
+        final ByteBuffer header = ByteBuffer.wrap(bytes).order(ORDER);
+        final int capacity = Math.max(0, header.getInt(4) - SLOT_HEADER_LENGTH) / ENTRY_LENGTH;
+        // A file of the first format is replaced by one of this format at the first write.
+        return new CoreStateFile(
+            file, snapshot, Math.max(capacity, snapshot.keys().size()), header.getInt(0) != MAGIC);
     }
 
     /**
@@ -120,12 +129,14 @@ final class CoreStateFile implements AutoCloseable
             return null;
         }
         final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ORDER);
-        if (buffer.getInt(0) != MAGIC)
+        final int magic = buffer.getInt(0);
+        if (magic != MAGIC && magic != MAGIC_WITHOUT_SINK_CURSOR)
         {
             return null;
         }
+        final int headerLength = magic == MAGIC ? SLOT_HEADER_LENGTH : SLOT_HEADER_LENGTH_WITHOUT_SINK_CURSOR;
         final int slotLength = buffer.getInt(4);
-        if (slotLength < SLOT_HEADER_LENGTH || (slotLength - SLOT_HEADER_LENGTH) % ENTRY_LENGTH != 0)
+        if (slotLength < headerLength || (slotLength - headerLength) % ENTRY_LENGTH != 0)
         {
             return null;
         }
@@ -133,11 +144,11 @@ final class CoreStateFile implements AutoCloseable
         for (int i = 0; i < 2; i++)
         {
             final long offset = FILE_HEADER_LENGTH + (long)i * slotLength;
-            if (offset + SLOT_HEADER_LENGTH > bytes.length)
+            if (offset + headerLength > bytes.length)
             {
                 continue;
             }
-            final Snapshot candidate = readSlot(bytes, (int)offset, slotLength);
+            final Snapshot candidate = readSlot(bytes, (int)offset, slotLength, headerLength);
             if (null != candidate && (null == best || candidate.generation() > best.generation()))
             {
                 best = candidate;
@@ -146,11 +157,11 @@ final class CoreStateFile implements AutoCloseable
         return best;
     }
 
-    private static Snapshot readSlot(final byte[] bytes, final int offset, final int slotLength)
+    private static Snapshot readSlot(final byte[] bytes, final int offset, final int slotLength, final int headerLength)
     {
         final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ORDER);
         final int length = buffer.getInt(offset + 4);
-        if (length < SLOT_HEADER_LENGTH || length > slotLength || (long)offset + length > bytes.length)
+        if (length < headerLength || length > slotLength || (long)offset + length > bytes.length)
         {
             return null;
         }
@@ -161,7 +172,7 @@ final class CoreStateFile implements AutoCloseable
             return null;
         }
         final int count = buffer.getInt(offset + 32);
-        if (count < 0 || SLOT_HEADER_LENGTH + (long)count * ENTRY_LENGTH != length)
+        if (count < 0 || headerLength + (long)count * ENTRY_LENGTH != length)
         {
             return null;
         }
@@ -169,14 +180,20 @@ final class CoreStateFile implements AutoCloseable
         final long[] sequences = new long[count];
         for (int i = 0; i < count; i++)
         {
-            final int entry = offset + SLOT_HEADER_LENGTH + i * ENTRY_LENGTH;
+            final int entry = offset + headerLength + i * ENTRY_LENGTH;
             final byte[] key = new byte[StreamTable.KEY_LENGTH];
             System.arraycopy(bytes, entry, key, 0, key.length);
             keys.add(key);
             sequences[i] = buffer.getLong(entry + ENTRY_SEQUENCE_OFFSET);
         }
+        final long sinkCursor = headerLength == SLOT_HEADER_LENGTH ? buffer.getLong(offset + 40) : NO_SINK_CURSOR;
         return new Snapshot(
-            buffer.getLong(offset + 8), buffer.getLong(offset + 16), buffer.getLong(offset + 24), keys, sequences);
+            buffer.getLong(offset + 8),
+            buffer.getLong(offset + 16),
+            buffer.getLong(offset + 24),
+            sinkCursor < 0 ? NO_SINK_CURSOR : sinkCursor,
+            keys,
+            sequences);
     }
 
     /**
@@ -193,9 +210,11 @@ final class CoreStateFile implements AutoCloseable
      * @param ndjsonLength durable length of the NDJSON file.
      * @param pcapngLength durable length of the pcapng file.
      * @param streams      the streams; each one's {@link StreamState#durableSequence()} is written.
+     * @param sinkCursor   how far the sink has delivered the NDJSON file, {@link #NO_SINK_CURSOR} without one.
      * @throws IOException if the write or the force fails; the other slot still holds the previous state.
      */
-    void write(final long ndjsonLength, final long pcapngLength, final StreamTable streams) throws IOException
+    void write(final long ndjsonLength, final long pcapngLength, final StreamTable streams, final long sinkCursor)
+        throws IOException
     {
         final int count = streams.size();
         if (count > capacity)
@@ -212,6 +231,7 @@ final class CoreStateFile implements AutoCloseable
         slot.putLong(24, pcapngLength, ORDER);
         slot.putInt(32, count, ORDER);
         slot.putInt(36, 0, ORDER);
+        slot.putLong(40, sinkCursor, ORDER);
         for (int i = 0; i < count; i++)
         {
             final StreamState stream = streams.stream(i);

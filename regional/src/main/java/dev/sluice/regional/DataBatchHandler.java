@@ -6,8 +6,6 @@ import dev.sluice.protocol.codec.DataBatchDecoder.FlowsDecoder;
 import dev.sluice.protocol.codec.DataBatchDecoder.FramesDecoder;
 import dev.sluice.protocol.codec.DataBatchDecoder.PacketsDecoder;
 import dev.sluice.protocol.codec.MessageHeaderDecoder;
-import dev.sluice.regional.sink.DataKind;
-import dev.sluice.regional.sink.Sink;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
@@ -24,12 +22,8 @@ import java.nio.charset.StandardCharsets;
  * Aeron delivers it again) when an output cannot take it yet; no state has changed by then.
  * <p>
  * Every record goes to the NDJSON writer, in the order packets, flows, frames, events; frames
- * also go to the pcapng writer. Each {@link Sink} (Kafka, when configured) is offered the batch
- * and, if it takes it, gets each line exactly as the NDJSON writer rendered it (without its
- * newline), copied from the writer's buffer. A sink that refuses a batch (its bounded buffer is full: Kafka is slow or down)
- * never holds back the file or another sink; it counts the refusal
- * ({@link dev.sluice.regional.sink.SinkCounter#REFUSED_BACKPRESSURE}). Until the core keeps a
- * durable log to resend from, a refused batch is not offered to that sink again.
+ * also go to the pcapng writer. Sinks (Kafka) are fed later, from the durable recording
+ * ({@link SinkFeed}), never from here.
  * <p>
  * Sequence rule per (gateway id, destination region, worker index) stream (each worker of a gateway
  * numbers its own batches): the first sequence seen, and then
@@ -51,8 +45,6 @@ final class DataBatchHandler implements ControlledFragmentHandler
     private final NdjsonBatchWriter writer;
     private final PcapngFrameWriter frameWriter;
     private final ErrorHandler errorHandler;
-    private final Sink[] sinks;
-    private final boolean[] sinkTook;
     private final DataBatchValidator validator = new DataBatchValidator();
     private final StreamTable streams;
     private final UnsafeBuffer frameBytes = new UnsafeBuffer(0, 0);
@@ -67,19 +59,6 @@ final class DataBatchHandler implements ControlledFragmentHandler
         final PcapngFrameWriter frameWriter,
         final ErrorHandler errorHandler)
     {
-        this(region, counters, writer, frameWriter, errorHandler, new Sink[0]);
-    }
-
-    DataBatchHandler(
-        final String region,
-        final RegionalCounters counters,
-        final NdjsonBatchWriter writer,
-        final PcapngFrameWriter frameWriter,
-        final ErrorHandler errorHandler,
-        final Sink[] sinks)
-    {
-        this.sinks = sinks.clone();
-        this.sinkTook = new boolean[sinks.length];
         this.regionName = region;
         this.region = region.getBytes(StandardCharsets.US_ASCII);
         this.counters = counters;
@@ -146,21 +125,16 @@ final class DataBatchHandler implements ControlledFragmentHandler
             return Action.ABORT;
         }
 
-        final boolean anySinkTook = offerToSinks(stream, sequence);
         writer.beginBatch(batch);
         final PacketsDecoder packets = batch.packets();
         while (packets.hasNext())
         {
-            final int start = writer.limit();
             writer.writePacket(packets.next());
-            appendToSinks(anySinkTook, DataKind.PACKETS, start);
         }
         final FlowsDecoder flows = batch.flows();
         while (flows.hasNext())
         {
-            final int start = writer.limit();
             writer.writeFlow(flows.next());
-            appendToSinks(anySinkTook, DataKind.FLOWS, start);
         }
         final FramesDecoder frames = batch.frames();
         final UnsafeBuffer frameBytes = this.frameBytes;
@@ -168,21 +142,14 @@ final class DataBatchHandler implements ControlledFragmentHandler
         {
             final FramesDecoder frame = frames.next();
             frame.wrapBytes(frameBytes);
-            final int start = writer.limit();
             writer.writeFrame(frame, frameBytes);
-            appendToSinks(anySinkTook, DataKind.FRAMES, start);
             frameWriter.writeFrame(frame, frameBytes);
         }
         final EventsDecoder events = batch.events();
         while (events.hasNext())
         {
-            final EventsDecoder event = events.next();
-            final DataKind kind = DataKind.ofEvent(event.eventKind());
-            final int start = writer.limit();
-            writer.writeEvent(event);
-            appendToSinks(anySinkTook, kind, start);
+            writer.writeEvent(events.next());
         }
-        commitToSinks(anySinkTook);
 
         final long missing = 0 == lastSequence ? 0 : sequence - lastSequence - 1;
         counters.onAccepted(
@@ -224,62 +191,6 @@ final class DataBatchHandler implements ControlledFragmentHandler
     StreamTable streams()
     {
         return streams;
-    }
-
-    private boolean offerToSinks(final StreamState stream, final long sequence)
-    {
-        final Sink[] sinks = this.sinks;
-        if (0 == sinks.length)
-        {
-            return false;
-        }
-
-        final DataBatchValidator validator = this.validator;
-        final int recordCount =
-            validator.packetCount() + validator.flowCount() + validator.frameCount() + validator.eventCount();
-        final long lengthBound = validator.ndjsonLengthBound();
-        boolean anyTook = false;
-        for (int i = 0; i < sinks.length; i++)
-        {
-            final boolean took = sinks[i].offerBatch(stream.sinkStream(), sequence, recordCount, lengthBound);
-            sinkTook[i] = took;
-            anyTook |= took;
-        }
-
-        return anyTook;
-    }
-
-    private void appendToSinks(final boolean anySinkTook, final DataKind kind, final int start)
-    {
-        if (anySinkTook)
-        {
-            final UnsafeBuffer buffer = writer.buffer();
-            // Without the newline that frames it in the file: Kafka frames records itself.
-            final int length = writer.limit() - start - 1;
-            final Sink[] sinks = this.sinks;
-            for (int i = 0; i < sinks.length; i++)
-            {
-                if (sinkTook[i])
-                {
-                    sinks[i].appendRecord(kind, buffer, start, length);
-                }
-            }
-        }
-    }
-
-    private void commitToSinks(final boolean anySinkTook)
-    {
-        if (anySinkTook)
-        {
-            final Sink[] sinks = this.sinks;
-            for (int i = 0; i < sinks.length; i++)
-            {
-                if (sinkTook[i])
-                {
-                    sinks[i].commitBatch();
-                }
-            }
-        }
     }
 
     /**

@@ -22,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The regional core of one region: subscribes to the gateways' {@code DataBatch} stream, checks
@@ -30,7 +32,10 @@ import java.util.List;
  * (field names in {@link NdjsonFields}), and every forwarded packet (frame record) also to
  * {@code <outputDir>/<region>.pcapng} (see {@link PcapngFrameWriter}). With
  * {@link RegionalCoreContext#kafkaSink} set, the same lines also go to Kafka ({@link KafkaSink}, on
- * its own thread; a slow or absent Kafka never holds the files back). Every frame is counted in
+ * its own thread), fed from the durable recording once it is durable ({@link SinkFeed}): a slow or
+ * absent Kafka never holds the files back, loses nothing (the feed offers again what Kafka could
+ * not take) and, after a restart, gets nothing twice (the feed's cursor is persisted with the
+ * state, and Kafka skips what it already holds). Every frame is counted in
  * {@link #counters()}; malformed frames are rejected by reason and never raise an exception.
  * <p>
  * <h2>Durability and acknowledgements</h2>
@@ -59,12 +64,15 @@ import java.util.List;
  */
 public final class RegionalCore implements Agent
 {
+    private static final long FEED_DRAIN_NS = TimeUnit.SECONDS.toNanos(10);
+
     private final RegionalCoreContext ctx;
     private final String roleName;
     private final RegionalCounters counters;
     private final NdjsonBatchWriter writer;
     private final PcapngFrameWriter frameWriter;
     private final Sink[] sinks;
+    private final SinkFeed feed;
     private final ControlledFragmentAssembler assembler;
     private final Subscription subscription;
     private final DataBatchHandler handler;
@@ -117,6 +125,7 @@ public final class RegionalCore implements Agent
         PcapngFrameWriter frameWriter = null;
         CoreStateFile stateFile = null;
         Publication ackPublication = null;
+        SinkFeed feed = null;
         final Sink[] sinks = new Sink[null == ctx.kafkaSink() ? 0 : 1];
         try
         {
@@ -130,11 +139,7 @@ public final class RegionalCore implements Agent
             writer = NdjsonBatchWriter.open(ctx.outputFile(), ctx.outputBufferLength(), counters, ctx.errorHandler());
             frameWriter = PcapngFrameWriter.open(
                 ctx.pcapngFile(), ctx.outputBufferLength(), ctx.regionName(), counters, ctx.errorHandler());
-            if (null != ctx.kafkaSink())
-            {
-                sinks[0] = new KafkaSink(ctx.kafkaSink(), ctx.errorHandler());
-            }
-            handler = new DataBatchHandler(ctx.regionName(), counters, writer, frameWriter, ctx.errorHandler(), sinks);
+            handler = new DataBatchHandler(ctx.regionName(), counters, writer, frameWriter, ctx.errorHandler());
             if (null != recovered)
             {
                 for (int i = 0; i < recovered.keys().size(); i++)
@@ -143,6 +148,13 @@ public final class RegionalCore implements Agent
                 }
                 acksPending = recovered.keys().size() > 0;
             }
+            if (null != ctx.kafkaSink())
+            {
+                sinks[0] = new KafkaSink(ctx.kafkaSink(), ctx.errorHandler(), new RecordingOriginCheck(ctx.outputFile()));
+                feed = new SinkFeed(ctx.outputFile(), 2 * ctx.outputBufferLength(), sinks[0], handler.streams(),
+                    sinkStart(recovered), counters, ctx.errorHandler());
+                feed.durableLength(null == recovered ? 0 : recovered.ndjsonLength());
+            }
             handler.gapTimeoutNs(ctx.gapTimeoutNs());
             assembler = new ControlledFragmentAssembler(handler);
             ackPublication = ctx.aeron().addPublication(ctx.ackChannel(), ctx.ackStreamId());
@@ -150,14 +162,14 @@ public final class RegionalCore implements Agent
         }
         catch (final IOException ex)
         {
-            CloseHelper.closeAll(ackPublication, stateFile, writer, frameWriter);
+            CloseHelper.closeAll(ackPublication, stateFile, writer, frameWriter, feed);
             CloseHelper.closeAll(sinks);
             CloseHelper.close(ctx);
             throw new UncheckedIOException(ex);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.closeAll(ackPublication, stateFile, writer, frameWriter);
+            CloseHelper.closeAll(ackPublication, stateFile, writer, frameWriter, feed);
             CloseHelper.closeAll(sinks);
             CloseHelper.close(ctx);
             throw ex;
@@ -166,9 +178,29 @@ public final class RegionalCore implements Agent
         this.writer = writer;
         this.frameWriter = frameWriter;
         this.sinks = sinks;
+        this.feed = feed;
         this.stateFile = stateFile;
         this.ackPublication = ackPublication;
         nextAckRepeatNs = nanoClock.nanoTime();
+    }
+
+    /**
+     * Where the sink starts in the recording: its persisted cursor; the start of a new recording;
+     * or, for a recording made before the sink was configured, its durable end (the records
+     * already recorded are not sent).
+     */
+    private static long sinkStart(final CoreStateFile.Snapshot recovered)
+    {
+        if (null == recovered)
+        {
+            return 0;
+        }
+        if (CoreStateFile.NO_SINK_CURSOR == recovered.sinkCursor())
+        {
+            return recovered.ndjsonLength();
+        }
+
+        return Math.min(recovered.sinkCursor(), recovered.ndjsonLength());
     }
 
     /**
@@ -228,6 +260,10 @@ public final class RegionalCore implements Agent
 
         workCount += makeDurable(false);
         workCount += sendAcks();
+        if (null != feed)
+        {
+            workCount += feed.doWork(nanoClock.nanoTime());
+        }
 
         return workCount;
     }
@@ -267,22 +303,58 @@ public final class RegionalCore implements Agent
             final StreamState stream = streams.stream(i);
             stream.durableSequence(stream.lastSequence());
         }
-        try
+        if (!writeState())
         {
-            stateFile.write(writer.writtenLength(), frameWriter.writtenLength(), streams);
-        }
-        catch (final IOException ex)
-        {
-            counters.onStateError();
             acceptedSinceNs = nowNs;
-            ctx.errorHandler().onError(new IOException("cannot write the durable state " + stateFile.file(), ex));
             return 0;
         }
         counters.onDurableForce();
+        if (null != feed)
+        {
+            feed.durableLength(writer.writtenLength());
+        }
         durableBatches = batches;
         acceptedPending = false;
         acksPending = true;
         return 1;
+    }
+
+    /**
+     * Writes the durable state: the files' lengths (forced by the caller), each stream's durable
+     * sequence, the sink feed's cursor.
+     */
+    private boolean writeState()
+    {
+        try
+        {
+            stateFile.write(writer.writtenLength(), frameWriter.writtenLength(), handler.streams(),
+                null == feed ? CoreStateFile.NO_SINK_CURSOR : feed.cursor());
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            counters.onStateError();
+            ctx.errorHandler().onError(new IOException("cannot write the durable state " + stateFile.file(), ex));
+            return false;
+        }
+    }
+
+    /**
+     * At a clean stop, offers the sink what is durable and not yet offered, for at most
+     * {@link #FEED_DRAIN_NS}; the sink then delivers what it holds within its close timeout. What
+     * is left is offered at the next start.
+     */
+    private void drainFeed()
+    {
+        final long deadlineNs = nanoClock.nanoTime() + FEED_DRAIN_NS;
+        while (feed.hasUnoffered() && nanoClock.nanoTime() - deadlineNs < 0)
+        {
+            if (0 == feed.doWork(nanoClock.nanoTime()))
+            {
+                Thread.onSpinWait();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
     }
 
     /**
@@ -346,8 +418,18 @@ public final class RegionalCore implements Agent
             // A clean stop makes everything accepted durable, so a restart replays nothing.
             makeDurable(true);
             sendAcks();
-            CloseHelper.closeAll(ctx.errorHandler(), writer, frameWriter, subscription, ackPublication, stateFile);
+            if (null != feed)
+            {
+                drainFeed();
+            }
             CloseHelper.closeAll(ctx.errorHandler(), sinks);
+            if (null != feed)
+            {
+                // What the sink delivered while closing need not be offered again at the next start.
+                feed.doWork(nanoClock.nanoTime());
+                writeState();
+            }
+            CloseHelper.closeAll(ctx.errorHandler(), writer, frameWriter, subscription, ackPublication, stateFile, feed);
             CloseHelper.close(ctx.errorHandler(), ctx);
         }
     }
@@ -407,6 +489,16 @@ public final class RegionalCore implements Agent
     public List<Sink> sinks()
     {
         return List.of(sinks);
+    }
+
+    /**
+     * How far the sink (Kafka) has delivered the recording, as the core persists it with its state.
+     *
+     * @return the cursor in bytes of the NDJSON file; {@link CoreStateFile#NO_SINK_CURSOR} without a sink.
+     */
+    long sinkCursor()
+    {
+        return null == feed ? CoreStateFile.NO_SINK_CURSOR : feed.cursor();
     }
 
     /**

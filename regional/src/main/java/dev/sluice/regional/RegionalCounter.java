@@ -99,7 +99,13 @@ public enum RegionalCounter
     /**
      * {@code StreamAck} messages published to gateways, first sends and repeats alike.
      */
-    ACKS_SENT("acks_sent", "messages");
+    ACKS_SENT("acks_sent", "messages"),
+
+    /**
+     * Bytes of the durable recording the sink feed could not read as records (a damaged file) and
+     * skipped: the sink (Kafka) never got them, the file still holds them.
+     */
+    SINK_FEED_UNREADABLE("sink_feed_unreadable", "bytes");
 
     private final String label;
     private final String unit;

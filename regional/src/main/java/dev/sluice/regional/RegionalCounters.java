@@ -191,6 +191,11 @@ public final class RegionalCounters
         add(RegionalCounter.STATE_ERRORS, 1);
     }
 
+    void onSinkFeedUnreadable(final long bytes)
+    {
+        add(RegionalCounter.SINK_FEED_UNREADABLE, bytes);
+    }
+
     void onAckSent()
     {
         add(RegionalCounter.ACKS_SENT, 1);

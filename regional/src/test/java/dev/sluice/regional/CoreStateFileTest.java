@@ -37,10 +37,10 @@ class CoreStateFileTest
             assertNull(state.recovered());
             a.durableSequence(10);
             b.durableSequence(20);
-            state.write(100, 200, streams);
+            state.write(100, 200, streams, CoreStateFile.NO_SINK_CURSOR);
             a.durableSequence(11);
             b.durableSequence(21);
-            state.write(110, 210, streams);
+            state.write(110, 210, streams, CoreStateFile.NO_SINK_CURSOR);
         }
 
         CoreStateFile.Snapshot snapshot = CoreStateFile.read(Files.readAllBytes(file));
@@ -76,7 +76,7 @@ class CoreStateFileTest
             assertEquals("gw-2", restored.stream(1).gatewayId());
             assertEquals(3, restored.stream(1).workerIndex());
             // The next write goes to the torn slot and repairs it.
-            reopened.write(120, 220, restored);
+            reopened.write(120, 220, restored, CoreStateFile.NO_SINK_CURSOR);
         }
         assertEquals(2, CoreStateFile.read(Files.readAllBytes(file)).generation());
     }
@@ -91,7 +91,7 @@ class CoreStateFileTest
             for (int i = 0; i < 150; i++)
             {
                 streams.restore(key("gw-" + i, "eu-west", i), 0).durableSequence(i + 1);
-                state.write(i, i, streams);
+                state.write(i, i, streams, CoreStateFile.NO_SINK_CURSOR);
             }
         }
         final CoreStateFile.Snapshot snapshot = CoreStateFile.read(Files.readAllBytes(file));

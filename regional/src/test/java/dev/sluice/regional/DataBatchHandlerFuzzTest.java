@@ -7,7 +7,6 @@ import dev.sluice.protocol.codec.FlowEndReason;
 import dev.sluice.protocol.codec.IpVersion;
 import dev.sluice.protocol.codec.PayloadAction;
 import dev.sluice.protocol.codec.TunnelType;
-import dev.sluice.regional.sink.Sink;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Timeout;
@@ -203,9 +202,7 @@ class DataBatchHandlerFuzzTest
         final PcapngFrameWriter frameWriter = PcapngFrameWriter.open(pcapng, 64 * 1024, REGION, counters, errors::add);
         try
         {
-            final RecordingSink sink = new RecordingSink(true);
-            final DataBatchHandler handler = new DataBatchHandler(
-                REGION, counters, writer, frameWriter, errors::add, new Sink[]{ sink });
+            final DataBatchHandler handler = new DataBatchHandler(REGION, counters, writer, frameWriter, errors::add);
             assertEquals(Action.CONTINUE, handler.onFragment(frame, 0, frame.capacity(), null));
 
             final long batches = counters.get(RegionalCounter.BATCHES);
@@ -226,7 +223,18 @@ class DataBatchHandlerFuzzTest
             frameWriter.flush();
             final List<JsonNode> lines = NdjsonReader.read(file);
             assertEquals(counters.get(RegionalCounter.RECORDS), lines.size());
+            // Whatever the writer wrote, the sink feed reads back as records: a sink gets the file's lines.
+            final RecordingSink sink = new RecordingSink(true);
+            try (SinkFeed feed = new SinkFeed(file, 4096, sink, handler.streams(), 0, counters, errors::add))
+            {
+                feed.durableLength(writer.writtenLength());
+                for (int i = 0; i < 100_000 && feed.hasUnoffered(); i++)
+                {
+                    feed.doWork(0);
+                }
+            }
             assertEquals(Files.readAllLines(file, StandardCharsets.UTF_8), sink.lines(), "a sink gets the file's lines");
+            assertEquals(0, counters.get(RegionalCounter.SINK_FEED_UNREADABLE));
             for (final JsonNode line : lines)
             {
                 assertEquals(REGION, line.get(NdjsonFields.DESTINATION).asText());

@@ -22,7 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class RecordingSink implements Sink
 {
-    private final boolean takes;
+    private boolean takes;
+    private final java.util.Map<Integer, Long> committed = new java.util.HashMap<>();
+    private final List<Long> origins = new ArrayList<>();
+    private SinkStream batchStream;
+    private long batchSequence;
     private final SinkCounters counters = new SinkCounters("recording");
     private final List<String> lines = new ArrayList<>();
     private final List<String> records = new ArrayList<>();
@@ -52,6 +56,8 @@ final class RecordingSink implements Sink
             return false;
         }
         batch = stream.keyText() + "#" + stream.id() + "@" + sequence;
+        batchStream = stream;
+        batchSequence = sequence;
         this.recordCount = recordCount;
         this.lengthBound = lengthBound;
         recordsAdded = 0;
@@ -59,7 +65,8 @@ final class RecordingSink implements Sink
         return true;
     }
 
-    public void appendRecord(final DataKind kind, final DirectBuffer buffer, final int offset, final int length)
+    public void appendRecord(
+        final DataKind kind, final long origin, final DirectBuffer buffer, final int offset, final int length)
     {
         recordsAdded++;
         lengthAdded += length;
@@ -68,6 +75,7 @@ final class RecordingSink implements Sink
         final byte[] bytes = new byte[length];
         buffer.getBytes(offset, bytes);
         lines.add(new String(bytes, StandardCharsets.UTF_8));
+        origins.add(origin);
         records.add(kind + " " + batch);
     }
 
@@ -75,12 +83,26 @@ final class RecordingSink implements Sink
     {
         assertEquals(recordCount, recordsAdded, "records of " + batch);
         batches.add(batch + ":" + recordCount);
+        committed.put(batchStream.id(), batchSequence);
         batch = null;
     }
 
+    /** Delivered as soon as committed. */
     public long deliveredSequence(final SinkStream stream)
     {
-        return 0;
+        return committed.getOrDefault(stream.id(), 0L);
+    }
+
+    /** Takes batches from now on, or refuses them. */
+    void takes(final boolean takes)
+    {
+        this.takes = takes;
+    }
+
+    /** The origin of each record taken. */
+    List<Long> origins()
+    {
+        return origins;
     }
 
     public int pollDelivered(final DeliveryHandler handler)

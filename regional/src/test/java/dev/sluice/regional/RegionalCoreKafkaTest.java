@@ -11,6 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import static dev.sluice.regional.TestBatch.batch;
 import static dev.sluice.regional.TestBatch.tcp4;
@@ -106,6 +109,156 @@ class RegionalCoreKafkaTest
                 assertEquals(expected, read(broker, kind.topic("eu"), expected.size()), kind.topic("eu"));
             }
         }
+    }
+
+    /**
+     * A core that stops after Kafka delivered more than its persisted cursor says (a kill after the
+     * last durability point) offers those records again at its next start: Kafka, read back, skips
+     * them. Then a Kafka outage longer than the sink's buffer: the feed's refused batches are
+     * offered again once the broker is back. Every line of the file is in Kafka once, in order.
+     */
+    @Test
+    void aCoreRestartAndAKafkaOutageLeaveEveryLineInKafkaOnceInOrder() throws Exception
+    {
+        try (KafkaTestBroker broker = KafkaTestBroker.start(brokerDir, 2);
+            TestDriver driver = new TestDriver();
+            Publication publication = driver.aeron.addPublication("aeron:ipc", RegionalCoreContext.STREAM_ID_DEFAULT))
+        {
+            final List<Throwable> errors = new ArrayList<>();
+            final Path stateFile = outputDir.resolve("eu-west.state");
+            final byte[] staleState;
+            RegionalCore core = core(driver, broker, errors);
+            try
+            {
+                TestDriver.until(publication::isConnected, core::doWork, "the publication to connect");
+                send(publication, core, 1, 20);
+                final RegionalCore first = core;
+                awaitKafka(core, () -> first.sinks().getFirst().counters().get(SinkCounter.DELIVERED_BATCHES) == 20,
+                    "Kafka to acknowledge the first 20 batches");
+                staleState = Files.readAllBytes(stateFile);
+            }
+            finally
+            {
+                core.onClose();
+            }
+            // As if the core had been killed right after its last durability point: the cursor it
+            // persisted is behind what Kafka acknowledged.
+            Files.write(stateFile, staleState);
+            assertTrue(CoreStateFile.read(staleState).sinkCursor() < Files.size(outputDir.resolve("eu-west.ndjson")),
+                "the persisted cursor lags what Kafka holds");
+
+            core = core(driver, broker, errors);
+            try
+            {
+                final RegionalCore second = core;
+                final Sink sink = core.sinks().getFirst();
+                TestDriver.until(publication::isConnected, core::doWork, "the publication to connect again");
+                awaitKafka(core, () -> sink.counters().get(SinkCounter.ALREADY_HELD) > 0,
+                    "the records offered again to be skipped");
+
+                broker.kill();
+                send(publication, core, 21, 60);
+                final long refusedBefore = sink.counters().get(SinkCounter.REFUSED_BACKPRESSURE);
+                awaitKafka(core, () -> sink.counters().get(SinkCounter.REFUSED_BACKPRESSURE) > refusedBefore + 3,
+                    "the sink's buffer to fill while Kafka is down");
+                broker.restart();
+                final long fileLength = Files.size(outputDir.resolve("eu-west.ndjson"));
+                awaitKafka(core, () -> second.sinkCursor() == fileLength, "Kafka to catch up after its outage");
+            }
+            finally
+            {
+                core.onClose();
+            }
+            assertEquals(List.of(), errors.stream()
+                .filter((error) -> !(error instanceof KafkaSinkException) || null != ((KafkaSinkException)error).reason())
+                .toList());
+
+            final List<String> fileLines = Files.readAllLines(outputDir.resolve("eu-west.ndjson"), StandardCharsets.UTF_8);
+            assertEquals(60 * 3, fileLines.size());
+            for (final DataKind kind : List.of(DataKind.PACKETS, DataKind.EVENTS_SYSLOG))
+            {
+                final String type = DataKind.PACKETS == kind ? "\"type\":\"packet\"" : "\"kind\":\"syslog\"";
+                final List<String> expected = fileLines.stream().filter((line) -> line.contains(type)).toList();
+                assertEquals(expected, readAll(broker, kind.topic("eu")), kind.topic("eu") + ": each line once, in order");
+            }
+        }
+    }
+
+    private RegionalCore core(final TestDriver driver, final KafkaTestBroker broker, final List<Throwable> errors)
+    {
+        return new RegionalCore(new RegionalCoreContext()
+            .regionName("eu-west")
+            .aeron(driver.aeron)
+            .channel("aeron:ipc")
+            .outputDir(outputDir)
+            .flushIntervalNs(0)
+            .errorHandler(errors::add)
+            .kafkaSink(new KafkaSinkConfig()
+                .bootstrapServers(broker.bootstrapServers())
+                .topicPrefix("eu")
+                .bufferLength(4096)
+                .maxBlockNs(Duration.ofSeconds(1).toNanos())
+                .retryBackoffMaxNs(Duration.ofSeconds(1).toNanos())));
+    }
+
+    /** Batches {@code from} to {@code to} of one stream, each of two packets and a syslog event. */
+    private static void send(final Publication publication, final RegionalCore core, final int from, final int to)
+    {
+        for (int sequence = from; sequence <= to; sequence++)
+        {
+            final UnsafeBuffer frame = batch("gw-a", "eu-west", sequence)
+                .packet(tcp4("192.0.2.1", "198.51.100.7", 443, 50000 + sequence))
+                .packet(tcp4("192.0.2.2", "198.51.100.8", 443, 50000 + sequence))
+                .event(TestBatch.BASE_TS_NS + sequence, 1, ("<13>event " + sequence).getBytes(StandardCharsets.US_ASCII))
+                .encode();
+            TestDriver.until(() -> publication.offer(frame, 0, frame.capacity()) > 0, core::doWork, "offer to succeed");
+        }
+    }
+
+    private static void awaitKafka(final RegionalCore core, final BooleanSupplier done, final String what)
+    {
+        final long deadlineNs = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!done.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new AssertionError("timed out waiting for " + what + ": " + core.sinks().getFirst().counters());
+            }
+            if (0 == core.doWork())
+            {
+                LockSupport.parkNanos(100_000);
+            }
+        }
+    }
+
+    /** Every value of a topic, partition after partition, each in its partition's order. */
+    private static List<String> readAll(final KafkaTestBroker broker, final String topic)
+    {
+        final Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        final List<String> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties))
+        {
+            for (final PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30)))
+            {
+                final TopicPartition partition = new TopicPartition(topic, info.partition());
+                final long end = consumer.endOffsets(List.of(partition)).get(partition);
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                final long deadlineNs = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (consumer.position(partition) < end && System.nanoTime() - deadlineNs < 0)
+                {
+                    for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100)))
+                    {
+                        values.add(new String(record.value(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        return values;
     }
 
     private static List<String> read(final KafkaTestBroker broker, final String topic, final int expected)

@@ -4,6 +4,7 @@ import dev.sluice.regional.sink.DataKind;
 import dev.sluice.regional.sink.KafkaSink;
 import dev.sluice.regional.sink.KafkaSinkConfig;
 import dev.sluice.regional.sink.KafkaTestBroker;
+import dev.sluice.regional.sink.OriginCheck;
 import dev.sluice.regional.sink.SinkCounter;
 import dev.sluice.regional.sink.SinkStream;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -167,7 +168,7 @@ public final class KafkaSinkThroughput
         final IdleStrategy idle = new BackoffIdleStrategy(
             10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
 
-        try (KafkaSink sink = new KafkaSink(config(broker), Throwable::printStackTrace))
+        try (KafkaSink sink = new KafkaSink(config(broker), Throwable::printStackTrace, OriginCheck.TRUST))
         {
             final long senderThreadId = threadId("kafka-sink-" + sink.name());
             final long senderBefore = threads.getThreadAllocatedBytes(senderThreadId);
@@ -186,7 +187,7 @@ public final class KafkaSinkThroughput
                 for (int i = 0; i < RECORDS_PER_BATCH; i++, record++)
                 {
                     final int line = record & (DISTINCT_LINES - 1);
-                    sink.appendRecord(KINDS[line & 1], lines.buffer, lines.offsets[line], lines.lengths[line]);
+                    sink.appendRecord(KINDS[line & 1], record, lines.buffer, lines.offsets[line], lines.lengths[line]);
                 }
                 sink.commitBatch();
                 sequences[s]++;

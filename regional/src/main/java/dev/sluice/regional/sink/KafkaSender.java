@@ -3,10 +3,12 @@ package dev.sluice.regional.sink;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,6 +33,12 @@ import java.util.function.Function;
  * waits nothing new is sent; the ring fills and the caller's offers are refused, but the caller's
  * thread never waits.
  * <p>
+ * Before it sends anything, and again before it sends failed records again, the sender reads back
+ * what Kafka already holds of its records ({@link HeldOrigins}) and skips those (counted
+ * {@link SinkCounter#ALREADY_HELD}): the core offers records again after a restart, and a record
+ * the producer gave up on may have been written all the same. While Kafka cannot be read, nothing
+ * is sent; the read is tried again after a backoff.
+ * <p>
  * Runs on the sink's {@link org.agrona.concurrent.AgentRunner}, or by hand in tests.
  */
 final class KafkaSender implements Agent
@@ -40,6 +48,9 @@ final class KafkaSender implements Agent
     static final int FAILED = 2;
     static final int DROPPED = 3;
     static final int RETRY = 4;
+
+    /** How long one read-back may take; the sink's close waits this much longer for its thread. */
+    static final long READ_BACK_TIMEOUT_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
     private static final int SEND_BURST = 256;
 
@@ -51,6 +62,11 @@ final class KafkaSender implements Agent
     private final ErrorHandler errorHandler;
     private final Function<Properties, Producer<byte[], byte[]>> producerFactory;
     private final Properties producerProperties;
+    private final Function<Properties, Consumer<byte[], byte[]>> consumerFactory;
+    private final Properties consumerProperties;
+    private final OriginCheck originCheck;
+    private final Duration readBackTimeout;
+    private final HeldOrigins held;
     private final NanoClock clock;
     private final long closeTimeoutNs;
     private final long retryBackoffMinNs;
@@ -74,6 +90,7 @@ final class KafkaSender implements Agent
     private boolean retryScheduled;
     private boolean recreateProducer;
     private long retryAtNs;
+    private boolean readBackPending = true;
 
     KafkaSender(
         final KafkaSinkConfig config,
@@ -83,6 +100,8 @@ final class KafkaSender implements Agent
         final ErrorHandler errorHandler,
         final Function<Properties, Producer<byte[], byte[]>> producerFactory,
         final Producer<byte[], byte[]> producer,
+        final Function<Properties, Consumer<byte[], byte[]>> consumerFactory,
+        final OriginCheck originCheck,
         final NanoClock clock)
     {
         this.name = config.name();
@@ -94,11 +113,16 @@ final class KafkaSender implements Agent
         this.producerFactory = producerFactory;
         this.producerProperties = config.producerProperties();
         this.producer = producer;
+        this.consumerFactory = consumerFactory;
+        this.consumerProperties = config.consumerProperties();
+        this.originCheck = originCheck;
+        this.readBackTimeout = Duration.ofNanos(READ_BACK_TIMEOUT_NS);
         this.clock = clock;
         this.closeTimeoutNs = config.closeTimeoutNs();
         this.retryBackoffMinNs = config.retryBackoffMinNs();
         this.backoff = new RetryBackoff(config.retryBackoffMinNs(), config.retryBackoffMaxNs());
 
+        held = new HeldOrigins(DataKind.count());
         topics = new String[DataKind.count()];
         for (int i = 0; i < topics.length; i++)
         {
@@ -145,6 +169,14 @@ final class KafkaSender implements Agent
             {
                 return workCount;
             }
+        }
+        else if (readBackPending)
+        {
+            if (clock.nanoTime() - retryAtNs < 0 || !readBack())
+            {
+                return workCount;
+            }
+            workCount++;
         }
 
         return workCount + sendNew();
@@ -289,7 +321,7 @@ final class KafkaSender implements Agent
                 {
                     reportedTransient = true;
                     anyReported = true;
-                    errorHandler.onError(new KafkaSinkException(name, null, error));
+                    errorHandler.onError(new KafkaSinkException(name, (SinkFailure)null, error));
                 }
                 continue;
             }
@@ -323,6 +355,7 @@ final class KafkaSender implements Agent
 
         if (retryPending && !retryScheduled)
         {
+            readBackPending = true;
             if (backoffToMax)
             {
                 backoff.toMax();
@@ -366,6 +399,10 @@ final class KafkaSender implements Agent
         if (null == producer && !createProducer())
         {
             retryAtNs = clock.nanoTime() + backoff.nextDelayNs();
+            return 0;
+        }
+        if (readBackPending && !readBack())
+        {
             return 0;
         }
 
@@ -437,18 +474,58 @@ final class KafkaSender implements Agent
             return;
         }
 
+        final byte[] key = sink.progress(ring.streamId(position)).stream().key();
+        final long origin = ring.origin(position);
+        if (held.holds(kind, key, origin))
+        {
+            slot.status = ACKED;
+            counters.add(SinkCounter.ALREADY_HELD, 1);
+            return;
+        }
+
         // The one copy: the producer takes a byte[] and copies it into its batch before send returns.
         final byte[] value = values.get(ring.recordLength(position));
         ring.copyRecord(position, value);
-        final byte[] key = sink.progress(ring.streamId(position)).stream().key();
         slot.status = IN_FLIGHT;
         try
         {
-            producer.send(new ProducerRecord<>(topics[kind], null, key, value), slot);
+            final RecordHeaders headers = new RecordHeaders();
+            headers.add(HeldOrigins.ORIGIN_HEADER, HeldOrigins.originBytes(origin));
+            producer.send(new ProducerRecord<>(topics[kind], null, null, key, value, headers), slot);
         }
         catch (final RuntimeException ex)
         {
             slot.onCompletion(null, ex);
+        }
+    }
+
+    /**
+     * Reads back what Kafka holds of this sink's records; on failure schedules the next attempt
+     * after a backoff (nothing is sent meanwhile).
+     *
+     * @return true when read.
+     */
+    private boolean readBack()
+    {
+        try (Consumer<byte[], byte[]> consumer = consumerFactory.apply(consumerProperties))
+        {
+            held.read(consumer, topics, originCheck, readBackTimeout);
+            readBackPending = false;
+            counters.add(SinkCounter.READ_BACKS, 1);
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            retryAtNs = clock.nanoTime() + backoff.nextDelayNs();
+            if (!reportedTransient)
+            {
+                reportedTransient = true;
+                anyReported = true;
+                errorHandler.onError(new KafkaSinkException(name,
+                    "cannot read back what Kafka holds of this sink's records; nothing is sent until it can, " +
+                    "the read is tried again after a backoff", ex));
+            }
+            return false;
         }
     }
 

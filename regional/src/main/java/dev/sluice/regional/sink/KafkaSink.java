@@ -7,6 +7,8 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
@@ -34,6 +36,11 @@ import java.util.function.Function;
  * slow or down the ring fills and {@link #offerBatch} refuses batches (counted as
  * {@link SinkCounter#REFUSED_BACKPRESSURE}) instead of waiting: other sinks fed by the same thread
  * go on. Offering allocates nothing.
+ * <p>
+ * Each record carries its origin (its place in the core's recording) in a header; before sending,
+ * the sink reads back the last origin of its own in each partition and skips records Kafka
+ * already holds ({@link HeldOrigins}), so records offered again after a core restart are not
+ * duplicated.
  * <p>
  * Threads: as {@link Sink} says; the sink's thread is started by the constructor and stopped by
  * {@link #close()}.
@@ -67,21 +74,24 @@ public final class KafkaSink implements Sink
      *
      * @param config       settings, concluded here if they are not yet.
      * @param errorHandler told about failures (once per run of one reason) and errors on the sink's thread.
+     * @param originCheck  which records read back from Kafka are this sink's own ({@link HeldOrigins}).
      * @throws IllegalArgumentException if the settings are invalid or Kafka refuses them.
      */
-    public KafkaSink(final KafkaSinkConfig config, final ErrorHandler errorHandler)
+    public KafkaSink(final KafkaSinkConfig config, final ErrorHandler errorHandler, final OriginCheck originCheck)
     {
-        this(config, errorHandler, KafkaProducer::new, SystemNanoClock.INSTANCE, true);
+        this(config, errorHandler, KafkaProducer::new, KafkaConsumer::new, originCheck, SystemNanoClock.INSTANCE, true);
     }
 
     /**
-     * For tests: any producer (a {@code MockProducer}), any clock, and the sender run by hand
-     * through {@link #sender()} when {@code startThread} is false.
+     * For tests: any producer and consumer ({@code MockProducer}, {@code MockConsumer}), any clock,
+     * and the sender run by hand through {@link #sender()} when {@code startThread} is false.
      */
     KafkaSink(
         final KafkaSinkConfig config,
         final ErrorHandler errorHandler,
         final Function<Properties, Producer<byte[], byte[]>> producerFactory,
+        final Function<Properties, Consumer<byte[], byte[]>> consumerFactory,
+        final OriginCheck originCheck,
         final NanoClock clock,
         final boolean startThread)
     {
@@ -94,7 +104,8 @@ public final class KafkaSink implements Sink
         ring = new RecordRing(config.bufferLength());
         // The sender may be inside a send waiting for metadata, then closes the producer with its timeout.
         closeWaitMs = (int)Math.min(Integer.MAX_VALUE,
-            TimeUnit.NANOSECONDS.toMillis(config.maxBlockNs() + config.closeTimeoutNs() + CLOSE_GRACE_NS));
+            TimeUnit.NANOSECONDS.toMillis(config.maxBlockNs() + config.closeTimeoutNs() +
+            KafkaSender.READ_BACK_TIMEOUT_NS + CLOSE_GRACE_NS));
 
         final Producer<byte[], byte[]> producer;
         try
@@ -107,7 +118,8 @@ public final class KafkaSink implements Sink
                 ex.getMessage(), ex);
         }
 
-        sender = new KafkaSender(config, ring, this, counters, errorHandler, producerFactory, producer, clock);
+        sender = new KafkaSender(
+            config, ring, this, counters, errorHandler, producerFactory, producer, consumerFactory, originCheck, clock);
         if (startThread)
         {
             runner = new AgentRunner(
@@ -177,7 +189,8 @@ public final class KafkaSink implements Sink
     /**
      * {@inheritDoc}
      */
-    public void appendRecord(final DataKind kind, final DirectBuffer buffer, final int offset, final int length)
+    public void appendRecord(
+        final DataKind kind, final long origin, final DirectBuffer buffer, final int offset, final int length)
     {
         if (!isBatchOpen || batchRecords >= batchRecordCount || batchLength + length > batchLengthBound)
         {
@@ -191,7 +204,7 @@ public final class KafkaSink implements Sink
         batchLength += length;
         if (!isBatchDropped)
         {
-            ring.append(batchStream.stream().id(), batchSequence, kind.ordinal(), buffer, offset, length);
+            ring.append(batchStream.stream().id(), batchSequence, kind.ordinal(), origin, buffer, offset, length);
         }
     }
 

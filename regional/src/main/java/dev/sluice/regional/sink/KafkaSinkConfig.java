@@ -1,8 +1,11 @@
 package dev.sluice.regional.sink;
 
 import org.agrona.BitUtil;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.util.ArrayList;
@@ -443,6 +446,36 @@ public final class KafkaSinkConfig
             ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(32L * 1024 * 1024, 2L * bufferLength)));
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+
+        return properties;
+    }
+
+    /**
+     * The properties of the consumer that reads back what Kafka holds of the sink's records
+     * ({@link HeldOrigins}): the servers, and the extra properties that say how to connect
+     * ({@code security.*}, {@code sasl.*}, {@code ssl.*}, {@code client.dns.lookup}).
+     *
+     * @return a new properties object.
+     */
+    Properties consumerProperties()
+    {
+        final Properties properties = new Properties();
+        for (final Map.Entry<String, String> entry : producerProperties.entrySet())
+        {
+            final String key = entry.getKey();
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.") ||
+                key.equals(CommonClientConfigs.CLIENT_DNS_LOOKUP_CONFIG))
+            {
+                properties.put(key, entry.getValue());
+            }
+        }
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-" + name() + "-read-back");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        properties.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(toMillis(requestTimeoutNs())));
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
 
         return properties;
     }

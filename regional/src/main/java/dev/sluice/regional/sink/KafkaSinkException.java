@@ -21,6 +21,12 @@ public final class KafkaSinkException extends RuntimeException
         this.reason = reason;
     }
 
+    KafkaSinkException(final String sinkName, final String message, final Throwable cause)
+    {
+        super("Kafka sink '" + sinkName + "': " + message + ": " + cause, cause);
+        this.reason = null;
+    }
+
     /**
      * @return why records failed, null for a transient failure that is simply retried.
      */

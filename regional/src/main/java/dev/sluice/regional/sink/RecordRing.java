@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *  +---------------------------------------------------------------+
  *  |                  flags (1: last entry of batch)               |
  *  +---------------------------------------------------------------+
+ *  |              origin (the record's place in the core's log)    |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
  *  |                  record bytes, padded to 8 ...                |
  *  +---------------------------------------------------------------+
  * </pre>
@@ -41,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RecordRing
 {
-    static final int HEADER_LENGTH = 24;
+    static final int HEADER_LENGTH = 32;
     static final int ALIGNMENT = 8;
     static final int LAST_OF_BATCH = 1;
 
@@ -61,6 +64,7 @@ final class RecordRing
     private static final int SEQUENCE_OFFSET = 8;
     private static final int STREAM_OFFSET = 16;
     private static final int FLAGS_OFFSET = 20;
+    private static final int ORIGIN_OFFSET = 24;
 
     private final UnsafeBuffer buffer;
     private final int capacity;
@@ -140,12 +144,19 @@ final class RecordRing
      * @param streamId the stream's id.
      * @param sequence the batch's sequence.
      * @param kind     the record's {@link DataKind} ordinal, or {@link #NO_KIND}.
+     * @param origin   the record's place in the caller's log ({@link Sink#appendRecord}).
      * @param src      holding the record.
      * @param offset   of the record in src.
      * @param length   of the record.
      */
     void append(
-        final int streamId, final long sequence, final int kind, final DirectBuffer src, final int offset, final int length)
+        final int streamId,
+        final long sequence,
+        final int kind,
+        final long origin,
+        final DirectBuffer src,
+        final int offset,
+        final int length)
     {
         final UnsafeBuffer buffer = this.buffer;
         final long position = writePosition;
@@ -154,6 +165,7 @@ final class RecordRing
         buffer.putLong(index(position + SEQUENCE_OFFSET), sequence);
         buffer.putInt(index(position + STREAM_OFFSET), streamId);
         buffer.putInt(index(position + FLAGS_OFFSET), 0);
+        buffer.putLong(index(position + ORIGIN_OFFSET), origin);
 
         if (length > 0)
         {
@@ -178,7 +190,7 @@ final class RecordRing
      */
     void appendMarker(final int streamId, final long sequence)
     {
-        append(streamId, sequence, NO_KIND, buffer, 0, 0);
+        append(streamId, sequence, NO_KIND, -1, buffer, 0, 0);
     }
 
     /**
@@ -231,6 +243,11 @@ final class RecordRing
     int streamId(final long position)
     {
         return buffer.getInt(index(position + STREAM_OFFSET));
+    }
+
+    long origin(final long position)
+    {
+        return buffer.getLong(index(position + ORIGIN_OFFSET));
     }
 
     boolean isLastOfBatch(final long position)

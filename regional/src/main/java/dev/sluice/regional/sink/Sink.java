@@ -3,17 +3,17 @@ package dev.sluice.regional.sink;
 import org.agrona.DirectBuffer;
 
 /**
- * Where the records of accepted batches go: Kafka, a file, a test's list. A sink is fed one whole
- * batch at a time, in order per stream, and tells back how far it has delivered each stream
- * durably, so that the caller (which keeps every accepted batch in its own durable log) can
- * advance one cursor per sink and resend from there: one sink falling behind never holds another
- * back.
+ * Where the records of accepted batches go: Kafka, a test's list. A sink is fed one whole batch
+ * at a time, in order per stream, from the caller's durable log (the core's recording, see
+ * {@code SinkFeed}), and tells back how far it has delivered each stream durably, so that the
+ * caller can advance one cursor per sink and resend from there: one sink falling behind never holds
+ * another back.
  * <p>
  * Offering a batch is all or nothing:
  * <pre>
  * if (sink.offerBatch(stream, sequence, recordCount, lengthBound))
  * {
- *     sink.appendRecord(DataKind.PACKETS, line, 0, lineLength); // recordCount times
+ *     sink.appendRecord(DataKind.PACKETS, origin, line, 0, lineLength); // recordCount times
  *     sink.commitBatch();
  * }
  * // else: the sink cannot take it now (counted); offer the same batch again later.
@@ -57,15 +57,22 @@ public interface Sink extends AutoCloseable
 
     /**
      * Adds one record to the open batch; the bytes are copied before this returns.
+     * <p>
+     * The origin says where the record lies in the caller's durable log. After a restart the caller
+     * offers again what the sink may already have delivered (its cursor is persisted only now and
+     * then); a sink that can read back what it holds (Kafka) skips a record whose origin it already
+     * holds, so nothing is delivered twice.
      *
      * @param kind   what the record is (Kafka sends it to that kind's topic).
+     * @param origin where the record starts in the caller's log (the core: its offset in the NDJSON
+     *               recording); rising with each record offered.
      * @param buffer holding the record, e.g. one NDJSON line (the core passes it without its newline).
      * @param offset of the record in the buffer.
      * @param length of the record in bytes.
      * @throws IllegalStateException if no batch is open, or more records or bytes are added than
      *                               were announced.
      */
-    void appendRecord(DataKind kind, DirectBuffer buffer, int offset, int length);
+    void appendRecord(DataKind kind, long origin, DirectBuffer buffer, int offset, int length);
 
     /**
      * Ends the open batch: from here on the sink delivers it.

@@ -42,7 +42,18 @@ public enum SinkCounter
     /**
      * Bytes of the records delivered.
      */
-    DELIVERED_BYTES("delivered_bytes", "bytes");
+    DELIVERED_BYTES("delivered_bytes", "bytes"),
+
+    /**
+     * Of the records delivered, those offered again after a restart that Kafka already held (read
+     * back by their origin): not sent a second time.
+     */
+    ALREADY_HELD("already_held", "records"),
+
+    /**
+     * Times the sink read back what Kafka holds of its records (at start and before resending).
+     */
+    READ_BACKS("read_backs", "reads");
 
     private final String label;
     private final String unit;

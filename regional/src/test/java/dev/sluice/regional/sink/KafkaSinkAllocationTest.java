@@ -55,7 +55,7 @@ class KafkaSinkAllocationTest
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
             producers.add(producer);
             return producer;
-        }, SystemNanoClock.INSTANCE, true))
+        }, (properties) -> SinkRecords.emptyKafka(), OriginCheck.TRUST, SystemNanoClock.INSTANCE, true))
         {
             final Runnable window = () ->
             {
@@ -67,7 +67,7 @@ class KafkaSinkAllocationTest
                     {
                         for (final DataKind kind : KINDS)
                         {
-                            sink.appendRecord(kind, line, 0, length);
+                            sink.appendRecord(kind, SinkRecords.nextOrigin(), line, 0, length);
                         }
                         sink.commitBatch();
                         sequences[s]++;

@@ -69,7 +69,7 @@ class KafkaSinkTest
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[4096]);
         final List<long[]> progress = new ArrayList<>();
 
-        try (KafkaSink sink = new KafkaSink(config(prefix).bufferLength(256 * 1024), errors::add))
+        try (KafkaSink sink = new KafkaSink(config(prefix).bufferLength(256 * 1024), errors::add, OriginCheck.TRUST))
         {
             for (long sequence = 1; sequence <= batches; sequence++)
             {
@@ -134,7 +134,7 @@ class KafkaSinkTest
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[16 * 1024]);
 
-        try (KafkaSink sink = new KafkaSink(config(prefix).maxRequestSize(2048), errors::add))
+        try (KafkaSink sink = new KafkaSink(config(prefix).maxRequestSize(2048), errors::add, OriginCheck.TRUST))
         {
             SinkRecords.offerUntilTaken(sink, stream, 1, kinds, 10, scratch, () -> SinkRecords.sleepMs(1));
             // Batch 2: its middle record is 5000 bytes, more than max.request.size.
@@ -142,7 +142,7 @@ class KafkaSinkTest
             for (int i = 0; i < 3; i++)
             {
                 final int length = SinkRecords.render(scratch, stream, 2, i, DataKind.EVENTS_SYSLOG, 1 == i ? 5000 : 10);
-                sink.appendRecord(DataKind.EVENTS_SYSLOG, scratch, 0, length);
+                sink.appendRecord(DataKind.EVENTS_SYSLOG, SinkRecords.nextOrigin(), scratch, 0, length);
             }
             sink.commitBatch();
             SinkRecords.offerUntilTaken(sink, stream, 3, kinds, 10, scratch, () -> SinkRecords.sleepMs(1));

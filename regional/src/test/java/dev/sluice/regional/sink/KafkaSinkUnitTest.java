@@ -55,7 +55,7 @@ class KafkaSinkUnitTest
         sink = sink(config());
         offer(1, DataKind.PACKETS, DataKind.EVENTS_SYSLOG);
         offer(2, DataKind.FLOWS);
-        assertEquals(3, work());
+        assertEquals(4, work(), "the read-back of what Kafka holds, then three sends");
         assertEquals(List.of(
             "t.packets gw-1/eu-west/2 r1.0", "t.events.syslog gw-1/eu-west/2 r1.1", "t.flows gw-1/eu-west/2 r2.0"),
             producer().sent());
@@ -213,8 +213,8 @@ class KafkaSinkUnitTest
             sequence++;
         }
         final long taken = sequence - 1;
-        // Each entry takes 32 bytes; an offer reserves for its bound (100 bytes + an entry's overhead).
-        assertEquals((4096 - RecordRing.batchLengthBound(1, 100)) / 32 + 1, taken);
+        // Each entry takes 40 bytes; an offer reserves for its bound (100 bytes + an entry's overhead).
+        assertEquals((4096 - RecordRing.batchLengthBound(1, 100)) / 40 + 1, taken);
         assertEquals(1, sink.counters().get(SinkCounter.REFUSED_BACKPRESSURE));
         assertFalse(sink.offerBatch(stream, sequence, 1, 100));
         assertEquals(2, sink.counters().get(SinkCounter.REFUSED_BACKPRESSURE));
@@ -252,8 +252,8 @@ class KafkaSinkUnitTest
     {
         sink = sink(config().bufferLength(4096));
         assertTrue(sink.offerBatch(stream, 1, 2, 10_000));
-        sink.appendRecord(DataKind.FRAMES, line, 0, 5000);
-        sink.appendRecord(DataKind.FRAMES, line, 0, 5000);
+        sink.appendRecord(DataKind.FRAMES, SinkRecords.nextOrigin(), line, 0, 5000);
+        sink.appendRecord(DataKind.FRAMES, SinkRecords.nextOrigin(), line, 0, 5000);
         sink.commitBatch();
         offer(2, DataKind.PACKETS);
         work();
@@ -268,14 +268,14 @@ class KafkaSinkUnitTest
     void misuseOfTheBatchProtocolIsRefusedLoudly()
     {
         sink = sink(config());
-        assertThrows(IllegalStateException.class, () -> sink.appendRecord(DataKind.PACKETS, line, 0, 4));
+        assertThrows(IllegalStateException.class, () -> sink.appendRecord(DataKind.PACKETS, SinkRecords.nextOrigin(), line, 0, 4));
         assertThrows(IllegalStateException.class, () -> sink.commitBatch());
         assertTrue(sink.offerBatch(stream, 1, 1, 10));
         assertThrows(IllegalStateException.class, () -> sink.offerBatch(stream, 2, 1, 10));
         assertThrows(IllegalStateException.class, () -> sink.commitBatch());
-        assertThrows(IllegalStateException.class, () -> sink.appendRecord(DataKind.PACKETS, line, 0, 11));
-        sink.appendRecord(DataKind.PACKETS, line, 0, 10);
-        assertThrows(IllegalStateException.class, () -> sink.appendRecord(DataKind.PACKETS, line, 0, 1));
+        assertThrows(IllegalStateException.class, () -> sink.appendRecord(DataKind.PACKETS, SinkRecords.nextOrigin(), line, 0, 11));
+        sink.appendRecord(DataKind.PACKETS, SinkRecords.nextOrigin(), line, 0, 10);
+        assertThrows(IllegalStateException.class, () -> sink.appendRecord(DataKind.PACKETS, SinkRecords.nextOrigin(), line, 0, 1));
         sink.commitBatch();
         assertThrows(IllegalArgumentException.class,
             () -> sink.offerBatch(new SinkStream(0, "gw-9", "eu-west", 0), 1, 0, 0));
@@ -330,7 +330,7 @@ class KafkaSinkUnitTest
             final TestProducer producer = new TestProducer();
             producers.add(producer);
             return producer;
-        }, clock, false);
+        }, (properties) -> SinkRecords.emptyKafka(), OriginCheck.TRUST, clock, false);
     }
 
     private TestProducer producer()
@@ -356,6 +356,6 @@ class KafkaSinkUnitTest
     private void append(final long sequence, final int index, final DataKind kind)
     {
         final int length = line.putStringWithoutLengthAscii(0, "r" + sequence + "." + index + "\n");
-        sink.appendRecord(kind, line, 0, length);
+        sink.appendRecord(kind, SinkRecords.nextOrigin(), line, 0, length);
     }
 }

@@ -37,7 +37,8 @@ final class MemorySink implements Sink
         return true;
     }
 
-    public void appendRecord(final DataKind kind, final DirectBuffer buffer, final int offset, final int length)
+    public void appendRecord(
+        final DataKind kind, final long origin, final DirectBuffer buffer, final int offset, final int length)
     {
         lines.add(buffer.getStringWithoutLengthAscii(offset, length));
         records++;

@@ -40,7 +40,7 @@ class RecordRingTest
                     final byte[] bytes = new byte[length];
                     random.nextBytes(bytes);
                     src.putBytes(0, bytes);
-                    ring.append(i, sequence, i % DataKind.count(), src, 0, length);
+                    ring.append(i, sequence, i % DataKind.count(), sequence, src, 0, length);
                     expected.add(bytes);
                 }
                 if (0 == records)
@@ -81,21 +81,23 @@ class RecordRingTest
         final RecordRing ring = new RecordRing(4096);
         final UnsafeBuffer src = new UnsafeBuffer("hello\n".getBytes());
         assertTrue(ring.tryReserve(RecordRing.batchLengthBound(2, 12)));
-        ring.append(3, 9, DataKind.FLOWS.ordinal(), src, 0, 6);
-        ring.append(3, 9, DataKind.PACKETS.ordinal(), src, 0, 6);
+        ring.append(3, 9, DataKind.FLOWS.ordinal(), 100, src, 0, 6);
+        ring.append(3, 9, DataKind.PACKETS.ordinal(), 107, src, 0, 6);
         assertTrue(ring.hasUncommitted());
         assertEquals(0, ring.tail());
         ring.commit();
-        assertEquals(64, ring.tail());
+        assertEquals(80, ring.tail());
 
         assertEquals(3, ring.streamId(0));
         assertEquals(9, ring.sequence(0));
         assertEquals(DataKind.FLOWS.ordinal(), ring.kind(0));
         assertFalse(ring.isLastOfBatch(0));
-        assertEquals(DataKind.PACKETS.ordinal(), ring.kind(32));
-        assertTrue(ring.isLastOfBatch(32));
+        assertEquals(100, ring.origin(0));
+        assertEquals(DataKind.PACKETS.ordinal(), ring.kind(40));
+        assertEquals(107, ring.origin(40));
+        assertTrue(ring.isLastOfBatch(40));
         final byte[] copy = new byte[6];
-        ring.copyRecord(32, copy);
+        ring.copyRecord(40, copy);
         assertEquals("hello\n", new String(copy));
     }
 
@@ -106,7 +108,7 @@ class RecordRingTest
         final UnsafeBuffer src = new UnsafeBuffer(new byte[4096]);
         assertTrue(ring.tryReserve(4096));
         assertFalse(ring.tryReserve(4097));
-        ring.append(0, 1, 0, src, 0, 4096 - RecordRing.HEADER_LENGTH);
+        ring.append(0, 1, 0, 0, src, 0, 4096 - RecordRing.HEADER_LENGTH);
         ring.commit();
         assertFalse(ring.tryReserve(RecordRing.HEADER_LENGTH));
         ring.release(2048);

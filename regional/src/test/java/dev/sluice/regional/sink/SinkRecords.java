@@ -3,10 +3,12 @@ package dev.sluice.regional.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,6 +82,29 @@ final class SinkRecords
         return buffer.putStringWithoutLengthAscii(0, line);
     }
 
+    private static final AtomicLong ORIGINS = new AtomicLong();
+
+    /**
+     * An origin for the next record offered by a test: rising across every test of the JVM, as a
+     * core's offsets in its recording rise.
+     *
+     * @return the origin.
+     */
+    static long nextOrigin()
+    {
+        return ORIGINS.getAndIncrement();
+    }
+
+    /**
+     * A consumer of a Kafka that holds no topic: what a sink driven by a mock producer reads back.
+     *
+     * @return the consumer.
+     */
+    static Consumer<byte[], byte[]> emptyKafka()
+    {
+        return new MockConsumer<>("earliest");
+    }
+
     /**
      * Offers a whole batch, calling {@code onRefused} and offering again while the sink refuses.
      *
@@ -116,7 +142,7 @@ final class SinkRecords
         for (int i = 0; i < kinds.length; i++)
         {
             final int length = render(scratch, stream, sequence, i, kinds[i], padding);
-            sink.appendRecord(kinds[i], scratch, 0, length);
+            sink.appendRecord(kinds[i], nextOrigin(), scratch, 0, length);
         }
         sink.commitBatch();
 
