@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Storage is formatted in this JVM ({@code kafka.tools.StorageTool}) before the first start.
  * <p>
+ * A {@link Placement} can run the child elsewhere, e.g. in a network namespace of the fault tests
+ * ({@code ip netns exec <ns> java ...}), where the processes beside it reach it on its loopback
+ * and this JVM through a second listener on an address of that namespace.
+ * <p>
  * Not thread safe: one test thread drives it.
  */
 public final class KafkaTestBroker implements AutoCloseable
@@ -36,25 +40,61 @@ public final class KafkaTestBroker implements AutoCloseable
     private static final String CLUSTER_ID = "c2x1aWNlLXRlc3Qtb25l";
     private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(90);
 
+    /**
+     * A broker small enough for a test: 256 MiB of heap, C1 only.
+     */
+    public static final List<String> TEST_JVM_OPTIONS =
+        List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     private final Path dir;
     private final Path logDir;
     private final Path propertiesFile;
     private final Path outputFile;
     private final int port;
+    private final int clientPort;
     private final int controllerPort;
     private final List<String> jvmOptions;
+    private final Placement placement;
     private final Thread shutdownHook;
     private Process process;
     private long lastStartMs;
 
-    private KafkaTestBroker(final Path dir, final int partitions, final List<String> jvmOptions) throws IOException
+    /**
+     * Where the broker's JVM runs when not beside this one.
+     *
+     * @param commandPrefix what goes before the {@code java} command, e.g. {@code ip netns exec <ns>}; empty for none.
+     * @param clientHost    the address at which this JVM reaches the broker when the prefix puts it in another
+     *                      network namespace (an address of that namespace), or null when it shares this JVM's
+     *                      loopback.
+     */
+    public record Placement(List<String> commandPrefix, String clientHost)
+    {
+        /**
+         * Beside this JVM, on its loopback: what the broker did before placements existed.
+         */
+        public static final Placement LOCAL = new Placement(List.of(), null);
+
+        /**
+         * @param commandPrefix what goes before the {@code java} command.
+         * @param clientHost    the address this JVM reaches the broker at, or null for loopback.
+         */
+        public Placement
+        {
+            commandPrefix = List.copyOf(commandPrefix);
+        }
+    }
+
+    private KafkaTestBroker(
+        final Path dir, final int partitions, final List<String> jvmOptions, final Placement placement) throws IOException
     {
         this.dir = dir;
         this.logDir = dir.resolve("kafka-logs");
         this.propertiesFile = dir.resolve("server.properties");
         this.outputFile = dir.resolve("broker.out");
         this.jvmOptions = jvmOptions;
+        this.placement = placement;
         this.port = freePort();
+        this.clientPort = null == placement.clientHost() ? port : freePort();
         this.controllerPort = freePort();
         Files.createDirectories(logDir);
         Files.writeString(propertiesFile, serverProperties(partitions));
@@ -72,7 +112,7 @@ public final class KafkaTestBroker implements AutoCloseable
      */
     public static KafkaTestBroker start(final Path dir, final int partitions) throws Exception
     {
-        return start(dir, partitions, List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        return start(dir, partitions, TEST_JVM_OPTIONS);
     }
 
     /**
@@ -87,7 +127,23 @@ public final class KafkaTestBroker implements AutoCloseable
     public static KafkaTestBroker start(final Path dir, final int partitions, final List<String> jvmOptions)
         throws Exception
     {
-        final KafkaTestBroker broker = new KafkaTestBroker(dir, partitions, jvmOptions);
+        return start(dir, partitions, jvmOptions, Placement.LOCAL);
+    }
+
+    /**
+     * Formats storage and starts a broker with the JVM options given, where {@code placement} says.
+     *
+     * @param dir        where its log and output go.
+     * @param partitions partitions of each topic it creates on first use.
+     * @param jvmOptions heap and compiler options of the child JVM.
+     * @param placement  where the child JVM runs and how this JVM reaches it.
+     * @return the running broker.
+     * @throws Exception if it does not start; the message holds the end of its output.
+     */
+    public static KafkaTestBroker start(
+        final Path dir, final int partitions, final List<String> jvmOptions, final Placement placement) throws Exception
+    {
+        final KafkaTestBroker broker = new KafkaTestBroker(dir, partitions, jvmOptions, placement);
         try
         {
             broker.format();
@@ -102,9 +158,17 @@ public final class KafkaTestBroker implements AutoCloseable
     }
 
     /**
-     * @return {@code 127.0.0.1:<port>}.
+     * @return where this JVM bootstraps from: {@code 127.0.0.1:<port>}, or the placement's client host and port.
      */
     public String bootstrapServers()
+    {
+        return null == placement.clientHost() ? loopbackBootstrapServers() : placement.clientHost() + ":" + clientPort;
+    }
+
+    /**
+     * @return {@code 127.0.0.1:<port>}: where a process beside the broker (in its namespace) bootstraps from.
+     */
+    public String loopbackBootstrapServers()
     {
         return "127.0.0.1:" + port;
     }
@@ -230,7 +294,7 @@ public final class KafkaTestBroker implements AutoCloseable
 
     private void startProcess() throws Exception
     {
-        final List<String> command = new ArrayList<>();
+        final List<String> command = new ArrayList<>(placement.commandPrefix());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-XX:-UsePerfData");
@@ -296,15 +360,18 @@ public final class KafkaTestBroker implements AutoCloseable
 
     private String serverProperties(final int partitions)
     {
+        // Each listener advertises itself, so a client keeps to the address it bootstrapped from.
+        final String clientListener = null == placement.clientHost() ? "" :
+            ",CLIENT://" + placement.clientHost() + ":" + clientPort;
         return String.join("\n",
             "process.roles=broker,controller",
             "node.id=1",
             "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-            "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-            "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+            "listeners=PLAINTEXT://127.0.0.1:" + port + clientListener + ",CONTROLLER://127.0.0.1:" + controllerPort,
+            "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + clientListener,
             "controller.listener.names=CONTROLLER",
             "inter.broker.listener.name=PLAINTEXT",
-            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "log.dirs=" + logDir,
             "num.partitions=" + partitions,
             "default.replication.factor=1",
