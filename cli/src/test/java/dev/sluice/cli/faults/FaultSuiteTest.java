@@ -15,11 +15,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,8 +33,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * every datagram between them through lossy relays). Each scenario asserts that every batch the
  * gateway spooled reaches the core's recording once, in order, with no gap, that the gateway's
  * accounting balances with nothing dropped and {@code sluice reconcile} finds both tiers' counters
- * balanced, and measures the recovery time and the largest backlog (from the gateway's counters
- * file, rewritten every second: times are good to about a second).
+ * balanced, that Kafka, which the core feeds, holds the recording's lines once each and in order
+ * ({@link KafkaRecordingCheck}), and measures the recovery time and the largest backlog (from the
+ * gateway's counters file, rewritten every second: times are good to about a second).
  * <p>
  * {@code -Dsluice.faults=full} ({@code ./sluice faults}) runs each scenario at full length (a
  * 60-second partition, a minute of 30% loss); by default ({@code ./sluice test}, CI) the same
@@ -47,6 +50,10 @@ class FaultSuiteTest
     private static final List<String> ROWS = new ArrayList<>();
     private static final int EVENTS_PER_SECOND = 500;
     private static final java.util.regex.Pattern EVENT_NUMBER = java.util.regex.Pattern.compile("event (\\d+)");
+    private static final int KAFKA_DOWN_SECONDS = FULL ? 20 : 8;
+    /** The core's Kafka sink buffer in the broker-kill scenario: small, so that the outage fills it. */
+    private static final int KAFKA_OUTAGE_BUFFER_BYTES = 256 * 1024;
+    private static final Duration KAFKA_CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
     @TempDir
     Path directory;
@@ -61,7 +68,8 @@ class FaultSuiteTest
         KILL_GATEWAY("kill -9 of the gateway mid-stream, restarted on its spool"),
         KILL_CORE("kill -9 of the regional core mid-stream, restarted on its files"),
         KILL_DRIVERS("kill -9 of the gateway's media driver, then of the core's; tiers restarted"),
-        SPOOL_DISK_FULL("the spool's disk (a 1 MiB tmpfs) fills while the core is cut off");
+        SPOOL_DISK_FULL("the spool's disk (a 1 MiB tmpfs) fills while the core is cut off"),
+        KILL_KAFKA("kill -9 of the Kafka broker mid-stream, down " + KAFKA_DOWN_SECONDS + " s, restarted on its log");
 
         final String description;
 
@@ -105,6 +113,10 @@ class FaultSuiteTest
         try (TierRig rig = TierRig.create(directory, packets, rate, loss, SEED + scenario.ordinal(), spoolDir,
             scenario == Scenario.SPOOL_DISK_FULL ? 65_536 : 1 << 20))
         {
+            if (scenario == Scenario.KILL_KAFKA)
+            {
+                rig.coreJvmOptions(List.of("-Dsluice.regional.kafka.buffer.length=" + KAFKA_OUTAGE_BUFFER_BYTES));
+            }
             rig.startAll();
             rig.startSyslog(events, EVENTS_PER_SECOND);
             awaitProgress(rig, (p) -> p.ackedSequence() >= 3, "the first batches acknowledged");
@@ -117,12 +129,12 @@ class FaultSuiteTest
                 case KILL_CORE -> killCore(rig);
                 case KILL_DRIVERS -> killDrivers(rig);
                 case SPOOL_DISK_FULL -> diskFull(rig, spoolDir);
+                case KILL_KAFKA -> killKafka(rig);
             };
             final Outcome checked = finish(rig, packets, events, outcome);
             ROWS.add(String.format(Locale.ROOT, "| %s | %s | pass | %,d | %,d | %,d | %s | %.0f s | %s |",
                 scenario.label(), scenario.description, checked.batches(),
-                checked.records(), checked.backlogBatches(),
-                Double.isNaN(checked.recoverySeconds()) ? "-" : String.format(Locale.ROOT, "%.1f s", checked.recoverySeconds()),
+                checked.records(), checked.backlogBatches(), recovery(checked),
                 (System.nanoTime() - startNs) / 1e9, checked.note()));
         }
         finally
@@ -132,6 +144,11 @@ class FaultSuiteTest
                 Tmpfs.unmount(spoolDir);
             }
         }
+    }
+
+    private static String recovery(final Outcome outcome)
+    {
+        return Double.isNaN(outcome.recoverySeconds()) ? "-" : String.format(Locale.ROOT, "%.1f s", outcome.recoverySeconds());
     }
 
     @AfterAll
@@ -246,6 +263,54 @@ class FaultSuiteTest
         return new Outcome(0, 0, backlog, recovery, "slower of the two restarts (driver start included)");
     }
 
+    private static Outcome killKafka(final TierRig rig) throws Exception
+    {
+        Thread.sleep(new SplittableRandom(SEED + 2).nextLong(500, 3_000));
+        rig.killKafka();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(KAFKA_DOWN_SECONDS));
+        final GatewayProgress atRestart = GatewayProgress.read(rig.gatewayState());
+        final long recordedAtRestart = lineCount(rig.recording());
+        final long restartNs = System.nanoTime();
+        rig.restartKafka();
+        // Caught up: Kafka holds as many records as the recording had lines when the broker was restarted.
+        // Batches the sink refused are not offered again, so Kafka may settle short of that: 10 s without
+        // a new record ends the wait, and the Kafka check in finish() says what is missing.
+        long inKafka = 0;
+        long lastGrowthNs = System.nanoTime();
+        try (KafkaRecordingCheck kafka = new KafkaRecordingCheck(rig.kafka().bootstrapServers(), TierRig.KAFKA_TOPIC_PREFIX))
+        {
+            while (System.nanoTime() - restartNs < KAFKA_CATCH_UP_TIMEOUT.toNanos() &&
+                System.nanoTime() - lastGrowthNs < TimeUnit.SECONDS.toNanos(10))
+            {
+                final long records = kafka.recordsInKafka();
+                if (records != inKafka)
+                {
+                    inKafka = records;
+                    lastGrowthNs = System.nanoTime();
+                }
+                if (inKafka >= recordedAtRestart)
+                {
+                    return new Outcome(0, 0, atRestart.backlog(), (System.nanoTime() - restartNs) / 1e9, String.format(
+                        Locale.ROOT, "restart (broker start included) to Kafka holding the %,d lines recorded by then; " +
+                        "sink buffer %d KiB", recordedAtRestart, KAFKA_OUTAGE_BUFFER_BYTES / 1024));
+                }
+                Thread.sleep(100);
+            }
+        }
+        return new Outcome(0, 0, atRestart.backlog(), Double.NaN, String.format(Locale.ROOT,
+            "Kafka settled at %,d records (the last %.1f s after the restart), short of the %,d lines recorded by then; " +
+            "sink buffer %d KiB", inKafka, (lastGrowthNs - restartNs) / 1e9, recordedAtRestart,
+            KAFKA_OUTAGE_BUFFER_BYTES / 1024));
+    }
+
+    private static long lineCount(final Path file) throws IOException
+    {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8))
+        {
+            return lines.count();
+        }
+    }
+
     private static Outcome diskFull(final TierRig rig, final Path spoolDir) throws Exception
     {
         rig.partition(true);
@@ -335,8 +400,21 @@ class FaultSuiteTest
         {
             assertTrue(recording.records() >= last.destination("sent_records"), "the last run's records and those before");
         }
+
+        // The recording is whole and the core stopped: Kafka must hold the same lines, once, in order.
+        final String kafkaHeld;
+        try (KafkaRecordingCheck kafka = new KafkaRecordingCheck(rig.kafka().bootstrapServers(), TierRig.KAFKA_TOPIC_PREFIX))
+        {
+            kafkaHeld = kafka.assertHoldsRecording(rig.recording(), KAFKA_CATCH_UP_TIMEOUT);
+        }
+        final StringBuilder starts = new StringBuilder();
+        for (final long startMs : rig.kafkaStartsMs())
+        {
+            starts.append(starts.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f s", startMs / 1e3));
+        }
+        final String note = (outcome.note().isEmpty() ? "" : outcome.note() + "; ") + kafkaHeld + "; broker start " + starts;
         return new Outcome(recording.lastSequence() + eventRecording.lastSequence(), recording.records() + eventsRecorded,
-            outcome.backlogBatches(), outcome.recoverySeconds(), outcome.note());
+            outcome.backlogBatches(), outcome.recoverySeconds(), note);
     }
 
     /** Seconds from {@code sinceNs} until the core has acknowledged what the gateway had spooled at {@code then}. */

@@ -3,6 +3,7 @@ package dev.sluice.cli.faults;
 import dev.sluice.cli.SluiceCommand;
 import dev.sluice.cli.demo.DemoTraffic;
 import dev.sluice.cli.faults.FaultNetwork.Side;
+import dev.sluice.regional.sink.KafkaTestBroker;
 import io.aeron.driver.MediaDriver;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +22,13 @@ import java.util.concurrent.TimeUnit;
  * The real tiers on the {@link FaultNetwork}, as they are deployed: in the gateway namespace a media
  * driver process, {@code sluice gateway} replaying a capture at a set rate and taking syslog over
  * TCP from a {@link SyslogSource}, both into its spools; in
- * the core namespace a media driver process and {@code sluice regional}; between them, in this
+ * the core namespace a media driver process, a Kafka broker ({@link KafkaTestBroker}) and
+ * {@code sluice regional} feeding it on that namespace's loopback; between them, in this
  * process, two {@link LossyUdpRelay}s, one for the data stream and its status messages and one for
  * the acknowledgements, so every datagram between the tiers can be lost, partitioned or flapped.
  * Each process can be killed with SIGKILL and started again on the same directories, as a
- * supervisor would.
+ * supervisor would. This process reads Kafka through the broker's second listener, on the core
+ * namespace's address.
  */
 final class TierRig implements AutoCloseable
 {
@@ -36,6 +40,10 @@ final class TierRig implements AutoCloseable
     static final int EVENT_WORKER = 0x8000;
     /** Larger than any batch; small enough that the drivers' log buffers stay a few MiB. */
     private static final int TERM_LENGTH = 4 << 20;
+    /** The core's topics: {@code <prefix>.packets}, {@code <prefix>.events.syslog}, ... */
+    static final String KAFKA_TOPIC_PREFIX = "sluice." + REGION;
+    /** More than one, so that reading back has to keep each key's partition apart. */
+    private static final int KAFKA_PARTITIONS = 2;
 
     private final FaultNetwork network;
     private final Path directory;
@@ -47,6 +55,9 @@ final class TierRig implements AutoCloseable
     private Process gateway;
     private Process core;
     private Process syslog;
+    private KafkaTestBroker kafka;
+    private final List<Long> kafkaStartsMs = new ArrayList<>();
+    private List<String> coreJvmOptions = List.of();
     private int gatewayRuns;
     private int coreRuns;
 
@@ -152,12 +163,52 @@ final class TierRig implements AutoCloseable
             "gateway", "--config", directory.resolve("gateway.yaml").toString());
     }
 
+    /** JVM options ({@code -Dname=value}) of every core started from now on, e.g. the Kafka sink's settings. */
+    void coreJvmOptions(final List<String> jvmOptions)
+    {
+        coreJvmOptions = List.copyOf(jvmOptions);
+    }
+
     void startCore() throws IOException
     {
         coreRuns++;
-        core = network.javaIn(Side.CORE, SluiceCommand.class, directory.resolve("core.log"), List.of(),
+        core = network.javaIn(Side.CORE, SluiceCommand.class, directory.resolve("core.log"), coreJvmOptions,
             "regional", "--region", REGION, "--channel", "aeron:udp?endpoint=" + network.address(Side.CORE) + ":" + port,
-            "--output", coreOutput().toString(), "--aeron-dir", aeronDir(Side.CORE).toString());
+            "--output", coreOutput().toString(), "--aeron-dir", aeronDir(Side.CORE).toString(),
+            "--kafka", kafka.loopbackBootstrapServers(), "--kafka-topic-prefix", KAFKA_TOPIC_PREFIX);
+    }
+
+    /** Formats and starts the Kafka broker in the core's namespace; its log and output go to {@code kafka/}. */
+    void startKafka() throws Exception
+    {
+        kafka = KafkaTestBroker.start(directory.resolve("kafka"), KAFKA_PARTITIONS, KafkaTestBroker.TEST_JVM_OPTIONS,
+            new KafkaTestBroker.Placement(List.of("ip", "netns", "exec", network.namespace(Side.CORE)),
+                network.address(Side.CORE)));
+        kafkaStartsMs.add(kafka.lastStartMs());
+    }
+
+    /** SIGKILL of the broker, as a crash; waits until it is gone. */
+    void killKafka()
+    {
+        kafka.kill();
+    }
+
+    /** Starts the broker again on its log and ports; returns once it answers. */
+    void restartKafka() throws Exception
+    {
+        kafka.restart();
+        kafkaStartsMs.add(kafka.lastStartMs());
+    }
+
+    /** Milliseconds each start of the broker took, launch to answering: the first, then each restart. */
+    List<Long> kafkaStartsMs()
+    {
+        return kafkaStartsMs;
+    }
+
+    KafkaTestBroker kafka()
+    {
+        return kafka;
     }
 
     /** Starts a syslog client in the gateway's namespace: {@code count} messages at {@code perSecond}. */
@@ -172,9 +223,10 @@ final class TierRig implements AutoCloseable
         return syslog;
     }
 
-    /** Both drivers, the core, then the gateway. */
-    void startAll() throws IOException
+    /** Kafka, both drivers, the core, then the gateway. */
+    void startAll() throws Exception
     {
+        startKafka();
         startDriver(Side.CORE);
         startDriver(Side.GATEWAY);
         startCore();
@@ -250,6 +302,10 @@ final class TierRig implements AutoCloseable
     @Override
     public void close() throws IOException, InterruptedException
     {
+        if (null != kafka)
+        {
+            kafka.close();
+        }
         data.close();
         acks.close();
         network.close();
