@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.opentest4j.TestAbortedException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -110,6 +111,7 @@ class FaultSuiteTest
             default -> 0.0;
         };
         final Path spoolDir = scenario == Scenario.SPOOL_DISK_FULL ? Tmpfs.mount(directory.resolve("spool-tmpfs"), 1 << 20) : null;
+        Outcome outcome = null;
         try (TierRig rig = TierRig.create(directory, packets, rate, loss, SEED + scenario.ordinal(), spoolDir,
             scenario == Scenario.SPOOL_DISK_FULL ? 65_536 : 1 << 20))
         {
@@ -120,7 +122,7 @@ class FaultSuiteTest
             rig.startAll();
             rig.startSyslog(events, EVENTS_PER_SECOND);
             awaitProgress(rig, (p) -> p.ackedSequence() >= 3, "the first batches acknowledged");
-            final Outcome outcome = switch (scenario)
+            outcome = switch (scenario)
             {
                 case LOSS_10, LOSS_30 -> lossRun(rig, packets);
                 case PARTITION -> partition(rig, FULL ? 60 : 12);
@@ -137,6 +139,19 @@ class FaultSuiteTest
                 checked.records(), checked.backlogBatches(), recovery(checked),
                 (System.nanoTime() - startNs) / 1e9, checked.note()));
         }
+        catch (final TestAbortedException ex)
+        {
+            throw ex;
+        }
+        catch (final AssertionError | Exception ex)
+        {
+            // A failing scenario keeps its row, so the table shows what failed and what it had measured.
+            ROWS.add(String.format(Locale.ROOT, "| %s | %s | fail | - | - | %s | %s | %.0f s | %s%s |",
+                scenario.label(), scenario.description, null == outcome ? "-" : String.format(Locale.ROOT, "%,d",
+                outcome.backlogBatches()), null == outcome ? "-" : recovery(outcome), (System.nanoTime() - startNs) / 1e9,
+                null == outcome || outcome.note().isEmpty() ? "" : outcome.note() + "; ", failureSummary(ex)));
+            throw ex;
+        }
         finally
         {
             if (spoolDir != null)
@@ -149,6 +164,22 @@ class FaultSuiteTest
     private static String recovery(final Outcome outcome)
     {
         return Double.isNaN(outcome.recoverySeconds()) ? "-" : String.format(Locale.ROOT, "%.1f s", outcome.recoverySeconds());
+    }
+
+    /** The failure's message on one line, without its indented example lines, short enough for a table cell. */
+    private static String failureSummary(final Throwable failure)
+    {
+        final String message = null == failure.getMessage() ? failure.getClass().getName() : failure.getMessage();
+        final StringBuilder summary = new StringBuilder();
+        for (final String line : message.split("\n"))
+        {
+            if (!line.startsWith("    ") && !line.isBlank())
+            {
+                summary.append(summary.isEmpty() ? "" : " ").append(line.strip());
+            }
+        }
+        final String text = summary.toString().replace("|", "\\|");
+        return text.length() <= 400 ? text : text.substring(0, 400) + "...";
     }
 
     @AfterAll
