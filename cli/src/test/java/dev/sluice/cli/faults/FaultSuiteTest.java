@@ -304,8 +304,8 @@ class FaultSuiteTest
         final long restartNs = System.nanoTime();
         rig.restartKafka();
         // Caught up: Kafka holds as many records as the recording had lines when the broker was restarted.
-        // Batches the sink refused are not offered again, so Kafka may settle short of that: 10 s without
-        // a new record ends the wait, and the Kafka check in finish() says what is missing.
+        // Should Kafka settle short of that (records lost), 10 s without a new record ends the wait and
+        // the Kafka check in finish() says what is missing.
         long inKafka = 0;
         long lastGrowthNs = System.nanoTime();
         try (KafkaRecordingCheck kafka = new KafkaRecordingCheck(rig.kafka().bootstrapServers(), TierRig.KAFKA_TOPIC_PREFIX))
