@@ -180,6 +180,11 @@ public final class RegionalCore implements Agent
         this.sinks = sinks;
         this.feed = feed;
         this.stateFile = stateFile;
+        if (null != feed)
+        {
+            // The feed's cursor is the agent's; the file writer reads a value at most a second old.
+            countersFile.sinks(List.of(sinks), feed::publishedCursor);
+        }
         this.ackPublication = ackPublication;
         nextAckRepeatNs = nanoClock.nanoTime();
     }

@@ -70,6 +70,7 @@ final class SinkFeed implements AutoCloseable
     private long bufferPosition;
     private int bufferLimit;
     private long cursor;
+    private volatile long publishedCursor;
     private long readPosition;
     private long durableLength;
     private long retryAtNs;
@@ -101,6 +102,7 @@ final class SinkFeed implements AutoCloseable
         this.byteBuffer = ByteBuffer.allocateDirect(bufferLength);
         this.buffer = new UnsafeBuffer(byteBuffer);
         this.cursor = cursor;
+        this.publishedCursor = cursor;
         this.readPosition = cursor;
         this.bufferPosition = cursor;
         this.durableLength = cursor;
@@ -122,6 +124,14 @@ final class SinkFeed implements AutoCloseable
     long cursor()
     {
         return cursor;
+    }
+
+    /**
+     * @return the cursor as last published for other threads (the counters file).
+     */
+    long publishedCursor()
+    {
+        return publishedCursor;
     }
 
     /**
@@ -186,6 +196,10 @@ final class SinkFeed implements AutoCloseable
         {
             // Nothing in flight: skipped lines (unreadable) move the cursor too.
             cursor = Math.max(cursor, readPosition);
+        }
+        if (cursor != publishedCursor)
+        {
+            publishedCursor = cursor;
         }
 
         return advanced;

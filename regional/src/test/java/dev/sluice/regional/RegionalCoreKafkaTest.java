@@ -172,6 +172,12 @@ class RegionalCoreKafkaTest
             assertEquals(List.of(), errors.stream()
                 .filter((error) -> !(error instanceof KafkaSinkException) || null != ((KafkaSinkException)error).reason())
                 .toList());
+            // The operator sees the sink in the core's counters file: what it skipped and how far it got.
+            core.countersFile().write(true);
+            final String counters = Files.readString(outputDir.resolve("eu-west.counters.json"));
+            final long held = core.sinks().getFirst().counters().get(SinkCounter.ALREADY_HELD);
+            assertTrue(counters.contains("\"already_held\":" + held), counters);
+            assertTrue(counters.contains("\"cursor\":" + Files.size(outputDir.resolve("eu-west.ndjson"))), counters);
 
             final List<String> fileLines = Files.readAllLines(outputDir.resolve("eu-west.ndjson"), StandardCharsets.UTF_8);
             assertEquals(60 * 3, fileLines.size());

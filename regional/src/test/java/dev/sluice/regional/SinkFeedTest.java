@@ -4,8 +4,14 @@ import dev.sluice.protocol.codec.FlowEndReason;
 import dev.sluice.protocol.codec.IpVersion;
 import dev.sluice.protocol.codec.PayloadAction;
 import dev.sluice.protocol.codec.TunnelType;
+import dev.sluice.regional.sink.DataKind;
+import dev.sluice.regional.sink.DeliveryHandler;
+import dev.sluice.regional.sink.Sink;
 import dev.sluice.regional.sink.SinkCounter;
+import dev.sluice.regional.sink.SinkCounters;
+import dev.sluice.regional.sink.SinkStream;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,11 +19,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -196,6 +204,118 @@ class SinkFeedTest
         assertEquals(garbage.length(), counters.get(RegionalCounter.SINK_FEED_UNREADABLE));
         assertEquals(1, errors.size(), errors.toString());
         assertTrue(errors.getFirst().getMessage().contains("no record of the core's writer"), errors.toString());
+    }
+
+    @Test
+    void feedingAllocatesNothingPerBatchOnceWarm() throws IOException
+    {
+        final Path big = tempDir.resolve("big.ndjson");
+        final RegionalCounters bigCounters = new RegionalCounters("eu-west");
+        final DataBatchHandler bigHandler;
+        final long length;
+        try (NdjsonBatchWriter writer = NdjsonBatchWriter.open(big, 64 * 1024, bigCounters, errors::add);
+            PcapngFrameWriter frameWriter = PcapngFrameWriter.open(
+                tempDir.resolve("big.pcapng"), 64 * 1024, "eu-west", bigCounters, errors::add))
+        {
+            bigHandler = new DataBatchHandler("eu-west", bigCounters, writer, frameWriter, errors::add);
+            for (int sequence = 1; sequence <= 4_000; sequence++)
+            {
+                final UnsafeBuffer frame = batch("gw-" + (sequence & 3), "eu-west", sequence)
+                    .packet(tcp4("192.0.2.1", "198.51.100.7", 443, 50000))
+                    .event(TestBatch.BASE_TS_NS, 1, "<13>hello".getBytes(StandardCharsets.US_ASCII))
+                    .encode();
+                assertEquals(Action.CONTINUE, bigHandler.onFragment(frame, 0, frame.capacity(), null));
+                writer.flush();
+            }
+            length = writer.writtenLength();
+        }
+
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final CountingSink sink = new CountingSink();
+        try (SinkFeed warm = new SinkFeed(big, 64 * 1024, sink, bigHandler.streams(), 0, bigCounters, errors::add);
+            SinkFeed feed = new SinkFeed(big, 64 * 1024, sink, bigHandler.streams(), 0, bigCounters, errors::add))
+        {
+            warm.durableLength(length);
+            while (warm.hasUnoffered())
+            {
+                warm.doWork(0);
+            }
+            sink.reset();
+            feed.durableLength(length);
+            feed.doWork(0);
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            while (feed.hasUnoffered())
+            {
+                feed.doWork(0);
+            }
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertEquals(0, allocated, "bytes allocated feeding " + sink.records + " records");
+        }
+        assertTrue(sink.records > 7_000, "records fed: " + sink.records);
+    }
+
+    /** Takes everything and delivers it at once, allocating nothing. */
+    private static final class CountingSink implements Sink
+    {
+        private final SinkCounters counters = new SinkCounters("counting");
+        private final long[] delivered = new long[16];
+        private int stream;
+        private long sequence;
+        private long records;
+
+        void reset()
+        {
+            Arrays.fill(delivered, 0);
+            records = 0;
+        }
+
+        public String name()
+        {
+            return "counting";
+        }
+
+        public boolean offerBatch(
+            final SinkStream stream, final long sequence, final int recordCount, final long bound)
+        {
+            this.stream = stream.id();
+            this.sequence = sequence;
+            return true;
+        }
+
+        public void appendRecord(
+            final DataKind kind,
+            final long origin,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            records++;
+        }
+
+        public void commitBatch()
+        {
+            delivered[stream] = sequence;
+        }
+
+        public long deliveredSequence(final SinkStream stream)
+        {
+            return delivered[stream.id()];
+        }
+
+        public int pollDelivered(final DeliveryHandler handler)
+        {
+            return 0;
+        }
+
+        public SinkCounters counters()
+        {
+            return counters;
+        }
+
+        public void close()
+        {
+        }
     }
 
     private SinkFeed feed(final RecordingSink sink, final long cursor)

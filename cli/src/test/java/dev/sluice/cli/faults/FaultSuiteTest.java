@@ -1,5 +1,7 @@
 package dev.sluice.cli.faults;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.cli.faults.FaultNetwork.Side;
 import dev.sluice.cli.reconcile.ReconcileCommand;
 import org.junit.jupiter.api.AfterAll;
@@ -159,6 +161,25 @@ class FaultSuiteTest
                 Tmpfs.unmount(spoolDir);
             }
         }
+    }
+
+    /**
+     * What the last core run's Kafka sink says in its counters file: records offered again after a
+     * restart that Kafka already held (skipped, not sent twice), and batches it refused while full
+     * (offered again from the recording).
+     */
+    private static String kafkaSinkNote(final TierRig rig) throws IOException
+    {
+        final JsonNode kafka = new ObjectMapper().readTree(rig.coreOutput().resolve(TierRig.REGION + ".counters.json").toFile())
+            .path("sinks").path("kafka");
+        assertTrue(kafka.isObject(), "the core's counters file reports its Kafka sink");
+        assertEquals(0, kafka.path("failed").properties().stream().mapToLong((e) -> e.getValue().asLong()).sum(),
+            "no record failed for good: " + kafka);
+        final long held = kafka.path("already_held").asLong();
+        final long refused = kafka.path("refused_backpressure").asLong();
+        return (held > 0 ? String.format(Locale.ROOT, "; the restarted core's sink found %,d records already in Kafka " +
+            "and did not send them again", held) : "") +
+            (refused > 0 ? String.format(Locale.ROOT, "; %,d offers refused while its buffer was full, offered again", refused) : "");
     }
 
     private static String recovery(final Outcome outcome)
@@ -443,7 +464,8 @@ class FaultSuiteTest
         {
             starts.append(starts.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f s", startMs / 1e3));
         }
-        final String note = (outcome.note().isEmpty() ? "" : outcome.note() + "; ") + kafkaHeld + "; broker start " + starts;
+        final String note = (outcome.note().isEmpty() ? "" : outcome.note() + "; ") + kafkaHeld + kafkaSinkNote(rig) +
+            "; broker start " + starts;
         return new Outcome(recording.lastSequence() + eventRecording.lastSequence(), recording.records() + eventsRecorded,
             outcome.backlogBatches(), outcome.recoverySeconds(), note);
     }
