@@ -315,6 +315,38 @@ class EventFieldsPolicyTest
     }
 
     @Test
+    void textOperatorsOnEventFields()
+    {
+        // The security team's rules: keep authentication failures whatever the case of the host
+        // name, drop health checks, catch overlong user names; dynamic fields become text when lowered.
+        final Policy policy = parseOk(rules(
+            "syslog.msg contains \"Failed password\" and lower(syslog.hostname) startswith \"gw\"", "keep",
+            "json.path endswith \"/healthz\"", "drop",
+            "len(json.user) > 32", "keep",
+            "lower(json.level) == \"debug\"", "drop"));
+        final TestItem item = TestItem.item(policy.catalogue());
+
+        assertEquals(0, policy.firstMatch(item.clear()
+            .with("syslog.msg", "sshd[42]: Failed password for root from 192.0.2.1").with("syslog.hostname", "GW-7")));
+        assertEquals(Policy.NO_MATCH, policy.firstMatch(item.clear()
+            .with("syslog.msg", "sshd[42]: failed password for root").with("syslog.hostname", "gw-7")));
+        assertEquals(1, policy.firstMatch(item.clear().with("json.path", "/api/v1/healthz")));
+        assertEquals(Policy.NO_MATCH, policy.firstMatch(item.clear().with("json.path", "/healthz/deep")));
+        assertEquals(2, policy.firstMatch(item.clear().with("json.user", "u".repeat(33))));
+        assertEquals(Policy.NO_MATCH, policy.firstMatch(item.clear().with("json.user", "u".repeat(32))));
+        assertEquals(3, policy.firstMatch(item.clear().with("json.level", "DEBUG")));
+    }
+
+    @Test
+    void aDynamicFieldUsedAsTextAndAsANumberIsReportedOnce()
+    {
+        final Diagnostic error = onlyError(parse(rules(
+            "len(json.level) > 3", "keep",
+            "json.level == 7", "drop")));
+        assertEquals(10, error.line(), error::toString);
+    }
+
+    @Test
     void eventRulesMatchEventsAndNeverPackets()
     {
         final Policy policy = parseOk(rules(

@@ -67,7 +67,8 @@ class PolicyParserFuzzTest
         "true", "false", ", ", "65535", "4095", "4294967295", "mpls.label", "inner.ip.addr", "inner.tcp.port", "gtp.teid",
         "dns.qry.name", "tls.sni", "tunnel.type", "\"", "\\\"", "\\\\", "\"vxlan\"", "\"Example.COM\"", "\"\"", "ip.flags.df",
         "syslog.severity", "syslog.hostname", "item.kind", "\"syslog\"", "cef.src", "cef.severity", "flow.src", "flow.bytes",
-        "json.", "json.a", "[0]", "[\"", "\"]", "syslog.sd.", "syslog.sd.origin.ip", "@", "cef.cs1", "leef.x", "can.M.S"})
+        "json.", "json.a", "[0]", "[\"", "\"]", "syslog.sd.", "syslog.sd.origin.ip", "@", "cef.cs1", "leef.x", "can.M.S",
+        " contains ", " startswith ", " endswith ", "lower(", "len(", "syslog.msg"})
     void conditions(final byte[] data)
     {
         int split = 0;

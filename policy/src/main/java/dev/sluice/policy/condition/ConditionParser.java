@@ -27,8 +27,11 @@ import java.util.function.IntFunction;
  * or         := and ( ("or" | "||") and )*
  * and        := not ( ("and" | "&amp;&amp;") not )*
  * not        := ("not" | "!") not | primary
- * primary    := "(" condition ")" | "true" | "false" | field [ op value | "in" set | "in" element ]
+ * primary    := "(" condition ")" | "true" | "false" | field [ op value | "in" set | "in" element | textop text ]
+ *             | "lower" "(" field ")" ( ("==" | "!=" | eq | ne) text | textop text )
+ *             | "len" "(" field ")" op integer
  * op         := "==" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=" | eq | ne | lt | le | gt | ge
+ * textop     := "contains" | "startswith" | "endswith"
  * set        := "{" element ( [","] element )* "}"
  * element    := integer | integer ".." integer | address | address "/" length | text
  * integer    := decimal | "0x" hex
@@ -37,7 +40,9 @@ import java.util.function.IntFunction;
  * Precedence is not &gt; and &gt; or. A bare integer field ({@code tcp.flags.syn}) means "present
  * and not zero"; a bare text field ({@code tls.sni}) "present and not empty"; a bare dynamic
  * field ({@code json.debug}) "present". A prefix on the right of {@code ==} means "in that
- * prefix".
+ * prefix". The text operators and {@code lower(...)} apply to text fields only; {@code lower(f)}
+ * compares ignoring ASCII case (so its literal must be lower case), {@code len(f)} is the value's
+ * length in characters.
  * <p>
  * A field is a name of the catalogue, or a name under a {@link DynamicPrefix}
  * ({@code json.fixes[0].lat}, {@code json.http["user-agent"]},
@@ -65,7 +70,7 @@ public final class ConditionParser
     public static final int MAX_NESTING = 64;
 
     private static final Set<String> KEYWORDS = Set.of(
-        "and", "or", "not", "in", "true", "false", "eq", "ne", "lt", "le", "gt", "ge");
+        "and", "or", "not", "in", "true", "false", "eq", "ne", "lt", "le", "gt", "ge", "contains", "startswith", "endswith");
 
     /** Wireshark names that Sluice covers with one name (for both IP families) or names differently. */
     private static final Map<String, String> WIRESHARK_NAMES = Map.ofEntries(
@@ -599,9 +604,13 @@ public final class ConditionParser
                     {
                         return ConstantCondition.FALSE;
                     }
-                    if (token.isWord("in"))
+                    if (token.isWord("in") || null != TextOperator.byWord(token.text))
                     {
-                        throw new SyntaxError(token.start, "expected a field name before 'in'", null);
+                        throw new SyntaxError(token.start, "expected a field name before '" + token.text + "'", null);
+                    }
+                    if ((token.isWord("lower") || token.isWord("len")) && Kind.LPAREN == peek().kind)
+                    {
+                        return parseFunction(token);
                     }
                     return parseFieldTest(token);
                 }
@@ -638,6 +647,15 @@ public final class ConditionParser
                 return withinNesting(fieldToken, comparison(field, fieldToken, after, literal));
             }
 
+            final TextOperator textOperator = Kind.WORD == after.kind ? TextOperator.byWord(after.text) : null;
+            if (null != textOperator)
+            {
+                advance();
+                final TextLiteral literal = textAfter(after);
+                final Field field = null == dynamic ? fixed : useDynamic(dynamic, fieldToken, List.of(literal));
+                return withinNesting(fieldToken, textMatch(field, fieldToken, after, textOperator, literal, false));
+            }
+
             if (after.isWord("in"))
             {
                 advance();
@@ -650,7 +668,8 @@ public final class ConditionParser
             {
                 throw new SyntaxError(
                     after.start,
-                    "expected an operator (==, !=, <, <=, >, >=, in) after '" + fieldToken.text + "', found " + after.describe(),
+                    "expected an operator (==, !=, <, <=, >, >=, in, contains, startswith, endswith) after '" +
+                        fieldToken.text + "', found " + after.describe(),
                     null);
             }
 
@@ -683,6 +702,155 @@ public final class ConditionParser
                 perField.add(FieldType.STRING == base.type() ? new TextTruth(base) : new IntegerTruth(base));
             }
             return withinNesting(fieldToken, Conditions.or(perField));
+        }
+
+        /**
+         * {@code lower(field) ...} or {@code len(field) ...}; the function's name is consumed.
+         */
+        private Condition parseFunction(final Token function)
+        {
+            advance();
+            final Token fieldToken = advance();
+            if (Kind.WORD != fieldToken.kind || KEYWORDS.contains(fieldToken.text))
+            {
+                throw new SyntaxError(fieldToken.start,
+                    "expected a field name in '" + function.text + "(', found " + fieldToken.describe(), null);
+            }
+            final Token close = advance();
+            if (Kind.RPAREN != close.kind)
+            {
+                throw new SyntaxError(close.start, "expected ')' after the field of '" + function.text + "(', found " +
+                    close.describe(), function.text + " takes one field, e.g. '" + function.text + "(dns.qry.name)'");
+            }
+            final DynamicName dynamic = dynamicName(fieldToken);
+            final Field fixed = null == dynamic ? lookUpField(fieldToken) : null;
+            final Token operatorToken = advance();
+            // A dynamic field under a function is text whatever it is compared with.
+            final Field field = null == dynamic ? fixed :
+                useDynamic(dynamic, fieldToken, List.of(new TextLiteral("", fieldToken.start)));
+            return function.isWord("lower") ?
+                withinNesting(fieldToken, lowerTest(field, fieldToken, operatorToken)) :
+                withinNesting(fieldToken, lengthTest(field, fieldToken, operatorToken));
+        }
+
+        private Condition lowerTest(final Field field, final Token fieldToken, final Token operatorToken)
+        {
+            final TextOperator textOperator = Kind.WORD == operatorToken.kind ? TextOperator.byWord(operatorToken.text) : null;
+            final boolean equality = Kind.OPERATOR == operatorToken.kind && !operatorToken.operator.isOrdering();
+            if (null == textOperator && !equality)
+            {
+                throw new SyntaxError(operatorToken.start,
+                    "expected ==, !=, contains, startswith or endswith after 'lower(" + fieldToken.text + ")', found " +
+                        operatorToken.describe(), null);
+            }
+            final TextLiteral literal = textAfter(operatorToken);
+            if (Texts.hasAsciiUpperCase(literal.value()))
+            {
+                semanticError(literal.start(), "lower(" + fieldToken.text + ") has no upper-case letters, so " +
+                        abbreviate(Texts.quoted(literal.value())) + " never matches",
+                    "write " + abbreviate(Texts.quoted(Texts.foldAsciiCase(literal.value()))));
+                return ConstantCondition.FALSE;
+            }
+            if (null != textOperator)
+            {
+                return textMatch(field, fieldToken, operatorToken, textOperator, literal, true);
+            }
+            if (!isTextField(field, fieldToken, "lower(...)"))
+            {
+                return ConstantCondition.FALSE;
+            }
+            // As for 'field != v': over several values (an alias) it is 'not (lower(field) == v)'.
+            final boolean equal = ComparisonOperator.EQ == operatorToken.operator;
+            final boolean negate = !equal && hasSeveralValues(field);
+            final ArrayList<Condition> perField = new ArrayList<>(2);
+            for (final Field base : expand(field))
+            {
+                perField.add(new TextComparison(base, equal || negate, literal.value(), true));
+            }
+            final Condition any = Conditions.or(perField);
+            return negate ? Conditions.not(any) : any;
+        }
+
+        private Condition lengthTest(final Field field, final Token fieldToken, final Token operatorToken)
+        {
+            if (Kind.OPERATOR != operatorToken.kind)
+            {
+                throw new SyntaxError(operatorToken.start, "expected an operator (==, !=, <, <=, >, >=) after 'len(" +
+                    fieldToken.text + ")', found " + operatorToken.describe(), null);
+            }
+            final Token valueToken = advance();
+            final Long value = Kind.WORD == valueToken.kind && isIntegerShaped(valueToken.text) ?
+                integer(valueToken.text, valueToken.start) : null;
+            if (null == value)
+            {
+                if (Kind.WORD != valueToken.kind || !isIntegerShaped(valueToken.text))
+                {
+                    throw new SyntaxError(valueToken.start, "expected a length (an integer) after '" +
+                        operatorToken.text + "', found " + valueToken.describe(), null);
+                }
+                return ConstantCondition.FALSE;
+            }
+            if (!isTextField(field, fieldToken, "len(...)"))
+            {
+                return ConstantCondition.FALSE;
+            }
+            final ArrayList<Condition> perField = new ArrayList<>(2);
+            for (final Field base : expand(field))
+            {
+                perField.add(new TextLength(base, operatorToken.operator, value));
+            }
+            return Conditions.or(perField);
+        }
+
+        private Condition textMatch(
+            final Field field,
+            final Token fieldToken,
+            final Token operatorToken,
+            final TextOperator operator,
+            final TextLiteral literal,
+            final boolean lowered)
+        {
+            if (!isTextField(field, fieldToken, "'" + operatorToken.text + "'"))
+            {
+                return ConstantCondition.FALSE;
+            }
+            final ArrayList<Condition> perField = new ArrayList<>(2);
+            for (final Field base : expand(field))
+            {
+                final String value = lowered ? literal.value() : textValue(base, literal);
+                perField.add(new TextMatch(base, operator, value, lowered));
+            }
+            return Conditions.or(perField);
+        }
+
+        /** The text literal after a text operator: in double quotes, or a syntax error. */
+        private TextLiteral textAfter(final Token operatorToken)
+        {
+            final Token valueToken = advance();
+            if (Kind.TEXT != valueToken.kind)
+            {
+                throw new SyntaxError(valueToken.start, "expected text in double quotes after '" + operatorToken.text +
+                    "', found " + valueToken.describe(),
+                    Kind.WORD == valueToken.kind ? "write " + abbreviate(Texts.quoted(valueToken.text)) : null);
+            }
+            return new TextLiteral(valueToken.text, valueToken.start);
+        }
+
+        /** Reports a field that is not text where only text applies; false then, or when the field is unknown. */
+        private boolean isTextField(final Field field, final Token fieldToken, final String what)
+        {
+            if (null == field)
+            {
+                return false;
+            }
+            if (FieldType.STRING != field.type())
+            {
+                semanticError(fieldToken.start,
+                    what + " applies to text fields; '" + field.name() + "' is " + field.type().labelWithArticle() + " field",
+                    FieldType.INTEGER == field.type() ? "compare it with ==, <, > or 'in'" : "compare it with == or 'in'");
+                return false;
+            }
+            return true;
         }
 
         /**

@@ -6,8 +6,9 @@ import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.field.FieldType;
 
 /**
- * {@code field == "text"} or {@code field != "text"} on a text field; exact, or ignoring ASCII
- * case for fields whose {@link dev.sluice.policy.field.TextForm} says so. False when the field is
+ * {@code field == "text"} or {@code field != "text"} on a text field, or on {@code lower(field)};
+ * exact, or ignoring ASCII case for {@code lower(...)} and for fields whose
+ * {@link dev.sluice.policy.field.TextForm} says so. False when the field is
  * absent, for both operators. Immutable; any thread.
  */
 public final class TextComparison extends Condition
@@ -17,6 +18,7 @@ public final class TextComparison extends Condition
     private final String value;
     private final int readFieldId;
     private final boolean ignoreAsciiCase;
+    private final boolean lowered;
 
     /**
      * @param field a text base field.
@@ -24,6 +26,17 @@ public final class TextComparison extends Condition
      * @param value the literal; folded already when the field ignores ASCII case.
      */
     public TextComparison(final Field field, final boolean equal, final String value)
+    {
+        this(field, equal, value, false);
+    }
+
+    /**
+     * @param field   a text base field.
+     * @param equal   true for {@code ==}, false for {@code !=}.
+     * @param value   the literal; folded already when case is ignored.
+     * @param lowered written as {@code lower(field)}: ignores ASCII case whatever the field.
+     */
+    public TextComparison(final Field field, final boolean equal, final String value, final boolean lowered)
     {
         if (FieldType.STRING != field.type() || FieldKind.BASE != field.kind())
         {
@@ -33,7 +46,8 @@ public final class TextComparison extends Condition
         this.equal = equal;
         this.value = value;
         this.readFieldId = field.readFieldId();
-        this.ignoreAsciiCase = field.textForm().ignoresAsciiCase();
+        this.lowered = lowered;
+        this.ignoreAsciiCase = lowered || field.textForm().ignoresAsciiCase();
     }
 
     public Field field()
@@ -62,7 +76,8 @@ public final class TextComparison extends Condition
 
     public void appendTo(final StringBuilder out)
     {
-        out.append(field.name()).append(equal ? " == " : " != ");
+        TextMatch.appendOperand(out, field, lowered);
+        out.append(equal ? " == " : " != ");
         Texts.appendQuoted(out, value);
     }
 

@@ -35,6 +35,71 @@ public final class Texts
     }
 
     /**
+     * @param actual          a value read from an item.
+     * @param offset          where in it {@code expected} is looked for.
+     * @param expected        a literal; already folded when ignoring case.
+     * @param ignoreAsciiCase compare {@code A-Z} equal to {@code a-z}.
+     * @return true when {@code actual} holds {@code expected} at {@code offset}.
+     */
+    public static boolean regionMatches(
+        final CharSequence actual, final int offset, final String expected, final boolean ignoreAsciiCase)
+    {
+        final int length = expected.length();
+        if (offset < 0 || offset + length > actual.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            final char c = actual.charAt(offset + i);
+            if ((ignoreAsciiCase ? toLowerAscii(c) : c) != expected.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Naive search, without allocating: the literals of a policy are short and the values a few
+     * hundred characters at most, where it beats building a search table per item.
+     *
+     * @param actual          a value read from an item.
+     * @param expected        a literal; already folded when ignoring case.
+     * @param ignoreAsciiCase compare {@code A-Z} equal to {@code a-z}.
+     * @return true when {@code expected} occurs in {@code actual} (always for empty text).
+     */
+    public static boolean contains(final CharSequence actual, final String expected, final boolean ignoreAsciiCase)
+    {
+        final int last = actual.length() - expected.length();
+        for (int i = 0; i <= last; i++)
+        {
+            if (regionMatches(actual, i, expected, ignoreAsciiCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param text a literal.
+     * @return true when it holds a character in {@code A-Z}.
+     */
+    public static boolean hasAsciiUpperCase(final String text)
+    {
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * @param text            a value.
      * @param ignoreAsciiCase hash as if {@code A-Z} were {@code a-z}.
      * @return a hash that agrees with {@link #sameText}: equal texts hash equally.

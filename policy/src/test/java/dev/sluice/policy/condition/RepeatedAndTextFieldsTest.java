@@ -141,6 +141,84 @@ class RepeatedAndTextFieldsTest
     }
 
     @Test
+    void textOperatorsLowerAndLen()
+    {
+        // Host names compare ignoring ASCII case, so their literals are folded; lower(...) ignores case on any field.
+        final List<TestItem> names = List.of(
+            item(),
+            item().with("dns.qry.name", "example.com"),
+            item().with("dns.qry.name", "ExAmPlE.CoM"),
+            item().with("dns.qry.name", ""),
+            item().with("dns.qry.name", "www.example.com"),
+            item().with("dns.qry.name", "mail.example.org"));
+        final boolean t = true;
+        final boolean f = false;
+        table(names, new Object[][]{
+            { "dns.qry.name contains \"example\"",                     f, t, t, f, t, t },
+            { "dns.qry.name contains \"EXAMPLE\"",                     f, t, t, f, t, t },
+            { "dns.qry.name startswith \"www.\"",                      f, f, f, f, t, f },
+            { "dns.qry.name endswith \".com\"",                        f, t, t, f, t, f },
+            { "dns.qry.name endswith \"\"",                            f, t, t, t, t, t },
+            { "not dns.qry.name contains \"example\"",                 t, f, f, t, f, f },
+            { "dns.qry.name contains \"example\" and not dns.qry.name endswith \".org\"", f, t, t, f, t, f },
+            { "len(dns.qry.name) == 11",                                f, t, t, f, f, f },
+            { "len(dns.qry.name) > 11",                                 f, f, f, f, t, t },
+            { "len(dns.qry.name) eq 0",                                 f, f, f, t, f, f },
+            { "len(dns.qry.name) != 11",                                f, f, f, t, t, t },
+            { "lower(dns.qry.name) == \"example.com\"",                f, t, t, f, f, f },
+            { "lower(dns.qry.name) != \"example.com\"",                f, f, f, t, t, t },
+        });
+
+        // Keywords compare exactly, unless lowered.
+        final List<TestItem> tunnels = List.of(
+            item(),
+            item().with("tunnel.type", "vxlan"),
+            item().with("tunnel.type", "VXLAN"),
+            item().with("tunnel.type", "gtp"));
+        table(tunnels, new Object[][]{
+            { "tunnel.type startswith \"vx\"",                         f, t, f, f },
+            { "lower(tunnel.type) startswith \"vx\"",                  f, t, t, f },
+            { "lower(tunnel.type) == \"vxlan\"",                       f, t, t, f },
+            { "lower(tunnel.type) contains \"la\" or tunnel.type endswith \"tp\"", f, t, t, t },
+        });
+    }
+
+    @Test
+    void textOperatorsReportMisuseWhereItIs()
+    {
+        assertOnlyError("dns.qry.name contains example", 23,
+            "expected text in double quotes after 'contains', found 'example'", "write \"example\"");
+        assertOnlyError("ip.ttl contains \"1\"", 1,
+            "'contains' applies to text fields; 'ip.ttl' is an integer field", "compare it with ==, <, > or 'in'");
+        assertOnlyError("ip.src startswith \"10.\"", 1,
+            "'startswith' applies to text fields; 'ip.src' is an address field", "compare it with == or 'in'");
+        assertOnlyError("lower(dns.qry.name) == \"Example.com\"", 24,
+            "lower(dns.qry.name) has no upper-case letters, so \"Example.com\" never matches", "write \"example.com\"");
+        assertOnlyError("lower(dns.qry.name) > \"a\"", 21,
+            "expected ==, !=, contains, startswith or endswith after 'lower(dns.qry.name)', found '>'", null);
+        assertOnlyError("len(dns.qry.name) > \"3\"", 21,
+            "expected a length (an integer) after '>', found the text \"3\"", null);
+        assertOnlyError("len(ip.ttl) >= 3", 5, "len(...) applies to text fields; 'ip.ttl' is an integer field",
+            "compare it with ==, <, > or 'in'");
+        assertOnlyError("lower(dns.qry.name", 19, "expected ')' after the field of 'lower(', found the end of the condition",
+            "lower takes one field, e.g. 'lower(dns.qry.name)'");
+        assertOnlyError("contains \"x\"", 1, "expected a field name before 'contains'", null);
+        assertOnlyError("dns.qry.nam contains \"x\"", 1, "unknown field 'dns.qry.nam'", "did you mean 'dns.qry.name'?");
+    }
+
+    private static void assertOnlyError(final String text, final int column, final String message, final String hint)
+    {
+        final Diagnostics diagnostics = new Diagnostics("t");
+        assertNull(ConditionParser.parse(text, FieldCatalogue.standard(), at -> new SourcePosition(1, at + 1), diagnostics),
+            text);
+        assertEquals(1, diagnostics.sorted().size(), () -> text + " -> " + diagnostics.sorted());
+        final Diagnostic error = diagnostics.sorted().getFirst();
+        assertEquals(message, error.message(), text);
+        assertEquals(column, error.column(), text);
+        assertEquals(hint, error.hint(), text);
+    }
+
+    @Test
     void escapesInTextValues()
     {
         final List<TestItem> items = List.of(
