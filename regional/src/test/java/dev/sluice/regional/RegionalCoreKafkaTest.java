@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -55,17 +54,7 @@ class RegionalCoreKafkaTest
             Publication publication = driver.aeron.addPublication("aeron:ipc", RegionalCoreContext.STREAM_ID_DEFAULT))
         {
             final List<Throwable> errors = new ArrayList<>();
-            final RegionalCore core = new RegionalCore(new RegionalCoreContext()
-                .regionName("eu-west")
-                .aeron(driver.aeron)
-                .channel("aeron:ipc")
-                .outputDir(outputDir)
-                .flushIntervalNs(0)
-                .errorHandler(errors::add)
-                .kafkaSink(new KafkaSinkConfig()
-                    .bootstrapServers(broker.bootstrapServers())
-                    .topicPrefix("eu")
-                    .maxBlockNs(Duration.ofSeconds(10).toNanos())));
+            final RegionalCore core = core(driver, broker, errors);
             final Sink sink = core.sinks().getFirst();
             try
             {
@@ -106,7 +95,7 @@ class RegionalCoreKafkaTest
                     "\"kind\":\"" + kind.topicSuffix().substring("events.".length()) + "\"";
                 final List<String> expected = fileLines.stream().filter((line) -> line.contains(type)).toList();
                 assertTrue(!expected.isEmpty(), kind.toString());
-                assertEquals(expected, read(broker, kind.topic("eu"), expected.size()), kind.topic("eu"));
+                assertEquals(expected, readAll(broker, kind.topic("eu")), kind.topic("eu"));
             }
         }
     }
@@ -263,33 +252,6 @@ class RegionalCoreKafkaTest
                     }
                 }
             }
-        }
-        return values;
-    }
-
-    private static List<String> read(final KafkaTestBroker broker, final String topic, final int expected)
-    {
-        final Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        final List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties))
-        {
-            final TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            final long deadlineNs = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.size() < expected && System.nanoTime() - deadlineNs < 0)
-            {
-                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100)))
-                {
-                    values.add(new String(record.value(), StandardCharsets.UTF_8));
-                }
-            }
-            final Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition));
-            assertEquals(expected, end.get(partition), "records in " + topic);
         }
         return values;
     }

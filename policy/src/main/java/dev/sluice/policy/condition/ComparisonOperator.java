@@ -26,6 +26,24 @@ public enum ComparisonOperator
     }
 
     /**
+     * @param actual the value read.
+     * @param value  the literal.
+     * @return true when {@code actual OP value} holds; allocates nothing.
+     */
+    public boolean holds(final long actual, final long value)
+    {
+        return switch (this)
+        {
+            case EQ -> actual == value;
+            case NE -> actual != value;
+            case LT -> actual < value;
+            case LE -> actual <= value;
+            case GT -> actual > value;
+            case GE -> actual >= value;
+        };
+    }
+
+    /**
      * @return true for the ordering operators {@code < <= > >=}.
      */
     public boolean isOrdering()

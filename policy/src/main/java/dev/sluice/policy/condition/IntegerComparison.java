@@ -14,13 +14,6 @@ import dev.sluice.policy.field.FieldType;
  */
 public final class IntegerComparison extends Condition
 {
-    private static final int EQ = 0;
-    private static final int NE = 1;
-    private static final int LT = 2;
-    private static final int LE = 3;
-    private static final int GT = 4;
-    private static final int GE = 5;
-
     private final Field field;
     private final ComparisonOperator operator;
     private final long value;
@@ -28,7 +21,6 @@ public final class IntegerComparison extends Condition
     private final int shift;
     private final long mask;
     private final boolean repeated;
-    private final int opcode;
 
     /**
      * @param field    an integer base or derived field (not an alias).
@@ -52,15 +44,6 @@ public final class IntegerComparison extends Condition
         this.shift = field.bitShift();
         this.mask = field.bitMask();
         this.repeated = field.isRepeated();
-        this.opcode = switch (operator)
-        {
-            case EQ -> EQ;
-            case NE -> NE;
-            case LT -> LT;
-            case LE -> LE;
-            case GT -> GT;
-            case GE -> GE;
-        };
     }
 
     public Field field()
@@ -99,15 +82,7 @@ public final class IntegerComparison extends Condition
 
     private boolean matches(final long actual)
     {
-        return switch (opcode)
-        {
-            case EQ -> actual == value;
-            case NE -> actual != value;
-            case LT -> actual < value;
-            case LE -> actual <= value;
-            case GT -> actual > value;
-            default -> actual >= value;
-        };
+        return operator.holds(actual, value);
     }
 
     public void appendTo(final StringBuilder out)

@@ -51,20 +51,7 @@ public final class TextLength extends Condition
     public boolean test(final FieldReader reader)
     {
         final int id = readFieldId;
-        if (!reader.isPresent(id))
-        {
-            return false;
-        }
-        final long length = reader.text(id).length();
-        return switch (operator)
-        {
-            case EQ -> length == value;
-            case NE -> length != value;
-            case LT -> length < value;
-            case LE -> length <= value;
-            case GT -> length > value;
-            case GE -> length >= value;
-        };
+        return reader.isPresent(id) && operator.holds(reader.text(id).length(), value);
     }
 
     public void appendTo(final StringBuilder out)
