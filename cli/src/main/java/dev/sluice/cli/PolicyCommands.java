@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code sluice policy check|push}: validate policy files as the control plane and gateways
- * will, or submit one to a running control plane. Main thread.
+ * {@code sluice policy check|push|explain|diff}: validate policy files as the control plane and
+ * gateways will, submit one to a running control plane, or show what one does (or what changes
+ * between two) on a sample capture ({@link PolicyExplainCommands}). Main thread.
  */
 final class PolicyCommands
 {
@@ -39,8 +40,13 @@ final class PolicyCommands
             case "check" -> check(Arguments.parse("policy check", rest, Set.of(), Set.of()), out, err);
             case "push" -> push(Arguments.parse(
                 "policy push", rest, Set.of("channel", "timeout-ms", "aeron-dir"), Set.of()), out, err);
+            case "explain" -> PolicyExplainCommands.explain(Arguments.parse(
+                "policy explain", rest, Set.of("sample", "origin", "limit"), Set.of()), out, err);
+            case "diff" -> PolicyExplainCommands.diff(Arguments.parse(
+                "policy diff", rest, Set.of("sample", "origin", "limit"), Set.of()), out, err);
             default -> throw new Arguments.UsageException(
-                "policy: expected 'check FILE...' or 'push FILE', got '" + action + "'");
+                "policy: expected 'check FILE...', 'push FILE', 'explain FILE --sample CAPTURE' or " +
+                "'diff OLD NEW --sample CAPTURE', got '" + action + "'");
         };
     }
 
@@ -109,7 +115,7 @@ final class PolicyCommands
         }
     }
 
-    private static String read(final Path file, final PrintStream err)
+    static String read(final Path file, final PrintStream err)
     {
         try
         {

@@ -73,6 +73,12 @@ public final class SluiceCommand
                 validate policies; every error with file:line:column
           policy push FILE [--channel URI] [--timeout-ms N] [--aeron-dir DIR]
                 submit a policy to a running control plane and print the result
+          policy explain FILE --sample CAPTURE [--origin REGION] [--limit N]
+                per packet of a capture: the rule that matches, its action, the data classes
+                found, and what each region receives (raw, transformed, blocked) and why;
+                totals per rule and per region
+          policy diff OLD NEW --sample CAPTURE [--origin REGION] [--limit N]
+                the packets whose rule or any region's outcome changes, and totals per change
 
           help  this text
 

@@ -1,0 +1,215 @@
+package dev.sluice.cli;
+
+import dev.sluice.dataplane.classify.BurstFieldReader;
+import dev.sluice.dataplane.classify.CompiledRules;
+import dev.sluice.dataplane.counters.DropReason;
+import dev.sluice.dataplane.decode.DecodedPacket;
+import dev.sluice.dataplane.decode.FieldText;
+import dev.sluice.dataplane.residency.ResidencyPlan;
+import dev.sluice.policy.Policy;
+import dev.sluice.policy.Rule;
+import dev.sluice.policy.action.ActionKind;
+import dev.sluice.policy.action.RuleActions;
+import dev.sluice.policy.diagnostic.SourcePosition;
+import dev.sluice.policy.field.Field;
+import dev.sluice.policy.field.PacketFields;
+import dev.sluice.policy.residency.ResidencyDecision;
+import dev.sluice.policy.residency.ResidencyRule;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a policy does with one decoded packet, and why: the rule that matches (or the default),
+ * its action, the data classes the packet carries, and for each of the policy's regions what it
+ * receives (raw, transformed, blocked, nothing), with the residency rule that decides. The
+ * destinations come from the same {@link ResidencyPlan} a gateway builds, so the explanation is
+ * the gateway's decision, not a second reading of the document. For {@code sluice policy explain}
+ * and {@code sluice policy diff}; one thread.
+ */
+final class PacketExplainer
+{
+    /** How a packet is shown: its addresses, protocol, ports and names, the empty ones left out. */
+    private static final List<String> SUMMARY_FIELDS = List.of(
+        "ip.src", "ip.dst", "ip.proto", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "tunnel.type",
+        "dns.qry.name", "tls.sni");
+    private static final DropReason[] DROP_REASONS = DropReason.values();
+    private static final String NOT_DECODED = "not decoded";
+
+    /** What one destination receives of a packet, and why. */
+    record Delivery(String outcome, String why)
+    {
+    }
+
+    /**
+     * The explanation of one packet. {@link #decision()} is what a policy change can alter: the
+     * rule (by name: the same rule may move in the file), its action and every destination's
+     * outcome.
+     *
+     * @param ruleName {@code rule 'NAME'}, {@code default}, or {@code not decoded}.
+     * @param rule     the same, with the rule's file:line:column.
+     */
+    record Explanation(long number, String packet, String ruleName, String rule, String action, List<String> classes,
+        Map<String, Delivery> destinations)
+    {
+        String decision()
+        {
+            final StringBuilder out = new StringBuilder(ruleName).append(": ").append(action);
+            destinations.forEach((region, delivery) -> out.append("; ").append(region).append(": ").append(delivery.outcome()));
+            return out.toString();
+        }
+    }
+
+    private final Policy policy;
+    private final String originRegion;
+    private final ResidencyPlan plan;
+    private final BurstFieldReader reader = new BurstFieldReader();
+    private final FieldText summary = FieldText.of(SUMMARY_FIELDS);
+
+    /**
+     * @param policy       the policy.
+     * @param originRegion the region the packets are captured in (the gateway's).
+     */
+    PacketExplainer(final Policy policy, final String originRegion)
+    {
+        this.policy = policy;
+        this.originRegion = originRegion;
+        this.plan = ResidencyPlan.build(policy, originRegion, policy.regions());
+    }
+
+    Policy policy()
+    {
+        return policy;
+    }
+
+    Explanation explain(final DecodedPacket packet, final long number)
+    {
+        final String shown = describe(packet, number);
+        final Map<String, Delivery> destinations = new LinkedHashMap<>();
+        if (packet.isDropped())
+        {
+            final String reason = DROP_REASONS[packet.dropReasonOrdinal()].toString();
+            for (final String region : policy.regions())
+            {
+                destinations.put(region, new Delivery("nothing", "not decoded"));
+            }
+            return new Explanation(number, shown, NOT_DECODED, NOT_DECODED, "dropped before the rules (" + reason + ")",
+                List.of(), destinations);
+        }
+
+        reader.select(packet.burst(), packet.index());
+        final int ruleIndex = policy.firstMatch(reader);
+        final RuleActions actions = policy.actionsFor(ruleIndex);
+        final String ruleName;
+        final String rule;
+        if (Policy.NO_MATCH == ruleIndex)
+        {
+            ruleName = "default";
+            rule = ruleName;
+        }
+        else
+        {
+            final Rule matched = policy.rules().get(ruleIndex);
+            ruleName = "rule '" + matched.name() + "'";
+            rule = ruleName + " (" + where(matched.position()) + ")";
+        }
+
+        final List<String> classes = new ArrayList<>();
+        final List<String> presentClasses = new ArrayList<>();
+        long present = 0;
+        for (final String dataClass : policy.dataClasses())
+        {
+            final List<String> fields = new ArrayList<>();
+            for (final Field field : policy.fieldsOf(dataClass))
+            {
+                if (field.id() < PacketFields.BASE_FIELD_COUNT && reader.isPresent(field.readFieldId()))
+                {
+                    fields.add(field.name());
+                    present |= 1L << field.id();
+                }
+            }
+            if (!fields.isEmpty())
+            {
+                classes.add(dataClass + " (" + String.join(", ", fields) + ")");
+                presentClasses.add(dataClass);
+            }
+        }
+
+        for (int d = 0; d < plan.destinations().size(); d++)
+        {
+            final String region = plan.destinations().get(d);
+            if (ActionKind.DROP == actions.kind())
+            {
+                destinations.put(region, new Delivery("nothing", "the rule drops it"));
+                continue;
+            }
+            final String why = residencyReasons(presentClasses, region);
+            if (0 != (present & plan.blockedFields(d)))
+            {
+                destinations.put(region, new Delivery("blocked", why));
+            }
+            else if (0 != transformedBits(present, plan.transformFields(d)))
+            {
+                destinations.put(region, new Delivery("transformed", why));
+            }
+            else
+            {
+                destinations.put(region, new Delivery("raw", presentClasses.isEmpty() ? "no data class" : why));
+            }
+        }
+        return new Explanation(number, shown, ruleName, rule, actions.toString(), classes, destinations);
+    }
+
+    /** Each present class's residency decision for a region, with the rule that makes it. */
+    private String residencyReasons(final List<String> presentClasses, final String region)
+    {
+        final List<String> reasons = new ArrayList<>();
+        for (final String dataClass : presentClasses)
+        {
+            final ResidencyDecision decision = policy.residency().decide(dataClass, originRegion, region);
+            final ResidencyRule rule = policy.residency().ruleFor(dataClass, originRegion);
+            final String text = switch (decision.kind())
+            {
+                case RAW -> "raw to " + region;
+                case TRANSFORM -> "after " + decision.method().keyword() + " to " + region;
+                case BLOCK -> null == rule ? "no residency rule for it from " + originRegion : "not allowed to " + region;
+            };
+            reasons.add(dataClass + " " + text + (null == rule ? "" : " (residency at " + where(rule.position()) + ")"));
+        }
+        return String.join("; ", reasons);
+    }
+
+    private String where(final SourcePosition position)
+    {
+        return policy.sourceName() + ":" + position.line() + ":" + position.column();
+    }
+
+    private static byte transformedBits(final long present, final byte transformFields)
+    {
+        byte bits = 0;
+        for (int id = 0; id < PacketFields.BASE_FIELD_COUNT; id++)
+        {
+            if (0 != (present & (1L << id)))
+            {
+                bits |= CompiledRules.addressBit(id);
+            }
+        }
+        return (byte)(bits & transformFields);
+    }
+
+    private String describe(final DecodedPacket packet, final long number)
+    {
+        final String[] values = summary.line(packet, number).split("\t", -1);
+        final StringBuilder out = new StringBuilder();
+        for (int i = 0; i < values.length && i < SUMMARY_FIELDS.size(); i++)
+        {
+            if (!values[i].isEmpty())
+            {
+                out.append(out.isEmpty() ? "" : " ").append(SUMMARY_FIELDS.get(i)).append('=').append(values[i]);
+            }
+        }
+        return out.isEmpty() ? "(no IP)" : out.toString();
+    }
+}

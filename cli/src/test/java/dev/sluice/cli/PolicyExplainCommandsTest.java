@@ -1,0 +1,149 @@
+package dev.sluice.cli;
+
+import dev.sluice.cli.demo.DemoTraffic;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code sluice policy explain} and {@code policy diff} on the demo's traffic and the demo's policy:
+ * every packet explained once (the totals add up to the capture), dropped packets reach no region,
+ * the residency rule and its place are named, and a changed residency shows as a counted change.
+ */
+@Timeout(120)
+class PolicyExplainCommandsTest
+{
+    private static final Pattern TOTAL = Pattern.compile("^# (.+): ([0-9,]+)$");
+    private static final String POLICY = "../config/policies/eu-edge.yaml";
+
+    @TempDir
+    Path directory;
+
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private Path capture;
+
+    @BeforeEach
+    void writeCapture() throws IOException
+    {
+        capture = directory.resolve("site.pcap");
+        DemoTraffic.write(capture, 500, 7);
+    }
+
+    @Test
+    void explainsEveryPacketWithItsRuleClassesAndWhatEachRegionReceives()
+    {
+        assertEquals(0, run("policy", "explain", POLICY, "--sample", capture.toString(), "--limit", "500"), err());
+        final List<String> out = out();
+        assertTrue(out.getFirst().startsWith("policy 'eu-edge-demo' (" + POLICY + ") on " + capture + ", origin eu-west"),
+            out.getFirst());
+        assertEquals(500, out.stream().filter((line) -> line.startsWith("#") && !line.startsWith("# ")).count());
+        assertTrue(out.contains("# 500 packets"), out.toString());
+
+        long byRule = 0;
+        for (final String line : out)
+        {
+            final Matcher total = TOTAL.matcher(line);
+            if (total.matches() && (total.group(1).startsWith("rule '") || List.of("default", "not decoded").contains(total.group(1))))
+            {
+                byRule += Long.parseLong(total.group(2).replace(",", ""));
+            }
+        }
+        assertEquals(500, byRule, "each packet counted under one rule: " + out);
+
+        // NTP is dropped by the first rule: no region receives it.
+        final int ntp = indexOf(out, "udp.dstport=123");
+        assertTrue(ntp > 0, out.toString());
+        assertTrue(out.get(ntp + 1).contains("rule 'drop-ntp' (" + POLICY + ":10:5): [drop]"), out.get(ntp + 1));
+        assertTrue(out.contains("    us-east: nothing - the rule drops it"), out.toString());
+        // Kept packets carry pii.ip: raw at home, Crypto-PAn abroad, each with the rule that says so.
+        assertTrue(out.contains("    eu-west: raw - pii.ip raw to eu-west (residency at " + POLICY + ":33:5)"), out.toString());
+        assertTrue(out.contains("    us-east: transformed - pii.ip after cryptopan to us-east (residency at " + POLICY + ":33:5)"),
+            out.toString());
+    }
+
+    @Test
+    void diffCountsWhatAChangedPolicyDoesDifferently() throws IOException
+    {
+        assertEquals(0, run("policy", "diff", POLICY, POLICY, "--sample", capture.toString()), err());
+        assertTrue(out().contains("# 0 of 500 packets change"), out().toString());
+
+        // The same policy without the transform abroad: whatever went to us-east transformed is now blocked.
+        final String strict = Files.readString(Path.of(POLICY)).replace("    after:\n      cryptopan: [us-east]\n", "");
+        final Path strictFile = Files.writeString(directory.resolve("strict.yaml"), strict);
+        outBytes.reset();
+        assertEquals(0, run("policy", "diff", POLICY, strictFile.toString(), "--sample", capture.toString(), "--limit", "1"),
+            err());
+        final List<String> out = out();
+        final String change = out.stream().filter((line) -> line.startsWith("# us-east: transformed -> blocked: "))
+            .findFirst().orElseThrow(() -> new AssertionError(out.toString()));
+        final long blocked = Long.parseLong(change.substring(change.lastIndexOf(' ') + 1).replace(",", ""));
+        assertTrue(out.contains("# " + String.format("%,d", blocked) + " of 500 packets change (the first 1 shown; --limit N)"),
+            out.toString());
+        assertTrue(out.get(2).startsWith("    old: ") && out.get(2).endsWith("us-east: transformed"), out.get(2));
+        assertTrue(out.get(3).startsWith("    new: ") && out.get(3).endsWith("us-east: blocked"), out.get(3));
+    }
+
+    @Test
+    void anInvalidPolicyOrAMissingSampleSaysWhatToDo() throws IOException
+    {
+        final Path broken = Files.writeString(directory.resolve("broken.yaml"),
+            "sluice-policy: 1\nname: b\nmatch: first\ndefault: keep\nrules:\n  - name: r\n    when: ip.ttl contains \"1\"\n    then: drop\n");
+        assertEquals(1, run("policy", "explain", broken.toString(), "--sample", capture.toString()));
+        assertTrue(err().contains(broken + ":7:11: error: 'contains' applies to text fields; 'ip.ttl' is an integer field"), err());
+        assertTrue(err().contains(broken + ": invalid, nothing explained"), err());
+
+        errBytes.reset();
+        assertEquals(2, run("policy", "explain", POLICY));
+        assertTrue(err().contains("policy explain: missing --sample CAPTURE (a pcap or pcapng file)"), err());
+
+        errBytes.reset();
+        assertEquals(2, run("policy", "explain", POLICY, "--sample", capture.toString(), "--origin", "mars"));
+        assertTrue(err().contains("--origin mars is not a region of policy 'eu-edge-demo' (eu-west, us-east)"), err());
+    }
+
+    private static int indexOf(final List<String> lines, final String part)
+    {
+        for (int i = 0; i < lines.size(); i++)
+        {
+            if (lines.get(i).contains(part))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int run(final String... args)
+    {
+        try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+            PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8))
+        {
+            return SluiceCommand.run(List.of(args), out, err);
+        }
+    }
+
+    private List<String> out()
+    {
+        return outBytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    private String err()
+    {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+}
