@@ -99,6 +99,42 @@ class PolicyExplainCommandsTest
     }
 
     @Test
+    void theTelcoPackKeepsBearerIdsInTheEuAndPseudonymizesSubscribersOnSharedCaptures()
+    {
+        final String pack = "../config/policies/telco-edge.yaml";
+        // GTP-U user plane (arkime/gtp-u.pcap, 102 packets): flows; subscriber addresses Crypto-PAn'd
+        // for the EU analytics region; tunnel ids (bearers) never abroad, so nothing tunnelled reaches us-east.
+        assertEquals(0, run("policy", "explain", pack, "--sample", shared("arkime/gtp-u.pcap"), "--limit", "1"), err());
+        List<String> out = out();
+        assertTrue(out.contains("# rule 'user-plane-as-flows': 102"), out.toString());
+        assertTrue(out.contains("# eu-west: {raw=102}"), out.toString());
+        assertTrue(out.contains("# eu-central: {transformed=102}"), out.toString());
+        assertTrue(out.contains("# us-east: {blocked=102}"), out.toString());
+        assertTrue(out.get(3).startsWith("    classes: pii.ip (ip.src, ip.dst, inner.ip.src, inner.ip.dst), pii.bearer (gtp.teid)"),
+            out.get(3));
+
+        // GTP over IPv6 with an IPv6 subscriber inside (zeek): the same decisions.
+        outBytes.reset();
+        assertEquals(0, run("policy", "explain", pack, "--sample", shared("zeek/tunnels_gtp_gtp7_ipv6.pcap")), err());
+        out = out();
+        assertTrue(out.contains("# us-east: {blocked=2}"), out.toString());
+
+        // Untunnelled DNS (arkime/dns-tcp.pcap): sampled, and abroad only as Crypto-PAn images.
+        outBytes.reset();
+        assertEquals(0, run("policy", "explain", pack, "--sample", shared("arkime/dns-tcp.pcap")), err());
+        out = out();
+        assertTrue(out.contains("# rule 'sample-dns': 20"), out.toString());
+        assertTrue(out.contains("# us-east: {transformed=20}"), out.toString());
+    }
+
+    private static String shared(final String capture)
+    {
+        final Path file = Path.of(System.getProperty("sluice.shared.data"), "pcap", capture);
+        assertTrue(Files.isRegularFile(file), "shared capture missing: " + file);
+        return file.toString();
+    }
+
+    @Test
     void anInvalidPolicyOrAMissingSampleSaysWhatToDo() throws IOException
     {
         final Path broken = Files.writeString(directory.resolve("broken.yaml"),
