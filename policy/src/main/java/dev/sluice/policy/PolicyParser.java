@@ -5,6 +5,7 @@ import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.action.AnonymizationSettings;
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.RuleActions;
+import dev.sluice.policy.condition.AndCondition;
 import dev.sluice.policy.condition.Condition;
 import dev.sluice.policy.condition.ConditionParser;
 import dev.sluice.policy.condition.ConstantCondition;
@@ -584,9 +585,15 @@ public final class PolicyParser
             }
         }
 
+        /**
+         * First match: a rule after a catch-all, or after a rule whose condition is the same as its
+         * own or one of the terms its own 'and' requires (compared in canonical printed form, so
+         * order of set elements, spacing and synonyms do not hide it), can never decide.
+         */
         private void warnUnreachable(final List<Rule> rules)
         {
             Rule catchAll = null;
+            final Map<String, Rule> earlier = new HashMap<>();
             for (final Rule rule : rules)
             {
                 if (null != catchAll)
@@ -598,6 +605,20 @@ public final class PolicyParser
                         null);
                     continue;
                 }
+                final Rule covering = null == rule.condition() ? null : coveringRule(rule.condition(), earlier);
+                if (null != covering)
+                {
+                    diagnostics.warning(
+                        rule.position(),
+                        "rule '" + rule.name() + "' is unreachable: rule '" + covering.name() + "' at " +
+                            covering.position() + " matches every item it matches, and comes first",
+                        "move it above rule '" + covering.name() + "', or remove it");
+                    continue;
+                }
+                if (null != rule.condition())
+                {
+                    earlier.putIfAbsent(rule.condition().toString(), rule);
+                }
                 if (ConstantCondition.TRUE == rule.condition())
                 {
                     catchAll = rule;
@@ -607,6 +628,25 @@ public final class PolicyParser
                     diagnostics.warning(rule.position(), "rule '" + rule.name() + "' never matches: its condition is always false", null);
                 }
             }
+        }
+
+        /** The earlier rule whose condition is this one's, or one of the terms of this one's 'and'. */
+        private static Rule coveringRule(final Condition condition, final Map<String, Rule> earlier)
+        {
+            final Rule same = earlier.get(condition.toString());
+            if (null != same || !(condition instanceof AndCondition and))
+            {
+                return same;
+            }
+            for (final Condition term : and.operands())
+            {
+                final Rule covering = earlier.get(term.toString());
+                if (null != covering)
+                {
+                    return covering;
+                }
+            }
+            return null;
         }
 
         private static String abbreviate(final String text)

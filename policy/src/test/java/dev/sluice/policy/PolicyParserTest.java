@@ -468,6 +468,35 @@ class PolicyParserTest
     }
 
     @Test
+    void aRuleCoveredByAnEarlierOneIsReportedUnreachable()
+    {
+        final PolicyParseResult result = PolicyParser.parse("c.yaml", String.join("\n",
+            "sluice-policy: 1",
+            "name: c",
+            "match: first",
+            "default: keep",
+            "rules:",
+            "  - name: web",
+            "    when: tcp.port in {80, 443}",
+            "    then: sample 1/10",
+            "  - name: web-again",
+            "    when: tcp.port in {443, 80}",
+            "    then: drop",
+            "  - name: internal-web",
+            "    when: ip.src in 10.0.0.0/8 and tcp.port in {80 443}",
+            "    then: keep",
+            "  - name: dns",
+            "    when: udp.port == 53 and ip.src in 10.0.0.0/8",
+            "    then: drop"));
+        assertFalse(result.hasErrors(), result::toString);
+        assertEquals(List.of(
+            "c.yaml:9:5: warning: rule 'web-again' is unreachable: rule 'web' at 6:5 matches every item it matches, and comes first",
+            "c.yaml:12:5: warning: rule 'internal-web' is unreachable: rule 'web' at 6:5 matches every item it matches, and comes first"),
+            result.diagnostics().stream().map(d -> d.toString().lines().findFirst().orElseThrow()).toList());
+        assertEquals("move it above rule 'web', or remove it", result.diagnostics().getFirst().hint());
+    }
+
+    @Test
     void describePrintsAPolicyThatParsesToTheSameDescription()
     {
         final Policy nullNames = parseOk(lines(
