@@ -2,7 +2,6 @@ package dev.sluice.regional.sink;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -47,7 +46,6 @@ final class HeldOrigins
 
     private final long[][] lastOrigin;
     private long highestOrigin = -1;
-    private long readRecords;
 
     HeldOrigins(final int kinds)
     {
@@ -70,7 +68,6 @@ final class HeldOrigins
         final long deadlineNs = System.nanoTime() + timeout.toNanos();
         final long[][] found = new long[topics.length][];
         long highest = -1;
-        long records = 0;
         for (int kind = 0; kind < topics.length; kind++)
         {
             final List<PartitionInfo> infos = consumer.partitionsFor(topics[kind], remaining(deadlineNs));
@@ -97,16 +94,11 @@ final class HeldOrigins
                 while (upTo > begin && last < 0)
                 {
                     final long from = Math.max(begin, upTo - window);
-                    final long[] read = lastOfOurs(consumer, partition, from, upTo, check, deadlineNs);
-                    last = read[0];
-                    records += read[1];
+                    last = lastOfOurs(consumer, partition, from, upTo, check, deadlineNs);
                     upTo = from;
                     window *= 8;
                 }
-                if (partition.partition() < partitions)
-                {
-                    found[kind][partition.partition()] = last;
-                }
+                found[kind][partition.partition()] = last;
                 highest = Math.max(highest, last);
             }
         }
@@ -117,7 +109,6 @@ final class HeldOrigins
             lastOrigin[kind] = found[kind];
         }
         highestOrigin = highest;
-        readRecords += records;
     }
 
     /**
@@ -152,14 +143,6 @@ final class HeldOrigins
     }
 
     /**
-     * @return records read back so far, over every read.
-     */
-    long readRecords()
-    {
-        return readRecords;
-    }
-
-    /**
      * The origin header's value.
      *
      * @param origin the record's origin.
@@ -170,7 +153,12 @@ final class HeldOrigins
         return ByteBuffer.allocate(Long.BYTES).putLong(0, origin).array();
     }
 
-    private static long[] lastOfOurs(
+    /**
+     * The origin of the newest record of ours in offsets [from, upTo), or -1. Our origins rise with
+     * the offset, so the candidates (records carrying an origin) are checked newest first and the
+     * first one the recording holds is the answer: usually one check, not one per record.
+     */
+    private static long lastOfOurs(
         final Consumer<byte[], byte[]> consumer,
         final TopicPartition partition,
         final long from,
@@ -180,8 +168,7 @@ final class HeldOrigins
     {
         consumer.assign(List.of(partition));
         consumer.seek(partition, from);
-        long last = -1;
-        long records = 0;
+        final List<ConsumerRecord<byte[], byte[]>> candidates = new ArrayList<>();
         long position = from;
         while (position < upTo)
         {
@@ -189,30 +176,35 @@ final class HeldOrigins
             {
                 throw new TimeoutException("reading back " + partition + " took longer than the read-back timeout");
             }
-            final ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
-            for (final ConsumerRecord<byte[], byte[]> record : polled.records(partition))
+            for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(partition))
             {
-                if (record.offset() >= upTo)
+                if (record.offset() < upTo && -1 != origin(record) && null != record.value())
                 {
-                    break;
-                }
-                records++;
-                final Header header = record.headers().lastHeader(ORIGIN_HEADER);
-                if (null != header && null != header.value() && Long.BYTES == header.value().length)
-                {
-                    final long origin = ByteBuffer.wrap(header.value()).getLong();
-                    final byte[] value = record.value();
-                    if (null != value && origin > last && check.holds(origin, value, value.length))
-                    {
-                        last = origin;
-                    }
+                    candidates.add(record);
                 }
             }
             // Offsets may skip (compaction, transaction markers): the position says how far the read got.
             position = consumer.position(partition, remaining(deadlineNs));
         }
 
-        return new long[]{ last, records };
+        for (int i = candidates.size() - 1; i >= 0; i--)
+        {
+            final ConsumerRecord<byte[], byte[]> record = candidates.get(i);
+            final long origin = origin(record);
+            if (check.holds(origin, record.value(), record.value().length))
+            {
+                return origin;
+            }
+        }
+        return -1;
+    }
+
+    /** The record's origin header, or -1 when it has none (not written by a sink). */
+    private static long origin(final ConsumerRecord<byte[], byte[]> record)
+    {
+        final Header header = record.headers().lastHeader(ORIGIN_HEADER);
+        return null == header || null == header.value() || Long.BYTES != header.value().length ?
+            -1 : ByteBuffer.wrap(header.value()).getLong();
     }
 
     private static Duration remaining(final long deadlineNs)
