@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.cli.Explanation.Delivery;
 import dev.sluice.dataplane.classify.BurstFieldReader;
 import dev.sluice.dataplane.classify.CompiledRules;
 import dev.sluice.dataplane.counters.DropReason;
@@ -10,11 +11,8 @@ import dev.sluice.policy.Policy;
 import dev.sluice.policy.Rule;
 import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.RuleActions;
-import dev.sluice.policy.diagnostic.SourcePosition;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.PacketFields;
-import dev.sluice.policy.residency.ResidencyDecision;
-import dev.sluice.policy.residency.ResidencyRule;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,33 +36,9 @@ final class PacketExplainer
     private static final DropReason[] DROP_REASONS = DropReason.values();
     private static final String NOT_DECODED = "not decoded";
 
-    /** What one destination receives of a packet, and why. */
-    record Delivery(String outcome, String why)
-    {
-    }
-
-    /**
-     * The explanation of one packet. {@link #decision()} is what a policy change can alter: the
-     * rule (by name: the same rule may move in the file), its action and every destination's
-     * outcome.
-     *
-     * @param ruleName {@code rule 'NAME'}, {@code default}, or {@code not decoded}.
-     * @param rule     the same, with the rule's file:line:column.
-     */
-    record Explanation(long number, String packet, String ruleName, String rule, String action, List<String> classes,
-        Map<String, Delivery> destinations)
-    {
-        String decision()
-        {
-            final StringBuilder out = new StringBuilder(ruleName).append(": ").append(action);
-            destinations.forEach((region, delivery) -> out.append("; ").append(region).append(": ").append(delivery.outcome()));
-            return out.toString();
-        }
-    }
-
     private final Policy policy;
-    private final String originRegion;
     private final ResidencyPlan plan;
+    private final ResidencyReasons reasons;
     private final BurstFieldReader reader = new BurstFieldReader();
     private final FieldText summary = FieldText.of(SUMMARY_FIELDS);
 
@@ -75,8 +49,8 @@ final class PacketExplainer
     PacketExplainer(final Policy policy, final String originRegion)
     {
         this.policy = policy;
-        this.originRegion = originRegion;
         this.plan = ResidencyPlan.build(policy, originRegion, policy.regions());
+        this.reasons = new ResidencyReasons(policy, originRegion);
     }
 
     Policy policy()
@@ -96,7 +70,7 @@ final class PacketExplainer
                 destinations.put(region, new Delivery("nothing", "not decoded"));
             }
             return new Explanation(number, shown, NOT_DECODED, NOT_DECODED, "dropped before the rules (" + reason + ")",
-                List.of(), destinations);
+                List.of(), destinations, null);
         }
 
         reader.select(packet.burst(), packet.index());
@@ -113,7 +87,7 @@ final class PacketExplainer
         {
             final Rule matched = policy.rules().get(ruleIndex);
             ruleName = "rule '" + matched.name() + "'";
-            rule = ruleName + " (" + where(matched.position()) + ")";
+            rule = ruleName + " (" + reasons.where(matched.position()) + ")";
         }
 
         final List<String> classes = new ArrayList<>();
@@ -142,10 +116,10 @@ final class PacketExplainer
             final String region = plan.destinations().get(d);
             if (ActionKind.DROP == actions.kind())
             {
-                destinations.put(region, new Delivery("nothing", "the rule drops it"));
+                destinations.put(region, new Delivery("nothing", Policy.NO_MATCH == ruleIndex ? "the default drops it" : "the rule drops it"));
                 continue;
             }
-            final String why = residencyReasons(presentClasses, region);
+            final String why = reasons.forRegion(presentClasses, region);
             if (0 != (present & plan.blockedFields(d)))
             {
                 destinations.put(region, new Delivery("blocked", why));
@@ -159,31 +133,7 @@ final class PacketExplainer
                 destinations.put(region, new Delivery("raw", presentClasses.isEmpty() ? "no data class" : why));
             }
         }
-        return new Explanation(number, shown, ruleName, rule, actions.toString(), classes, destinations);
-    }
-
-    /** Each present class's residency decision for a region, with the rule that makes it. */
-    private String residencyReasons(final List<String> presentClasses, final String region)
-    {
-        final List<String> reasons = new ArrayList<>();
-        for (final String dataClass : presentClasses)
-        {
-            final ResidencyDecision decision = policy.residency().decide(dataClass, originRegion, region);
-            final ResidencyRule rule = policy.residency().ruleFor(dataClass, originRegion);
-            final String text = switch (decision.kind())
-            {
-                case RAW -> "raw to " + region;
-                case TRANSFORM -> "after " + decision.method().keyword() + " to " + region;
-                case BLOCK -> null == rule ? "no residency rule for it from " + originRegion : "not allowed to " + region;
-            };
-            reasons.add(dataClass + " " + text + (null == rule ? "" : " (residency at " + where(rule.position()) + ")"));
-        }
-        return String.join("; ", reasons);
-    }
-
-    private String where(final SourcePosition position)
-    {
-        return policy.sourceName() + ":" + position.line() + ":" + position.column();
+        return new Explanation(number, shown, ruleName, rule, actions.toString(), classes, destinations, null);
     }
 
     private static byte transformedBits(final long present, final byte transformFields)

@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * {@code sluice policy check|push|explain|diff}: validate policy files as the control plane and
  * gateways will, submit one to a running control plane, or show what one does (or what changes
- * between two) on a sample capture ({@link PolicyExplainCommands}). Main thread.
+ * between two) on a sample capture or log ({@link PolicyExplainCommands}). Main thread.
  */
 final class PolicyCommands
 {
@@ -41,12 +41,12 @@ final class PolicyCommands
             case "push" -> push(Arguments.parse(
                 "policy push", rest, Set.of("channel", "timeout-ms", "aeron-dir"), Set.of()), out, err);
             case "explain" -> PolicyExplainCommands.explain(Arguments.parse(
-                "policy explain", rest, Set.of("sample", "origin", "limit"), Set.of()), out, err);
+                "policy explain", rest, Set.of("sample", "format", "origin", "limit"), Set.of()), out, err);
             case "diff" -> PolicyExplainCommands.diff(Arguments.parse(
-                "policy diff", rest, Set.of("sample", "origin", "limit"), Set.of()), out, err);
+                "policy diff", rest, Set.of("sample", "format", "origin", "limit"), Set.of()), out, err);
             default -> throw new Arguments.UsageException(
-                "policy: expected 'check FILE...', 'push FILE', 'explain FILE --sample CAPTURE' or " +
-                "'diff OLD NEW --sample CAPTURE', got '" + action + "'");
+                "policy: expected 'check FILE...', 'push FILE', 'explain FILE --sample CAPTURE_OR_LOG' or " +
+                "'diff OLD NEW --sample CAPTURE_OR_LOG', got '" + action + "'");
         };
     }
 

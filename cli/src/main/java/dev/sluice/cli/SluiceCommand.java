@@ -73,12 +73,14 @@ public final class SluiceCommand
                 validate policies; every error with file:line:column
           policy push FILE [--channel URI] [--timeout-ms N] [--aeron-dir DIR]
                 submit a policy to a running control plane and print the result
-          policy explain FILE --sample CAPTURE [--origin REGION] [--limit N]
-                per packet of a capture: the rule that matches, its action, the data classes
-                found, and what each region receives (raw, transformed, blocked) and why;
+          policy explain FILE --sample CAPTURE_OR_LOG [--format F] [--origin REGION] [--limit N]
+                per packet of a capture (pcap, pcapng) or event of a log (one per line;
+                F = syslog, cef, leef, json or candump, else told by the first line): the
+                rule that matches, its action, the data classes found, what each region
+                receives (raw, transformed, blocked) and why, an event's transformed form;
                 totals per rule and per region
-          policy diff OLD NEW --sample CAPTURE [--origin REGION] [--limit N]
-                the packets whose rule or any region's outcome changes, and totals per change
+          policy diff OLD NEW --sample CAPTURE_OR_LOG [--format F] [--origin REGION] [--limit N]
+                the items whose rule or any region's outcome changes, and totals per change
 
           help  this text
 

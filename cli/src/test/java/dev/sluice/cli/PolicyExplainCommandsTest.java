@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -29,6 +30,7 @@ class PolicyExplainCommandsTest
 {
     private static final Pattern TOTAL = Pattern.compile("^# (.+): ([0-9,]+)$");
     private static final String POLICY = "../config/policies/eu-edge.yaml";
+    private static final Pattern IPV4 = Pattern.compile("\\b[0-9]{1,3}(\\.[0-9]{1,3}){3}\\b");
 
     @TempDir
     Path directory;
@@ -127,6 +129,106 @@ class PolicyExplainCommandsTest
         assertTrue(out.contains("# us-east: {transformed=20}"), out.toString());
     }
 
+    @Test
+    void theSecurityPackKeepsFailedLoginsOfASharedSshLogAndSendsTheirAddressesAbroadOnlyAsImages()
+    {
+        final String pack = "../config/policies/security-logs.yaml";
+        final String log = sharedFile("syslog/loghub/OpenSSH_2k.log");
+        assertEquals(0, run("policy", "explain", pack, "--sample", log, "--limit", "2000"), err());
+        final List<String> out = out();
+        assertTrue(out.getFirst().endsWith(" on " + log + " (syslog log), origin eu-west"), out.getFirst());
+        // The lines have no PRI, so no severity: the failed log-ins are kept by what their message says.
+        assertTrue(out.contains("# 2,000 events (the first 2000 shown; --limit N)") || out.contains("# 2,000 events"),
+            out.toString());
+        assertTrue(out.contains("# rule 'authentication-failures': 1,140"), out.toString());
+        assertTrue(out.contains("# default: 860"), out.toString());
+        assertTrue(out.contains("# eu-west: {nothing=860, raw=1140}"), out.toString());
+        assertTrue(out.contains("# us-east: {nothing=860, raw=8, transformed=1132}"), out.toString());
+
+        // Every kept line with an address goes abroad transformed, and its form holds none of its addresses.
+        int checked = 0;
+        for (int i = 0; i < out.size(); i++)
+        {
+            final String line = out.get(i);
+            if (!line.startsWith("    transformed form"))
+            {
+                continue;
+            }
+            int event = i;
+            while (!out.get(event).startsWith("#"))
+            {
+                event--;
+            }
+            final Matcher address = IPV4.matcher(out.get(event));
+            assertTrue(address.find(), out.get(event));
+            do
+            {
+                assertFalse(line.contains(address.group()), "an address left untransformed: " + line);
+            }
+            while (address.find());
+            checked++;
+        }
+        assertEquals(1132, checked);
+    }
+
+    @Test
+    void explainsEachEventOfALogWithItsClassesAndTheTokensAbroad() throws IOException
+    {
+        final Path log = Files.writeString(directory.resolve("site.log"), String.join("\n",
+            "<134>1 2026-11-27T10:00:00Z fw1 ArcSight - - - CEF:0|Vendor|FW|1.0|100|Blocked|9|src=10.1.2.3 suser=alice act=block",
+            "<191>Nov 27 10:00:01 host1 cron[12]: debug noise",
+            "<34>Nov 27 10:00:02 host1 sudo: pam_unix(sudo:auth): authentication failure; user=bob",
+            "<34>1 yesterday host1 sshd - - - Failed password for root",
+            "") + "\n");
+        final String pack = "../config/policies/security-logs.yaml";
+        assertEquals(0, run("policy", "explain", pack, "--sample", log.toString(), "--format", "syslog"), err());
+        final List<String> out = out();
+        assertTrue(out.contains("# 4 events"), out.toString());
+        final int cef = indexOf(out, "#1 cef: ");
+        assertTrue(out.get(cef + 1).startsWith("    rule 'cef-high' (" + pack + ":"), out.get(cef + 1));
+        assertEquals("    classes: pii.ip (cef.src, 1 address in the text), pii.user (cef.suser)", out.get(cef + 2));
+        assertTrue(out.get(cef + 4).startsWith("    us-east: transformed - ") && out.get(cef + 4).contains("pii.user after user to us-east"),
+            out.get(cef + 4));
+        final String form = out.get(cef + 5);
+        assertTrue(form.startsWith("    transformed form") && !form.contains("alice") && !form.contains("10.1.2.3"), form);
+        assertTrue(out.get(indexOf(out, "#2 syslog: ") + 2).equals("    eu-west: nothing - the default drops it"), out.toString());
+        assertTrue(out.get(indexOf(out, "#3 syslog: ") + 1).contains("rule 'authentication-failures'"), out.toString());
+        final int rejected = indexOf(out, "#4 <34>1 yesterday");
+        assertTrue(out.get(rejected + 1).equals("    not parsed: dropped before the rules (syslog:invalid_timestamp at byte 6)"),
+            out.get(rejected + 1));
+        assertTrue(out.contains("# not parsed: 1"), out.toString());
+
+        errBytes.reset();
+        assertEquals(2, run("policy", "explain", pack, "--sample", log.toString(), "--format", "netflow"));
+        assertTrue(err().contains("--format netflow: a log sample is syslog, cef, leef, json or candump"), err());
+        errBytes.reset();
+        assertEquals(2, run("policy", "explain", pack, "--sample", capture.toString(), "--format", "syslog"));
+        assertTrue(err().contains("is a capture: --format is for logs, leave it out"), err());
+    }
+
+    @Test
+    void diffOnALogCountsTheEventsARemovedRuleNoLongerKeeps() throws IOException
+    {
+        final String pack = "../config/policies/security-logs.yaml";
+        final String text = Files.readString(Path.of(pack));
+        final int from = text.indexOf("  - name: authentication-failures");
+        final int to = text.indexOf("  - name: authentication\n");
+        final Path without = Files.writeString(directory.resolve("without.yaml"), text.substring(0, from) + text.substring(to));
+        assertEquals(0, run("policy", "diff", pack, without.toString(), "--sample", sharedFile("syslog/loghub/OpenSSH_2k.log"),
+            "--limit", "1"), err());
+        final List<String> out = out();
+        assertTrue(out.contains("# 1,140 of 2,000 events change (the first 1 shown; --limit N)"), out.toString());
+        assertTrue(out.contains("# rule: rule 'authentication-failures' -> default: 1,140"), out.toString());
+        assertTrue(out.contains("# us-east: transformed -> nothing: 1,132"), out.toString());
+    }
+
+    private static String sharedFile(final String relative)
+    {
+        final Path file = Path.of(System.getProperty("sluice.shared.data"), relative);
+        assertTrue(Files.isRegularFile(file), "shared file missing: " + file);
+        return file.toString();
+    }
+
     private static String shared(final String capture)
     {
         final Path file = Path.of(System.getProperty("sluice.shared.data"), "pcap", capture);
@@ -145,7 +247,7 @@ class PolicyExplainCommandsTest
 
         errBytes.reset();
         assertEquals(2, run("policy", "explain", POLICY));
-        assertTrue(err().contains("policy explain: missing --sample CAPTURE (a pcap or pcapng file)"), err());
+        assertTrue(err().contains("policy explain: missing --sample FILE (a pcap or pcapng capture, or a log)"), err());
 
         errBytes.reset();
         assertEquals(2, run("policy", "explain", POLICY, "--sample", capture.toString(), "--origin", "mars"));

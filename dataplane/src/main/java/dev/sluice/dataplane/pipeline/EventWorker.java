@@ -25,7 +25,6 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link EventDispatcher}), applies the policy's rules ({@link EventRules}), rewrites the
  * addresses of the events that are anonymized or that residency lets go only transformed
  * ({@link TextAddressAnonymizer}; flow records are rendered with Crypto-PAn images,
- * {@link FlowRecordJson}), decides per destination ({@link EventResidencyPlan}) and stages the
+ * {@link FlowRecordJson}), decides per destination ({@link EventDelivery}, {@link EventResidencyPlan}) and stages the
  * forwarded events in an {@link EventBatch} that {@link EventSender} sends.
  * <p>
  * Accounting, per item (a message, or a record of a NetFlow/IPFIX datagram):
@@ -80,7 +79,7 @@ public final class EventWorker implements Agent, EventItemHandler
     private final EventCounters counters;
     private final RejectSamples rejects;
     private final NanoClock clock;
-    private final byte[] decision;
+    private final EventDelivery delivery;
     /** How {@link #sendWhileReading()} waits for a slow destination: spin briefly, then park up to 1 ms. */
     private final IdleStrategy waitIdle =
         new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
@@ -88,7 +87,6 @@ public final class EventWorker implements Agent, EventItemHandler
     private PolicySnapshot policy;
     private Policy rulesPolicy;
     private EventRules rules;
-    private EventResidencyPlan residency;
     private EventDispatcher dispatcher;
     private long[] matchesPerSlot;
 
@@ -147,9 +145,9 @@ public final class EventWorker implements Agent, EventItemHandler
         this.counters = counters;
         this.rejects = rejects;
         this.clock = clock;
-        this.decision = new byte[sender.destinationCount()];
         this.batch = new EventBatch(BATCH_CAPACITY_DEFAULT, maxBodyBytes(ring.maxMessageLength()), sender.destinationCount());
         this.eventAnonymizer = new EventAnonymizer(maxBodyBytes(ring.maxMessageLength()));
+        this.delivery = new EventDelivery(eventAnonymizer, sender.destinationCount());
     }
 
     /** The longest body an event has as received: a ring message, or a rendered flow record. */
@@ -225,7 +223,7 @@ public final class EventWorker implements Agent, EventItemHandler
         policy = snapshot;
         rulesPolicy = snapshot.rules().policy();
         rules = snapshot.eventRules();
-        residency = snapshot.eventResidency();
+        delivery.use(rules, snapshot.eventResidency());
         dispatcher = new EventDispatcher(rulesPolicy.catalogue(), database, netflow).items(this);
         matchesPerSlot = new long[rules.slots()];
         eventAnonymizer.use(rulesPolicy);
@@ -266,73 +264,26 @@ public final class EventWorker implements Agent, EventItemHandler
         final int i = batch.begin(kind, receiveTimeNs);
         MemorySegment.copy(segment, offset, batch.segment(), batch.writeOffset(), length);
         batch.endRaw(i, length);
-        final boolean addressMustChange = decideResidency(reader, slot);
-        boolean rewritten = false;
-        boolean mustBlockTransforms = false;
-        if (needsRewrite())
+        final boolean addressMustChange = delivery.decide(reader, slot);
+        final int transformed = delivery.transformText(reader, slot, addressMustChange, keys.current(), segment, offset,
+            length, batch.bytes(), batch.writeOffset(), batch.writeLimit(), receiveTimeNs, i > 0);
+        if (EventDelivery.DID_NOT_FIT == transformed)
         {
-            final boolean wantAddresses = residency.anyTextNonRaw() || addressMustChange || rules.rewritesAddresses(slot);
-            final TextAddressAnonymizer addresses = wantAddresses ? eventAnonymizer.addressRewriter(keys.current()) : null;
-            if (wantAddresses && null == addresses)
-            {
-                // Without a key no address can be looked for: fail closed where text addresses may not go raw.
-                blockTextAddresses();
-            }
-            if (null != addresses || eventAnonymizer.hasRequests())
-            {
-                final int written = eventAnonymizer.write(reader, keys.current(), addresses, segment, offset, length,
-                    batch.bytes(), batch.writeOffset(), batch.writeLimit(), receiveTimeNs);
-                if (written < 0 && i > 0)
-                {
-                    // The rewrite does not fit after the staged events: send them, stage this one again.
-                    batch.abandon(i);
-                    sendWhileReading();
-                    stageText(kind, reader, slot, segment, offset, length, receiveTimeNs);
-                    return;
-                }
-                if (written >= 0 && eventAnonymizer.changed())
-                {
-                    batch.endTransformed(i, written);
-                    rewritten = true;
-                    if (eventAnonymizer.addressesRewritten() > 0)
-                    {
-                        for (int d = 0; d < decision.length; d++)
-                        {
-                            decision[d] = (byte)Math.max(decision[d], residency.textAddresses(d));
-                        }
-                    }
-                }
-                else if (written < 0)
-                {
-                    // Longer rewritten than the whole staging area: it cannot leave transformed.
-                    blockTextAddresses();
-                }
-                if (null != eventAnonymizer.failure())
-                {
-                    counters.onUntransformed(eventAnonymizer.failure());
-                    mustBlockTransforms = true;
-                }
-            }
-            // An address field to rewrite that the rewrite did not find: it may not leave as it is.
-            mustBlockTransforms |= addressMustChange && eventAnonymizer.addressesRewritten() == 0;
+            // The rewrite does not fit after the staged events: send them, stage this one again.
+            batch.abandon(i);
+            sendWhileReading();
+            stageText(kind, reader, slot, segment, offset, length, receiveTimeNs);
+            return;
         }
-        else
+        if (transformed >= 0)
         {
-            mustBlockTransforms = addressMustChange;
+            batch.endTransformed(i, transformed);
         }
-        stage(i, rewritten, mustBlockTransforms);
-    }
-
-    /** Where an address in text may not go raw, the event may not go: its addresses could not be rewritten. */
-    private void blockTextAddresses()
-    {
-        for (int d = 0; d < decision.length; d++)
+        if (null != delivery.failure())
         {
-            if (EventResidencyPlan.RAW != residency.textAddresses(d) || EventResidencyPlan.TRANSFORM == decision[d])
-            {
-                decision[d] = EventResidencyPlan.BLOCK;
-            }
+            counters.onUntransformed(delivery.failure());
         }
+        stage(i);
     }
 
     @Override
@@ -366,10 +317,10 @@ public final class EventWorker implements Agent, EventItemHandler
             return;
         }
         batch.endRaw(i, length);
-        final boolean addressMustChange = decideResidency(reader, slot);
+        final boolean addressMustChange = delivery.decide(reader, slot);
         boolean rewritten = false;
         final boolean truncates = AnonymizationMethod.TRUNCATE == rulesPolicy.addressMethod();
-        if (needsRewrite() && (truncates || null != cryptoPan))
+        if (delivery.needsRewrite() && (truncates || null != cryptoPan))
         {
             // Crypto-PAn images are rendered into the record; truncation rewrites the rendered addresses.
             final int written = truncates ?
@@ -389,7 +340,8 @@ public final class EventWorker implements Agent, EventItemHandler
                 rewritten = true;
             }
         }
-        stage(i, rewritten, !rewritten && addressMustChange);
+        delivery.finish(rewritten, !rewritten && addressMustChange);
+        stage(i);
     }
 
     @Override
@@ -440,109 +392,16 @@ public final class EventWorker implements Agent, EventItemHandler
         return slot;
     }
 
-    /**
-     * Sets {@link #decision} for the item: the rule's anonymization for every destination, then
-     * the strictest residency decision of the classified fields it has; and tells the event
-     * anonymizer which values its transformed form must replace (those the rule names, and those
-     * of classified fields that some destination may have only transformed).
-     *
-     * @return true when the item has an address field that must be rewritten for some
-     * destination: without a rewritten body those destinations may not have it.
-     */
-    private boolean decideResidency(final FieldReader reader, final int slot)
+    /** Commits the staged event with every destination's decision. */
+    private void stage(final int i)
     {
-        eventAnonymizer.begin();
-        final boolean ruleAnonymizes = rules.anonymizes(slot);
-        Arrays.fill(decision, ruleAnonymizes ? EventResidencyPlan.TRANSFORM : EventResidencyPlan.RAW);
-        boolean addressMustChange = false;
-        if (ruleAnonymizes)
-        {
-            for (final int field : rules.anonymizedAddressFields(slot))
-            {
-                addressMustChange |= reader.isPresent(field);
-            }
-            final int[] valueFields = rules.valueFields(slot);
-            final AnonymizationMethod[] valueMethods = rules.valueMethods(slot);
-            for (int v = 0; v < valueFields.length; v++)
-            {
-                if (reader.isPresent(valueFields[v]))
-                {
-                    eventAnonymizer.request(valueFields[v], valueMethods[v]);
-                }
-            }
-        }
-        final int fields = residency.classifiedFieldCount();
-        for (int k = 0; k < fields; k++)
-        {
-            if (reader.isPresent(residency.classifiedField(k)))
-            {
-                boolean transforms = false;
-                for (int d = 0; d < decision.length; d++)
-                {
-                    final byte fieldDecision = residency.decision(k, d);
-                    transforms |= EventResidencyPlan.TRANSFORM == fieldDecision;
-                    if (fieldDecision > decision[d])
-                    {
-                        decision[d] = fieldDecision;
-                    }
-                }
-                if (transforms)
-                {
-                    final AnonymizationMethod method = residency.method(k);
-                    if (method.transformsAddresses())
-                    {
-                        addressMustChange = true;
-                    }
-                    else
-                    {
-                        eventAnonymizer.request(residency.classifiedField(k), method);
-                    }
-                }
-            }
-        }
-        return addressMustChange;
-    }
-
-    private boolean needsRewrite()
-    {
-        if (residency.anyTextNonRaw())
-        {
-            return true;
-        }
-        for (final byte d : decision)
-        {
-            if (EventResidencyPlan.TRANSFORM == d)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * @param rewritten           whether the item has a transformed form.
-     * @param mustBlockTransforms whether that form still holds something a destination that gets
-     *                            it may not have (a value or address that could not be transformed).
-     */
-    private void stage(final int i, final boolean rewritten, final boolean mustBlockTransforms)
-    {
-        if (mustBlockTransforms)
-        {
-            for (int d = 0; d < decision.length; d++)
-            {
-                if (EventResidencyPlan.TRANSFORM == decision[d])
-                {
-                    decision[d] = EventResidencyPlan.BLOCK;
-                }
-            }
-        }
-        else if (rewritten)
+        if (delivery.anonymized())
         {
             anonymized++;
         }
-        for (int d = 0; d < decision.length; d++)
+        for (int d = 0; d < delivery.destinations(); d++)
         {
-            batch.delivery[d][i] = decision[d];
+            batch.delivery[d][i] = delivery.decision(d);
         }
         batch.commit(i);
     }
