@@ -5,6 +5,7 @@ import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.anonymize.EventAnonymizer;
 import dev.sluice.dataplane.anonymize.keys.EpochMethods;
 import dev.sluice.dataplane.anonymize.keys.SiteKey;
+import dev.sluice.dataplane.classify.detect.IdentifierKind;
 import dev.sluice.dataplane.classify.event.EventDispatcher;
 import dev.sluice.dataplane.classify.event.EventItemHandler;
 import dev.sluice.dataplane.classify.event.EventRules;
@@ -28,6 +29,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,7 +42,7 @@ import java.util.Map;
  * what is replaced, not the values a destination would see). {@code sample 1/N} keeps the first
  * of every N events of its rule, as a worker does. One thread.
  */
-final class EventExplainer implements EventItemHandler
+final class EventExplainer implements EventItemHandler, AutoCloseable
 {
     /** The longest transformed form shown: a rewritten event may be longer than the line. */
     private static final int TRANSFORMED_MAX_BYTES = 1 << 20;
@@ -183,6 +185,23 @@ final class EventExplainer implements EventItemHandler
                 presentClasses.add(PacketFields.PII_IP);
             }
         }
+        for (final IdentifierKind identifier : IdentifierKind.values())
+        {
+            if (identifier.isIn(delivery.detectedKinds()))
+            {
+                classes.add(identifier.dataClass() + " (" + identifier.name().toLowerCase(Locale.ROOT).replace('_', ' ') +
+                    " in the text)");
+                if (!presentClasses.contains(identifier.dataClass()))
+                {
+                    presentClasses.add(identifier.dataClass());
+                }
+            }
+        }
+        if (delivery.undetermined())
+        {
+            classes.add("undetermined: " + delivery.identifiersFound() + " identifiers, more than " +
+                EventDelivery.MAX_IDENTIFIERS + " can be transformed, so the most restrictive of the classes a residency rule names");
+        }
         for (int d = 0; d < policy.regions().size(); d++)
         {
             final String region = policy.regions().get(d);
@@ -229,6 +248,12 @@ final class EventExplainer implements EventItemHandler
     {
         explanation = nothing("not parsed", "dropped before the rules (" + key + " at byte " + position + ")",
             "not parsed");
+    }
+
+    @Override
+    public void close()
+    {
+        delivery.close();
     }
 
     private Explanation nothing(final String ruleName, final String action, final String why)

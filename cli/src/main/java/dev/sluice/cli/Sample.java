@@ -181,6 +181,10 @@ final class Sample
             }
             while (b >= 0);
         }
+        finally
+        {
+            explainers.forEach(EventExplainer::close);
+        }
         return new Summary(events, true);
     }
 

@@ -54,10 +54,17 @@ public final class EventAnonymizer
     private static final double EPOCH_MILLIS_THRESHOLD = 1e11;
     /** Per method, per reason index: the counting key, made once. */
     private static final String[][] FAILURE_KEYS = failureKeys();
+    /** The longest identifier found in text that can be pseudonymized (an e-mail address may have 254 bytes). */
+    private static final int IDENTIFIER_MAX_BYTES = 320;
 
     private final TextValueReplacer replacer = new TextValueReplacer();
     private final int[] requestedFields = new int[MAX_REQUESTS];
     private final AnonymizationMethod[] requestedMethods = new AnonymizationMethod[MAX_REQUESTS];
+    private final int[] spanStarts = new int[MAX_REQUESTS];
+    private final int[] spanLengths = new int[MAX_REQUESTS];
+    private final AnonymizationMethod[] spanMethods = new AnonymizationMethod[MAX_REQUESTS];
+    /** An identifier's bytes, copied out of the text to be pseudonymized into the replacer's arena. */
+    private final byte[] identifier = new byte[IDENTIFIER_MAX_BYTES];
     private final byte[] scratch;
     private final UnsafeBuffer scratchBuffer;
     private final MemorySegment scratchSegment;
@@ -66,6 +73,7 @@ public final class EventAnonymizer
     /** A vehicle's identity text, copied for its keyed hash. */
     private final byte[] identity = new byte[64];
     private int requests;
+    private int spanRequests;
     private boolean position;
     private boolean roundSpeed;
     private boolean roundHeading;
@@ -163,6 +171,7 @@ public final class EventAnonymizer
     public void begin()
     {
         requests = 0;
+        spanRequests = 0;
         position = false;
         roundSpeed = false;
         roundHeading = false;
@@ -211,10 +220,28 @@ public final class EventAnonymizer
         requests++;
     }
 
+    /**
+     * Asks for the identifier at {@code [start, start + length)} of the event's text (relative to
+     * its offset), found by a detector, to be replaced by its pseudonym under a value method. An
+     * identifier that cannot be (too many, too long, no key) is a failure: fail closed.
+     */
+    public void requestSpan(final int start, final int length, final AnonymizationMethod method)
+    {
+        if (spanRequests == MAX_REQUESTS || length > IDENTIFIER_MAX_BYTES)
+        {
+            fail(method, TOO_MANY);
+            return;
+        }
+        spanStarts[spanRequests] = start;
+        spanLengths[spanRequests] = length;
+        spanMethods[spanRequests] = method;
+        spanRequests++;
+    }
+
     /** True when some value was requested (so a transformed form is needed even without addresses). */
     public boolean hasRequests()
     {
-        return requests > 0 || position || roundSpeed || roundHeading || bucketTime;
+        return requests > 0 || spanRequests > 0 || position || roundSpeed || roundHeading || bucketTime;
     }
 
     /**
@@ -246,6 +273,10 @@ public final class EventAnonymizer
             {
                 addValue(reader.text(requestedFields[r]), requestedMethods[r], methods);
             }
+        }
+        for (int r = 0; r < spanRequests; r++)
+        {
+            addIdentifier(source, offset + spanStarts[r], spanStarts[r], spanLengths[r], spanMethods[r], methods);
         }
         if (position)
         {
@@ -332,6 +363,40 @@ public final class EventAnonymizer
             return;
         }
         replacer.endValue(written);
+    }
+
+    /** An identifier found in the text: its pseudonym replaces exactly its bytes. */
+    private void addIdentifier(
+        final MemorySegment source,
+        final long at,
+        final int start,
+        final int length,
+        final AnonymizationMethod method,
+        final EpochMethods methods)
+    {
+        final IdentifierPseudonym pseudonym = null == methods ? null : methods.pseudonym(method, settings.keepEmailDomain());
+        if (null == pseudonym)
+        {
+            fail(method, NO_KEY);
+            return;
+        }
+        MemorySegment.copy(source, ValueLayout.JAVA_BYTE, at, identifier, 0, length);
+        if (replacer.hasValue(identifier, 0, length))
+        {
+            // A field's value (a VIN in vehicle.vin) replaced wherever it is written: this occurrence too.
+            return;
+        }
+        final byte[] arena = replacer.arena();
+        final int written = pseudonym.pseudonymize(identifier, 0, length, arena, replacer.arenaFree(), arena.length);
+        if (written < 0)
+        {
+            fail(method, -1 - written);
+            return;
+        }
+        if (!replacer.addSpan(start, length, written))
+        {
+            fail(method, TOO_MANY);
+        }
     }
 
     private void addPosition(final FieldReader reader, final EpochMethods methods, final long eventNs)

@@ -110,6 +110,22 @@ public final class TextValueReplacer
     }
 
     /**
+     * @return true when a value added since {@link #clear()} has exactly these bytes: its every
+     * whole occurrence is replaced already, so a span over one needs no replacement of its own.
+     */
+    public boolean hasValue(final byte[] bytes, final int offset, final int length)
+    {
+        for (int v = 0; v < values; v++)
+        {
+            if (equal(arena, valueOffset[v], valueLength[v], bytes, offset, length))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The arena where the next value's replacement may be written by the caller (a pseudonymizer
      * writes straight into it): from {@link #arenaFree()} to {@link #ARENA_BYTES}.
      */

@@ -3,6 +3,10 @@ package dev.sluice.dataplane.pipeline;
 import dev.sluice.dataplane.anonymize.EventAnonymizer;
 import dev.sluice.dataplane.anonymize.TextAddressAnonymizer;
 import dev.sluice.dataplane.anonymize.keys.EpochMethods;
+import dev.sluice.dataplane.classify.detect.IdentifierDetector;
+import dev.sluice.dataplane.classify.detect.IdentifierDetectors;
+import dev.sluice.dataplane.classify.detect.IdentifierKind;
+import dev.sluice.dataplane.classify.detect.IdentifierMatchHandler;
 import dev.sluice.dataplane.classify.event.EventRules;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.policy.action.AnonymizationMethod;
@@ -15,8 +19,10 @@ import java.util.Arrays;
 /**
  * What each destination receives of one forwarded event: {@link EventResidencyPlan#RAW},
  * {@link EventResidencyPlan#TRANSFORM} or {@link EventResidencyPlan#BLOCK}, decided from the
- * rule's anonymization, the residency of the classified fields the event has, and whether its
- * transformed form could be written (an address or value that could not be transformed blocks
+ * rule's anonymization, the residency of the classified fields the event has, the identifiers
+ * a detector finds in its text (e-mail, MAC, IMSI, IMEI, VIN, phone and card numbers, for the
+ * classes a residency rule names; each replaced by its pseudonym where a destination takes the
+ * class only transformed), and whether its transformed form could be written (an address or value that could not be transformed blocks
  * the destinations that would have had that form). The event worker decides through it, and so
  * does {@code sluice policy explain}: one decision, not a second reading of the document.
  * <p>
@@ -24,15 +30,28 @@ import java.util.Arrays;
  * whose body is its text) or the caller's own rendering followed by {@link #finish(boolean, boolean)};
  * then {@link #decision(int)} per destination. Allocation-free. One thread.
  */
-public final class EventDelivery
+public final class EventDelivery implements AutoCloseable
 {
+    /** Identifiers of one event's text that are kept for transforming; beyond them its classes are undetermined. */
+    public static final int MAX_IDENTIFIERS = EventAnonymizer.MAX_REQUESTS;
+
     /** {@link #transformText} wrote no transformed form: the event leaves as received where it may. */
     public static final int UNCHANGED = -1;
     /** {@link #transformText} could not fit the transformed form after the staged events: send them, try again. */
     public static final int DID_NOT_FIT = -2;
 
+    private static final IdentifierKind[] KINDS = IdentifierKind.values();
+
     private final EventAnonymizer anonymizer;
     private final byte[] decision;
+    private final IdentifierMatchHandler onIdentifier = this::onIdentifier;
+    private final int[] identifierKind = new int[MAX_IDENTIFIERS];
+    private final int[] identifierStart = new int[MAX_IDENTIFIERS];
+    private final int[] identifierEnd = new int[MAX_IDENTIFIERS];
+    private int identifiers;
+    private int identifiersFound;
+    private int detectedKinds;
+    private IdentifierDetector detector;
     private EventRules rules;
     private EventResidencyPlan residency;
     private boolean anonymized;
@@ -48,11 +67,18 @@ public final class EventDelivery
         this.decision = new byte[destinations];
     }
 
-    /** Switches to a policy version's rules and residency plan. */
+    /**
+     * Switches to a policy version's rules and residency plan; between batches. The first plan
+     * whose residency names a class a detector finds creates this worker's detector.
+     */
     public void use(final EventRules rules, final EventResidencyPlan residency)
     {
         this.rules = rules;
         this.residency = residency;
+        if (0 != residency.detectedKinds() && null == detector)
+        {
+            detector = IdentifierDetectors.create();
+        }
     }
 
     /**
@@ -147,9 +173,10 @@ public final class EventDelivery
         final long eventNs,
         final boolean mayRetry)
     {
+        final boolean undetermined = detectIdentifiers(source, offset, length);
         if (!needsRewrite())
         {
-            finish(false, addressMustChange);
+            finish(false, addressMustChange || undetermined);
             return UNCHANGED;
         }
 
@@ -194,8 +221,78 @@ public final class EventDelivery
         }
         // An address field to rewrite that the rewrite did not find: it may not leave as it is.
         mustBlockTransforms |= addressMustChange && anonymizer.addressesRewritten() == 0;
+        mustBlockTransforms |= undetermined;
         finish(transformed >= 0, mustBlockTransforms);
         return transformed;
+    }
+
+    /**
+     * Looks for identifiers in the event's text when the policy's residency names their class:
+     * each kind found makes every destination's decision at least that class's, and where a
+     * destination takes the class only transformed, each identifier of it is asked to be replaced
+     * by its pseudonym. An event with more identifiers than can be transformed has classes that
+     * cannot be determined: it is treated as holding the most restrictive of them all.
+     *
+     * @return true when the classes could not be determined (the transformed form may not go).
+     */
+    private boolean detectIdentifiers(final MemorySegment source, final long offset, final int length)
+    {
+        identifiers = 0;
+        identifiersFound = 0;
+        detectedKinds = 0;
+        final int inScope = residency.detectedKinds();
+        if (0 == inScope)
+        {
+            return false;
+        }
+        detectedKinds = detector.detect(source, offset, length, onIdentifier) & inScope;
+        final boolean undetermined = identifiersFound > MAX_IDENTIFIERS;
+        final int kinds = undetermined ? inScope : detectedKinds;
+        for (final IdentifierKind kind : KINDS)
+        {
+            if (!kind.isIn(kinds))
+            {
+                continue;
+            }
+            boolean transforms = false;
+            for (int d = 0; d < decision.length; d++)
+            {
+                final byte kindDecision = residency.detected(kind, d);
+                transforms |= EventResidencyPlan.TRANSFORM == kindDecision;
+                if (kindDecision > decision[d])
+                {
+                    decision[d] = kindDecision;
+                }
+            }
+            if (transforms && !undetermined)
+            {
+                for (int i = 0; i < identifiers; i++)
+                {
+                    if (identifierKind[i] == kind.ordinal())
+                    {
+                        anonymizer.requestSpan(
+                            identifierStart[i], identifierEnd[i] - identifierStart[i], residency.detectedMethod(kind));
+                    }
+                }
+            }
+        }
+        return undetermined;
+    }
+
+    private void onIdentifier(final IdentifierKind kind, final int start, final int end)
+    {
+        if (!kind.isIn(residency.detectedKinds()))
+        {
+            return;
+        }
+        if (identifiers < MAX_IDENTIFIERS)
+        {
+            identifierKind[identifiers] = kind.ordinal();
+            identifierStart[identifiers] = start;
+            identifierEnd[identifiers] = end;
+            identifiers++;
+        }
+        identifiersFound++;
     }
 
     /**
@@ -265,6 +362,35 @@ public final class EventDelivery
     public boolean anonymized()
     {
         return anonymized;
+    }
+
+    /** The identifier kinds ({@link IdentifierKind#bit()}) found in the last event's text whose class the policy names. */
+    public int detectedKinds()
+    {
+        return detectedKinds;
+    }
+
+    /** How many identifiers of those kinds the last event's text held. */
+    public int identifiersFound()
+    {
+        return identifiersFound;
+    }
+
+    /** True when the last event held more identifiers than can be transformed: its classes are taken as the most restrictive. */
+    public boolean undetermined()
+    {
+        return identifiersFound > MAX_IDENTIFIERS;
+    }
+
+    /** Frees the detector's native scratch (Hyperscan). */
+    @Override
+    public void close()
+    {
+        if (null != detector)
+        {
+            detector.close();
+            detector = null;
+        }
     }
 
     /** The anonymizer's failure key for the event ({@code untransformed} counter), or null. */

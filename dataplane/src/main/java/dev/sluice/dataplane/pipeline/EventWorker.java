@@ -461,6 +461,7 @@ public final class EventWorker implements Agent, EventItemHandler
             }
         }
         countCycle();
+        delivery.close();
     }
 
     /** True when no staged event waits for a destination. Worker thread, or after it stopped. */

@@ -1,5 +1,7 @@
 package dev.sluice.dataplane.residency;
 
+import dev.sluice.dataplane.anonymize.pseudonym.PseudonymMethod;
+import dev.sluice.dataplane.classify.detect.IdentifierKind;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.field.EventFields;
@@ -53,6 +55,9 @@ public final class EventResidencyPlan
 
     private final int[] classifiedFields;
     private final byte[][] decisions;
+    private final byte[][] detectedDecisions;
+    private final AnonymizationMethod[] detectedMethods;
+    private final int detectedKinds;
     private final AnonymizationMethod[] methods;
     private final byte[] textAddresses;
     private final AnonymizationMethod addressMethod;
@@ -66,9 +71,19 @@ public final class EventResidencyPlan
         final AnonymizationMethod[] methods,
         final byte[] textAddresses,
         final AnonymizationMethod addressMethod,
+        final byte[][] detectedDecisions,
+        final AnonymizationMethod[] detectedMethods,
         final List<String> notes)
     {
         this.classifiedFields = classifiedFields;
+        this.detectedDecisions = detectedDecisions;
+        this.detectedMethods = detectedMethods;
+        int kinds = 0;
+        for (final IdentifierKind kind : IdentifierKind.values())
+        {
+            kinds |= null == detectedDecisions[kind.ordinal()] ? 0 : kind.bit();
+        }
+        this.detectedKinds = kinds;
         this.decisions = decisions;
         this.methods = methods;
         this.textAddresses = textAddresses;
@@ -165,9 +180,43 @@ public final class EventResidencyPlan
         {
             fieldIds[k] = fields.get(k);
         }
+        final byte[][] detectedDecisions = new byte[IdentifierKind.values().length][];
+        final AnonymizationMethod[] detectedMethods = new AnonymizationMethod[IdentifierKind.values().length];
+        for (final IdentifierKind kind : IdentifierKind.values())
+        {
+            // Addresses in text are rewritten by the address method (textAddresses); a class no residency
+            // rule names is not the policy's concern.
+            if (kind.isAddress() || !policy.residency().names(kind.dataClass()))
+            {
+                continue;
+            }
+            final ResidencyDecision[] perDestination = raw(n);
+            for (int d = 0; d < n; d++)
+            {
+                perDestination[d] = policy.residency().decide(kind.dataClass(), originRegion, destinations.get(d));
+            }
+            final AnonymizationMethod method = firstMethod(perDestination);
+            final String what = kind.dataClass() + " found in an event's text";
+            final byte[] resolved = new byte[n];
+            for (int d = 0; d < n; d++)
+            {
+                resolved[d] = resolve(perDestination[d], method, what, destinations.get(d), notes);
+                if (TRANSFORM == resolved[d] && null == PseudonymMethod.byKeyword(method.keyword()))
+                {
+                    notes.add(what + " to " + destinations.get(d) + ": " + method.keyword() + " cannot transform an identifier " +
+                        "in text; events that have one are blocked instead");
+                    resolved[d] = BLOCK;
+                }
+            }
+            if (!rawEverywhere(resolved))
+            {
+                detectedDecisions[kind.ordinal()] = resolved;
+                detectedMethods[kind.ordinal()] = method;
+            }
+        }
         return new EventResidencyPlan(
             fieldIds, decisions.toArray(new byte[0][]), methods.toArray(new AnonymizationMethod[0]), textAddresses,
-            addressMethod, notes);
+            addressMethod, detectedDecisions, detectedMethods, notes);
     }
 
     private static ResidencyDecision[] raw(final int destinations)
@@ -349,6 +398,29 @@ public final class EventResidencyPlan
     public byte textAddresses(final int destination)
     {
         return textAddresses[destination];
+    }
+
+    /**
+     * The identifier kinds ({@link IdentifierKind#bit()}) whose finding in an event's text changes
+     * what some destination receives: their class is named by a residency rule and may not go raw
+     * everywhere. 0 when no event text needs scanning.
+     */
+    public int detectedKinds()
+    {
+        return detectedKinds;
+    }
+
+    /** {@link #RAW}, {@link #TRANSFORM} or {@link #BLOCK} for an event whose text holds an identifier of {@code kind}. */
+    public byte detected(final IdentifierKind kind, final int destination)
+    {
+        final byte[] perDestination = detectedDecisions[kind.ordinal()];
+        return null == perDestination ? RAW : perDestination[destination];
+    }
+
+    /** The method that transforms identifiers of {@code kind} in the transformed form; null when none does. */
+    public AnonymizationMethod detectedMethod(final IdentifierKind kind)
+    {
+        return detectedMethods[kind.ordinal()];
     }
 
     /** Decisions the plan had to make stricter than the document (for the gateway's log). */

@@ -17,6 +17,15 @@ import java.util.Set;
  */
 public final class DataClasses
 {
+    /**
+     * The classes of identifiers the gateway's detectors find in free text, which no field holds:
+     * e-mail addresses, MAC addresses, IMSIs, IMEIs, phone and payment card numbers ({@code pii.ip}
+     * and {@code pii.vehicle} are found in text too, and also held by fields). A residency rule
+     * that names one makes the gateway look for it in every forwarded event's text.
+     */
+    public static final List<String> DETECTED =
+        List.of("pii.email", "pii.mac", "pii.imsi", "pii.imei", "pii.phone", "pii.card");
+
     private final Map<String, List<Field>> fieldsByClass;
     private final Map<Field, Set<String>> classesByField;
 

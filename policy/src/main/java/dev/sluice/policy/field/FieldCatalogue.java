@@ -48,6 +48,10 @@ public final class FieldCatalogue
                 classes.computeIfAbsent(field.defaultDataClass(), ignore -> new ArrayList<>()).add(field);
             }
         }
+        for (final String detected : DataClasses.DETECTED)
+        {
+            classes.putIfAbsent(detected, new ArrayList<>());
+        }
         classes.replaceAll((name, members) -> List.copyOf(members));
 
         this.fields = List.copyOf(fields);
@@ -111,7 +115,8 @@ public final class FieldCatalogue
     }
 
     /**
-     * @return the built-in data classes: class name to the base fields that belong to it by default.
+     * @return the built-in data classes: class name to the base fields that belong to it by
+     * default, then the classes only detectors find ({@link DataClasses#DETECTED}, no field).
      */
     public Map<String, List<Field>> defaultDataClasses()
     {

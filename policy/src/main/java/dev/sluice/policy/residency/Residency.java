@@ -69,6 +69,16 @@ public final class Residency
     }
 
     /**
+     * @param dataClass the data class.
+     * @return true when some residency rule, for any origin, is about the class: the policy
+     * controls where it goes (a detector that finds the class in free text then matters).
+     */
+    public boolean names(final String dataClass)
+    {
+        return byClassAndOrigin.containsKey(dataClass) || anyOriginByClass.containsKey(dataClass);
+    }
+
+    /**
      * @param dataClass    the data class.
      * @param originRegion the origin region.
      * @return the rule that decides for them, or null when none does (so everything is blocked).

@@ -151,7 +151,9 @@ class FieldCatalogueTest
                     "flow.src", "flow.dst"),
                 "pii.user", fields("cef.suser", "cef.duser", "leef.usrName", "vehicle.driver_id"),
                 "pii.vehicle", fields("vehicle.vin"),
-                "loc.precise", fields("vehicle.lat", "vehicle.lon")),
+                "loc.precise", fields("vehicle.lat", "vehicle.lon"),
+                "pii.email", List.of(), "pii.mac", List.of(), "pii.imsi", List.of(), "pii.imei", List.of(),
+                "pii.phone", List.of(), "pii.card", List.of()),
             CATALOGUE.defaultDataClasses());
         assertTrue(DataClasses.defaults(CATALOGUE).contains("pii.ip"));
     }

@@ -136,7 +136,8 @@ class ResidencyTest
     void dataClassesCombineDefaultsAndTheDocument()
     {
         final Policy policy = parse("rules: []");
-        assertEquals(List.of("pii.ip", "pii.user", "pii.vehicle", "loc.precise", "net.vlan"), List.copyOf(policy.dataClasses()));
+        assertEquals(List.of("pii.ip", "pii.user", "pii.vehicle", "loc.precise", "pii.email", "pii.mac", "pii.imsi", "pii.imei",
+            "pii.phone", "pii.card", "net.vlan"), List.copyOf(policy.dataClasses()));
         assertEquals(
             List.of("ip.src", "ip.dst", "inner.ip.src", "inner.ip.dst", "cef.src", "cef.dst", "leef.src", "leef.dst", "flow.src", "flow.dst"),
             policy.fieldsOf("pii.ip").stream().map(f -> f.name()).toList());

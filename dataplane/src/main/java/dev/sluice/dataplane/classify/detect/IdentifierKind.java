@@ -44,6 +44,15 @@ public enum IdentifierKind
     }
 
     /**
+     * @return true for IPv4 and IPv6 addresses, which the address methods rewrite wherever they
+     * are written, rather than as identifiers found one by one.
+     */
+    public boolean isAddress()
+    {
+        return IPV4 == this || IPV6 == this;
+    }
+
+    /**
      * @return this kind's bit in a detection result.
      */
     public int bit()
