@@ -5,6 +5,8 @@ import dev.sluice.dataplane.pipeline.Verdict;
 import dev.sluice.dataplane.slice.PayloadSlicer;
 import dev.sluice.policy.Policy;
 
+import java.util.Arrays;
+
 /**
  * Runs the policy's rules over every decoded item of a burst: the first matching rule (or the
  * default) decides keep, drop or sample, and which fields to anonymize. {@code sample 1/N}
@@ -58,9 +60,22 @@ public final class ClassifyStage
         }
     }
 
+    /**
+     * Sampling starts afresh with each version. The counts array is reused, and grows only for a
+     * version with more rules than any before, so switching versions between bursts allocates
+     * nothing in steady state.
+     */
     private void onNewPolicy(final CompiledRules rules)
     {
         this.rules = rules;
-        matchesPerRule = new long[rules.ruleCount() + 1];
+        final int slots = rules.ruleCount() + 1;
+        if (matchesPerRule.length < slots)
+        {
+            matchesPerRule = new long[slots];
+        }
+        else
+        {
+            Arrays.fill(matchesPerRule, 0, slots, 0);
+        }
     }
 }

@@ -25,6 +25,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * A policy is switched to only between batches, so every batch is produced by exactly one
  * version and names it. The readers for a new policy's fields are made when the worker first
- * sees the version (once per version, not per item). Until the first policy arrives the
+ * sees a version that names other fields than the one before (once per such version, never per
+ * item). Until the first policy arrives the
  * ring is not read: nothing leaves the site without a policy deciding so, and ingest's back
  * pressure holds the senders meanwhile.
  * <p>
@@ -217,15 +219,31 @@ public final class EventWorker implements Agent, EventItemHandler
         return records;
     }
 
-    /** Switches to a policy version: its rules, residency and readers for its fields. */
+    /**
+     * Switches to a policy version: its rules, residency and readers for its fields. Readers are
+     * built only when the version names other fields than the one before, and the sample counts
+     * are reset in place (growing only for more rules than ever before), so switching between
+     * versions allocates nothing in steady state.
+     */
     private void arm(final PolicySnapshot snapshot)
     {
         policy = snapshot;
         rulesPolicy = snapshot.rules().policy();
         rules = snapshot.eventRules();
         delivery.use(rules, snapshot.eventResidency());
-        dispatcher = new EventDispatcher(rulesPolicy.catalogue(), database, netflow).items(this);
-        matchesPerSlot = new long[rules.slots()];
+        if (null == dispatcher || !dispatcher.reads(rulesPolicy.catalogue()))
+        {
+            dispatcher = new EventDispatcher(rulesPolicy.catalogue(), database, netflow).items(this);
+        }
+        final int slots = rules.slots();
+        if (null == matchesPerSlot || matchesPerSlot.length < slots)
+        {
+            matchesPerSlot = new long[slots];
+        }
+        else
+        {
+            Arrays.fill(matchesPerSlot, 0, slots, 0);
+        }
         eventAnonymizer.use(rulesPolicy);
     }
 

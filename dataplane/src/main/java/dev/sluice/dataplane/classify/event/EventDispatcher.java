@@ -11,6 +11,7 @@ import dev.sluice.dataplane.decode.event.syslog.SyslogParser;
 import dev.sluice.dataplane.source.event.EventHandler;
 import dev.sluice.dataplane.source.event.EventRing;
 import dev.sluice.dataplane.source.event.IngestRecord;
+import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldReader;
 import dev.sluice.protocol.EventKind;
@@ -32,8 +33,9 @@ import java.util.IdentityHashMap;
  *     datagram is one rejected item.</li>
  * </ul>
  * The readers are built for one policy's catalogue (its dynamic fields differ from policy to
- * policy), so a new dispatcher is made when a policy is applied: off the per-item path, once
- * per version. Allocation-free per message once every reject reason has been seen (a reason is
+ * policy), so a new dispatcher is made when a policy names other fields than the one before:
+ * off the per-item path, once per such version; a version with the same fields keeps the
+ * dispatcher ({@link #reads}), so switching between versions allocates nothing. Allocation-free per message once every reject reason has been seen (a reason is
  * a constant; its {@code <format>:<reason>} key is made once). Worker thread only.
  */
 public final class EventDispatcher implements EventHandler
@@ -55,6 +57,7 @@ public final class EventDispatcher implements EventHandler
     private final FlowRecordFieldReader flowReader;
     private final CanFieldReader canReader;
 
+    private final FieldCatalogue catalogue;
     private final DropKeys dropKeys = new DropKeys();
     private EventItemHandler items;
     private long receivedNs;
@@ -66,6 +69,7 @@ public final class EventDispatcher implements EventHandler
      */
     public EventDispatcher(final FieldCatalogue catalogue, final CanDatabase database, final NetflowParser netflow)
     {
+        this.catalogue = catalogue;
         this.netflow = netflow;
         candump = null == database ? new CandumpParser() : new CandumpParser(database);
         syslogReader = new SyslogFieldReader(catalogue);
@@ -74,6 +78,36 @@ public final class EventDispatcher implements EventHandler
         jsonReader = new JsonFieldReader(catalogue);
         flowReader = new FlowRecordFieldReader(catalogue);
         canReader = new CanFieldReader(catalogue, database);
+    }
+
+    /**
+     * Whether this dispatcher's readers serve {@code other}: the catalogue they were built for,
+     * or one with the same fields (names and types) under the same ids, as a new version that
+     * names the same dynamic fields has. Fixed fields are the same objects in every catalogue;
+     * a dynamic field's name is its prefix and path, all its reader looks at besides its type.
+     * Allocation-free.
+     */
+    public boolean reads(final FieldCatalogue other)
+    {
+        if (other == catalogue)
+        {
+            return true;
+        }
+        final int size = catalogue.size();
+        if (other.size() != size)
+        {
+            return false;
+        }
+        for (int id = 0; id < size; id++)
+        {
+            final Field mine = catalogue.byId(id);
+            final Field theirs = other.byId(id);
+            if (mine != theirs && (mine.type() != theirs.type() || !mine.name().equals(theirs.name())))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Where the items of the next messages go. */
