@@ -6,14 +6,33 @@ import java.util.List;
 
 /**
  * A set of IPv4 and IPv6 addresses given as prefixes, held per family as sorted disjoint
- * ranges; membership is an allocation-free scan (few ranges) or binary search.
+ * ranges searched by an allocation-free scan (few ranges) or binary search, or, for a family
+ * with more than {@value #TRIE_MIN_RANGES} ranges (a named list of thousands of networks), as an
+ * {@link AddressTrie}, which reads a few nodes where a binary search reads ~17 ranges
+ * ({@code AddressListBenchmark} in perf/RESULTS.md: the trie wins from about that size on).
  * Immutable; any thread.
  */
 public final class AddressSet
 {
+    /** How membership is decided; {@link #AUTO} unless a benchmark or test compares the others. */
+    public enum Lookup
+    {
+        /** {@link #TRIE} for a family with more than {@value AddressSet#TRIE_MIN_RANGES} ranges, otherwise {@link #SORTED_RANGES}. */
+        AUTO,
+        /** Scan or binary search over the sorted disjoint ranges. */
+        SORTED_RANGES,
+        /** The compressed trie. */
+        TRIE
+    }
+
+    /** Below this many ranges in a family, binary search over ranges is as fast as the trie and smaller. */
+    public static final int TRIE_MIN_RANGES = 256;
+
     private static final int LINEAR_SCAN_RANGES = 8;
 
     private final List<AddressPrefix> prefixes;
+    private final AddressTrie v4Trie;
+    private final AddressTrie v6Trie;
     private final long[] v4Lows;
     private final long[] v4Highs;
     private final long[] v6LowsHigh;
@@ -25,6 +44,21 @@ public final class AddressSet
      * @param prefixes the members, either family, in any order, may overlap.
      */
     public AddressSet(final List<AddressPrefix> prefixes)
+    {
+        this(prefixes, Lookup.AUTO);
+    }
+
+    /**
+     * @param prefixes the members, either family, in any order, may overlap.
+     * @param lookup   how membership is decided: {@link Lookup#AUTO} but to compare the others.
+     * @return the set.
+     */
+    public static AddressSet of(final List<AddressPrefix> prefixes, final Lookup lookup)
+    {
+        return new AddressSet(prefixes, lookup);
+    }
+
+    private AddressSet(final List<AddressPrefix> prefixes, final Lookup lookup)
     {
         final ArrayList<AddressPrefix> sorted = new ArrayList<>(prefixes);
         sorted.sort(Comparator.comparingInt(AddressPrefix::version)
@@ -90,6 +124,28 @@ public final class AddressSet
             v6HighsHigh[i] = v6.get(i)[2];
             v6HighsLow[i] = v6.get(i)[3];
         }
+
+        final int v4Count = countVersion(sorted, 4);
+        v4Trie = useTrie(lookup, v4Lows.length) ? AddressTrie.of(sorted.subList(0, v4Count)) : null;
+        v6Trie = useTrie(lookup, v6LowsHigh.length) ? AddressTrie.of(sorted.subList(v4Count, sorted.size())) : null;
+    }
+
+    private static boolean useTrie(final Lookup lookup, final int ranges)
+    {
+        return Lookup.TRIE == lookup || (Lookup.AUTO == lookup && ranges > TRIE_MIN_RANGES);
+    }
+
+    private static int countVersion(final List<AddressPrefix> sorted, final int version)
+    {
+        int count = 0;
+        for (final AddressPrefix prefix : sorted)
+        {
+            if (version == prefix.version())
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static int compare(final long aHigh, final long aLow, final long bHigh, final long bLow)
@@ -111,6 +167,10 @@ public final class AddressSet
 
     private boolean containsV4(final long address)
     {
+        if (null != v4Trie)
+        {
+            return v4Trie.contains(address << 32, 0L);
+        }
         final long[] lows = v4Lows;
         final long[] highs = v4Highs;
         if (lows.length <= LINEAR_SCAN_RANGES)
@@ -148,6 +208,10 @@ public final class AddressSet
 
     private boolean containsV6(final long high, final long low)
     {
+        if (null != v6Trie)
+        {
+            return v6Trie.contains(high, low);
+        }
         int lo = 0;
         int hi = v6LowsHigh.length - 1;
         while (lo <= hi)
@@ -167,6 +231,15 @@ public final class AddressSet
             }
         }
         return false;
+    }
+
+    /**
+     * @param version 4 or 6.
+     * @return true when that family is looked up through the trie.
+     */
+    public boolean usesTrie(final int version)
+    {
+        return null != (4 == version ? v4Trie : v6Trie);
     }
 
     /**
