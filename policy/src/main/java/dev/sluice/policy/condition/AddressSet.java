@@ -1,15 +1,15 @@
 package dev.sluice.policy.condition;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
  * A set of IPv4 and IPv6 addresses given as prefixes, held per family as sorted disjoint
- * ranges searched by an allocation-free scan (few ranges) or binary search, or, for a family
- * with more than {@value #TRIE_MIN_RANGES} ranges (a named list of thousands of networks), as an
- * {@link AddressTrie}, which reads a few nodes where a binary search reads ~17 ranges
- * ({@code AddressListBenchmark} in perf/RESULTS.md: the trie wins from about that size on).
+ * ranges searched by an allocation-free linear scan when a family has at most
+ * {@value #TRIE_MIN_RANGES} of them, and otherwise as an {@link AddressTrie}, which reads a few
+ * nodes where a binary search reads up to ~17 ranges ({@code AddressListBenchmark} in
+ * perf/RESULTS.md: 4-19 times faster for 100 to 100,000 prefixes). Binary search over the
+ * ranges remains as {@link Lookup#SORTED_RANGES}, the benchmarks' baseline.
  * Immutable; any thread.
  */
 public final class AddressSet
@@ -25,10 +25,13 @@ public final class AddressSet
         TRIE
     }
 
-    /** Below this many ranges in a family, binary search over ranges is as fast as the trie and smaller. */
-    public static final int TRIE_MIN_RANGES = 256;
+    /**
+     * Up to this many ranges in a family, a linear scan (in one or two cache lines) is as fast;
+     * above it the trie beats binary search at every size measured (10 to 100,000 prefixes).
+     */
+    public static final int TRIE_MIN_RANGES = 8;
 
-    private static final int LINEAR_SCAN_RANGES = 8;
+    private static final int LINEAR_SCAN_RANGES = TRIE_MIN_RANGES;
 
     private final List<AddressPrefix> prefixes;
     private final AddressTrie v4Trie;
@@ -61,10 +64,7 @@ public final class AddressSet
     private AddressSet(final List<AddressPrefix> prefixes, final Lookup lookup)
     {
         final ArrayList<AddressPrefix> sorted = new ArrayList<>(prefixes);
-        sorted.sort(Comparator.comparingInt(AddressPrefix::version)
-            .thenComparing(AddressPrefix::high, Long::compareUnsigned)
-            .thenComparing(AddressPrefix::low, Long::compareUnsigned)
-            .thenComparingInt(AddressPrefix::prefixLength));
+        sorted.sort(AddressSet::compareForSorting);
         this.prefixes = List.copyOf(sorted);
 
         final ArrayList<long[]> v4 = new ArrayList<>();
@@ -128,6 +128,17 @@ public final class AddressSet
         final int v4Count = countVersion(sorted, 4);
         v4Trie = useTrie(lookup, v4Lows.length) ? AddressTrie.of(sorted.subList(0, v4Count)) : null;
         v6Trie = useTrie(lookup, v6LowsHigh.length) ? AddressTrie.of(sorted.subList(v4Count, sorted.size())) : null;
+    }
+
+    /** By family, address, then length: unboxed, since a named list can hold 100,000 prefixes. */
+    private static int compareForSorting(final AddressPrefix a, final AddressPrefix b)
+    {
+        if (a.version() != b.version())
+        {
+            return Integer.compare(a.version(), b.version());
+        }
+        final int byAddress = compare(a.high(), a.low(), b.high(), b.low());
+        return 0 != byAddress ? byAddress : Integer.compare(a.prefixLength(), b.prefixLength());
     }
 
     private static boolean useTrie(final Lookup lookup, final int ranges)

@@ -94,7 +94,7 @@ class AddressSetTest
         for (int i = 0; i < 10_000; i++)
         {
             final AddressPrefix p = new AddressPrefix(4, 0, (random.nextLong() & 0xFFFF_FF00L), 24);
-            (i < 10 ? small : large).add(p);
+            (i < 5 ? small : large).add(p);
         }
         assertFalse(new AddressSet(small).usesTrie(4));
         assertTrue(new AddressSet(large).usesTrie(4));
