@@ -113,9 +113,29 @@ public final class ConditionParser
         final IntFunction<SourcePosition> positions,
         final Diagnostics diagnostics)
     {
+        return parse(text, catalogue, NamedLists.none(), positions, diagnostics);
+    }
+
+    /**
+     * Parse a condition on its own that may reference named lists.
+     *
+     * @param text        the condition.
+     * @param catalogue   the fixed fields it may name.
+     * @param lists       the lists it may reference as {@code $name}; references are recorded in it.
+     * @param positions   maps an offset in {@code text} to its source position.
+     * @param diagnostics where problems go.
+     * @return the condition, or null when an error was reported for it.
+     */
+    public static Condition parse(
+        final String text,
+        final FieldCatalogue catalogue,
+        final NamedLists lists,
+        final IntFunction<SourcePosition> positions,
+        final Diagnostics diagnostics)
+    {
         final FieldResolver firstPass = new FieldResolver(catalogue);
-        new Parser(text, firstPass, positions, new Diagnostics(diagnostics.sourceName())).parse();
-        return new Parser(text, firstPass.secondPass(), positions, diagnostics).parse();
+        new Parser(text, firstPass, lists, positions, new Diagnostics(diagnostics.sourceName())).parse();
+        return new Parser(text, firstPass.secondPass(), lists, positions, diagnostics).parse();
     }
 
     /**
