@@ -442,13 +442,15 @@ public final class Policy
                 {
                     out.append("    - ");
                 }
-                if (FieldType.STRING == list.type())
+                final String member = members.get(i);
+                // YAML reads '::1' and '2001:db8::' plain as mappings; quoted, they are still addresses.
+                if (FieldType.STRING == list.type() || member.startsWith(":") || member.endsWith(":"))
                 {
-                    appendQuoted(out, members.get(i));
+                    appendQuoted(out, member);
                 }
                 else
                 {
-                    out.append(members.get(i));
+                    out.append(member);
                 }
                 if (!oneLine)
                 {

@@ -99,6 +99,18 @@ class PolicyListsTest
     }
 
     @Test
+    void quotedIpv6AddressesThatYamlCannotReadPlainAreAddresses()
+    {
+        final Policy policy = parseOk(withLists(lines("lists:", "  v6: ['::1', \"2001:db8::\", fd00::/8, \"::/128\"]"), "ip.src in $v6"));
+        assertEquals(0, policy.firstMatch(item().with("ip.src", "::1")));
+        assertEquals(0, policy.firstMatch(item().with("ip.src", "2001:db8::")));
+        assertEquals(Policy.NO_MATCH, policy.firstMatch(item().with("ip.src", "2001:db8::1")));
+        final String described = policy.describe();
+        assertTrue(described.contains("  v6: [\"::\", \"::1\", \"2001:db8::\", fd00::/8]\n"), described);
+        assertEquals(described, parseOk(described).describe());
+    }
+
+    @Test
     void aListInADynamicFieldTypesIt()
     {
         final Policy policy = parseOk(withLists(LISTS, "json.client in $internal-nets"));
@@ -127,7 +139,7 @@ class PolicyListsTest
             arguments("dollar alone", withLists(lists, "ip.src in $ or true"), "11:21", "expected a list name after '$'", null),
             arguments("mixed list", withLists(lines("lists:", "  m: [10.0.0.0/8, 22]"), "ip.src in $m"), "6:19",
                 "list 'm' holds addresses (its first element is at line 6, column 7), but this is an integer", null),
-            arguments("quoted address", withLists(lines("lists:", "  m: [10.0.0.0/8, \"10.1.0.0/16\"]"), "ip.src in $m"), "6:20",
+            arguments("text among addresses", withLists(lines("lists:", "  m: [10.0.0.0/8, \"cron\"]"), "ip.src in $m"), "6:20",
                 "list 'm' holds addresses", "a list holds one kind of value; write addresses and numbers without quotes"),
             arguments("empty list", withLists(lines("lists:", "  m: []"), "ip.src in $m"), "6:3", "list 'm' is empty", null),
             arguments("null list", withLists(lines("lists:", "  m:"), "ip.src in $m"), "6:3", "list 'm' is empty", null),

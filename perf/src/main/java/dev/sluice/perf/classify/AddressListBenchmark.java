@@ -40,7 +40,7 @@ public class AddressListBenchmark
 {
     static final int LOOKUPS = 4096;
 
-    @Param({ "100", "10000", "100000" })
+    @Param({ "10", "100", "10000", "100000" })
     public int size;
 
     @Param({ "4", "6" })

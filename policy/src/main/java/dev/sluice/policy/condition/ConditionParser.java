@@ -181,7 +181,8 @@ public final class ConditionParser
      * One element of a named list, read as a set element of a condition is.
      *
      * @param text        the element.
-     * @param quoted      true when the document quoted it: text, taken as it is.
+     * @param quoted      true when the document quoted it: text, taken as it is, unless it reads as
+     *                    an address (YAML needs quotes around some IPv6 addresses).
      * @param positions   maps an offset in {@code text} to its source position.
      * @param diagnostics where problems go.
      * @return an {@link AddressPrefix}, a {@code long[]{low, high}} or a {@link String}; null when reported.
@@ -192,7 +193,7 @@ public final class ConditionParser
         final IntFunction<SourcePosition> positions,
         final Diagnostics diagnostics)
     {
-        if (quoted)
+        if (quoted && !readsAsAddress(text))
         {
             return text;
         }
@@ -236,6 +237,27 @@ public final class ConditionParser
             case BadLiteral ignored -> null;
             case ListLiteral ignored -> null;
         };
+    }
+
+    /**
+     * YAML cannot read every IPv6 address plain ({@code ::1}, {@code 2001:db8::} start or end
+     * with the ':' of a mapping), so a quoted list element that reads as an address is one.
+     */
+    private static boolean readsAsAddress(final String text)
+    {
+        if (!Addresses.looksLikeAddress(text))
+        {
+            return false;
+        }
+        try
+        {
+            Addresses.parsePrefix(text);
+            return true;
+        }
+        catch (final IllegalArgumentException notAnAddress)
+        {
+            return false;
+        }
     }
 
     private enum Kind

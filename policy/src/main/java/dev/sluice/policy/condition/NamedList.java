@@ -213,8 +213,9 @@ public final class NamedList
         }
 
         /**
-         * Add one element: text when {@code quoted}, otherwise an address or prefix, an integer,
-         * or a range {@code a..b} (also {@code a-b}), read as a condition reads a set element.
+         * Add one element: text when {@code quoted} (unless it reads as an address: YAML needs
+         * quotes around {@code ::1}), otherwise an address or prefix, an integer, or a range
+         * {@code a..b} (also {@code a-b}), read as a condition reads a set element.
          *
          * @param text      the element's value.
          * @param quoted    whether the document quoted it.
