@@ -5,11 +5,11 @@ import java.util.List;
 
 /**
  * A set of IPv4 and IPv6 addresses given as prefixes, held per family as sorted disjoint
- * ranges searched by an allocation-free linear scan when a family has at most
- * {@value #TRIE_MIN_RANGES} of them, and otherwise as an {@link AddressTrie}, which reads a few
- * nodes where a binary search reads up to ~17 ranges ({@code AddressListBenchmark} in
- * perf/RESULTS.md: 4-19 times faster for 100 to 100,000 prefixes). Binary search over the
- * ranges remains as {@link Lookup#SORTED_RANGES}, the benchmarks' baseline.
+ * ranges searched by an allocation-free linear scan (IPv4) or binary search (IPv6) while a family
+ * has few of them, and otherwise as an {@link AddressTrie}, which reads a few nodes where a
+ * binary search reads up to ~17 ranges ({@code AddressListBenchmark} in perf/RESULTS.md: for
+ * IPv4 the trie wins from 10 prefixes on, 4-7 times at 10,000-100,000; for IPv6, whose hits walk
+ * a deeper trie, only from about a hundred ranges on, so the thresholds differ by family).
  * Immutable; any thread.
  */
 public final class AddressSet
@@ -17,7 +17,7 @@ public final class AddressSet
     /** How membership is decided; {@link #AUTO} unless a benchmark or test compares the others. */
     public enum Lookup
     {
-        /** {@link #TRIE} for a family with more than {@value AddressSet#TRIE_MIN_RANGES} ranges, otherwise {@link #SORTED_RANGES}. */
+        /** {@link #TRIE} for a family with more ranges than its threshold, otherwise {@link #SORTED_RANGES}. */
         AUTO,
         /** Scan or binary search over the sorted disjoint ranges. */
         SORTED_RANGES,
@@ -26,12 +26,18 @@ public final class AddressSet
     }
 
     /**
-     * Up to this many ranges in a family, a linear scan (in one or two cache lines) is as fast;
-     * above it the trie beats binary search at every size measured (10 to 100,000 prefixes).
+     * Up to this many IPv4 ranges a linear scan (in one or two cache lines) is as fast; above
+     * it the trie (at most 6 node reads) beats binary search at every size measured.
      */
-    public static final int TRIE_MIN_RANGES = 8;
+    public static final int TRIE_MIN_RANGES_IPV4 = 8;
 
-    private static final int LINEAR_SCAN_RANGES = TRIE_MIN_RANGES;
+    /**
+     * Up to this many IPv6 ranges binary search (all in L1) is as fast as the trie, whose hits
+     * read one node per 6 bits of a /48../64 prefix; above it the trie wins.
+     */
+    public static final int TRIE_MIN_RANGES_IPV6 = 64;
+
+    private static final int LINEAR_SCAN_RANGES = TRIE_MIN_RANGES_IPV4;
 
     private final List<AddressPrefix> prefixes;
     private final AddressTrie v4Trie;
@@ -126,8 +132,9 @@ public final class AddressSet
         }
 
         final int v4Count = countVersion(sorted, 4);
-        v4Trie = useTrie(lookup, v4Lows.length) ? AddressTrie.of(sorted.subList(0, v4Count)) : null;
-        v6Trie = useTrie(lookup, v6LowsHigh.length) ? AddressTrie.of(sorted.subList(v4Count, sorted.size())) : null;
+        v4Trie = useTrie(lookup, v4Lows.length, TRIE_MIN_RANGES_IPV4) ? AddressTrie.of(sorted.subList(0, v4Count)) : null;
+        v6Trie = useTrie(lookup, v6LowsHigh.length, TRIE_MIN_RANGES_IPV6) ?
+            AddressTrie.of(sorted.subList(v4Count, sorted.size())) : null;
     }
 
     /** By family, address, then length: unboxed, since a named list can hold 100,000 prefixes. */
@@ -141,9 +148,9 @@ public final class AddressSet
         return 0 != byAddress ? byAddress : Integer.compare(a.prefixLength(), b.prefixLength());
     }
 
-    private static boolean useTrie(final Lookup lookup, final int ranges)
+    private static boolean useTrie(final Lookup lookup, final int ranges, final int threshold)
     {
-        return Lookup.TRIE == lookup || (Lookup.AUTO == lookup && ranges > TRIE_MIN_RANGES);
+        return Lookup.TRIE == lookup || (Lookup.AUTO == lookup && ranges > threshold);
     }
 
     private static int countVersion(final List<AddressPrefix> sorted, final int version)

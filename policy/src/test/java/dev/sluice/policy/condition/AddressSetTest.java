@@ -99,6 +99,14 @@ class AddressSetTest
         assertFalse(new AddressSet(small).usesTrie(4));
         assertTrue(new AddressSet(large).usesTrie(4));
         assertFalse(new AddressSet(large).usesTrie(6));
+
+        final ArrayList<AddressPrefix> v6 = new ArrayList<>();
+        for (int i = 0; i < AddressSet.TRIE_MIN_RANGES_IPV6 + 1; i++)
+        {
+            v6.add(new AddressPrefix(6, 0x2001_0DB8_0000_0000L + ((long)i << 20), 0, 48));
+        }
+        assertTrue(new AddressSet(v6).usesTrie(6));
+        assertFalse(new AddressSet(v6.subList(0, AddressSet.TRIE_MIN_RANGES_IPV6)).usesTrie(6));
     }
 
     private static void checkAround(
