@@ -8,8 +8,8 @@ import java.util.List;
  * ranges searched by an allocation-free linear scan (IPv4) or binary search (IPv6) while a family
  * has few of them, and otherwise as an {@link AddressTrie}, which reads a few nodes where a
  * binary search reads up to ~17 ranges ({@code AddressListBenchmark} in perf/RESULTS.md: for
- * IPv4 the trie wins from 10 prefixes on, 4-7 times at 10,000-100,000; for IPv6, whose hits walk
- * a deeper trie, only from about a hundred ranges on, so the thresholds differ by family).
+ * IPv4 the trie wins at every size measured, 5-19 times at 10,000-100,000 prefixes; for IPv6,
+ * whose hits walk a deeper trie, only with many ranges, so the thresholds differ by family).
  * Immutable; any thread.
  */
 public final class AddressSet
