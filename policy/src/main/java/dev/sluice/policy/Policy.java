@@ -279,8 +279,10 @@ public final class Policy
 
     /**
      * Print the policy back as a policy document, canonical: aliases in conditions appear
-     * expanded, sets sorted and merged, host names in lower case, actions normalised, durations
-     * in their largest exact unit, names quoted where YAML would otherwise read them as null.
+     * expanded, sets sorted and merged, named lists referenced as written ({@code $nets}) with
+     * every list printed canonical under {@code lists:}, host names in lower case, actions
+     * normalised, durations in their largest exact unit, names quoted where YAML would otherwise
+     * read them as null.
      * The {@code flows:} section is printed, every setting spelt out, when a rule aggregates
      * flows or a setting differs from its default. Parsing the output gives an
      * equivalent policy whose {@code describe()} is the same text.
