@@ -6,10 +6,12 @@ import dev.sluice.policy.action.AnonymizationSettings;
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.condition.Condition;
+import dev.sluice.policy.condition.NamedList;
 import dev.sluice.policy.field.DataClasses;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldReader;
+import dev.sluice.policy.field.FieldType;
 import dev.sluice.policy.keys.KeyEpochs;
 import dev.sluice.policy.residency.Residency;
 import dev.sluice.policy.residency.ResidencyRule;
@@ -33,6 +35,9 @@ public final class Policy
     /** What {@link #firstMatch} returns when no rule matches and the default applies. */
     public static final int NO_MATCH = -1;
 
+    /** {@link #describe()} prints a longer list one member a line. */
+    private static final int LIST_MEMBERS_ON_ONE_LINE = 16;
+
     private final String sourceName;
     private final String name;
     private final int formatVersion;
@@ -44,6 +49,7 @@ public final class Policy
     private final AnonymizationSettings anonymizationSettings;
     /** Computed once: the data path asks per event. */
     private final AnonymizationMethod addressMethod;
+    private final List<NamedList> lists;
     private final List<Rule> rules;
     private final Residency residency;
     private final FieldCatalogue catalogue;
@@ -61,6 +67,7 @@ public final class Policy
         final DataClasses dataClasses,
         final FlowSettings flowSettings,
         final AnonymizationSettings anonymizationSettings,
+        final List<NamedList> lists,
         final List<Rule> rules,
         final Residency residency,
         final FieldCatalogue catalogue,
@@ -76,6 +83,7 @@ public final class Policy
         this.flowSettings = flowSettings;
         this.anonymizationSettings = anonymizationSettings;
         this.addressMethod = addressMethodOf(rules, residency);
+        this.lists = List.copyOf(lists);
         this.rules = List.copyOf(rules);
         this.residency = residency;
         this.catalogue = catalogue;
@@ -204,6 +212,14 @@ public final class Policy
         return flowSettings;
     }
 
+    /**
+     * @return the {@code lists:} section: the named lists, in document order.
+     */
+    public List<NamedList> lists()
+    {
+        return lists;
+    }
+
     public List<Rule> rules()
     {
         return rules;
@@ -263,8 +279,10 @@ public final class Policy
 
     /**
      * Print the policy back as a policy document, canonical: aliases in conditions appear
-     * expanded, sets sorted and merged, host names in lower case, actions normalised, durations
-     * in their largest exact unit, names quoted where YAML would otherwise read them as null.
+     * expanded, sets sorted and merged, named lists referenced as written ({@code $nets}) with
+     * every list printed canonical under {@code lists:}, host names in lower case, actions
+     * normalised, durations in their largest exact unit, names quoted where YAML would otherwise
+     * read them as null.
      * The {@code flows:} section is printed, every setting spelt out, when a rule aggregates
      * flows or a setting differs from its default. Parsing the output gives an
      * equivalent policy whose {@code describe()} is the same text.
@@ -296,6 +314,8 @@ public final class Policy
             appendFieldNames(out, entry.getValue());
             out.append("]\n");
         }
+
+        appendLists(out);
 
         if (!FlowSettings.DEFAULTS.equals(flowSettings) || rules.stream().anyMatch(r -> ActionKind.AGGREGATE == r.actions().kind()))
         {
@@ -393,6 +413,57 @@ public final class Policy
         }
 
         return out.toString();
+    }
+
+    /**
+     * Lists print canonical (sorted, merged, distinct), a short one on one line, a long one one
+     * member a line; texts quoted, since quotes are what make a member text.
+     */
+    private void appendLists(final StringBuilder out)
+    {
+        if (lists.isEmpty())
+        {
+            return;
+        }
+        out.append("lists:\n");
+        for (final NamedList list : lists)
+        {
+            out.append("  ");
+            appendName(out, list.name());
+            out.append(':');
+            final List<String> members = list.canonicalMembers();
+            final boolean oneLine = members.size() <= LIST_MEMBERS_ON_ONE_LINE;
+            out.append(oneLine ? " [" : "\n");
+            for (int i = 0; i < members.size(); i++)
+            {
+                if (oneLine && i > 0)
+                {
+                    out.append(", ");
+                }
+                else if (!oneLine)
+                {
+                    out.append("    - ");
+                }
+                final String member = members.get(i);
+                // YAML reads '::1' and '2001:db8::' plain as mappings; quoted, they are still addresses.
+                if (FieldType.STRING == list.type() || member.startsWith(":") || member.endsWith(":"))
+                {
+                    appendQuoted(out, member);
+                }
+                else
+                {
+                    out.append(member);
+                }
+                if (!oneLine)
+                {
+                    out.append('\n');
+                }
+            }
+            if (oneLine)
+            {
+                out.append("]\n");
+            }
+        }
     }
 
     private void appendRegions(final StringBuilder out, final Set<String> set)

@@ -9,6 +9,8 @@ import dev.sluice.policy.condition.AndCondition;
 import dev.sluice.policy.condition.Condition;
 import dev.sluice.policy.condition.ConditionParser;
 import dev.sluice.policy.condition.ConstantCondition;
+import dev.sluice.policy.condition.NamedList;
+import dev.sluice.policy.condition.NamedLists;
 import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.diagnostic.SourcePosition;
 import dev.sluice.policy.diagnostic.Suggestions;
@@ -53,6 +55,8 @@ import java.util.regex.Pattern;
  * regions: [eu-west, us-east] # required when residency is present
  * classes:                    # optional; adds fields to data classes
  *   pii.ip: [ip.src, ip.dst]
+ * lists:                      # optional; named lists, referenced as $internal-nets, see ListsReader
+ *   internal-nets: [10.0.0.0/8, fd00::/8]
  * flows:                      # optional; settings of 'aggregate flows', see FlowsReader
  * anonymization:              # optional; parameters of the anonymization methods, see AnonymizationReader
  *   idle-timeout: 15s
@@ -75,7 +79,7 @@ public final class PolicyParser
 
     static final String KEY_VERSION = "sluice-policy";
     private static final List<String> TOP_KEYS = List.of(
-        KEY_VERSION, "name", "match", "default", "regions", "classes", "flows", "anonymization", "rules", "residency", "keys");
+        KEY_VERSION, "name", "match", "default", "regions", "classes", "lists", "flows", "anonymization", "rules", "residency", "keys");
     private static final List<String> TOP_REQUIRED = List.of(KEY_VERSION, "name", "match", "default");
     private static final List<String> RULE_KEYS = List.of("name", "when", "then");
     private static final List<String> DEFAULTS = List.of("keep", "drop");
@@ -136,10 +140,10 @@ public final class PolicyParser
          * that the real pass can make each field once, whatever order its uses come in.
          * Diagnostics of this pass are thrown away; the real pass reports them.
          */
-        private void typeDynamicFields(final YamlMapping root)
+        private void typeDynamicFields(final YamlMapping root, final NamedLists lists)
         {
             final Reader firstPass = new Reader(new Diagnostics(diagnostics.sourceName()), fields);
-            firstPass.readRules(root.get("rules"), firstPass.readClasses(root.get("classes")));
+            firstPass.readRules(root.get("rules"), firstPass.readClasses(root.get("classes")), lists);
             fields = fields.secondPass();
         }
 
@@ -161,7 +165,9 @@ public final class PolicyParser
                 return null;
             }
             YamlChecks.checkKeys(root, "the policy", TOP_KEYS, TOP_REQUIRED, diagnostics);
-            typeDynamicFields(root);
+            final YamlNode listsNode = root.get("lists");
+            final NamedLists lists = null == listsNode ? NamedLists.none() : new ListsReader(diagnostics).read(listsNode);
+            typeDynamicFields(root, lists);
 
             final YamlNode versionNode = root.get(KEY_VERSION);
             if (null != versionNode)
@@ -189,7 +195,8 @@ public final class PolicyParser
             final AnonymizationSettings anonymizationSettings = null == anonymizationEntry ?
                 AnonymizationSettings.DEFAULTS : new AnonymizationReader(diagnostics).read(anonymizationEntry.value());
             final int errorsBeforeRules = diagnostics.errorCount();
-            final List<Rule> rules = readRules(root.get("rules"), dataClasses);
+            final List<Rule> rules = readRules(root.get("rules"), dataClasses, lists);
+            warnUnusedLists(lists);
             // A rule with errors is left out, so whether it aggregates is unknown: no warning then.
             if (null != flowsEntry && errorsBeforeRules == diagnostics.errorCount() && rules.stream().noneMatch(rule -> ActionKind.AGGREGATE == rule.actions().kind()))
             {
@@ -232,7 +239,26 @@ public final class PolicyParser
             final List<String> regionList = null == regions ? List.of() : List.copyOf(regions);
             return new Policy(
                 diagnostics.sourceName(), name, FORMAT_VERSION, matchMode, defaultActions, regionList, dataClasses, flowSettings,
-                anonymizationSettings, rules, new Residency(regionList, residencyRules), fields.catalogue(), keys);
+                anonymizationSettings, lists.lists(), rules, new Residency(regionList, residencyRules), fields.catalogue(), keys);
+        }
+
+        private void warnUnusedLists(final NamedLists lists)
+        {
+            for (final NamedList list : lists.lists())
+            {
+                if (!lists.isReferenced(list.name()))
+                {
+                    diagnostics.warning(
+                        list.position(),
+                        "list '" + list.name() + "' is never used",
+                        "reference it in a condition, e.g. '" + switch (list.type())
+                        {
+                            case ADDRESS -> "ip.src";
+                            case INTEGER -> "tcp.dstport";
+                            case STRING -> "syslog.appname";
+                        } + " in " + list + "', or remove it");
+                }
+            }
         }
 
         private String readName(final YamlNode node, final String what)
@@ -458,7 +484,7 @@ public final class PolicyParser
             }
         }
 
-        private List<Rule> readRules(final YamlNode node, final DataClasses dataClasses)
+        private List<Rule> readRules(final YamlNode node, final DataClasses dataClasses, final NamedLists lists)
         {
             if (null == node)
             {
@@ -509,7 +535,7 @@ public final class PolicyParser
                     if (null != scalar)
                     {
                         when = scalar.value();
-                        condition = ConditionParser.parse(when, fields, scalar::positionOf, diagnostics);
+                        condition = ConditionParser.parse(when, fields, lists, scalar::positionOf, diagnostics);
                     }
                 }
 

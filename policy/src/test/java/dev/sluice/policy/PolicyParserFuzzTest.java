@@ -5,6 +5,8 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.sluice.policy.condition.Condition;
 import dev.sluice.policy.condition.ConditionParser;
+import dev.sluice.policy.condition.NamedList;
+import dev.sluice.policy.condition.NamedLists;
 import dev.sluice.policy.diagnostic.Diagnostic;
 import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.diagnostic.SourcePosition;
@@ -14,6 +16,8 @@ import dev.sluice.policy.field.FieldKind;
 import dev.sluice.policy.field.TestItem;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,6 +34,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PolicyParserFuzzTest
 {
     private static final String TEXT_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-";
+
+    /** The named lists the {@link #conditions} target may reference: one of each type, and host names. */
+    private static final NamedLists LISTS = new NamedLists(List.of(
+        list("nets", "10.0.0.0/8", "2001:db8::/32", "192.0.2.1", "0.0.0.0/1", "::/0"),
+        list("ports", "22", "80..90", "65535"),
+        list("hosts", "\"a.example\"", "\"B.Example\""),
+        list("apps", "\"sshd\"", "\"cron\"")), Set.of());
+
+    /** @param elements unquoted values, or texts in double quotes. */
+    private static NamedList list(final String name, final String... elements)
+    {
+        final Diagnostics diagnostics = new Diagnostics("lists");
+        final NamedList.Builder builder = new NamedList.Builder(name, new SourcePosition(1, 1), diagnostics);
+        for (final String element : elements)
+        {
+            final boolean quoted = element.startsWith("\"");
+            builder.add(quoted ? element.substring(1, element.length() - 1) : element, quoted, offset -> new SourcePosition(1, 1));
+        }
+        return builder.build();
+    }
 
     @FuzzTest(maxDuration = "3m")
     void arbitraryText(final FuzzedDataProvider data)
@@ -48,7 +72,8 @@ class PolicyParserFuzzTest
         "\\\"", "truncate payload ", "strip payload", "aggregate flows", "flows:", "  idle-timeout: ", "  active-timeout: ",
         "  max-flows: ", "  bidirectional: ", "500ms", "15s", "2m", "1h", "\\u2028", "\\x85", "\\uD800", "\\U0001F600",
         "syslog.severity", "item.kind", "\"syslog\"", "cef.src", "flow.bytes", "vehicle.vin", "pii.user", "loc.precise",
-        "json.", "json.a.b", "[0]", "[\"", "\"]", "syslog.sd.", "syslog.sd.origin.ip", "@32473", "cef.cs1", "leef.", "can.A.B"})
+        "json.", "json.a.b", "[0]", "[\"", "\"]", "syslog.sd.", "syslog.sd.origin.ip", "@32473", "cef.cs1", "leef.", "can.A.B",
+        "lists:", "  nets: [", "  ports: [", "  - ", " in $nets", " in $ports", "$", "{$nets, ", "8000-8100", "fd00::/8", "\"cron\""})
     void mutatedDocuments(final byte[] data)
     {
         check(new String(data, StandardCharsets.UTF_8));
@@ -68,7 +93,8 @@ class PolicyParserFuzzTest
         "dns.qry.name", "tls.sni", "tunnel.type", "\"", "\\\"", "\\\\", "\"vxlan\"", "\"Example.COM\"", "\"\"", "ip.flags.df",
         "syslog.severity", "syslog.hostname", "item.kind", "\"syslog\"", "cef.src", "cef.severity", "flow.src", "flow.bytes",
         "json.", "json.a", "[0]", "[\"", "\"]", "syslog.sd.", "syslog.sd.origin.ip", "@", "cef.cs1", "leef.x", "can.M.S",
-        " contains ", " startswith ", " endswith ", "lower(", "len(", "syslog.msg"})
+        " contains ", " startswith ", " endswith ", "lower(", "len(", "syslog.msg",
+        "$nets", "$ports", "$hosts", "$apps", "$", "{$nets, ", "{$ports, 443}", "$nope"})
     void conditions(final byte[] data)
     {
         int split = 0;
@@ -80,7 +106,7 @@ class PolicyParserFuzzTest
 
         final Diagnostics diagnostics = new Diagnostics("fuzz");
         final Condition condition = ConditionParser.parse(
-            text, FieldCatalogue.standard(), offset -> positionOf(offset, text), diagnostics);
+            text, FieldCatalogue.standard(), LISTS, offset -> positionOf(offset, text), diagnostics);
         for (final Diagnostic diagnostic : diagnostics.sorted())
         {
             assertTrue(diagnostic.line() >= 1 && diagnostic.column() >= 1, diagnostic::toString);
@@ -94,7 +120,7 @@ class PolicyParserFuzzTest
         final String printed = condition.toString();
         final Diagnostics again = new Diagnostics("fuzz-again");
         final Condition reparsed = ConditionParser.parse(
-            printed, FieldCatalogue.standard(), offset -> positionOf(offset, printed), again);
+            printed, FieldCatalogue.standard(), LISTS, offset -> positionOf(offset, printed), again);
         assertFalse(again.hasErrors(), () -> printed + " -> " + again.sorted());
         assertEquals(printed, reparsed.toString());
 

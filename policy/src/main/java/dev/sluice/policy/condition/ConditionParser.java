@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.IntFunction;
 
 /**
@@ -27,13 +28,14 @@ import java.util.function.IntFunction;
  * or         := and ( ("or" | "||") and )*
  * and        := not ( ("and" | "&amp;&amp;") not )*
  * not        := ("not" | "!") not | primary
- * primary    := "(" condition ")" | "true" | "false" | field [ op value | "in" set | "in" element | textop text ]
+ * primary    := "(" condition ")" | "true" | "false" | field [ op value | "in" set | "in" element | "in" list | textop text ]
  *             | "lower" "(" field ")" ( ("==" | "!=" | eq | ne) text | textop text )
  *             | "len" "(" field ")" op integer
  * op         := "==" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=" | eq | ne | lt | le | gt | ge
  * textop     := "contains" | "startswith" | "endswith"
- * set        := "{" element ( [","] element )* "}"
+ * set        := "{" ( element | list ) ( [","] ( element | list ) )* "}"
  * element    := integer | integer ".." integer | address | address "/" length | text
+ * list       := "$" name                 (a list declared under the policy's 'lists:')
  * integer    := decimal | "0x" hex
  * text       := '"' ( any character but '"' and '\' | '\"' | '\\' )* '"'
  * </pre>
@@ -57,6 +59,10 @@ import java.util.function.IntFunction;
  * equals v (and so also when the fields are absent), as in Wireshark since 3.6. Text compares
  * exactly, except for host names ({@code dns.qry.name}, {@code tls.sni}), which compare
  * ignoring ASCII case.
+ * <p>
+ * A named list ({@link NamedList}) stands for its members wherever a set element may, and
+ * prints back as written ({@code ip.src in $internal-nets}); its type must be the field's and
+ * its members must suit the field as literals would.
  * <p>
  * Errors are reported at the exact offset in the text, mapped to a source position by the
  * caller's function. After a syntax error the rest of the text is not parsed; type and range
@@ -107,9 +113,29 @@ public final class ConditionParser
         final IntFunction<SourcePosition> positions,
         final Diagnostics diagnostics)
     {
+        return parse(text, catalogue, NamedLists.none(), positions, diagnostics);
+    }
+
+    /**
+     * Parse a condition on its own that may reference named lists.
+     *
+     * @param text        the condition.
+     * @param catalogue   the fixed fields it may name.
+     * @param lists       the lists it may reference as {@code $name}; references are recorded in it.
+     * @param positions   maps an offset in {@code text} to its source position.
+     * @param diagnostics where problems go.
+     * @return the condition, or null when an error was reported for it.
+     */
+    public static Condition parse(
+        final String text,
+        final FieldCatalogue catalogue,
+        final NamedLists lists,
+        final IntFunction<SourcePosition> positions,
+        final Diagnostics diagnostics)
+    {
         final FieldResolver firstPass = new FieldResolver(catalogue);
-        new Parser(text, firstPass, positions, new Diagnostics(diagnostics.sourceName())).parse();
-        return new Parser(text, firstPass.secondPass(), positions, diagnostics).parse();
+        new Parser(text, firstPass, lists, positions, new Diagnostics(diagnostics.sourceName())).parse();
+        return new Parser(text, firstPass.secondPass(), lists, positions, diagnostics).parse();
     }
 
     /**
@@ -128,12 +154,115 @@ public final class ConditionParser
         final IntFunction<SourcePosition> positions,
         final Diagnostics diagnostics)
     {
-        return new Parser(text, fields, positions, diagnostics).parse();
+        return parse(text, fields, NamedLists.none(), positions, diagnostics);
+    }
+
+    /**
+     * Parse a condition of a policy that declares named lists.
+     *
+     * @param text        the condition.
+     * @param fields      the fields it may name.
+     * @param lists       the lists it may reference as {@code $name}; references are recorded in it.
+     * @param positions   maps an offset in {@code text} to its source position.
+     * @param diagnostics where problems go.
+     * @return the condition, or null when an error was reported for it.
+     */
+    public static Condition parse(
+        final String text,
+        final FieldResolver fields,
+        final NamedLists lists,
+        final IntFunction<SourcePosition> positions,
+        final Diagnostics diagnostics)
+    {
+        return new Parser(text, fields, lists, positions, diagnostics).parse();
+    }
+
+    /**
+     * One element of a named list, read as a set element of a condition is.
+     *
+     * @param text        the element.
+     * @param quoted      true when the document quoted it: text, taken as it is, unless it reads as
+     *                    an address (YAML needs quotes around some IPv6 addresses).
+     * @param positions   maps an offset in {@code text} to its source position.
+     * @param diagnostics where problems go.
+     * @return an {@link AddressPrefix}, a {@code long[]{low, high}} or a {@link String}; null when reported.
+     */
+    static Object listElement(
+        final String text,
+        final boolean quoted,
+        final IntFunction<SourcePosition> positions,
+        final Diagnostics diagnostics)
+    {
+        if (quoted && !readsAsAddress(text))
+        {
+            return text;
+        }
+        if (Addresses.looksLikeAddress(text) && text.indexOf("..") < 0)
+        {
+            // The common element of a long list, taken without a parser; anything unusual
+            // (host bits, an error) goes the general way, which reports it.
+            try
+            {
+                final AddressPrefix exact = Addresses.parseWithoutHostBits(text);
+                if (null != exact)
+                {
+                    return exact;
+                }
+            }
+            catch (final IllegalArgumentException reportedBelow)
+            {
+                // Reported by literal() below, with its position.
+            }
+        }
+        final Parser parser = new Parser(text, null, null, positions, diagnostics);
+        if (text.isEmpty())
+        {
+            parser.semanticError(0, "empty list element", "write a value, or remove the element");
+            return null;
+        }
+        final int dash = text.indexOf('-');
+        if (dash > 0 && Parser.isIntegerShaped(text.substring(0, dash)) && Parser.isIntegerShaped(text.substring(dash + 1)))
+        {
+            final Long low = parser.integer(text.substring(0, dash), 0);
+            final Long high = parser.integer(text.substring(dash + 1), dash + 1);
+            return null == low || null == high ? null : parser.listRange(low, high, 0);
+        }
+        final Literal literal = parser.literal(new Token(Kind.WORD, text, 0, text.length(), null), null);
+        return switch (literal)
+        {
+            case IntegerLiteral integer -> new long[]{ integer.value(), integer.value() };
+            case RangeLiteral range -> parser.listRange(range.low(), range.high(), range.start());
+            case AddressLiteral address -> address.prefix();
+            case TextLiteral value -> value.value();
+            case BadLiteral ignored -> null;
+            case ListLiteral ignored -> null;
+        };
+    }
+
+    /**
+     * YAML cannot read every IPv6 address plain ({@code ::1}, {@code 2001:db8::} start or end
+     * with the ':' of a mapping), so a quoted list element that reads as an address is one.
+     */
+    private static boolean readsAsAddress(final String text)
+    {
+        if (!Addresses.looksLikeAddress(text))
+        {
+            return false;
+        }
+        try
+        {
+            Addresses.parsePrefix(text);
+            return true;
+        }
+        catch (final IllegalArgumentException notAnAddress)
+        {
+            return false;
+        }
     }
 
     private enum Kind
     {
-        WORD, TEXT, LPAREN, RPAREN, LBRACE, RBRACE, COMMA, OPERATOR, AND, OR, NOT, END
+        WORD, TEXT, LIST, LPAREN, RPAREN, LBRACE, RBRACE, COMMA, OPERATOR, AND, OR, NOT, END
     }
 
     /**
@@ -158,7 +287,7 @@ public final class ConditionParser
 
         boolean isValue()
         {
-            return Kind.TEXT == kind || (Kind.WORD == kind && !KEYWORDS.contains(text));
+            return Kind.TEXT == kind || Kind.LIST == kind || (Kind.WORD == kind && !KEYWORDS.contains(text));
         }
     }
 
@@ -186,7 +315,7 @@ public final class ConditionParser
         }
     }
 
-    private sealed interface Literal permits IntegerLiteral, RangeLiteral, AddressLiteral, TextLiteral, BadLiteral
+    private sealed interface Literal permits IntegerLiteral, RangeLiteral, AddressLiteral, TextLiteral, ListLiteral, BadLiteral
     {
         int start();
     }
@@ -207,6 +336,11 @@ public final class ConditionParser
     {
     }
 
+    /** A reference to a declared list that has no errors. */
+    private record ListLiteral(NamedList list, int start) implements Literal
+    {
+    }
+
     /** A literal whose error has already been reported. */
     private record BadLiteral(int start) implements Literal
     {
@@ -219,6 +353,7 @@ public final class ConditionParser
     {
         private final String text;
         private final FieldResolver catalogue;
+        private final NamedLists lists;
         private final IntFunction<SourcePosition> positions;
         private final Diagnostics diagnostics;
         private final ArrayList<Token> tokens = new ArrayList<>();
@@ -232,8 +367,23 @@ public final class ConditionParser
             final IntFunction<SourcePosition> positions,
             final Diagnostics diagnostics)
         {
+            this(text, catalogue, NamedLists.none(), positions, diagnostics);
+        }
+
+        /**
+         * @param catalogue null when only literals are read (list elements).
+         * @param lists     null when only literals are read.
+         */
+        Parser(
+            final String text,
+            final FieldResolver catalogue,
+            final NamedLists lists,
+            final IntFunction<SourcePosition> positions,
+            final Diagnostics diagnostics)
+        {
             this.text = text;
             this.catalogue = catalogue;
+            this.lists = lists;
             this.positions = positions;
             this.diagnostics = diagnostics;
         }
@@ -285,6 +435,7 @@ public final class ConditionParser
                     case '}' -> add(Kind.RBRACE, start, ++i);
                     case ',' -> add(Kind.COMMA, start, ++i);
                     case '"' -> i = addText(start);
+                    case '$' -> i = addList(start);
                     case '=' ->
                     {
                         if (i + 1 < length && '=' == text.charAt(i + 1))
@@ -388,6 +539,29 @@ public final class ConditionParser
                 value.append(c);
                 i++;
             }
+        }
+
+        /**
+         * @return the offset after a list reference: '$' and the name's characters.
+         */
+        private int addList(final int start)
+        {
+            int end = start + 1;
+            while (end < text.length() && isListNameChar(text.charAt(end)))
+            {
+                end++;
+            }
+            if (end == start + 1)
+            {
+                throw new SyntaxError(start, "expected a list name after '$'", "e.g. 'ip.src in $internal-nets'");
+            }
+            tokens.add(new Token(Kind.LIST, text.substring(start, end), start, end, null));
+            return end;
+        }
+
+        private static boolean isListNameChar(final char c)
+        {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || '_' == c || '-' == c;
         }
 
         private static String describeEscaped(final char c)
@@ -932,6 +1106,7 @@ public final class ConditionParser
                     case RangeLiteral ignored -> FieldType.INTEGER;
                     case AddressLiteral ignored -> FieldType.ADDRESS;
                     case TextLiteral ignored -> FieldType.STRING;
+                    case ListLiteral list -> list.list().type();
                     case BadLiteral ignored -> null;
                 };
                 if (null != type)
@@ -1016,6 +1191,16 @@ public final class ConditionParser
             }
 
             final ComparisonOperator operator = operatorToken.operator;
+            if (literal instanceof ListLiteral list)
+            {
+                semanticError(
+                    literal.start(),
+                    "a list is matched with 'in', not '" + operatorToken.text + "'",
+                    ComparisonOperator.NE == operator ?
+                        "write 'not " + field.name() + " in " + list.list() + "'" :
+                        "write '" + field.name() + " in " + list.list() + "'");
+                return ConstantCondition.FALSE;
+            }
             if (literal instanceof RangeLiteral)
             {
                 semanticError(
@@ -1077,6 +1262,9 @@ public final class ConditionParser
             final ArrayList<long[]> ranges = new ArrayList<>();
             final ArrayList<AddressPrefix> prefixes = new ArrayList<>();
             final ArrayList<String> texts = new ArrayList<>();
+            final TreeSet<String> listNames = new TreeSet<>();
+            NamedList onlyList = null;
+            int literalCount = 0;
             for (final Literal element : elements)
             {
                 if (element instanceof BadLiteral || !checkType(field, fieldToken, element))
@@ -1090,14 +1278,108 @@ public final class ConditionParser
                     case RangeLiteral range -> ranges.add(new long[]{ range.low(), range.high() });
                     case AddressLiteral address -> prefixes.add(address.prefix());
                     case TextLiteral value -> texts.add(textValue(field, value));
+                    case ListLiteral list -> listNames.add(list.list().name());
                     case BadLiteral ignored -> ok = false;
+                }
+                if (element instanceof ListLiteral list)
+                {
+                    onlyList = list.list();
+                }
+                else
+                {
+                    literalCount++;
                 }
             }
             if (!ok)
             {
                 return ConstantCondition.FALSE;
             }
+            if (listNames.isEmpty())
+            {
+                return literalMembership(field, ranges, prefixes, texts);
+            }
 
+            // Printed as written, so that a policy prints back with its references, not 100,000 prefixes.
+            final boolean ignoreCase = FieldType.STRING == field.type() && field.textForm().ignoresAsciiCase();
+            final String spelling;
+            if (1 == listNames.size() && 0 == literalCount)
+            {
+                spelling = onlyList.toString();
+            }
+            else
+            {
+                final StringBuilder written = new StringBuilder("{");
+                for (final String listName : listNames)
+                {
+                    written.append(written.length() > 1 ? ", " : "").append('$').append(listName);
+                }
+                if (literalCount > 0)
+                {
+                    written.append(", ").append(switch (field.type())
+                    {
+                        case INTEGER -> new IntegerSet(ranges).toString();
+                        case ADDRESS -> new AddressSet(prefixes).toString();
+                        case STRING -> new TextSet(texts, ignoreCase).toString();
+                    });
+                }
+                spelling = written.append('}').toString();
+                onlyList = null;
+                for (final String listName : listNames)
+                {
+                    final NamedList list = lists.get(listName);
+                    switch (field.type())
+                    {
+                        case INTEGER -> ranges.addAll(list.rangeList());
+                        case ADDRESS -> prefixes.addAll(list.prefixList());
+                        case STRING ->
+                        {
+                            for (final String value : list.textList())
+                            {
+                                texts.add(ignoreCase ? Texts.foldAsciiCase(value) : value);
+                            }
+                        }
+                    }
+                }
+            }
+
+            final ArrayList<Condition> perField = new ArrayList<>(2);
+            switch (field.type())
+            {
+                case INTEGER ->
+                {
+                    // One list alone shares the set built once for the list.
+                    final IntegerSet set = null != onlyList ? onlyList.integers() : new IntegerSet(ranges);
+                    for (final Field base : expand(field))
+                    {
+                        perField.add(new IntegerInSet(base, set, spelling));
+                    }
+                }
+                case ADDRESS ->
+                {
+                    final AddressSet set = null != onlyList ? onlyList.addresses() : new AddressSet(prefixes);
+                    for (final Field base : expand(field))
+                    {
+                        perField.add(new AddressInSet(base, set, spelling));
+                    }
+                }
+                case STRING ->
+                {
+                    final TextSet set = null != onlyList ? onlyList.texts(ignoreCase) : new TextSet(texts, ignoreCase);
+                    for (final Field base : expand(field))
+                    {
+                        perField.add(new TextInSet(base, set, spelling));
+                    }
+                }
+            }
+            return Conditions.or(perField);
+        }
+
+        private Condition literalMembership(
+            final Field field,
+            final List<long[]> ranges,
+            final List<AddressPrefix> prefixes,
+            final List<String> texts)
+        {
             final ArrayList<Condition> perField = new ArrayList<>(2);
             if (FieldType.INTEGER == field.type())
             {
@@ -1202,6 +1484,10 @@ public final class ConditionParser
                     }
                     return checkText(field, value);
                 }
+                case ListLiteral list ->
+                {
+                    return checkList(field, list);
+                }
                 case BadLiteral ignored ->
                 {
                     return false;
@@ -1209,15 +1495,139 @@ public final class ConditionParser
             }
         }
 
+        /**
+         * A list suits a field when it holds the field's type and every member would suit it as a
+         * literal; reported at the reference, naming the member's position.
+         */
+        private boolean checkList(final Field field, final ListLiteral reference)
+        {
+            final NamedList list = reference.list();
+            if (list.type() != field.type())
+            {
+                final ArrayList<String> suitable = new ArrayList<>();
+                for (final String other : lists.names())
+                {
+                    if (lists.get(other).type() == field.type())
+                    {
+                        suitable.add("$" + other);
+                    }
+                }
+                semanticError(
+                    reference.start(),
+                    "'" + field.name() + "' is " + field.type().labelWithArticle() + " field but list " + list + " holds " +
+                        NamedList.Builder.plural(list.type()) + " (declared at line " + list.position().line() + ")",
+                    suitable.isEmpty() ?
+                        "declare a list of " + NamedList.Builder.plural(field.type()) + " for it" :
+                        "lists of " + NamedList.Builder.plural(field.type()) + ": " + String.join(", ", suitable));
+                return false;
+            }
+            switch (field.type())
+            {
+                case INTEGER ->
+                {
+                    final List<long[]> ranges = list.rangeList();
+                    for (int i = 0; i < ranges.size(); i++)
+                    {
+                        final long[] range = ranges.get(i);
+                        if (range[0] < field.minValue() || range[1] > field.maxValue())
+                        {
+                            final long value = range[0] < field.minValue() ? range[0] : range[1];
+                            semanticError(
+                                reference.start(),
+                                memberOf(list, i) + value + " is out of range for '" + field.name() + "' (" + field.minValue() + ".." +
+                                    field.maxValue() + ")",
+                                "remove it from the list, or use another list here");
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+                case STRING ->
+                {
+                    final List<String> texts = list.textList();
+                    for (int i = 0; i < texts.size(); i++)
+                    {
+                        if (!checkText(field, texts.get(i), reference.start(), memberOf(list, i)))
+                        {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+                default ->
+                {
+                    return true;
+                }
+            }
+        }
+
+        private static String memberOf(final NamedList list, final int index)
+        {
+            final SourcePosition at = list.elementPositions().get(index);
+            return "in list " + list + " (line " + at.line() + ", column " + at.column() + "): ";
+        }
+
+        /**
+         * @return the list a '$name' token names, or a bad literal (reported, unless the list itself had errors).
+         */
+        private Literal listReference(final Token token)
+        {
+            final String name = token.text.substring(1);
+            lists.reference(name);
+            final NamedList list = lists.get(name);
+            if (null != list)
+            {
+                return new ListLiteral(list, token.start);
+            }
+            if (lists.isBroken(name))
+            {
+                failed = true;
+                return new BadLiteral(token.start);
+            }
+            if (!NamedList.NAME.matcher(name).matches())
+            {
+                semanticError(token.start, "invalid list name '" + abbreviate(token.text) + "'",
+                    "list names start with a letter and have up to 64 letters, digits, '_' and '-'");
+                return new BadLiteral(token.start);
+            }
+            semanticError(
+                token.start,
+                "unknown list '" + abbreviate(token.text) + "'",
+                lists.names().isEmpty() ?
+                    "declare it under 'lists:' at the top of the policy, e.g. 'lists: {" + abbreviate(name) + ": [10.0.0.0/8]}'" :
+                    Suggestions.didYouMean(token.text, lists.names().stream().map(known -> "$" + known).toList(),
+                        "the lists: " + abbreviate(String.join(", ", lists.names()), 100)));
+            return new BadLiteral(token.start);
+        }
+
+        /** A range in a list: reported when reversed. */
+        private long[] listRange(final long low, final long high, final int start)
+        {
+            if (low > high)
+            {
+                semanticError(start, "range " + low + ".." + high + " is empty: its start is greater than its end",
+                    "write the smaller number first: " + high + ".." + low);
+                return null;
+            }
+            return new long[]{ low, high };
+        }
+
         private boolean checkText(final Field field, final TextLiteral literal)
         {
-            final String value = literal.value();
+            return checkText(field, literal.value(), literal.start(), "");
+        }
+
+        /**
+         * @param where {@code ""} for a literal; for a list's member, where it is, ending in ": ".
+         */
+        private boolean checkText(final Field field, final String value, final int offset, final String where)
+        {
             final String name = field.name();
             if (value.length() > field.maxValue())
             {
                 semanticError(
-                    literal.start(),
-                    "text of " + value.length() + " characters is longer than any '" + name + "' (at most " + field.maxValue() + ")",
+                    offset,
+                    where + "text of " + value.length() + " characters is longer than any '" + name + "' (at most " + field.maxValue() + ")",
                     null);
                 return false;
             }
@@ -1229,8 +1639,8 @@ public final class ConditionParser
                     {
                         final String trimmed = value.substring(0, value.length() - 1);
                         semanticError(
-                            literal.start(),
-                            "'" + name + "' is written without the trailing dot, so " + abbreviate(Texts.quoted(value)) + " never matches",
+                            offset,
+                            where + "'" + name + "' is written without the trailing dot, so " + abbreviate(Texts.quoted(value)) + " never matches",
                             "write " + abbreviate(Texts.quoted(trimmed)));
                         return false;
                     }
@@ -1241,8 +1651,8 @@ public final class ConditionParser
                     if (!field.textValues().contains(value))
                     {
                         semanticError(
-                            literal.start(),
-                            "'" + name + "' is never " + abbreviate(Texts.quoted(value)),
+                            offset,
+                            where + "'" + name + "' is never " + abbreviate(Texts.quoted(value)),
                             Suggestions.didYouMean(value, field.textValues(), "its values: " + String.join(", ", field.textValues())));
                         return false;
                     }
@@ -1336,6 +1746,10 @@ public final class ConditionParser
             {
                 return new TextLiteral(word, start);
             }
+            if (Kind.LIST == token.kind)
+            {
+                return listReference(token);
+            }
             if (null != field && FieldType.STRING == field.type() && !isIntegerShaped(word) &&
                 !Addresses.looksLikeAddress(word) && !isIntegerRange(word) && null == catalogue.byName(word))
             {
@@ -1375,8 +1789,9 @@ public final class ConditionParser
             {
                 try
                 {
-                    final AddressPrefix prefix = Addresses.parsePrefix(word);
-                    if (!prefix.isSingleAddress() && Addresses.hasHostBits(word))
+                    final AddressPrefix exact = Addresses.parseWithoutHostBits(word);
+                    final AddressPrefix prefix = null == exact ? Addresses.parsePrefix(word) : exact;
+                    if (null == exact)
                     {
                         diagnostics.warning(
                             positions.apply(start),
@@ -1394,7 +1809,7 @@ public final class ConditionParser
 
             if (Character.isLetter(word.charAt(0)))
             {
-                final boolean isField = null != catalogue.byName(word);
+                final boolean isField = null != catalogue && null != catalogue.byName(word);
                 final String hint;
                 if (isField)
                 {

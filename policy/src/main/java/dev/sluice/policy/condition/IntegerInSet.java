@@ -13,6 +13,8 @@ public final class IntegerInSet extends Condition
 {
     private final Field field;
     private final IntegerSet set;
+    /** How the set prints when it names lists ({@code $internal-nets}, {@code {$a, 443}}); null: its members. */
+    private final String spelling;
     private final int readFieldId;
     private final int shift;
     private final long mask;
@@ -24,12 +26,24 @@ public final class IntegerInSet extends Condition
      */
     public IntegerInSet(final Field field, final IntegerSet set)
     {
+        this(field, set, null);
+    }
+
+    /**
+     * @param field    as for the other constructor.
+     * @param set      the members, including those of the lists it names.
+     * @param spelling the set as written when it names lists, canonical ({@code $internal-nets},
+     *                 {@code {$admin-ports, 443}}); null to print the members.
+     */
+    public IntegerInSet(final Field field, final IntegerSet set, final String spelling)
+    {
         if (FieldType.INTEGER != field.type() || FieldKind.ALIAS == field.kind())
         {
             throw new IllegalArgumentException("not an integer base or derived field: " + field);
         }
         this.field = field;
         this.set = set;
+        this.spelling = spelling;
         this.readFieldId = field.readFieldId();
         this.shift = field.bitShift();
         this.mask = field.bitMask();
@@ -44,6 +58,14 @@ public final class IntegerInSet extends Condition
     public IntegerSet set()
     {
         return set;
+    }
+
+    /**
+     * @return the set as written when it names lists, or null.
+     */
+    public String spelling()
+    {
+        return spelling;
     }
 
     public boolean test(final FieldReader reader)
@@ -67,7 +89,15 @@ public final class IntegerInSet extends Condition
 
     public void appendTo(final StringBuilder out)
     {
-        out.append(field.name()).append(" in {").append(set).append('}');
+        out.append(field.name()).append(" in ");
+        if (null == spelling)
+        {
+            out.append('{').append(set).append('}');
+        }
+        else
+        {
+            out.append(spelling);
+        }
     }
 
     int precedence()

@@ -13,6 +13,8 @@ public final class TextInSet extends Condition
 {
     private final Field field;
     private final TextSet set;
+    /** How the set prints when it names lists ({@code $internal-nets}, {@code {$a, 443}}); null: its members. */
+    private final String spelling;
     private final int readFieldId;
 
     /**
@@ -20,6 +22,17 @@ public final class TextInSet extends Condition
      * @param set   the members, compared as the field's form says.
      */
     public TextInSet(final Field field, final TextSet set)
+    {
+        this(field, set, null);
+    }
+
+    /**
+     * @param field    as for the other constructor.
+     * @param set      the members, including those of the lists it names.
+     * @param spelling the set as written when it names lists, canonical ({@code $internal-nets},
+     *                 {@code {$admin-ports, 443}}); null to print the members.
+     */
+    public TextInSet(final Field field, final TextSet set, final String spelling)
     {
         if (FieldType.STRING != field.type() || FieldKind.BASE != field.kind())
         {
@@ -31,6 +44,7 @@ public final class TextInSet extends Condition
         }
         this.field = field;
         this.set = set;
+        this.spelling = spelling;
         this.readFieldId = field.readFieldId();
     }
 
@@ -44,6 +58,14 @@ public final class TextInSet extends Condition
         return set;
     }
 
+    /**
+     * @return the set as written when it names lists, or null.
+     */
+    public String spelling()
+    {
+        return spelling;
+    }
+
     public boolean test(final FieldReader reader)
     {
         final int id = readFieldId;
@@ -52,7 +74,15 @@ public final class TextInSet extends Condition
 
     public void appendTo(final StringBuilder out)
     {
-        out.append(field.name()).append(" in {").append(set).append('}');
+        out.append(field.name()).append(" in ");
+        if (null == spelling)
+        {
+            out.append('{').append(set).append('}');
+        }
+        else
+        {
+            out.append(spelling);
+        }
     }
 
     int precedence()

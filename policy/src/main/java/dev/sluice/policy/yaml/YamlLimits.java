@@ -12,8 +12,14 @@ package dev.sluice.policy.yaml;
  */
 public record YamlLimits(int maxChars, int maxDepth, int maxNodes)
 {
-    /** 1 MiB of text, 64 levels, 200,000 nodes: far beyond any real policy or configuration. */
-    public static final YamlLimits DEFAULT = new YamlLimits(1024 * 1024, 64, 200_000);
+    /**
+     * 16 MiB of text, 64 levels, 1,000,000 nodes. A policy's named lists are what make a document
+     * large: 100,000 IPv6 prefixes one a line are about 3 MiB and 100,000 nodes, so these bounds
+     * leave room for several such lists while still rejecting a billion laughs (the node count
+     * counts every alias as a copy) long before it costs much time or memory. They were 1 MiB and
+     * 200,000 nodes before policies had lists.
+     */
+    public static final YamlLimits DEFAULT = new YamlLimits(16 * 1024 * 1024, 64, 1_000_000);
 
     public YamlLimits
     {
