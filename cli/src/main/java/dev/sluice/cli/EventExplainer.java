@@ -202,6 +202,7 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
             classes.add("undetermined: " + delivery.identifiersFound() + " identifiers, more than " +
                 EventDelivery.MAX_IDENTIFIERS + " can be transformed, so the most restrictive of the classes a residency rule names");
         }
+        boolean sentTransformed = false;
         for (int d = 0; d < policy.regions().size(); d++)
         {
             final String region = policy.regions().get(d);
@@ -215,19 +216,21 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
             {
                 why.add(residency);
             }
-            if (null != delivery.failure())
-            {
-                why.add("could not be transformed (" + delivery.failure() + ")");
-            }
             final String outcome = switch (delivery.decision(d))
             {
                 case EventResidencyPlan.RAW -> "raw";
                 case EventResidencyPlan.TRANSFORM -> "transformed";
                 default -> "blocked";
             };
+            if (null != delivery.failure() && EventResidencyPlan.BLOCK == delivery.decision(d))
+            {
+                why.add("could not be transformed (" + delivery.failure() + ")");
+            }
+            sentTransformed |= EventResidencyPlan.TRANSFORM == delivery.decision(d);
             destinations.put(region, new Delivery(outcome, why.isEmpty() ? "no data class" : String.join("; ", why)));
         }
-        final String form = written >= 0 ? transformed.getStringWithoutLengthUtf8(0, written) : null;
+        // The form only a blocked destination would have had is not what anyone receives: not shown.
+        final String form = written >= 0 && sentTransformed ? transformed.getStringWithoutLengthUtf8(0, written) : null;
         explanation = new Explanation(number, item, ruleName, rule, action, classes, destinations, form);
     }
 

@@ -222,6 +222,31 @@ class PolicyExplainCommandsTest
         assertTrue(out.contains("# us-east: transformed -> nothing: 1,132"), out.toString());
     }
 
+    @Test
+    void theFleetPackSendsALoneVehiclesPositionsNowhereAbroadOnSharedGpsdOutput()
+    {
+        // gpsd's JSON reports between NMEA sentences (gpsd/bu303-moving.log.chk): one receiver, so one vehicle.
+        final String pack = "../config/policies/fleet-depot.yaml";
+        final String log = sharedFile("vehicle/gpsd/bu303-moving.log.chk");
+        assertEquals(0, run("policy", "explain", pack, "--sample", log, "--format", "json", "--limit", "200"), err());
+        final List<String> out = out();
+        assertTrue(out.contains("# 116 events"), out.toString());
+        assertTrue(out.contains("# not parsed: 81"), "the NMEA sentences are not JSON: " + out);
+        assertTrue(out.contains("# rule 'telemetry': 35"), out.toString());
+        assertTrue(out.contains("# eu-west: {nothing=81, raw=35}"), out.toString());
+        // Positions (TPV) abroad only in a cell 5 vehicles shared: a lone vehicle's are held back.
+        // Sky views carry only a time, which leaves bucketed to the minute.
+        assertTrue(out.contains("# us-east: {blocked=12, nothing=81, raw=1, transformed=22}"), out.toString());
+        final int tpv = indexOf(out, " json: {\"class\":\"TPV\"");
+        assertTrue(out.get(tpv + 2).startsWith("    classes: loc.precise (vehicle.lat, vehicle.lon), loc.motion"), out.get(tpv + 2));
+        assertTrue(out.get(tpv + 4).startsWith("    us-east: blocked - ") &&
+            out.get(tpv + 4).endsWith("could not be transformed (geohash:not_k_anonymous)"), out.get(tpv + 4));
+        assertFalse(out.get(tpv + 5).startsWith("    transformed form"), "no region receives that form: " + out.get(tpv + 5));
+        final int sky = indexOf(out, " json: {\"class\":\"SKY\",\"time\"");
+        assertTrue(out.get(sky + 4).startsWith("    us-east: transformed - loc.time after bucket to us-east"), out.get(sky + 4));
+        assertTrue(out.get(sky + 5).contains("\"time\":\"2005-06-09T14:34:00Z\""), out.get(sky + 5));
+    }
+
     private static String sharedFile(final String relative)
     {
         final Path file = Path.of(System.getProperty("sluice.shared.data"), relative);
