@@ -15,7 +15,6 @@ import dev.sluice.dataplane.pipeline.EventDelivery;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.source.event.IngestRecord;
 import dev.sluice.policy.Policy;
-import dev.sluice.policy.Rule;
 import dev.sluice.policy.field.EventFields;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldReader;
@@ -50,7 +49,7 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
 
     private final Policy policy;
     private final EventRules rules;
-    private final ResidencyReasons reasons;
+    private final Reasons reasons;
     private final EventAnonymizer anonymizer = new EventAnonymizer(TRANSFORMED_MAX_BYTES);
     private final EventDelivery delivery;
     private final EventDispatcher dispatcher;
@@ -71,7 +70,7 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
     {
         this.policy = policy;
         this.rules = EventRules.of(policy);
-        this.reasons = new ResidencyReasons(policy, originRegion);
+        this.reasons = new Reasons(policy, originRegion);
         anonymizer.use(policy);
         delivery = new EventDelivery(anonymizer, policy.regions().size());
         delivery.use(rules, EventResidencyPlan.build(policy, originRegion, policy.regions()));
@@ -115,19 +114,8 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
     {
         final int ruleIndex = policy.firstMatch(reader);
         final int slot = rules.slot(ruleIndex);
-        final String ruleName;
-        final String rule;
-        if (Policy.NO_MATCH == ruleIndex)
-        {
-            ruleName = "default";
-            rule = ruleName;
-        }
-        else
-        {
-            final Rule matched = policy.rules().get(ruleIndex);
-            ruleName = "rule '" + matched.name() + "'";
-            rule = ruleName + " (" + reasons.where(matched.position()) + ")";
-        }
+        final String ruleName = reasons.ruleName(ruleIndex);
+        final String rule = reasons.ruleWithPlace(ruleIndex);
         final String action = policy.actionsFor(ruleIndex).toString();
         final String item = describe(reader);
 

@@ -8,7 +8,6 @@ import dev.sluice.dataplane.decode.DecodedPacket;
 import dev.sluice.dataplane.decode.FieldText;
 import dev.sluice.dataplane.residency.ResidencyPlan;
 import dev.sluice.policy.Policy;
-import dev.sluice.policy.Rule;
 import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.field.Field;
@@ -38,7 +37,7 @@ final class PacketExplainer
 
     private final Policy policy;
     private final ResidencyPlan plan;
-    private final ResidencyReasons reasons;
+    private final Reasons reasons;
     private final BurstFieldReader reader = new BurstFieldReader();
     private final FieldText summary = FieldText.of(SUMMARY_FIELDS);
 
@@ -50,7 +49,7 @@ final class PacketExplainer
     {
         this.policy = policy;
         this.plan = ResidencyPlan.build(policy, originRegion, policy.regions());
-        this.reasons = new ResidencyReasons(policy, originRegion);
+        this.reasons = new Reasons(policy, originRegion);
     }
 
     Policy policy()
@@ -76,19 +75,8 @@ final class PacketExplainer
         reader.select(packet.burst(), packet.index());
         final int ruleIndex = policy.firstMatch(reader);
         final RuleActions actions = policy.actionsFor(ruleIndex);
-        final String ruleName;
-        final String rule;
-        if (Policy.NO_MATCH == ruleIndex)
-        {
-            ruleName = "default";
-            rule = ruleName;
-        }
-        else
-        {
-            final Rule matched = policy.rules().get(ruleIndex);
-            ruleName = "rule '" + matched.name() + "'";
-            rule = ruleName + " (" + reasons.where(matched.position()) + ")";
-        }
+        final String ruleName = reasons.ruleName(ruleIndex);
+        final String rule = reasons.ruleWithPlace(ruleIndex);
 
         final List<String> classes = new ArrayList<>();
         final List<String> presentClasses = new ArrayList<>();

@@ -9,19 +9,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Why a region may receive the data classes an item carries: each class's residency decision
- * for the region from the explained origin, with the residency rule (file:line:column) that
- * makes it. Shared by the packet and event explainers.
+ * Why a policy decides what it does with an item, in words: the rule that matched with its
+ * place (file:line:column), and why a region may receive the data classes the item carries
+ * (each class's residency decision for the region from the explained origin, with the residency
+ * rule that makes it). Shared by the packet and event explainers.
  */
-final class ResidencyReasons
+final class Reasons
 {
     private final Policy policy;
     private final String originRegion;
 
-    ResidencyReasons(final Policy policy, final String originRegion)
+    Reasons(final Policy policy, final String originRegion)
     {
         this.policy = policy;
         this.originRegion = originRegion;
+    }
+
+    /** {@code rule 'NAME'}, or {@code default} for {@link Policy#NO_MATCH}. */
+    String ruleName(final int ruleIndex)
+    {
+        return Policy.NO_MATCH == ruleIndex ? "default" : "rule '" + policy.rules().get(ruleIndex).name() + "'";
+    }
+
+    /** The same, with the rule's place in the document. */
+    String ruleWithPlace(final int ruleIndex)
+    {
+        return Policy.NO_MATCH == ruleIndex ? ruleName(ruleIndex) :
+            ruleName(ruleIndex) + " (" + where(policy.rules().get(ruleIndex).position()) + ")";
     }
 
     /** Each present class's residency decision for a region, with the rule that makes it. */
