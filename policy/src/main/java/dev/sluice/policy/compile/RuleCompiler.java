@@ -40,7 +40,7 @@ public final class RuleCompiler
     /** HotSpot's {@code HugeMethodLimit}: methods longer than this are never JIT-compiled. */
     static final int JIT_METHOD_LIMIT_BYTES = 8_000;
     /** What one rules method aims at, from {@link ConditionEmitter#estimateBytes}; the estimate errs high. */
-    static final int DEFAULT_METHOD_BUDGET_BYTES = 5_000;
+    static final int DEFAULT_METHOD_BUDGET_BYTES = 7_000;
 
     private static final ClassDesc CD_RULE_MATCHER = ClassDesc.of(RuleMatcher.class.getName());
     private static final String CLASS_NAME = RuleCompiler.class.getPackageName() + ".PolicyRules";
@@ -104,7 +104,7 @@ public final class RuleCompiler
             {
                 throw new IllegalStateException("a single rule needs more than " + JIT_METHOD_LIMIT_BYTES + " bytes of bytecode");
             }
-            budget /= 2;
+            budget = budget * 3 / 4;
         }
     }
 
@@ -151,8 +151,14 @@ public final class RuleCompiler
             {
                 final int[] chunk = chunks.get(k);
                 final List<Condition> rules = Arrays.asList(conditions).subList(chunk[0], chunk[1]);
-                clazz.withMethodBody("rules" + k, ConditionEmitter.MTD_RULES, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
-                    code -> new ConditionEmitter(code, classData).emitRules(rules, chunk[0]));
+                final String name = "rules" + k;
+                final TextGroups textGroups = new TextGroups(rules);
+                clazz.withMethodBody(name, ConditionEmitter.MTD_RULES, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                    code -> new ConditionEmitter(code, classData, self, name, textGroups).emitRules(rules, chunk[0]));
+                textGroups.testsByField().forEach((fieldId, tests) -> clazz.withMethodBody(
+                    ConditionEmitter.textHelperName(name, fieldId), ConditionEmitter.MTD_TEXT_HELPER,
+                    ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                    code -> TextGroups.emitEvaluation(code, fieldId, tests, classData)));
             }
         });
     }
