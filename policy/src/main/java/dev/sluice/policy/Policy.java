@@ -5,6 +5,8 @@ import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.action.AnonymizationSettings;
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.RuleActions;
+import dev.sluice.policy.compile.RuleCompiler;
+import dev.sluice.policy.compile.RuleMatcher;
 import dev.sluice.policy.condition.Condition;
 import dev.sluice.policy.condition.NamedList;
 import dev.sluice.policy.field.DataClasses;
@@ -56,6 +58,11 @@ public final class Policy
     private final KeyEpochs keys;
     private final Condition[] conditions;
     private final RuleActions[] actions;
+    /** Generated code (or the interpreter when compilation is off or failed): the data path's. */
+    private final RuleMatcher matcher;
+    private final RuleMatcher interpreter;
+    private final boolean compiled;
+    private final String compileNote;
 
     Policy(
         final String sourceName,
@@ -96,6 +103,13 @@ public final class Policy
             conditions[i] = rules.get(i).condition();
             actions[i] = rules.get(i).actions();
         }
+
+        // Compiled here, while the policy is built off the data path, never per item.
+        final RuleCompiler.Selection selection = RuleCompiler.select(conditions);
+        matcher = selection.matcher();
+        interpreter = selection.interpreter();
+        compiled = selection.compiled();
+        compileNote = selection.note();
     }
 
     /**
@@ -104,15 +118,37 @@ public final class Policy
      */
     public int firstMatch(final FieldReader item)
     {
-        final Condition[] conditions = this.conditions;
-        for (int i = 0; i < conditions.length; i++)
-        {
-            if (conditions[i].test(item))
-            {
-                return i;
-            }
-        }
-        return NO_MATCH;
+        return matcher.firstMatch(item);
+    }
+
+    /**
+     * The same answer as {@link #firstMatch} from the interpreter over the condition trees, for
+     * {@code explain} and for tests that hold the generated code to it.
+     *
+     * @param item the item's fields.
+     * @return the index of the first rule whose condition holds, or {@link #NO_MATCH}.
+     */
+    public int firstMatchInterpreted(final FieldReader item)
+    {
+        return interpreter.firstMatch(item);
+    }
+
+    /**
+     * @return true when {@link #firstMatch} runs generated code; false when it interprets, because
+     * {@code sluice.policy.compile=false} or because the code could not be generated
+     * ({@link #compileNote()} says which).
+     */
+    public boolean isCompiled()
+    {
+        return compiled;
+    }
+
+    /**
+     * @return "compiled", or why the policy is interpreted.
+     */
+    public String compileNote()
+    {
+        return compileNote;
     }
 
     /**

@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The per-item path ({@link Policy#firstMatch}, {@link Policy#actionsFor}, residency decisions)
- * must not allocate once warmed up, including conditions on text fields (read through the
+ * The per-item path ({@link Policy#firstMatch} in generated code, {@link Policy#actionsFor},
+ * residency decisions) must not allocate once warmed up, including conditions on text fields (read through the
  * reader's flyweight, compared and hashed in place) and on repeated fields.
  */
 class PolicyAllocationTest
@@ -30,11 +30,13 @@ class PolicyAllocationTest
     void firstMatchDoesNotAllocate()
     {
         final Policy policy = parseOk(resource("all-features.yaml"));
+        assertTrue(policy.isCompiled(), policy.compileNote());
         final TestItem[] items = items();
         final int[] matches = new int[policy.ruleCount() + 1];
         for (final TestItem item : items)
         {
             matches[policy.firstMatch(item) + 1]++;
+            assertEquals(policy.firstMatchInterpreted(item), policy.firstMatch(item));
         }
         for (final String rule : new String[]{ "named-hosts", "stacks", "tunnels", "odd-names" })
         {

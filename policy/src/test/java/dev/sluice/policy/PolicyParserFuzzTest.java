@@ -3,6 +3,7 @@ package dev.sluice.policy;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.sluice.policy.compile.RuleCompiler;
 import dev.sluice.policy.condition.Condition;
 import dev.sluice.policy.condition.ConditionParser;
 import dev.sluice.policy.condition.NamedList;
@@ -33,6 +34,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PolicyParserFuzzTest
 {
+    /** A few packets for the compiled and interpreted matchers of every parsed policy to agree on. */
+    private static final TestItem[] SAMPLE_ITEMS = {
+        new TestItem(),
+        new TestItem().with("ip.version", 4).with("ip.src", "10.1.2.3").with("ip.dst", "192.0.2.1").with("ip.proto", 6)
+            .with("tcp.srcport", 40000).with("tcp.dstport", 443).with("tcp.flags", 0x12).with("vlan.id", 100, 4095)
+            .with("tls.sni", "API.Example.net"),
+        new TestItem().with("ip.version", 6).with("ip.src", "2001:db8::1").with("ip.dst", "fe80::1").with("ip.proto", 17)
+            .with("udp.srcport", 53).with("udp.dstport", 123).with("dns.qry.name", "example.com").with("mpls.label", 3, 16),
+        new TestItem().with("item.kind", "syslog").with("syslog.severity", 3).with("syslog.appname", "sshd")
+            .with("syslog.hostname", "Host-1"),
+    };
+
     private static final String TEXT_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-";
 
     /** The named lists the {@link #conditions} target may reference: one of each type, and host names. */
@@ -126,6 +139,7 @@ class PolicyParserFuzzTest
 
         final TestItem item = itemFrom(data, split + 1);
         assertEquals(condition.test(item), reparsed.test(item), printed);
+        assertEquals(condition.test(item) ? 0 : -1, RuleCompiler.compile(new Condition[]{ condition }).firstMatch(item), printed);
     }
 
     private static SourcePosition positionOf(final int offset, final String text)
@@ -218,6 +232,11 @@ class PolicyParserFuzzTest
             assertEquals(described, again.policy().orElseThrow().describe());
             assertEquals(Policy.NO_MATCH == policy.firstMatch(new TestItem()) ? 0 : 1,
                 Policy.NO_MATCH == again.policy().orElseThrow().firstMatch(new TestItem()) ? 0 : 1);
+            assertTrue(policy.isCompiled(), policy.compileNote());
+            for (final TestItem item : SAMPLE_ITEMS)
+            {
+                assertEquals(policy.firstMatchInterpreted(item), policy.firstMatch(item), described);
+            }
         });
     }
 }

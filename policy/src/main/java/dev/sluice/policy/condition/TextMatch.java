@@ -55,6 +55,14 @@ public final class TextMatch extends Condition
         return value;
     }
 
+    /**
+     * @return true when the test ignores ASCII case: {@code lower(...)}, or a field that compares so.
+     */
+    public boolean ignoresAsciiCase()
+    {
+        return ignoreAsciiCase;
+    }
+
     public boolean test(final FieldReader reader)
     {
         final int id = readFieldId;
