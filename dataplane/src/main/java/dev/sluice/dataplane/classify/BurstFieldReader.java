@@ -39,8 +39,22 @@ public final class BurstFieldReader implements FieldReader
         return packet;
     }
 
+    /**
+     * Split by field id into three small methods, so that code testing a constant field (the
+     * rules compiled to bytecode do) inlines the one it needs and folds its switch away: one
+     * method with every case is beyond what the JIT inlines.
+     */
     @Override
     public boolean isPresent(final int fieldId)
+    {
+        if (fieldId < PacketFields.TCP_SRCPORT)
+        {
+            return isPresentUpToIp(fieldId);
+        }
+        return fieldId < PacketFields.TUNNEL_DEPTH ? isPresentTransport(fieldId) : isPresentTunnelled(fieldId);
+    }
+
+    private boolean isPresentUpToIp(final int fieldId)
     {
         final DecodedPacket p = packet;
         return switch (fieldId)
@@ -56,6 +70,15 @@ public final class BurstFieldReader implements FieldReader
             case PacketFields.IP_ID -> p.hasIpId();
             case PacketFields.IP_FLAGS -> p.hasIpFlags();
             case PacketFields.IP_FRAG_OFFSET -> p.hasIpFragmentOffset();
+            default -> false;
+        };
+    }
+
+    private boolean isPresentTransport(final int fieldId)
+    {
+        final DecodedPacket p = packet;
+        return switch (fieldId)
+        {
             case PacketFields.TCP_SRCPORT, PacketFields.TCP_DSTPORT, PacketFields.TCP_FLAGS -> p.hasTcp();
             case PacketFields.UDP_SRCPORT, PacketFields.UDP_DSTPORT -> p.hasUdp();
             case PacketFields.SCTP_SRCPORT, PacketFields.SCTP_DSTPORT -> p.hasSctp();
@@ -65,6 +88,15 @@ public final class BurstFieldReader implements FieldReader
             case PacketFields.VXLAN_VNI -> p.hasVxlan();
             case PacketFields.GENEVE_VNI -> p.hasGeneve();
             case PacketFields.GTP_TEID -> p.hasGtp();
+            default -> false;
+        };
+    }
+
+    private boolean isPresentTunnelled(final int fieldId)
+    {
+        final DecodedPacket p = packet;
+        return switch (fieldId)
+        {
             case PacketFields.TUNNEL_DEPTH -> true;
             case PacketFields.TUNNEL_TYPE -> p.tunnelDepth() > 0;
             case PacketFields.INNER_IP_VERSION, PacketFields.INNER_IP_SRC, PacketFields.INNER_IP_DST,
@@ -90,8 +122,18 @@ public final class BurstFieldReader implements FieldReader
         };
     }
 
+    /** Split by field id like {@link #isPresent(int)}, for the same reason. */
     @Override
     public long integer(final int fieldId, final int occurrence)
+    {
+        if (fieldId < PacketFields.TCP_SRCPORT)
+        {
+            return integerUpToIp(fieldId, occurrence);
+        }
+        return fieldId < PacketFields.TUNNEL_DEPTH ? integerTransport(fieldId) : integerTunnelled(fieldId);
+    }
+
+    private long integerUpToIp(final int fieldId, final int occurrence)
     {
         final DecodedPacket p = packet;
         return switch (fieldId)
@@ -109,6 +151,15 @@ public final class BurstFieldReader implements FieldReader
             case PacketFields.IP_ID -> p.ipId();
             case PacketFields.IP_FLAGS -> p.ipFlags();
             case PacketFields.IP_FRAG_OFFSET -> p.ipFragmentOffset();
+            default -> 0;
+        };
+    }
+
+    private long integerTransport(final int fieldId)
+    {
+        final DecodedPacket p = packet;
+        return switch (fieldId)
+        {
             case PacketFields.TCP_SRCPORT -> p.tcpSrcPort();
             case PacketFields.TCP_DSTPORT -> p.tcpDstPort();
             case PacketFields.TCP_FLAGS -> p.tcpFlags();
@@ -123,6 +174,15 @@ public final class BurstFieldReader implements FieldReader
             case PacketFields.VXLAN_VNI -> p.vxlanVni();
             case PacketFields.GENEVE_VNI -> p.geneveVni();
             case PacketFields.GTP_TEID -> p.gtpTeid();
+            default -> 0;
+        };
+    }
+
+    private long integerTunnelled(final int fieldId)
+    {
+        final DecodedPacket p = packet;
+        return switch (fieldId)
+        {
             case PacketFields.TUNNEL_DEPTH -> p.tunnelDepth();
             case PacketFields.INNER_IP_VERSION -> p.innerIpVersion();
             case PacketFields.INNER_IP_PROTO -> p.innerIpProtocol();
