@@ -37,6 +37,7 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import dev.sluice.dataplane.counters.ClassDecisionCounters;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -82,6 +83,7 @@ public final class Gateway implements AutoCloseable
     private final AtomicCounter pinFailures;
     private final AtomicCounter keyEpochSwitches;
     private final KeyCustodian keys;
+    private final ClassDecisionCounters classDecisions;
     private final List<AgentRunner> workerRunners = new ArrayList<>();
     /** What assembly has made so far; emptied once the gateway is whole. */
     private final List<AutoCloseable> built = new ArrayList<>();
@@ -171,6 +173,7 @@ public final class Gateway implements AutoCloseable
             {
                 regions.add(destination.region());
             }
+            classDecisions = built(new ClassDecisionCounters(aeron::addCounter, regions));
 
             workers = new ArrayList<>(sources.size());
             for (int index = 0; index < sources.size(); index++)
@@ -194,7 +197,7 @@ public final class Gateway implements AutoCloseable
                 pushSubscription,
                 controlPublication,
                 policyHolder,
-                new PolicyInstaller(context.region(), regions, keys),
+                new PolicyInstaller(context.region(), regions, keys).countClassesIn(classDecisions),
                 new SystemEpochClock(),
                 context.helloIntervalMs());
 
@@ -574,6 +577,12 @@ public final class Gateway implements AutoCloseable
         return sums;
     }
 
+    /** Residency decisions per data class and destination, over every worker and the event path. Any thread. */
+    public List<ClassDecisionCounters.Snapshot> classDecisionSnapshots()
+    {
+        return classDecisions.snapshot();
+    }
+
     /** Each worker's own counters, in worker order. Any thread. */
     public List<WorkerSnapshot> workerSnapshots()
     {
@@ -657,7 +666,7 @@ public final class Gateway implements AutoCloseable
         {
             CloseHelper.closeAll(parts.sourceCounters(), parts.flowCounters());
         }
-        CloseHelper.closeAll(pushSubscription, controlPublication, errors, pinFailures, keyEpochSwitches, keys);
+        CloseHelper.closeAll(pushSubscription, controlPublication, errors, pinFailures, keyEpochSwitches, keys, classDecisions);
         if (ownsAeron)
         {
             aeron.close();

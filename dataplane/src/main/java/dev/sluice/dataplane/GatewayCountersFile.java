@@ -1,5 +1,6 @@
 package dev.sluice.dataplane;
 
+import dev.sluice.dataplane.counters.ClassDecisionCounters;
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.EventDestinationCounters;
 import dev.sluice.dataplane.counters.SnapshotJson;
@@ -15,7 +16,8 @@ import java.util.List;
 /**
  * The gateway's counters file, {@code <state-dir>/counters.json}: who the gateway is, the source's
  * equation terms added up over the workers, the flow records emitted, per destination the residency
- * decisions and outcomes, the event worker's likewise when the gateway takes events, and per stream (worker, region) the last sequence spooled (or sent) and
+ * decisions and outcomes, the event worker's likewise when the gateway takes events, the residency
+ * decisions per data class and destination (an item counts under every class it holds), and per stream (worker, region) the last sequence spooled (or sent) and
  * the last the regional core acknowledged. Read by {@code sluice reconcile}. Written by the
  * conductor's thread every second and by the closing thread at a clean stop, from counters any
  * thread may read; never by a worker.
@@ -67,6 +69,22 @@ public final class GatewayCountersFile extends CountersFileWriter
             json.endArray();
             json.endObject();
         }
+
+        json.beginArray(CountersFile.CLASSES);
+        for (final ClassDecisionCounters.Snapshot dataClass : gateway.classDecisionSnapshots())
+        {
+            json.beginObject().field(CountersFile.CLASS, dataClass.dataClass());
+            json.beginArray(CountersFile.DESTINATIONS);
+            for (final ClassDecisionCounters.Decisions decisions : dataClass.destinations())
+            {
+                json.beginObject();
+                SnapshotJson.write(json, decisions);
+                json.endObject();
+            }
+            json.endArray();
+            json.endObject();
+        }
+        json.endArray();
 
         json.beginArray(CountersFile.STREAMS);
         final List<Gateway.WorkerSnapshot> workers = gateway.workerSnapshots();

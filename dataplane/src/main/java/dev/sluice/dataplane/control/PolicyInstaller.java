@@ -5,6 +5,8 @@ import dev.sluice.dataplane.anonymize.keys.KeyRing;
 import dev.sluice.dataplane.classify.CompiledRules;
 import dev.sluice.dataplane.classify.event.EventRules;
 import dev.sluice.dataplane.pipeline.PolicySnapshot;
+import dev.sluice.dataplane.counters.ClassDecisionCounters;
+import dev.sluice.dataplane.residency.ClassCounting;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.residency.ResidencyPlan;
 import dev.sluice.policy.Policy;
@@ -31,6 +33,7 @@ public final class PolicyInstaller
     private final List<String> destinations;
     private final boolean canTransform;
     private final KeyCustodian keys;
+    private ClassDecisionCounters classCounters;
 
     /**
      * @param originRegion the region of this gateway's site
@@ -56,6 +59,16 @@ public final class PolicyInstaller
         this.destinations = List.copyOf(destinations);
         this.canTransform = false;
         this.keys = keys;
+    }
+
+    /**
+     * Counts residency decisions per data class into the gateway's counters: each version built
+     * from now on carries its {@link ClassCounting}.
+     */
+    public PolicyInstaller countClassesIn(final ClassDecisionCounters classCounters)
+    {
+        this.classCounters = classCounters;
+        return this;
     }
 
     /** Key epoch switches and overlap ends; conductor duty cycle. */
@@ -111,7 +124,8 @@ public final class PolicyInstaller
             keys.commit(ring);
         }
         return new Result(
-            new PolicySnapshot(version, policy.name(), rules, residency, precompute, eventRules, eventResidency, ring), List.of());
+            new PolicySnapshot(version, policy.name(), rules, residency, precompute, eventRules, eventResidency, ring,
+                null == classCounters ? null : ClassCounting.build(policy, classCounters)), List.of());
     }
 
     /**

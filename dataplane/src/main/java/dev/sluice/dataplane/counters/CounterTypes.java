@@ -19,6 +19,8 @@ public final class CounterTypes
     public static final int EVENT_COUNTER_TYPE_ID = 77_006;
     /** Residency decisions and sends of the events one destination was offered. */
     public static final int EVENT_DESTINATION_COUNTER_TYPE_ID = 77_007;
+    /** Residency decisions of the items holding one data class, for one destination and outcome. */
+    public static final int CLASS_DECISION_COUNTER_TYPE_ID = 77_008;
 
     private CounterTypes()
     {

@@ -84,6 +84,12 @@ public final class SnapshotJson
         writeComponents(json, flows);
     }
 
+    /** One destination's decisions of the items holding a data class: region, raw, transformed, blocked. */
+    public static void write(final JsonText json, final ClassDecisionCounters.Decisions decisions)
+    {
+        writeComponents(json, decisions);
+    }
+
     /**
      * @param longs         a field's number; throws when the field is missing or not a whole number
      * @param strings       a field's text; throws likewise

@@ -13,6 +13,7 @@ import dev.sluice.dataplane.decode.event.can.CanDatabase;
 import dev.sluice.dataplane.decode.event.netflow.FlowRecordJson;
 import dev.sluice.dataplane.decode.event.netflow.NetflowParser;
 import dev.sluice.dataplane.egress.EventSender;
+import dev.sluice.dataplane.residency.ClassTally;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.source.event.EventRing;
 import dev.sluice.policy.Policy;
@@ -82,6 +83,7 @@ public final class EventWorker implements Agent, EventItemHandler
     private final RejectSamples rejects;
     private final NanoClock clock;
     private final EventDelivery delivery;
+    private final ClassTally classTally = new ClassTally();
     /** How {@link #sendWhileReading()} waits for a slow destination: spin briefly, then park up to 1 ms. */
     private final IdleStrategy waitIdle =
         new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
@@ -231,6 +233,7 @@ public final class EventWorker implements Agent, EventItemHandler
         rulesPolicy = snapshot.rules().policy();
         rules = snapshot.eventRules();
         delivery.use(rules, snapshot.eventResidency());
+        classTally.use(snapshot.classCounting());
         if (null == dispatcher || !dispatcher.reads(rulesPolicy.catalogue()))
         {
             dispatcher = new EventDispatcher(rulesPolicy.catalogue(), database, netflow).items(this);
@@ -301,6 +304,7 @@ public final class EventWorker implements Agent, EventItemHandler
         {
             counters.onUntransformed(delivery.failure());
         }
+        countClasses(reader);
         stage(i);
     }
 
@@ -359,6 +363,7 @@ public final class EventWorker implements Agent, EventItemHandler
             }
         }
         delivery.finish(rewritten, !rewritten && addressMustChange);
+        countClasses(reader);
         stage(i);
     }
 
@@ -410,6 +415,25 @@ public final class EventWorker implements Agent, EventItemHandler
         return slot;
     }
 
+    /** The event's decisions once more, under every data class it holds. */
+    private void countClasses(final FieldReader reader)
+    {
+        if (!classTally.isCounting())
+        {
+            return;
+        }
+        final long classes = policy.classCounting().eventClasses(
+            reader, delivery.detectedKinds(), eventAnonymizer.addressesRewritten() > 0);
+        if (0 != classes)
+        {
+            for (int d = 0; d < delivery.destinations(); d++)
+            {
+                // EventResidencyPlan's RAW, TRANSFORM, BLOCK are 0, 1, 2 like the counters' outcomes.
+                classTally.add(classes, d, delivery.decision(d));
+            }
+        }
+    }
+
     /** Commits the staged event with every destination's decision. */
     private void stage(final int i)
     {
@@ -444,6 +468,7 @@ public final class EventWorker implements Agent, EventItemHandler
 
     private void countCycle()
     {
+        classTally.flush();
         if ((received | forwarded | filtered | sampledOut | anonymized) != 0)
         {
             counters.add(received, forwarded, filtered, sampledOut, anonymized);

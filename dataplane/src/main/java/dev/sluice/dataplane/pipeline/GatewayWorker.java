@@ -237,7 +237,7 @@ public final class GatewayWorker implements Agent
         classify.apply(burst, policy.rules());
         reduce.apply(burst, policy);
         anonymize.apply(burst, policy.precomputeTransforms());
-        residency.apply(burst, policy.residency());
+        residency.apply(burst, policy.residency(), policy.classCounting());
         countOutcomes(count);
 
         egress.beginBurst();

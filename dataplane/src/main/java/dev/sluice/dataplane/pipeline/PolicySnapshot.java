@@ -3,6 +3,7 @@ package dev.sluice.dataplane.pipeline;
 import dev.sluice.dataplane.anonymize.keys.KeyRing;
 import dev.sluice.dataplane.classify.CompiledRules;
 import dev.sluice.dataplane.classify.event.EventRules;
+import dev.sluice.dataplane.residency.ClassCounting;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.residency.ResidencyPlan;
 
@@ -21,6 +22,8 @@ import dev.sluice.dataplane.residency.ResidencyPlan;
  * @param eventResidency       what the event worker decides per destination for the events it forwards
  * @param keys                 the anonymization keys this version runs with (each worker switches
  *                             epochs by it), or null to keep the keys the workers were built with
+ * @param classCounting        how the workers count residency decisions per data class, or null
+ *                             when the gateway does not
  */
 public record PolicySnapshot(
     long version,
@@ -30,7 +33,8 @@ public record PolicySnapshot(
     byte precomputeTransforms,
     EventRules eventRules,
     EventResidencyPlan eventResidency,
-    KeyRing keys)
+    KeyRing keys,
+    ClassCounting classCounting)
 {
     /** A snapshot that leaves the workers' keys as they are. */
     public PolicySnapshot(
@@ -42,6 +46,6 @@ public record PolicySnapshot(
         final EventRules eventRules,
         final EventResidencyPlan eventResidency)
     {
-        this(version, name, rules, residency, precomputeTransforms, eventRules, eventResidency, null);
+        this(version, name, rules, residency, precomputeTransforms, eventRules, eventResidency, null, null);
     }
 }

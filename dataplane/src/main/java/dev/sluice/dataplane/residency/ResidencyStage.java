@@ -11,7 +11,8 @@ import dev.sluice.dataplane.pipeline.Verdict;
  * Decides, for every forwarded item and every destination region, whether it leaves raw,
  * transformed or not at all, as the policy's residency rules say for the data classes the
  * item carries and this site's region. Fail closed: a class without a rule for a destination
- * blocks the item there. Every decision is counted per destination, once per burst.
+ * blocks the item there. Every decision is counted per destination, once per burst, and per
+ * data class the item holds when the snapshot says how ({@link ClassCounting}).
  * Worker thread only.
  */
 public final class ResidencyStage
@@ -22,6 +23,7 @@ public final class ResidencyStage
     private final long[] rawCount;
     private final long[] transformedCount;
     private final long[] blockedCount;
+    private final ClassTally classTally = new ClassTally();
 
     /**
      * @param counters per destination, in destination index order
@@ -37,6 +39,14 @@ public final class ResidencyStage
     }
 
     public void apply(final PacketBurst burst, final ResidencyPlan plan)
+    {
+        apply(burst, plan, null);
+    }
+
+    /**
+     * @param classCounting how to count the decisions per data class too, or null not to.
+     */
+    public void apply(final PacketBurst burst, final ResidencyPlan plan, final ClassCounting classCounting)
     {
         final int count = burst.count();
         final long classifiedFields = plan.classifiedFields();
@@ -90,6 +100,30 @@ public final class ResidencyStage
         {
             counters[d].addDecisions(rawCount[d], transformedCount[d], blockedCount[d]);
         }
+        if (null != classCounting)
+        {
+            countClasses(burst, classCounting);
+        }
+    }
+
+    /** Each forwarded item's decisions once more, under every class it holds. */
+    private void countClasses(final PacketBurst burst, final ClassCounting classCounting)
+    {
+        classTally.use(classCounting);
+        final int count = burst.count();
+        for (int i = 0; i < count; i++)
+        {
+            final long classes = presentClassifiedFields[i] == 0 ? 0 : classCounting.packetClasses(presentClassifiedFields[i]);
+            if (0 != classes)
+            {
+                for (int d = 0; d < counters.length; d++)
+                {
+                    // Delivery.RAW, TRANSFORMED, BLOCKED are 1, 2, 3.
+                    classTally.add(classes, d, burst.delivery[d][i] - Delivery.RAW);
+                }
+            }
+        }
+        classTally.flush();
     }
 
     private long presentFields(final PacketBurst burst, final int index, final long fields)

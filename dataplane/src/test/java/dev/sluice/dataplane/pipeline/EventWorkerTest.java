@@ -8,6 +8,7 @@ import dev.sluice.dataplane.anonymize.pseudonym.IdentifierPseudonym;
 import dev.sluice.dataplane.anonymize.pseudonym.KeyDerivation;
 import dev.sluice.dataplane.anonymize.pseudonym.PseudonymMethod;
 import dev.sluice.dataplane.control.PolicyInstaller;
+import dev.sluice.dataplane.counters.ClassDecisionCounters;
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.EventCounters;
 import dev.sluice.dataplane.counters.EventDestinationCounters;
@@ -120,6 +121,7 @@ class EventWorkerTest
     private RejectSamples rejects;
     private CryptoPan cryptoPan;
     private byte[] siteKey;
+    private ClassDecisionCounters classDecisions;
 
     @AfterEach
     void close()
@@ -161,6 +163,8 @@ class EventWorkerTest
             key[i] = (byte)(i * 7 + 3);
         }
         cryptoPan = new CryptoPan(key);
+        classDecisions = new ClassDecisionCounters(media.aeron::addCounter, REGIONS);
+        resources.add(classDecisions);
         apply(1, policy);
         final EventSender sender = new EventSender(
             streams, destinationCounters, "gw-paris-1", "paris-1", "eu-west", 0x8000, TimeUnit.SECONDS.toNanos(5),
@@ -184,7 +188,7 @@ class EventWorkerTest
     private void apply(final long version, final String policy)
     {
         final PolicyInstaller.Result result =
-            new PolicyInstaller("eu-west", REGIONS, true).build(version, TestPolicies.parse(policy));
+            new PolicyInstaller("eu-west", REGIONS, true).countClassesIn(classDecisions).build(version, TestPolicies.parse(policy));
         assertTrue(result.errors().isEmpty(), result.errors().toString());
         holder.apply(result.snapshot());
     }
@@ -238,6 +242,12 @@ class EventWorkerTest
         }
         final int image = cryptoPan.anonymizeIpv4(address);
         return (image >>> 24) + "." + ((image >>> 16) & 0xFF) + "." + ((image >>> 8) & 0xFF) + "." + (image & 0xFF);
+    }
+
+    private List<ClassDecisionCounters.Decisions> classDecisions(final String dataClass)
+    {
+        return classDecisions.snapshot().stream().filter((c) -> c.dataClass().equals(dataClass)).findFirst()
+            .orElseThrow(() -> new AssertionError("no counters for " + dataClass)).destinations();
     }
 
     private void assertBalanced()
@@ -369,6 +379,14 @@ class EventWorkerTest
             abroad.bodies(), "abroad: every identifier pseudonymized wherever the text holds it, positions generalized; " +
                 "the user name written with a CEF escape (carol\\=x is carol=x) cannot be found in the text, so that event is blocked");
         assertFalse(abroad.bodies().getFirst().contains("alice"));
+        // Per class: the three user names raw at home, two as tokens abroad, the escaped one blocked there.
+        assertEquals(List.of(new ClassDecisionCounters.Decisions("eu-west", 3, 0, 0),
+            new ClassDecisionCounters.Decisions("us-east", 0, 2, 1)), classDecisions(
+            "pii.user"));
+        assertEquals(List.of(new ClassDecisionCounters.Decisions("eu-west", 1, 0, 0),
+            new ClassDecisionCounters.Decisions("us-east", 0, 1, 0)), classDecisions("pii.vehicle"));
+        assertEquals(List.of(new ClassDecisionCounters.Decisions("eu-west", 1, 0, 0),
+            new ClassDecisionCounters.Decisions("us-east", 0, 1, 0)), classDecisions("pii.ip"));
 
         final EventCounters.Snapshot totals = counters.snapshot();
         assertEquals(4, totals.forwarded());

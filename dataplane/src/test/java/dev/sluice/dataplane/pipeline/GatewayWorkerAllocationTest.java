@@ -4,6 +4,7 @@ import dev.sluice.dataplane.anonymize.AnonymizeStage;
 import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.classify.ClassifyStage;
 import dev.sluice.dataplane.control.PolicyInstaller;
+import dev.sluice.dataplane.counters.ClassDecisionCounters;
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.FlowCounters;
 import dev.sluice.dataplane.counters.SourceCounters;
@@ -131,7 +132,10 @@ class GatewayWorkerAllocationTest
             final String policy = TestPolicies.resource("edge-demo-policy.yaml")
                 .replace("  - name: web\n", "  - name: from-web-servers\n    when: tcp.srcport == 80\n    then: aggregate flows\n  - name: web\n")
                 .replace("\nresidency:", "\nflows:\n  max-flows: 4\n\nresidency:");
-            holder.apply(new PolicyInstaller("eu-west", regions, true).build(1, TestPolicies.parse(policy)).snapshot());
+            // Decisions counted per data class too, as a gateway does.
+            final ClassDecisionCounters classDecisions = new ClassDecisionCounters(media.aeron::addCounter, regions);
+            holder.apply(new PolicyInstaller("eu-west", regions, true).countClassesIn(classDecisions)
+                .build(1, TestPolicies.parse(policy)).snapshot());
             final PacketBurst burst = new PacketBurst(PacketBurst.DEFAULT_CAPACITY, regions.size());
             final BatchEgress egress = new BatchEgress(
                 streams, "gw-paris-1", "paris-1", "eu-west", 1, TimeUnit.SECONDS.toNanos(5), new SystemEpochNanoClock());

@@ -4,6 +4,7 @@ import dev.sluice.dataplane.anonymize.AnonymizeStage;
 import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.classify.ClassifyStage;
 import dev.sluice.dataplane.control.PolicyInstaller;
+import dev.sluice.dataplane.counters.ClassDecisionCounters;
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.counters.EventCounters;
 import dev.sluice.dataplane.counters.EventDestinationCounters;
@@ -132,7 +133,7 @@ class PolicySwapAllocationTest
     void packetWorkerSwitchingVersionEveryBurstAllocatesNothing() throws IOException
     {
         media = new TestMediaDriver();
-        final PolicySnapshot[] versions = snapshots();
+        final PolicySnapshot[] versions = snapshots(track(new ClassDecisionCounters(media.aeron::addCounter, List.of(REGION))));
         final PolicyHolder holder = new PolicyHolder();
         final CaptureFileSource source = track(CaptureFileSource.open(writeCapture()));
         final SourceCounters sourceCounters = track(new SourceCounters(media.aeron::addCounter, source.name(), "rx-0"));
@@ -178,7 +179,7 @@ class PolicySwapAllocationTest
     void eventWorkerSwitchingVersionEveryCycleAllocatesNothing()
     {
         media = new TestMediaDriver();
-        final PolicySnapshot[] versions = snapshots();
+        final PolicySnapshot[] versions = snapshots(track(new ClassDecisionCounters(media.aeron::addCounter, List.of(REGION))));
         final PolicyHolder holder = new PolicyHolder();
         final EventRing ring = track(new EventRing(EventRing.CAPACITY_BYTES_DEFAULT));
         final EventCounters counters = track(new EventCounters(media.aeron::addCounter, "events-0"));
@@ -225,9 +226,10 @@ class PolicySwapAllocationTest
     }
 
     /** Two versions built as the conductor builds them, before the workers run. */
-    private static PolicySnapshot[] snapshots()
+    /** Two versions, each counting residency decisions per data class as a gateway does. */
+    private static PolicySnapshot[] snapshots(final ClassDecisionCounters classDecisions)
     {
-        final PolicyInstaller installer = new PolicyInstaller(REGION, List.of(REGION), true);
+        final PolicyInstaller installer = new PolicyInstaller(REGION, List.of(REGION), true).countClassesIn(classDecisions);
         final PolicySnapshot odd = installer.build(1, TestPolicies.parse(ODD)).snapshot();
         final PolicySnapshot even = installer.build(2, TestPolicies.parse(EVEN)).snapshot();
         return new PolicySnapshot[]{odd, even};

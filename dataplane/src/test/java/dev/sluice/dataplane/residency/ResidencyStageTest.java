@@ -4,6 +4,7 @@ import dev.sluice.dataplane.anonymize.AnonymizeStage;
 import dev.sluice.dataplane.anonymize.CryptoPan;
 import dev.sluice.dataplane.classify.ClassifyStage;
 import dev.sluice.dataplane.classify.CompiledRules;
+import dev.sluice.dataplane.counters.ClassDecisionCounters;
 import dev.sluice.dataplane.counters.DestinationCounters;
 import dev.sluice.dataplane.pipeline.AnonymizedFields;
 import dev.sluice.dataplane.pipeline.Delivery;
@@ -77,6 +78,7 @@ class ResidencyStageTest
     private static TestMediaDriver media;
 
     private final List<DestinationCounters> counters = new ArrayList<>();
+    private ClassDecisionCounters classDecisions;
 
     static
     {
@@ -102,6 +104,7 @@ class ResidencyStageTest
     void closeCounters()
     {
         CloseHelper.closeAll(counters);
+        CloseHelper.close(classDecisions);
     }
 
     /** IPv4 TCP, IPv6 TCP, ARP, IPv4 UDP (DNS), NTP (filtered), a decode drop, IPv6 ICMP. */
@@ -138,7 +141,12 @@ class ResidencyStageTest
             () -> assertTransformed(burst, 2, 0, 0, 0, 0, 0, 0, 0),
             () -> assertCounts(0, 5, 0, 0),
             () -> assertCounts(1, 1, 4, 0),
-            () -> assertCounts(2, 1, 0, 4));
+            () -> assertCounts(2, 1, 0, 4),
+            // The four with addresses, once more under their class; ARP holds none.
+            () -> assertClassCounts("pii.ip", 0, 4, 0, 0),
+            () -> assertClassCounts("pii.ip", 1, 0, 4, 0),
+            () -> assertClassCounts("pii.ip", 2, 0, 0, 4),
+            () -> assertClassCounts("pii.user", 1, 0, 0, 0));
     }
 
     @Test
@@ -251,7 +259,8 @@ class ResidencyStageTest
         final ResidencyPlan plan = ResidencyPlan.build(policy, origin, DESTINATIONS);
         new ClassifyStage().apply(burst, CompiledRules.of(policy));
         new AnonymizeStage(new CryptoPan(KEY)).apply(burst, plan.anyDestinationTransforms());
-        new ResidencyStage(newCounters(), burst.capacity()).apply(burst, plan);
+        classDecisions = new ClassDecisionCounters(media.aeron::addCounter, DESTINATIONS);
+        new ResidencyStage(newCounters(), burst.capacity()).apply(burst, plan, ClassCounting.build(policy, classDecisions));
         return burst;
     }
 
@@ -272,6 +281,15 @@ class ResidencyStageTest
             assertEquals(expected[i], burst.transformedFields[destination][i],
                 "transformed bits of item " + i + " to " + DESTINATIONS.get(destination));
         }
+    }
+
+    private void assertClassCounts(
+        final String dataClass, final int destination, final long raw, final long transformed, final long blocked)
+    {
+        final ClassDecisionCounters.Snapshot snapshot = classDecisions.snapshot().stream()
+            .filter((s) -> s.dataClass().equals(dataClass)).findFirst().orElseThrow();
+        assertEquals(new ClassDecisionCounters.Decisions(DESTINATIONS.get(destination), raw, transformed, blocked),
+            snapshot.destinations().get(destination), dataClass);
     }
 
     private void assertCounts(final int destination, final long raw, final long transformed, final long blocked)

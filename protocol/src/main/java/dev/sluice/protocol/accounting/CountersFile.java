@@ -40,6 +40,9 @@ public final class CountersFile
     public static final String STREAMS = "streams";
     /** The gateway's event path, when it has one: the worker's equation terms and its destinations. */
     public static final String EVENTS = "events";
+    /** Per data class, per destination: the residency decisions of the items that held it. */
+    public static final String CLASSES = "classes";
+    public static final String CLASS = "class";
     public static final String WORKER = "worker";
     public static final String LAST_SEQUENCE = "last_sequence";
     /** The gateway's highest acknowledged sequence of a stream; -1 for a stream without a spool. */
