@@ -74,6 +74,14 @@ public class PolicyMatchBenchmark
     @Param({"burst", "array"})
     public String reader;
 
+    /**
+     * {@code all}: one rule in five tests a text field (TLS server name, DNS name).
+     * {@code headers}: those rules test header fields instead (ports, ICMP type): the block list
+     * of a firewall, where no rule reads a text field.
+     */
+    @Param({"all", "headers"})
+    public String mix;
+
     private Path directory;
     private CaptureFileSource source;
     private Policy policy;
@@ -92,7 +100,7 @@ public class PolicyMatchBenchmark
     {
         final boolean compiled = "compiled".equals(mode);
         System.setProperty(RuleCompiler.COMPILE_PROP_NAME, Boolean.toString(compiled));
-        final PolicyParseResult result = PolicyParser.parse("benchmark.yaml", policyText(rules));
+        final PolicyParseResult result = PolicyParser.parse("benchmark.yaml", policyText(rules, "headers".equals(mix)));
         policy = result.policy().orElseThrow(() -> new IllegalStateException(result.toString()));
         if (policy.isCompiled() != compiled)
         {
@@ -193,20 +201,24 @@ public class PolicyMatchBenchmark
      * A block list of {@code count} rules, none of which the demo traffic meets except the last
      * (TCP SYN to 443).
      */
-    static String policyText(final int count)
+    static String policyText(final int count, final boolean headersOnly)
     {
         final StringBuilder out = new StringBuilder(256 + 96 * count);
         out.append("sluice-policy: 1\nname: benchmark\nmatch: first\ndefault: keep\nrules:\n");
         for (int k = 0; k < count - 1; k++)
         {
-            out.append("  - name: r").append(k).append("\n    when: '").append(condition(k)).append("'\n    then: drop\n");
+            out.append("  - name: r").append(k).append("\n    when: '").append(condition(k, headersOnly)).append("'\n    then: drop\n");
         }
         out.append("  - name: syn-443\n    when: 'tcp.dstport == 443 and tcp.flags.syn and not tcp.flags.ack'\n    then: drop\n");
         return out.toString();
     }
 
-    private static String condition(final int k)
+    private static String condition(final int k, final boolean headersOnly)
     {
+        if (headersOnly && (5 == k % 10 || 8 == k % 10))
+        {
+            return 5 == k % 10 ? "udp.srcport == " + (8000 + k) : "icmp.type == 42 and icmp.code == " + (k % 256);
+        }
         return switch (k % 10)
         {
             case 0 -> "tcp.dstport == " + (1000 + k) + " and ip.src in 172." + (16 + k % 16) + "." + (k % 256) + ".0/24";
