@@ -88,9 +88,6 @@ class PolicySwapAllocationTest
           - name: sample-probe-logs
             when: json.app == "probe"
             then: sample 1/2
-          - name: limit-web
-            when: tcp.dstport == 443
-            then: rate-limit 1000/s by ip.src, tcp.dstport burst 2
           - name: limit-keeper-logs
             when: json.app == "keeper"
             then: rate-limit 1/s by json.app, syslog.hostname

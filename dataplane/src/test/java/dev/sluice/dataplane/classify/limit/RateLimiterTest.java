@@ -236,6 +236,30 @@ class RateLimiterTest
         assertEquals(0, bytes, "bytes allocated deciding 60,000 items");
     }
 
+    @Test
+    void switchingVersionsAllocatesNothingOnceTheArenaHoldsTheLargest()
+    {
+        final RateLimitPlan large = RateLimitPlan.of(policy);
+        final RateLimitPlan none = RateLimitPlan.of(TestPolicies.parse(POLICY.replaceAll("then: rate-limit.*", "then: keep")));
+        final long[] passed = {0};
+        final long[] swaps = {0};
+        final Runnable pass = () ->
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                final boolean limits = 0 == (swaps[0]++ & 1);
+                limiter.onNewPolicy(limits ? large : none);
+                if (limits)
+                {
+                    passed[0] += limiter.admit(PER_SOURCE, item.source(i), T0 + i) ? 1 : 0;
+                }
+            }
+        };
+        final long bytes = AllocationProbe.fewestBytes(pass, 200, 20, 8);
+        assertTrue(passed[0] > 0);
+        assertEquals(0, bytes, "bytes allocated switching versions 2,000 times");
+    }
+
     /** A reusable item with an address, a host name, a flag and VLAN tags; everything else absent. */
     private static final class Item implements FieldReader
     {
