@@ -3,6 +3,7 @@ package dev.sluice.policy;
 import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.action.PayloadAction;
+import dev.sluice.policy.action.RateLimit;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.diagnostic.Diagnostics;
 import dev.sluice.policy.diagnostic.Suggestions;
@@ -28,10 +29,11 @@ import java.util.Set;
  * Parses a rule's {@code then:} (one action or a list of them) into {@link RuleActions}:
  * <pre>
  * drop | keep | sample 1/N | aggregate flows
+ *      | rate-limit N/s|N/m [by &lt;field&gt;[, ...]] [burst B]
  *      | truncate payload N | strip payload
  *      | anonymize &lt;field or class&gt;[, ...] with &lt;method&gt;
  * </pre>
- * {@code drop} stands alone; at most one of {@code keep}, {@code sample} and
+ * {@code drop} stands alone; at most one of {@code keep}, {@code sample}, {@code rate-limit} and
  * {@code aggregate flows}; at most one payload action, and none with {@code aggregate flows};
  * {@code anonymize} and payload actions alone imply {@code keep}. A conflict is reported at
  * whichever of the two actions comes second. Errors point into the action text.
@@ -40,8 +42,10 @@ import java.util.Set;
  */
 final class ActionParser
 {
-    static final List<String> ACTIONS = List.of("drop", "keep", "sample", "aggregate", "truncate", "strip", "anonymize");
-    private static final Set<String> LATER_ACTIONS = Set.of("rate-limit", "tag", "route", "count");
+    static final List<String> ACTIONS = List.of("drop", "keep", "sample", "rate-limit", "aggregate", "truncate", "strip", "anonymize");
+    private static final Set<String> LATER_ACTIONS = Set.of("tag", "route", "count");
+    private static final String RATE_FORM =
+        "write 'rate-limit N/s [by <fields>] [burst B]' (or N/m per minute), e.g. 'rate-limit 100/s by ip.src'";
 
     private final FieldResolver catalogue;
     private final DataClasses dataClasses;
@@ -92,6 +96,7 @@ final class ActionParser
         int sampleDenominator = 1;
         PayloadAction payloadAction = PayloadAction.NONE;
         int payloadBytes = 0;
+        RateLimit rateLimit = null;
         final Map<AnonymizationMethod, FieldSet.Builder> anonymize = new EnumMap<>(AnonymizationMethod.class);
 
         for (final YamlScalar item : items)
@@ -124,6 +129,15 @@ final class ActionParser
                     {
                         kind = ActionKind.SAMPLE;
                         sampleDenominator = denominator;
+                    }
+                }
+                case "rate-limit" ->
+                {
+                    final RateLimit limit = rateLimit(item, tokens);
+                    if (null != limit && combines(item, verb, accepted, Group.FORWARDING, limit.describe()))
+                    {
+                        kind = ActionKind.RATE_LIMIT;
+                        rateLimit = limit;
                     }
                 }
                 case "aggregate" ->
@@ -177,7 +191,7 @@ final class ActionParser
         }
         final Map<AnonymizationMethod, FieldSet> fields = new EnumMap<>(AnonymizationMethod.class);
         anonymize.forEach((method, builder) -> fields.put(method, builder.build()));
-        return RuleActions.of(null == kind ? ActionKind.KEEP : kind, sampleDenominator, fields, payloadAction, payloadBytes);
+        return RuleActions.of(null == kind ? ActionKind.KEEP : kind, sampleDenominator, fields, payloadAction, payloadBytes, rateLimit);
     }
 
     private static Group group(final String verb)
@@ -214,6 +228,11 @@ final class ActionParser
                     message = "'" + text + "' cannot be combined with '" + earlier.text + "'";
                     hint = "'aggregate flows' forwards flow records instead of packets; 'keep' and 'sample' forward packets";
                 }
+                else if (isRateLimit(text) || isRateLimit(earlier.text))
+                {
+                    message = "a rule can have only one of 'keep', 'sample' and 'rate-limit'";
+                    hint = "a rate-limited rule forwards what is within the limit, and only that";
+                }
                 else
                 {
                     message = "a rule can have only one of 'keep' and 'sample'";
@@ -242,6 +261,11 @@ final class ActionParser
     private static boolean isAggregate(final String text)
     {
         return "aggregate flows".equals(text);
+    }
+
+    private static boolean isRateLimit(final String text)
+    {
+        return text.startsWith("rate-limit ");
     }
 
     /**
@@ -300,6 +324,200 @@ final class ActionParser
             return 0;
         }
 
+        return value;
+    }
+
+    /**
+     * {@code rate-limit N/s|N/m [by <field>[, ...]] [burst B]}.
+     *
+     * @return the limit, or null when an error was reported.
+     */
+    private RateLimit rateLimit(final YamlScalar item, final List<Token> tokens)
+    {
+        if (tokens.size() < 4 || !"/".equals(tokens.get(2).text))
+        {
+            final Token at = tokens.size() > 1 ? tokens.get(1) : tokens.getFirst();
+            error(item, at, "expected a rate such as '100/s' after 'rate-limit'", RATE_FORM);
+            return null;
+        }
+        final Token countToken = tokens.get(1);
+        final long count = positive(item, countToken, "a rate", "the number of items per second or minute");
+        if (count < 0)
+        {
+            return null;
+        }
+        final Token unit = tokens.get(3);
+        final RateLimit.Period period = RateLimit.Period.byUnit(unit.text);
+        if (null == period)
+        {
+            error(item, unit, "unknown rate unit '" + unit.text + "'", "write N/s for a rate per second, N/m for one per minute");
+            return null;
+        }
+
+        int next = 4;
+        final ArrayList<Field> keys = new ArrayList<>();
+        if (next < tokens.size() && "by".equals(tokens.get(next).text))
+        {
+            next = keys(item, tokens, next, keys);
+            if (next < 0)
+            {
+                return null;
+            }
+        }
+        long burst = count;
+        if (next < tokens.size() && "burst".equals(tokens.get(next).text))
+        {
+            if (next + 1 >= tokens.size())
+            {
+                error(item, tokens.get(next), "expected the number of items after 'burst'",
+                    "'burst B' lets up to B items through at once after a quiet spell; without it B is N");
+                return null;
+            }
+            burst = positive(item, tokens.get(next + 1), "a burst", "the most items let through at once");
+            if (burst < 0)
+            {
+                return null;
+            }
+            next += 2;
+        }
+        if (next < tokens.size())
+        {
+            final Token extra = tokens.get(next);
+            error(item, extra, "unexpected '" + extra.text + "' in 'rate-limit'",
+                "continue the rate with 'by <fields>', then 'burst B', in that order");
+            return null;
+        }
+        return new RateLimit(count, period, burst, keys);
+    }
+
+    /**
+     * Parse the key fields after {@code by} at {@code byIndex} into {@code keys}.
+     *
+     * @return the index after the last key, or -1 when an error was reported.
+     */
+    private int keys(final YamlScalar item, final List<Token> tokens, final int byIndex, final List<Field> keys)
+    {
+        final String form = "write 'by' and fields separated by commas, e.g. 'by ip.src, tcp.dstport'";
+        int i = byIndex + 1;
+        boolean expectName = true;
+        for (; i < tokens.size(); i++)
+        {
+            final Token token = tokens.get(i);
+            if (expectName)
+            {
+                if (",".equals(token.text) || "/".equals(token.text) || "burst".equals(token.text))
+                {
+                    error(item, token, "expected a field after " + (i == byIndex + 1 ? "'by'" : "','") + ", found '" + token.text + "'", form);
+                    return -1;
+                }
+                final Field field = key(item, token);
+                if (null == field)
+                {
+                    return -1;
+                }
+                if (keys.contains(field))
+                {
+                    diagnostics.warning(item.positionOf(token.start), "'" + token.text + "' is listed twice");
+                }
+                else
+                {
+                    keys.add(field);
+                }
+                expectName = false;
+            }
+            else if (",".equals(token.text))
+            {
+                expectName = true;
+            }
+            else if ("burst".equals(token.text))
+            {
+                break;
+            }
+            else
+            {
+                error(item, token, "expected ',' or 'burst' after a key field, found '" + token.text + "'", "separate fields with commas");
+                return -1;
+            }
+        }
+        if (expectName)
+        {
+            error(item, tokens.get(i - 1), "expected a field after '" + tokens.get(i - 1).text + "'", form);
+            return -1;
+        }
+        return i;
+    }
+
+    /**
+     * @return the field a rate limit counts by, or null (reported) when the name is not one.
+     */
+    private Field key(final YamlScalar item, final Token token)
+    {
+        Field field = catalogue.standard().byName(token.text);
+        if (null == field)
+        {
+            try
+            {
+                final DynamicName dynamic = DynamicName.parse(token.text);
+                if (null != dynamic)
+                {
+                    // A key does not type the field: a comparison elsewhere may, otherwise it is text.
+                    return catalogue.use(dynamic, null, null, item.positionOf(token.start), diagnostics);
+                }
+            }
+            catch (final DynamicName.Invalid invalid)
+            {
+                diagnostics.error(item.positionOf(token.start + invalid.offset()), invalid.getMessage(), invalid.hint());
+                return null;
+            }
+        }
+        if (null == field)
+        {
+            if (dataClasses.contains(token.text))
+            {
+                error(item, token, "'" + token.text + "' is a data class; a rate limit counts by fields",
+                    "name the fields, e.g. 'by ip.src'");
+            }
+            else
+            {
+                error(item, token, "unknown field '" + token.text + "'", Suggestions.didYouMean(token.text, catalogue.names()));
+            }
+            return null;
+        }
+        if (FieldKind.ALIAS == field.kind())
+        {
+            final List<String> names = field.aliasedFields().stream().map(Field::name).toList();
+            error(item, token,
+                "'" + field.name() + "' stands for either of " + String.join(" and ", names) + ", so it is not one value to count by",
+                "count by " + String.join(", by ", names.stream().map(n -> "'" + n + "'").toList()) + ", or by both: 'by " +
+                    String.join(", ", names) + "'");
+            return null;
+        }
+        return field;
+    }
+
+    /**
+     * @return a whole number 1..{@link RateLimit#MAX_COUNT}, or -1 when an error was reported.
+     */
+    private long positive(final YamlScalar item, final Token token, final String what, final String meaning)
+    {
+        if (!isDecimal(token.text))
+        {
+            error(item, token, "expected a whole number for " + what + ", found '" + token.text + "'", RATE_FORM);
+            return -1;
+        }
+        final String digits = token.text.replaceFirst("^0+(?=.)", "");
+        if (digits.length() > 10 || Long.parseLong(digits) > RateLimit.MAX_COUNT)
+        {
+            error(item, token, token.text + " is too large for " + what + " (at most " + RateLimit.MAX_COUNT + ")", null);
+            return -1;
+        }
+        final long value = Long.parseLong(digits);
+        if (0 == value)
+        {
+            error(item, token, "0 is not " + what + ": " + meaning + " must be at least 1",
+                "use 'drop' to forward nothing from the rule");
+            return -1;
+        }
         return value;
     }
 

@@ -120,7 +120,7 @@ class PolicyErrorsTest
 
             // actions: 'then' values start at 8:11
             arguments("unknown action", withRule("true", "keeep"), "8:11", "unknown action 'keeep'", "did you mean 'keep'?"),
-            arguments("later action", withRule("true", "rate-limit 10/s"), "8:11", "unknown action 'rate-limit'", "'rate-limit' is not supported yet; actions today: drop, keep, sample, aggregate, truncate, strip, anonymize"),
+            arguments("later action", withRule("true", "tag secret"), "8:11", "unknown action 'tag'", "'tag' is not supported yet; actions today: drop, keep, sample, rate-limit, aggregate, truncate, strip, anonymize"),
             arguments("sample 1/0", withRule("true", "sample 1/0"), "8:20", "'sample 1/0' is not a ratio", null),
             arguments("sample 2/10", withRule("true", "sample 2/10"), "8:18", "only 1/N sampling is supported", null),
             arguments("sample without ratio", withRule("true", "sample"), "8:11", "expected '1/N' after 'sample'", null),
@@ -158,6 +158,27 @@ class PolicyErrorsTest
             arguments("anonymize inner port", withRule("true", "anonymize inner.tcp.port with cryptopan"), "8:21", "'inner.tcp.port' is an integer field; cryptopan anonymizes address fields", null),
             arguments("anonymize text", withRule("true", "anonymize dns.qry.name with cryptopan"), "8:21", "'dns.qry.name' is a text field; cryptopan anonymizes address fields", null),
             arguments("anonymize inner misspelt", withRule("true", "anonymize inner.ip.sr with cryptopan"), "8:21", "unknown field or data class 'inner.ip.sr'", "did you mean 'inner.ip.src'?"),
+
+            // rate limits: 'then' values start at 8:11
+            arguments("rate-limit alone", withRule("true", "rate-limit"), "8:11", "expected a rate such as '100/s' after 'rate-limit'", "write 'rate-limit N/s [by <fields>] [burst B]' (or N/m per minute), e.g. 'rate-limit 100/s by ip.src'"),
+            arguments("rate without unit", withRule("true", "rate-limit 10"), "8:22", "expected a rate such as '100/s' after 'rate-limit'", null),
+            arguments("rate of zero", withRule("true", "rate-limit 0/s"), "8:22", "0 is not a rate: the number of items per second or minute must be at least 1", "use 'drop' to forward nothing from the rule"),
+            arguments("rate not a number", withRule("true", "rate-limit ten/s"), "8:22", "expected a whole number for a rate, found 'ten'", null),
+            arguments("rate too large", withRule("true", "rate-limit 2000000000/s"), "8:22", "2000000000 is too large for a rate (at most 1000000000)", null),
+            arguments("rate unit", withRule("true", "rate-limit 10/h"), "8:25", "unknown rate unit 'h'", "write N/s for a rate per second, N/m for one per minute"),
+            arguments("rate by nothing", withRule("true", "rate-limit 10/s by"), "8:27", "expected a field after 'by'", null),
+            arguments("rate by trailing comma", withRule("true", "rate-limit 10/s by ip.src,"), "8:36", "expected a field after ','", null),
+            arguments("rate by missing comma", withRule("true", "rate-limit 10/s by ip.src ip.dst"), "8:37", "expected ',' or 'burst' after a key field, found 'ip.dst'", "separate fields with commas"),
+            arguments("rate by alias", withRule("true", "rate-limit 10/s by ip.addr"), "8:30", "'ip.addr' stands for either of ip.src and ip.dst, so it is not one value to count by", "count by 'ip.src', by 'ip.dst', or by both: 'by ip.src, ip.dst'"),
+            arguments("rate by unknown", withRule("true", "rate-limit 10/s by ip.sorc"), "8:30", "unknown field 'ip.sorc'", "did you mean 'ip.src'?"),
+            arguments("rate by class", withRule("true", "rate-limit 10/s by pii.ip"), "8:30", "'pii.ip' is a data class; a rate limit counts by fields", "name the fields, e.g. 'by ip.src'"),
+            arguments("rate burst zero", withRule("true", "rate-limit 10/s burst 0"), "8:33", "0 is not a burst", null),
+            arguments("rate burst missing", withRule("true", "rate-limit 10/s burst"), "8:27", "expected the number of items after 'burst'", null),
+            arguments("rate burst before by", withRule("true", "rate-limit 10/s burst 5 by ip.src"), "8:35", "unexpected 'by' in 'rate-limit'", "continue the rate with 'by <fields>', then 'burst B', in that order"),
+            arguments("keep and rate-limit", withRule("true", "[keep, rate-limit 10/s]"), "8:18", "a rule can have only one of 'keep', 'sample' and 'rate-limit'", "a rate-limited rule forwards what is within the limit, and only that"),
+            arguments("rate-limit and sample", withRule("true", "[rate-limit 10/s, sample 1/2]"), "8:29", "a rule can have only one of 'keep', 'sample' and 'rate-limit'", null),
+            arguments("rate-limit and aggregate", withRule("true", "[rate-limit 10/s, aggregate flows]"), "8:29", "'aggregate flows' cannot be combined with 'rate-limit 10/s'", null),
+            arguments("rate-limit and drop", withRule("true", "[rate-limit 10/m, drop]"), "8:29", "'drop' cannot be combined with other actions", null),
 
             // the flows section (line 6): keys at column 3, values after 'key: '
             arguments("flows is not a mapping", HEADER + "flows: 15s\n", "5:8", "'flows' must be a mapping", null),

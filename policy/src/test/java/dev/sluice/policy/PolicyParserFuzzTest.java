@@ -86,7 +86,8 @@ class PolicyParserFuzzTest
         "  max-flows: ", "  bidirectional: ", "500ms", "15s", "2m", "1h", "\\u2028", "\\x85", "\\uD800", "\\U0001F600",
         "syslog.severity", "item.kind", "\"syslog\"", "cef.src", "flow.bytes", "vehicle.vin", "pii.user", "loc.precise",
         "json.", "json.a.b", "[0]", "[\"", "\"]", "syslog.sd.", "syslog.sd.origin.ip", "@32473", "cef.cs1", "leef.", "can.A.B",
-        "lists:", "  nets: [", "  ports: [", "  - ", " in $nets", " in $ports", "$", "{$nets, ", "8000-8100", "fd00::/8", "\"cron\""})
+        "lists:", "  nets: [", "  ports: [", "  - ", " in $nets", " in $ports", "$", "{$nets, ", "8000-8100", "fd00::/8", "\"cron\"",
+        "rate-limit ", "100/s", "20/m", " by ", "syslog.hostname", ", tcp.dstport", " burst ", "1000000000"})
     void mutatedDocuments(final byte[] data)
     {
         check(new String(data, StandardCharsets.UTF_8));

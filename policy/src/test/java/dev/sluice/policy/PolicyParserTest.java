@@ -4,11 +4,13 @@ import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.PayloadAction;
+import dev.sluice.policy.action.RateLimit;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.diagnostic.Diagnostic;
 import dev.sluice.policy.diagnostic.Severity;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
+import dev.sluice.policy.field.FieldKind;
 import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.field.EventFields;
 import dev.sluice.policy.field.FieldSet;
@@ -497,6 +499,61 @@ class PolicyParserTest
     }
 
     @Test
+    void rateLimitsParseWithKeysAPeriodABurstAndOtherActions()
+    {
+        final Policy policy = parseOk(HEADER + lines(
+            "rules:",
+            "  - name: one-bucket",
+            "    when: icmp.type == 8",
+            "    then: rate-limit 100/s",
+            "  - name: per-source",
+            "    when: tcp.port == 22",
+            "    then: ['rate-limit 20/m by ip.src, tcp.dstport burst 5', truncate payload 64, anonymize ip.src with cryptopan]",
+            "  - name: per-host",
+            "    when: syslog.severity >= 4",
+            "    then:",
+            "      - anonymize ip.src with cryptopan",
+            "      - rate-limit 050/s by syslog.hostname, tcp.flags.syn, json.user, syslog.hostname",
+            "  - name: typed-elsewhere",
+            "    when: json.port == 5",
+            "    then: rate-limit 1000000000/s by json.port burst 1"));
+
+        final RuleActions oneBucket = policy.actionsFor(0);
+        assertEquals(ActionKind.RATE_LIMIT, oneBucket.kind());
+        assertEquals(new RateLimit(100, RateLimit.Period.SECOND, 100, List.of()), oneBucket.rateLimit());
+        assertEquals(10_000_000L, oneBucket.rateLimit().intervalNs());
+        assertEquals(1_000_000_000L, oneBucket.rateLimit().toleranceNs());
+        assertEquals(List.of("rate-limit 100/s"), oneBucket.describe(FieldCatalogue.standard()));
+
+        final RuleActions perSource = policy.actionsFor(1);
+        assertEquals(RateLimit.Period.MINUTE, perSource.rateLimit().period());
+        assertEquals(3_000_000_000L, perSource.rateLimit().intervalNs());
+        assertEquals(5, perSource.rateLimit().burst());
+        assertEquals(PayloadAction.TRUNCATE, perSource.payloadAction());
+        assertEquals(IP_SRC, perSource.anonymizeFields());
+        assertEquals(
+            List.of("rate-limit 20/m by ip.src, tcp.dstport burst 5", "truncate payload 64", "anonymize ip.src with cryptopan"),
+            perSource.describe(FieldCatalogue.standard()));
+
+        final RateLimit perHost = policy.actionsFor(2).rateLimit();
+        assertEquals(50, perHost.burst(), "the burst is N unless written");
+        assertEquals(List.of("syslog.hostname", "tcp.flags.syn", "json.user"), perHost.keys().stream().map(Field::name).toList());
+        assertEquals(FieldKind.DERIVED, perHost.keys().get(1).kind(), "a derived field is a key");
+        assertEquals(FieldType.STRING, perHost.keys().get(2).type(), "a dynamic key nothing else types is text");
+        assertTrue(policy.actionsFor(2).describe(policy.catalogue()).contains("rate-limit 50/s by syslog.hostname, tcp.flags.syn, json.user"));
+
+        final RateLimit typed = policy.actionsFor(3).rateLimit();
+        assertEquals(FieldType.INTEGER, typed.keys().getFirst().type(), "a key takes the type its comparison gives it");
+        assertEquals(1, typed.intervalNs());
+
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.KEEP, 1, Map.of(), PayloadAction.NONE, 0, typed));
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.RATE_LIMIT, 1, Map.of(), PayloadAction.NONE, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> new RateLimit(0, RateLimit.Period.SECOND, 1, List.of()));
+        assertEquals(Long.MAX_VALUE / 4, new RateLimit(1, RateLimit.Period.MINUTE, RateLimit.MAX_COUNT, List.of()).toleranceNs(),
+            "a tolerance that would overflow a receive time is capped");
+    }
+
+    @Test
     void describePrintsAPolicyThatParsesToTheSameDescription()
     {
         final Policy nullNames = parseOk(lines(
@@ -536,7 +593,13 @@ class PolicyParserTest
         assertEquals(
             "tls.sni in {\"a\u2028b\", \"c\u0085d\u0080\", \"\u00e9\uD83D\uDE00\", \"\uFEFF\uD800\"}",
             unusualText.rules().getFirst().condition().toString());
-        for (final Policy policy : List.of(example(), parseOk(resource("all-features.yaml")), nullNames, textAndFlows, unusualText))
+        final Policy rateLimits = parseOk(HEADER + lines(
+            "rules:",
+            "  - {name: one, when: icmp.type == 8, then: rate-limit 7/s}",
+            "  - {name: keyed, when: tcp.port == 22, then: [strip payload, 'rate-limit 3/m by ip.src, json.a.b, tcp.flags.syn burst 9']}",
+            "  - {name: host, when: true, then: 'rate-limit 50/s by syslog.hostname, cef.cs1 burst 50'}"));
+        for (final Policy policy : List.of(
+            example(), parseOk(resource("all-features.yaml")), nullNames, textAndFlows, unusualText, rateLimits))
         {
             final String described = policy.describe();
             final Policy again = parseOk(described);
@@ -549,6 +612,8 @@ class PolicyParserTest
                 assertEquals(policy.actionsFor(i).payloadAction(), again.actionsFor(i).payloadAction());
                 assertEquals(policy.actionsFor(i).payloadBytes(), again.actionsFor(i).payloadBytes());
                 assertEquals(policy.actionsFor(i).anonymizeFields(), again.actionsFor(i).anonymizeFields());
+                assertEquals(policy.actionsFor(i).kind(), again.actionsFor(i).kind());
+                assertEquals(String.valueOf(policy.actionsFor(i).rateLimit()), String.valueOf(again.actionsFor(i).rateLimit()));
             }
             assertEquals(policy.flowSettings(), again.flowSettings());
             assertEquals(policy.dataClassTable().asMap(), again.dataClassTable().asMap());

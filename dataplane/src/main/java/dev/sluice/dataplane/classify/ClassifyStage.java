@@ -1,9 +1,11 @@
 package dev.sluice.dataplane.classify;
 
+import dev.sluice.dataplane.classify.limit.RateLimiter;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.Verdict;
 import dev.sluice.dataplane.slice.PayloadSlicer;
 import dev.sluice.policy.Policy;
+import dev.sluice.policy.field.FieldReader;
 
 import java.util.Arrays;
 
@@ -13,12 +15,15 @@ import java.util.Arrays;
  * keeps the first of every N items its rule matches, counted per rule and per worker, so a
  * run over the same input samples the same items. An item passed by a rule that cuts payloads
  * is planned as a frame here, or dropped with the reason it cannot be cut (see
- * {@link PayloadSlicer}), so the outcome counts see it before egress. Worker thread only.
+ * {@link PayloadSlicer}), so the outcome counts see it before egress. {@code rate-limit} lets an
+ * item through when its key's bucket ({@link RateLimiter}) has a token at the item's capture
+ * time; the rest are {@link Verdict#RATE_LIMITED}. Worker thread only.
  */
 public final class ClassifyStage
 {
     private final BurstFieldReader reader = new BurstFieldReader();
     private final PayloadSlicer slicer = new PayloadSlicer();
+    private final RateLimiter rateLimiter = new RateLimiter();
     private CompiledRules rules;
     private long[] matchesPerRule = new long[0];
 
@@ -37,7 +42,8 @@ public final class ClassifyStage
             {
                 continue;
             }
-            final int rule = policy.firstMatch(reader.select(burst, i));
+            final FieldReader item = reader.select(burst, i);
+            final int rule = policy.firstMatch(item);
             final int slot = rule == Policy.NO_MATCH ? defaultSlot : rule;
             burst.matchedRule[i] = (short)rule;
             switch (rules.action(slot))
@@ -49,6 +55,8 @@ public final class ClassifyStage
                     burst.verdict[i] = seen % rules.sampleDenominator(slot) == 0 ? Verdict.PASS : Verdict.SAMPLED_OUT;
                 }
                 case CompiledRules.AGGREGATE -> burst.verdict[i] = Verdict.AGGREGATED;
+                case CompiledRules.RATE_LIMIT ->
+                    burst.verdict[i] = rateLimiter.admit(slot, item, burst.timestampNs[i]) ? Verdict.PASS : Verdict.RATE_LIMITED;
                 default -> burst.verdict[i] = Verdict.PASS;
             }
             burst.anonymizeFields[i] = rules.anonymizeFields(slot);
@@ -60,14 +68,21 @@ public final class ClassifyStage
         }
     }
 
+    /** Rate-limit buckets given way while still limiting their key ({@link RateLimiter#evictions()}), a running total. */
+    public long rateLimitEvictions()
+    {
+        return rateLimiter.evictions();
+    }
+
     /**
-     * Sampling starts afresh with each version. The counts array is reused, and grows only for a
+     * Sampling and rate-limit buckets start afresh with each version. The counts array is reused, and grows only for a
      * version with more rules than any before, so switching versions between bursts allocates
      * nothing in steady state.
      */
     private void onNewPolicy(final CompiledRules rules)
     {
         this.rules = rules;
+        rateLimiter.onNewPolicy(rules.rateLimits());
         final int slots = rules.ruleCount() + 1;
         if (matchesPerRule.length < slots)
         {

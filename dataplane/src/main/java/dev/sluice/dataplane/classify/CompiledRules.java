@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.classify;
 
+import dev.sluice.dataplane.classify.limit.RateLimitPlan;
 import dev.sluice.dataplane.pipeline.AnonymizedFields;
 import dev.sluice.dataplane.slice.PayloadSlicer;
 import dev.sluice.policy.Policy;
@@ -22,6 +23,8 @@ public final class CompiledRules
     static final byte SAMPLE = 2;
     /** Forwarded, then folded into a flow record by the reduce stage instead of leaving on its own. */
     static final byte AGGREGATE = 3;
+    /** Forwarded within its key's limit ({@link RateLimitPlan}), sampled out beyond it. */
+    static final byte RATE_LIMIT = 4;
 
     private final Policy policy;
     /** Per rule index, then the default action at index {@code ruleCount}. */
@@ -31,10 +34,12 @@ public final class CompiledRules
     /** {@code PayloadSlicer.ACTION_*} and the payload bytes it keeps. */
     private final byte[] payloadAction;
     private final int[] payloadBytes;
+    private final RateLimitPlan rateLimits;
 
-    private CompiledRules(final Policy policy)
+    private CompiledRules(final Policy policy, final int rateLimitEntries)
     {
         this.policy = policy;
+        this.rateLimits = RateLimitPlan.of(policy, rateLimitEntries);
         final int ruleCount = policy.ruleCount();
         action = new byte[ruleCount + 1];
         sampleDenominator = new int[ruleCount + 1];
@@ -50,6 +55,7 @@ public final class CompiledRules
                 case DROP -> DROP;
                 case SAMPLE -> SAMPLE;
                 case AGGREGATE -> AGGREGATE;
+                case RATE_LIMIT -> RATE_LIMIT;
             };
             payloadAction[rule] = switch (actions.payloadAction())
             {
@@ -69,7 +75,17 @@ public final class CompiledRules
      */
     public static CompiledRules of(final Policy policy)
     {
-        return new CompiledRules(policy);
+        return new CompiledRules(policy, RateLimitPlan.ENTRIES_DEFAULT);
+    }
+
+    /**
+     * @param policy           a validated policy.
+     * @param rateLimitEntries buckets per keyed {@code rate-limit} rule, a power of two.
+     * @return its rules for the classify stage.
+     */
+    public static CompiledRules of(final Policy policy, final int rateLimitEntries)
+    {
+        return new CompiledRules(policy, rateLimitEntries);
     }
 
     /** The {@link AnonymizedFields} bits of a set of policy field ids (only addresses can be transformed here). */
@@ -100,6 +116,12 @@ public final class CompiledRules
     public Policy policy()
     {
         return policy;
+    }
+
+    /** The rules' {@code rate-limit} actions. */
+    public RateLimitPlan rateLimits()
+    {
+        return rateLimits;
     }
 
     /** How {@code aggregate flows} builds flows under this policy. */

@@ -4,6 +4,7 @@ import dev.sluice.dataplane.anonymize.keys.KeyCustodian;
 import dev.sluice.dataplane.anonymize.keys.KeyRing;
 import dev.sluice.dataplane.classify.CompiledRules;
 import dev.sluice.dataplane.classify.event.EventRules;
+import dev.sluice.dataplane.classify.limit.RateLimitPlan;
 import dev.sluice.dataplane.pipeline.PolicySnapshot;
 import dev.sluice.dataplane.counters.ClassDecisionCounters;
 import dev.sluice.dataplane.residency.ClassCounting;
@@ -34,6 +35,7 @@ public final class PolicyInstaller
     private final boolean canTransform;
     private final KeyCustodian keys;
     private ClassDecisionCounters classCounters;
+    private int rateLimitEntries = RateLimitPlan.ENTRIES_DEFAULT;
 
     /**
      * @param originRegion the region of this gateway's site
@@ -71,6 +73,22 @@ public final class PolicyInstaller
         return this;
     }
 
+    /**
+     * @param entries buckets per keyed {@code rate-limit} rule in the versions built from now on, a
+     *                power of two (default {@link RateLimitPlan#ENTRIES_DEFAULT}).
+     * @return this.
+     */
+    public PolicyInstaller rateLimitEntries(final int entries)
+    {
+        if (entries < 1 || entries > RateLimitPlan.MAX_ENTRIES || Integer.bitCount(entries) != 1)
+        {
+            throw new IllegalArgumentException(
+                "rate limit entries per rule must be a power of two, 1.." + RateLimitPlan.MAX_ENTRIES + ": " + entries);
+        }
+        this.rateLimitEntries = entries;
+        return this;
+    }
+
     /** Key epoch switches and overlap ends; conductor duty cycle. */
     public int doKeyWork()
     {
@@ -85,7 +103,7 @@ public final class PolicyInstaller
     public Result build(final long version, final Policy policy)
     {
         final List<String> errors = new ArrayList<>();
-        final CompiledRules rules = CompiledRules.of(policy);
+        final CompiledRules rules = CompiledRules.of(policy, rateLimitEntries);
         final ResidencyPlan residency = ResidencyPlan.build(policy, originRegion, destinations);
         final byte precompute = residency.anyDestinationTransforms();
         final EventResidencyPlan eventResidency = EventResidencyPlan.build(policy, originRegion, destinations);

@@ -13,6 +13,9 @@ public final class BurstTally
     long aggregated;
     long filtered;
     long sampledOut;
+    /** The part of {@link #sampledOut} that rate limits left out. */
+    long rateLimited;
+    long rateLimitEvictions;
     long bytesIn;
     final long[] droppedByReason = new long[DropReason.values().length];
 
@@ -23,6 +26,8 @@ public final class BurstTally
         aggregated = 0;
         filtered = 0;
         sampledOut = 0;
+        rateLimited = 0;
+        rateLimitEvictions = 0;
         bytesIn = 0;
         Arrays.fill(droppedByReason, 0);
     }
@@ -51,6 +56,19 @@ public final class BurstTally
     public void sampledOut()
     {
         sampledOut++;
+    }
+
+    /** Over a rate limit: sampled out, and counted apart as rate-limited. */
+    public void rateLimited()
+    {
+        sampledOut++;
+        rateLimited++;
+    }
+
+    /** Rate-limit buckets given way while still limiting (outside the balance: not items). */
+    public void rateLimitEvictions(final long evictions)
+    {
+        rateLimitEvictions += evictions;
     }
 
     public void dropped(final int dropReasonOrdinal)

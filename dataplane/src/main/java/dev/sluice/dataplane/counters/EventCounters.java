@@ -28,6 +28,10 @@ public final class EventCounters implements AutoCloseable
     private final AtomicCounter forwarded;
     private final AtomicCounter filtered;
     private final AtomicCounter sampledOut;
+    /** The part of {@code sampled_out} that rate limits left out; not a term of the balance. */
+    private final AtomicCounter rateLimited;
+    /** Rate-limit buckets given way while still limiting their key (a table too small for its keys). */
+    private final AtomicCounter rateLimitEvictions;
     private final AtomicCounter dropped;
     private final AtomicCounter anonymized;
     private final Object2ObjectHashMap<String, AtomicCounter> droppedByKey = new Object2ObjectHashMap<>();
@@ -47,6 +51,8 @@ public final class EventCounters implements AutoCloseable
         forwarded = counter("forwarded");
         filtered = counter("filtered");
         sampledOut = counter("sampled_out");
+        rateLimited = counter("rate_limited");
+        rateLimitEvictions = counter("rate_limit_evictions");
         dropped = counter("dropped");
         anonymized = counter("anonymized");
     }
@@ -69,6 +75,28 @@ public final class EventCounters implements AutoCloseable
         addIfNonZero(filtered, filteredCount);
         addIfNonZero(sampledOut, sampledOutCount);
         addIfNonZero(anonymized, anonymizedCount);
+    }
+
+    /**
+     * Adds one cycle's rate-limit counts: items over a limit (already in the cycle's
+     * {@code sampled_out}) and buckets evicted while still limiting.
+     */
+    public void addRateLimits(final long rateLimitedCount, final long evictionCount)
+    {
+        addIfNonZero(rateLimited, rateLimitedCount);
+        addIfNonZero(rateLimitEvictions, evictionCount);
+    }
+
+    /** Items over a rate limit: a part of {@code sampled_out}. Any thread. */
+    public long rateLimited()
+    {
+        return rateLimited.getAcquire();
+    }
+
+    /** Rate-limit buckets given way while still limiting their key. Any thread. */
+    public long rateLimitEvictions()
+    {
+        return rateLimitEvictions.getAcquire();
     }
 
     /**
@@ -150,6 +178,8 @@ public final class EventCounters implements AutoCloseable
         forwarded.close();
         filtered.close();
         sampledOut.close();
+        rateLimited.close();
+        rateLimitEvictions.close();
         dropped.close();
         anonymized.close();
         for (final AtomicCounter counter : reasons.values())

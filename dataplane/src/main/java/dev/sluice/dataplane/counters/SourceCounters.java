@@ -24,6 +24,10 @@ public final class SourceCounters implements AutoCloseable
     private final AtomicCounter aggregated;
     private final AtomicCounter filtered;
     private final AtomicCounter sampledOut;
+    /** The part of {@code sampled_out} that rate limits left out; not a term of the balance. */
+    private final AtomicCounter rateLimited;
+    /** Rate-limit buckets given way while still limiting their key (a table too small for its keys). */
+    private final AtomicCounter rateLimitEvictions;
     private final AtomicCounter[] dropped;
     private final AtomicCounter bytesIn;
     /**
@@ -57,6 +61,8 @@ public final class SourceCounters implements AutoCloseable
         aggregated = counter(factory, "aggregated");
         filtered = counter(factory, "filtered");
         sampledOut = counter(factory, "sampled_out");
+        rateLimited = counter(factory, "rate_limited");
+        rateLimitEvictions = counter(factory, "rate_limit_evictions");
         bytesIn = counter(factory, "bytes_in");
         sourceDrops = counter(factory, "source_drops");
         final DropReason[] reasons = DropReason.values();
@@ -85,6 +91,8 @@ public final class SourceCounters implements AutoCloseable
         addIfNonZero(aggregated, tally.aggregated);
         addIfNonZero(filtered, tally.filtered);
         addIfNonZero(sampledOut, tally.sampledOut);
+        addIfNonZero(rateLimited, tally.rateLimited);
+        addIfNonZero(rateLimitEvictions, tally.rateLimitEvictions);
         addIfNonZero(bytesIn, tally.bytesIn);
         final long[] droppedByReason = tally.droppedByReason;
         for (int i = 0; i < droppedByReason.length; i++)
@@ -111,6 +119,18 @@ public final class SourceCounters implements AutoCloseable
         {
             counter.getAndAddRelease(delta);
         }
+    }
+
+    /** Items over a rate limit: a part of {@code sampled_out}. Any thread. */
+    public long rateLimited()
+    {
+        return rateLimited.getAcquire();
+    }
+
+    /** Rate-limit buckets given way while still limiting their key. Any thread. */
+    public long rateLimitEvictions()
+    {
+        return rateLimitEvictions.getAcquire();
     }
 
     /** A consistent-enough view for display and tests; any thread. */
@@ -145,6 +165,8 @@ public final class SourceCounters implements AutoCloseable
         aggregated.close();
         filtered.close();
         sampledOut.close();
+        rateLimited.close();
+        rateLimitEvictions.close();
         bytesIn.close();
         sourceDrops.close();
         for (final AtomicCounter counter : dropped)

@@ -7,6 +7,7 @@ import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.dataplane.classify.event.EventDispatcher;
 import dev.sluice.dataplane.classify.event.EventItemHandler;
 import dev.sluice.dataplane.classify.event.EventRules;
+import dev.sluice.dataplane.classify.limit.RateLimiter;
 import dev.sluice.dataplane.counters.EventCounters;
 import dev.sluice.dataplane.counters.RejectSamples;
 import dev.sluice.dataplane.decode.event.can.CanDatabase;
@@ -93,11 +94,15 @@ public final class EventWorker implements Agent, EventItemHandler
     private EventRules rules;
     private EventDispatcher dispatcher;
     private long[] matchesPerSlot;
+    private final RateLimiter rateLimiter = new RateLimiter();
 
     private long received;
     private long forwarded;
     private long filtered;
     private long sampledOut;
+    /** The part of {@link #sampledOut} over a rate limit. */
+    private long rateLimited;
+    private long rateLimitEvictionsCounted;
     private long anonymized;
     private boolean holding;
     private volatile boolean closing;
@@ -247,6 +252,7 @@ public final class EventWorker implements Agent, EventItemHandler
         {
             Arrays.fill(matchesPerSlot, 0, slots, 0);
         }
+        rateLimiter.onNewPolicy(snapshot.rules().rateLimits());
         eventAnonymizer.use(rulesPolicy);
     }
 
@@ -265,7 +271,7 @@ public final class EventWorker implements Agent, EventItemHandler
         final int length,
         final long receiveTimeNs)
     {
-        final int slot = decide(reader);
+        final int slot = decide(reader, receiveTimeNs);
         if (slot >= 0)
         {
             stageText(kind, reader, slot, segment, offset, length, receiveTimeNs);
@@ -311,7 +317,7 @@ public final class EventWorker implements Agent, EventItemHandler
     @Override
     public void onFlowRecord(final FieldReader reader, final NetflowParser parser, final long receiveTimeNs)
     {
-        final int slot = decide(reader);
+        final int slot = decide(reader, receiveTimeNs);
         if (slot >= 0)
         {
             stageFlowRecord(reader, slot, parser, receiveTimeNs);
@@ -384,7 +390,7 @@ public final class EventWorker implements Agent, EventItemHandler
      * Counts the item and applies its rule. Returns the rule's slot when the item is forwarded
      * (and the batch has room for it: a full batch is sent first), or -1.
      */
-    private int decide(final FieldReader reader)
+    private int decide(final FieldReader reader, final long receiveTimeNs)
     {
         received++;
         final int slot = rules.slot(rulesPolicy.firstMatch(reader));
@@ -400,6 +406,15 @@ public final class EventWorker implements Agent, EventItemHandler
                 if (matchesPerSlot[slot]++ % rules.sampleDenominator(slot) != 0)
                 {
                     sampledOut++;
+                    return -1;
+                }
+            }
+            case EventRules.RATE_LIMIT ->
+            {
+                if (!rateLimiter.admit(slot, reader, receiveTimeNs))
+                {
+                    sampledOut++;
+                    rateLimited++;
                     return -1;
                 }
             }
@@ -472,6 +487,10 @@ public final class EventWorker implements Agent, EventItemHandler
         if ((received | forwarded | filtered | sampledOut | anonymized) != 0)
         {
             counters.add(received, forwarded, filtered, sampledOut, anonymized);
+            final long evictions = rateLimiter.evictions();
+            counters.addRateLimits(rateLimited, evictions - rateLimitEvictionsCounted);
+            rateLimitEvictionsCounted = evictions;
+            rateLimited = 0;
             received = 0;
             forwarded = 0;
             filtered = 0;

@@ -59,6 +59,7 @@ public final class GatewayWorker implements Agent
     /** The keys the anonymizing stages use; null when they were given fixed ones. */
     private final WorkerKeys keys;
     private final BurstTally tally = new BurstTally();
+    private long rateLimitEvictionsCounted;
     /** The source's {@link PacketSource#droppedBySource()} total already added to the counters. */
     private long sourceDropsCounted;
     private int pollsSinceSourceDrops;
@@ -296,6 +297,7 @@ public final class GatewayWorker implements Agent
                 case Verdict.PASS -> t.forwarded();
                 case Verdict.FILTERED -> t.filtered();
                 case Verdict.SAMPLED_OUT -> t.sampledOut();
+                case Verdict.RATE_LIMITED -> t.rateLimited();
                 case Verdict.AGGREGATED -> t.aggregated();
                 case Verdict.DROPPED -> t.dropped(b.dropReason[i]);
                 default -> throw new IllegalStateException(
@@ -303,6 +305,9 @@ public final class GatewayWorker implements Agent
             }
         }
         t.received(count, bytes);
+        final long evictions = classify.rateLimitEvictions();
+        t.rateLimitEvictions(evictions - rateLimitEvictionsCounted);
+        rateLimitEvictionsCounted = evictions;
         sourceCounters.add(t);
     }
 

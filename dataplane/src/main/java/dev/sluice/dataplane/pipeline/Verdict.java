@@ -22,6 +22,12 @@ public final class Verdict
      * only as part of a flow record.
      */
     public static final byte AGGREGATED = 5;
+    /**
+     * A {@code rate-limit} rule left it out: its key was over the limit. Counted as
+     * {@code sampled_out} (a rule forwarding a share of what it matches), and also in
+     * {@code rate_limited}, so the balance keeps its terms.
+     */
+    public static final byte RATE_LIMITED = 6;
 
     private Verdict()
     {

@@ -281,6 +281,59 @@ class ClassifyStageTest
         return verdicts;
     }
 
+    @Test
+    void rateLimitsPassEachKeysBurstThenRefillFromCaptureTimeAndStartAfreshWithANewPolicy()
+    {
+        final String text = """
+            sluice-policy: 1
+            name: limits
+            match: first
+            default: keep
+            rules:
+              - name: per-client
+                when: tcp.dstport == 22
+                then: [rate-limit 1/s by ip.src burst 2, anonymize ip.src with cryptopan]
+            """;
+        final Policy limits = TestPolicies.parse(text);
+        final CompiledRules rules = CompiledRules.of(limits);
+        final List<byte[]> packets = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            packets.add(Packets.ipv4Tcp("10.0.0.1", "10.0.0.9", 50000 + i, 22, 0x002));
+            packets.add(Packets.ipv4Tcp("10.0.0.2", "10.0.0.9", 50000 + i, 22, 0x002));
+        }
+        packets.add(Packets.ipv4Tcp("10.0.0.1", "10.0.0.9", 50000, 80, 0x002));
+        final PacketBurst burst = Bursts.decoded(new PacketBurst(16, 1), packets);
+        stage.apply(burst, rules);
+        final byte src = AnonymizedFields.SRC_ADDRESS;
+        assertAll(
+            () -> assertItem(burst, 0, Verdict.PASS, 0, src),
+            () -> assertItem(burst, 1, Verdict.PASS, 0, src),
+            () -> assertItem(burst, 2, Verdict.PASS, 0, src),
+            () -> assertItem(burst, 3, Verdict.PASS, 0, src),
+            () -> assertItem(burst, 4, Verdict.RATE_LIMITED, 0, src),
+            () -> assertItem(burst, 5, Verdict.RATE_LIMITED, 0, src),
+            () -> assertItem(burst, 6, Verdict.PASS, Policy.NO_MATCH, 0));
+
+        // A second later (by capture time) each client has one token again.
+        Bursts.decoded(burst, packets.subList(0, 4), Bursts.BASE_TIMESTAMP_NS + 1_000_000_000L);
+        stage.apply(burst, rules);
+        assertAll(
+            () -> assertEquals(Verdict.PASS, burst.verdict[0]),
+            () -> assertEquals(Verdict.PASS, burst.verdict[1]),
+            () -> assertEquals(Verdict.RATE_LIMITED, burst.verdict[2]),
+            () -> assertEquals(Verdict.RATE_LIMITED, burst.verdict[3]));
+
+        // The same rules in a new version: fresh buckets, so each client's burst passes again.
+        Bursts.decoded(burst, packets.subList(0, 4), Bursts.BASE_TIMESTAMP_NS + 1_000_000_000L);
+        stage.apply(burst, CompiledRules.of(TestPolicies.parse(text)));
+        for (int i = 0; i < 4; i++)
+        {
+            assertEquals(Verdict.PASS, burst.verdict[i], "item " + i + " under the new version");
+        }
+        assertEquals(0, stage.rateLimitEvictions());
+    }
+
     private static void assertItem(
         final PacketBurst burst, final int index, final byte verdict, final int rule, final int anonymizeBits)
     {

@@ -103,7 +103,9 @@ class SourceCountersTest
         counters.sourceDrops(7);
 
         final Map<String, Long> values = labelled("sluice source pcap:labels.pcap ");
-        assertEquals(7 + DropReason.values().length, values.size());
+        assertEquals(9 + DropReason.values().length, values.size());
+        assertEquals(0L, values.get("sluice source pcap:labels.pcap rate_limited"));
+        assertEquals(0L, values.get("sluice source pcap:labels.pcap rate_limit_evictions"));
         assertEquals(7L, values.get("sluice source pcap:labels.pcap source_drops"));
         assertEquals(7L, counters.snapshot().sourceDrops());
         assertEquals(0L, counters.snapshot().inFlight(), "source drops stay outside the balance");

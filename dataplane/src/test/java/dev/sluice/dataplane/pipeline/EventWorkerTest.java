@@ -265,6 +265,66 @@ class EventWorkerTest
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void rateLimitedEventsAreSampledOutPerKeyRefillOverReceiveTimeAndTheBalanceHolds(@TempDir final Path directory)
+    {
+        final EventWorker worker = worker(directory, """
+            sluice-policy: 1
+            name: limits
+            match: first
+            default: keep
+            regions: [eu-west, us-east]
+            rules:
+              - name: failures-per-host
+                when: syslog.appname == "sshd"
+                then: rate-limit 2/s by syslog.hostname
+              - name: probes
+                when: json.app == "probe"
+                then: rate-limit 1/m
+            residency:
+              - {class: pii.ip, origin: eu-west, raw: [eu-west, us-east]}
+            """);
+        for (int i = 0; i < 5; i++)
+        {
+            for (final String host : List.of("alpha", "beta"))
+            {
+                publishAt(EventFormat.SYSLOG, "<38>1 2024-01-01T00:00:00Z " + host + " sshd 42 - - Failed password " + i, RECEIVED_NS);
+            }
+            publishAt(EventFormat.JSON, "{\"app\":\"probe\",\"user\":\"u" + i + "\"}", RECEIVED_NS);
+            publishAt(EventFormat.JSON, "{\"app\":\"other\"}", RECEIVED_NS);
+        }
+        drain(worker);
+        EventCounters.Snapshot totals = counters.snapshot();
+        assertEquals(20, totals.received());
+        assertEquals(2 + 2 + 1 + 5, totals.forwarded(), totals.toString());
+        assertEquals(3 + 3 + 4, totals.sampledOut(), totals.toString());
+        assertEquals(totals.sampledOut(), counters.rateLimited());
+        assertBalanced();
+
+        // A second later alpha's bucket has two tokens again: the receive time refills it, not the worker's clock.
+        for (int i = 0; i < 3; i++)
+        {
+            publishAt(EventFormat.SYSLOG, "<38>1 2024-01-01T00:00:01Z alpha sshd 42 - - Failed password again", RECEIVED_NS + 1_000_000_000L);
+        }
+        drain(worker);
+        totals = counters.snapshot();
+        assertEquals(12, totals.forwarded(), totals.toString());
+        assertEquals(11, counters.rateLimited());
+        assertEquals(0, counters.rateLimitEvictions());
+        assertBalanced();
+    }
+
+    private void publishAt(final EventFormat format, final String message, final long receiveTimeNs)
+    {
+        final byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        final int at = ring.claim(format.typeId(), bytes.length);
+        assertTrue(at >= 0, "the ring has room");
+        HEADER.wrap(ring.segment(), at).receiveTimeNs(receiveTimeNs).peer(PEER, 2055, 0, 0);
+        MemorySegment.copy(bytes, 0, ring.segment(), ValueLayout.JAVA_BYTE, at + IngestRecord.HEADER_LENGTH, bytes.length);
+        ring.commit(at);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void everyItemIsCountedOnceAndAnonymizedWhereResidencySays(@TempDir final Path directory) throws IOException
     {
         final EventWorker worker = worker(directory, RAW_HOME_CRYPTOPAN_ABROAD);

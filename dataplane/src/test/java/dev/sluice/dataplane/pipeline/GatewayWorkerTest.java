@@ -243,6 +243,45 @@ class GatewayWorkerTest
     }
 
     @Test
+    void rateLimitedPacketsAreSampledOutAndCountedApartAndTheBalanceHolds() throws IOException
+    {
+        build(64, "aeron:ipc");
+        // The capture's packets are a nanosecond apart: within the limits' first second, so only bursts pass.
+        apply(1, TestPolicies.parse("""
+            sluice-policy: 1
+            name: limits
+            match: first
+            default: keep
+            regions: [eu-west, us-east]
+            rules:
+              - name: https-per-server
+                when: tcp.dstport == 443
+                then: rate-limit 100/s by ip.dst burst 7
+              - name: http-one-bucket
+                when: tcp.dstport == 80
+                then: rate-limit 1/m
+            residency:
+              - {class: pii.ip, origin: eu-west, raw: [eu-west, us-east]}
+            """));
+        runUntilDrained(() -> {});
+
+        final SourceCounters.Snapshot counters = sourceCounters.snapshot();
+        final long httpsLimited = 6L * CYCLES - 7;
+        final long httpLimited = 2L * CYCLES - 1;
+        assertEquals(PACKETS, counters.received());
+        assertEquals(httpsLimited + httpLimited, counters.sampledOut());
+        assertEquals(httpsLimited + httpLimited, sourceCounters.rateLimited(), "every sampled-out packet was over a limit");
+        assertEquals(0, sourceCounters.rateLimitEvictions());
+        assertEquals(Map.of(DropReason.TRUNCATED_IPV4, (long)CYCLES), counters.droppedByReason());
+        assertEquals(PACKETS - CYCLES - httpsLimited - httpLimited, counters.forwarded());
+        assertEquals(0, counters.inFlight());
+        assertEquals(counters.received(), counters.forwarded() + counters.filtered() + counters.sampledOut() + counters.dropped());
+        final DestinationCounters.Snapshot eu = egress.stream(0).counters().snapshot();
+        assertEquals(counters.forwarded(), eu.raw() + eu.transformed() + eu.blocked());
+        assertEquals(0, eu.inFlight());
+    }
+
+    @Test
     void backPressureHoldsTheBurstAndTheSourceUntilTheDestinationCatchesUp() throws IOException
     {
         build(256, "aeron:ipc?term-length=64k");

@@ -56,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Switching policy versions costs the workers no allocation: a packet worker given a different
  * snapshot before every burst, and an event worker given one before every cycle, allocate nothing
  * once warm. The snapshots are built beforehand (off the data path, as the conductor does); the
- * versions differ in their rules, their rule counts and their sample rates, and name the same
+ * versions differ in their rules, their rule counts, their sample rates and rate limits, and name the same
  * dynamic event fields (a version that names new ones builds its field readers once, at the switch).
  * Driven by {@code doWork()} on the test thread, so the thread's allocation counter sees exactly
  * the worker's duty cycle.
@@ -88,6 +88,9 @@ class PolicySwapAllocationTest
           - name: sample-probe-logs
             when: json.app == "probe"
             then: sample 1/2
+          - name: limit-keeper-logs
+            when: json.app == "keeper"
+            then: rate-limit 1/s by json.app, syslog.hostname
         residency:
           - class: pii.ip
             origin: eu-west

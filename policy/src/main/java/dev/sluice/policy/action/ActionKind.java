@@ -16,7 +16,12 @@ public enum ActionKind
      * Fold the item into a flow record (settings in the policy's {@code flows:} section) instead
      * of forwarding it on its own; the flow records are forwarded.
      */
-    AGGREGATE("aggregate flows");
+    AGGREGATE("aggregate flows"),
+    /**
+     * Forward the items within {@link RuleActions#rateLimit()}, per key; discard the rest. Counted
+     * as sampled out, since like {@link #SAMPLE} it forwards a share of what the rule matches.
+     */
+    RATE_LIMIT("rate-limit");
 
     private final String keyword;
 

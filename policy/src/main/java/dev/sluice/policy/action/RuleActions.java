@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one rule does with the items it decides: keep, drop, sample 1 in N or aggregate into
- * flows; what to do with the payload; and which fields to anonymize with which method. Field
+ * What one rule does with the items it decides: keep, drop, sample 1 in N, rate-limit or
+ * aggregate into flows; what to do with the payload; and which fields to anonymize with which method. Field
  * sets are {@link FieldSet}s of base field ids, which the dataplane tests without allocating.
  * <p>
- * Combinations: {@code drop} has nothing else; a payload action goes with keep or sample;
+ * Combinations: {@code drop} has nothing else; a payload action goes with keep, sample or rate-limit;
  * {@code aggregate} goes with anonymization only (it applies to the flow records' addresses).
  * Today a rule anonymizes with at most one method; the per-method sets
  * ({@link #anonymizeFields(AnonymizationMethod)}) already allow several.
@@ -28,8 +28,8 @@ public final class RuleActions
 
     private static final AnonymizationMethod[] METHODS = AnonymizationMethod.values();
 
-    public static final RuleActions KEEP = new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0);
-    public static final RuleActions DROP = new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0);
+    public static final RuleActions KEEP = new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0, null);
+    public static final RuleActions DROP = new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0, null);
 
     private final ActionKind kind;
     private final int sampleDenominator;
@@ -38,15 +38,18 @@ public final class RuleActions
     private final AnonymizationMethod anonymizationMethod;
     private final PayloadAction payloadAction;
     private final int payloadBytes;
+    private final RateLimit rateLimit;
 
     private RuleActions(
         final ActionKind kind,
         final int sampleDenominator,
         final FieldSet[] fieldsByMethod,
         final PayloadAction payloadAction,
-        final int payloadBytes)
+        final int payloadBytes,
+        final RateLimit rateLimit)
     {
         this.kind = kind;
+        this.rateLimit = rateLimit;
         this.sampleDenominator = sampleDenominator;
         this.fieldsByMethod = fieldsByMethod;
         this.payloadAction = payloadAction;
@@ -67,14 +70,9 @@ public final class RuleActions
     }
 
     /**
-     * @param kind              keep, drop, sample or aggregate.
-     * @param sampleDenominator N of {@code sample 1/N}, at least 1; must be 1 unless sampling.
-     * @param anonymize         base fields to anonymize per method (methods not in the map: none); empty for drop.
-     * @param payloadAction     what to do with payloads; NONE for drop and aggregate. TRUNCATE with 0
-     *                          bytes is STRIP.
-     * @param payloadBytes      for TRUNCATE, the bytes kept, 0..{@link #MAX_PAYLOAD_BYTES}; otherwise 0.
-     * @return the actions.
-     * @throws IllegalArgumentException for a combination the language does not allow.
+     * Actions without a rate limit.
+     *
+     * @see #of(ActionKind, int, Map, PayloadAction, int, RateLimit)
      */
     public static RuleActions of(
         final ActionKind kind,
@@ -83,6 +81,32 @@ public final class RuleActions
         final PayloadAction payloadAction,
         final int payloadBytes)
     {
+        return of(kind, sampleDenominator, anonymize, payloadAction, payloadBytes, null);
+    }
+
+    /**
+     * @param kind              keep, drop, sample, rate-limit or aggregate.
+     * @param sampleDenominator N of {@code sample 1/N}, at least 1; must be 1 unless sampling.
+     * @param anonymize         base fields to anonymize per method (methods not in the map: none); empty for drop.
+     * @param payloadAction     what to do with payloads; NONE for drop and aggregate. TRUNCATE with 0
+     *                          bytes is STRIP.
+     * @param payloadBytes      for TRUNCATE, the bytes kept, 0..{@link #MAX_PAYLOAD_BYTES}; otherwise 0.
+     * @param rateLimit         the limit of a RATE_LIMIT rule; null for every other kind.
+     * @return the actions.
+     * @throws IllegalArgumentException for a combination the language does not allow.
+     */
+    public static RuleActions of(
+        final ActionKind kind,
+        final int sampleDenominator,
+        final Map<AnonymizationMethod, FieldSet> anonymize,
+        final PayloadAction payloadAction,
+        final int payloadBytes,
+        final RateLimit rateLimit)
+    {
+        if ((ActionKind.RATE_LIMIT == kind) != (null != rateLimit))
+        {
+            throw new IllegalArgumentException("rate limit " + rateLimit + " for " + kind);
+        }
         final PayloadAction payload =
             PayloadAction.TRUNCATE == payloadAction && 0 == payloadBytes ? PayloadAction.STRIP : payloadAction;
         if (sampleDenominator < 1 || (ActionKind.SAMPLE != kind && 1 != sampleDenominator))
@@ -120,7 +144,7 @@ public final class RuleActions
             return KEEP;
         }
 
-        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes);
+        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes, rateLimit);
     }
 
     private static FieldSet[] emptySets()
@@ -141,6 +165,14 @@ public final class RuleActions
     public int sampleDenominator()
     {
         return sampleDenominator;
+    }
+
+    /**
+     * @return the limit of a {@link ActionKind#RATE_LIMIT} rule; null for every other kind.
+     */
+    public RateLimit rateLimit()
+    {
+        return rateLimit;
     }
 
     /**
@@ -194,7 +226,12 @@ public final class RuleActions
     public List<String> describe(final FieldCatalogue catalogue)
     {
         final ArrayList<String> actions = new ArrayList<>();
-        actions.add(ActionKind.SAMPLE == kind ? "sample 1/" + sampleDenominator : kind.keyword());
+        actions.add(switch (kind)
+        {
+            case SAMPLE -> "sample 1/" + sampleDenominator;
+            case RATE_LIMIT -> rateLimit.describe();
+            default -> kind.keyword();
+        });
         switch (payloadAction)
         {
             case TRUNCATE -> actions.add("truncate payload " + payloadBytes);

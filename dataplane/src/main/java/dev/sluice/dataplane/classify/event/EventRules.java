@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * A policy's rule actions as the event worker applies them, resolved once when the policy is
  * applied: per rule (and the default, at index {@code ruleCount}) whether a matching event is
- * forwarded, filtered or sampled 1 in N, and what of it is anonymized. {@code keep} and
+ * forwarded, filtered, sampled 1 in N or rate-limited, and what of it is anonymized. {@code keep} and
  * {@code aggregate} forward (aggregation builds flow records from packets; an event is
  * forwarded as it is).
  * <p>
@@ -29,6 +29,8 @@ public final class EventRules
     public static final byte FORWARD = 0;
     public static final byte FILTER = 1;
     public static final byte SAMPLE = 2;
+    /** Forwarded within its key's limit ({@code CompiledRules#rateLimits()}), sampled out beyond it. */
+    public static final byte RATE_LIMIT = 3;
 
     private static final int[] NONE = new int[0];
     private static final AnonymizationMethod[] NO_METHODS = new AnonymizationMethod[0];
@@ -60,6 +62,7 @@ public final class EventRules
             {
                 case DROP -> FILTER;
                 case SAMPLE -> SAMPLE;
+                case RATE_LIMIT -> RATE_LIMIT;
                 case KEEP, AGGREGATE -> FORWARD;
             };
             sampleDenominator[rule] = Math.max(1, actions.sampleDenominator());
@@ -115,7 +118,7 @@ public final class EventRules
         return Policy.NO_MATCH == matchedRule ? action.length - 1 : matchedRule;
     }
 
-    /** {@link #FORWARD}, {@link #FILTER} or {@link #SAMPLE}. */
+    /** {@link #FORWARD}, {@link #FILTER}, {@link #SAMPLE} or {@link #RATE_LIMIT}. */
     public byte action(final int slot)
     {
         return action[slot];
