@@ -43,7 +43,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.SystemEpochClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -270,7 +270,8 @@ public final class Gateway implements AutoCloseable
             context.region(),
             index,
             context.notConnectedTimeoutNs(),
-            new SystemEpochNanoClock());
+            // Not SystemEpochNanoClock: its Instant per batch is only removed while the JIT's escape analysis holds.
+            new OffsetEpochNanoClock());
         final PacketBurst burst = new PacketBurst(context.burstCapacity(), streams.size());
         final GatewayWorker worker = new GatewayWorker(
             roleName,

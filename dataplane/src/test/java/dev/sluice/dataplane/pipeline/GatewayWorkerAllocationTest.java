@@ -27,7 +27,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,7 +130,8 @@ class GatewayWorkerAllocationTest
             }
             final PolicyHolder holder = new PolicyHolder();
             final String policy = TestPolicies.resource("edge-demo-policy.yaml")
-                .replace("  - name: web\n", "  - name: from-web-servers\n    when: tcp.srcport == 80\n    then: aggregate flows\n  - name: web\n")
+                .replace("  - name: web\n", "  - name: from-web-servers\n    when: tcp.srcport == 80\n    then: aggregate flows\n" +
+                    "  - name: web-per-client\n    when: tcp.dstport == 443\n    then: rate-limit 1000/s by ip.src\n  - name: web\n")
                 .replace("\nresidency:", "\nflows:\n  max-flows: 4\n\nresidency:");
             // Decisions counted per data class too, as a gateway does.
             final ClassDecisionCounters classDecisions = new ClassDecisionCounters(media.aeron::addCounter, regions);
@@ -138,7 +139,7 @@ class GatewayWorkerAllocationTest
                 .build(1, TestPolicies.parse(policy)).snapshot());
             final PacketBurst burst = new PacketBurst(PacketBurst.DEFAULT_CAPACITY, regions.size());
             final BatchEgress egress = new BatchEgress(
-                streams, "gw-paris-1", "paris-1", "eu-west", 1, TimeUnit.SECONDS.toNanos(5), new SystemEpochNanoClock());
+                streams, "gw-paris-1", "paris-1", "eu-west", 1, TimeUnit.SECONDS.toNanos(5), new OffsetEpochNanoClock());
             final GatewayWorker worker = new GatewayWorker(
                 "rx-1",
                 source,
