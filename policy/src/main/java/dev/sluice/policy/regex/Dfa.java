@@ -8,8 +8,8 @@ import java.util.HashMap;
  * A {@link Program} determinized at parse time (subset construction, every state built
  * eagerly): one table read per character of the text, and an immutable table that any number
  * of threads share. Construction gives up, and the caller simulates the NFA instead, when the
- * automaton would pass {@code maxStates} states, a table of {@link #MAX_TABLE_ENTRIES} entries
- * or {@link #MAX_WORK} steps of construction, so a pathological expression costs bounded time
+ * automaton would pass {@code maxStates} states, a table of {@link #MAX_TABLE_ENTRIES} entries,
+ * {@link #MAX_WORK} steps of construction or {@link #MAX_STORED_PCS} instructions held by its states, so a pathological expression costs bounded time
  * and memory at parse time and still matches in linear time.
  * <p>
  * A state that holds MATCH is not stored: reaching it answers "yes" at once (only whether the
@@ -25,19 +25,34 @@ final class Dfa
     /** Most closure steps spent building one DFA. */
     static final long MAX_WORK = 50_000_000L;
 
+    /** Most instructions held by the states while building (their sets are kept to recognise them): 16 MiB. */
+    static final long MAX_STORED_PCS = 4_000_000L;
+
+    /** Most entries of a table with a column per character (256 and one for every character above). */
+    static final int MAX_DIRECT_ENTRIES = 1 << 18;
+
+    private static final int DIRECT_COLUMNS = 257;
     private static final int ACCEPT = -1;
     private static final int DEAD = -2;
 
     private final int[] table;
     private final int stride;
+    private final boolean direct;
     private final boolean[] acceptsAtEnd;
     private final boolean startAccepts;
     private final int stateCount;
 
-    private Dfa(final int[] table, final int stride, final boolean[] acceptsAtEnd, final boolean startAccepts, final int stateCount)
+    private Dfa(
+        final int[] table,
+        final int stride,
+        final boolean direct,
+        final boolean[] acceptsAtEnd,
+        final boolean startAccepts,
+        final int stateCount)
     {
         this.table = table;
         this.stride = stride;
+        this.direct = direct;
         this.acceptsAtEnd = acceptsAtEnd;
         this.startAccepts = startAccepts;
         this.stateCount = stateCount;
@@ -61,7 +76,7 @@ final class Dfa
         final int startCount = program.addClosure(0, true, false, list, 0, marks, generation, stack);
         if (marks[matchPc] == generation)
         {
-            return new Dfa(new int[classes], classes, new boolean[]{ true }, true, 1);
+            return new Dfa(new int[classes], classes, false, new boolean[]{ true }, true, 1);
         }
 
         final ArrayList<StateKey> states = new ArrayList<>();
@@ -73,6 +88,7 @@ final class Dfa
         int[] transitions = new int[Math.min(MAX_TABLE_ENTRIES, 64 * classes)];
         final ArrayList<Boolean> atEnd = new ArrayList<>();
         long work = 0;
+        long stored = startCount;
         for (int s = 0; s < states.size(); s++)
         {
             final StateKey state = states.get(s);
@@ -108,7 +124,9 @@ final class Dfa
                     }
                     else
                     {
-                        if (states.size() >= maxStates || (long)(states.size() + 1) * classes > MAX_TABLE_ENTRIES)
+                        stored += count;
+                        if (states.size() >= maxStates || (long)(states.size() + 1) * classes > MAX_TABLE_ENTRIES ||
+                            stored > MAX_STORED_PCS)
                         {
                             return null;
                         }
@@ -141,18 +159,53 @@ final class Dfa
         }
 
         final int stateCount = states.size();
-        final int[] table = new int[stateCount * classes];
-        for (int i = 0; i < table.length; i++)
-        {
-            final int target = transitions[i];
-            table[i] = target < 0 ? target : target * classes;
-        }
         final boolean[] acceptsAtEnd = new boolean[stateCount];
         for (int i = 0; i < stateCount; i++)
         {
             acceptsAtEnd[i] = atEnd.get(i);
         }
-        return new Dfa(table, classes, acceptsAtEnd, false, stateCount);
+        markDeadEnds(transitions, stateCount, classes, acceptsAtEnd);
+
+        // One column per character when the table stays small: a read of the class map less per character.
+        final boolean direct = (long)stateCount * DIRECT_COLUMNS <= MAX_DIRECT_ENTRIES;
+        final int stride = direct ? DIRECT_COLUMNS : classes;
+        final int[] table = new int[stateCount * stride];
+        for (int s = 0; s < stateCount; s++)
+        {
+            for (int column = 0; column < stride; column++)
+            {
+                final int characterClass = !direct ? column : column < 256 ? program.classOf((char)column) : program.classOf((char)256);
+                final int target = transitions[s * classes + characterClass];
+                table[s * stride + column] = target < 0 ? target : target * stride;
+            }
+        }
+        return new Dfa(table, stride, direct, acceptsAtEnd, false, stateCount);
+    }
+
+    /**
+     * A state that only loops to itself and does not accept at the end can never lead to a
+     * match (an anchored expression that failed at the start): make it DEAD, so that a test
+     * stops there instead of reading the rest of the value.
+     */
+    private static void markDeadEnds(final int[] transitions, final int stateCount, final int classes, final boolean[] acceptsAtEnd)
+    {
+        final boolean[] deadEnd = new boolean[stateCount];
+        for (int s = 0; s < stateCount; s++)
+        {
+            boolean selfOnly = !acceptsAtEnd[s];
+            for (int c = 0; c < classes && selfOnly; c++)
+            {
+                selfOnly = transitions[s * classes + c] == s;
+            }
+            deadEnd[s] = selfOnly;
+        }
+        for (int i = 0; i < stateCount * classes; i++)
+        {
+            if (transitions[i] >= 0 && deadEnd[transitions[i]])
+            {
+                transitions[i] = DEAD;
+            }
+        }
     }
 
     private static StateKey key(final int[] list, final int count, final boolean start)
@@ -176,12 +229,26 @@ final class Dfa
         final int[] table = this.table;
         int state = 0;
         final int length = text.length();
-        for (int i = 0; i < length; i++)
+        if (direct)
         {
-            state = table[state + program.classOf(text.charAt(i))];
-            if (state < 0)
+            for (int i = 0; i < length; i++)
             {
-                return ACCEPT == state;
+                state = table[state + Math.min(text.charAt(i), DIRECT_COLUMNS - 1)];
+                if (state < 0)
+                {
+                    return ACCEPT == state;
+                }
+            }
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                state = table[state + program.classOf(text.charAt(i))];
+                if (state < 0)
+                {
+                    return ACCEPT == state;
+                }
             }
         }
         return acceptsAtEnd[state / stride];

@@ -32,6 +32,9 @@ final class RegexParser
     private int next;
     private int depth;
 
+    /** The character of the last single-character escape (set by {@link #singleOf}). */
+    private int escapedChar;
+
     private RegexParser(final String source, final CaseMode caseMode)
     {
         this.source = source;
@@ -373,9 +376,6 @@ final class RegexParser
         }
         return negated ? set.negate() : set;
     }
-
-    /** The character of the last single-character escape (set by {@link #singleOf}). */
-    private int escapedChar;
 
     /**
      * @return the set when it is one character (and records it in {@link #escapedChar}), else null.

@@ -84,7 +84,7 @@ class RegexTest
             }
             texts.add(text.toString());
         }
-        for (final String pattern : new String[]{ "(a|b)*a(a|b){12}", "a.{15}b", "(a|b|c|d){5}d$", "\\d{3}\\s", "^[^\\n]*Z$" })
+        for (final String pattern : new String[]{ "(a|b)*a(a|b){12}", "(a|b)*a(a|b){10}", "a.{15}b", "(a|b|c|d){5}d$", "\\d{3}\\s", "^[^\\n]*Z$" })
         {
             compareOnTexts(pattern, texts);
         }
@@ -95,6 +95,9 @@ class RegexTest
     {
         final Regex regex = Regex.compile("(a|b)*a(a|b){16}", CaseMode.EXACT);
         assertEquals(0, regex.dfaStateCount(), "2^17 states exceed the cap");
+        // 2^11 states: a table with a column per class rather than per character.
+        final Regex large = Regex.compile("(a|b)*a(a|b){10}", CaseMode.EXACT);
+        assertTrue(large.dfaStateCount() > Dfa.MAX_DIRECT_ENTRIES / 257, () -> "states: " + large.dfaStateCount());
         final Regex small = Regex.compile("sshd\\[\\d+\\]: Failed", CaseMode.EXACT);
         assertTrue(small.dfaStateCount() > 0 && small.dfaStateCount() < 50, () -> "states: " + small.dfaStateCount());
         final Random random = new Random(SEED + 2);
