@@ -2,6 +2,11 @@ package dev.sluice.policy;
 
 import com.sun.management.ThreadMXBean;
 import dev.sluice.policy.action.RuleActions;
+import dev.sluice.policy.condition.Condition;
+import dev.sluice.policy.condition.ConditionParser;
+import dev.sluice.policy.diagnostic.Diagnostics;
+import dev.sluice.policy.diagnostic.SourcePosition;
+import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.PacketFields;
 import dev.sluice.policy.field.TestItem;
 import org.junit.jupiter.api.Test;
@@ -64,6 +69,64 @@ class PolicyAllocationTest
 
         assertEquals(0L, allocated, "bytes allocated over " + ITEMS + " items");
         assertTrue(checksum != 0);
+    }
+
+    /**
+     * Regular expressions: through the DFA, through the NFA simulation (an expression whose DFA
+     * passes the state cap), on lower(...) and on a host name; the NFA's per-thread scratch is
+     * made on this thread's first test, before the measured rounds.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void regexConditionsDoNotAllocate()
+    {
+        final String[] texts = {
+            "Failed password for invalid user admin from 203.0.113.9 port 2222 ssh2",
+            "Accepted publickey for deploy from 10.1.2.3 port 50022 ssh2",
+            "pam_unix(cron:session): session opened for user root by (uid=0)",
+            "abababababababababababababababababbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+        };
+        final Condition[] conditions = {
+            condition("syslog.msg matches \"Failed password for (invalid user )?\\w+ from (\\d{1,3}\\.){3}\\d{1,3}\""),
+            condition("not lower(syslog.msg) matches \"session (opened|closed) for user [a-z_][a-z0-9_-]*\""),
+            condition("syslog.msg matches \"(a|b)*a(a|b){16}\""),
+            condition("syslog.hostname matches \"^gw[0-9]+$\" or dns.qry.name matches \"EXAMPLE\\.com$\""),
+        };
+        final TestItem[] items = new TestItem[texts.length * 2];
+        for (int i = 0; i < texts.length; i++)
+        {
+            items[2 * i] = TestItem.item().with("syslog.msg", texts[i]).with("syslog.hostname", "gw" + i);
+            items[2 * i + 1] = TestItem.item().with("syslog.msg", texts[i].toUpperCase()).with("dns.qry.name", "www.Example.COM");
+        }
+        final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
+        long checksum = runRegexes(conditions, items, ITEMS);
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && 0 != allocated; round++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            checksum += runRegexes(conditions, items, ITEMS);
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+        assertEquals(0L, allocated, "bytes allocated over " + ITEMS + " regex tests");
+        assertTrue(checksum != 0);
+    }
+
+    private static Condition condition(final String text)
+    {
+        final Diagnostics diagnostics = new Diagnostics("t");
+        final Condition condition = ConditionParser.parse(text, FieldCatalogue.standard(), at -> new SourcePosition(1, at + 1), diagnostics);
+        assertTrue(null != condition, () -> text + " -> " + diagnostics.sorted());
+        return condition;
+    }
+
+    private static long runRegexes(final Condition[] conditions, final TestItem[] items, final int count)
+    {
+        long checksum = 0;
+        for (int i = 0; i < count; i++)
+        {
+            checksum += conditions[i & 3].test(items[(i >>> 2) % items.length]) ? i : 1;
+        }
+        return checksum;
     }
 
     private static long run(final Policy policy, final TestItem[] items, final int count)

@@ -108,6 +108,8 @@ class PolicyParserFuzzTest
         "syslog.severity", "syslog.hostname", "item.kind", "\"syslog\"", "cef.src", "cef.severity", "flow.src", "flow.bytes",
         "json.", "json.a", "[0]", "[\"", "\"]", "syslog.sd.", "syslog.sd.origin.ip", "@", "cef.cs1", "leef.x", "can.M.S",
         " contains ", " startswith ", " endswith ", "lower(", "len(", "syslog.msg",
+        " matches ", " matches \"", "\"^", "$\"", "\\d", "\\w+", "\\s", "\\.", "\\x41", "[a-z0-9_]", "[^", "]", "(?:", "(?=",
+        "|", "*", "+", "?", "*?", "{2}", "{1,3}", "{2,}", "{1001}", ".*", "(a|a)*",
         "$nets", "$ports", "$hosts", "$apps", "$", "{$nets, ", "{$ports, 443}", "$nope"})
     void conditions(final byte[] data)
     {

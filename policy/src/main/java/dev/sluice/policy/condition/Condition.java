@@ -17,7 +17,7 @@ import dev.sluice.policy.field.FieldReader;
 public abstract sealed class Condition
     permits ConstantCondition, AndCondition, OrCondition, NotCondition,
     IntegerComparison, IntegerTruth, IntegerInSet, AddressComparison, AddressInSet,
-    TextComparison, TextTruth, TextInSet, TextMatch, TextLength, FieldPresence
+    TextComparison, TextTruth, TextInSet, TextMatch, RegexMatch, TextLength, FieldPresence
 {
     static final int PRECEDENCE_OR = 1;
     static final int PRECEDENCE_AND = 2;

@@ -10,6 +10,9 @@ import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldKind;
 import dev.sluice.policy.field.FieldResolver;
 import dev.sluice.policy.field.FieldType;
+import dev.sluice.policy.regex.CaseMode;
+import dev.sluice.policy.regex.Regex;
+import dev.sluice.policy.regex.RegexSyntaxException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +32,8 @@ import java.util.function.IntFunction;
  * and        := not ( ("and" | "&amp;&amp;") not )*
  * not        := ("not" | "!") not | primary
  * primary    := "(" condition ")" | "true" | "false" | field [ op value | "in" set | "in" element | "in" list | textop text ]
- *             | "lower" "(" field ")" ( ("==" | "!=" | eq | ne) text | textop text )
+ *             | field "matches" regex
+ *             | "lower" "(" field ")" ( ("==" | "!=" | eq | ne) text | textop text | "matches" regex )
  *             | "len" "(" field ")" op integer
  * op         := "==" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=" | eq | ne | lt | le | gt | ge
  * textop     := "contains" | "startswith" | "endswith"
@@ -38,13 +42,16 @@ import java.util.function.IntFunction;
  * list       := "$" name                 (a list declared under the policy's 'lists:')
  * integer    := decimal | "0x" hex
  * text       := '"' ( any character but '"' and '\' | '\"' | '\\' )* '"'
+ * regex      := '"' ( any character but '"' and '\' | '\' any character )* '"'   (the expression as written)
  * </pre>
  * Precedence is not &gt; and &gt; or. A bare integer field ({@code tcp.flags.syn}) means "present
  * and not zero"; a bare text field ({@code tls.sni}) "present and not empty"; a bare dynamic
  * field ({@code json.debug}) "present". A prefix on the right of {@code ==} means "in that
  * prefix". The text operators and {@code lower(...)} apply to text fields only; {@code lower(f)}
  * compares ignoring ASCII case (so its literal must be lower case), {@code len(f)} is the value's
- * length in characters.
+ * length in characters. {@code matches} tests whether a text field contains a match of a regular
+ * expression ({@link dev.sluice.policy.regex.Regex}: RE2-like, linear time); its literal is the
+ * expression exactly as written, backslashes included, so {@code "\d+\.log"} needs no doubling.
  * <p>
  * A field is a name of the catalogue, or a name under a {@link DynamicPrefix}
  * ({@code json.fixes[0].lat}, {@code json.http["user-agent"]},
@@ -76,7 +83,7 @@ public final class ConditionParser
     public static final int MAX_NESTING = 64;
 
     private static final Set<String> KEYWORDS = Set.of(
-        "and", "or", "not", "in", "true", "false", "eq", "ne", "lt", "le", "gt", "ge", "contains", "startswith", "endswith");
+        "and", "or", "not", "in", "true", "false", "eq", "ne", "lt", "le", "gt", "ge", "contains", "startswith", "endswith", "matches");
 
     /** Wireshark names that Sluice covers with one name (for both IP families) or names differently. */
     private static final Map<String, String> WIRESHARK_NAMES = Map.ofEntries(
@@ -434,7 +441,7 @@ public final class ConditionParser
                     case '{' -> add(Kind.LBRACE, start, ++i);
                     case '}' -> add(Kind.RBRACE, start, ++i);
                     case ',' -> add(Kind.COMMA, start, ++i);
-                    case '"' -> i = addText(start);
+                    case '"' -> i = afterMatches() ? addRegex(start) : addText(start);
                     case '$' -> i = addList(start);
                     case '=' ->
                     {
@@ -538,6 +545,44 @@ public final class ConditionParser
                 }
                 value.append(c);
                 i++;
+            }
+        }
+
+        private boolean afterMatches()
+        {
+            return !tokens.isEmpty() && tokens.getLast().isWord("matches");
+        }
+
+        /**
+         * A regular expression after {@code matches}: taken as written up to the closing quote,
+         * so that its own escapes ({@code \d}, {@code \.}, {@code \"}) need no second escaping
+         * and an error inside it maps to its column directly.
+         *
+         * @return the offset after the closing quote.
+         */
+        private int addRegex(final int start)
+        {
+            int i = start + 1;
+            while (true)
+            {
+                if (i >= text.length())
+                {
+                    throw new SyntaxError(start, "regular expression is never closed", "end it with '\"'");
+                }
+                final char c = text.charAt(i);
+                if ('"' == c)
+                {
+                    tokens.add(new Token(Kind.TEXT, text.substring(start + 1, i), start, i + 1, null));
+                    return i + 1;
+                }
+                final int checked = '\\' == c && i + 1 < text.length() ? i + 1 : i;
+                final char d = text.charAt(checked);
+                if (d < 0x20 || 0x7F == d)
+                {
+                    throw new SyntaxError(checked, "control character " + describeChar(d) + " in a regular expression",
+                        "write \\t, \\n or \\xHH");
+                }
+                i = checked + 1;
             }
         }
 
@@ -778,7 +823,7 @@ public final class ConditionParser
                     {
                         return ConstantCondition.FALSE;
                     }
-                    if (token.isWord("in") || null != TextOperator.byWord(token.text))
+                    if (token.isWord("in") || token.isWord("matches") || null != TextOperator.byWord(token.text))
                     {
                         throw new SyntaxError(token.start, "expected a field name before '" + token.text + "'", null);
                     }
@@ -830,6 +875,14 @@ public final class ConditionParser
                 return withinNesting(fieldToken, textMatch(field, fieldToken, after, textOperator, literal, false));
             }
 
+            if (after.isWord("matches"))
+            {
+                advance();
+                final TextLiteral literal = textAfter(after);
+                final Field field = null == dynamic ? fixed : useDynamic(dynamic, fieldToken, List.of(literal));
+                return withinNesting(fieldToken, regexMatch(field, fieldToken, literal, false));
+            }
+
             if (after.isWord("in"))
             {
                 advance();
@@ -842,7 +895,7 @@ public final class ConditionParser
             {
                 throw new SyntaxError(
                     after.start,
-                    "expected an operator (==, !=, <, <=, >, >=, in, contains, startswith, endswith) after '" +
+                    "expected an operator (==, !=, <, <=, >, >=, in, contains, startswith, endswith, matches) after '" +
                         fieldToken.text + "', found " + after.describe(),
                     null);
             }
@@ -911,13 +964,18 @@ public final class ConditionParser
         {
             final TextOperator textOperator = Kind.WORD == operatorToken.kind ? TextOperator.byWord(operatorToken.text) : null;
             final boolean equality = Kind.OPERATOR == operatorToken.kind && !operatorToken.operator.isOrdering();
-            if (null == textOperator && !equality)
+            final boolean regex = operatorToken.isWord("matches");
+            if (null == textOperator && !equality && !regex)
             {
                 throw new SyntaxError(operatorToken.start,
-                    "expected ==, !=, contains, startswith or endswith after 'lower(" + fieldToken.text + ")', found " +
+                    "expected ==, !=, contains, startswith, endswith or matches after 'lower(" + fieldToken.text + ")', found " +
                         operatorToken.describe(), null);
             }
             final TextLiteral literal = textAfter(operatorToken);
+            if (regex)
+            {
+                return regexMatch(field, fieldToken, literal, true);
+            }
             if (Texts.hasAsciiUpperCase(literal.value()))
             {
                 semanticError(literal.start(), "lower(" + fieldToken.text + ") has no upper-case letters, so " +
@@ -993,6 +1051,40 @@ public final class ConditionParser
             {
                 final String value = lowered ? literal.value() : textValue(base, literal);
                 perField.add(new TextMatch(base, operator, value, lowered));
+            }
+            return Conditions.or(perField);
+        }
+
+        /**
+         * {@code field matches "..."}: compiled here, once per case mode of the fields it expands
+         * to, so that a bad expression is reported at its exact column inside the literal.
+         */
+        private Condition regexMatch(final Field field, final Token fieldToken, final TextLiteral literal, final boolean lowered)
+        {
+            if (!isTextField(field, fieldToken, "'matches'"))
+            {
+                return ConstantCondition.FALSE;
+            }
+            final Regex[] byMode = new Regex[CaseMode.values().length];
+            final ArrayList<Condition> perField = new ArrayList<>(2);
+            for (final Field base : expand(field))
+            {
+                final CaseMode mode = lowered ? CaseMode.LOWERED :
+                    base.textForm().ignoresAsciiCase() ? CaseMode.IGNORE_ASCII_CASE : CaseMode.EXACT;
+                if (null == byMode[mode.ordinal()])
+                {
+                    try
+                    {
+                        byMode[mode.ordinal()] = Regex.compile(literal.value(), mode);
+                    }
+                    catch (final RegexSyntaxException error)
+                    {
+                        // The literal's value is its source as written, one character after the quote.
+                        semanticError(literal.start() + 1 + error.offset(), error.getMessage(), error.hint());
+                        return ConstantCondition.FALSE;
+                    }
+                }
+                perField.add(new RegexMatch(base, byMode[mode.ordinal()], lowered));
             }
             return Conditions.or(perField);
         }

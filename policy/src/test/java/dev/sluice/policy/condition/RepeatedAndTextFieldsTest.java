@@ -195,7 +195,7 @@ class RepeatedAndTextFieldsTest
         assertOnlyError("lower(dns.qry.name) == \"Example.com\"", 24,
             "lower(dns.qry.name) has no upper-case letters, so \"Example.com\" never matches", "write \"example.com\"");
         assertOnlyError("lower(dns.qry.name) > \"a\"", 21,
-            "expected ==, !=, contains, startswith or endswith after 'lower(dns.qry.name)', found '>'", null);
+            "expected ==, !=, contains, startswith, endswith or matches after 'lower(dns.qry.name)', found '>'", null);
         assertOnlyError("len(dns.qry.name) > \"3\"", 21,
             "expected a length (an integer) after '>', found the text \"3\"", null);
         assertOnlyError("len(ip.ttl) >= 3", 5, "len(...) applies to text fields; 'ip.ttl' is an integer field",
@@ -204,6 +204,69 @@ class RepeatedAndTextFieldsTest
             "lower takes one field, e.g. 'lower(dns.qry.name)'");
         assertOnlyError("contains \"x\"", 1, "expected a field name before 'contains'", null);
         assertOnlyError("dns.qry.nam contains \"x\"", 1, "unknown field 'dns.qry.nam'", "did you mean 'dns.qry.name'?");
+    }
+
+    @Test
+    void matchesOperator()
+    {
+        final List<TestItem> messages = List.of(
+            item(),
+            item().with("syslog.msg", "Failed password for invalid user admin from 203.0.113.9 port 2222 ssh2"),
+            item().with("syslog.msg", "Accepted publickey for deploy from 10.1.2.3 port 50022 ssh2"),
+            item().with("syslog.msg", ""),
+            item().with("syslog.msg", "FAILED PASSWORD FOR root"),
+            item().with("syslog.msg", "a \"quoted\" \\path"));
+        final boolean t = true;
+        final boolean f = false;
+        table(messages, new Object[][]{
+            { "syslog.msg matches \"Failed password for (invalid user )?\\w+\"",          f, t, f, f, f, f },
+            { "syslog.msg matches \"(\\d{1,3}\\.){3}\\d{1,3}\"",                       f, t, t, f, f, f },
+            { "syslog.msg matches \"^Accepted\"",                                       f, f, t, f, f, f },
+            { "syslog.msg matches \"ssh2$\"",                                           f, t, t, f, f, f },
+            { "syslog.msg matches \"\"",                                                f, t, t, t, t, t },
+            { "syslog.msg matches \"^$\"",                                              f, f, f, t, f, f },
+            { "not syslog.msg matches \"port [0-9]+\"",                                 t, f, f, t, t, t },
+            { "lower(syslog.msg) matches \"failed password\"",                          f, t, f, f, t, f },
+            { "lower(syslog.msg) matches \"^[^0-9]*$\"",                                f, f, f, t, t, t },
+            { "syslog.msg matches \"\\\"quoted\\\" \\\\path\"",                           f, f, f, f, f, t },
+            { "syslog.msg matches \"[\\\"]\" and syslog.msg matches \"a.*?h\"",            f, f, f, f, f, t },
+        });
+
+        // Host names compare ignoring ASCII case: the expression's letters too.
+        final List<TestItem> names = List.of(
+            item(),
+            item().with("dns.qry.name", "WWW.Example.COM"),
+            item().with("dns.qry.name", "mail.example.org"));
+        table(names, new Object[][]{
+            { "dns.qry.name matches \"^www\\.example\\.com$\"",                       f, t, f },
+            { "dns.qry.name matches \"EXAMPLE\\.(COM|ORG)$\"",                         f, t, t },
+            { "dns.qry.name matches \"^[^M]\"",                                          f, t, f },
+        });
+
+        // The literal prints back as written, backslashes and all.
+        assertEquals("syslog.msg matches \"\\d+\\.log\\\"\"", parse("syslog.msg matches \"\\d+\\.log\\\"\"").toString());
+        assertEquals("not lower(syslog.msg) matches \"^x\"", parse("not lower(syslog.msg) matches \"^x\"").toString());
+    }
+
+    @Test
+    void matchesReportsErrorsAtTheirColumnInsideTheLiteral()
+    {
+        assertOnlyError("syslog.msg matches \"a(b\"", 22, "'(' is never closed", "add ')', or write \\( for a parenthesis");
+        assertOnlyError("syslog.msg matches \"x{1001}\"", 23, "repetition count 1001 is above 1000",
+            "use at most {1000}, or + or {m,} where any number will do");
+        assertOnlyError("syslog.msg matches \"(a)\\1\"", 24, "backreferences are not supported",
+            "matching never backtracks; nothing is captured");
+        assertOnlyError("syslog.msg matches \"foo(?!bar)\"", 24, "lookaround is not supported",
+            "matching runs in linear time without backtracking; combine conditions with 'and' / 'not' instead");
+        assertOnlyError("lower(syslog.msg) matches \"^Root\"", 29, "lower(...) has no upper-case letters, so 'R' never matches",
+            "write 'r'");
+        assertOnlyError("syslog.msg matches \"abc", 20, "regular expression is never closed", "end it with '\"'");
+        assertOnlyError("syslog.msg matches abc", 20, "expected text in double quotes after 'matches', found 'abc'", "write \"abc\"");
+        assertOnlyError("ip.ttl matches \"1\"", 1, "'matches' applies to text fields; 'ip.ttl' is an integer field",
+            "compare it with ==, <, > or 'in'");
+        assertOnlyError("matches \"x\"", 1, "expected a field name before 'matches'", null);
+        assertOnlyError("syslog.msg matches \"a\tb\"", 22, "control character U+0009 in a regular expression",
+            "write \\t, \\n or \\xHH");
     }
 
     private static void assertOnlyError(final String text, final int column, final String message, final String hint)
