@@ -11,6 +11,7 @@ import dev.sluice.policy.condition.IntegerInSet;
 import dev.sluice.policy.condition.IntegerSet;
 import dev.sluice.policy.condition.IntegerTruth;
 import dev.sluice.policy.condition.OrCondition;
+import dev.sluice.policy.condition.RegexMatch;
 import dev.sluice.policy.condition.TextComparison;
 import dev.sluice.policy.condition.TextInSet;
 import dev.sluice.policy.condition.TextLength;
@@ -99,6 +100,7 @@ final class Requirements
             case AddressInSet s -> presence(s.field().readFieldId());
             case TextComparison c -> presence(c.field().readFieldId());
             case TextMatch m -> presence(m.field().readFieldId());
+            case RegexMatch m -> presence(m.field().readFieldId());
             case TextInSet s -> presence(s.field().readFieldId());
             case TextLength l -> presence(l.field().readFieldId());
             case TextTruth t -> presence(t.field().readFieldId());

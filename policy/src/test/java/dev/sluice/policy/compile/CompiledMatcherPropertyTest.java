@@ -38,6 +38,10 @@ class CompiledMatcherPropertyTest
 
     private static final FieldCatalogue CATALOGUE = FieldCatalogue.standard();
     private static final long[] INTEGER_POOL = { 0, 1, 2, 3, 4, 6, 17, 18, 53, 80, 443, 1000, 4095, 8080, 65535 };
+    /** Expressions for {@code matches}: lower case only, so they also go under {@code lower()}. */
+    private static final String[] REGEXES = {
+        "a", "^ex", "com$", "[0-9]+", "(ab|cd)", ".*", "x?y", "e.a", "^[a-z]+\\.[a-z]+$", "(?:ad|tr)s?[0-9]*" };
+
     private static final String[] TEXT_POOL = {
         "", "a", "A", "ab", "example.com", "Example.COM", "www.example.com", "tracker.example", "sshd", "gtp", "x.y" };
     private static final String[] HOSTS = {
@@ -310,9 +314,10 @@ class CompiledMatcherPropertyTest
         final String name = field.name();
         final boolean lowered = random.nextInt(4) == 0;
         final String operand = lowered ? "lower(" + name + ")" : name;
-        return switch (random.nextInt(8))
+        return switch (random.nextInt(9))
         {
             case 0 -> name;
+            case 5 -> operand + " matches \"" + REGEXES[random.nextInt(REGEXES.length)] + '"';
             case 1 -> operand + " == " + textLiteral(random, field, lowered);
             case 2 -> operand + " != " + textLiteral(random, field, lowered);
             case 3 -> name + " in {" + textLiteral(random, field, false) + ", " + textLiteral(random, field, false) + "}";
