@@ -16,7 +16,6 @@ import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.source.event.IngestRecord;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.field.EventFields;
-import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.field.PacketFields;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -121,22 +120,7 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
 
         final List<String> classes = new ArrayList<>();
         final List<String> presentClasses = new ArrayList<>();
-        for (final String dataClass : policy.dataClasses())
-        {
-            final List<String> fields = new ArrayList<>();
-            for (final Field field : policy.fieldsOf(dataClass))
-            {
-                if (field.id() >= EventFields.FIRST_ID && reader.isPresent(field.readFieldId()))
-                {
-                    fields.add(field.name());
-                }
-            }
-            if (!fields.isEmpty())
-            {
-                classes.add(dataClass + " (" + String.join(", ", fields) + ")");
-                presentClasses.add(dataClass);
-            }
-        }
+        reasons.presentClasses(reader, (id) -> id >= EventFields.FIRST_ID, classes, presentClasses);
 
         final Map<String, Delivery> destinations = new LinkedHashMap<>();
         if (EventRules.FILTER == rules.action(slot))

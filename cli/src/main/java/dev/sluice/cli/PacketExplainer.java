@@ -10,7 +10,6 @@ import dev.sluice.dataplane.residency.ResidencyPlan;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.RuleActions;
-import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.PacketFields;
 
 import java.util.ArrayList;
@@ -80,24 +79,8 @@ final class PacketExplainer
 
         final List<String> classes = new ArrayList<>();
         final List<String> presentClasses = new ArrayList<>();
-        long present = 0;
-        for (final String dataClass : policy.dataClasses())
-        {
-            final List<String> fields = new ArrayList<>();
-            for (final Field field : policy.fieldsOf(dataClass))
-            {
-                if (field.id() < PacketFields.BASE_FIELD_COUNT && reader.isPresent(field.readFieldId()))
-                {
-                    fields.add(field.name());
-                    present |= 1L << field.id();
-                }
-            }
-            if (!fields.isEmpty())
-            {
-                classes.add(dataClass + " (" + String.join(", ", fields) + ")");
-                presentClasses.add(dataClass);
-            }
-        }
+        final long present =
+            reasons.presentClasses(reader, (id) -> id < PacketFields.BASE_FIELD_COUNT, classes, presentClasses);
 
         for (int d = 0; d < plan.destinations().size(); d++)
         {

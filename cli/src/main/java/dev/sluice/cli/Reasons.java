@@ -2,11 +2,14 @@ package dev.sluice.cli;
 
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.diagnostic.SourcePosition;
+import dev.sluice.policy.field.Field;
+import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.residency.ResidencyDecision;
 import dev.sluice.policy.residency.ResidencyRule;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Why a policy decides what it does with an item, in words: the rule that matched with its
@@ -36,6 +39,36 @@ final class Reasons
     {
         return Policy.NO_MATCH == ruleIndex ? ruleName(ruleIndex) :
             ruleName(ruleIndex) + " (" + where(policy.rules().get(ruleIndex).position()) + ")";
+    }
+
+    /**
+     * The policy's classes an item holds through the fields it serves: each as
+     * {@code class (field, field)} in {@code described}, its name in {@code names}.
+     *
+     * @param served which field ids the item's kind has (packet fields, or event fields).
+     * @return the present fields below 64 as a mask of ids (what the packet residency plan speaks in).
+     */
+    long presentClasses(final FieldReader reader, final IntPredicate served, final List<String> described, final List<String> names)
+    {
+        long present = 0;
+        for (final String dataClass : policy.dataClasses())
+        {
+            final List<String> fields = new ArrayList<>();
+            for (final Field field : policy.fieldsOf(dataClass))
+            {
+                if (served.test(field.id()) && reader.isPresent(field.readFieldId()))
+                {
+                    fields.add(field.name());
+                    present |= field.id() < Long.SIZE ? 1L << field.id() : 0;
+                }
+            }
+            if (!fields.isEmpty())
+            {
+                described.add(dataClass + " (" + String.join(", ", fields) + ")");
+                names.add(dataClass);
+            }
+        }
+        return present;
     }
 
     /** Each present class's residency decision for a region, with the rule that makes it. */
