@@ -227,7 +227,12 @@ public final class EventAnonymizer
      */
     public void requestSpan(final int start, final int length, final AnonymizationMethod method)
     {
-        if (spanRequests == MAX_REQUESTS || length > IDENTIFIER_MAX_BYTES)
+        if (length > IDENTIFIER_MAX_BYTES)
+        {
+            fail(method, -1 - PseudonymReason.TOO_LONG);
+            return;
+        }
+        if (spanRequests == MAX_REQUESTS)
         {
             fail(method, TOO_MANY);
             return;
