@@ -15,6 +15,7 @@ import dev.sluice.dataplane.pipeline.EventDelivery;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.source.event.IngestRecord;
 import dev.sluice.policy.Policy;
+import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.field.EventFields;
 import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.field.PacketFields;
@@ -115,12 +116,14 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
         final int slot = rules.slot(ruleIndex);
         final String ruleName = reasons.ruleName(ruleIndex);
         final String rule = reasons.ruleWithPlace(ruleIndex);
-        final String action = policy.actionsFor(ruleIndex).toString();
+        final RuleActions actions = policy.actionsFor(ruleIndex);
+        final String action = actions.toString();
         final String item = describe(reader);
 
         final List<String> classes = new ArrayList<>();
         final List<String> presentClasses = new ArrayList<>();
         reasons.presentClasses(reader, (id) -> id >= EventFields.FIRST_ID, classes, presentClasses);
+        reasons.taggedClasses(actions, classes, presentClasses);
 
         final Map<String, Delivery> destinations = new LinkedHashMap<>();
         if (EventRules.FILTER == rules.action(slot))
@@ -178,6 +181,11 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
         for (int d = 0; d < policy.regions().size(); d++)
         {
             final String region = policy.regions().get(d);
+            if (EventResidencyPlan.NOT_ROUTED == delivery.decision(d))
+            {
+                destinations.put(region, new Delivery("nothing", Reasons.notRouted(actions)));
+                continue;
+            }
             final List<String> why = new ArrayList<>();
             if (rules.anonymizes(slot))
             {

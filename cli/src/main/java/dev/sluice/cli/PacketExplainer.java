@@ -7,6 +7,7 @@ import dev.sluice.dataplane.counters.DropReason;
 import dev.sluice.dataplane.decode.DecodedPacket;
 import dev.sluice.dataplane.decode.FieldText;
 import dev.sluice.dataplane.residency.ResidencyPlan;
+import dev.sluice.dataplane.residency.RuleRouting;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.RuleActions;
@@ -81,6 +82,10 @@ final class PacketExplainer
         final List<String> presentClasses = new ArrayList<>();
         final long present =
             reasons.presentClasses(reader, (id) -> id < PacketFields.BASE_FIELD_COUNT, classes, presentClasses);
+        reasons.taggedClasses(actions, classes, presentClasses);
+        final RuleRouting routing = plan.routing();
+        final int slot = routing.slot(ruleIndex);
+        final long blockedByTags = routing.blockedForPacket(slot, present & plan.classifiedFields());
 
         for (int d = 0; d < plan.destinations().size(); d++)
         {
@@ -90,8 +95,13 @@ final class PacketExplainer
                 destinations.put(region, new Delivery("nothing", Policy.NO_MATCH == ruleIndex ? "the default drops it" : "the rule drops it"));
                 continue;
             }
+            if (!RuleRouting.includes(routing.routedTo(slot), d))
+            {
+                destinations.put(region, new Delivery("nothing", Reasons.notRouted(actions)));
+                continue;
+            }
             final String why = reasons.forRegion(presentClasses, region);
-            if (0 != (present & plan.blockedFields(d)))
+            if (0 != (present & plan.blockedFields(d)) || RuleRouting.includes(blockedByTags, d))
             {
                 destinations.put(region, new Delivery("blocked", why));
             }

@@ -207,12 +207,34 @@ class PolicyExplainCommandsTest
     }
 
     @Test
+    void explainsWhereARoutedOrTaggedEventGoes() throws IOException
+    {
+        final Path log = Files.writeString(directory.resolve("routes.log"), String.join("\n",
+            "<37>Nov 27 10:00:03 host1 sshd[7]: Accepted publickey for alice from 10.0.0.7 port 5022 ssh2",
+            "<13>Nov 27 10:00:04 host2 backup: mysql -u root password=hunter2",
+            "") + "\n");
+        final String pack = "../config/policies/security-logs.yaml";
+        assertEquals(0, run("policy", "explain", pack, "--sample", log.toString(), "--format", "syslog"), err());
+        final List<String> out = out();
+        final int login = indexOf(out, "#1 syslog: ");
+        assertTrue(out.get(login + 1).contains("rule 'authentication'") && out.get(login + 1).contains("route eu-west"),
+            out.get(login + 1));
+        assertTrue(out.get(login + 3).startsWith("    eu-west: transformed - ") || out.get(login + 3).startsWith("    eu-west: raw"),
+            out.get(login + 3));
+        assertEquals("    us-east: nothing - the rule routes it to eu-west only", out.get(login + 4), out.toString());
+        final int secret = indexOf(out, "#2 syslog: ");
+        assertEquals("    classes: pii.credential (tagged by the rule)", out.get(secret + 2), out.toString());
+        assertTrue(out.get(secret + 3).startsWith("    eu-west: raw - pii.credential raw to eu-west"), out.get(secret + 3));
+        assertTrue(out.get(secret + 4).startsWith("    us-east: blocked - pii.credential not allowed to us-east"), out.get(secret + 4));
+    }
+
+    @Test
     void diffOnALogCountsTheEventsARemovedRuleNoLongerKeeps() throws IOException
     {
         final String pack = "../config/policies/security-logs.yaml";
         final String text = Files.readString(Path.of(pack));
         final int from = text.indexOf("  - name: authentication-failures");
-        final int to = text.indexOf("  - name: authentication\n");
+        final int to = text.indexOf("  - name: authentication ");
         final Path without = Files.writeString(directory.resolve("without.yaml"), text.substring(0, from) + text.substring(to));
         assertEquals(0, run("policy", "diff", pack, without.toString(), "--sample", sharedFile("syslog/loghub/OpenSSH_2k.log"),
             "--limit", "1"), err());
