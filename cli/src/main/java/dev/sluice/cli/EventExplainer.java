@@ -25,6 +25,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Year;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +58,8 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
     private final EpochMethods methods;
     private final IngestRecord header = new IngestRecord();
     private final UnsafeBuffer transformed = new UnsafeBuffer(new byte[TRANSFORMED_MAX_BYTES]);
-    private final long[] matchesPerSlot;
+    private final ForwardingSimulation forwarding;
+    private final LogLineTime lineTime;
 
     private long number;
     private String line;
@@ -78,7 +81,9 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
         final byte[] key = new byte[SiteKey.LENGTH_BYTES];
         new SecureRandom().nextBytes(key);
         methods = EpochMethods.of(new SiteKey(originRegion, "explain", key), CryptoPan.DEFAULT_CACHE_SLOTS);
-        matchesPerSlot = new long[rules.slots()];
+        forwarding = new ForwardingSimulation(policy);
+        final long now = System.currentTimeMillis() * 1_000_000L;
+        lineTime = new LogLineTime(now, Year.now(ZoneOffset.UTC).getValue());
         header.wrap(Arena.ofAuto().allocate(IngestRecord.HEADER_LENGTH), 0);
     }
 
@@ -126,17 +131,11 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
         reasons.taggedClasses(actions, classes, presentClasses);
 
         final Map<String, Delivery> destinations = new LinkedHashMap<>();
-        if (EventRules.FILTER == rules.action(slot))
+        final CharSequence timestamp = reader.isPresent(EventFields.SYSLOG_TIMESTAMP) ? reader.text(EventFields.SYSLOG_TIMESTAMP) : null;
+        final String notForwarded = forwarding.notForwarded(ruleIndex, reader, lineTime.of(timestamp));
+        if (null != notForwarded)
         {
-            final String why = Policy.NO_MATCH == ruleIndex ? "the default drops it" : "the rule drops it";
-            policy.regions().forEach((region) -> destinations.put(region, new Delivery("nothing", why)));
-            explanation = new Explanation(number, item, ruleName, rule, action, classes, destinations, null);
-            return;
-        }
-        if (EventRules.SAMPLE == rules.action(slot) && matchesPerSlot[slot]++ % rules.sampleDenominator(slot) != 0)
-        {
-            final String why = "sampled out (the first of every " + rules.sampleDenominator(slot) + " is kept)";
-            policy.regions().forEach((region) -> destinations.put(region, new Delivery("nothing", why)));
+            policy.regions().forEach((region) -> destinations.put(region, new Delivery("nothing", notForwarded)));
             explanation = new Explanation(number, item, ruleName, rule, action, classes, destinations, null);
             return;
         }
