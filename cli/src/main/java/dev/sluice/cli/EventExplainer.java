@@ -119,9 +119,10 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
     {
         final int ruleIndex = policy.firstMatch(reader);
         final int slot = rules.slot(ruleIndex);
-        final String ruleName = reasons.ruleName(ruleIndex);
-        final String rule = reasons.ruleWithPlace(ruleIndex);
-        final RuleActions actions = policy.actionsFor(ruleIndex);
+        final long modifiers = policy.modifierMatches(reader);
+        final String ruleName = reasons.ruleName(ruleIndex, modifiers);
+        final String rule = reasons.ruleWithPlace(ruleIndex, modifiers);
+        final RuleActions actions = policy.combinedActions(ruleIndex, modifiers);
         final String action = actions.toString();
         final String item = describe(reader);
 
@@ -186,9 +187,9 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
                 continue;
             }
             final List<String> why = new ArrayList<>();
-            if (rules.anonymizes(slot))
+            if (anonymizes(slot, modifiers))
             {
-                why.add("the rule anonymizes");
+                why.add(0 == modifiers ? "the rule anonymizes" : "the rules anonymize");
             }
             final String residency = reasons.forRegion(presentClasses, region);
             if (!residency.isEmpty())
@@ -211,6 +212,17 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
         // The form only a blocked destination would have had is not what anyone receives: not shown.
         final String form = written >= 0 && sentTransformed ? transformed.getStringWithoutLengthUtf8(0, written) : null;
         explanation = new Explanation(number, item, ruleName, rule, action, classes, destinations, form);
+    }
+
+    /** Whether the deciding rule, or another matching one under match: all, anonymizes events. */
+    private boolean anonymizes(final int slot, final long modifiers)
+    {
+        boolean anonymizes = rules.anonymizes(slot);
+        for (long remaining = modifiers; remaining != 0; remaining &= remaining - 1)
+        {
+            anonymizes |= rules.anonymizes(rules.modifierRule(Long.numberOfTrailingZeros(remaining)));
+        }
+        return anonymizes;
     }
 
     @Override

@@ -75,9 +75,10 @@ final class PacketExplainer
 
         reader.select(packet.burst(), packet.index());
         final int ruleIndex = policy.firstMatch(reader);
-        final RuleActions actions = policy.actionsFor(ruleIndex);
-        final String ruleName = reasons.ruleName(ruleIndex);
-        final String rule = reasons.ruleWithPlace(ruleIndex);
+        final long modifiers = policy.modifierMatches(reader);
+        final RuleActions actions = policy.combinedActions(ruleIndex, modifiers);
+        final String ruleName = reasons.ruleName(ruleIndex, modifiers);
+        final String rule = reasons.ruleWithPlace(ruleIndex, modifiers);
 
         final List<String> classes = new ArrayList<>();
         final List<String> presentClasses = new ArrayList<>();
@@ -86,7 +87,8 @@ final class PacketExplainer
         reasons.taggedClasses(actions, classes, presentClasses);
         final RuleRouting routing = plan.routing();
         final int slot = routing.slot(ruleIndex);
-        final long blockedByTags = routing.blockedForPacket(slot, present & plan.classifiedFields());
+        final long blockedByTags = routing.blockedForPacket(slot, modifiers, present & plan.classifiedFields());
+        final long routedTo = routing.routedTo(slot, modifiers);
         final String notForwarded = forwarding.notForwarded(ruleIndex, reader, packet.burst().timestampNs[packet.index()]);
 
         for (int d = 0; d < plan.destinations().size(); d++)
@@ -97,7 +99,7 @@ final class PacketExplainer
                 destinations.put(region, new Delivery("nothing", notForwarded));
                 continue;
             }
-            if (!RuleRouting.includes(routing.routedTo(slot), d))
+            if (!RuleRouting.includes(routedTo, d))
             {
                 destinations.put(region, new Delivery("nothing", Reasons.notRouted(actions)));
                 continue;

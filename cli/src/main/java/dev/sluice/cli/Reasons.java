@@ -43,6 +43,35 @@ final class Reasons
     }
 
     /**
+     * Under {@code match: all}, the deciding rule's name followed by every other matching rule's:
+     * {@code rule 'a' + rule 'b'}.
+     */
+    String ruleName(final int ruleIndex, final long modifiers)
+    {
+        return withModifierRules(ruleName(ruleIndex), ruleIndex, modifiers, false);
+    }
+
+    /** The same, each with its place in the document. */
+    String ruleWithPlace(final int ruleIndex, final long modifiers)
+    {
+        return withModifierRules(ruleWithPlace(ruleIndex), ruleIndex, modifiers, true);
+    }
+
+    private String withModifierRules(final String decider, final int ruleIndex, final long modifiers, final boolean place)
+    {
+        final StringBuilder text = new StringBuilder(decider);
+        for (long remaining = modifiers; remaining != 0; remaining &= remaining - 1)
+        {
+            final int rule = policy.modifierRule(Long.numberOfTrailingZeros(remaining));
+            if (rule != ruleIndex)
+            {
+                text.append(" + ").append(place ? ruleWithPlace(rule) : ruleName(rule));
+            }
+        }
+        return text.toString();
+    }
+
+    /**
      * The policy's classes an item holds through the fields it serves: each as
      * {@code class (field, field)} in {@code described}, its name in {@code names}.
      *

@@ -259,6 +259,28 @@ class PolicyExplainCommandsTest
     }
 
     @Test
+    void underMatchAllEveryMatchingRuleIsNamedAndItsModifiersShown() throws IOException
+    {
+        final Path policy = Files.writeString(directory.resolve("all.yaml"), String.join("\n",
+            "sluice-policy: 1", "name: all", "match: all", "default: keep", "regions: [eu-west, us-east]",
+            "rules:",
+            "  - name: hide-hosts", "    when: syslog.appname == \"sshd\"", "    then: anonymize syslog.hostname with hmac",
+            "  - name: sshd-home", "    when: syslog.appname == \"sshd\"", "    then: route eu-west",
+            "  - name: half", "    when: syslog.severity <= 6", "    then: sample 1/2",
+            "") + "\n");
+        final Path log = Files.writeString(directory.resolve("all.log"),
+            "<14>Nov 27 10:00:01 host1 sshd[7]: Accepted publickey for alice\n");
+        assertEquals(0, run("policy", "explain", policy.toString(), "--sample", log.toString(), "--format", "syslog"), err());
+        final List<String> out = out();
+        final int event = indexOf(out, "#1 syslog: ");
+        assertTrue(out.get(event + 1).startsWith("    rule 'half' (") && out.get(event + 1).contains(" + rule 'hide-hosts' (") &&
+            out.get(event + 1).contains(" + rule 'sshd-home' (") &&
+            out.get(event + 1).endsWith(": [sample 1/2, anonymize syslog.hostname with hmac, route eu-west]"), out.get(event + 1));
+        assertTrue(out.get(event + 2).startsWith("    eu-west: transformed - the rules anonymize"), out.toString());
+        assertEquals("    us-east: nothing - the rule routes it to eu-west only", out.get(event + 3), out.toString());
+    }
+
+    @Test
     void diffOnALogCountsTheEventsARemovedRuleNoLongerKeeps() throws IOException
     {
         final String pack = "../config/policies/security-logs.yaml";

@@ -219,8 +219,10 @@ final class ActionParser
         }
         final Map<AnonymizationMethod, FieldSet> fields = new EnumMap<>(AnonymizationMethod.class);
         anonymize.forEach((method, builder) -> fields.put(method, builder.build()));
-        return RuleActions.of(null == kind ? ActionKind.KEEP : kind, sampleDenominator, fields, payloadAction, payloadBytes, rateLimit)
-            .withRoutesAndTags(routes, tags);
+        final RuleActions actions =
+            RuleActions.of(null == kind ? ActionKind.KEEP : kind, sampleDenominator, fields, payloadAction, payloadBytes, rateLimit)
+                .withRoutesAndTags(routes, tags);
+        return null == kind ? actions.withImpliedKeep() : actions;
     }
 
     private static Group group(final String verb)

@@ -7,7 +7,14 @@ package dev.sluice.policy;
 public enum MatchMode
 {
     /** The first rule whose condition holds decides; later rules are not evaluated. */
-    FIRST("first");
+    FIRST("first"),
+
+    /**
+     * Every rule whose condition holds applies: the first of them that names a forwarding action
+     * (drop, keep, sample, rate-limit, aggregate) decides whether the item is forwarded, and the
+     * anonymization, payload cut, tags and routes of all of them are added up.
+     */
+    ALL("all");
 
     private final String keyword;
 

@@ -8,6 +8,7 @@ import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.compile.RuleCompiler;
 import dev.sluice.policy.compile.RuleMatcher;
 import dev.sluice.policy.condition.Condition;
+import dev.sluice.policy.condition.ConstantCondition;
 import dev.sluice.policy.condition.NamedList;
 import dev.sluice.policy.field.DataClasses;
 import dev.sluice.policy.field.Field;
@@ -18,6 +19,7 @@ import dev.sluice.policy.keys.KeyEpochs;
 import dev.sluice.policy.residency.Residency;
 import dev.sluice.policy.residency.ResidencyRule;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,9 @@ import java.util.Set;
  */
 public final class Policy
 {
+    /** Under {@code match: all}, the most rules that may have modifiers (bits of {@link #modifierMatches}). */
+    public static final int MAX_MODIFIER_RULES = Long.SIZE;
+
     /** What {@link #firstMatch} returns when no rule matches and the default applies. */
     public static final int NO_MATCH = -1;
 
@@ -63,6 +68,9 @@ public final class Policy
     private final RuleMatcher interpreter;
     private final boolean compiled;
     private final String compileNote;
+    /** Under match: all, the rules with modifiers (rule indexes), whose matches {@link #modifierMatches} gives as bits. */
+    private final int[] modifierRules;
+    private final Condition[] modifierConditions;
 
     Policy(
         final String sourceName,
@@ -104,8 +112,34 @@ public final class Policy
             actions[i] = rules.get(i).actions();
         }
 
+        // Under match: all the matcher finds the first rule that decides forwarding: a rule of modifiers
+        // only never does; every rule with modifiers is tested apart (modifierMatches).
+        final Condition[] verdictConditions = conditions.clone();
+        final List<Integer> withModifiers = new ArrayList<>();
+        for (int i = 0; i < conditions.length && MatchMode.ALL == matchMode; i++)
+        {
+            if (!actions[i].statesVerdict())
+            {
+                verdictConditions[i] = ConstantCondition.FALSE;
+            }
+            if (actions[i].hasModifiers())
+            {
+                withModifiers.add(i);
+            }
+        }
+        if (withModifiers.size() > MAX_MODIFIER_RULES)
+        {
+            throw new IllegalArgumentException(withModifiers.size() + " rules with modifiers under match: all");
+        }
+        modifierRules = withModifiers.stream().mapToInt(Integer::intValue).toArray();
+        modifierConditions = new Condition[modifierRules.length];
+        for (int k = 0; k < modifierRules.length; k++)
+        {
+            modifierConditions[k] = conditions[modifierRules[k]];
+        }
+
         // Compiled here, while the policy is built off the data path, never per item.
-        final RuleCompiler.Selection selection = RuleCompiler.select(conditions);
+        final RuleCompiler.Selection selection = RuleCompiler.select(verdictConditions);
         matcher = selection.matcher();
         interpreter = selection.interpreter();
         compiled = selection.compiled();
@@ -119,6 +153,61 @@ public final class Policy
     public int firstMatch(final FieldReader item)
     {
         return matcher.firstMatch(item);
+    }
+
+    /**
+     * Under {@code match: all}, which rules with modifiers (anonymize, payload cut, tag, route) match
+     * the item, each of them adding its modifiers to what the {@link #firstMatch} rule decides.
+     *
+     * @param item the item's fields.
+     * @return bit k set when rule {@link #modifierRule(int) modifierRule(k)} matches; always 0 under {@code match: first}.
+     */
+    public long modifierMatches(final FieldReader item)
+    {
+        long matches = 0;
+        for (int k = 0; k < modifierConditions.length; k++)
+        {
+            if (modifierConditions[k].test(item))
+            {
+                matches |= 1L << k;
+            }
+        }
+        return matches;
+    }
+
+    /**
+     * @param k a bit of {@link #modifierMatches}.
+     * @return the index of the rule it stands for.
+     */
+    public int modifierRule(final int k)
+    {
+        return modifierRules[k];
+    }
+
+    /**
+     * @return how many rules {@link #modifierMatches} tests: under {@code match: all}, those with modifiers; 0 otherwise.
+     */
+    public int modifierRuleCount()
+    {
+        return modifierRules.length;
+    }
+
+    /**
+     * What an item gets when {@code ruleIndex} decides its forwarding and the rules of
+     * {@code modifierMatches} match too (for {@code explain}; allocates).
+     *
+     * @param ruleIndex       what {@link #firstMatch} returned.
+     * @param modifierMatches what {@link #modifierMatches} returned.
+     * @return the combined actions.
+     */
+    public RuleActions combinedActions(final int ruleIndex, final long modifierMatches)
+    {
+        RuleActions combined = actionsFor(ruleIndex);
+        for (long remaining = modifierMatches; remaining != 0; remaining &= remaining - 1)
+        {
+            combined = combined.plusModifiersOf(actions[modifierRules[Long.numberOfTrailingZeros(remaining)]]);
+        }
+        return combined;
     }
 
     /**

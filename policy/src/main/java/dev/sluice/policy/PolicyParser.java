@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  * <pre>
  * sluice-policy: 1            # format version (required)
  * name: eu-edge-demo          # required
- * match: first                # required; first rule whose condition holds decides
+ * match: first                # required; first: the first rule whose condition holds decides;
+ *                             #   all: every such rule applies (see MatchMode.ALL)
  * default: keep               # required; keep | drop for items no rule matches
  * regions: [eu-west, us-east] # required when residency is present
  * classes:                    # optional; adds fields to data classes
@@ -228,7 +229,8 @@ public final class PolicyParser
             }
             final KeyEpochs keys = null == keysEntry ? KeyEpochs.NONE : new KeysReader(regions, diagnostics).read(keysEntry.value());
 
-            warnUnreachable(rules);
+            warnUnreachable(rules, matchMode);
+            checkModifierRules(rules, matchMode);
             checkOneAddressMethod(rules, residencyRules);
             warnTagsWithoutResidency(rules, residencyRules, dataClasses);
 
@@ -295,24 +297,18 @@ public final class PolicyParser
             {
                 return null;
             }
-            if (MatchMode.FIRST.keyword().equals(value))
+            for (final MatchMode mode : MatchMode.values())
             {
-                return MatchMode.FIRST;
+                if (mode.keyword().equals(value))
+                {
+                    return mode;
+                }
             }
-            if ("all".equals(value))
-            {
-                diagnostics.error(
-                    node.position(),
-                    "'match: all' is not supported yet",
-                    "use 'match: first': the first rule whose condition holds decides");
-            }
-            else
-            {
-                diagnostics.error(
-                    node.position(),
-                    "unknown match mode '" + abbreviate(value) + "'",
-                    Suggestions.didYouMean(value, List.of("first"), "use 'match: first'"));
-            }
+            diagnostics.error(
+                node.position(),
+                "unknown match mode '" + abbreviate(value) + "'",
+                Suggestions.didYouMean(value, List.of("first", "all"),
+                    "'match: first' (the first rule whose condition holds decides) or 'match: all' (every such rule applies)"));
             return null;
         }
 
@@ -650,12 +646,21 @@ public final class PolicyParser
          * own or one of the terms its own 'and' requires (compared in canonical printed form, so
          * order of set elements, spacing and synonyms do not hide it), can never decide.
          */
-        private void warnUnreachable(final List<Rule> rules)
+        private void warnUnreachable(final List<Rule> rules, final MatchMode matchMode)
         {
             Rule catchAll = null;
             final Map<String, Rule> earlier = new HashMap<>();
             for (final Rule rule : rules)
             {
+                if (MatchMode.ALL == matchMode && !rule.actions().statesVerdict())
+                {
+                    // Under match: all a rule of modifiers only applies wherever it matches, after a catch-all too.
+                    if (ConstantCondition.FALSE == rule.condition())
+                    {
+                        diagnostics.warning(rule.position(), "rule '" + rule.name() + "' never matches: its condition is always false", null);
+                    }
+                    continue;
+                }
                 if (null != catchAll)
                 {
                     diagnostics.warning(
@@ -686,6 +691,30 @@ public final class PolicyParser
                 else if (ConstantCondition.FALSE == rule.condition())
                 {
                     diagnostics.warning(rule.position(), "rule '" + rule.name() + "' never matches: its condition is always false", null);
+                }
+            }
+        }
+
+        /**
+         * Under {@code match: all} every matching rule's modifiers are added per item, over a set of
+         * at most {@link Policy#MAX_MODIFIER_RULES} rules that have them.
+         */
+        private void checkModifierRules(final List<Rule> rules, final MatchMode matchMode)
+        {
+            if (MatchMode.ALL != matchMode)
+            {
+                return;
+            }
+            int count = 0;
+            for (final Rule rule : rules)
+            {
+                if (rule.actions().hasModifiers() && ++count > Policy.MAX_MODIFIER_RULES)
+                {
+                    diagnostics.error(rule.position(),
+                        "under 'match: all' at most " + Policy.MAX_MODIFIER_RULES +
+                            " rules may anonymize, cut payloads, tag or route; rule '" + rule.name() + "' is one more",
+                        "merge rules that do the same to different items into one with 'or', or use 'match: first'");
+                    return;
                 }
             }
         }

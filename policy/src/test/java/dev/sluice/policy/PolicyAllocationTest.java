@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import static dev.sluice.policy.Policies.parseOk;
@@ -34,7 +35,21 @@ class PolicyAllocationTest
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void firstMatchDoesNotAllocate()
     {
-        final Policy policy = parseOk(resource("all-features.yaml"));
+        assertNoAllocation(parseOk(resource("all-features.yaml")));
+    }
+
+    /** The same rules under match: all: the first forwarding rule, and every rule with modifiers tested apart. */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void matchAllDoesNotAllocate()
+    {
+        final Policy policy = parseOk(resource("all-features.yaml").replace("match: first", "match: all"));
+        assertTrue(policy.modifierRuleCount() > 0);
+        assertNoAllocation(policy);
+    }
+
+    private static void assertNoAllocation(final Policy policy)
+    {
         assertTrue(policy.isCompiled(), policy.compileNote());
         final TestItem[] items = items();
         final int[] matches = new int[policy.ruleCount() + 1];
@@ -46,7 +61,9 @@ class PolicyAllocationTest
         for (final String rule : new String[]{ "named-hosts", "stacks", "tunnels", "odd-names" })
         {
             final int index = policy.rules().stream().filter(r -> r.name().equals(rule)).findFirst().orElseThrow().index();
-            assertTrue(matches[index + 1] > 0, () -> "no item reaches rule " + rule);
+            final boolean modifies = 0 != Arrays.stream(items).mapToLong(policy::modifierMatches).reduce(0, (a, b) -> a | b);
+            assertTrue(matches[index + 1] > 0 || (MatchMode.ALL == policy.matchMode() && modifies),
+                () -> "no item reaches rule " + rule);
         }
         final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported());
@@ -134,8 +151,10 @@ class PolicyAllocationTest
         long checksum = 0;
         for (int i = 0; i < count; i++)
         {
-            final int rule = policy.firstMatch(items[i & (DISTINCT_ITEMS - 1)]);
+            final TestItem item = items[i & (DISTINCT_ITEMS - 1)];
+            final int rule = policy.firstMatch(item);
             final RuleActions actions = policy.actionsFor(rule);
+            checksum += policy.modifierMatches(item);
             checksum += rule + actions.sampleDenominator() + actions.payloadBytes() + actions.payloadAction().ordinal() +
                 (actions.anonymizeFields().contains(PacketFields.INNER_IP_SRC) ? 1 : 0) + actions.anonymizeFields().nextId(0);
             checksum += policy.residency().decide("pii.ip", (i & 1) == 0 ? "eu-west" : "us-east", "us-east").kind().ordinal();

@@ -43,7 +43,7 @@ class PolicyErrorsTest
             arguments("empty document", "# nothing here\n", "1:1", "empty policy document", null),
             arguments("format version", "sluice-policy: 2\nname: t\nmatch: first\ndefault: keep\n", "1:16", "unsupported policy format version 2", null),
             arguments("quoted version", "sluice-policy: '1'\nname: t\nmatch: first\ndefault: keep\n", "1:16", "must be a whole number", null),
-            arguments("match all", "sluice-policy: 1\nname: t\nmatch: all\ndefault: keep\n", "3:8", "'match: all' is not supported yet", null),
+            arguments("match any", "sluice-policy: 1\nname: t\nmatch: any\ndefault: keep\n", "3:8", "unknown match mode 'any'", null),
             arguments("bad default", "sluice-policy: 1\nname: t\nmatch: first\ndefault: sample 1/10\n", "4:10", "must be 'keep' or 'drop'", null),
             arguments("bad policy name", "sluice-policy: 1\nname: my policy\nmatch: first\ndefault: keep\n", "2:7", "invalid policy name", null),
             arguments("duplicate YAML key", HEADER + "name: u\n", "5:1", "duplicate key 'name' (first at 2:1)", null),
@@ -253,7 +253,7 @@ class PolicyErrorsTest
         final String document = lines(
             "sluice-policy: 1",
             "name: many-errors",
-            "match: all",
+            "match: every",
             "default: keep",
             "regions: [eu-west]",
             "colour: blue",
@@ -271,7 +271,7 @@ class PolicyErrorsTest
         final PolicyParseResult result = PolicyParser.parse("many.yaml", document);
 
         final List<String> expected = List.of(
-            "many.yaml:3:8: error: 'match: all' is not supported yet",
+            "many.yaml:3:8: error: unknown match mode 'every'",
             "many.yaml:6:1: error: unknown key 'colour' in the policy",
             "many.yaml:9:11: error: unknown field 'tcp.dsport'",
             "many.yaml:9:41: error: 'ip.src' is an address field but 80 is an integer",

@@ -180,7 +180,7 @@ class PolicyParserTest
         assertEquals(PayloadAction.TRUNCATE, cut.payloadAction());
         assertEquals(128, cut.payloadBytes());
         assertEquals(FieldSet.EMPTY, cut.anonymizeFields());
-        assertEquals(List.of("keep", "truncate payload 128"), cut.describe(FieldCatalogue.standard()));
+        assertEquals(List.of("truncate payload 128"), cut.describe(FieldCatalogue.standard()), "keep is implied, not written");
 
         final RuleActions sampled = policy.actionsFor(1);
         assertEquals(ActionKind.SAMPLE, sampled.kind());

@@ -17,7 +17,9 @@ import java.util.Arrays;
  * is planned as a frame here, or dropped with the reason it cannot be cut (see
  * {@link PayloadSlicer}), so the outcome counts see it before egress. {@code rate-limit} lets an
  * item through when its key's bucket ({@link RateLimiter}) has a token at the item's capture
- * time; the rest are {@link Verdict#RATE_LIMITED}. Worker thread only.
+ * time; the rest are {@link Verdict#RATE_LIMITED}. Under {@code match: all} the other matching
+ * rules' anonymization and payload cuts are added ({@link PacketBurst#modifierMatches}). Worker
+ * thread only.
  */
 public final class ClassifyStage
 {
@@ -34,6 +36,7 @@ public final class ClassifyStage
             onNewPolicy(rules);
         }
         final Policy policy = rules.policy();
+        final boolean matchAll = 0 != policy.modifierRuleCount();
         final int defaultSlot = rules.ruleCount();
         final int count = burst.count();
         for (int i = 0; i < count; i++)
@@ -45,7 +48,9 @@ public final class ClassifyStage
             final FieldReader item = reader.select(burst, i);
             final int rule = policy.firstMatch(item);
             final int slot = rule == Policy.NO_MATCH ? defaultSlot : rule;
+            final long modifiers = matchAll ? policy.modifierMatches(item) : 0;
             burst.matchedRule[i] = (short)rule;
+            burst.modifierMatches[i] = modifiers;
             switch (rules.action(slot))
             {
                 case CompiledRules.DROP -> burst.verdict[i] = Verdict.FILTERED;
@@ -59,12 +64,46 @@ public final class ClassifyStage
                     burst.verdict[i] = rateLimiter.admit(slot, item, burst.timestampNs[i]) ? Verdict.PASS : Verdict.RATE_LIMITED;
                 default -> burst.verdict[i] = Verdict.PASS;
             }
-            burst.anonymizeFields[i] = rules.anonymizeFields(slot);
-            final byte payloadAction = rules.payloadAction(slot);
-            if (PayloadSlicer.ACTION_NONE != payloadAction && burst.verdict[i] == Verdict.PASS)
+            if (0 == modifiers)
             {
-                slicer.plan(burst, i, rules.payloadBytes(slot), payloadAction);
+                burst.anonymizeFields[i] = rules.anonymizeFields(slot);
+                final byte payloadAction = rules.payloadAction(slot);
+                if (PayloadSlicer.ACTION_NONE != payloadAction && burst.verdict[i] == Verdict.PASS)
+                {
+                    slicer.plan(burst, i, rules.payloadBytes(slot), payloadAction);
+                }
             }
+            else
+            {
+                applyModifiers(burst, i, slot, modifiers, policy);
+            }
+        }
+    }
+
+    /**
+     * Under {@code match: all}: the fields every matching rule anonymizes, and the smallest payload
+     * cut of them (stripping cuts most, then the shortest truncation).
+     */
+    private void applyModifiers(final PacketBurst burst, final int i, final int slot, final long modifiers, final Policy policy)
+    {
+        byte anonymize = rules.anonymizeFields(slot);
+        byte payloadAction = rules.payloadAction(slot);
+        int payloadBytes = rules.payloadBytes(slot);
+        for (long remaining = modifiers; remaining != 0; remaining &= remaining - 1)
+        {
+            final int other = policy.modifierRule(Long.numberOfTrailingZeros(remaining));
+            anonymize |= rules.anonymizeFields(other);
+            final byte otherAction = rules.payloadAction(other);
+            if (PayloadSlicer.cutsMore(otherAction, rules.payloadBytes(other), payloadAction, payloadBytes))
+            {
+                payloadAction = otherAction;
+                payloadBytes = rules.payloadBytes(other);
+            }
+        }
+        burst.anonymizeFields[i] = anonymize;
+        if (PayloadSlicer.ACTION_NONE != payloadAction && burst.verdict[i] == Verdict.PASS)
+        {
+            slicer.plan(burst, i, payloadBytes, payloadAction);
         }
     }
 

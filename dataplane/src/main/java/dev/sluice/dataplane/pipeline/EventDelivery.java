@@ -57,6 +57,8 @@ public final class EventDelivery implements AutoCloseable
     private EventResidencyPlan residency;
     private boolean anonymized;
     private String failure;
+    private long modifiers;
+    private boolean rewritesAddresses;
 
     /**
      * @param anonymizer   the worker's anonymizer, armed with the policy ({@link EventAnonymizer#use}).
@@ -97,7 +99,15 @@ public final class EventDelivery implements AutoCloseable
         anonymizer.begin();
         anonymized = false;
         failure = null;
-        final boolean ruleAnonymizes = rules.anonymizes(slot);
+        modifiers = rules.modifierMatches(reader);
+        boolean ruleAnonymizes = rules.anonymizes(slot);
+        rewritesAddresses = rules.rewritesAddresses(slot);
+        for (long remaining = modifiers; remaining != 0; remaining &= remaining - 1)
+        {
+            final int other = rules.modifierRule(Long.numberOfTrailingZeros(remaining));
+            ruleAnonymizes |= rules.anonymizes(other);
+            rewritesAddresses |= rules.rewritesAddresses(other);
+        }
         Arrays.fill(decision, ruleAnonymizes ? EventResidencyPlan.TRANSFORM : EventResidencyPlan.RAW);
         final RuleRouting routing = residency.routing();
         if (routing.isActive())
@@ -107,18 +117,10 @@ public final class EventDelivery implements AutoCloseable
         boolean addressMustChange = false;
         if (ruleAnonymizes)
         {
-            for (final int field : rules.anonymizedAddressFields(slot))
+            addressMustChange = requestAnonymization(reader, slot);
+            for (long remaining = modifiers; remaining != 0; remaining &= remaining - 1)
             {
-                addressMustChange |= reader.isPresent(field);
-            }
-            final int[] valueFields = rules.valueFields(slot);
-            final AnonymizationMethod[] valueMethods = rules.valueMethods(slot);
-            for (int v = 0; v < valueFields.length; v++)
-            {
-                if (reader.isPresent(valueFields[v]))
-                {
-                    anonymizer.request(valueFields[v], valueMethods[v]);
-                }
+                addressMustChange |= requestAnonymization(reader, rules.modifierRule(Long.numberOfTrailingZeros(remaining)));
             }
         }
         final int fields = residency.classifiedFieldCount();
@@ -154,14 +156,44 @@ public final class EventDelivery implements AutoCloseable
     }
 
     /**
+     * Asks the anonymizer for the values a rule replaces in the event.
+     *
+     * @return true when the event has an address field the rule anonymizes.
+     */
+    private boolean requestAnonymization(final FieldReader reader, final int slot)
+    {
+        boolean addressMustChange = false;
+        for (final int field : rules.anonymizedAddressFields(slot))
+        {
+            addressMustChange |= reader.isPresent(field);
+        }
+        final int[] valueFields = rules.valueFields(slot);
+        final AnonymizationMethod[] valueMethods = rules.valueMethods(slot);
+        for (int v = 0; v < valueFields.length; v++)
+        {
+            if (reader.isPresent(valueFields[v]))
+            {
+                anonymizer.request(valueFields[v], valueMethods[v]);
+            }
+        }
+        return addressMustChange;
+    }
+
+    /** Under {@code match: all}, the other matching rules whose modifiers the last event got ({@code Policy.modifierMatches}). */
+    public long modifiers()
+    {
+        return modifiers;
+    }
+
+    /**
      * The rule's {@code route} and {@code tag}: destinations it does not route to are
      * {@link EventResidencyPlan#NOT_ROUTED} (which every later, stricter decision keeps, being the
      * highest), those its tags' classes may not have are blocked.
      */
     private void route(final RuleRouting routing, final FieldReader reader, final int slot)
     {
-        final long routedTo = routing.routedTo(slot);
-        final long blockedByTags = routing.blockedForEvent(slot, reader);
+        final long routedTo = routing.routedTo(slot, modifiers);
+        final long blockedByTags = routing.blockedForEvent(slot, modifiers, reader);
         for (int d = 0; d < decision.length; d++)
         {
             if (!RuleRouting.includes(routedTo, d))
@@ -210,7 +242,7 @@ public final class EventDelivery implements AutoCloseable
 
         int transformed = UNCHANGED;
         boolean mustBlockTransforms = false;
-        final boolean wantAddresses = residency.anyTextNonRaw() || addressMustChange || rules.rewritesAddresses(slot);
+        final boolean wantAddresses = residency.anyTextNonRaw() || addressMustChange || rewritesAddresses;
         final TextAddressAnonymizer addresses = wantAddresses ? anonymizer.addressRewriter(methods) : null;
         if (wantAddresses && null == addresses)
         {

@@ -440,7 +440,7 @@ public final class EventWorker implements Agent, EventItemHandler
         }
         final ClassCounting counting = policy.classCounting();
         final long classes = counting.eventClasses(reader, delivery.detectedKinds(), eventAnonymizer.addressesRewritten() > 0) |
-            counting.taggedClasses(slot);
+            counting.taggedClasses(slot, delivery.modifiers());
         if (0 != classes)
         {
             for (int d = 0; d < delivery.destinations(); d++)

@@ -172,6 +172,8 @@ public final class PacketBurst
     public final short[] dropReason;
     /** Index of the rule that decided the item, or ABSENT when the policy's default decided. */
     public final short[] matchedRule;
+    /** Under {@code match: all}, the other matching rules whose modifiers apply ({@code Policy.modifierMatches}); else 0. */
+    public final long[] modifierMatches;
     /** Bits of {@code AnonymizedField} the policy's rule asked to transform for every destination. */
     public final byte[] anonymizeFields;
     /**
@@ -272,6 +274,7 @@ public final class PacketBurst
         verdict = new byte[capacity];
         dropReason = new short[capacity];
         matchedRule = new short[capacity];
+        modifierMatches = new long[capacity];
         anonymizeFields = new byte[capacity];
         payloadAction = new byte[capacity];
         frameLength = new int[capacity];
@@ -320,6 +323,7 @@ public final class PacketBurst
         Arrays.fill(verdict, 0, n, Verdict.PENDING);
         Arrays.fill(dropReason, 0, n, (short)0);
         Arrays.fill(matchedRule, 0, n, (short)ABSENT);
+        Arrays.fill(modifierMatches, 0, n, 0L);
         Arrays.fill(anonymizeFields, 0, n, (byte)0);
         Arrays.fill(payloadAction, 0, n, (byte)0);
         Arrays.fill(anonymizedReady, 0, n, (byte)0);

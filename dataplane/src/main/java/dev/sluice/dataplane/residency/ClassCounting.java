@@ -34,6 +34,8 @@ public final class ClassCounting
     private final int destinations;
     /** Per rule slot (the default last), the classes its {@code tag} action adds. */
     private final long[] taggedClasses;
+    /** The rule slot of each bit of {@code Policy.modifierMatches} (match: all). */
+    private final int[] modifierRules;
 
     private ClassCounting(
         final String[] classes,
@@ -43,9 +45,11 @@ public final class ClassCounting
         final long textAddressClasses,
         final AtomicCounter[][] counters,
         final int destinations,
-        final long[] taggedClasses)
+        final long[] taggedClasses,
+        final int[] modifierRules)
     {
         this.taggedClasses = taggedClasses;
+        this.modifierRules = modifierRules;
         this.classes = classes;
         this.packetMasks = packetMasks;
         this.eventFields = eventFields;
@@ -113,7 +117,7 @@ public final class ClassCounting
             }
         }
         return new ClassCounting(classes, packetMasks, eventFields, detectedKinds, textAddressClasses, counters,
-            registry.destinationCount(), taggedClasses);
+            registry.destinationCount(), taggedClasses, modifierRules(policy));
     }
 
     /** How many classes are counted. */
@@ -173,13 +177,29 @@ public final class ClassCounting
         return held;
     }
 
+    private static int[] modifierRules(final Policy policy)
+    {
+        final int[] rules = new int[policy.modifierRuleCount()];
+        for (int k = 0; k < rules.length; k++)
+        {
+            rules[k] = policy.modifierRule(k);
+        }
+        return rules;
+    }
+
     /**
      * @param matchedRule what {@link Policy#firstMatch} returned for the item ({@link Policy#NO_MATCH} for the default).
-     * @return the classes the rule's {@code tag} adds to it, as a bit set over class indexes.
+     * @param modifiers   the other matching rules ({@link Policy#modifierMatches}), whose tags apply too.
+     * @return the classes the rules' {@code tag} adds to it, as a bit set over class indexes.
      */
-    public long taggedClasses(final int matchedRule)
+    public long taggedClasses(final int matchedRule, final long modifiers)
     {
-        return taggedClasses[matchedRule < 0 ? taggedClasses.length - 1 : matchedRule];
+        long classes = taggedClasses[matchedRule < 0 ? taggedClasses.length - 1 : matchedRule];
+        for (long remaining = modifiers; remaining != 0; remaining &= remaining - 1)
+        {
+            classes |= taggedClasses[modifierRules[Long.numberOfTrailingZeros(remaining)]];
+        }
+        return classes;
     }
 
     /** The counter of class {@code c}, destination {@code d}, outcome {@code o} ({@link ClassDecisionCounters#RAW}...). */

@@ -67,8 +67,9 @@ public final class ResidencyStage
             if (routes && burst.verdict[i] == Verdict.PASS)
             {
                 final int slot = routing.slot(burst.matchedRule[i]);
-                routedTo[i] = routing.routedTo(slot);
-                blockedByTags[i] = routing.blockedForPacket(slot, presentClassifiedFields[i]);
+                final long modifiers = burst.modifierMatches[i];
+                routedTo[i] = routing.routedTo(slot, modifiers);
+                blockedByTags[i] = routing.blockedForPacket(slot, modifiers, presentClassifiedFields[i]);
             }
         }
 
@@ -143,7 +144,7 @@ public final class ResidencyStage
                 continue;
             }
             final long classes = (presentClassifiedFields[i] == 0 ? 0 : classCounting.packetClasses(presentClassifiedFields[i])) |
-                classCounting.taggedClasses(burst.matchedRule[i]);
+                classCounting.taggedClasses(burst.matchedRule[i], burst.modifierMatches[i]);
             if (0 != classes)
             {
                 for (int d = 0; d < counters.length; d++)

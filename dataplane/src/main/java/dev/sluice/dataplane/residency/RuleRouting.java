@@ -41,6 +41,8 @@ public final class RuleRouting
     private final long[][] transformedByTag;
     private final long[][] tagPacketFields;
     private final int[][][] tagEventFields;
+    /** The rule slot of each bit of {@code Policy.modifierMatches} (match: all). */
+    private final int[] modifierRules;
 
     private RuleRouting(
         final int ruleCount,
@@ -48,8 +50,10 @@ public final class RuleRouting
         final long[][] blockedByTag,
         final long[][] transformedByTag,
         final long[][] tagPacketFields,
-        final int[][][] tagEventFields)
+        final int[][][] tagEventFields,
+        final int[] modifierRules)
     {
+        this.modifierRules = modifierRules;
         this.ruleCount = ruleCount;
         this.routedTo = routedTo;
         this.blockedByTag = blockedByTag;
@@ -124,7 +128,12 @@ public final class RuleRouting
                 eventFields[slot][k] = events.stream().mapToInt(Integer::intValue).toArray();
             }
         }
-        return new RuleRouting(ruleCount, routedTo, blocked, transformed, packetFields, eventFields);
+        final int[] modifierRules = new int[policy.modifierRuleCount()];
+        for (int k = 0; k < modifierRules.length; k++)
+        {
+            modifierRules[k] = policy.modifierRule(k);
+        }
+        return new RuleRouting(ruleCount, routedTo, blocked, transformed, packetFields, eventFields, modifierRules);
     }
 
     private static long mask(final List<String> destinations, final List<String> regions)
@@ -159,6 +168,60 @@ public final class RuleRouting
     public long routedTo(final int slot)
     {
         return routedTo[slot];
+    }
+
+    /**
+     * Under {@code match: all}, where the item goes when its rule and the other matching rules route:
+     * the union of the regions they name; none naming any, every destination.
+     *
+     * @param slot      the rule slot that decided the item.
+     * @param modifiers the other matching rules ({@code Policy.modifierMatches}).
+     * @return the destinations (bits).
+     */
+    public long routedTo(final int slot, final long modifiers)
+    {
+        long routed = routedTo[slot];
+        for (long remaining = modifiers; remaining != 0; remaining &= remaining - 1)
+        {
+            final long other = routedTo[modifierRules[Long.numberOfTrailingZeros(remaining)]];
+            if (ALL != other)
+            {
+                routed = ALL == routed ? other : routed | other;
+            }
+        }
+        return routed;
+    }
+
+    /**
+     * @param slot                    the rule slot that decided the packet.
+     * @param modifiers               the other matching rules ({@code Policy.modifierMatches}), whose tags apply too.
+     * @param presentClassifiedFields the packet's present base fields (a mask of field ids).
+     * @return the destinations (bits) the tags block for this packet.
+     */
+    public long blockedForPacket(final int slot, final long modifiers, final long presentClassifiedFields)
+    {
+        long blocked = blockedForPacket(slot, presentClassifiedFields);
+        for (long remaining = modifiers; remaining != 0; remaining &= remaining - 1)
+        {
+            blocked |= blockedForPacket(modifierRules[Long.numberOfTrailingZeros(remaining)], presentClassifiedFields);
+        }
+        return blocked;
+    }
+
+    /**
+     * @param slot      the rule slot that decided the event.
+     * @param modifiers the other matching rules ({@code Policy.modifierMatches}), whose tags apply too.
+     * @param event     the event's fields.
+     * @return the destinations (bits) the tags block for this event.
+     */
+    public long blockedForEvent(final int slot, final long modifiers, final FieldReader event)
+    {
+        long blocked = blockedForEvent(slot, event);
+        for (long remaining = modifiers; remaining != 0; remaining &= remaining - 1)
+        {
+            blocked |= blockedForEvent(modifierRules[Long.numberOfTrailingZeros(remaining)], event);
+        }
+        return blocked;
     }
 
     /**

@@ -67,6 +67,20 @@ public final class PayloadSlicer
     public static final byte ACTION_TRUNCATED = 1;
     public static final byte ACTION_STRIPPED = 2;
 
+    /**
+     * @return true when {@code action} keeping {@code bytes} cuts more of a payload than {@code than}
+     * keeping {@code thanBytes}: stripping cuts most, then the shorter truncation; none cuts nothing.
+     */
+    public static boolean cutsMore(final byte action, final int bytes, final byte than, final int thanBytes)
+    {
+        return switch (action)
+        {
+            case ACTION_STRIPPED -> ACTION_STRIPPED != than;
+            case ACTION_TRUNCATED -> ACTION_NONE == than || (ACTION_TRUNCATED == than && bytes < thanBytes);
+            default -> false;
+        };
+    }
+
     private static final ValueLayout.OfByte U8 = ValueLayout.JAVA_BYTE;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 

@@ -76,4 +76,49 @@ class ClassifyPayloadActionTest
         assertEquals(Verdict.PASS, burst.verdict[6]);
         assertEquals(PayloadSlicer.ACTION_NONE, burst.payloadAction[6]);
     }
+
+    /** Under match: all the item's cut is the largest any matching rule asks: stripping, then the shortest truncation. */
+    @Test
+    void underMatchAllTheLargestCutOfTheMatchingRulesApplies()
+    {
+        final Policy policy = TestPolicies.parse("""
+            sluice-policy: 1
+            name: cuts
+            match: all
+            default: keep
+            rules:
+              - name: long
+                when: udp.port in {5000, 5001}
+                then: truncate payload 64
+              - name: short
+                when: udp.port == 5000
+                then: [keep, truncate payload 16]
+              - name: secret
+                when: udp.port == 5002
+                then: strip payload
+              - name: secret-long
+                when: udp.port == 5002
+                then: truncate payload 128
+            """);
+        final PacketBurst burst = Bursts.decoded(1, udp(5000), udp(5001), udp(5002), udp(6000));
+        new ClassifyStage().apply(burst, CompiledRules.of(policy));
+
+        assertEquals(1, burst.matchedRule[0], "'short' is the first rule that names a forwarding action");
+        assertEquals(PayloadSlicer.ACTION_TRUNCATED, burst.payloadAction[0]);
+        assertEquals(14 + 20 + 8 + 16, burst.frameLength[0], "16 bytes, not 64: the larger cut");
+        assertEquals(PayloadSlicer.ACTION_TRUNCATED, burst.payloadAction[1]);
+        assertEquals(14 + 20 + 8 + 64, burst.frameLength[1], "'long' alone");
+        assertEquals(PayloadSlicer.ACTION_STRIPPED, burst.payloadAction[2], "strip cuts more than truncate 128");
+        assertEquals(14 + 20 + 8, burst.frameLength[2]);
+        assertEquals(PayloadSlicer.ACTION_NONE, burst.payloadAction[3]);
+        for (int i = 0; i < 4; i++)
+        {
+            assertEquals(Verdict.PASS, burst.verdict[i]);
+        }
+    }
+
+    private static byte[] udp(final int dstPort)
+    {
+        return Packets.ethernet(NO_VLAN, 0x0800, Packets.ipv4("10.0.0.1", "10.0.0.2", 17, 64, Packets.udp(40000, dstPort, 200)));
+    }
 }

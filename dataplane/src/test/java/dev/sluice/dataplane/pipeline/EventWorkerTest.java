@@ -528,6 +528,50 @@ class EventWorkerTest
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void underMatchAllTheFirstForwardingRuleDecidesAndEveryMatchingRuleAddsItsModifiers(@TempDir final Path directory)
+    {
+        final EventWorker worker = worker(directory, """
+            sluice-policy: 1
+            name: all-events
+            match: all
+            default: keep
+            regions: [eu-west, us-east]
+            rules:
+              - name: hide-hosts-of-failures
+                when: syslog.msg contains "Failed"
+                then: anonymize syslog.hostname with hmac
+              - name: half-the-failures
+                when: syslog.msg contains "Failed"
+                then: sample 1/2
+              - name: no-debug
+                when: syslog.severity == 7
+                then: drop
+              - name: audit-to-us
+                when: syslog.appname == "audit"
+                then: route us-east
+            """);
+        final String failed = "<14>Oct 11 22:14:15 host1 sshd: Failed password for root";
+        final String debugAudit = "<15>Oct 11 22:14:15 host1 audit: debug detail";
+        final String audit = "<14>Oct 11 22:14:15 host1 audit: configuration changed";
+        publish(ring, EventFormat.SYSLOG, failed);
+        publish(ring, EventFormat.SYSLOG, failed);
+        publish(ring, EventFormat.SYSLOG, debugAudit);
+        publish(ring, EventFormat.SYSLOG, audit);
+        drain(worker);
+
+        final String hidden = failed.replace("host1", pseudonym(PseudonymMethod.HMAC, "host1"));
+        assertEquals(List.of(hidden), new EventBatches().drain(subscriptions.get(0)).bodies(),
+            "at home: one failure in two, its host hidden by the other matching rule; the audit event is routed away");
+        assertEquals(List.of(hidden, audit), new EventBatches().drain(subscriptions.get(1)).bodies(),
+            "abroad: the same failure, and the audit event; the debug one is dropped though its audit rule routes it");
+        final EventCounters.Snapshot totals = counters.snapshot();
+        assertEquals(List.of(4L, 2L, 1L, 1L), List.of(totals.received(), totals.forwarded(), totals.filtered(), totals.sampledOut()));
+        assertEquals(1, destinationCounters.get(0).snapshot().notRouted());
+        assertBalanced();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aNewPolicyAppliesBetweenBatches(@TempDir final Path directory)
     {
         final EventWorker worker = worker(directory, RAW_HOME_CRYPTOPAN_ABROAD);

@@ -32,7 +32,6 @@ import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.OffsetEpochNanoClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -144,7 +143,7 @@ class PolicySwapAllocationTest
         final Subscription subscription = track(media.aeron.addSubscription("aeron:ipc", 7201));
         final DestinationStream stream = destination(7201, "packets");
         final BatchEgress egress = new BatchEgress(
-            List.of(stream), "gw-paris-1", "paris-1", REGION, 0, TimeUnit.SECONDS.toNanos(5), new SystemEpochNanoClock());
+            List.of(stream), "gw-paris-1", "paris-1", REGION, 0, TimeUnit.SECONDS.toNanos(5), new OffsetEpochNanoClock());
         final PacketBurst burst = new PacketBurst(64, 1);
         final DestinationCounters[] destinations = {stream.counters()};
         final CryptoPan cryptoPan = new CryptoPan(new byte[CryptoPan.KEY_LENGTH_BYTES]);

@@ -257,6 +257,69 @@ class ResidencyStageTest
             () -> assertClassCounts("pii.secret", 2, 0, 0, 1));
     }
 
+    /**
+     * {@code match: all}: the first rule that names a forwarding action (here only 'drop-ntp', so the
+     * default keeps the rest) decides; every matching rule's anonymization, routes and tags add up.
+     */
+    @Test
+    void underMatchAllEveryMatchingRuleAddsItsAnonymizationRoutesAndTags()
+    {
+        final Policy policy = TestPolicies.parse("""
+            sluice-policy: 1
+            name: all
+            match: all
+            default: keep
+            regions: [eu-west, us-east, ap-south]
+            classes:
+              pii.secret: []
+            rules:
+              - name: hide-web-clients
+                when: tcp.dstport == 443
+                then: anonymize ip.src with cryptopan
+              - name: web-to-home-and-us
+                when: tcp.port in {80, 443}
+                then: "route eu-west, us-east"
+              - name: lookups-are-secret
+                when: udp.port == 53
+                then: tag pii.secret
+              - name: drop-ntp
+                when: udp.port == 123
+                then: drop
+              - name: lookups-to-ap
+                when: udp.dstport == 53
+                then: route ap-south
+            residency:
+              - class: pii.ip
+                origin: eu-west
+                raw: [eu-west, us-east, ap-south]
+              - class: pii.secret
+                origin: eu-west
+                raw: [eu-west, ap-south]
+            """);
+        final PacketBurst burst = run(policy, "eu-west", mixedPackets());
+
+        // 0 HTTPS: client hidden, home and us-east only; 1 IPv6 web: home and us-east; 2 ARP: everywhere;
+        // 3 DNS: tagged secret and routed to ap-south only (where the secret may go); 4 NTP dropped.
+        final byte src = AnonymizedFields.SRC_ADDRESS;
+        assertAll(
+            () -> assertEquals(src, burst.anonymizeFields[0]),
+            () -> assertDeliveries(burst, 0, Delivery.TRANSFORMED, Delivery.RAW, Delivery.RAW, Delivery.NOT_ROUTED,
+                Delivery.NONE, Delivery.NONE, Delivery.RAW),
+            () -> assertDeliveries(burst, 1, Delivery.TRANSFORMED, Delivery.RAW, Delivery.RAW, Delivery.NOT_ROUTED,
+                Delivery.NONE, Delivery.NONE, Delivery.RAW),
+            () -> assertDeliveries(burst, 2, Delivery.NOT_ROUTED, Delivery.NOT_ROUTED, Delivery.RAW, Delivery.RAW,
+                Delivery.NONE, Delivery.NONE, Delivery.RAW),
+            () -> assertTransformed(burst, 0, src, 0, 0, 0, 0, 0, 0),
+            () -> assertTransformed(burst, 1, src, 0, 0, 0, 0, 0, 0),
+            () -> assertEquals(Verdict.FILTERED, burst.verdict[4]),
+            () -> assertCounts(0, 3, 1, 0),
+            () -> assertCounts(1, 3, 1, 0),
+            () -> assertCounts(2, 3, 0, 0),
+            () -> assertEquals(List.of(1L, 1L, 2L), counters.stream().map(c -> c.snapshot().notRouted()).toList(), "not routed"),
+            () -> assertClassCounts("pii.secret", 2, 1, 0, 0),
+            () -> assertClassCounts("pii.secret", 0, 0, 0, 0));
+    }
+
     @Test
     void countersBalanceForEveryDestinationOverManyBursts()
     {

@@ -26,7 +26,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -119,7 +119,7 @@ class PayloadActionAllocationTest
             holder.apply(new PolicyInstaller("eu-west", regions, true).build(1, CUTTING_POLICY).snapshot());
             final PacketBurst burst = new PacketBurst(PacketBurst.DEFAULT_CAPACITY, regions.size());
             final BatchEgress egress = new BatchEgress(
-                streams, "gw-paris-1", "paris-1", "eu-west", TimeUnit.SECONDS.toNanos(5), new SystemEpochNanoClock());
+                streams, "gw-paris-1", "paris-1", "eu-west", TimeUnit.SECONDS.toNanos(5), new OffsetEpochNanoClock());
             final FlowCounters flowCounters = new FlowCounters(media.aeron, "rx-0");
             resources.add(flowCounters);
             final GatewayWorker worker = new GatewayWorker(

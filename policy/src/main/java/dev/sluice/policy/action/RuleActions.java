@@ -6,6 +6,7 @@ import dev.sluice.policy.field.FieldSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +30,8 @@ public final class RuleActions
 
     private static final AnonymizationMethod[] METHODS = AnonymizationMethod.values();
 
-    public static final RuleActions KEEP = new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0, null, List.of(), List.of());
-    public static final RuleActions DROP = new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0, null, List.of(), List.of());
+    public static final RuleActions KEEP = new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0, null, List.of(), List.of(), true);
+    public static final RuleActions DROP = new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0, null, List.of(), List.of(), true);
 
     private final ActionKind kind;
     private final int sampleDenominator;
@@ -42,6 +43,7 @@ public final class RuleActions
     private final RateLimit rateLimit;
     private final List<String> routes;
     private final List<String> tags;
+    private final boolean statesVerdict;
 
     private RuleActions(
         final ActionKind kind,
@@ -51,8 +53,10 @@ public final class RuleActions
         final int payloadBytes,
         final RateLimit rateLimit,
         final List<String> routes,
-        final List<String> tags)
+        final List<String> tags,
+        final boolean statesVerdict)
     {
+        this.statesVerdict = statesVerdict;
         this.kind = kind;
         this.rateLimit = rateLimit;
         this.routes = routes;
@@ -151,7 +155,7 @@ public final class RuleActions
             return KEEP;
         }
 
-        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes, rateLimit, List.of(), List.of());
+        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes, rateLimit, List.of(), List.of(), true);
     }
 
     /**
@@ -173,7 +177,92 @@ public final class RuleActions
             throw new IllegalArgumentException(kind.keyword() + " cannot route or tag");
         }
         return new RuleActions(
-            kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, List.copyOf(routes), List.copyOf(tags));
+            kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, List.copyOf(routes), List.copyOf(tags),
+            statesVerdict);
+    }
+
+    /**
+     * These actions as written without a forwarding action ({@code keep} implied): under
+     * {@code match: all} such a rule decides nothing about forwarding, it only adds its modifiers.
+     *
+     * @return the actions.
+     * @throws IllegalStateException when they are not {@code keep}.
+     */
+    public RuleActions withImpliedKeep()
+    {
+        if (ActionKind.KEEP != kind)
+        {
+            throw new IllegalStateException("only keep is implied: " + this);
+        }
+        return new RuleActions(kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, routes, tags, false);
+    }
+
+    /**
+     * @return false when the rule names no forwarding action (drop, keep, sample, rate-limit,
+     * aggregate) and keep is implied by its modifiers.
+     */
+    public boolean statesVerdict()
+    {
+        return statesVerdict;
+    }
+
+    /**
+     * @return true when the rule anonymizes, cuts payloads, tags or routes: what every matching rule
+     * adds under {@code match: all}.
+     */
+    public boolean hasModifiers()
+    {
+        return !anonymizeFields.isEmpty() || PayloadAction.NONE != payloadAction || !tags.isEmpty() || !routes.isEmpty();
+    }
+
+    /**
+     * What an item gets under {@code match: all} when this rule decides its forwarding and
+     * {@code other} matches too: the union of the fields anonymized per method, of the tags and of the
+     * routes (a rule that does not route adds no region; none routing leaves every destination),
+     * and the smaller payload cut. Flow records and dropped items take no payload cut, tag or route.
+     *
+     * @param other a matching rule's actions.
+     * @return the combination (this one's forwarding).
+     */
+    public RuleActions plusModifiersOf(final RuleActions other)
+    {
+        if (ActionKind.DROP == kind)
+        {
+            return this;
+        }
+        final FieldSet[] sets = new FieldSet[METHODS.length];
+        for (int i = 0; i < sets.length; i++)
+        {
+            sets[i] = fieldsByMethod[i].union(other.fieldsByMethod[i]);
+        }
+        PayloadAction payload = payloadAction;
+        int bytes = payloadBytes;
+        if (ActionKind.AGGREGATE != kind && cutsMore(other.payloadAction, other.payloadBytes, payload, bytes))
+        {
+            payload = other.payloadAction;
+            bytes = other.payloadBytes;
+        }
+        final boolean flows = ActionKind.AGGREGATE == kind;
+        final LinkedHashSet<String> allTags = new LinkedHashSet<>(tags);
+        final LinkedHashSet<String> allRoutes = new LinkedHashSet<>(routes);
+        if (!flows)
+        {
+            allTags.addAll(other.tags);
+            allRoutes.addAll(other.routes);
+        }
+        return new RuleActions(
+            kind, sampleDenominator, sets, payload, bytes, rateLimit, List.copyOf(allRoutes), List.copyOf(allTags), statesVerdict);
+    }
+
+    private static boolean cutsMore(
+        final PayloadAction action, final int bytes, final PayloadAction than, final int thanBytes)
+    {
+        return switch (action)
+        {
+            case NONE -> false;
+            case STRIP -> PayloadAction.STRIP != than;
+            case TRUNCATE -> PayloadAction.NONE == than || (PayloadAction.TRUNCATE == than && bytes < thanBytes);
+        };
     }
 
     private static FieldSet[] emptySets()
@@ -273,12 +362,15 @@ public final class RuleActions
     public List<String> describe(final FieldCatalogue catalogue)
     {
         final ArrayList<String> actions = new ArrayList<>();
-        actions.add(switch (kind)
+        if (statesVerdict)
         {
-            case SAMPLE -> "sample 1/" + sampleDenominator;
-            case RATE_LIMIT -> rateLimit.describe();
-            default -> kind.keyword();
-        });
+            actions.add(switch (kind)
+            {
+                case SAMPLE -> "sample 1/" + sampleDenominator;
+                case RATE_LIMIT -> rateLimit.describe();
+                default -> kind.keyword();
+            });
+        }
         switch (payloadAction)
         {
             case TRUNCATE -> actions.add("truncate payload " + payloadBytes);

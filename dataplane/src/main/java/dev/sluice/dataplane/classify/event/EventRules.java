@@ -5,6 +5,7 @@ import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.field.EventFields;
 import dev.sluice.policy.field.Field;
+import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.field.FieldSet;
 import dev.sluice.policy.field.FieldType;
 
@@ -43,9 +44,11 @@ public final class EventRules
     private final int[][] valueFields;
     private final AnonymizationMethod[][] valueMethods;
     private final boolean anyAnonymizes;
+    private final Policy policy;
 
     private EventRules(final Policy policy)
     {
+        this.policy = policy;
         final int rules = policy.ruleCount();
         action = new byte[rules + 1];
         sampleDenominator = new int[rules + 1];
@@ -158,6 +161,21 @@ public final class EventRules
     public int[] anonymizedAddressFields(final int slot)
     {
         return anonymizedAddressFields[slot];
+    }
+
+    /**
+     * Under {@code match: all}, the other rules that match the event and add their anonymization,
+     * tags and routes ({@link Policy#modifierMatches}); 0 under {@code match: first}.
+     */
+    public long modifierMatches(final FieldReader event)
+    {
+        return policy.modifierMatches(event);
+    }
+
+    /** The rule slot of bit {@code k} of {@link #modifierMatches}. */
+    public int modifierRule(final int k)
+    {
+        return policy.modifierRule(k);
     }
 
     /** True when some rule anonymizes events (so the gateway needs a key). */
