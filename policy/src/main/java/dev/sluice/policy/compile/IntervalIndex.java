@@ -1,0 +1,106 @@
+package dev.sluice.policy.compile;
+
+/**
+ * Maps a field's value to the row of rule bits that {@link CrossRuleIndex} precomputed for the
+ * interval holding it: the value space is cut at every bound any rule's test on the field has,
+ * so within one interval every test answers the same, and one lookup per item stands for every
+ * rule's test on that field. Values are unsigned 64 bits ({@code high} = 0) or 128 bits (IPv6).
+ * <p>
+ * Small value spaces (ports, protocol, a flag bit) go through a direct table; larger ones through
+ * a branch-free binary search over the interval starts. Immutable; any thread; allocates nothing.
+ */
+public final class IntervalIndex
+{
+    /** Value spaces whose last bound is below this use a direct table (4 bytes per value). */
+    static final int DIRECT_LIMIT = 1 << 12;
+
+    private final long[] startHigh;
+    private final long[] startLow;
+    private final int[] offsets;
+    private final int[] direct;
+    private final int lastOffset;
+
+    /**
+     * @param startHigh high 64 bits of each interval's start, ascending with {@code startLow}; all 0 below 2^64.
+     * @param startLow  low 64 bits of each interval's start; the first interval starts at 0.
+     * @param offsets   per interval, the offset of its row in the field's row table.
+     */
+    IntervalIndex(final long[] startHigh, final long[] startLow, final int[] offsets)
+    {
+        this.startHigh = startHigh;
+        this.startLow = startLow;
+        this.offsets = offsets;
+        this.lastOffset = offsets[offsets.length - 1];
+        final int last = startLow.length - 1;
+        if (0 == startHigh[last] && startLow[last] >= 0 && startLow[last] < DIRECT_LIMIT)
+        {
+            direct = new int[(int)startLow[last] + 1];
+            for (int i = 0, interval = 0; i < direct.length; i++)
+            {
+                while (interval < last && startLow[interval + 1] <= i)
+                {
+                    interval++;
+                }
+                direct[i] = offsets[interval];
+            }
+        }
+        else
+        {
+            direct = null;
+        }
+    }
+
+    /**
+     * @param value a value below 2^64, compared unsigned.
+     * @return the offset of its row.
+     */
+    public int rowOffset(final long value)
+    {
+        final int[] direct = this.direct;
+        if (null != direct)
+        {
+            return value >= 0 && value < direct.length ? direct[(int)value] : lastOffset;
+        }
+        final long[] starts = startLow;
+        int low = 0;
+        int n = starts.length;
+        while (n > 1)
+        {
+            final int half = n >>> 1;
+            low = Long.compareUnsigned(starts[low + half], value) <= 0 ? low + half : low;
+            n -= half;
+        }
+        return offsets[low];
+    }
+
+    /**
+     * @param high bits 127..64 of the value.
+     * @param low  bits 63..0.
+     * @return the offset of its row.
+     */
+    public int rowOffset(final long high, final long low)
+    {
+        final long[] startHigh = this.startHigh;
+        final long[] startLow = this.startLow;
+        int first = 0;
+        int n = startLow.length;
+        while (n > 1)
+        {
+            final int half = n >>> 1;
+            final int mid = first + half;
+            final int compareHigh = Long.compareUnsigned(startHigh[mid], high);
+            final boolean atOrBelow = compareHigh < 0 || (0 == compareHigh && Long.compareUnsigned(startLow[mid], low) <= 0);
+            first = atOrBelow ? mid : first;
+            n -= half;
+        }
+        return offsets[first];
+    }
+
+    /**
+     * @return the number of intervals.
+     */
+    int intervals()
+    {
+        return offsets.length;
+    }
+}
