@@ -9,6 +9,7 @@ import dev.sluice.policy.condition.IntegerComparison;
 import dev.sluice.policy.condition.IntegerInSet;
 import dev.sluice.policy.condition.IntegerSet;
 import dev.sluice.policy.condition.IntegerTruth;
+import dev.sluice.policy.condition.OrCondition;
 import dev.sluice.policy.field.Field;
 
 import java.util.ArrayList;
@@ -37,9 +38,12 @@ import java.util.TreeSet;
  * <p>
  * Indexed: integer comparisons, {@code in} sets and truth tests on fields that are not
  * repeated (bit fields through their shift and mask), and address {@code ==}, {@code !=} and
- * {@code in}. Not indexed, left to the rule's own code: anything under {@code not} or {@code or}
- * (their fields still count for presence, as in {@link Requirements}), repeated fields (a
- * VLAN stack), text tests. Built off the data path; one compilation on one thread.
+ * {@code in}; and one {@code or} term per rule whose operands are all such tests (an alias:
+ * {@code tcp.port == 443} is {@code tcp.srcport == 443 or tcp.dstport == 443}), through a
+ * second set of words that collects, field by field, the rules one of whose operands holds. Not
+ * indexed, left to the rule's own code: anything under {@code not}, other {@code or} terms
+ * (their fields still count for presence, as in {@link Requirements}), repeated fields (a VLAN
+ * stack), text tests. Built off the data path; one compilation on one thread.
  */
 final class CrossRuleIndex
 {
@@ -63,10 +67,12 @@ final class CrossRuleIndex
     }
 
     /**
-     * One lookup: an interval index, the rows it points into (row {@code r} is words
-     * {@code rows[r * words .. r * words + words - 1]}), and which words any row changes.
+     * One lookup: an interval index (and one for IPv6), the rows it points into (a row is
+     * {@code width} longs from its offset: the {@code and} words, then, when the field has
+     * {@code or} operands, the {@code or} words), and which words any row changes.
      */
-    record Lookup(int shift, long mask, IntervalIndex index, IntervalIndex index6, long[] rows, boolean[] changes)
+    record Lookup(
+        int shift, long mask, IntervalIndex index, IntervalIndex index6, long[] rows, int width, boolean[] changes, boolean[] orChanges)
     {
     }
 
@@ -81,17 +87,38 @@ final class CrossRuleIndex
     private final int ruleCount;
     private final int words;
     private final List<FieldEntry> fields;
+    private final int fieldsWithOr;
+    private final long[] hasOr;
     private final List<List<Condition>> remaining;
     private final long[] clearable;
 
     private CrossRuleIndex(
-        final int ruleCount, final List<FieldEntry> fields, final List<List<Condition>> remaining, final long[] clearable)
+        final int ruleCount,
+        final List<FieldEntry> fields,
+        final int fieldsWithOr,
+        final long[] hasOr,
+        final List<List<Condition>> remaining,
+        final long[] clearable)
     {
         this.ruleCount = ruleCount;
         this.words = wordsFor(ruleCount);
         this.fields = fields;
+        this.fieldsWithOr = fieldsWithOr;
+        this.hasOr = hasOr;
         this.remaining = remaining;
         this.clearable = clearable;
+    }
+
+    /** @return how many of {@link #fields()}, from the first, have {@code or} operands: the candidate words are final only after them. */
+    int fieldsWithOr()
+    {
+        return fieldsWithOr;
+    }
+
+    /** @return per word, the rules with an {@code or} term the lookups decide: one of its operands' bits must be set. */
+    long[] hasOr()
+    {
+        return hasOr;
     }
 
     /**
@@ -155,7 +182,11 @@ final class CrossRuleIndex
         }
         final int words = wordsFor(n);
         final List<List<Condition>> terms = new ArrayList<>(n);
-        final TreeMap<Integer, List<Integer>> rulesByField = new TreeMap<>();
+        final Condition[] orTerms = new Condition[n];
+        final List<List<Condition>> orOperands = new ArrayList<>(n);
+        // field -> rules that need it present; field -> rules that test it in an indexable 'or'
+        final TreeMap<Integer, TreeSet<Integer>> requiring = new TreeMap<>();
+        final TreeMap<Integer, TreeSet<Integer>> involved = new TreeMap<>();
         for (int r = 0; r < n; r++)
         {
             final ArrayList<Condition> ruleTerms = new ArrayList<>();
@@ -163,37 +194,82 @@ final class CrossRuleIndex
             terms.add(ruleTerms);
             for (final int fieldId : Requirements.of(conditions[r]).byField().keySet())
             {
-                rulesByField.computeIfAbsent(fieldId, id -> new ArrayList<>()).add(r);
+                requiring.computeIfAbsent(fieldId, id -> new TreeSet<>()).add(r);
+                involved.computeIfAbsent(fieldId, id -> new TreeSet<>()).add(r);
+            }
+            orOperands.add(List.of());
+            for (final Condition term : ruleTerms)
+            {
+                if (term instanceof OrCondition)
+                {
+                    final ArrayList<Condition> operands = new ArrayList<>();
+                    flattenOr(term, operands);
+                    if (operands.stream().allMatch(operand -> null != lookupKey(operand)))
+                    {
+                        orTerms[r] = term;
+                        orOperands.set(r, operands);
+                        for (final Condition operand : operands)
+                        {
+                            involved.computeIfAbsent(readFieldId(operand), id -> new TreeSet<>()).add(r);
+                        }
+                        break;
+                    }
+                }
             }
         }
 
-        final List<Map.Entry<Integer, List<Integer>>> candidates = new ArrayList<>(rulesByField.entrySet());
-        candidates.removeIf(e -> e.getValue().size() < MIN_RULES_PER_FIELD);
-        candidates.sort((a, b) -> b.getValue().size() - a.getValue().size());
+        // The fields most rules involve, within the bytecode budget; a field with an indexable 'or' operand comes first.
+        final List<Integer> candidates = new ArrayList<>(involved.keySet());
+        candidates.removeIf(id -> involved.get(id).size() < MIN_RULES_PER_FIELD);
+        candidates.sort((a, b) -> involved.get(b).size() - involved.get(a).size());
+        final TreeSet<Integer> selected = new TreeSet<>();
+        int bytes = 0;
+        for (final int fieldId : candidates)
+        {
+            final int fieldBytes = 40 + 12 * words + keyCount(fieldId, terms, orOperands) * (40 + 28 * words);
+            if (bytes + fieldBytes <= LOOKUP_BUDGET_BYTES && buildable(fieldId, terms, orOperands))
+            {
+                bytes += fieldBytes;
+                selected.add(fieldId);
+            }
+        }
+        if (selected.isEmpty())
+        {
+            return null;
+        }
+        // An 'or' is decided by the lookups only when every operand's field is read.
+        final long[] hasOr = new long[words];
+        for (int r = 0; r < n; r++)
+        {
+            if (null != orTerms[r] && orOperands.get(r).stream().allMatch(operand -> selected.contains(readFieldId(operand))))
+            {
+                hasOr[r >>> 6] |= 1L << r;
+            }
+            else
+            {
+                orTerms[r] = null;
+                orOperands.set(r, List.of());
+            }
+        }
 
         final IdentityHashMap<Condition, Boolean> indexed = new IdentityHashMap<>();
-        final ArrayList<FieldEntry> fields = new ArrayList<>();
-        final long[] clearable = new long[words];
-        int bytes = 0;
-        for (final Map.Entry<Integer, List<Integer>> candidate : candidates)
+        final ArrayList<FieldEntry> withOr = new ArrayList<>();
+        final ArrayList<FieldEntry> withoutOr = new ArrayList<>();
+        final long[] clearable = hasOr.clone();
+        for (final int fieldId : candidates)
         {
-            final int fieldId = candidate.getKey();
-            final long[] absentKeep = new long[words];
-            Arrays.fill(absentKeep, -1L);
-            for (final int rule : candidate.getValue())
-            {
-                absentKeep[rule >>> 6] &= ~(1L << rule);
-            }
-            final IdentityHashMap<Condition, Boolean> fieldTerms = new IdentityHashMap<>();
-            final FieldEntry entry = entry(fieldId, terms, absentKeep, fieldTerms);
-            final int entryBytes = estimateBytes(entry, words);
-            if (bytes + entryBytes > LOOKUP_BUDGET_BYTES)
+            if (!selected.contains(fieldId))
             {
                 continue;
             }
-            bytes += entryBytes;
-            fields.add(entry);
-            indexed.putAll(fieldTerms);
+            final long[] absentKeep = new long[words];
+            Arrays.fill(absentKeep, -1L);
+            for (final int rule : requiring.getOrDefault(fieldId, new TreeSet<>()))
+            {
+                absentKeep[rule >>> 6] &= ~(1L << rule);
+            }
+            final FieldEntry entry = entry(fieldId, terms, orOperands, absentKeep, indexed);
+            (entry.lookups().stream().anyMatch(lookup -> null != lookup.orChanges()) ? withOr : withoutOr).add(entry);
             for (int w = 0; w < words; w++)
             {
                 clearable[w] |= ~absentKeep[w];
@@ -203,25 +279,83 @@ final class CrossRuleIndex
                 orChanged(lookup, words, clearable);
             }
         }
-        if (fields.isEmpty())
-        {
-            return null;
-        }
-
         final ArrayList<List<Condition>> remaining = new ArrayList<>(n);
-        for (final List<Condition> ruleTerms : terms)
+        for (int r = 0; r < n; r++)
         {
             final ArrayList<Condition> left = new ArrayList<>();
-            for (final Condition term : ruleTerms)
+            for (final Condition term : terms.get(r))
             {
-                if (!indexed.containsKey(term))
+                // The same node may sit in several rules; only this rule's own decided 'or' is left out.
+                if (!indexed.containsKey(term) && term != orTerms[r])
                 {
                     left.add(term);
                 }
             }
             remaining.add(Collections.unmodifiableList(left));
         }
-        return new CrossRuleIndex(n, List.copyOf(fields), List.copyOf(remaining), clearable);
+        final ArrayList<FieldEntry> fields = new ArrayList<>(withOr);
+        fields.addAll(withoutOr);
+        return new CrossRuleIndex(n, List.copyOf(fields), withOr.size(), hasOr, List.copyOf(remaining), clearable);
+    }
+
+    private static void flattenOr(final Condition condition, final List<Condition> out)
+    {
+        if (condition instanceof OrCondition or)
+        {
+            or.operands().forEach(operand -> flattenOr(operand, out));
+        }
+        else
+        {
+            out.add(condition);
+        }
+    }
+
+    /** The indexable tests on a field, per lookup key: rule -> its {@code and} terms, rule -> its {@code or} operands. */
+    private static LinkedHashMap<String, TreeMap<Integer, List<Condition>>[]> byKey(
+        final int fieldId, final List<List<Condition>> terms, final List<List<Condition>> orOperands)
+    {
+        final LinkedHashMap<String, TreeMap<Integer, List<Condition>>[]> byKey = new LinkedHashMap<>();
+        for (int r = 0; r < terms.size(); r++)
+        {
+            for (int part = 0; part < 2; part++)
+            {
+                for (final Condition term : 0 == part ? terms.get(r) : orOperands.get(r))
+                {
+                    final String key = lookupKey(term);
+                    if (null != key && readFieldId(term) == fieldId)
+                    {
+                        @SuppressWarnings("unchecked")
+                        final TreeMap<Integer, List<Condition>>[] parts = byKey.computeIfAbsent(key, k -> new TreeMap[]{ new TreeMap<>(), new TreeMap<>() });
+                        parts[part].computeIfAbsent(r, k -> new ArrayList<>()).add(term);
+                    }
+                }
+            }
+        }
+        return byKey;
+    }
+
+    private static int keyCount(final int fieldId, final List<List<Condition>> terms, final List<List<Condition>> orOperands)
+    {
+        return byKey(fieldId, terms, orOperands).size();
+    }
+
+    /** Whether every lookup of the field can be built within {@link #MAX_BUILD_WORK}. */
+    private static boolean buildable(final int fieldId, final List<List<Condition>> terms, final List<List<Condition>> orOperands)
+    {
+        for (final Map.Entry<String, TreeMap<Integer, List<Condition>>[]> e : byKey(fieldId, terms, orOperands).entrySet())
+        {
+            final ArrayList<Condition> all = new ArrayList<>();
+            e.getValue()[0].values().forEach(all::addAll);
+            e.getValue()[1].values().forEach(all::addAll);
+            final long rules = e.getValue()[0].size() + e.getValue()[1].size();
+            final long intervals = e.getKey().startsWith("a") ? addressStarts4(all).size() + addressStarts6(all).size() :
+                integerStarts(all).length;
+            if (intervals * rules > MAX_BUILD_WORK)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void flatten(final Condition condition, final List<Condition> out)
@@ -285,97 +419,137 @@ final class CrossRuleIndex
     }
 
     /**
-     * The field's lookups: per key, the rules' indexable terms on the field, grouped.
+     * The field's lookups: per key, the rules' indexable {@code and} terms and {@code or}
+     * operands on the field; every term a lookup decides goes into {@code indexed}.
      */
     private static FieldEntry entry(
         final int fieldId,
         final List<List<Condition>> terms,
+        final List<List<Condition>> orOperands,
         final long[] absentKeep,
-        final IdentityHashMap<Condition, Boolean> fieldTerms)
+        final IdentityHashMap<Condition, Boolean> indexed)
     {
-        // key -> rule -> its terms on that key
-        final LinkedHashMap<String, TreeMap<Integer, List<Condition>>> byKey = new LinkedHashMap<>();
-        for (int r = 0; r < terms.size(); r++)
-        {
-            for (final Condition term : terms.get(r))
-            {
-                final String key = lookupKey(term);
-                if (null != key && readFieldId(term) == fieldId)
-                {
-                    byKey.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(r, k -> new ArrayList<>()).add(term);
-                }
-            }
-        }
         final int words = absentKeep.length;
         final ArrayList<Lookup> lookups = new ArrayList<>();
         Kind kind = Kind.PRESENCE;
-        for (final Map.Entry<String, TreeMap<Integer, List<Condition>>> e : byKey.entrySet())
+        for (final Map.Entry<String, TreeMap<Integer, List<Condition>>[]> e : byKey(fieldId, terms, orOperands).entrySet())
         {
-            final TreeMap<Integer, List<Condition>> rules = e.getValue();
-            final Lookup lookup;
-            if (e.getKey().startsWith("a"))
-            {
-                kind = Kind.ADDRESS;
-                lookup = addressLookup(fieldId, rules, words);
-            }
-            else
-            {
-                kind = Kind.INTEGER;
-                lookup = integerLookup(fieldId, rules, words);
-            }
-            if (null != lookup)
-            {
-                lookups.add(lookup);
-                rules.values().forEach(list -> list.forEach(term -> fieldTerms.put(term, Boolean.TRUE)));
-            }
+            final TreeMap<Integer, List<Condition>> and = e.getValue()[0];
+            final TreeMap<Integer, List<Condition>> or = e.getValue()[1];
+            final boolean address = e.getKey().startsWith("a");
+            kind = address ? Kind.ADDRESS : Kind.INTEGER;
+            lookups.add(address ? addressLookup(fieldId, and, or, words) : integerLookup(fieldId, and, or, words));
+            and.values().forEach(list -> list.forEach(term -> indexed.put(term, Boolean.TRUE)));
         }
         return new FieldEntry(fieldId, lookups.isEmpty() ? Kind.PRESENCE : kind, absentKeep, List.copyOf(lookups));
     }
 
-    private static Lookup integerLookup(final int fieldId, final TreeMap<Integer, List<Condition>> rules, final int words)
+    private static long[] integerStarts(final List<Condition> tests)
     {
-        final Field field = field(rules.firstEntry().getValue().getFirst());
         final TreeSet<Long> bounds = new TreeSet<>();
         bounds.add(0L);
-        for (final List<Condition> list : rules.values())
+        for (final Condition term : tests)
         {
-            for (final Condition term : list)
+            switch (term)
             {
-                switch (term)
+                case IntegerComparison c -> bound(bounds, c.value());
+                case IntegerInSet s ->
                 {
-                    case IntegerComparison c -> bound(bounds, c.value());
-                    case IntegerInSet s ->
+                    final IntegerSet set = s.set();
+                    for (int i = 0; i < set.rangeCount(); i++)
                     {
-                        final IntegerSet set = s.set();
-                        for (int i = 0; i < set.rangeCount(); i++)
-                        {
-                            bound(bounds, set.rangeLow(i));
-                            bound(bounds, set.rangeHigh(i));
-                        }
+                        bound(bounds, set.rangeLow(i));
+                        bound(bounds, set.rangeHigh(i));
                     }
-                    case IntegerTruth ignored -> bounds.add(1L);
-                    default -> throw new IllegalArgumentException("not an integer test: " + term);
                 }
+                case IntegerTruth ignored -> bounds.add(1L);
+                default -> throw new IllegalArgumentException("not an integer test: " + term);
             }
         }
-        if ((long)bounds.size() * rules.size() > MAX_BUILD_WORK)
-        {
-            return null;
-        }
-        final long[] starts = bounds.stream().mapToLong(Long::longValue).toArray();
+        return bounds.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static List<Condition> all(final TreeMap<Integer, List<Condition>> and, final TreeMap<Integer, List<Condition>> or)
+    {
+        final ArrayList<Condition> all = new ArrayList<>();
+        and.values().forEach(all::addAll);
+        or.values().forEach(all::addAll);
+        return all;
+    }
+
+    private static Lookup integerLookup(
+        final int fieldId, final TreeMap<Integer, List<Condition>> and, final TreeMap<Integer, List<Condition>> or, final int words)
+    {
+        final List<Condition> all = all(and, or);
+        final Field field = field(all.getFirst());
+        final long[] starts = integerStarts(all);
         final ProbeReader probe = new ProbeReader();
         final int shift = field.bitShift();
         final long mask = field.bitMask();
-        final Rows rows = new Rows(words);
+        final Rows rows = new Rows(words, !or.isEmpty());
         final int[] offsets = new int[starts.length];
         for (int i = 0; i < starts.length; i++)
         {
             // The raw value whose view (value >>> shift & mask) is the interval's start; starts above the mask are never reached.
             probe.integer(fieldId, 0 == shift ? starts[i] : starts[i] << shift);
-            offsets[i] = rows.add(row(rules, probe, words));
+            offsets[i] = rows.add(row(and, or, probe, words));
         }
         return new Lookup(shift, mask, new IntervalIndex(new long[starts.length], starts, offsets), null,
-            rows.toArray(), rows.changes());
+            rows.toArray(), rows.width(), rows.changes(false), rows.changes(true));
+    }
+
+    private static TreeSet<Long> addressStarts4(final List<Condition> tests)
+    {
+        final TreeSet<Long> starts4 = new TreeSet<>();
+        starts4.add(0L);
+        for (final AddressPrefix prefix : prefixes(tests))
+        {
+            if (4 == prefix.version())
+            {
+                starts4.add(prefix.low());
+                if (prefix.lastLow() < 0xFFFF_FFFFL)
+                {
+                    starts4.add(prefix.lastLow() + 1);
+                }
+            }
+        }
+        return starts4;
+    }
+
+    private static TreeSet<long[]> addressStarts6(final List<Condition> tests)
+    {
+        final TreeSet<long[]> starts6 = new TreeSet<>((a, b) ->
+            0 != Long.compareUnsigned(a[0], b[0]) ? Long.compareUnsigned(a[0], b[0]) : Long.compareUnsigned(a[1], b[1]));
+        starts6.add(new long[]{ 0, 0 });
+        for (final AddressPrefix prefix : prefixes(tests))
+        {
+            if (6 == prefix.version())
+            {
+                starts6.add(new long[]{ prefix.high(), prefix.low() });
+                final long nextLow = prefix.lastLow() + 1;
+                final long nextHigh = 0 == nextLow ? prefix.lastHigh() + 1 : prefix.lastHigh();
+                if (!(0 == nextLow && 0 == nextHigh))
+                {
+                    starts6.add(new long[]{ nextHigh, nextLow });
+                }
+            }
+        }
+        return starts6;
+    }
+
+    private static List<AddressPrefix> prefixes(final List<Condition> tests)
+    {
+        final ArrayList<AddressPrefix> prefixes = new ArrayList<>();
+        for (final Condition term : tests)
+        {
+            switch (term)
+            {
+                case AddressComparison c -> prefixes.add(c.prefix());
+                case AddressInSet s -> prefixes.addAll(s.set().prefixes());
+                default -> throw new IllegalArgumentException("not an address test: " + term);
+            }
+        }
+        return prefixes;
     }
 
     /** Both ends of a value's interval: v and v + 1 (ranges: low and high + 1). */
@@ -391,58 +565,19 @@ final class CrossRuleIndex
         }
     }
 
-    private static Lookup addressLookup(final int fieldId, final TreeMap<Integer, List<Condition>> rules, final int words)
+    private static Lookup addressLookup(
+        final int fieldId, final TreeMap<Integer, List<Condition>> and, final TreeMap<Integer, List<Condition>> or, final int words)
     {
-        final TreeSet<Long> starts4 = new TreeSet<>();
-        final TreeSet<long[]> starts6 = new TreeSet<>((a, b) ->
-            0 != Long.compareUnsigned(a[0], b[0]) ? Long.compareUnsigned(a[0], b[0]) : Long.compareUnsigned(a[1], b[1]));
-        starts4.add(0L);
-        starts6.add(new long[]{ 0, 0 });
-        for (final List<Condition> list : rules.values())
-        {
-            for (final Condition term : list)
-            {
-                final List<AddressPrefix> prefixes = switch (term)
-                {
-                    case AddressComparison c -> List.of(c.prefix());
-                    case AddressInSet s -> s.set().prefixes();
-                    default -> throw new IllegalArgumentException("not an address test: " + term);
-                };
-                for (final AddressPrefix prefix : prefixes)
-                {
-                    if (4 == prefix.version())
-                    {
-                        starts4.add(prefix.low());
-                        if (prefix.lastLow() < 0xFFFF_FFFFL)
-                        {
-                            starts4.add(prefix.lastLow() + 1);
-                        }
-                    }
-                    else
-                    {
-                        starts6.add(new long[]{ prefix.high(), prefix.low() });
-                        final long nextLow = prefix.lastLow() + 1;
-                        final long nextHigh = 0 == nextLow ? prefix.lastHigh() + 1 : prefix.lastHigh();
-                        if (!(0 == nextLow && 0 == nextHigh))
-                        {
-                            starts6.add(new long[]{ nextHigh, nextLow });
-                        }
-                    }
-                }
-            }
-        }
-        if ((long)(starts4.size() + starts6.size()) * rules.size() > MAX_BUILD_WORK)
-        {
-            return null;
-        }
+        final List<Condition> all = all(and, or);
         final ProbeReader probe = new ProbeReader();
-        final Rows rows = new Rows(words);
-        final long[] low4 = starts4.stream().mapToLong(Long::longValue).toArray();
+        final Rows rows = new Rows(words, !or.isEmpty());
+        final long[] low4 = addressStarts4(all).stream().mapToLong(Long::longValue).toArray();
         final int[] offsets4 = new int[low4.length];
         for (int i = 0; i < low4.length; i++)
         {
-            offsets4[i] = rows.add(row(rules, probe.address(fieldId, 4, 0, low4[i]), words));
+            offsets4[i] = rows.add(row(and, or, probe.address(fieldId, 4, 0, low4[i]), words));
         }
+        final TreeSet<long[]> starts6 = addressStarts6(all);
         final long[] high6 = new long[starts6.size()];
         final long[] low6 = new long[starts6.size()];
         final int[] offsets6 = new int[starts6.size()];
@@ -451,19 +586,24 @@ final class CrossRuleIndex
         {
             high6[i] = start[0];
             low6[i] = start[1];
-            offsets6[i] = rows.add(row(rules, probe.address(fieldId, 6, start[0], start[1]), words));
+            offsets6[i] = rows.add(row(and, or, probe.address(fieldId, 6, start[0], start[1]), words));
             i++;
         }
         return new Lookup(0, -1L, new IntervalIndex(new long[low4.length], low4, offsets4),
-            new IntervalIndex(high6, low6, offsets6), rows.toArray(), rows.changes());
+            new IntervalIndex(high6, low6, offsets6), rows.toArray(), rows.width(), rows.changes(false), rows.changes(true));
     }
 
-    /** A row: every rule's bit set, but for the rules whose terms on the probed value fail. */
-    private static long[] row(final TreeMap<Integer, List<Condition>> rules, final ProbeReader probe, final int words)
+    /**
+     * A row: {@code words} words with every rule's bit set but for the rules whose {@code and}
+     * terms on the probed value fail; then, for a lookup with {@code or} operands, {@code words}
+     * words with the bits of the rules one of whose operands holds.
+     */
+    private static long[] row(
+        final TreeMap<Integer, List<Condition>> and, final TreeMap<Integer, List<Condition>> or, final ProbeReader probe, final int words)
     {
-        final long[] row = new long[words];
-        Arrays.fill(row, -1L);
-        for (final Map.Entry<Integer, List<Condition>> e : rules.entrySet())
+        final long[] row = new long[or.isEmpty() ? words : 2 * words];
+        Arrays.fill(row, 0, words, -1L);
+        for (final Map.Entry<Integer, List<Condition>> e : and.entrySet())
         {
             for (final Condition term : e.getValue())
             {
@@ -474,13 +614,24 @@ final class CrossRuleIndex
                 }
             }
         }
+        for (final Map.Entry<Integer, List<Condition>> e : or.entrySet())
+        {
+            for (final Condition operand : e.getValue())
+            {
+                if (operand.test(probe))
+                {
+                    row[words + (e.getKey() >>> 6)] |= 1L << e.getKey();
+                    break;
+                }
+            }
+        }
         return row;
     }
 
     private static void orChanged(final Lookup lookup, final int words, final long[] clearable)
     {
         final long[] rows = lookup.rows();
-        for (int r = 0; r < rows.length; r += words)
+        for (int r = 0; r < rows.length; r += lookup.width())
         {
             for (int w = 0; w < words; w++)
             {
@@ -489,35 +640,23 @@ final class CrossRuleIndex
         }
     }
 
-    /** What the generated code for a field costs, roughly, per {@link ConditionEmitter#estimateBytes}'s habit of erring high. */
-    private static int estimateBytes(final FieldEntry entry, final int words)
-    {
-        int bytes = 40;
-        for (final long keep : entry.absentKeep())
-        {
-            bytes += -1L == keep ? 0 : 12;
-        }
-        for (final Lookup lookup : entry.lookups())
-        {
-            bytes += 40;
-            for (final boolean changes : lookup.changes())
-            {
-                bytes += changes ? 14 : 0;
-            }
-        }
-        return bytes + (words <= EARLY_EXIT_MAX_WORDS ? 4 * words + 8 : 0);
-    }
-
     /** Distinct rows, each stored once. */
     private static final class Rows
     {
         private final int words;
+        private final int width;
         private final HashMap<List<Long>, Integer> offsets = new HashMap<>();
         private final ArrayList<long[]> rows = new ArrayList<>();
 
-        Rows(final int words)
+        Rows(final int words, final boolean withOr)
         {
             this.words = words;
+            this.width = withOr ? 2 * words : words;
+        }
+
+        int width()
+        {
+            return width;
         }
 
         int add(final long[] row)
@@ -526,28 +665,33 @@ final class CrossRuleIndex
             return offsets.computeIfAbsent(key, k ->
             {
                 rows.add(row);
-                return (rows.size() - 1) * words;
+                return (rows.size() - 1) * width;
             });
         }
 
         long[] toArray()
         {
-            final long[] all = new long[rows.size() * words];
+            final long[] all = new long[rows.size() * width];
             for (int r = 0; r < rows.size(); r++)
             {
-                System.arraycopy(rows.get(r), 0, all, r * words, words);
+                System.arraycopy(rows.get(r), 0, all, r * width, width);
             }
             return all;
         }
 
-        boolean[] changes()
+        /** Per word, whether a row changes it: an {@code and} word other than all ones, an {@code or} word other than 0; null for no {@code or} part. */
+        boolean[] changes(final boolean or)
         {
+            if (or && width == words)
+            {
+                return null;
+            }
             final boolean[] changes = new boolean[words];
             for (final long[] row : rows)
             {
                 for (int w = 0; w < words; w++)
                 {
-                    changes[w] |= -1L != row[w];
+                    changes[w] |= or ? 0 != row[words + w] : -1L != row[w];
                 }
             }
             return changes;

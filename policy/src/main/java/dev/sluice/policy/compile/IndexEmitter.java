@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * Generates {@code firstMatch} for a policy compiled with a {@link CrossRuleIndex}: the
  * candidate words start with every rule's bit set, each indexed field is read once and its row
- * {@code and}ed in (or, absent, the rules that need it cleared), and then each rules method
+ * {@code and}ed in (or, absent, the rules that need it cleared; the fields with {@code or}
+ * operands first, their hits collected in a second set of words and applied once they are all
+ * read, after which an item left without candidates returns at once), and then each rules method
  * whose rules still have a bit set is called with its words as {@code long} arguments. The
  * words live in locals, so an item allocates nothing, whatever the number of rules.
  * Used by one compilation on one thread.
@@ -32,6 +34,7 @@ final class IndexEmitter
     private final ClassData classData;
     private final CrossRuleIndex index;
     private final int[] wordSlots;
+    private final int[] orSlots;
     private final int rawSlot;
     private final int offsetSlot;
 
@@ -44,6 +47,11 @@ final class IndexEmitter
         for (int w = 0; w < wordSlots.length; w++)
         {
             wordSlots[w] = code.allocateLocal(TypeKind.LONG);
+        }
+        this.orSlots = new int[index.words()];
+        for (int w = 0; w < orSlots.length; w++)
+        {
+            orSlots[w] = 0 == index.hasOr()[w] ? -1 : code.allocateLocal(TypeKind.LONG);
         }
         this.rawSlot = code.allocateLocal(TypeKind.LONG);
         this.offsetSlot = code.allocateLocal(TypeKind.INT);
@@ -69,11 +77,28 @@ final class IndexEmitter
         for (int w = 0; w < wordSlots.length; w++)
         {
             code.loadConstant(index.initialWord(w)).lstore(wordSlots[w]);
+            if (orSlots[w] >= 0)
+            {
+                code.lconst_0().lstore(orSlots[w]);
+            }
         }
-        for (final CrossRuleIndex.FieldEntry field : index.fields())
+        final List<CrossRuleIndex.FieldEntry> fields = index.fields();
+        for (int f = 0; f < fields.size(); f++)
         {
-            emitField(field);
-            if (wordSlots.length <= CrossRuleIndex.EARLY_EXIT_MAX_WORDS)
+            emitField(fields.get(f));
+            if (f + 1 == index.fieldsWithOr())
+            {
+                // Every 'or' operand has been looked up: a rule with a decided 'or' stays only if one held.
+                final long[] hasOr = index.hasOr();
+                for (int w = 0; w < wordSlots.length; w++)
+                {
+                    if (orSlots[w] >= 0)
+                    {
+                        code.lload(wordSlots[w]).lload(orSlots[w]).loadConstant(~hasOr[w]).lor().land().lstore(wordSlots[w]);
+                    }
+                }
+            }
+            if (f + 1 >= index.fieldsWithOr() && wordSlots.length <= CrossRuleIndex.EARLY_EXIT_MAX_WORDS)
             {
                 final Label any = code.newLabel();
                 code.lload(wordSlots[0]);
@@ -193,23 +218,35 @@ final class IndexEmitter
         code.labelBinding(done);
     }
 
+    /** {@code and} the row's first words into the candidates, {@code or} its second words (if any) into the operand hits. */
     private void andRow(final CrossRuleIndex.Lookup lookup)
     {
         final boolean[] changes = lookup.changes();
-        for (int w = 0; w < changes.length; w++)
+        final boolean[] orChanges = lookup.orChanges();
+        final int words = wordSlots.length;
+        for (int w = 0; w < words; w++)
         {
-            if (!changes[w])
+            if (changes[w])
             {
-                continue;
+                loadRowWord(lookup, w);
+                code.lload(wordSlots[w]).land().lstore(wordSlots[w]);
             }
-            code.lload(wordSlots[w]);
-            code.ldc(classData.constant(lookup.rows()));
-            code.iload(offsetSlot);
-            if (0 != w)
+            if (null != orChanges && orChanges[w])
             {
-                code.loadConstant(w).iadd();
+                loadRowWord(lookup, words + w);
+                code.lload(orSlots[w]).lor().lstore(orSlots[w]);
             }
-            code.laload().land().lstore(wordSlots[w]);
         }
+    }
+
+    private void loadRowWord(final CrossRuleIndex.Lookup lookup, final int position)
+    {
+        code.ldc(classData.constant(lookup.rows()));
+        code.iload(offsetSlot);
+        if (0 != position)
+        {
+            code.loadConstant(position).iadd();
+        }
+        code.laload();
     }
 }
