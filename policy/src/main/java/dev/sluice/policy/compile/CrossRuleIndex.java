@@ -226,8 +226,8 @@ final class CrossRuleIndex
         int bytes = 0;
         for (final int fieldId : candidates)
         {
-            final int fieldBytes = 40 + 12 * words + keyCount(fieldId, terms, orOperands) * (40 + 28 * words);
-            if (bytes + fieldBytes <= LOOKUP_BUDGET_BYTES && buildable(fieldId, terms, orOperands))
+            final int fieldBytes = estimateBytes(fieldId, terms, orOperands, words);
+            if (fieldBytes >= 0 && bytes + fieldBytes <= LOOKUP_BUDGET_BYTES)
             {
                 bytes += fieldBytes;
                 selected.add(fieldId);
@@ -334,14 +334,14 @@ final class CrossRuleIndex
         return byKey;
     }
 
-    private static int keyCount(final int fieldId, final List<List<Condition>> terms, final List<List<Condition>> orOperands)
+    /**
+     * The bytecode a field's lookups become, erring high (a binary search step is about 18
+     * bytes, a row word 14), or -1 when a lookup would cost more than {@link #MAX_BUILD_WORK} to build.
+     */
+    private static int estimateBytes(
+        final int fieldId, final List<List<Condition>> terms, final List<List<Condition>> orOperands, final int words)
     {
-        return byKey(fieldId, terms, orOperands).size();
-    }
-
-    /** Whether every lookup of the field can be built within {@link #MAX_BUILD_WORK}. */
-    private static boolean buildable(final int fieldId, final List<List<Condition>> terms, final List<List<Condition>> orOperands)
-    {
+        int bytes = 40 + 12 * words + (words <= EARLY_EXIT_MAX_WORDS ? 4 * words + 8 : 0);
         for (final Map.Entry<String, TreeMap<Integer, List<Condition>>[]> e : byKey(fieldId, terms, orOperands).entrySet())
         {
             final ArrayList<Condition> all = new ArrayList<>();
@@ -352,10 +352,12 @@ final class CrossRuleIndex
                 integerStarts(all).length;
             if (intervals * rules > MAX_BUILD_WORK)
             {
-                return false;
+                return -1;
             }
+            final int steps = 64 - Long.numberOfLeadingZeros(intervals);
+            bytes += 40 + 18 * steps + 14 * Math.min(words, (int)rules) * (e.getValue()[1].isEmpty() ? 1 : 2);
         }
-        return true;
+        return bytes;
     }
 
     private static void flatten(final Condition condition, final List<Condition> out)

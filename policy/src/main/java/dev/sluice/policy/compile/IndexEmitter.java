@@ -26,7 +26,6 @@ final class IndexEmitter
     private static final MethodTypeDesc MTD_INTEGER = MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_int);
     private static final MethodTypeDesc MTD_ADDRESS_VERSION = MethodTypeDesc.of(ConstantDescs.CD_int, ConstantDescs.CD_int);
     private static final MethodTypeDesc MTD_ADDRESS_PART = MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_int);
-    private static final MethodTypeDesc MTD_ROW = MethodTypeDesc.of(ConstantDescs.CD_int, ConstantDescs.CD_long);
     private static final MethodTypeDesc MTD_ROW6 = MethodTypeDesc.of(ConstantDescs.CD_int, ConstantDescs.CD_long, ConstantDescs.CD_long);
     private static final int READER_SLOT = 1;
 
@@ -35,7 +34,9 @@ final class IndexEmitter
     private final CrossRuleIndex index;
     private final int[] wordSlots;
     private final int[] orSlots;
+    /** The field's value, and (at {@code rawSlot + 2}) a bit field's value after its shift and mask. */
     private final int rawSlot;
+    private final int searchSlot;
     private final int offsetSlot;
 
     IndexEmitter(final CodeBuilder code, final ClassData classData, final CrossRuleIndex index)
@@ -54,6 +55,8 @@ final class IndexEmitter
             orSlots[w] = 0 == index.hasOr()[w] ? -1 : code.allocateLocal(TypeKind.LONG);
         }
         this.rawSlot = code.allocateLocal(TypeKind.LONG);
+        code.allocateLocal(TypeKind.LONG);
+        this.searchSlot = code.allocateLocal(TypeKind.INT);
         this.offsetSlot = code.allocateLocal(TypeKind.INT);
     }
 
@@ -168,7 +171,6 @@ final class IndexEmitter
                 code.lstore(rawSlot);
                 for (final CrossRuleIndex.Lookup lookup : field.lookups())
                 {
-                    code.ldc(classData.constant(lookup.index()));
                     code.lload(rawSlot);
                     if (0 != lookup.shift())
                     {
@@ -178,8 +180,8 @@ final class IndexEmitter
                     {
                         code.loadConstant(lookup.mask()).land();
                     }
-                    code.invokevirtual(CD_INTERVAL_INDEX, "rowOffset", MTD_ROW);
-                    code.istore(offsetSlot);
+                    code.lstore(rawSlot + 2);
+                    emitRowOffset(lookup.index(), rawSlot + 2);
                     andRow(lookup);
                 }
             }
@@ -191,9 +193,10 @@ final class IndexEmitter
                 code.aload(READER_SLOT).loadConstant(id)
                     .invokeinterface(ConditionEmitter.CD_FIELD_READER, "addressVersion", MTD_ADDRESS_VERSION);
                 code.iconst_4().if_icmpne(version6);
-                code.ldc(classData.constant(lookup.index()));
                 code.aload(READER_SLOT).loadConstant(id).invokeinterface(ConditionEmitter.CD_FIELD_READER, "addressLow", MTD_ADDRESS_PART);
-                code.invokevirtual(CD_INTERVAL_INDEX, "rowOffset", MTD_ROW);
+                code.lstore(rawSlot);
+                emitRowOffset(lookup.index(), rawSlot);
+                code.iload(offsetSlot);
                 code.goto_(found);
                 code.labelBinding(version6);
                 code.ldc(classData.constant(lookup.index6()));
@@ -216,6 +219,51 @@ final class IndexEmitter
             }
         }
         code.labelBinding(done);
+    }
+
+    /**
+     * Store the row offset of the value in {@code valueSlot} (non-negative) into the offset local,
+     * inline rather than through {@link IntervalIndex#rowOffset(long)}: a call in a method this
+     * large is not inlined by C2 (measured: "callee is too large"), and a call per field per
+     * item is what the index is meant to save. A direct table for small value spaces; else a
+     * binary search unrolled over the known number of intervals, each step a compare and a
+     * conditional add the JIT turns into a conditional move.
+     */
+    private void emitRowOffset(final IntervalIndex index, final int valueSlot)
+    {
+        final char[] direct = index.direct();
+        if (null != direct)
+        {
+            final Label other = code.newLabel();
+            final Label done = code.newLabel();
+            code.lload(valueSlot).loadConstant((long)direct.length).lcmp().ifge(other);
+            code.ldc(classData.constant(direct)).lload(valueSlot).l2i().caload().istore(offsetSlot).goto_(done);
+            code.labelBinding(other);
+            code.loadConstant(index.lastOffset()).istore(offsetSlot);
+            code.labelBinding(done);
+            return;
+        }
+        final long[] starts = index.starts();
+        code.iconst_0().istore(searchSlot);
+        int n = starts.length;
+        while (n > 1)
+        {
+            final int half = n >>> 1;
+            final Label above = code.newLabel();
+            code.ldc(classData.constant(starts)).iload(searchSlot).loadConstant(half).iadd().laload();
+            code.lload(valueSlot).lcmp().ifgt(above);
+            if (half <= Short.MAX_VALUE)
+            {
+                code.iinc(searchSlot, half);
+            }
+            else
+            {
+                code.iload(searchSlot).loadConstant(half).iadd().istore(searchSlot);
+            }
+            code.labelBinding(above);
+            n -= half;
+        }
+        code.ldc(classData.constant(index.offsets())).iload(searchSlot).iaload().istore(offsetSlot);
     }
 
     /** {@code and} the row's first words into the candidates, {@code or} its second words (if any) into the operand hits. */

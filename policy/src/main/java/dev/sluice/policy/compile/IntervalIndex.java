@@ -1,5 +1,7 @@
 package dev.sluice.policy.compile;
 
+import java.util.Arrays;
+
 /**
  * Maps a field's value to the row of rule bits that {@link CrossRuleIndex} precomputed for the
  * interval holding it: the value space is cut at every bound any rule's test on the field has,
@@ -11,13 +13,13 @@ package dev.sluice.policy.compile;
  */
 public final class IntervalIndex
 {
-    /** Value spaces whose last bound is below this use a direct table (4 bytes per value). */
-    static final int DIRECT_LIMIT = 1 << 12;
+    /** Value spaces whose last bound is below this use a direct table (2 bytes per value). */
+    static final int DIRECT_LIMIT = Integer.getInteger("sluice.policy.index.direct", 1 << 12);
 
     private final long[] startHigh;
     private final long[] startLow;
     private final int[] offsets;
-    private final int[] direct;
+    private final char[] direct;
     private final int lastOffset;
 
     /**
@@ -32,16 +34,17 @@ public final class IntervalIndex
         this.offsets = offsets;
         this.lastOffset = offsets[offsets.length - 1];
         final int last = startLow.length - 1;
-        if (0 == startHigh[last] && startLow[last] >= 0 && startLow[last] < DIRECT_LIMIT)
+        if (0 == startHigh[last] && startLow[last] >= 0 && startLow[last] < DIRECT_LIMIT &&
+            Arrays.stream(offsets).allMatch(offset -> offset <= Character.MAX_VALUE))
         {
-            direct = new int[(int)startLow[last] + 1];
+            direct = new char[(int)startLow[last] + 1];
             for (int i = 0, interval = 0; i < direct.length; i++)
             {
                 while (interval < last && startLow[interval + 1] <= i)
                 {
                     interval++;
                 }
-                direct[i] = offsets[interval];
+                direct[i] = (char)offsets[interval];
             }
         }
         else
@@ -56,7 +59,7 @@ public final class IntervalIndex
      */
     public int rowOffset(final long value)
     {
-        final int[] direct = this.direct;
+        final char[] direct = this.direct;
         if (null != direct)
         {
             return value >= 0 && value < direct.length ? direct[(int)value] : lastOffset;
@@ -102,5 +105,29 @@ public final class IntervalIndex
     int intervals()
     {
         return offsets.length;
+    }
+
+    /** @return per value below its length, the row offset; null when the value space is too large for a table. */
+    char[] direct()
+    {
+        return direct;
+    }
+
+    /** @return the row offset of the last interval (values at or above the direct table's length). */
+    int lastOffset()
+    {
+        return lastOffset;
+    }
+
+    /** @return the interval starts below 2^64 (the low words), ascending. */
+    long[] starts()
+    {
+        return startLow;
+    }
+
+    /** @return per interval, its row offset. */
+    int[] offsets()
+    {
+        return offsets;
     }
 }
