@@ -156,9 +156,9 @@ final class ConditionEmitter
     }
 
     /**
-     * Emit the body of a rules method behind the cross-rule index: the method's parameters after
-     * the reader are the candidate words its rules fall in ({@code long}s, first word
-     * {@code firstWord}); each rule runs only when its bit is set, and then only its terms that
+     * Emit the body of a rules method behind the cross-rule index: the method's parameter after
+     * the reader is the candidate word its rules are in (a {@code long}, word {@code firstWord});
+     * each rule runs only when its bit is set, and then only its terms that
      * no lookup decided. A word, and a block of eight rules, whose bits are all clear is passed
      * with one test, so an item that the lookups left few candidates costs a handful of tests.
      *

@@ -20,6 +20,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -51,15 +52,13 @@ final class CrossRuleIndex
     static final int MIN_RULES = 4;
     /** A field is indexed when at least this many rules need it: reading it for one rule costs more than it saves. */
     static final int MIN_RULES_PER_FIELD = 2;
-    /** Bytecode for the lookups, so that {@code firstMatch} stays below the JIT limit with the chunk calls. */
-    static final int LOOKUP_BUDGET_BYTES = 6_000;
+    /**
+     * Bytecode for the lookups, so that {@code firstMatch} stays below the JIT limit with the
+     * chunk calls; the compiler plans again with less when the method comes out too long.
+     */
+    static final int LOOKUP_BUDGET_BYTES = 6_800;
     /** Above this many intervals × tested rules, a field's rows cost too much to build; its tests stay in the rules. */
     static final long MAX_BUILD_WORK = 50_000_000L;
-    /**
-     * Up to this many words (256 rules), the code returns "no match" as soon as the candidate
-     * words are all clear, before reading the remaining fields; above, the test costs more bytecode than it saves.
-     */
-    static final int EARLY_EXIT_MAX_WORDS = 4;
 
     enum Kind
     {
@@ -69,10 +68,20 @@ final class CrossRuleIndex
     /**
      * One lookup: an interval index (and one for IPv6), the rows it points into (a row is
      * {@code width} longs from its offset: the {@code and} words, then, when the field has
-     * {@code or} operands, the {@code or} words), and which words any row changes.
+     * {@code or} operands, the {@code or} words), the row for an absent field (the rules that
+     * need it cleared, on the field's first lookup), and which words any row changes. A field
+     * tested for presence only has one lookup with no index: row 0 present, the absent row.
      */
     record Lookup(
-        int shift, long mask, IntervalIndex index, IntervalIndex index6, long[] rows, int width, boolean[] changes, boolean[] orChanges)
+        int shift,
+        long mask,
+        IntervalIndex index,
+        IntervalIndex index6,
+        long[] rows,
+        int width,
+        int absentOffset,
+        boolean[] changes,
+        boolean[] orChanges)
     {
     }
 
@@ -87,7 +96,6 @@ final class CrossRuleIndex
     private final int ruleCount;
     private final int words;
     private final List<FieldEntry> fields;
-    private final int fieldsWithOr;
     private final long[] hasOr;
     private final List<List<Condition>> remaining;
     private final long[] clearable;
@@ -95,7 +103,6 @@ final class CrossRuleIndex
     private CrossRuleIndex(
         final int ruleCount,
         final List<FieldEntry> fields,
-        final int fieldsWithOr,
         final long[] hasOr,
         final List<List<Condition>> remaining,
         final long[] clearable)
@@ -103,16 +110,9 @@ final class CrossRuleIndex
         this.ruleCount = ruleCount;
         this.words = wordsFor(ruleCount);
         this.fields = fields;
-        this.fieldsWithOr = fieldsWithOr;
         this.hasOr = hasOr;
         this.remaining = remaining;
         this.clearable = clearable;
-    }
-
-    /** @return how many of {@link #fields()}, from the first, have {@code or} operands: the candidate words are final only after them. */
-    int fieldsWithOr()
-    {
-        return fieldsWithOr;
     }
 
     /** @return per word, the rules with an {@code or} term the lookups decide: one of its operands' bits must be set. */
@@ -175,6 +175,16 @@ final class CrossRuleIndex
      */
     static CrossRuleIndex plan(final Condition[] conditions)
     {
+        return plan(conditions, LOOKUP_BUDGET_BYTES);
+    }
+
+    /**
+     * @param conditions  one per rule, in rule order.
+     * @param budgetBytes the bytecode the lookups may take in {@code firstMatch}, by this class's estimate.
+     * @return the plan, or null when no field is worth indexing.
+     */
+    static CrossRuleIndex plan(final Condition[] conditions, final int budgetBytes)
+    {
         final int n = conditions.length;
         if (n < MIN_RULES)
         {
@@ -218,7 +228,7 @@ final class CrossRuleIndex
             }
         }
 
-        // The fields most rules involve, within the bytecode budget; a field with an indexable 'or' operand comes first.
+        // The fields most rules involve, within the bytecode budget.
         final List<Integer> candidates = new ArrayList<>(involved.keySet());
         candidates.removeIf(id -> involved.get(id).size() < MIN_RULES_PER_FIELD);
         candidates.sort((a, b) -> involved.get(b).size() - involved.get(a).size());
@@ -227,7 +237,7 @@ final class CrossRuleIndex
         for (final int fieldId : candidates)
         {
             final int fieldBytes = estimateBytes(fieldId, terms, orOperands, words);
-            if (fieldBytes >= 0 && bytes + fieldBytes <= LOOKUP_BUDGET_BYTES)
+            if (fieldBytes >= 0 && bytes + fieldBytes <= budgetBytes)
             {
                 bytes += fieldBytes;
                 selected.add(fieldId);
@@ -253,8 +263,7 @@ final class CrossRuleIndex
         }
 
         final IdentityHashMap<Condition, Boolean> indexed = new IdentityHashMap<>();
-        final ArrayList<FieldEntry> withOr = new ArrayList<>();
-        final ArrayList<FieldEntry> withoutOr = new ArrayList<>();
+        final ArrayList<FieldEntry> fields = new ArrayList<>();
         final long[] clearable = hasOr.clone();
         for (final int fieldId : candidates)
         {
@@ -269,7 +278,7 @@ final class CrossRuleIndex
                 absentKeep[rule >>> 6] &= ~(1L << rule);
             }
             final FieldEntry entry = entry(fieldId, terms, orOperands, absentKeep, indexed);
-            (entry.lookups().stream().anyMatch(lookup -> null != lookup.orChanges()) ? withOr : withoutOr).add(entry);
+            fields.add(entry);
             for (int w = 0; w < words; w++)
             {
                 clearable[w] |= ~absentKeep[w];
@@ -293,9 +302,13 @@ final class CrossRuleIndex
             }
             remaining.add(Collections.unmodifiableList(left));
         }
-        final ArrayList<FieldEntry> fields = new ArrayList<>(withOr);
-        fields.addAll(withoutOr);
-        return new CrossRuleIndex(n, List.copyOf(fields), withOr.size(), hasOr, List.copyOf(remaining), clearable);
+        return new CrossRuleIndex(n, List.copyOf(fields), hasOr, List.copyOf(remaining), clearable);
+    }
+
+    /** @return how many words hold the rules' bits. */
+    private static int wordsOf(final Set<Integer> rules)
+    {
+        return (int)rules.stream().map(rule -> rule >>> 6).distinct().count();
     }
 
     private static void flattenOr(final Condition condition, final List<Condition> out)
@@ -341,7 +354,7 @@ final class CrossRuleIndex
     private static int estimateBytes(
         final int fieldId, final List<List<Condition>> terms, final List<List<Condition>> orOperands, final int words)
     {
-        int bytes = 40 + 12 * words + (words <= EARLY_EXIT_MAX_WORDS ? 4 * words + 8 : 0);
+        int bytes = 40 + 12 * words;
         for (final Map.Entry<String, TreeMap<Integer, List<Condition>>[]> e : byKey(fieldId, terms, orOperands).entrySet())
         {
             final ArrayList<Condition> all = new ArrayList<>();
@@ -355,7 +368,7 @@ final class CrossRuleIndex
                 return -1;
             }
             final int steps = 64 - Long.numberOfLeadingZeros(intervals);
-            bytes += 40 + 18 * steps + 14 * Math.min(words, (int)rules) * (e.getValue()[1].isEmpty() ? 1 : 2);
+            bytes += 40 + 18 * steps + 14 * (wordsOf(e.getValue()[0].keySet()) + wordsOf(e.getValue()[1].keySet()));
         }
         return bytes;
     }
@@ -440,10 +453,28 @@ final class CrossRuleIndex
             final TreeMap<Integer, List<Condition>> or = e.getValue()[1];
             final boolean address = e.getKey().startsWith("a");
             kind = address ? Kind.ADDRESS : Kind.INTEGER;
-            lookups.add(address ? addressLookup(fieldId, and, or, words) : integerLookup(fieldId, and, or, words));
+            final long[] absentRow = new long[or.isEmpty() ? words : 2 * words];
+            if (lookups.isEmpty())
+            {
+                System.arraycopy(absentKeep, 0, absentRow, 0, words);
+            }
+            else
+            {
+                Arrays.fill(absentRow, 0, words, -1L);
+            }
+            lookups.add(address ? addressLookup(fieldId, and, or, words, absentRow) : integerLookup(fieldId, and, or, words, absentRow));
             and.values().forEach(list -> list.forEach(term -> indexed.put(term, Boolean.TRUE)));
         }
-        return new FieldEntry(fieldId, lookups.isEmpty() ? Kind.PRESENCE : kind, absentKeep, List.copyOf(lookups));
+        if (lookups.isEmpty())
+        {
+            final Rows rows = new Rows(words, false);
+            final long[] present = new long[words];
+            Arrays.fill(present, -1L);
+            rows.add(present);
+            final int absentOffset = rows.add(absentKeep.clone());
+            lookups.add(new Lookup(0, -1L, null, null, rows.toArray(), words, absentOffset, rows.changes(false), null));
+        }
+        return new FieldEntry(fieldId, kind, absentKeep, List.copyOf(lookups));
     }
 
     private static long[] integerStarts(final List<Condition> tests)
@@ -480,7 +511,11 @@ final class CrossRuleIndex
     }
 
     private static Lookup integerLookup(
-        final int fieldId, final TreeMap<Integer, List<Condition>> and, final TreeMap<Integer, List<Condition>> or, final int words)
+        final int fieldId,
+        final TreeMap<Integer, List<Condition>> and,
+        final TreeMap<Integer, List<Condition>> or,
+        final int words,
+        final long[] absentRow)
     {
         final List<Condition> all = all(and, or);
         final Field field = field(all.getFirst());
@@ -496,8 +531,9 @@ final class CrossRuleIndex
             probe.integer(fieldId, 0 == shift ? starts[i] : starts[i] << shift);
             offsets[i] = rows.add(row(and, or, probe, words));
         }
+        final int absentOffset = rows.add(absentRow);
         return new Lookup(shift, mask, new IntervalIndex(new long[starts.length], starts, offsets), null,
-            rows.toArray(), rows.width(), rows.changes(false), rows.changes(true));
+            rows.toArray(), rows.width(), absentOffset, rows.changes(false), rows.changes(true));
     }
 
     private static TreeSet<Long> addressStarts4(final List<Condition> tests)
@@ -568,7 +604,11 @@ final class CrossRuleIndex
     }
 
     private static Lookup addressLookup(
-        final int fieldId, final TreeMap<Integer, List<Condition>> and, final TreeMap<Integer, List<Condition>> or, final int words)
+        final int fieldId,
+        final TreeMap<Integer, List<Condition>> and,
+        final TreeMap<Integer, List<Condition>> or,
+        final int words,
+        final long[] absentRow)
     {
         final List<Condition> all = all(and, or);
         final ProbeReader probe = new ProbeReader();
@@ -591,8 +631,9 @@ final class CrossRuleIndex
             offsets6[i] = rows.add(row(and, or, probe.address(fieldId, 6, start[0], start[1]), words));
             i++;
         }
+        final int absentOffset = rows.add(absentRow);
         return new Lookup(0, -1L, new IntervalIndex(new long[low4.length], low4, offsets4),
-            new IntervalIndex(high6, low6, offsets6), rows.toArray(), rows.width(), rows.changes(false), rows.changes(true));
+            new IntervalIndex(high6, low6, offsets6), rows.toArray(), rows.width(), absentOffset, rows.changes(false), rows.changes(true));
     }
 
     /**

@@ -6,17 +6,17 @@ import java.lang.classfile.TypeKind;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Generates {@code firstMatch} for a policy compiled with a {@link CrossRuleIndex}: the
- * candidate words start with every rule's bit set, each indexed field is read once and its row
- * {@code and}ed in (or, absent, the rules that need it cleared; the fields with {@code or}
- * operands first, their hits collected in a second set of words and applied once they are all
- * read, after which an item left without candidates returns at once), and then each rules method
- * whose rules still have a bit set is called with its words as {@code long} arguments. The
- * words live in locals, so an item allocates nothing, whatever the number of rules.
+ * Generates {@code firstMatch} for a policy compiled with a {@link CrossRuleIndex}. First each
+ * indexed field is read once and looked up: the result is an offset into the lookup's rows (the
+ * absent row when the field is absent). Then, word by word in rule order, the candidate word is
+ * the {@code and} of the word in every lookup's row (and, for rules with a decided {@code or},
+ * of the {@code or} of their operands' words), and a word with candidates calls the rules
+ * methods of its rules with it. Working a word at a time keeps one {@code long} live instead of
+ * one per 64 rules, so 1,000 rules do not spill registers; an item allocates nothing.
  * Used by one compilation on one thread.
  */
 final class IndexEmitter
@@ -27,150 +27,262 @@ final class IndexEmitter
     private static final MethodTypeDesc MTD_ADDRESS_VERSION = MethodTypeDesc.of(ConstantDescs.CD_int, ConstantDescs.CD_int);
     private static final MethodTypeDesc MTD_ADDRESS_PART = MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_int);
     private static final MethodTypeDesc MTD_ROW6 = MethodTypeDesc.of(ConstantDescs.CD_int, ConstantDescs.CD_long, ConstantDescs.CD_long);
+    /** A rules method: the reader and the candidate word its rules are in. */
+    static final MethodTypeDesc MTD_CANDIDATE_RULES = MethodTypeDesc.of(
+        ConstantDescs.CD_int, ConditionEmitter.CD_FIELD_READER, ConstantDescs.CD_long);
     private static final int READER_SLOT = 1;
+    /**
+     * Up to this many words (256 rules) the candidate words stay in locals while the fields are
+     * read ({@link #emitProgressive}); above, they are formed a word at a time after all reads.
+     */
+    static final int PROGRESSIVE_MAX_WORDS = 4;
 
     private final CodeBuilder code;
     private final ClassData classData;
     private final CrossRuleIndex index;
-    private final int[] wordSlots;
-    private final int[] orSlots;
+    private final ArrayList<CrossRuleIndex.Lookup> lookups = new ArrayList<>();
+    private final ArrayList<Integer> offsetSlots = new ArrayList<>();
     /** The field's value, and (at {@code rawSlot + 2}) a bit field's value after its shift and mask. */
     private final int rawSlot;
     private final int searchSlot;
-    private final int offsetSlot;
+    private final int wordSlot;
 
     IndexEmitter(final CodeBuilder code, final ClassData classData, final CrossRuleIndex index)
     {
         this.code = code;
         this.classData = classData;
         this.index = index;
-        this.wordSlots = new int[index.words()];
-        for (int w = 0; w < wordSlots.length; w++)
+        for (final CrossRuleIndex.FieldEntry field : index.fields())
         {
-            wordSlots[w] = code.allocateLocal(TypeKind.LONG);
-        }
-        this.orSlots = new int[index.words()];
-        for (int w = 0; w < orSlots.length; w++)
-        {
-            orSlots[w] = 0 == index.hasOr()[w] ? -1 : code.allocateLocal(TypeKind.LONG);
+            for (final CrossRuleIndex.Lookup lookup : field.lookups())
+            {
+                lookups.add(lookup);
+                offsetSlots.add(code.allocateLocal(TypeKind.INT));
+            }
         }
         this.rawSlot = code.allocateLocal(TypeKind.LONG);
         code.allocateLocal(TypeKind.LONG);
         this.searchSlot = code.allocateLocal(TypeKind.INT);
-        this.offsetSlot = code.allocateLocal(TypeKind.INT);
-    }
-
-    /**
-     * @return the descriptor of a rules method over rules in words {@code [firstWord, lastWord]}.
-     */
-    static MethodTypeDesc rulesType(final int firstWord, final int lastWord)
-    {
-        final ClassDesc[] parameters = new ClassDesc[1 + lastWord - firstWord + 1];
-        parameters[0] = ConditionEmitter.CD_FIELD_READER;
-        Arrays.fill(parameters, 1, parameters.length, ConstantDescs.CD_long);
-        return MethodTypeDesc.of(ConstantDescs.CD_int, parameters);
+        this.wordSlot = code.allocateLocal(TypeKind.LONG);
     }
 
     /**
      * @param owner  the generated class.
-     * @param chunks {@code [from, to)} rule ranges, one rules method each, named {@code rulesK}.
+     * @param chunks {@code [from, to)} rule ranges, each within one word, one rules method each, named {@code rulesK}.
      */
     void emitFirstMatch(final ClassDesc owner, final List<int[]> chunks)
     {
-        for (int w = 0; w < wordSlots.length; w++)
+        if (index.words() <= PROGRESSIVE_MAX_WORDS)
         {
-            code.loadConstant(index.initialWord(w)).lstore(wordSlots[w]);
-            if (orSlots[w] >= 0)
-            {
-                code.lconst_0().lstore(orSlots[w]);
-            }
+            emitProgressive(owner, chunks);
+            return;
         }
-        final List<CrossRuleIndex.FieldEntry> fields = index.fields();
-        for (int f = 0; f < fields.size(); f++)
+        int lookup = 0;
+        for (final CrossRuleIndex.FieldEntry field : index.fields())
         {
-            emitField(fields.get(f));
-            if (f + 1 == index.fieldsWithOr())
-            {
-                // Every 'or' operand has been looked up: a rule with a decided 'or' stays only if one held.
-                final long[] hasOr = index.hasOr();
-                for (int w = 0; w < wordSlots.length; w++)
-                {
-                    if (orSlots[w] >= 0)
-                    {
-                        code.lload(wordSlots[w]).lload(orSlots[w]).loadConstant(~hasOr[w]).lor().land().lstore(wordSlots[w]);
-                    }
-                }
-            }
-            if (f + 1 >= index.fieldsWithOr() && wordSlots.length <= CrossRuleIndex.EARLY_EXIT_MAX_WORDS)
-            {
-                final Label any = code.newLabel();
-                code.lload(wordSlots[0]);
-                for (int w = 1; w < wordSlots.length; w++)
-                {
-                    code.lload(wordSlots[w]).lor();
-                }
-                code.lconst_0().lcmp().ifne(any);
-                code.iconst_m1().ireturn();
-                code.labelBinding(any);
-            }
+            emitField(field, lookup);
+            lookup += field.lookups().size();
         }
 
         final Label matched = code.newLabel();
-        for (int k = 0; k < chunks.size(); k++)
+        final int words = index.words();
+        final long[] hasOr = index.hasOr();
+        int chunk = 0;
+        for (int w = 0; w < words; w++)
         {
-            final int from = chunks.get(k)[0];
-            final int to = chunks.get(k)[1];
-            final int firstWord = from >>> 6;
-            final int lastWord = (to - 1) >>> 6;
-            final Label call = code.newLabel();
-            final Label skip = code.newLabel();
-            for (int w = firstWord; w <= lastWord; w++)
+            code.loadConstant(index.initialWord(w));
+            for (int l = 0; l < lookups.size(); l++)
             {
-                final int low = Math.max(from, w * Long.SIZE) - w * Long.SIZE;
-                final int high = Math.min(to, (w + 1) * Long.SIZE) - w * Long.SIZE;
-                final long bits = (Long.SIZE == high - low ? -1L : (1L << (high - low)) - 1) << low;
-                code.lload(wordSlots[w]);
-                if (-1L != bits)
+                if (lookups.get(l).changes()[w])
                 {
-                    code.loadConstant(bits).land();
+                    loadRowWord(l, w);
+                    code.land();
                 }
-                code.lconst_0().lcmp().ifne(call);
             }
-            code.goto_(skip);
-            code.labelBinding(call);
-            code.aload(READER_SLOT);
-            for (int w = firstWord; w <= lastWord; w++)
+            if (0 != hasOr[w])
             {
-                code.lload(wordSlots[w]);
+                // A rule with a decided 'or' stays only if one of its operands held.
+                code.loadConstant(~hasOr[w]);
+                for (int l = 0; l < lookups.size(); l++)
+                {
+                    final boolean[] orChanges = lookups.get(l).orChanges();
+                    if (null != orChanges && orChanges[w])
+                    {
+                        loadRowWord(l, words + w);
+                        code.lor();
+                    }
+                }
+                code.land();
             }
-            code.invokestatic(owner, "rules" + k, rulesType(firstWord, lastWord));
-            code.dup().ifge(matched);
-            code.pop();
-            code.labelBinding(skip);
+            code.lstore(wordSlot);
+            final Label nextWord = code.newLabel();
+            code.lload(wordSlot).lconst_0().lcmp().ifeq(nextWord);
+            for (; chunk < chunks.size() && (chunks.get(chunk)[0] >>> 6) == w; chunk++)
+            {
+                emitChunkCall(owner, chunks, chunk, wordSlot, matched);
+            }
+            code.labelBinding(nextWord);
         }
         code.iconst_m1().ireturn();
         code.labelBinding(matched);
         code.ireturn();
     }
 
-    private void emitField(final CrossRuleIndex.FieldEntry field)
+    /**
+     * Up to {@link #PROGRESSIVE_MAX_WORDS} words: the candidate words stay in locals and each
+     * field's rows are applied as soon as it is read, so a field none of whose rules is still a
+     * candidate (the SCTP port once the protocol ruled SCTP out, the TCP flags once the port
+     * did) is not read at all: one test of the words against the field's rules.
+     */
+    private void emitProgressive(final ClassDesc owner, final List<int[]> chunks)
+    {
+        final int words = index.words();
+        final long[] hasOr = index.hasOr();
+        final int[] wordSlots = new int[words];
+        final int[] orSlots = new int[words];
+        for (int w = 0; w < words; w++)
+        {
+            wordSlots[w] = code.allocateLocal(TypeKind.LONG);
+            code.loadConstant(index.initialWord(w)).lstore(wordSlots[w]);
+            orSlots[w] = -1;
+            if (0 != hasOr[w])
+            {
+                orSlots[w] = code.allocateLocal(TypeKind.LONG);
+                code.lconst_0().lstore(orSlots[w]);
+            }
+        }
+        int lookup = 0;
+        for (final CrossRuleIndex.FieldEntry field : index.fields())
+        {
+            final Label skip = code.newLabel();
+            final long[] involved = involved(field, words);
+            boolean first = true;
+            for (int w = 0; w < words; w++)
+            {
+                if (0 != involved[w])
+                {
+                    code.lload(wordSlots[w]).loadConstant(involved[w]).land();
+                    if (!first)
+                    {
+                        code.lor();
+                    }
+                    first = false;
+                }
+            }
+            if (first)
+            {
+                // The field can change no candidate.
+                lookup += field.lookups().size();
+                continue;
+            }
+            code.lconst_0().lcmp().ifeq(skip);
+            emitField(field, lookup);
+            for (int l = lookup; l < lookup + field.lookups().size(); l++)
+            {
+                final boolean[] changes = lookups.get(l).changes();
+                final boolean[] orChanges = lookups.get(l).orChanges();
+                for (int w = 0; w < words; w++)
+                {
+                    if (changes[w])
+                    {
+                        loadRowWord(l, w);
+                        code.lload(wordSlots[w]).land().lstore(wordSlots[w]);
+                    }
+                    if (null != orChanges && orChanges[w])
+                    {
+                        loadRowWord(l, words + w);
+                        code.lload(orSlots[w]).lor().lstore(orSlots[w]);
+                    }
+                }
+            }
+            code.labelBinding(skip);
+            lookup += field.lookups().size();
+        }
+
+        final Label matched = code.newLabel();
+        int chunk = 0;
+        for (int w = 0; w < words; w++)
+        {
+            if (orSlots[w] >= 0)
+            {
+                // A rule with a decided 'or' stays only if one of its operands held.
+                code.lload(wordSlots[w]).lload(orSlots[w]).loadConstant(~hasOr[w]).lor().land().lstore(wordSlots[w]);
+            }
+            final Label nextWord = code.newLabel();
+            code.lload(wordSlots[w]).lconst_0().lcmp().ifeq(nextWord);
+            for (; chunk < chunks.size() && (chunks.get(chunk)[0] >>> 6) == w; chunk++)
+            {
+                emitChunkCall(owner, chunks, chunk, wordSlots[w], matched);
+            }
+            code.labelBinding(nextWord);
+        }
+        code.iconst_m1().ireturn();
+        code.labelBinding(matched);
+        code.ireturn();
+    }
+
+    /** Per word, the rules a field's lookups can clear or whose {@code or} they feed: with none left, the field is not read. */
+    private static long[] involved(final CrossRuleIndex.FieldEntry field, final int words)
+    {
+        final long[] involved = new long[words];
+        for (int w = 0; w < words; w++)
+        {
+            involved[w] = ~field.absentKeep()[w];
+        }
+        for (final CrossRuleIndex.Lookup lookup : field.lookups())
+        {
+            final long[] rows = lookup.rows();
+            for (int r = 0; r < rows.length; r += lookup.width())
+            {
+                for (int w = 0; w < words; w++)
+                {
+                    involved[w] |= ~rows[r + w];
+                    if (lookup.width() > words)
+                    {
+                        involved[w] |= rows[r + words + w];
+                    }
+                }
+            }
+        }
+        return involved;
+    }
+
+    private void emitChunkCall(final ClassDesc owner, final List<int[]> chunks, final int chunk, final int slot, final Label matched)
+    {
+        final int from = chunks.get(chunk)[0] & (Long.SIZE - 1);
+        final int count = chunks.get(chunk)[1] - chunks.get(chunk)[0];
+        final long bits = (Long.SIZE == count ? -1L : (1L << count) - 1) << from;
+        final Label skip = code.newLabel();
+        if (-1L != bits)
+        {
+            code.lload(slot).loadConstant(bits).land().lconst_0().lcmp().ifeq(skip);
+        }
+        code.aload(READER_SLOT).lload(slot);
+        code.invokestatic(owner, "rules" + chunk, MTD_CANDIDATE_RULES);
+        code.dup().ifge(matched);
+        code.pop();
+        code.labelBinding(skip);
+    }
+
+    /** Read the field once and store each of its lookups' row offsets. */
+    private void emitField(final CrossRuleIndex.FieldEntry field, final int firstLookup)
     {
         final int id = field.fieldId();
+        final List<CrossRuleIndex.Lookup> fieldLookups = field.lookups();
         final Label absent = code.newLabel();
         final Label done = code.newLabel();
         code.aload(READER_SLOT).loadConstant(id).invokeinterface(ConditionEmitter.CD_FIELD_READER, "isPresent", MTD_IS_PRESENT);
         code.ifeq(absent);
         switch (field.kind())
         {
-            case PRESENCE ->
-            {
-            }
+            case PRESENCE -> code.iconst_0().istore(offsetSlots.get(firstLookup));
             case INTEGER ->
             {
                 code.aload(READER_SLOT).loadConstant(id).invokeinterface(ConditionEmitter.CD_FIELD_READER, "integer", MTD_INTEGER);
                 code.lstore(rawSlot);
-                for (final CrossRuleIndex.Lookup lookup : field.lookups())
+                for (int l = 0; l < fieldLookups.size(); l++)
                 {
+                    final CrossRuleIndex.Lookup lookup = fieldLookups.get(l);
                     code.lload(rawSlot);
                     if (0 != lookup.shift())
                     {
@@ -181,55 +293,47 @@ final class IndexEmitter
                         code.loadConstant(lookup.mask()).land();
                     }
                     code.lstore(rawSlot + 2);
-                    emitRowOffset(lookup.index(), rawSlot + 2);
-                    andRow(lookup);
+                    emitRowOffset(lookup.index(), rawSlot + 2, offsetSlots.get(firstLookup + l));
                 }
             }
             case ADDRESS ->
             {
-                final CrossRuleIndex.Lookup lookup = field.lookups().getFirst();
+                final CrossRuleIndex.Lookup lookup = fieldLookups.getFirst();
+                final int offsetSlot = offsetSlots.get(firstLookup);
                 final Label version6 = code.newLabel();
-                final Label found = code.newLabel();
                 code.aload(READER_SLOT).loadConstant(id)
                     .invokeinterface(ConditionEmitter.CD_FIELD_READER, "addressVersion", MTD_ADDRESS_VERSION);
                 code.iconst_4().if_icmpne(version6);
                 code.aload(READER_SLOT).loadConstant(id).invokeinterface(ConditionEmitter.CD_FIELD_READER, "addressLow", MTD_ADDRESS_PART);
                 code.lstore(rawSlot);
-                emitRowOffset(lookup.index(), rawSlot);
-                code.iload(offsetSlot);
-                code.goto_(found);
+                emitRowOffset(lookup.index(), rawSlot, offsetSlot);
+                code.goto_(done);
                 code.labelBinding(version6);
                 code.ldc(classData.constant(lookup.index6()));
                 code.aload(READER_SLOT).loadConstant(id).invokeinterface(ConditionEmitter.CD_FIELD_READER, "addressHigh", MTD_ADDRESS_PART);
                 code.aload(READER_SLOT).loadConstant(id).invokeinterface(ConditionEmitter.CD_FIELD_READER, "addressLow", MTD_ADDRESS_PART);
                 code.invokevirtual(CD_INTERVAL_INDEX, "rowOffset", MTD_ROW6);
-                code.labelBinding(found);
                 code.istore(offsetSlot);
-                andRow(lookup);
             }
         }
         code.goto_(done);
         code.labelBinding(absent);
-        final long[] keep = field.absentKeep();
-        for (int w = 0; w < keep.length; w++)
+        for (int l = 0; l < fieldLookups.size(); l++)
         {
-            if (-1L != keep[w])
-            {
-                code.lload(wordSlots[w]).loadConstant(keep[w]).land().lstore(wordSlots[w]);
-            }
+            code.loadConstant(fieldLookups.get(l).absentOffset()).istore(offsetSlots.get(firstLookup + l));
         }
         code.labelBinding(done);
     }
 
     /**
-     * Store the row offset of the value in {@code valueSlot} (non-negative) into the offset local,
-     * inline rather than through {@link IntervalIndex#rowOffset(long)}: a call in a method this
+     * Store the row offset of the value in {@code valueSlot} (non-negative) into {@code offsetSlot},
+     * inline rather than through a method of {@link IntervalIndex}: a call in a method this
      * large is not inlined by C2 (measured: "callee is too large"), and a call per field per
      * item is what the index is meant to save. A direct table for small value spaces; else a
      * binary search unrolled over the known number of intervals, each step a compare and a
-     * conditional add the JIT turns into a conditional move.
+     * conditional add.
      */
-    private void emitRowOffset(final IntervalIndex index, final int valueSlot)
+    private void emitRowOffset(final IntervalIndex index, final int valueSlot, final int offsetSlot)
     {
         final char[] direct = index.direct();
         if (null != direct)
@@ -266,31 +370,10 @@ final class IndexEmitter
         code.ldc(classData.constant(index.offsets())).iload(searchSlot).iaload().istore(offsetSlot);
     }
 
-    /** {@code and} the row's first words into the candidates, {@code or} its second words (if any) into the operand hits. */
-    private void andRow(final CrossRuleIndex.Lookup lookup)
+    private void loadRowWord(final int lookup, final int position)
     {
-        final boolean[] changes = lookup.changes();
-        final boolean[] orChanges = lookup.orChanges();
-        final int words = wordSlots.length;
-        for (int w = 0; w < words; w++)
-        {
-            if (changes[w])
-            {
-                loadRowWord(lookup, w);
-                code.lload(wordSlots[w]).land().lstore(wordSlots[w]);
-            }
-            if (null != orChanges && orChanges[w])
-            {
-                loadRowWord(lookup, words + w);
-                code.lload(orSlots[w]).lor().lstore(orSlots[w]);
-            }
-        }
-    }
-
-    private void loadRowWord(final CrossRuleIndex.Lookup lookup, final int position)
-    {
-        code.ldc(classData.constant(lookup.rows()));
-        code.iload(offsetSlot);
+        code.ldc(classData.constant(lookups.get(lookup).rows()));
+        code.iload(offsetSlots.get(lookup));
         if (0 != position)
         {
             code.loadConstant(position).iadd();

@@ -8,13 +8,15 @@ import java.util.Arrays;
  * so within one interval every test answers the same, and one lookup per item stands for every
  * rule's test on that field. Values are unsigned 64 bits ({@code high} = 0) or 128 bits (IPv6).
  * <p>
- * Small value spaces (ports, protocol, a flag bit) go through a direct table; larger ones through
- * a branch-free binary search over the interval starts. Immutable; any thread; allocates nothing.
+ * Small value spaces (ports below 4,096, protocol, a flag bit) go through a direct table; larger
+ * ones through a binary search over the interval starts. The generated code does both inline
+ * ({@link IndexEmitter}) for values below 2^63; IPv6 addresses call {@link #rowOffset(long, long)}.
+ * Immutable; any thread; allocates nothing.
  */
 public final class IntervalIndex
 {
     /** Value spaces whose last bound is below this use a direct table (2 bytes per value). */
-    static final int DIRECT_LIMIT = Integer.getInteger("sluice.policy.index.direct", 1 << 12);
+    static final int DIRECT_LIMIT = 1 << 12;
 
     private final long[] startHigh;
     private final long[] startLow;
@@ -51,29 +53,6 @@ public final class IntervalIndex
         {
             direct = null;
         }
-    }
-
-    /**
-     * @param value a value below 2^64, compared unsigned.
-     * @return the offset of its row.
-     */
-    public int rowOffset(final long value)
-    {
-        final char[] direct = this.direct;
-        if (null != direct)
-        {
-            return value >= 0 && value < direct.length ? direct[(int)value] : lastOffset;
-        }
-        final long[] starts = startLow;
-        int low = 0;
-        int n = starts.length;
-        while (n > 1)
-        {
-            final int half = n >>> 1;
-            low = Long.compareUnsigned(starts[low + half], value) <= 0 ? low + half : low;
-            n -= half;
-        }
-        return offsets[low];
     }
 
     /**

@@ -97,7 +97,9 @@ public final class RuleCompiler
      */
     public static RuleMatcher compile(final Condition[] conditions)
     {
-        final CrossRuleIndex index = CrossRuleIndex.enabled() ? CrossRuleIndex.plan(conditions) : null;
+        final boolean indexed = CrossRuleIndex.enabled();
+        int lookupBudget = CrossRuleIndex.LOOKUP_BUDGET_BYTES;
+        CrossRuleIndex index = indexed ? CrossRuleIndex.plan(conditions, lookupBudget) : null;
         int budget = DEFAULT_METHOD_BUDGET_BYTES;
         while (true)
         {
@@ -107,6 +109,13 @@ public final class RuleCompiler
             if (longestMethodBytes(bytes) <= JIT_METHOD_LIMIT_BYTES)
             {
                 return define(bytes, classData);
+            }
+            if (null != index && methodBytes(bytes, "firstMatch") > JIT_METHOD_LIMIT_BYTES)
+            {
+                // The lookups took more than estimated: index fewer fields.
+                lookupBudget = lookupBudget * 3 / 4;
+                index = CrossRuleIndex.plan(conditions, lookupBudget);
+                continue;
             }
             if (budget < 64)
             {
@@ -143,7 +152,8 @@ public final class RuleCompiler
     }
 
     /**
-     * Chunks of the rules behind the index: each rule costs its remaining terms and its bit test.
+     * Chunks of the rules behind the index, each within one candidate word: each rule costs its
+     * remaining terms and its bit test.
      */
     private static List<int[]> chunks(final CrossRuleIndex index, final int budgetBytes)
     {
@@ -157,7 +167,7 @@ public final class RuleCompiler
             {
                 ruleBytes += ConditionEmitter.estimateBytes(term);
             }
-            if (i > from && bytes + ruleBytes > budgetBytes)
+            if (i > from && (bytes + ruleBytes > budgetBytes || 0 == (i & (Long.SIZE - 1))))
             {
                 chunks.add(new int[]{ from, i });
                 from = i;
@@ -196,7 +206,7 @@ public final class RuleCompiler
                     terms.addAll(index.remaining(i));
                 }
                 final TextGroups textGroups = new TextGroups(terms);
-                clazz.withMethodBody(name, IndexEmitter.rulesType(from >>> 6, (to - 1) >>> 6), ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                clazz.withMethodBody(name, IndexEmitter.MTD_CANDIDATE_RULES, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
                     code -> new ConditionEmitter(code, classData, self, name, textGroups).emitCandidates(index, from, to - from, from >>> 6));
                 textGroups.testsByField().forEach((fieldId, tests) -> clazz.withMethodBody(
                     ConditionEmitter.textHelperName(name, fieldId), ConditionEmitter.MTD_TEXT_HELPER,
@@ -247,6 +257,19 @@ public final class RuleCompiler
         code.iconst_m1().ireturn();
         code.labelBinding(matched);
         code.ireturn();
+    }
+
+    private static int methodBytes(final byte[] bytes, final String name)
+    {
+        final ClassModel model = ClassFile.of().parse(bytes);
+        for (final MethodModel method : model.methods())
+        {
+            if (method.methodName().equalsString(name))
+            {
+                return method.findAttribute(Attributes.code()).map(CodeAttribute::codeLength).orElse(0);
+            }
+        }
+        return 0;
     }
 
     private static int longestMethodBytes(final byte[] bytes)
