@@ -30,12 +30,12 @@ import java.util.TreeSet;
  * or a top-level {@code and} term), the field's value space is cut into intervals at every
  * bound of every such test, and each interval gets a row of bits, one per rule, set when the
  * rule's tests on the field hold there (and for every rule that does not test the field). An
- * absent field keeps only the rules that do not need it. Per item, the generated code reads
- * each indexed field once, looks its row up ({@link IntervalIndex}) and {@code and}s it into
- * the candidate words; only candidates then run, in rule order, and only their terms that no
- * row decided. A candidate whose remaining terms fail falls through to the next, so first
- * match is unchanged; a rule whose bit is clear is exactly one whose indexed terms or
- * required fields fail.
+ * absent field keeps only the rules that do not need it. Per item, the generated code
+ * ({@link IndexEmitter}) reads each indexed field at most once, looks its row up (the
+ * {@link IntervalIndex} search, inline) and {@code and}s it into the candidate words; only
+ * candidates then run, in rule order, and only their terms that no row decided. A candidate
+ * whose remaining terms fail falls through to the next, so first match is unchanged; a rule
+ * whose bit is clear is exactly one whose indexed terms, decided {@code or} or required fields fail.
  * <p>
  * Indexed: integer comparisons, {@code in} sets and truth tests on fields that are not
  * repeated (bit fields through their shift and mask), and address {@code ==}, {@code !=} and
