@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * DNS name). Almost no packet matches a rule until the last, which catches TCP SYNs to 443; the
  * rest fall to the default. That is the worst case for first match: every rule is tried.
  * <p>
- * {@code mode=interpreted} parses the policy with {@code sluice.policy.compile=false}.
+ * {@code mode=interpreted} parses the policy with {@code sluice.policy.compile=false};
+ * {@code mode=noindex} with {@code sluice.policy.index=false} (generated code without the cross-rule index).
  * Run: {@code perf/run-jmh.sh PolicyMatchBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -63,7 +64,11 @@ public class PolicyMatchBenchmark
     @Param({"1", "10", "100", "1000"})
     public int rules;
 
-    @Param({"compiled", "interpreted"})
+    /**
+     * {@code compiled}: generated code with the cross-rule index; {@code noindex}: generated code
+     * without it ({@code sluice.policy.index=false}, the matcher before the index); {@code interpreted}.
+     */
+    @Param({"compiled", "noindex", "interpreted"})
     public String mode;
 
     /**
@@ -98,8 +103,9 @@ public class PolicyMatchBenchmark
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
-        final boolean compiled = "compiled".equals(mode);
+        final boolean compiled = !"interpreted".equals(mode);
         System.setProperty(RuleCompiler.COMPILE_PROP_NAME, Boolean.toString(compiled));
+        System.setProperty(RuleCompiler.INDEX_PROP_NAME, Boolean.toString(!"noindex".equals(mode)));
         final PolicyParseResult result = PolicyParser.parse("benchmark.yaml", policyText(rules, "headers".equals(mix)));
         policy = result.policy().orElseThrow(() -> new IllegalStateException(result.toString()));
         if (policy.isCompiled() != compiled)
@@ -170,6 +176,7 @@ public class PolicyMatchBenchmark
         }
         Files.delete(directory);
         System.clearProperty(RuleCompiler.COMPILE_PROP_NAME);
+        System.clearProperty(RuleCompiler.INDEX_PROP_NAME);
     }
 
     @Benchmark

@@ -156,6 +156,101 @@ final class ConditionEmitter
     }
 
     /**
+     * Emit the body of a rules method behind the cross-rule index: the method's parameter after
+     * the reader is the candidate word its rules are in (a {@code long}, word {@code firstWord});
+     * each rule runs only when its bit is set, and then only its terms that
+     * no lookup decided. A word, and a block of eight rules, whose bits are all clear is passed
+     * with one test, so an item that the lookups left few candidates costs a handful of tests.
+     *
+     * @param index      the plan the words were computed with.
+     * @param firstIndex the rule index of the method's first rule.
+     * @param count      how many rules, from {@code firstIndex}.
+     * @param firstWord  the word of rule {@code firstIndex}, the first word parameter.
+     */
+    void emitCandidates(final CrossRuleIndex index, final int firstIndex, final int count, final int firstWord)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            index.remaining(firstIndex + i).forEach(this::declareLocals);
+        }
+        for (final int fieldId : textGroups.testsByField().keySet())
+        {
+            final int state = code.allocateLocal(TypeKind.INT);
+            final int bits = code.allocateLocal(TypeKind.LONG);
+            code.iconst_0().istore(state).lconst_0().lstore(bits);
+            texts.put(fieldId, new TextSlots(fieldId, state, bits));
+        }
+
+        final long[] clearable = index.clearable();
+        Label wordEnd = null;
+        Label blockEnd = null;
+        for (int i = 0; i < count; i++)
+        {
+            final int rule = firstIndex + i;
+            final int word = rule >>> 6;
+            final int bit = rule & (Long.SIZE - 1);
+            final int slot = 1 + 2 * (word - firstWord);
+            if (0 == i || 0 == bit % SKIP_BLOCK_RULES)
+            {
+                if (null != blockEnd)
+                {
+                    code.labelBinding(blockEnd);
+                }
+                if (0 == i || 0 == bit)
+                {
+                    if (null != wordEnd)
+                    {
+                        code.labelBinding(wordEnd);
+                    }
+                    wordEnd = code.newLabel();
+                    skipIfClear(slot, bits(bit, Math.min(Long.SIZE - bit, count - i)), clearable[word], wordEnd);
+                }
+                blockEnd = code.newLabel();
+                final int blockSize = Math.min(SKIP_BLOCK_RULES - bit % SKIP_BLOCK_RULES, count - i);
+                if (blockSize < Long.SIZE)
+                {
+                    skipIfClear(slot, bits(bit, blockSize), clearable[word], blockEnd);
+                }
+            }
+            final Label next = code.newLabel();
+            if (0 != (clearable[word] & (1L << bit)))
+            {
+                code.lload(slot).loadConstant(1L << bit).land().lconst_0().lcmp().ifeq(next);
+            }
+            for (final Condition term : index.remaining(rule))
+            {
+                branch(term, next, false);
+            }
+            code.loadConstant(rule);
+            code.ireturn();
+            code.labelBinding(next);
+        }
+        code.labelBinding(blockEnd);
+        code.labelBinding(wordEnd);
+        code.iconst_m1();
+        code.ireturn();
+    }
+
+    private static long bits(final int from, final int count)
+    {
+        return (Long.SIZE == count ? -1L : (1L << count) - 1) << from;
+    }
+
+    /** One test that passes a run of rules when all their bits are clear; only for runs of several rules that can all be cleared. */
+    private void skipIfClear(final int slot, final long bits, final long clearable, final Label skip)
+    {
+        if (Long.bitCount(bits) > 1 && bits == (clearable & bits))
+        {
+            code.lload(slot);
+            if (-1L != bits)
+            {
+                code.loadConstant(bits).land();
+            }
+            code.lconst_0().lcmp().ifeq(skip);
+        }
+    }
+
+    /**
      * Up to 64 rules. Each rule's {@link Requirements} (fields it needs present, values an integer
      * field must take) become, per field that several rules depend on, a mask of the rules the
      * item's value leaves possible: a presence check and a {@code lookupswitch} per field, and

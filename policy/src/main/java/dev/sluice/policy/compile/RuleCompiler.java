@@ -29,6 +29,10 @@ import java.util.List;
  * cut into methods that stay below HotSpot's limit for JIT compilation (8,000 bytes of bytecode;
  * a larger method would run interpreted for ever) and far below the class file's 64 KiB.
  * <p>
+ * With several rules, a {@link CrossRuleIndex} decides the fields many rules test once per item,
+ * across rules, so only the candidate rules run ({@value #INDEX_PROP_NAME}{@code =false}
+ * compiles without it).
+ * <p>
  * Runs off the data path, when a policy is built; any thread.
  */
 public final class RuleCompiler
@@ -36,6 +40,9 @@ public final class RuleCompiler
     /** System property: {@code false} makes policies run the interpreter (comparison, escape hatch). */
     public static final String COMPILE_PROP_NAME = "sluice.policy.compile";
     public static final boolean COMPILE_DEFAULT = true;
+    /** System property: {@code false} compiles without the {@link CrossRuleIndex} (the matcher as before it, for comparison). */
+    public static final String INDEX_PROP_NAME = "sluice.policy.index";
+    public static final boolean INDEX_DEFAULT = true;
 
     /** HotSpot's {@code HugeMethodLimit}: methods longer than this are never JIT-compiled. */
     static final int JIT_METHOD_LIMIT_BYTES = 8_000;
@@ -90,15 +97,25 @@ public final class RuleCompiler
      */
     public static RuleMatcher compile(final Condition[] conditions)
     {
+        final boolean indexed = CrossRuleIndex.enabled();
+        int lookupBudget = CrossRuleIndex.LOOKUP_BUDGET_BYTES;
+        CrossRuleIndex index = indexed ? CrossRuleIndex.plan(conditions, lookupBudget) : null;
         int budget = DEFAULT_METHOD_BUDGET_BYTES;
         while (true)
         {
             final ClassData classData = new ClassData();
-            final List<int[]> chunks = chunks(conditions, budget);
-            final byte[] bytes = generate(conditions, chunks, classData);
+            final List<int[]> chunks = null == index ? chunks(conditions, budget) : chunks(index, budget);
+            final byte[] bytes = null == index ? generate(conditions, chunks, classData) : generate(index, chunks, classData);
             if (longestMethodBytes(bytes) <= JIT_METHOD_LIMIT_BYTES)
             {
                 return define(bytes, classData);
+            }
+            if (null != index && methodBytes(bytes, "firstMatch") > JIT_METHOD_LIMIT_BYTES)
+            {
+                // The lookups took more than estimated: index fewer fields.
+                lookupBudget = lookupBudget * 3 / 4;
+                index = CrossRuleIndex.plan(conditions, lookupBudget);
+                continue;
             }
             if (budget < 64)
             {
@@ -132,6 +149,71 @@ public final class RuleCompiler
             chunks.add(new int[]{ from, conditions.length });
         }
         return chunks;
+    }
+
+    /**
+     * Chunks of the rules behind the index, each within one candidate word: each rule costs its
+     * remaining terms and its bit test.
+     */
+    private static List<int[]> chunks(final CrossRuleIndex index, final int budgetBytes)
+    {
+        final ArrayList<int[]> chunks = new ArrayList<>();
+        int from = 0;
+        int bytes = 0;
+        for (int i = 0; i < index.ruleCount(); i++)
+        {
+            int ruleBytes = 24;
+            for (final Condition term : index.remaining(i))
+            {
+                ruleBytes += ConditionEmitter.estimateBytes(term);
+            }
+            if (i > from && (bytes + ruleBytes > budgetBytes || 0 == (i & (Long.SIZE - 1))))
+            {
+                chunks.add(new int[]{ from, i });
+                from = i;
+                bytes = 0;
+            }
+            bytes += ruleBytes;
+        }
+        if (from < index.ruleCount())
+        {
+            chunks.add(new int[]{ from, index.ruleCount() });
+        }
+        return chunks;
+    }
+
+    private static byte[] generate(final CrossRuleIndex index, final List<int[]> chunks, final ClassData classData)
+    {
+        final ClassDesc self = ClassDesc.of(CLASS_NAME);
+        final ClassFile classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+            ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(RuleCompiler.class.getClassLoader()))));
+        return classFile.build(self, clazz ->
+        {
+            clazz.withFlags(AccessFlag.PUBLIC, AccessFlag.FINAL, AccessFlag.SUPER);
+            clazz.withInterfaceSymbols(CD_RULE_MATCHER);
+            clazz.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
+                code -> code.aload(0).invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
+            clazz.withMethodBody("firstMatch", ConditionEmitter.MTD_RULES, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
+                code -> new IndexEmitter(code, classData, index).emitFirstMatch(self, chunks));
+            for (int k = 0; k < chunks.size(); k++)
+            {
+                final int from = chunks.get(k)[0];
+                final int to = chunks.get(k)[1];
+                final String name = "rules" + k;
+                final ArrayList<Condition> terms = new ArrayList<>();
+                for (int i = from; i < to; i++)
+                {
+                    terms.addAll(index.remaining(i));
+                }
+                final TextGroups textGroups = new TextGroups(terms);
+                clazz.withMethodBody(name, IndexEmitter.MTD_CANDIDATE_RULES, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                    code -> new ConditionEmitter(code, classData, self, name, textGroups).emitCandidates(index, from, to - from, from >>> 6));
+                textGroups.testsByField().forEach((fieldId, tests) -> clazz.withMethodBody(
+                    ConditionEmitter.textHelperName(name, fieldId), ConditionEmitter.MTD_TEXT_HELPER,
+                    ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                    code -> TextGroups.emitEvaluation(code, fieldId, tests, classData)));
+            }
+        });
     }
 
     private static byte[] generate(final Condition[] conditions, final List<int[]> chunks, final ClassData classData)
@@ -175,6 +257,19 @@ public final class RuleCompiler
         code.iconst_m1().ireturn();
         code.labelBinding(matched);
         code.ireturn();
+    }
+
+    private static int methodBytes(final byte[] bytes, final String name)
+    {
+        final ClassModel model = ClassFile.of().parse(bytes);
+        for (final MethodModel method : model.methods())
+        {
+            if (method.methodName().equalsString(name))
+            {
+                return method.findAttribute(Attributes.code()).map(CodeAttribute::codeLength).orElse(0);
+            }
+        }
+        return 0;
     }
 
     private static int longestMethodBytes(final byte[] bytes)

@@ -155,6 +155,182 @@ class CompiledMatcherPropertyTest
         }
     }
 
+    /** Fields many rules share, as a block list has them: aliases, a repeated field, tunnelled inner fields, flag bits. */
+    private static final String[] SHARED_INTEGERS = {
+        "tcp.dstport", "tcp.srcport", "udp.dstport", "ip.proto", "tcp.flags", "tcp.flags.syn", "tcp.flags.ack", "vlan.id",
+        "inner.tcp.dstport", "inner.ip.proto", "tcp.port", "icmp.type" };
+    private static final String[] SHARED_ADDRESSES = { "ip.src", "ip.dst", "inner.ip.src", "ip.addr" };
+    private static final String[] SHARED_TEXTS = { "dns.qry.name", "tls.sni" };
+    private static final long[] SHARED_INTEGER_POOL = { 0, 1, 2, 6, 17, 18, 22, 53, 80, 132, 443, 1000, 1001, 4095, 8080, 65535 };
+    private static final String[] SHARED_HOSTS = {
+        "10.0.0.1", "10.1.2.3", "10.1.2.255", "10.1.3.0", "192.168.1.10", "0.0.0.0", "255.255.255.255", "2001:db8::1",
+        "2001:db8:1::5", "2001:db8:1:ffff:ffff:ffff:ffff:ffff", "fe80::1", "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" };
+
+    /**
+     * Policies where the cross-rule index applies: many rules (4 to 150) over a dozen shared
+     * fields, as conjunctions of tests with overlapping ranges and prefixes, mixed with what the
+     * index must leave to the rules (negations, {@code or} terms, aliases, a repeated field, text
+     * tests); items where each field is absent or present with values at the literals' edges.
+     * Each policy is compiled with the index and without it, and both must agree with the interpreter.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void crossRuleIndexAgreesWithInterpreter()
+    {
+        final SplittableRandom random = new SplittableRandom(SEED + 2);
+        int parsed = 0;
+        int indexed = 0;
+        int cases = 0;
+        int matched = 0;
+        for (int p = 0; p < 200; p++)
+        {
+            final int ruleCount = 4 + random.nextInt(0 == p % 10 ? 150 : 40);
+            final StringBuilder text = new StringBuilder("sluice-policy: 1\nname: shared\nmatch: first\ndefault: keep\nrules:\n");
+            for (int r = 0; r < ruleCount; r++)
+            {
+                text.append("  - name: r").append(r).append("\n    when: '").append(sharedConjunction(random).replace("'", "''"))
+                    .append("'\n    then: drop\n");
+            }
+            final Policy policy = parse(text.toString(), p);
+            if (null == policy)
+            {
+                continue;
+            }
+            parsed++;
+            final Condition[] conditions = policy.rules().stream().map(r -> r.condition()).toArray(Condition[]::new);
+            final CrossRuleIndex plan = CrossRuleIndex.plan(conditions);
+            indexed += null == plan ? 0 : 1;
+            final RuleMatcher withIndex = RuleCompiler.compile(conditions);
+            final RuleMatcher withoutIndex;
+            System.setProperty(RuleCompiler.INDEX_PROP_NAME, "false");
+            try
+            {
+                withoutIndex = RuleCompiler.compile(conditions);
+            }
+            finally
+            {
+                System.clearProperty(RuleCompiler.INDEX_PROP_NAME);
+            }
+            for (int i = 0; i < ITEMS_PER_POLICY * 2; i++)
+            {
+                final TestItem item = sharedItem(random);
+                final int expected = policy.firstMatchInterpreted(item);
+                final int policyIndex = p;
+                assertEquals(expected, withIndex.firstMatch(item), () -> "with index: " + failure(policyIndex, policy, item));
+                assertEquals(expected, withoutIndex.firstMatch(item), () -> "without index: " + failure(policyIndex, policy, item));
+                matched += Policy.NO_MATCH == expected ? 0 : 1;
+                cases++;
+            }
+        }
+        assertTrue(parsed > 150, "only " + parsed + " of 200 policies parsed (seed " + SEED + ")");
+        assertTrue(indexed > parsed * 9 / 10, "the index applies to only " + indexed + " of " + parsed + " policies (seed " + SEED + ")");
+        assertTrue(matched > cases / 20 && matched < cases * 19 / 20,
+            "matches should be neither rare nor certain: " + matched + " of " + cases + " (seed " + SEED + ")");
+        System.out.println("seed " + SEED + ": " + parsed + " shared-field policies (" + indexed + " indexed), " + cases +
+            " cases, " + matched + " first matches");
+    }
+
+    private static String sharedConjunction(final SplittableRandom random)
+    {
+        final int count = 2 + random.nextInt(3);
+        final StringBuilder out = new StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            out.append(i > 0 ? " and " : "");
+            final int shape = random.nextInt(12);
+            if (0 == shape)
+            {
+                out.append("not (").append(sharedAtom(random)).append(')');
+            }
+            else if (1 == shape)
+            {
+                out.append('(').append(sharedAtom(random)).append(" or ").append(sharedAtom(random)).append(')');
+            }
+            else
+            {
+                out.append(sharedAtom(random));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String sharedAtom(final SplittableRandom random)
+    {
+        final int kind = random.nextInt(10);
+        if (kind < 6)
+        {
+            final Field field = CATALOGUE.byName(SHARED_INTEGERS[random.nextInt(SHARED_INTEGERS.length)]);
+            final String name = field.name();
+            final long a = sharedInteger(random, field);
+            final long b = sharedInteger(random, field);
+            return switch (random.nextInt(5))
+            {
+                case 0 -> name;
+                case 1 -> name + " in {" + Math.min(a, b) + ".." + Math.max(a, b) + ", " + sharedInteger(random, field) + "}";
+                case 2 -> name + " in {" + a + ", " + b + "}";
+                default -> name + ' ' + new String[]{ "==", "==", "!=", "<", "<=", ">", ">=" }[random.nextInt(7)] + ' ' + a;
+            };
+        }
+        if (kind < 9)
+        {
+            final String name = SHARED_ADDRESSES[random.nextInt(SHARED_ADDRESSES.length)];
+            return switch (random.nextInt(4))
+            {
+                case 0 -> name + " == " + PREFIXES[random.nextInt(PREFIXES.length)];
+                case 1 -> name + " != " + PREFIXES[random.nextInt(PREFIXES.length)];
+                default ->
+                {
+                    final StringBuilder set = new StringBuilder(name).append(" in {");
+                    final int count = 1 + random.nextInt(4);
+                    for (int i = 0; i < count; i++)
+                    {
+                        set.append(i > 0 ? ", " : "").append(PREFIXES[random.nextInt(PREFIXES.length)]);
+                    }
+                    yield set.append('}').toString();
+                }
+            };
+        }
+        final String name = SHARED_TEXTS[random.nextInt(SHARED_TEXTS.length)];
+        return random.nextBoolean() ? name : name + " endswith \"example.com\"";
+    }
+
+    private static long sharedInteger(final SplittableRandom random, final Field field)
+    {
+        final long value = SHARED_INTEGER_POOL[random.nextInt(SHARED_INTEGER_POOL.length)];
+        return Math.max(field.minValue(), Math.min(field.maxValue(), value + (random.nextInt(4) == 0 ? random.nextInt(3) - 1 : 0)));
+    }
+
+    private static TestItem sharedItem(final SplittableRandom random)
+    {
+        final TestItem item = new TestItem(CATALOGUE);
+        for (final String name : new String[]{
+            "tcp.dstport", "tcp.srcport", "udp.dstport", "ip.proto", "tcp.flags", "vlan.id", "inner.tcp.dstport",
+            "inner.ip.proto", "icmp.type", "ip.src", "ip.dst", "inner.ip.src", "dns.qry.name", "tls.sni" })
+        {
+            if (random.nextInt(10) < 4)
+            {
+                continue;
+            }
+            final Field field = CATALOGUE.byName(name);
+            switch (field.type())
+            {
+                case INTEGER ->
+                {
+                    final int count = field.isRepeated() ? random.nextInt(3) : 1;
+                    final long[] values = new long[count];
+                    for (int i = 0; i < count; i++)
+                    {
+                        values[i] = sharedInteger(random, field);
+                    }
+                    item.setIntegers(field.id(), values);
+                }
+                case ADDRESS -> item.with(name, SHARED_HOSTS[random.nextInt(SHARED_HOSTS.length)]);
+                case STRING -> item.setText(field.id(), random.nextBoolean() ? "www.example.com" : "tracker.example");
+            }
+        }
+        return item;
+    }
+
     private static Policy parse(final String text, final int index)
     {
         final PolicyParseResult result = PolicyParser.parse("random-" + index + ".yaml", text);
