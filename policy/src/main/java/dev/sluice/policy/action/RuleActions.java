@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one rule does with the items it decides: keep, drop, sample 1 in N, rate-limit or
- * aggregate into flows; what to do with the payload; and which fields to anonymize with which method. Field
+ * What one rule does with the items it decides: keep, drop, sample 1 in N, rate-limit,
+ * aggregate into flows or count per key and window; what to do with the payload; and which fields to anonymize with which method. Field
  * sets are {@link FieldSet}s of base field ids, which the dataplane tests without allocating.
  * <p>
  * Combinations: {@code drop} has nothing else; a payload action goes with keep, sample or rate-limit;
- * {@code aggregate} goes with anonymization only (it applies to the flow records' addresses).
+ * {@code aggregate} goes with anonymization only (it applies to the flow records' addresses), and
+ * so does {@code count} (it applies to the key values written into the count records).
  * Today a rule anonymizes with at most one method; the per-method sets
  * ({@link #anonymizeFields(AnonymizationMethod)}) already allow several.
  * <p>
@@ -28,8 +29,8 @@ public final class RuleActions
 
     private static final AnonymizationMethod[] METHODS = AnonymizationMethod.values();
 
-    public static final RuleActions KEEP = new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0, null);
-    public static final RuleActions DROP = new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0, null);
+    public static final RuleActions KEEP = new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0, null, null);
+    public static final RuleActions DROP = new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0, null, null);
 
     private final ActionKind kind;
     private final int sampleDenominator;
@@ -39,6 +40,7 @@ public final class RuleActions
     private final PayloadAction payloadAction;
     private final int payloadBytes;
     private final RateLimit rateLimit;
+    private final CountAction count;
 
     private RuleActions(
         final ActionKind kind,
@@ -46,10 +48,12 @@ public final class RuleActions
         final FieldSet[] fieldsByMethod,
         final PayloadAction payloadAction,
         final int payloadBytes,
-        final RateLimit rateLimit)
+        final RateLimit rateLimit,
+        final CountAction count)
     {
         this.kind = kind;
         this.rateLimit = rateLimit;
+        this.count = count;
         this.sampleDenominator = sampleDenominator;
         this.fieldsByMethod = fieldsByMethod;
         this.payloadAction = payloadAction;
@@ -85,15 +89,9 @@ public final class RuleActions
     }
 
     /**
-     * @param kind              keep, drop, sample, rate-limit or aggregate.
-     * @param sampleDenominator N of {@code sample 1/N}, at least 1; must be 1 unless sampling.
-     * @param anonymize         base fields to anonymize per method (methods not in the map: none); empty for drop.
-     * @param payloadAction     what to do with payloads; NONE for drop and aggregate. TRUNCATE with 0
-     *                          bytes is STRIP.
-     * @param payloadBytes      for TRUNCATE, the bytes kept, 0..{@link #MAX_PAYLOAD_BYTES}; otherwise 0.
-     * @param rateLimit         the limit of a RATE_LIMIT rule; null for every other kind.
-     * @return the actions.
-     * @throws IllegalArgumentException for a combination the language does not allow.
+     * Actions without a count.
+     *
+     * @see #of(ActionKind, int, Map, PayloadAction, int, RateLimit, CountAction)
      */
     public static RuleActions of(
         final ActionKind kind,
@@ -103,9 +101,37 @@ public final class RuleActions
         final int payloadBytes,
         final RateLimit rateLimit)
     {
+        return of(kind, sampleDenominator, anonymize, payloadAction, payloadBytes, rateLimit, null);
+    }
+
+    /**
+     * @param kind              keep, drop, sample, rate-limit, aggregate or count.
+     * @param sampleDenominator N of {@code sample 1/N}, at least 1; must be 1 unless sampling.
+     * @param anonymize         base fields to anonymize per method (methods not in the map: none); empty for drop.
+     * @param payloadAction     what to do with payloads; NONE for drop and aggregate. TRUNCATE with 0
+     *                          bytes is STRIP.
+     * @param payloadBytes      for TRUNCATE, the bytes kept, 0..{@link #MAX_PAYLOAD_BYTES}; otherwise 0.
+     * @param rateLimit         the limit of a RATE_LIMIT rule; null for every other kind.
+     * @param count             the count of a COUNT rule; null for every other kind.
+     * @return the actions.
+     * @throws IllegalArgumentException for a combination the language does not allow.
+     */
+    public static RuleActions of(
+        final ActionKind kind,
+        final int sampleDenominator,
+        final Map<AnonymizationMethod, FieldSet> anonymize,
+        final PayloadAction payloadAction,
+        final int payloadBytes,
+        final RateLimit rateLimit,
+        final CountAction count)
+    {
         if ((ActionKind.RATE_LIMIT == kind) != (null != rateLimit))
         {
             throw new IllegalArgumentException("rate limit " + rateLimit + " for " + kind);
+        }
+        if ((ActionKind.COUNT == kind) != (null != count))
+        {
+            throw new IllegalArgumentException("count " + count + " for " + kind);
         }
         final PayloadAction payload =
             PayloadAction.TRUNCATE == payloadAction && 0 == payloadBytes ? PayloadAction.STRIP : payloadAction;
@@ -119,7 +145,7 @@ public final class RuleActions
         {
             throw new IllegalArgumentException(payloadBytes + " payload bytes for " + payload);
         }
-        if ((ActionKind.DROP == kind || ActionKind.AGGREGATE == kind) && PayloadAction.NONE != payload)
+        if ((ActionKind.DROP == kind || ActionKind.AGGREGATE == kind || ActionKind.COUNT == kind) && PayloadAction.NONE != payload)
         {
             throw new IllegalArgumentException(kind.keyword() + " cannot have a payload action");
         }
@@ -144,7 +170,7 @@ public final class RuleActions
             return KEEP;
         }
 
-        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes, rateLimit);
+        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes, rateLimit, count);
     }
 
     private static FieldSet[] emptySets()
@@ -173,6 +199,14 @@ public final class RuleActions
     public RateLimit rateLimit()
     {
         return rateLimit;
+    }
+
+    /**
+     * @return the count of a {@link ActionKind#COUNT} rule; null for every other kind.
+     */
+    public CountAction count()
+    {
+        return count;
     }
 
     /**
@@ -230,6 +264,7 @@ public final class RuleActions
         {
             case SAMPLE -> "sample 1/" + sampleDenominator;
             case RATE_LIMIT -> rateLimit.describe();
+            case COUNT -> count.describe();
             default -> kind.keyword();
         });
         switch (payloadAction)
