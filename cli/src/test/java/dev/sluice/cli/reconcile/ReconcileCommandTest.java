@@ -100,16 +100,16 @@ class ReconcileCommandTest
     @Test
     void theEventPathIsCheckedWhenTheGatewayTakesEvents() throws IOException
     {
-        events = new EventCounters.Snapshot(40, 30, 6, 0, 4, 0, Map.of("malformed", 4L), Map.of());
+        events = new EventCounters.Snapshot(40, 30, 0, 6, 0, 4, 0, 0, Map.of("malformed", 4L), Map.of());
         assertEquals(0, reconcile(), report());
-        assertTrue(report().contains("Events: received 40 = forwarded 30 + filtered 6 + sampled out 0 + dropped 4 {malformed=4}"),
+        assertTrue(report().contains("Events: received 40 = forwarded 30 + aggregated 0 + filtered 6 + sampled out 0 + dropped 4 {malformed=4}"),
             report());
-        assertTrue(report().contains("events received = forwarded + filtered + sampled out + dropped: balanced"), report());
-        assertTrue(report().contains("Events to eu-west: raw 20 + transformed 5 + blocked 5 (forwarded 30); sent 24, dropped 1 " +
+        assertTrue(report().contains("events received = forwarded + aggregated + filtered + sampled out + dropped: balanced"), report());
+        assertTrue(report().contains("Events to eu-west: raw 20 + transformed 5 + blocked 5 (forwarded + count records 30); sent 24, dropped 1 " +
             "(destination unavailable 0, too large 0, spool full 1)"), report());
 
         out.reset();
-        events = new EventCounters.Snapshot(43, 30, 6, 0, 4, 0, Map.of(), Map.of());
+        events = new EventCounters.Snapshot(43, 30, 0, 6, 0, 4, 0, 0, Map.of(), Map.of());
         eventDestination = new EventDestinationCounters.Snapshot("eu-west", 20, 5, 5, 22, 0, 0, 1);
         assertEquals(1, reconcile(), report());
         assertTrue(report().contains("events received is larger by 3: 3 events have no outcome yet (in flight)"), report());

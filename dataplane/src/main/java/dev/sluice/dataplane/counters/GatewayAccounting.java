@@ -64,7 +64,10 @@ public final class GatewayAccounting
         return findings;
     }
 
-    /** The event worker: {@code received = forwarded + filtered + sampled_out + dropped{reason}}, nothing in flight. */
+    /**
+     * The event worker: {@code received = forwarded + aggregated + filtered + sampled_out + dropped{reason}},
+     * nothing in flight.
+     */
     public static List<String> eventFindings(final EventCounters.Snapshot events)
     {
         final List<String> findings = new ArrayList<>();
@@ -82,15 +85,18 @@ public final class GatewayAccounting
     }
 
     /**
-     * One destination of the event worker: every forwarded event decided once ({@code raw +
-     * transformed + blocked = forwarded}) and every allowed one sent or dropped with a counted reason.
+     * One destination of the event worker: every forwarded event and every count record decided
+     * once ({@code raw + transformed + blocked = forwarded + count_records}) and every allowed one
+     * sent or dropped with a counted reason.
+     *
+     * @param forwarded events forwarded plus count records emitted
      */
     public static List<String> eventDestinationFindings(
         final long forwarded, final EventDestinationCounters.Snapshot destination)
     {
         final List<String> findings = new ArrayList<>();
         compare(findings, "raw + transformed + blocked", destination.raw() + destination.transformed() + destination.blocked(),
-            "events forwarded", forwarded);
+            "events forwarded + count records", forwarded);
         if (destination.inFlight() != 0)
         {
             findings.add(String.format("%,d allowed events neither sent nor dropped (in flight)", destination.inFlight()));
