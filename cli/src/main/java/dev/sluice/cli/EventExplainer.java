@@ -130,6 +130,14 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
             explanation = new Explanation(number, item, ruleName, rule, action, classes, destinations, null);
             return;
         }
+        if (EventRules.COUNT == rules.action(slot))
+        {
+            final String why = "counted: only the rule's count record for its key and window leaves (" +
+                policy.actionsFor(ruleIndex).count().describe() + ")";
+            policy.regions().forEach((region) -> destinations.put(region, new Delivery("nothing", why)));
+            explanation = new Explanation(number, item, ruleName, rule, action, classes, destinations, null);
+            return;
+        }
         if (EventRules.SAMPLE == rules.action(slot) && matchesPerSlot[slot]++ % rules.sampleDenominator(slot) != 0)
         {
             final String why = "sampled out (the first of every " + rules.sampleDenominator(slot) + " is kept)";
