@@ -15,6 +15,7 @@ import dev.sluice.dataplane.pipeline.EventDelivery;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.source.event.IngestRecord;
 import dev.sluice.policy.Policy;
+import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.field.EventFields;
 import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.field.PacketFields;
@@ -24,6 +25,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Year;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +58,8 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
     private final EpochMethods methods;
     private final IngestRecord header = new IngestRecord();
     private final UnsafeBuffer transformed = new UnsafeBuffer(new byte[TRANSFORMED_MAX_BYTES]);
-    private final long[] matchesPerSlot;
+    private final ForwardingSimulation forwarding;
+    private final LogLineTime lineTime;
 
     private long number;
     private String line;
@@ -77,7 +81,9 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
         final byte[] key = new byte[SiteKey.LENGTH_BYTES];
         new SecureRandom().nextBytes(key);
         methods = EpochMethods.of(new SiteKey(originRegion, "explain", key), CryptoPan.DEFAULT_CACHE_SLOTS);
-        matchesPerSlot = new long[rules.slots()];
+        forwarding = new ForwardingSimulation(policy);
+        final long now = System.currentTimeMillis() * 1_000_000L;
+        lineTime = new LogLineTime(now, Year.now(ZoneOffset.UTC).getValue());
         header.wrap(Arena.ofAuto().allocate(IngestRecord.HEADER_LENGTH), 0);
     }
 
@@ -115,33 +121,21 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
         final int slot = rules.slot(ruleIndex);
         final String ruleName = reasons.ruleName(ruleIndex);
         final String rule = reasons.ruleWithPlace(ruleIndex);
-        final String action = policy.actionsFor(ruleIndex).toString();
+        final RuleActions actions = policy.actionsFor(ruleIndex);
+        final String action = actions.toString();
         final String item = describe(reader);
 
         final List<String> classes = new ArrayList<>();
         final List<String> presentClasses = new ArrayList<>();
         reasons.presentClasses(reader, (id) -> id >= EventFields.FIRST_ID, classes, presentClasses);
+        reasons.taggedClasses(actions, classes, presentClasses);
 
         final Map<String, Delivery> destinations = new LinkedHashMap<>();
-        if (EventRules.FILTER == rules.action(slot))
+        final CharSequence timestamp = reader.isPresent(EventFields.SYSLOG_TIMESTAMP) ? reader.text(EventFields.SYSLOG_TIMESTAMP) : null;
+        final String notForwarded = forwarding.notForwarded(ruleIndex, reader, lineTime.of(timestamp));
+        if (null != notForwarded)
         {
-            final String why = Policy.NO_MATCH == ruleIndex ? "the default drops it" : "the rule drops it";
-            policy.regions().forEach((region) -> destinations.put(region, new Delivery("nothing", why)));
-            explanation = new Explanation(number, item, ruleName, rule, action, classes, destinations, null);
-            return;
-        }
-        if (EventRules.COUNT == rules.action(slot))
-        {
-            final String why = "counted: only the rule's count record for its key and window leaves (" +
-                policy.actionsFor(ruleIndex).count().describe() + ")";
-            policy.regions().forEach((region) -> destinations.put(region, new Delivery("nothing", why)));
-            explanation = new Explanation(number, item, ruleName, rule, action, classes, destinations, null);
-            return;
-        }
-        if (EventRules.SAMPLE == rules.action(slot) && matchesPerSlot[slot]++ % rules.sampleDenominator(slot) != 0)
-        {
-            final String why = "sampled out (the first of every " + rules.sampleDenominator(slot) + " is kept)";
-            policy.regions().forEach((region) -> destinations.put(region, new Delivery("nothing", why)));
+            policy.regions().forEach((region) -> destinations.put(region, new Delivery("nothing", notForwarded)));
             explanation = new Explanation(number, item, ruleName, rule, action, classes, destinations, null);
             return;
         }
@@ -186,6 +180,11 @@ final class EventExplainer implements EventItemHandler, AutoCloseable
         for (int d = 0; d < policy.regions().size(); d++)
         {
             final String region = policy.regions().get(d);
+            if (EventResidencyPlan.NOT_ROUTED == delivery.decision(d))
+            {
+                destinations.put(region, new Delivery("nothing", Reasons.notRouted(actions)));
+                continue;
+            }
             final List<String> why = new ArrayList<>();
             if (rules.anonymizes(slot))
             {

@@ -7,8 +7,8 @@ import dev.sluice.dataplane.counters.DropReason;
 import dev.sluice.dataplane.decode.DecodedPacket;
 import dev.sluice.dataplane.decode.FieldText;
 import dev.sluice.dataplane.residency.ResidencyPlan;
+import dev.sluice.dataplane.residency.RuleRouting;
 import dev.sluice.policy.Policy;
-import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.field.PacketFields;
 
@@ -37,6 +37,7 @@ final class PacketExplainer
     private final Policy policy;
     private final ResidencyPlan plan;
     private final Reasons reasons;
+    private final ForwardingSimulation forwarding;
     private final BurstFieldReader reader = new BurstFieldReader();
     private final FieldText summary = FieldText.of(SUMMARY_FIELDS);
 
@@ -49,6 +50,7 @@ final class PacketExplainer
         this.policy = policy;
         this.plan = ResidencyPlan.build(policy, originRegion, policy.regions());
         this.reasons = new Reasons(policy, originRegion);
+        this.forwarding = new ForwardingSimulation(policy);
     }
 
     Policy policy()
@@ -81,17 +83,27 @@ final class PacketExplainer
         final List<String> presentClasses = new ArrayList<>();
         final long present =
             reasons.presentClasses(reader, (id) -> id < PacketFields.BASE_FIELD_COUNT, classes, presentClasses);
+        reasons.taggedClasses(actions, classes, presentClasses);
+        final RuleRouting routing = plan.routing();
+        final int slot = routing.slot(ruleIndex);
+        final long blockedByTags = routing.blockedForPacket(slot, present & plan.classifiedFields());
+        final String notForwarded = forwarding.notForwarded(ruleIndex, reader, packet.burst().timestampNs[packet.index()]);
 
         for (int d = 0; d < plan.destinations().size(); d++)
         {
             final String region = plan.destinations().get(d);
-            if (ActionKind.DROP == actions.kind())
+            if (null != notForwarded)
             {
-                destinations.put(region, new Delivery("nothing", Policy.NO_MATCH == ruleIndex ? "the default drops it" : "the rule drops it"));
+                destinations.put(region, new Delivery("nothing", notForwarded));
+                continue;
+            }
+            if (!RuleRouting.includes(routing.routedTo(slot), d))
+            {
+                destinations.put(region, new Delivery("nothing", Reasons.notRouted(actions)));
                 continue;
             }
             final String why = reasons.forRegion(presentClasses, region);
-            if (0 != (present & plan.blockedFields(d)))
+            if (0 != (present & plan.blockedFields(d)) || RuleRouting.includes(blockedByTags, d))
             {
                 destinations.put(region, new Delivery("blocked", why));
             }

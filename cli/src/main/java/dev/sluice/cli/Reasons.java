@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.policy.Policy;
+import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.diagnostic.SourcePosition;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldReader;
@@ -69,6 +70,28 @@ final class Reasons
             }
         }
         return present;
+    }
+
+    /**
+     * The classes the rule's {@code tag} adds: {@code class (tagged by the rule)} in {@code described}
+     * unless its fields already showed it, its name in {@code names}.
+     */
+    void taggedClasses(final RuleActions actions, final List<String> described, final List<String> names)
+    {
+        for (final String tag : actions.tags())
+        {
+            if (!names.contains(tag))
+            {
+                described.add(tag + " (tagged by the rule)");
+                names.add(tag);
+            }
+        }
+    }
+
+    /** Why a region receives nothing of a routed item. */
+    static String notRouted(final RuleActions actions)
+    {
+        return "the rule routes it to " + String.join(", ", actions.routes()) + " only";
     }
 
     /** Each present class's residency decision for a region, with the rule that makes it. */

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -121,12 +122,14 @@ class PolicyExplainCommandsTest
         out = out();
         assertTrue(out.contains("# us-east: {blocked=2}"), out.toString());
 
-        // Untunnelled DNS (arkime/dns-tcp.pcap): sampled, and abroad only as Crypto-PAn images.
+        // Untunnelled DNS (arkime/dns-tcp.pcap): sampled (the first of every 10 kept, as a worker keeps them), and abroad
+        // only as Crypto-PAn images.
         outBytes.reset();
         assertEquals(0, run("policy", "explain", pack, "--sample", shared("arkime/dns-tcp.pcap")), err());
         out = out();
         assertTrue(out.contains("# rule 'sample-dns': 20"), out.toString());
-        assertTrue(out.contains("# us-east: {transformed=20}"), out.toString());
+        assertTrue(out.contains("# us-east: {nothing=18, transformed=2}"), out.toString());
+        assertTrue(out.contains("    us-east: nothing - sampled out (the first of every 10 is kept)"), out.toString());
     }
 
     @Test
@@ -207,12 +210,61 @@ class PolicyExplainCommandsTest
     }
 
     @Test
+    void explainsWhereARoutedOrTaggedEventGoes() throws IOException
+    {
+        final Path log = Files.writeString(directory.resolve("routes.log"), String.join("\n",
+            "<37>Nov 27 10:00:03 host1 sshd[7]: Accepted publickey for alice from 10.0.0.7 port 5022 ssh2",
+            "<13>Nov 27 10:00:04 host2 backup: mysql -u root password=hunter2",
+            "") + "\n");
+        final String pack = "../config/policies/security-logs.yaml";
+        assertEquals(0, run("policy", "explain", pack, "--sample", log.toString(), "--format", "syslog"), err());
+        final List<String> out = out();
+        final int login = indexOf(out, "#1 syslog: ");
+        assertTrue(out.get(login + 1).contains("rule 'authentication'") && out.get(login + 1).contains("route eu-west"),
+            out.get(login + 1));
+        assertTrue(out.get(login + 3).startsWith("    eu-west: transformed - ") || out.get(login + 3).startsWith("    eu-west: raw"),
+            out.get(login + 3));
+        assertEquals("    us-east: nothing - the rule routes it to eu-west only", out.get(login + 4), out.toString());
+        final int secret = indexOf(out, "#2 syslog: ");
+        assertEquals("    classes: pii.credential (tagged by the rule)", out.get(secret + 2), out.toString());
+        assertTrue(out.get(secret + 3).startsWith("    eu-west: raw - pii.credential raw to eu-west"), out.get(secret + 3));
+        assertTrue(out.get(secret + 4).startsWith("    us-east: blocked - pii.credential not allowed to us-east"), out.get(secret + 4));
+    }
+
+    @Test
+    void rateLimitsAreRunAtEachLinesOwnTime() throws IOException
+    {
+        final Path policy = Files.writeString(directory.resolve("limit.yaml"), String.join("\n",
+            "sluice-policy: 1", "name: limit", "match: first", "default: keep", "regions: [eu-west]",
+            "rules:", "  - name: two-a-second", "    when: syslog.appname == \"app\"", "    then: rate-limit 2/s by syslog.hostname",
+            "") + "\n");
+        final List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 4; i++)
+        {
+            lines.add("<14>Nov 27 10:00:01 host1 app: burst " + i);
+        }
+        lines.add("<14>Nov 27 10:00:01 host2 app: another host has its own bucket");
+        lines.add("<14>1 2026-11-27T10:00:03Z host1 app - - - two seconds later: refilled");
+        lines.add("<14>Nov 27 10:00:03 host1 app: and the second token");
+        lines.add("<14>Nov 27 10:00:03 host1 app: but not a third");
+        final Path log = Files.writeString(directory.resolve("burst.log"), String.join("\n", lines) + "\n");
+        assertEquals(0, run("policy", "explain", policy.toString(), "--sample", log.toString()), err());
+        final List<String> out = out();
+        assertTrue(out.contains("# eu-west: {nothing=3, raw=5}"), out.toString());
+        assertEquals("    eu-west: nothing - rate-limited (over 2/s by syslog.hostname at the item's time)",
+            out.get(indexOf(out, "#3 syslog: ") + 2), out.toString());
+        assertTrue(out.get(indexOf(out, "#5 syslog: ") + 2).startsWith("    eu-west: raw"), out.toString());
+        assertTrue(out.get(indexOf(out, "#6 syslog: ") + 2).startsWith("    eu-west: raw"), out.toString());
+        assertTrue(out.get(indexOf(out, "#8 syslog: ") + 2).startsWith("    eu-west: nothing - rate-limited"), out.toString());
+    }
+
+    @Test
     void diffOnALogCountsTheEventsARemovedRuleNoLongerKeeps() throws IOException
     {
         final String pack = "../config/policies/security-logs.yaml";
         final String text = Files.readString(Path.of(pack));
         final int from = text.indexOf("  - name: authentication-failures");
-        final int to = text.indexOf("  - name: authentication\n");
+        final int to = text.indexOf("  - name: authentication ");
         final Path without = Files.writeString(directory.resolve("without.yaml"), text.substring(0, from) + text.substring(to));
         assertEquals(0, run("policy", "diff", pack, without.toString(), "--sample", sharedFile("syslog/loghub/OpenSSH_2k.log"),
             "--limit", "1"), err());

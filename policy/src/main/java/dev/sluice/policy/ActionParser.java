@@ -34,19 +34,22 @@ import java.util.Set;
  *      | count [by &lt;field&gt;[, ...]] every N(s|m|h)
  *      | truncate payload N | strip payload
  *      | anonymize &lt;field or class&gt;[, ...] with &lt;method&gt;
+ *      | tag &lt;class&gt;[, ...] | route &lt;region&gt;[, ...]
  * </pre>
  * {@code drop} stands alone; at most one of {@code keep}, {@code sample}, {@code rate-limit},
  * {@code aggregate flows} and {@code count}; at most one payload action, and none with
  * {@code aggregate flows} or {@code count};
- * {@code anonymize} and payload actions alone imply {@code keep}. A conflict is reported at
+ * {@code anonymize}, payload actions, {@code tag} and {@code route} alone imply {@code keep};
+ * {@code tag} and {@code route} (each at most once) go with anything but {@code drop} and
+ * {@code aggregate flows}. A conflict is reported at
  * whichever of the two actions comes second. Errors point into the action text.
  * <p>
  * Confined to the thread parsing the policy.
  */
 final class ActionParser
 {
-    static final List<String> ACTIONS = List.of("drop", "keep", "sample", "rate-limit", "aggregate", "count", "truncate", "strip", "anonymize");
-    private static final Set<String> LATER_ACTIONS = Set.of("tag", "route");
+    static final List<String> ACTIONS =
+        List.of("drop", "keep", "sample", "rate-limit", "aggregate", "count", "truncate", "strip", "anonymize", "tag", "route");
     private static final String RATE_FORM =
         "write 'rate-limit N/s [by <fields>] [burst B]' (or N/m per minute), e.g. 'rate-limit 100/s by ip.src'";
     private static final String COUNT_FORM =
@@ -55,10 +58,16 @@ final class ActionParser
     private final FieldResolver catalogue;
     private final DataClasses dataClasses;
     private final Diagnostics diagnostics;
+    private final Set<String> regions;
 
-    ActionParser(final FieldResolver catalogue, final DataClasses dataClasses, final Diagnostics diagnostics)
+    /**
+     * @param regions the regions the policy declares, or null when it declares none.
+     */
+    ActionParser(
+        final FieldResolver catalogue, final DataClasses dataClasses, final Set<String> regions, final Diagnostics diagnostics)
     {
         this.catalogue = catalogue;
+        this.regions = regions;
         this.dataClasses = dataClasses;
         this.diagnostics = diagnostics;
     }
@@ -70,7 +79,7 @@ final class ActionParser
     /** Which group of mutually exclusive actions an action belongs to. */
     private enum Group
     {
-        DROP, FORWARDING, PAYLOAD, ANONYMIZE
+        DROP, FORWARDING, PAYLOAD, ANONYMIZE, TAG, ROUTE
     }
 
     /** One action that parsed, for the combination checks. */
@@ -104,6 +113,8 @@ final class ActionParser
         RateLimit rateLimit = null;
         CountAction count = null;
         final Map<AnonymizationMethod, FieldSet.Builder> anonymize = new EnumMap<>(AnonymizationMethod.class);
+        List<String> tags = List.of();
+        List<String> routes = List.of();
 
         for (final YamlScalar item : items)
         {
@@ -184,18 +195,26 @@ final class ActionParser
                         combines(item, verb, accepted, Group.ANONYMIZE, "anonymize");
                     }
                 }
+                case "tag" ->
+                {
+                    final List<String> classes = names(item, tokens, "tag");
+                    if (null != classes && combines(item, verb, accepted, Group.TAG, "tag"))
+                    {
+                        tags = classes;
+                    }
+                }
+                case "route" ->
+                {
+                    final List<String> destinations = names(item, tokens, "route");
+                    if (null != destinations && combines(item, verb, accepted, Group.ROUTE, "route"))
+                    {
+                        routes = destinations;
+                    }
+                }
                 default ->
                 {
-                    final String hint;
-                    if (LATER_ACTIONS.contains(verb.text))
-                    {
-                        hint = "'" + verb.text + "' is not supported yet; actions today: " + String.join(", ", ACTIONS);
-                    }
-                    else
-                    {
-                        hint = Suggestions.didYouMean(verb.text, ACTIONS, "actions: " + String.join(", ", ACTIONS));
-                    }
-                    error(item, verb, "unknown action '" + verb.text + "'", hint);
+                    error(item, verb, "unknown action '" + verb.text + "'",
+                        Suggestions.didYouMean(verb.text, ACTIONS, "actions: " + String.join(", ", ACTIONS)));
                 }
             }
         }
@@ -206,7 +225,9 @@ final class ActionParser
         }
         final Map<AnonymizationMethod, FieldSet> fields = new EnumMap<>(AnonymizationMethod.class);
         anonymize.forEach((method, builder) -> fields.put(method, builder.build()));
-        return RuleActions.of(null == kind ? ActionKind.KEEP : kind, sampleDenominator, fields, payloadAction, payloadBytes, rateLimit, count);
+        return RuleActions.of(
+                null == kind ? ActionKind.KEEP : kind, sampleDenominator, fields, payloadAction, payloadBytes, rateLimit, count)
+            .withRoutesAndTags(routes, tags);
     }
 
     private static Group group(final String verb)
@@ -261,6 +282,18 @@ final class ActionParser
                 {
                     message = "a rule can have only one of 'keep' and 'sample'";
                 }
+            }
+            else if ((Group.TAG == group || Group.ROUTE == group) && group == earlier.group)
+            {
+                message = "a rule can have only one '" + text + "'";
+                hint = "list every " + (Group.TAG == group ? "class" : "region") + " in one, separated by commas";
+            }
+            else if (((Group.TAG == group || Group.ROUTE == group) && isAggregate(earlier.text)) ||
+                (isAggregate(text) && (Group.TAG == earlier.group || Group.ROUTE == earlier.group)))
+            {
+                final String other = isAggregate(text) ? earlier.text : text;
+                message = "'" + other + "' cannot be combined with 'aggregate flows'";
+                hint = "flow records go where the residency of their fields allows; " + other + " the packets in a rule that keeps them";
             }
             else if (Group.PAYLOAD == group && Group.PAYLOAD == earlier.group)
             {
@@ -879,6 +912,71 @@ final class ActionParser
         names.addAll(dataClasses.names());
         error(item, token, "unknown field or data class '" + token.text + "'", Suggestions.didYouMean(token.text, names));
         return FieldSet.EMPTY;
+    }
+
+    /**
+     * The comma-separated data classes of {@code tag} or regions of {@code route}, each checked:
+     * a class must be built in or declared in {@code classes:}, a region declared in {@code regions:}.
+     *
+     * @return the names in order, or null when an error was reported.
+     */
+    private List<String> names(final YamlScalar item, final List<Token> tokens, final String verb)
+    {
+        final boolean tag = "tag".equals(verb);
+        final String form = tag ? "write 'tag <class>[, <class>...]', e.g. 'tag pii.user'" :
+            "write 'route <region>[, <region>...]', e.g. 'route eu-west'";
+        if (!tag && null == regions)
+        {
+            error(item, tokens.getFirst(), "'route' needs a 'regions' list that declares every region it names",
+                "add e.g. 'regions: [eu-west, us-east]'");
+            return null;
+        }
+        final LinkedHashSet<String> names = new LinkedHashSet<>();
+        boolean expectName = true;
+        for (int i = 1; i < tokens.size(); i++)
+        {
+            final Token token = tokens.get(i);
+            if (expectName)
+            {
+                if (",".equals(token.text) || "/".equals(token.text))
+                {
+                    error(item, token, "expected a " + (tag ? "data class" : "region") + ", found '" + token.text + "'", form);
+                    return null;
+                }
+                if (tag && !dataClasses.contains(token.text))
+                {
+                    error(item, token, "unknown data class '" + token.text + "'",
+                        Suggestions.didYouMean(token.text, dataClasses.names(), "declare it under 'classes:', e.g. '" + token.text + ": []'"));
+                    return null;
+                }
+                if (!tag && !regions.contains(token.text))
+                {
+                    error(item, token, "region '" + token.text + "' is not declared in 'regions'",
+                        Suggestions.didYouMean(token.text, regions, "add it to 'regions:'"));
+                    return null;
+                }
+                if (!names.add(token.text))
+                {
+                    diagnostics.warning(item.positionOf(token.start), "'" + token.text + "' is listed twice");
+                }
+                expectName = false;
+            }
+            else if (",".equals(token.text))
+            {
+                expectName = true;
+            }
+            else
+            {
+                error(item, token, "expected ',' between " + (tag ? "classes" : "regions") + ", found '" + token.text + "'", form);
+                return null;
+            }
+        }
+        if (expectName)
+        {
+            error(item, tokens.getLast(), "expected a " + (tag ? "data class" : "region") + " after '" + tokens.getLast().text + "'", form);
+            return null;
+        }
+        return List.copyOf(names);
     }
 
     /**

@@ -145,7 +145,7 @@ public final class PolicyParser
         private void typeDynamicFields(final YamlMapping root, final NamedLists lists)
         {
             final Reader firstPass = new Reader(new Diagnostics(diagnostics.sourceName()), fields);
-            firstPass.readRules(root.get("rules"), firstPass.readClasses(root.get("classes")), lists);
+            firstPass.readRules(root.get("rules"), firstPass.readClasses(root.get("classes")), null, lists);
             fields = fields.secondPass();
         }
 
@@ -197,7 +197,7 @@ public final class PolicyParser
             final AnonymizationSettings anonymizationSettings = null == anonymizationEntry ?
                 AnonymizationSettings.DEFAULTS : new AnonymizationReader(diagnostics).read(anonymizationEntry.value());
             final int errorsBeforeRules = diagnostics.errorCount();
-            final List<Rule> rules = readRules(root.get("rules"), dataClasses, lists);
+            final List<Rule> rules = readRules(root.get("rules"), dataClasses, regions, lists);
             warnUnusedLists(lists);
             // A rule with errors is left out, so whether it aggregates is unknown: no warning then.
             if (null != flowsEntry && errorsBeforeRules == diagnostics.errorCount() && rules.stream().noneMatch(rule -> ActionKind.AGGREGATE == rule.actions().kind()))
@@ -232,6 +232,7 @@ public final class PolicyParser
 
             warnUnreachable(rules);
             checkOneAddressMethod(rules, residencyRules);
+            warnTagsWithoutResidency(rules, residencyRules, dataClasses);
 
             if (diagnostics.hasErrors())
             {
@@ -486,7 +487,8 @@ public final class PolicyParser
             }
         }
 
-        private List<Rule> readRules(final YamlNode node, final DataClasses dataClasses, final NamedLists lists)
+        private List<Rule> readRules(
+            final YamlNode node, final DataClasses dataClasses, final Set<String> regions, final NamedLists lists)
         {
             if (null == node)
             {
@@ -503,7 +505,7 @@ public final class PolicyParser
                 return List.of();
             }
 
-            final ActionParser actionParser = new ActionParser(fields, dataClasses, diagnostics);
+            final ActionParser actionParser = new ActionParser(fields, dataClasses, regions, diagnostics);
             final Map<String, SourcePosition> names = new HashMap<>();
             final ArrayList<Rule> rules = new ArrayList<>(sequence.size());
             for (final YamlNode item : sequence.items())
@@ -633,6 +635,38 @@ public final class PolicyParser
                     truncate,
                     "this policy transforms addresses with both cryptopan (line " + cryptoPan.line() + ") and truncate",
                     "addresses have one transformed form per policy, so subnets group alike everywhere: use one of the two");
+            }
+        }
+
+        /**
+         * A tagged item is decided by its tag's residency: a class no residency rule names is
+         * blocked at every destination (fail closed), and one with no fields has nothing a
+         * transform could change, so it is blocked wherever it may go only transformed. Both are
+         * what the document says, but rarely what its author meant.
+         */
+        private void warnTagsWithoutResidency(
+            final List<Rule> rules, final List<ResidencyRule> residencyRules, final DataClasses dataClasses)
+        {
+            for (final Rule rule : rules)
+            {
+                for (final String tag : rule.actions().tags())
+                {
+                    final List<ResidencyRule> about = residencyRules.stream().filter(r -> r.dataClass().equals(tag)).toList();
+                    if (about.isEmpty())
+                    {
+                        diagnostics.warning(rule.position(),
+                            "rule '" + rule.name() + "' tags its items " + tag + ", which no residency rule names: they are blocked at every destination",
+                            "add a residency rule for " + tag + " that says where it may go");
+                    }
+                    else if (dataClasses.fieldsOf(tag).isEmpty() &&
+                        about.stream().anyMatch(r -> !r.after().isEmpty()))
+                    {
+                        diagnostics.warning(rule.position(),
+                            "data class " + tag + " has no fields to transform: items tagged by rule '" + rule.name() +
+                                "' are blocked where residency allows " + tag + " only transformed",
+                            "give " + tag + " fields under 'classes:', or allow it raw or not at all");
+                    }
+                }
             }
         }
 

@@ -126,7 +126,8 @@ class PolicyErrorsTest
 
             // actions: 'then' values start at 8:11
             arguments("unknown action", withRule("true", "keeep"), "8:11", "unknown action 'keeep'", "did you mean 'keep'?"),
-            arguments("later action", withRule("true", "tag secret"), "8:11", "unknown action 'tag'", "'tag' is not supported yet; actions today: drop, keep, sample, rate-limit, aggregate, count, truncate, strip, anonymize"),
+            arguments("misspelt count", withRule("true", "counts every 1m"), "8:11", "unknown action 'counts'", "did you mean 'count'?"),
+            arguments("no such action", withRule("true", "escalate"), "8:11", "unknown action 'escalate'", "actions: drop, keep, sample, rate-limit, aggregate, count, truncate, strip, anonymize, tag, route"),
             arguments("sample 1/0", withRule("true", "sample 1/0"), "8:20", "'sample 1/0' is not a ratio", null),
             arguments("sample 2/10", withRule("true", "sample 2/10"), "8:18", "only 1/N sampling is supported", null),
             arguments("sample without ratio", withRule("true", "sample"), "8:11", "expected '1/N' after 'sample'", null),

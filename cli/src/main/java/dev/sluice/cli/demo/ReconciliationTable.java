@@ -69,6 +69,10 @@ final class ReconciliationTable
                 core == null ? 0 : core.gaps(),
                 core == null ? 0 : core.duplicates(),
                 destination.sentBytes());
+            if (destination.notRouted() != 0)
+            {
+                out.printf("%-10s not routed here (a rule routes them elsewhere): %,d%n", "", destination.notRouted());
+            }
             if (destination.droppedUnavailable() != 0)
             {
                 out.printf("%-10s dropped (destination unavailable): %,d%n", "", destination.droppedUnavailable());

@@ -85,9 +85,10 @@ public final class Reconciliation
 
         for (final DestinationCounters.Snapshot destination : gateway.destinations())
         {
-            out.printf("  Destination %s: raw %,d + transformed %,d + blocked %,d (forwarded %,d); flow records decided %,d " +
+            out.printf("  Destination %s: raw %,d + transformed %,d + blocked %,d%s (forwarded %,d); flow records decided %,d " +
                 "(emitted %,d); sent %,d, flow records sent %,d, dropped %,d, spooled batches %,d%n",
                 destination.region(), destination.raw(), destination.transformed(), destination.blocked(),
+                notRouted(destination.notRouted()),
                 gateway.source().forwarded(), destination.flowRecordsDecided(), gateway.flowsEmitted(),
                 destination.sentRecords(), destination.flowRecordsSent(),
                 destination.droppedUnavailable() + destination.droppedSpoolFull() + destination.flowRecordsDroppedUnavailable() +
@@ -112,6 +113,12 @@ public final class Reconciliation
         }
     }
 
+    /** The {@code not_routed} term where some rule routed items elsewhere; nothing otherwise. */
+    private static String notRouted(final long notRouted)
+    {
+        return 0 == notRouted ? "" : String.format(" + not routed %,d", notRouted);
+    }
+
     private void events(final GatewayFigures gateway)
     {
         final EventCounters.Snapshot events = gateway.events();
@@ -128,9 +135,10 @@ public final class Reconciliation
         final long decided = events.forwarded() + events.countRecords();
         for (final EventDestinationCounters.Snapshot destination : gateway.eventDestinations())
         {
-            out.printf("  Events to %s: raw %,d + transformed %,d + blocked %,d (forwarded + count records %,d); sent %,d, dropped %,d " +
-                "(destination unavailable %,d, too large %,d, spool full %,d)%n",
+            out.printf("  Events to %s: raw %,d + transformed %,d + blocked %,d%s (forwarded + count records %,d); sent %,d, " +
+                "dropped %,d (destination unavailable %,d, too large %,d, spool full %,d)%n",
                 destination.region(), destination.raw(), destination.transformed(), destination.blocked(),
+                notRouted(destination.notRouted()),
                 decided, destination.sent(),
                 destination.droppedUnavailable() + destination.droppedTooLarge() + destination.droppedSpoolFull(),
                 destination.droppedUnavailable(), destination.droppedTooLarge(), destination.droppedSpoolFull());

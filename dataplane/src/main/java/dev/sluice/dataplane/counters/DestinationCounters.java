@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Outcomes per destination region. Every item the policy forwards is decided once per
- * destination: {@code forwarded = raw + transformed + blocked}; of those allowed,
+ * destination: {@code forwarded = raw + transformed + blocked + not_routed} ({@code not_routed}:
+ * the item's rule routes it to other regions); of those allowed,
  * {@code raw + transformed = sent + dropped_unavailable + in_flight} ({@code sent_records}
  * counts packet summaries).
  * <p>
@@ -42,6 +43,7 @@ public final class DestinationCounters implements AutoCloseable
     private final AtomicCounter raw;
     private final AtomicCounter transformed;
     private final AtomicCounter blocked;
+    private final AtomicCounter notRouted;
     private final AtomicCounter sentRecords;
     private final AtomicCounter sentBatches;
     private final AtomicCounter sentBytes;
@@ -85,6 +87,7 @@ public final class DestinationCounters implements AutoCloseable
         raw = counter(factory, "raw");
         transformed = counter(factory, "transformed");
         blocked = counter(factory, "blocked");
+        notRouted = counter(factory, "not_routed");
         sentRecords = counter(factory, "sent_records");
         sentBatches = counter(factory, "sent_batches");
         sentBytes = counter(factory, "sent_bytes");
@@ -121,9 +124,16 @@ public final class DestinationCounters implements AutoCloseable
     /** Residency decisions of one burst. */
     public void addDecisions(final long rawCount, final long transformedCount, final long blockedCount)
     {
+        addDecisions(rawCount, transformedCount, blockedCount, 0);
+    }
+
+    /** Decisions of one burst, with the items routed elsewhere. */
+    public void addDecisions(final long rawCount, final long transformedCount, final long blockedCount, final long notRoutedCount)
+    {
         addIfNonZero(raw, rawCount);
         addIfNonZero(transformed, transformedCount);
         addIfNonZero(blocked, blockedCount);
+        addIfNonZero(notRouted, notRoutedCount);
     }
 
     /** One batch committed to the publication. */
@@ -267,7 +277,8 @@ public final class DestinationCounters implements AutoCloseable
             droppedSpoolFull.getAcquire(),
             flowRecordsDroppedSpoolFull.getAcquire(),
             framesDroppedSpoolFull.getAcquire(),
-            spooledBatches.getAcquire());
+            spooledBatches.getAcquire(),
+            notRouted.getAcquire());
     }
 
     @Override
@@ -276,6 +287,7 @@ public final class DestinationCounters implements AutoCloseable
         raw.close();
         transformed.close();
         blocked.close();
+        notRouted.close();
         sentRecords.close();
         sentBatches.close();
         sentBytes.close();
@@ -327,8 +339,26 @@ public final class DestinationCounters implements AutoCloseable
         long droppedSpoolFull,
         long flowRecordsDroppedSpoolFull,
         long framesDroppedSpoolFull,
-        long spooledBatches)
+        long spooledBatches,
+        long notRouted)
     {
+        /** The snapshot of a gateway built before {@code route}: nothing routed elsewhere. */
+        public Snapshot(
+            final String region, final long raw, final long transformed, final long blocked, final long sentRecords,
+            final long sentBatches, final long sentBytes, final long droppedUnavailable, final long backPressureRetries,
+            final long lastSequence, final long flowRecordsRaw, final long flowRecordsTransformed,
+            final long flowRecordsBlocked, final long flowRecordsSent, final long flowRecordsSentBytes,
+            final long flowRecordsDroppedUnavailable, final long sentFrames, final long frameBytesSaved,
+            final long framesTooLarge, final long framesDroppedUnavailable, final long droppedSpoolFull,
+            final long flowRecordsDroppedSpoolFull, final long framesDroppedSpoolFull, final long spooledBatches)
+        {
+            this(region, raw, transformed, blocked, sentRecords, sentBatches, sentBytes, droppedUnavailable,
+                backPressureRetries, lastSequence, flowRecordsRaw, flowRecordsTransformed, flowRecordsBlocked,
+                flowRecordsSent, flowRecordsSentBytes, flowRecordsDroppedUnavailable, sentFrames, frameBytesSaved,
+                framesTooLarge, framesDroppedUnavailable, droppedSpoolFull, flowRecordsDroppedSpoolFull,
+                framesDroppedSpoolFull, spooledBatches, 0);
+        }
+
         /** The snapshot of a gateway built before spools: no spool counters. */
         public Snapshot(
             final String region, final long raw, final long transformed, final long blocked, final long sentRecords,
@@ -341,7 +371,7 @@ public final class DestinationCounters implements AutoCloseable
             this(region, raw, transformed, blocked, sentRecords, sentBatches, sentBytes, droppedUnavailable,
                 backPressureRetries, lastSequence, flowRecordsRaw, flowRecordsTransformed, flowRecordsBlocked,
                 flowRecordsSent, flowRecordsSentBytes, flowRecordsDroppedUnavailable, sentFrames, frameBytesSaved,
-                framesTooLarge, framesDroppedUnavailable, 0, 0, 0, 0);
+                framesTooLarge, framesDroppedUnavailable, 0, 0, 0, 0, 0);
         }
 
         /**
@@ -350,7 +380,7 @@ public final class DestinationCounters implements AutoCloseable
          */
         public static Snapshot sum(final String region, final List<Snapshot> snapshots)
         {
-            final long[] total = new long[23];
+            final long[] total = new long[24];
             long lastSequence = 0;
             for (final Snapshot s : snapshots)
             {
@@ -359,7 +389,7 @@ public final class DestinationCounters implements AutoCloseable
                     s.backPressureRetries, 0, s.flowRecordsRaw, s.flowRecordsTransformed, s.flowRecordsBlocked,
                     s.flowRecordsSent, s.flowRecordsSentBytes, s.flowRecordsDroppedUnavailable, s.sentFrames,
                     s.frameBytesSaved, s.framesTooLarge, s.framesDroppedUnavailable, s.droppedSpoolFull,
-                    s.flowRecordsDroppedSpoolFull, s.framesDroppedSpoolFull, s.spooledBatches};
+                    s.flowRecordsDroppedSpoolFull, s.framesDroppedSpoolFull, s.spooledBatches, s.notRouted};
                 for (int i = 0; i < values.length; i++)
                 {
                     total[i] += values[i];
@@ -369,13 +399,19 @@ public final class DestinationCounters implements AutoCloseable
             return new Snapshot(
                 region, total[0], total[1], total[2], total[3], total[4], total[5], total[6], total[7], lastSequence,
                 total[9], total[10], total[11], total[12], total[13], total[14], total[15], total[16], total[17],
-                total[18], total[19], total[20], total[21], total[22]);
+                total[18], total[19], total[20], total[21], total[22], total[23]);
         }
 
         /** Allowed packet summaries not yet sent or dropped (held by egress). */
         public long inFlight()
         {
             return raw + transformed - sentRecords - droppedUnavailable - droppedSpoolFull;
+        }
+
+        /** Forwarded items decided for this destination: {@code raw + transformed + blocked + not_routed}. */
+        public long decided()
+        {
+            return raw + transformed + blocked + notRouted;
         }
 
         /** Flow records decided for this destination: those the flow table emitted. */

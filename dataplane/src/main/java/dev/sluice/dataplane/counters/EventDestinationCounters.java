@@ -4,7 +4,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * What became of the events forwarded towards one destination:
- * {@code raw + transformed + blocked} is every forwarded event, decided once by residency, and
+ * {@code raw + transformed + blocked + not_routed} is every forwarded event, decided once by
+ * residency ({@code not_routed}: its rule routes it to other regions), and
  * {@code raw + transformed = sent + dropped{destination_unavailable} + dropped{too_large} +
  * dropped{spool_full} + in_flight}.
  * Batches, bytes, back pressure and the stream's last sequence are in the stream's
@@ -20,6 +21,7 @@ public final class EventDestinationCounters implements AutoCloseable
     private final AtomicCounter droppedUnavailable;
     private final AtomicCounter droppedTooLarge;
     private final AtomicCounter droppedSpoolFull;
+    private final AtomicCounter notRouted;
 
     /**
      * @param workerName the event worker's role name, part of every label.
@@ -36,6 +38,7 @@ public final class EventDestinationCounters implements AutoCloseable
             CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "dropped{destination_unavailable}");
         droppedTooLarge = factory.newCounter(CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "dropped{too_large}");
         droppedSpoolFull = factory.newCounter(CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "dropped{spool_full}");
+        notRouted = factory.newCounter(CounterTypes.EVENT_DESTINATION_COUNTER_TYPE_ID, prefix + "not_routed");
     }
 
     public String region()
@@ -46,9 +49,16 @@ public final class EventDestinationCounters implements AutoCloseable
     /** Residency decisions of one staged batch of events. */
     public void addDecisions(final long rawCount, final long transformedCount, final long blockedCount)
     {
+        addDecisions(rawCount, transformedCount, blockedCount, 0);
+    }
+
+    /** Decisions of one staged batch of events, with those routed elsewhere. */
+    public void addDecisions(final long rawCount, final long transformedCount, final long blockedCount, final long notRoutedCount)
+    {
         addIfNonZero(raw, rawCount);
         addIfNonZero(transformed, transformedCount);
         addIfNonZero(blocked, blockedCount);
+        addIfNonZero(notRouted, notRoutedCount);
     }
 
     public void onSent(final int events)
@@ -85,7 +95,7 @@ public final class EventDestinationCounters implements AutoCloseable
     public Snapshot snapshot()
     {
         return new Snapshot(region, raw.getAcquire(), transformed.getAcquire(), blocked.getAcquire(), sent.getAcquire(),
-            droppedUnavailable.getAcquire(), droppedTooLarge.getAcquire(), droppedSpoolFull.getAcquire());
+            droppedUnavailable.getAcquire(), droppedTooLarge.getAcquire(), droppedSpoolFull.getAcquire(), notRouted.getAcquire());
     }
 
     @Override
@@ -98,6 +108,7 @@ public final class EventDestinationCounters implements AutoCloseable
         droppedUnavailable.close();
         droppedTooLarge.close();
         droppedSpoolFull.close();
+        notRouted.close();
     }
 
     /** One destination's event outcomes at one moment. */
@@ -109,8 +120,23 @@ public final class EventDestinationCounters implements AutoCloseable
         long sent,
         long droppedUnavailable,
         long droppedTooLarge,
-        long droppedSpoolFull)
+        long droppedSpoolFull,
+        long notRouted)
     {
+        /** The snapshot of a gateway built before {@code route}: nothing routed elsewhere. */
+        public Snapshot(
+            final String region, final long raw, final long transformed, final long blocked, final long sent,
+            final long droppedUnavailable, final long droppedTooLarge, final long droppedSpoolFull)
+        {
+            this(region, raw, transformed, blocked, sent, droppedUnavailable, droppedTooLarge, droppedSpoolFull, 0);
+        }
+
+        /** Forwarded events decided for this destination: {@code raw + transformed + blocked + not_routed}. */
+        public long decided()
+        {
+            return raw + transformed + blocked + notRouted;
+        }
+
         /** Events allowed to this destination and not yet sent or dropped (held by egress). */
         public long inFlight()
         {
@@ -122,7 +148,7 @@ public final class EventDestinationCounters implements AutoCloseable
         {
             return region + ": raw=" + raw + " transformed=" + transformed + " blocked=" + blocked + " sent=" + sent +
                 " dropped{destination_unavailable}=" + droppedUnavailable + " dropped{too_large}=" + droppedTooLarge +
-                " dropped{spool_full}=" + droppedSpoolFull;
+                " dropped{spool_full}=" + droppedSpoolFull + " not_routed=" + notRouted;
         }
     }
 }

@@ -36,9 +36,15 @@ public final class GatewayAccounting
         return findings;
     }
 
+    /** The terms of a destination's decisions as a finding names them; {@code not_routed} only where a rule routed. */
+    public static String decisionTerms(final long notRouted)
+    {
+        return 0 == notRouted ? "raw + transformed + blocked" : "raw + transformed + blocked + not routed";
+    }
+
     /**
-     * One destination: every forwarded item decided once ({@code raw + transformed + blocked =
-     * forwarded}), every flow record emitted decided once, and every allowed one sent or dropped
+     * One destination: every forwarded item decided once ({@code raw + transformed + blocked +
+     * not_routed = forwarded}), every flow record emitted decided once, and every allowed one sent or dropped
      * with a counted reason (nothing in flight).
      *
      * @param forwarded    the source's forwarded items (every worker's, as the destination's sum)
@@ -48,8 +54,7 @@ public final class GatewayAccounting
         final long forwarded, final long flowsEmitted, final DestinationCounters.Snapshot destination)
     {
         final List<String> findings = new ArrayList<>();
-        final long decided = destination.raw() + destination.transformed() + destination.blocked();
-        compare(findings, "raw + transformed + blocked", decided, "forwarded", forwarded);
+        compare(findings, decisionTerms(destination.notRouted()), destination.decided(), "forwarded", forwarded);
         compare(findings, "flow records decided", destination.flowRecordsDecided(), "flow records emitted", flowsEmitted);
         if (destination.inFlight() != 0)
         {
@@ -86,8 +91,8 @@ public final class GatewayAccounting
 
     /**
      * One destination of the event worker: every forwarded event and every count record decided
-     * once ({@code raw + transformed + blocked = forwarded + count_records}) and every allowed one
-     * sent or dropped with a counted reason.
+     * once ({@code raw + transformed + blocked + not_routed = forwarded + count_records}) and every
+     * allowed one sent or dropped with a counted reason.
      *
      * @param forwarded events forwarded plus count records emitted
      */
@@ -95,8 +100,7 @@ public final class GatewayAccounting
         final long forwarded, final EventDestinationCounters.Snapshot destination)
     {
         final List<String> findings = new ArrayList<>();
-        compare(findings, "raw + transformed + blocked", destination.raw() + destination.transformed() + destination.blocked(),
-            "events forwarded + count records", forwarded);
+        compare(findings, decisionTerms(destination.notRouted()), destination.decided(), "events forwarded + count records", forwarded);
         if (destination.inFlight() != 0)
         {
             findings.add(String.format("%,d allowed events neither sent nor dropped (in flight)", destination.inFlight()));

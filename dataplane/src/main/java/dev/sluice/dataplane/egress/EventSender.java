@@ -97,16 +97,18 @@ public final class EventSender
             long raw = 0;
             long transformed = 0;
             long blocked = 0;
+            long notRouted = 0;
             for (int i = 0; i < count; i++)
             {
                 switch (delivery[i])
                 {
                     case EventResidencyPlan.RAW -> raw++;
                     case EventResidencyPlan.TRANSFORM -> transformed++;
+                    case EventResidencyPlan.NOT_ROUTED -> notRouted++;
                     default -> blocked++;
                 }
             }
-            counters[d].addDecisions(raw, transformed, blocked);
+            counters[d].addDecisions(raw, transformed, blocked, notRouted);
         }
     }
 
@@ -174,7 +176,7 @@ public final class EventSender
                 end = from + 1;
                 while (end < count && records < maxRecords)
                 {
-                    if (delivery[end] != EventResidencyPlan.BLOCK)
+                    if (EventResidencyPlan.sends(delivery[end]))
                     {
                         final int recordLength = RECORD_FIXED_LENGTH + batch.bodyLength(end, delivery[end]);
                         if (length + recordLength > maxClaimLength)
@@ -234,7 +236,7 @@ public final class EventSender
         for (int i = from; i < end; i++)
         {
             final byte decision = delivery[i];
-            if (decision != EventResidencyPlan.BLOCK)
+            if (EventResidencyPlan.sends(decision))
             {
                 events.next()
                     .timestampNs(batch.timestampNs[i])
@@ -247,7 +249,7 @@ public final class EventSender
     private static int next(final byte[] delivery, final int from, final int count)
     {
         int i = from;
-        while (i < count && delivery[i] == EventResidencyPlan.BLOCK)
+        while (i < count && !EventResidencyPlan.sends(delivery[i]))
         {
             i++;
         }
@@ -259,7 +261,7 @@ public final class EventSender
         long allowed = 0;
         for (int i = from; i < count; i++)
         {
-            if (delivery[i] != EventResidencyPlan.BLOCK)
+            if (EventResidencyPlan.sends(delivery[i]))
             {
                 allowed++;
             }

@@ -14,6 +14,8 @@ public final class Delivery
     public static final byte TRANSFORMED = 2;
     /** Not sent: a data class in it may not reach this region in any form (fail closed). */
     public static final byte BLOCKED = 3;
+    /** Not sent: the item's rule routes it to other regions ({@code route}); not a residency decision. */
+    public static final byte NOT_ROUTED = 4;
 
     private Delivery()
     {

@@ -9,6 +9,7 @@ import dev.sluice.dataplane.classify.detect.IdentifierKind;
 import dev.sluice.dataplane.classify.detect.IdentifierMatchHandler;
 import dev.sluice.dataplane.classify.event.EventRules;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
+import dev.sluice.dataplane.residency.RuleRouting;
 import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.field.FieldReader;
 import org.agrona.MutableDirectBuffer;
@@ -98,6 +99,11 @@ public final class EventDelivery implements AutoCloseable
         failure = null;
         final boolean ruleAnonymizes = rules.anonymizes(slot);
         Arrays.fill(decision, ruleAnonymizes ? EventResidencyPlan.TRANSFORM : EventResidencyPlan.RAW);
+        final RuleRouting routing = residency.routing();
+        if (routing.isActive())
+        {
+            route(routing, reader, slot);
+        }
         boolean addressMustChange = false;
         if (ruleAnonymizes)
         {
@@ -145,6 +151,28 @@ public final class EventDelivery implements AutoCloseable
             }
         }
         return addressMustChange;
+    }
+
+    /**
+     * The rule's {@code route} and {@code tag}: destinations it does not route to are
+     * {@link EventResidencyPlan#NOT_ROUTED} (which every later, stricter decision keeps, being the
+     * highest), those its tags' classes may not have are blocked.
+     */
+    private void route(final RuleRouting routing, final FieldReader reader, final int slot)
+    {
+        final long routedTo = routing.routedTo(slot);
+        final long blockedByTags = routing.blockedForEvent(slot, reader);
+        for (int d = 0; d < decision.length; d++)
+        {
+            if (!RuleRouting.includes(routedTo, d))
+            {
+                decision[d] = EventResidencyPlan.NOT_ROUTED;
+            }
+            else if (RuleRouting.includes(blockedByTags, d))
+            {
+                decision[d] = EventResidencyPlan.BLOCK;
+            }
+        }
     }
 
     /**
@@ -306,6 +334,7 @@ public final class EventDelivery implements AutoCloseable
     {
         if (mustBlockTransforms)
         {
+            // TRANSFORM only: a destination not routed to stays so.
             for (int d = 0; d < decision.length; d++)
             {
                 if (EventResidencyPlan.TRANSFORM == decision[d])
@@ -322,7 +351,8 @@ public final class EventDelivery implements AutoCloseable
     {
         for (int d = 0; d < decision.length; d++)
         {
-            if (EventResidencyPlan.RAW != residency.textAddresses(d) || EventResidencyPlan.TRANSFORM == decision[d])
+            if (EventResidencyPlan.NOT_ROUTED != decision[d] &&
+                (EventResidencyPlan.RAW != residency.textAddresses(d) || EventResidencyPlan.TRANSFORM == decision[d]))
             {
                 decision[d] = EventResidencyPlan.BLOCK;
             }
@@ -346,7 +376,10 @@ public final class EventDelivery implements AutoCloseable
         return false;
     }
 
-    /** {@link EventResidencyPlan#RAW}, {@link EventResidencyPlan#TRANSFORM} or {@link EventResidencyPlan#BLOCK}. */
+    /**
+     * {@link EventResidencyPlan#RAW}, {@link EventResidencyPlan#TRANSFORM}, {@link EventResidencyPlan#BLOCK} or
+     * {@link EventResidencyPlan#NOT_ROUTED}.
+     */
     public byte decision(final int destination)
     {
         return decision[destination];

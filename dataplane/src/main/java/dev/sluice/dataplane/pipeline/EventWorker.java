@@ -17,6 +17,7 @@ import dev.sluice.dataplane.decode.event.can.CanDatabase;
 import dev.sluice.dataplane.decode.event.netflow.FlowRecordJson;
 import dev.sluice.dataplane.decode.event.netflow.NetflowParser;
 import dev.sluice.dataplane.egress.EventSender;
+import dev.sluice.dataplane.residency.ClassCounting;
 import dev.sluice.dataplane.residency.ClassTally;
 import dev.sluice.dataplane.residency.EventResidencyPlan;
 import dev.sluice.dataplane.source.event.EventRing;
@@ -377,7 +378,7 @@ public final class EventWorker implements Agent, EventItemHandler
         {
             counters.onUntransformed(delivery.failure());
         }
-        countClasses(reader);
+        countClasses(reader, slot);
         stage(i);
     }
 
@@ -436,7 +437,7 @@ public final class EventWorker implements Agent, EventItemHandler
             }
         }
         delivery.finish(rewritten, !rewritten && addressMustChange);
-        countClasses(reader);
+        countClasses(reader, slot);
         stage(i);
     }
 
@@ -548,7 +549,7 @@ public final class EventWorker implements Agent, EventItemHandler
         {
             counters.onUntransformed(delivery.failure());
         }
-        countClasses(reader);
+        countClasses(reader, slot);
         countRecords++;
         for (int d = 0; d < delivery.destinations(); d++)
         {
@@ -558,20 +559,26 @@ public final class EventWorker implements Agent, EventItemHandler
     }
 
     /** The event's decisions once more, under every data class it holds. */
-    private void countClasses(final FieldReader reader)
+    private void countClasses(final FieldReader reader, final int slot)
     {
         if (!classTally.isCounting())
         {
             return;
         }
-        final long classes = policy.classCounting().eventClasses(
-            reader, delivery.detectedKinds(), eventAnonymizer.addressesRewritten() > 0);
+        final ClassCounting counting = policy.classCounting();
+        final long classes = counting.eventClasses(reader, delivery.detectedKinds(), eventAnonymizer.addressesRewritten() > 0) |
+            counting.taggedClasses(slot);
         if (0 != classes)
         {
             for (int d = 0; d < delivery.destinations(); d++)
             {
-                // EventResidencyPlan's RAW, TRANSFORM, BLOCK are 0, 1, 2 like the counters' outcomes.
-                classTally.add(classes, d, delivery.decision(d));
+                // EventResidencyPlan's RAW, TRANSFORM, BLOCK are 0, 1, 2 like the counters' outcomes; an event not
+                // routed to a destination is not decided there.
+                final byte decision = delivery.decision(d);
+                if (EventResidencyPlan.NOT_ROUTED != decision)
+                {
+                    classTally.add(classes, d, decision);
+                }
             }
         }
     }

@@ -32,6 +32,8 @@ public final class ClassCounting
     private final long textAddressClasses;
     private final AtomicCounter[][] counters;
     private final int destinations;
+    /** Per rule slot (the default last), the classes its {@code tag} action adds. */
+    private final long[] taggedClasses;
 
     private ClassCounting(
         final String[] classes,
@@ -40,8 +42,10 @@ public final class ClassCounting
         final int[] detectedKinds,
         final long textAddressClasses,
         final AtomicCounter[][] counters,
-        final int destinations)
+        final int destinations,
+        final long[] taggedClasses)
     {
+        this.taggedClasses = taggedClasses;
         this.classes = classes;
         this.packetMasks = packetMasks;
         this.eventFields = eventFields;
@@ -95,8 +99,21 @@ public final class ClassCounting
             }
             counters[c] = registry.counters(name);
         }
+        final long[] taggedClasses = new long[policy.ruleCount() + 1];
+        for (int slot = 0; slot <= policy.ruleCount(); slot++)
+        {
+            final List<String> tags = slot == policy.ruleCount() ? policy.defaultActions().tags() : policy.actionsFor(slot).tags();
+            for (final String tag : tags)
+            {
+                final int c = names.indexOf(tag);
+                if (c >= 0 && c < n)
+                {
+                    taggedClasses[slot] |= 1L << c;
+                }
+            }
+        }
         return new ClassCounting(classes, packetMasks, eventFields, detectedKinds, textAddressClasses, counters,
-            registry.destinationCount());
+            registry.destinationCount(), taggedClasses);
     }
 
     /** How many classes are counted. */
@@ -154,6 +171,15 @@ public final class ClassCounting
             }
         }
         return held;
+    }
+
+    /**
+     * @param matchedRule what {@link Policy#firstMatch} returned for the item ({@link Policy#NO_MATCH} for the default).
+     * @return the classes the rule's {@code tag} adds to it, as a bit set over class indexes.
+     */
+    public long taggedClasses(final int matchedRule)
+    {
+        return taggedClasses[matchedRule < 0 ? taggedClasses.length - 1 : matchedRule];
     }
 
     /** The counter of class {@code c}, destination {@code d}, outcome {@code o} ({@link ClassDecisionCounters#RAW}...). */

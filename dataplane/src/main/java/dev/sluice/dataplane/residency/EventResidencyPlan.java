@@ -52,6 +52,8 @@ public final class EventResidencyPlan
     public static final byte TRANSFORM = 1;
     /** Must not go. */
     public static final byte BLOCK = 2;
+    /** Not sent: the event's rule routes it to other regions ({@code route}); not a residency decision. */
+    public static final byte NOT_ROUTED = 3;
 
     private final int[] classifiedFields;
     private final byte[][] decisions;
@@ -64,6 +66,7 @@ public final class EventResidencyPlan
     private final boolean anyNonRaw;
     private final boolean anyTextNonRaw;
     private final List<String> notes;
+    private final RuleRouting routing;
 
     private EventResidencyPlan(
         final int[] classifiedFields,
@@ -73,8 +76,10 @@ public final class EventResidencyPlan
         final AnonymizationMethod addressMethod,
         final byte[][] detectedDecisions,
         final AnonymizationMethod[] detectedMethods,
-        final List<String> notes)
+        final List<String> notes,
+        final RuleRouting routing)
     {
+        this.routing = routing;
         this.classifiedFields = classifiedFields;
         this.detectedDecisions = detectedDecisions;
         this.detectedMethods = detectedMethods;
@@ -216,7 +221,19 @@ public final class EventResidencyPlan
         }
         return new EventResidencyPlan(
             fieldIds, decisions.toArray(new byte[0][]), methods.toArray(new AnonymizationMethod[0]), textAddresses,
-            addressMethod, detectedDecisions, detectedMethods, notes);
+            addressMethod, detectedDecisions, detectedMethods, notes, RuleRouting.build(policy, originRegion, destinations));
+    }
+
+    /** True for {@link #RAW} and {@link #TRANSFORM}: the event is sent, as received or transformed. */
+    public static boolean sends(final byte decision)
+    {
+        return RAW == decision || TRANSFORM == decision;
+    }
+
+    /** What the rules' {@code route} and {@code tag} actions add, per rule slot. */
+    public RuleRouting routing()
+    {
+        return routing;
     }
 
     private static ResidencyDecision[] raw(final int destinations)

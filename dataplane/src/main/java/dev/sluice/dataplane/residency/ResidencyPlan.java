@@ -29,14 +29,17 @@ public final class ResidencyPlan
     private final long[] blockedFields;
     private final byte[] transformFields;
     private final List<String> notes;
+    private final RuleRouting routing;
 
     private ResidencyPlan(
         final List<String> destinations,
         final long classifiedFields,
         final long[] blockedFields,
         final byte[] transformFields,
-        final List<String> notes)
+        final List<String> notes,
+        final RuleRouting routing)
     {
+        this.routing = routing;
         this.destinations = List.copyOf(destinations);
         this.classifiedFields = classifiedFields;
         this.blockedFields = blockedFields;
@@ -97,7 +100,7 @@ public final class ResidencyPlan
                 }
             }
         }
-        return new ResidencyPlan(destinations, classified, blocked, transform, notes);
+        return new ResidencyPlan(destinations, classified, blocked, transform, notes, RuleRouting.build(policy, originRegion, destinations));
     }
 
     private static long mask(final List<Field> fields)
@@ -121,6 +124,12 @@ public final class ResidencyPlan
     public List<String> destinations()
     {
         return destinations;
+    }
+
+    /** What the rules' {@code route} and {@code tag} actions add, per rule slot. */
+    public RuleRouting routing()
+    {
+        return routing;
     }
 
     /** Fields that carry some data class: the only ones whose presence residency checks. */

@@ -12,7 +12,8 @@ import dev.sluice.dataplane.pipeline.Verdict;
  * transformed or not at all, as the policy's residency rules say for the data classes the
  * item carries and this site's region. Fail closed: a class without a rule for a destination
  * blocks the item there. Every decision is counted per destination, once per burst, and per
- * data class the item holds when the snapshot says how ({@link ClassCounting}).
+ * data class the item holds when the snapshot says how ({@link ClassCounting}). The item's rule
+ * may route it to some destinations only and tag it with classes ({@link RuleRouting}).
  * Worker thread only.
  */
 public final class ResidencyStage
@@ -20,7 +21,10 @@ public final class ResidencyStage
     private final DestinationCounters[] counters;
     private final BurstFieldReader reader = new BurstFieldReader();
     private final long[] presentClassifiedFields;
+    private final long[] routedTo;
+    private final long[] blockedByTags;
     private final long[] rawCount;
+    private final long[] notRoutedCount;
     private final long[] transformedCount;
     private final long[] blockedCount;
     private final ClassTally classTally = new ClassTally();
@@ -33,7 +37,10 @@ public final class ResidencyStage
     {
         this.counters = counters.clone();
         presentClassifiedFields = new long[burstCapacity];
+        routedTo = new long[burstCapacity];
+        blockedByTags = new long[burstCapacity];
         rawCount = new long[counters.length];
+        notRoutedCount = new long[counters.length];
         transformedCount = new long[counters.length];
         blockedCount = new long[counters.length];
     }
@@ -50,9 +57,19 @@ public final class ResidencyStage
     {
         final int count = burst.count();
         final long classifiedFields = plan.classifiedFields();
+        final RuleRouting routing = plan.routing();
+        final boolean routes = routing.isActive();
         for (int i = 0; i < count; i++)
         {
             presentClassifiedFields[i] = burst.verdict[i] == Verdict.PASS ? presentFields(burst, i, classifiedFields) : 0;
+            routedTo[i] = RuleRouting.ALL;
+            blockedByTags[i] = 0;
+            if (routes && burst.verdict[i] == Verdict.PASS)
+            {
+                final int slot = routing.slot(burst.matchedRule[i]);
+                routedTo[i] = routing.routedTo(slot);
+                blockedByTags[i] = routing.blockedForPacket(slot, presentClassifiedFields[i]);
+            }
         }
 
         for (int d = 0; d < counters.length; d++)
@@ -64,13 +81,20 @@ public final class ResidencyStage
             long raw = 0;
             long transformedItems = 0;
             long blocked = 0;
+            long notRouted = 0;
             for (int i = 0; i < count; i++)
             {
                 if (burst.verdict[i] != Verdict.PASS)
                 {
                     continue;
                 }
-                if ((presentClassifiedFields[i] & blockedFields) != 0)
+                if (!RuleRouting.includes(routedTo[i], d))
+                {
+                    delivery[i] = Delivery.NOT_ROUTED;
+                    notRouted++;
+                    continue;
+                }
+                if ((presentClassifiedFields[i] & blockedFields) != 0 || RuleRouting.includes(blockedByTags[i], d))
                 {
                     delivery[i] = Delivery.BLOCKED;
                     blocked++;
@@ -94,11 +118,12 @@ public final class ResidencyStage
             rawCount[d] = raw;
             transformedCount[d] = transformedItems;
             blockedCount[d] = blocked;
+            notRoutedCount[d] = notRouted;
         }
 
         for (int d = 0; d < counters.length; d++)
         {
-            counters[d].addDecisions(rawCount[d], transformedCount[d], blockedCount[d]);
+            counters[d].addDecisions(rawCount[d], transformedCount[d], blockedCount[d], notRoutedCount[d]);
         }
         if (null != classCounting)
         {
@@ -113,13 +138,22 @@ public final class ResidencyStage
         final int count = burst.count();
         for (int i = 0; i < count; i++)
         {
-            final long classes = presentClassifiedFields[i] == 0 ? 0 : classCounting.packetClasses(presentClassifiedFields[i]);
+            if (burst.verdict[i] != Verdict.PASS)
+            {
+                continue;
+            }
+            final long classes = (presentClassifiedFields[i] == 0 ? 0 : classCounting.packetClasses(presentClassifiedFields[i])) |
+                classCounting.taggedClasses(burst.matchedRule[i]);
             if (0 != classes)
             {
                 for (int d = 0; d < counters.length; d++)
                 {
-                    // Delivery.RAW, TRANSFORMED, BLOCKED are 1, 2, 3.
-                    classTally.add(classes, d, burst.delivery[d][i] - Delivery.RAW);
+                    // Delivery.RAW, TRANSFORMED, BLOCKED are 1, 2, 3; an item not routed somewhere is not decided there.
+                    final byte delivery = burst.delivery[d][i];
+                    if (delivery != Delivery.NOT_ROUTED)
+                    {
+                        classTally.add(classes, d, delivery - Delivery.RAW);
+                    }
                 }
             }
         }

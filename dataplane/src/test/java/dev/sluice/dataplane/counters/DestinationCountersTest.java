@@ -71,7 +71,7 @@ class DestinationCountersTest
     {
         try (DestinationCounters counters = new DestinationCounters(media.aeron, "ap-south"))
         {
-            counters.addDecisions(1, 2, 3);
+            counters.addDecisions(1, 2, 3, 9);
             counters.onBatchSent(3, 200, 40);
             counters.addFlowRecordDecisions(4, 5, 6);
             counters.onFlowRecordBatchSent(7, 100, 41);
@@ -95,6 +95,7 @@ class DestinationCountersTest
                 Map.entry("raw", 1L),
                 Map.entry("transformed", 2L),
                 Map.entry("blocked", 3L),
+                Map.entry("not_routed", 9L),
                 Map.entry("sent_records", 3L),
                 Map.entry("sent_batches", 3L),
                 Map.entry("sent_bytes", 600L),

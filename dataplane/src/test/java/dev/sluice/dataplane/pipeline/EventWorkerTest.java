@@ -271,7 +271,7 @@ class EventWorkerTest
         for (final EventDestinationCounters destination : destinationCounters)
         {
             final EventDestinationCounters.Snapshot s = destination.snapshot();
-            assertEquals(totals.forwarded() + totals.countRecords(), s.raw() + s.transformed() + s.blocked(), s.toString());
+            assertEquals(totals.forwarded() + totals.countRecords(), s.decided(), "raw + transformed + blocked + not_routed: " + s);
             assertEquals(0, s.inFlight(), s.toString());
         }
     }
@@ -494,6 +494,53 @@ class EventWorkerTest
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void routedEventsReachOnlyTheirRegionsAndTaggedOnesFollowTheirClassResidency(@TempDir final Path directory)
+    {
+        final EventWorker worker = worker(directory, RULES.replace("rules:", """
+            classes: {pii.health: []}
+            rules:
+              - name: patients-stay-home
+                when: syslog.msg contains "patient"
+                then: tag pii.health
+              - name: audit-to-us
+                when: syslog.appname == "audit"
+                then: route us-east
+              - name: log-ins-hold-users
+                when: syslog.appname == "login"
+                then: tag pii.user""") + """
+            residency:
+              - {class: pii.ip, origin: eu-west, raw: [eu-west], after: {cryptopan: [us-east]}}
+              - {class: pii.health, origin: eu-west, raw: [eu-west]}
+              - {class: pii.user, origin: eu-west, raw: [eu-west], after: {user: [us-east]}}
+            """);
+        final String patient = "<14>Oct 11 22:14:15 host app: patient 42 admitted";
+        final String audit = "<14>Oct 11 22:14:15 host audit: configuration changed";
+        final String login = "<14>Oct 11 22:14:15 host login: session opened";
+        final String plain = "<14>Oct 11 22:14:15 host app: nothing to see";
+        publish(ring, EventFormat.SYSLOG, patient);
+        publish(ring, EventFormat.SYSLOG, audit);
+        publish(ring, EventFormat.SYSLOG, login);
+        publish(ring, EventFormat.SYSLOG, plain);
+        drain(worker);
+
+        assertEquals(List.of(patient, login, plain), new EventBatches().drain(subscriptions.get(0)).bodies(),
+            "at home: all but the audit event, which its rule routes to us-east only");
+        assertEquals(List.of(audit, plain), new EventBatches().drain(subscriptions.get(1)).bodies(),
+            "abroad: pii.health may not go; pii.user only as a token, and a tagged event holding no user field has " +
+                "nothing to tokenize, so it is blocked");
+        final EventDestinationCounters.Snapshot home = destinationCounters.get(0).snapshot();
+        final EventDestinationCounters.Snapshot abroad = destinationCounters.get(1).snapshot();
+        assertEquals(List.of(3L, 0L, 0L, 1L), List.of(home.raw(), home.transformed(), home.blocked(), home.notRouted()));
+        assertEquals(List.of(2L, 0L, 2L, 0L), List.of(abroad.raw(), abroad.transformed(), abroad.blocked(), abroad.notRouted()));
+        assertEquals(List.of(new ClassDecisionCounters.Decisions("eu-west", 1, 0, 0),
+            new ClassDecisionCounters.Decisions("us-east", 0, 0, 1)), classDecisions("pii.health"));
+        assertEquals(List.of(new ClassDecisionCounters.Decisions("eu-west", 1, 0, 0),
+            new ClassDecisionCounters.Decisions("us-east", 0, 0, 1)), classDecisions("pii.user"));
+        assertBalanced();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aNewPolicyAppliesBetweenBatches(@TempDir final Path directory)
     {
         final EventWorker worker = worker(directory, RAW_HOME_CRYPTOPAN_ABROAD);
@@ -549,7 +596,9 @@ class EventWorkerTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void steadyStateAllocatesNothing(@TempDir final Path directory) throws IOException
     {
-        final EventWorker worker = worker(directory, RAW_HOME_EVERY_METHOD_ABROAD);
+        // Routed and tagged too: the accepted log-in goes home only, tagged with a class it holds no field of.
+        final EventWorker worker = worker(directory, RAW_HOME_EVERY_METHOD_ABROAD.replace("rules:\n",
+            "rules:\n  - name: log-ins-home\n    when: syslog.msg contains \"Accepted\"\n    then: [\"tag pii.user\", \"route eu-west\"]\n"));
         final EventFormat[] formats = {EventFormat.SYSLOG, EventFormat.SYSLOG, EventFormat.SYSLOG, EventFormat.SYSLOG,
             EventFormat.SYSLOG, EventFormat.JSON, EventFormat.JSON, EventFormat.CANDUMP, EventFormat.NETFLOW,
             EventFormat.SYSLOG, EventFormat.JSON};

@@ -131,7 +131,8 @@ class GatewayWorkerAllocationTest
             final PolicyHolder holder = new PolicyHolder();
             final String policy = TestPolicies.resource("edge-demo-policy.yaml")
                 .replace("  - name: web\n", "  - name: from-web-servers\n    when: tcp.srcport == 80\n    then: aggregate flows\n" +
-                    "  - name: web-per-client\n    when: tcp.dstport == 443\n    then: rate-limit 1000/s by ip.src\n  - name: web\n")
+                    "  - name: web-per-client\n    when: tcp.dstport == 443\n    then: [rate-limit 1000/s by ip.src, tag pii.ip]\n" +
+                    "  - name: dns-home-only\n    when: udp.port == 53\n    then: route eu-west\n  - name: web\n")
                 .replace("\nresidency:", "\nflows:\n  max-flows: 4\n\nresidency:");
             // Decisions counted per data class too, as a gateway does.
             final ClassDecisionCounters classDecisions = new ClassDecisionCounters(media.aeron::addCounter, regions);

@@ -186,6 +186,77 @@ class ResidencyStageTest
             () -> assertCounts(2, 4, 1, 0));
     }
 
+    /**
+     * {@code route} leaves the other destinations out ({@link Delivery#NOT_ROUTED}, counted apart
+     * from residency); {@code tag} makes the class's residency apply: a class with no fields, or
+     * whose fields the packet lacks, is blocked where it may go only transformed.
+     */
+    @Test
+    void routeLeavesOtherDestinationsOutAndTagAppliesTheClassResidency()
+    {
+        final Policy policy = TestPolicies.parse("""
+            sluice-policy: 1
+            name: route-and-tag
+            match: first
+            default: keep
+            regions: [eu-west, us-east, ap-south]
+            classes:
+              pii.secret: []
+            rules:
+              - name: web-to-home-only
+                when: tcp.dstport == 443
+                then: route eu-west
+              - name: lookups-are-secret
+                when: udp.dstport == 53
+                then: tag pii.secret
+              - name: ipv6-web
+                when: ip.version == 6 and tcp.port == 80
+                then: ["tag pii.ip", "route eu-west, us-east"]
+              - name: non-ip-as-addresses
+                when: not ip.version in {4, 6}
+                then: tag pii.ip
+              - name: drop-ntp
+                when: udp.port == 123
+                then: drop
+            residency:
+              - class: pii.ip
+                origin: eu-west
+                raw: [eu-west, ap-south]
+                after:
+                  cryptopan: [us-east]
+              - class: pii.secret
+                origin: eu-west
+                raw: [eu-west]
+                after:
+                  hmac: [us-east]
+            """);
+        final PacketBurst burst = run(policy, "eu-west", mixedPackets());
+
+        // 0 web routed home; 1 IPv6 web tagged pii.ip, routed home and us-east; 2 ARP tagged pii.ip (no address to
+        // transform: blocked where pii.ip goes only transformed); 3 DNS tagged pii.secret (no fields: blocked where it
+        // is not raw); 4 filtered; 5 not decoded; 6 IPv6 ICMP by the default.
+        assertAll(
+            () -> assertDeliveries(burst, 0, Delivery.RAW, Delivery.RAW, Delivery.RAW, Delivery.RAW,
+                Delivery.NONE, Delivery.NONE, Delivery.RAW),
+            () -> assertDeliveries(burst, 1, Delivery.NOT_ROUTED, Delivery.TRANSFORMED, Delivery.BLOCKED, Delivery.BLOCKED,
+                Delivery.NONE, Delivery.NONE, Delivery.TRANSFORMED),
+            () -> assertDeliveries(burst, 2, Delivery.NOT_ROUTED, Delivery.NOT_ROUTED, Delivery.RAW, Delivery.BLOCKED,
+                Delivery.NONE, Delivery.NONE, Delivery.RAW),
+            () -> assertCounts(0, 5, 0, 0),
+            () -> assertCounts(1, 0, 2, 2),
+            () -> assertCounts(2, 2, 0, 1),
+            () -> assertEquals(List.of(0L, 1L, 2L), counters.stream().map(c -> c.snapshot().notRouted()).toList(), "not routed"),
+            () -> assertEquals(List.of(5L, 5L, 5L), counters.stream().map(c -> c.snapshot().decided()).toList(),
+                "raw + transformed + blocked + not_routed = forwarded"),
+            // Tagged classes are counted like held ones; a destination not routed to decides nothing.
+            () -> assertClassCounts("pii.ip", 0, 5, 0, 0),
+            () -> assertClassCounts("pii.ip", 1, 0, 2, 2),
+            () -> assertClassCounts("pii.ip", 2, 2, 0, 1),
+            () -> assertClassCounts("pii.secret", 0, 1, 0, 0),
+            () -> assertClassCounts("pii.secret", 1, 0, 0, 1),
+            () -> assertClassCounts("pii.secret", 2, 0, 0, 1));
+    }
+
     @Test
     void countersBalanceForEveryDestinationOverManyBursts()
     {

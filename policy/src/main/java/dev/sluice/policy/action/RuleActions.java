@@ -11,7 +11,9 @@ import java.util.Map;
 
 /**
  * What one rule does with the items it decides: keep, drop, sample 1 in N, rate-limit,
- * aggregate into flows or count per key and window; what to do with the payload; and which fields to anonymize with which method. Field
+ * aggregate into flows or count per key and window; what to do with the payload; which fields to
+ * anonymize with which method; which data classes to add to the items ({@code tag}) and which
+ * regions they go to ({@code route}). Field
  * sets are {@link FieldSet}s of base field ids, which the dataplane tests without allocating.
  * <p>
  * Combinations: {@code drop} has nothing else; a payload action goes with keep, sample or rate-limit;
@@ -29,8 +31,10 @@ public final class RuleActions
 
     private static final AnonymizationMethod[] METHODS = AnonymizationMethod.values();
 
-    public static final RuleActions KEEP = new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0, null, null);
-    public static final RuleActions DROP = new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0, null, null);
+    public static final RuleActions KEEP =
+        new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0, null, null, List.of(), List.of());
+    public static final RuleActions DROP =
+        new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0, null, null, List.of(), List.of());
 
     private final ActionKind kind;
     private final int sampleDenominator;
@@ -41,6 +45,8 @@ public final class RuleActions
     private final int payloadBytes;
     private final RateLimit rateLimit;
     private final CountAction count;
+    private final List<String> routes;
+    private final List<String> tags;
 
     private RuleActions(
         final ActionKind kind,
@@ -49,11 +55,15 @@ public final class RuleActions
         final PayloadAction payloadAction,
         final int payloadBytes,
         final RateLimit rateLimit,
-        final CountAction count)
+        final CountAction count,
+        final List<String> routes,
+        final List<String> tags)
     {
         this.kind = kind;
         this.rateLimit = rateLimit;
         this.count = count;
+        this.routes = routes;
+        this.tags = tags;
         this.sampleDenominator = sampleDenominator;
         this.fieldsByMethod = fieldsByMethod;
         this.payloadAction = payloadAction;
@@ -170,7 +180,30 @@ public final class RuleActions
             return KEEP;
         }
 
-        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes, rateLimit, count);
+        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes, rateLimit, count, List.of(), List.of());
+    }
+
+    /**
+     * These actions with {@code route} and {@code tag}.
+     *
+     * @param routes the regions the rule's items go to ({@code route}); empty: every destination.
+     * @param tags   the data classes the rule adds to its items ({@code tag}); empty: none.
+     * @return the actions.
+     * @throws IllegalArgumentException for a drop or aggregate rule that routes or tags.
+     */
+    public RuleActions withRoutesAndTags(final List<String> routes, final List<String> tags)
+    {
+        if (routes.isEmpty() && tags.isEmpty())
+        {
+            return this;
+        }
+        if (ActionKind.DROP == kind || ActionKind.AGGREGATE == kind)
+        {
+            throw new IllegalArgumentException(kind.keyword() + " cannot route or tag");
+        }
+        return new RuleActions(
+            kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, count, List.copyOf(routes),
+            List.copyOf(tags));
     }
 
     private static FieldSet[] emptySets()
@@ -207,6 +240,24 @@ public final class RuleActions
     public CountAction count()
     {
         return count;
+    }
+
+    /**
+     * @return the regions the rule's forwarded items go to ({@code route}); empty when they go to
+     * every destination (residency still decides how).
+     */
+    public List<String> routes()
+    {
+        return routes;
+    }
+
+    /**
+     * @return the data classes the rule adds to its items ({@code tag}); their residency applies as
+     * if the items held them.
+     */
+    public List<String> tags()
+    {
+        return tags;
     }
 
     /**
@@ -291,6 +342,14 @@ public final class RuleActions
                 }
                 actions.add(text.append(" with ").append(method.keyword()).toString());
             }
+        }
+        if (!tags.isEmpty())
+        {
+            actions.add("tag " + String.join(", ", tags));
+        }
+        if (!routes.isEmpty())
+        {
+            actions.add("route " + String.join(", ", routes));
         }
         return List.copyOf(actions);
     }
