@@ -503,7 +503,8 @@ final class ActionParser
             }
             else
             {
-                error(item, token, "expected ',' or '" + stop + "' after a key field, found '" + token.text + "'", "separate fields with commas");
+                error(item, token, "expected ',' or '" + stop + "' after a key field, found '" + token.text + "'",
+                    "separate fields with commas");
                 return -1;
             }
         }
@@ -603,7 +604,7 @@ final class ActionParser
         }
         final Token amount = tokens.get(next + 1);
         int digitsEnd = 0;
-        while (digitsEnd < amount.text.length() && Character.isDigit(amount.text.charAt(digitsEnd)) && amount.text.charAt(digitsEnd) < 0x80)
+        while (digitsEnd < amount.text.length() && amount.text.charAt(digitsEnd) >= '0' && amount.text.charAt(digitsEnd) <= '9')
         {
             digitsEnd++;
         }
@@ -626,7 +627,8 @@ final class ActionParser
         }
         if (symbol.isEmpty())
         {
-            error(item, amount, "expected a unit after '" + amount.text + "'", "write s for seconds, m for minutes, h for hours, e.g. 'every 1m'");
+            error(item, amount, "expected a unit after '" + amount.text + "'",
+                "write s for seconds, m for minutes, h for hours, e.g. 'every 1m'");
             return null;
         }
         final CountAction.Unit unit = CountAction.Unit.bySymbol(symbol);

@@ -258,7 +258,8 @@ public final class EventCounters implements AutoCloseable
         {
             return "received=" + received + " forwarded=" + forwarded + " aggregated=" + aggregated + " filtered=" + filtered +
                 " sampled_out=" + sampledOut + " dropped=" + dropped + (droppedByReason.isEmpty() ? "" : " " + droppedByReason) +
-                " anonymized=" + anonymized + " count_records=" + countRecords + (untransformedByReason.isEmpty() ? "" : " untransformed=" + untransformedByReason);
+                " anonymized=" + anonymized + " count_records=" + countRecords +
+                (untransformedByReason.isEmpty() ? "" : " untransformed=" + untransformedByReason);
         }
     }
 }

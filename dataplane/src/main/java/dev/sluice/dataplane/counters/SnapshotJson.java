@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -116,7 +117,7 @@ public final class SnapshotJson
     }
 
     /** Event worker fields written since count records ({@code count} rules); a reader of an older file takes them as 0. */
-    public static final java.util.Set<String> EVENT_FIELDS_SINCE_COUNTS = java.util.Set.of(fieldName("aggregated"), fieldName("countRecords"));
+    public static final Set<String> EVENT_FIELDS_SINCE_COUNTS = Set.of(fieldName("aggregated"), fieldName("countRecords"));
 
     /** The event worker's terms (its drops by reason and untransformed values are not read back). */
     public static EventCounters.Snapshot readEvents(final ToLongFunction<String> longs, final Map<String, Long> droppedByReason)
