@@ -832,6 +832,38 @@ class EventWorkerTest
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aRoutedCountRuleSendsItsRecordsToItsRegionsOnly(@TempDir final Path directory)
+    {
+        final EventWorker worker = worker(directory, """
+            sluice-policy: 1
+            name: routed-counts
+            match: first
+            default: drop
+            regions: [eu-west, us-east]
+            rules:
+              - name: probes
+                when: json.app == "probe"
+                then: [count every 1m, route eu-west]
+            """);
+        for (int i = 0; i < 5; i++)
+        {
+            publishAt(EventFormat.JSON, "{\"app\":\"probe\",\"n\":" + i + "}", RECEIVED_NS + i);
+        }
+        drain(worker);
+        worker.onClose();
+
+        final EventCounters.Snapshot totals = counters.snapshot();
+        assertEquals(5, totals.aggregated());
+        assertEquals(1, totals.countRecords());
+        assertBalanced();
+        assertEquals(List.of(new CountRecord(5, "2020-09-13T12:26:00Z", true, "{}", 1)),
+            countRecords(new EventBatches().drain(subscriptions.get(0))));
+        assertTrue(countRecords(new EventBatches().drain(subscriptions.get(1))).isEmpty());
+        assertEquals(1, destinationCounters.get(1).snapshot().notRouted());
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void countingEventsAndEmittingTheirRecordsAllocatesNothing(@TempDir final Path directory)
     {
