@@ -4,13 +4,15 @@ import dev.sluice.dataplane.classify.limit.RateLimitPlan;
 import dev.sluice.dataplane.classify.limit.RateLimiter;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.RuleActions;
+import dev.sluice.policy.field.EventFields;
 import dev.sluice.policy.field.FieldReader;
 
 /**
  * Whether the rule that decides an item forwards it, as a gateway's worker would over the same
  * sample in the same order: {@code drop}; {@code sample 1/N} keeps the first of every N items of
  * its rule; {@code rate-limit} runs the gateway's own {@link RateLimiter} at each item's time (a
- * capture's timestamps, a log line's own time). One worker's view: a gateway with W workers
+ * capture's timestamps, a log line's own time); {@code count} forwards an event only inside its
+ * rule's count record, and drops a packet. One worker's view: a gateway with W workers
  * lets up to W times a limit through. For the explainers; one thread.
  */
 final class ForwardingSimulation
@@ -43,6 +45,10 @@ final class ForwardingSimulation
                 "sampled out (the first of every " + actions.sampleDenominator() + " is kept)";
             case RATE_LIMIT -> rateLimiter.admit(slot, item, timeNs) ? null :
                 "rate-limited (over " + actions.rateLimit().describe().substring("rate-limit ".length()) + " at the item's time)";
+            // An event leaves only within its rule's count record; a packet is dropped (count_rule_on_packet).
+            case COUNT -> "packet".contentEquals(item.text(EventFields.ITEM_KIND)) ?
+                "dropped: 'count' counts events, not packets (count_rule_on_packet)" :
+                "counted: only the rule's count record for its key and window leaves (" + actions.count().describe() + ")";
             case KEEP, AGGREGATE -> null;
         };
     }

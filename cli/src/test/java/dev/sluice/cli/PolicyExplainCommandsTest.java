@@ -297,6 +297,31 @@ class PolicyExplainCommandsTest
     }
 
     @Test
+    void explainSaysACountedEventLeavesOnlyAsItsRulesCountRecord() throws IOException
+    {
+        final Path counts = Files.writeString(directory.resolve("counts.yaml"), """
+            sluice-policy: 1
+            name: counts
+            match: first
+            default: keep
+            regions: [eu-west]
+            rules:
+              - name: failed-logins
+                when: syslog.appname == "sshd" and syslog.msg contains "Failed password"
+                then: count by syslog.hostname every 1m
+            """);
+        assertEquals(0, run("policy", "explain", counts.toString(), "--sample", sharedFile("syslog/loghub/OpenSSH_2k.log"),
+            "--limit", "2000"), err());
+        final List<String> out = out();
+        assertTrue(out.contains("# rule 'failed-logins': 520"), out.toString());
+        // The other lines hold addresses, which no residency rule lets go: blocked, fail closed.
+        assertTrue(out.contains("# eu-west: {blocked=1214, nothing=520, raw=266}"), out.toString());
+        assertTrue(out.stream().anyMatch(line -> line.contains(
+            "counted: only the rule's count record for its key and window leaves (count by syslog.hostname every 1m)")),
+            out.toString());
+    }
+
+    @Test
     void theFleetPackSendsALoneVehiclesPositionsNowhereAbroadOnSharedGpsdOutput()
     {
         // gpsd's JSON reports between NMEA sentences (gpsd/bu303-moving.log.chk): one receiver, so one vehicle.

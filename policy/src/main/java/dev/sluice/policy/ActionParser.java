@@ -2,6 +2,7 @@ package dev.sluice.policy;
 
 import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.AnonymizationMethod;
+import dev.sluice.policy.action.CountAction;
 import dev.sluice.policy.action.PayloadAction;
 import dev.sluice.policy.action.RateLimit;
 import dev.sluice.policy.action.RuleActions;
@@ -30,12 +31,14 @@ import java.util.Set;
  * <pre>
  * drop | keep | sample 1/N | aggregate flows
  *      | rate-limit N/s|N/m [by &lt;field&gt;[, ...]] [burst B]
+ *      | count [by &lt;field&gt;[, ...]] every N(s|m|h)
  *      | truncate payload N | strip payload
  *      | anonymize &lt;field or class&gt;[, ...] with &lt;method&gt;
  *      | tag &lt;class&gt;[, ...] | route &lt;region&gt;[, ...]
  * </pre>
- * {@code drop} stands alone; at most one of {@code keep}, {@code sample}, {@code rate-limit} and
- * {@code aggregate flows}; at most one payload action, and none with {@code aggregate flows};
+ * {@code drop} stands alone; at most one of {@code keep}, {@code sample}, {@code rate-limit},
+ * {@code aggregate flows} and {@code count}; at most one payload action, and none with
+ * {@code aggregate flows} or {@code count};
  * {@code anonymize}, payload actions, {@code tag} and {@code route} alone imply {@code keep};
  * {@code tag} and {@code route} (each at most once) go with anything but {@code drop} and
  * {@code aggregate flows}. A conflict is reported at
@@ -46,10 +49,11 @@ import java.util.Set;
 final class ActionParser
 {
     static final List<String> ACTIONS =
-        List.of("drop", "keep", "sample", "rate-limit", "aggregate", "truncate", "strip", "anonymize", "tag", "route");
-    private static final Set<String> LATER_ACTIONS = Set.of("count");
+        List.of("drop", "keep", "sample", "rate-limit", "aggregate", "count", "truncate", "strip", "anonymize", "tag", "route");
     private static final String RATE_FORM =
         "write 'rate-limit N/s [by <fields>] [burst B]' (or N/m per minute), e.g. 'rate-limit 100/s by ip.src'";
+    private static final String COUNT_FORM =
+        "write 'count [by <fields>] every N' with N in s, m or h, e.g. 'count by syslog.hostname every 1m'";
 
     private final FieldResolver catalogue;
     private final DataClasses dataClasses;
@@ -107,6 +111,7 @@ final class ActionParser
         PayloadAction payloadAction = PayloadAction.NONE;
         int payloadBytes = 0;
         RateLimit rateLimit = null;
+        CountAction count = null;
         final Map<AnonymizationMethod, FieldSet.Builder> anonymize = new EnumMap<>(AnonymizationMethod.class);
         List<String> tags = List.of();
         List<String> routes = List.of();
@@ -159,6 +164,15 @@ final class ActionParser
                         kind = ActionKind.AGGREGATE;
                     }
                 }
+                case "count" ->
+                {
+                    final CountAction parsed = count(item, tokens);
+                    if (null != parsed && combines(item, verb, accepted, Group.FORWARDING, parsed.describe()))
+                    {
+                        kind = ActionKind.COUNT;
+                        count = parsed;
+                    }
+                }
                 case "truncate", "strip" ->
                 {
                     final int bytes = payload(item, tokens);
@@ -199,16 +213,8 @@ final class ActionParser
                 }
                 default ->
                 {
-                    final String hint;
-                    if (LATER_ACTIONS.contains(verb.text))
-                    {
-                        hint = "'" + verb.text + "' is not supported yet; actions today: " + String.join(", ", ACTIONS);
-                    }
-                    else
-                    {
-                        hint = Suggestions.didYouMean(verb.text, ACTIONS, "actions: " + String.join(", ", ACTIONS));
-                    }
-                    error(item, verb, "unknown action '" + verb.text + "'", hint);
+                    error(item, verb, "unknown action '" + verb.text + "'",
+                        Suggestions.didYouMean(verb.text, ACTIONS, "actions: " + String.join(", ", ACTIONS)));
                 }
             }
         }
@@ -219,9 +225,9 @@ final class ActionParser
         }
         final Map<AnonymizationMethod, FieldSet> fields = new EnumMap<>(AnonymizationMethod.class);
         anonymize.forEach((method, builder) -> fields.put(method, builder.build()));
-        final RuleActions actions =
-            RuleActions.of(null == kind ? ActionKind.KEEP : kind, sampleDenominator, fields, payloadAction, payloadBytes, rateLimit)
-                .withRoutesAndTags(routes, tags);
+        final RuleActions actions = RuleActions.of(
+                null == kind ? ActionKind.KEEP : kind, sampleDenominator, fields, payloadAction, payloadBytes, rateLimit, count)
+            .withRoutesAndTags(routes, tags);
         return null == kind ? actions.withImpliedKeep() : actions;
     }
 
@@ -254,6 +260,15 @@ final class ActionParser
                 {
                     message = "'aggregate flows' is listed twice";
                 }
+                else if (isCount(text) && isCount(earlier.text))
+                {
+                    message = "a rule can have only one 'count'";
+                }
+                else if (isCount(text) || isCount(earlier.text))
+                {
+                    message = "'" + text + "' cannot be combined with '" + earlier.text + "'";
+                    hint = "'count' forwards count records instead of the events it counts; put the other action in a rule of its own";
+                }
                 else if (isAggregate(text) || isAggregate(earlier.text))
                 {
                     message = "'" + text + "' cannot be combined with '" + earlier.text + "'";
@@ -285,6 +300,11 @@ final class ActionParser
             {
                 message = "a rule can have only one payload action, and it already has '" + earlier.text + "'";
             }
+            else if ((Group.PAYLOAD == group && isCount(earlier.text)) || (isCount(text) && Group.PAYLOAD == earlier.group))
+            {
+                message = "'" + text + "' cannot be combined with '" + earlier.text + "'";
+                hint = "count records carry no payload; cut payloads in a rule that keeps or samples";
+            }
             else if ((Group.PAYLOAD == group && isAggregate(earlier.text)) || (isAggregate(text) && Group.PAYLOAD == earlier.group))
             {
                 message = "'" + text + "' cannot be combined with '" + earlier.text + "'";
@@ -304,6 +324,11 @@ final class ActionParser
     private static boolean isAggregate(final String text)
     {
         return "aggregate flows".equals(text);
+    }
+
+    private static boolean isCount(final String text)
+    {
+        return "count".equals(text) || text.startsWith("count ");
     }
 
     private static boolean isRateLimit(final String text)
@@ -401,7 +426,7 @@ final class ActionParser
         final ArrayList<Field> keys = new ArrayList<>();
         if (next < tokens.size() && "by".equals(tokens.get(next).text))
         {
-            next = keys(item, tokens, next, keys);
+            next = keys(item, tokens, next, keys, "burst", "a rate limit counts");
             if (next < 0)
             {
                 return null;
@@ -438,7 +463,8 @@ final class ActionParser
      *
      * @return the index after the last key, or -1 when an error was reported.
      */
-    private int keys(final YamlScalar item, final List<Token> tokens, final int byIndex, final List<Field> keys)
+    private int keys(
+        final YamlScalar item, final List<Token> tokens, final int byIndex, final List<Field> keys, final String stop, final String counts)
     {
         final String form = "write 'by' and fields separated by commas, e.g. 'by ip.src, tcp.dstport'";
         int i = byIndex + 1;
@@ -448,12 +474,12 @@ final class ActionParser
             final Token token = tokens.get(i);
             if (expectName)
             {
-                if (",".equals(token.text) || "/".equals(token.text) || "burst".equals(token.text))
+                if (",".equals(token.text) || "/".equals(token.text) || stop.equals(token.text))
                 {
                     error(item, token, "expected a field after " + (i == byIndex + 1 ? "'by'" : "','") + ", found '" + token.text + "'", form);
                     return -1;
                 }
-                final Field field = key(item, token);
+                final Field field = key(item, token, counts);
                 if (null == field)
                 {
                     return -1;
@@ -472,13 +498,14 @@ final class ActionParser
             {
                 expectName = true;
             }
-            else if ("burst".equals(token.text))
+            else if (stop.equals(token.text))
             {
                 break;
             }
             else
             {
-                error(item, token, "expected ',' or 'burst' after a key field, found '" + token.text + "'", "separate fields with commas");
+                error(item, token, "expected ',' or '" + stop + "' after a key field, found '" + token.text + "'",
+                    "separate fields with commas");
                 return -1;
             }
         }
@@ -491,9 +518,10 @@ final class ActionParser
     }
 
     /**
-     * @return the field a rate limit counts by, or null (reported) when the name is not one.
+     * @param counts what counts by keys, for a message: "a rate limit counts".
+     * @return the field a rate limit or a count counts by, or null (reported) when the name is not one.
      */
-    private Field key(final YamlScalar item, final Token token)
+    private Field key(final YamlScalar item, final Token token, final String counts)
     {
         Field field = catalogue.standard().byName(token.text);
         if (null == field)
@@ -517,7 +545,7 @@ final class ActionParser
         {
             if (dataClasses.contains(token.text))
             {
-                error(item, token, "'" + token.text + "' is a data class; a rate limit counts by fields",
+                error(item, token, "'" + token.text + "' is a data class; " + counts + " by fields",
                     "name the fields, e.g. 'by ip.src'");
             }
             else
@@ -536,6 +564,101 @@ final class ActionParser
             return null;
         }
         return field;
+    }
+
+    /**
+     * {@code count [by <field>[, ...]] every N(s|m|h)}; the number and its unit may be one word
+     * ({@code 1m}) or two ({@code 1 m}).
+     *
+     * @return the count, or null when an error was reported.
+     */
+    private CountAction count(final YamlScalar item, final List<Token> tokens)
+    {
+        int next = 1;
+        final ArrayList<Field> keys = new ArrayList<>();
+        if (next < tokens.size() && "by".equals(tokens.get(next).text))
+        {
+            next = keys(item, tokens, next, keys, "every", "a count counts");
+            if (next < 0)
+            {
+                return null;
+            }
+            if (keys.size() > CountAction.MAX_KEYS)
+            {
+                error(item, tokens.get(1), "a count has at most " + CountAction.MAX_KEYS + " key fields, found " + keys.size(),
+                    "each combination of key values is one count record; count by fewer fields");
+                return null;
+            }
+        }
+        if (next >= tokens.size() || !"every".equals(tokens.get(next).text))
+        {
+            final Token at = next < tokens.size() ? tokens.get(next) : tokens.getLast();
+            error(item, at, next < tokens.size() ?
+                "expected 'by' or 'every' in 'count', found '" + at.text + "'" :
+                "expected 'every <window>' at the end of 'count'", COUNT_FORM);
+            return null;
+        }
+        if (next + 1 >= tokens.size())
+        {
+            error(item, tokens.get(next), "expected a window such as '1m' after 'every'", COUNT_FORM);
+            return null;
+        }
+        final Token amount = tokens.get(next + 1);
+        int digitsEnd = 0;
+        while (digitsEnd < amount.text.length() && amount.text.charAt(digitsEnd) >= '0' && amount.text.charAt(digitsEnd) <= '9')
+        {
+            digitsEnd++;
+        }
+        if (0 == digitsEnd)
+        {
+            error(item, amount, "expected a whole number and a unit after 'every', found '" + amount.text + "'", COUNT_FORM);
+            return null;
+        }
+        final String digits = amount.text.substring(0, digitsEnd);
+        Token unitToken = amount;
+        int unitStart = digitsEnd;
+        String symbol = amount.text.substring(digitsEnd);
+        int end = next + 2;
+        if (symbol.isEmpty() && end < tokens.size())
+        {
+            unitToken = tokens.get(end);
+            unitStart = 0;
+            symbol = unitToken.text;
+            end++;
+        }
+        if (symbol.isEmpty())
+        {
+            error(item, amount, "expected a unit after '" + amount.text + "'",
+                "write s for seconds, m for minutes, h for hours, e.g. 'every 1m'");
+            return null;
+        }
+        final CountAction.Unit unit = CountAction.Unit.bySymbol(symbol);
+        if (null == unit)
+        {
+            diagnostics.error(item.positionOf(unitToken.start + unitStart), "unknown window unit '" + symbol + "'",
+                "write s for seconds, m for minutes, h for hours, e.g. 'every 1m'");
+            return null;
+        }
+        final String trimmed = digits.replaceFirst("^0+(?=.)", "");
+        final long limit = CountAction.MAX_WINDOW_SECONDS / unit.seconds();
+        if (trimmed.length() > 10 || Long.parseLong(trimmed) > limit)
+        {
+            error(item, amount, "a window of " + digits + unit.symbol() + " is too long (at most " + limit + unit.symbol() + ", one day)",
+                "count over a shorter window; the core can add windows up");
+            return null;
+        }
+        final long window = Long.parseLong(trimmed);
+        if (0 == window)
+        {
+            error(item, amount, "a window of 0" + unit.symbol() + " is empty: it must be at least 1" + unit.symbol(), COUNT_FORM);
+            return null;
+        }
+        if (end < tokens.size())
+        {
+            error(item, tokens.get(end), "unexpected '" + tokens.get(end).text + "' after the window", COUNT_FORM);
+            return null;
+        }
+        return new CountAction(keys, window, unit);
     }
 
     /**

@@ -11,7 +11,7 @@ public enum MatchMode
 
     /**
      * Every rule whose condition holds applies: the first of them that names a forwarding action
-     * (drop, keep, sample, rate-limit, aggregate) decides whether the item is forwarded, and the
+     * (drop, keep, sample, rate-limit, aggregate, count) decides whether the item is forwarded, and the
      * anonymization, payload cut, tags and routes of all of them are added up.
      */
     ALL("all");

@@ -5,6 +5,7 @@ import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.action.AnonymizationSettings;
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.RuleActions;
+import dev.sluice.policy.compile.Requirements;
 import dev.sluice.policy.condition.AndCondition;
 import dev.sluice.policy.condition.Condition;
 import dev.sluice.policy.condition.ConditionParser;
@@ -17,6 +18,7 @@ import dev.sluice.policy.diagnostic.Suggestions;
 import dev.sluice.policy.field.DataClasses;
 import dev.sluice.policy.field.DynamicName;
 import dev.sluice.policy.field.DynamicPrefix;
+import dev.sluice.policy.field.EventFields;
 import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldKind;
@@ -542,10 +544,33 @@ public final class PolicyParser
 
                 if (null != name && null != condition && null != actions)
                 {
+                    if (ActionKind.COUNT == actions.kind() && !requiresEventField(condition))
+                    {
+                        diagnostics.warning(
+                            thenNode.position(),
+                            "'count' counts events; a packet rule '" + name + "' matches is dropped, counted dropped{count_rule_on_packet}",
+                            "test an event field in 'when' (e.g. 'syslog.appname == \"sshd\"') so that only events reach it");
+                    }
                     rules.add(new Rule(rules.size(), name, rule.position(), when, condition, actions));
                 }
             }
             return rules;
+        }
+
+        /**
+         * True when the condition holds only for items with an event field ({@code item.kind}, which
+         * packets have too, aside): then no packet reaches the rule.
+         */
+        private static boolean requiresEventField(final Condition condition)
+        {
+            for (final int id : Requirements.requiredFields(condition))
+            {
+                if (id >= EventFields.FIRST_ID && id != EventFields.ITEM_KIND)
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private YamlScalar whenScalar(final YamlNode node)

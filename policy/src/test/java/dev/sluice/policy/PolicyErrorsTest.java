@@ -126,7 +126,8 @@ class PolicyErrorsTest
 
             // actions: 'then' values start at 8:11
             arguments("unknown action", withRule("true", "keeep"), "8:11", "unknown action 'keeep'", "did you mean 'keep'?"),
-            arguments("later action", withRule("true", "count every 1m"), "8:11", "unknown action 'count'", "'count' is not supported yet; actions today: drop, keep, sample, rate-limit, aggregate, truncate, strip, anonymize, tag, route"),
+            arguments("misspelt count", withRule("true", "counts every 1m"), "8:11", "unknown action 'counts'", "did you mean 'count'?"),
+            arguments("no such action", withRule("true", "escalate"), "8:11", "unknown action 'escalate'", "actions: drop, keep, sample, rate-limit, aggregate, count, truncate, strip, anonymize, tag, route"),
             arguments("sample 1/0", withRule("true", "sample 1/0"), "8:20", "'sample 1/0' is not a ratio", null),
             arguments("sample 2/10", withRule("true", "sample 2/10"), "8:18", "only 1/N sampling is supported", null),
             arguments("sample without ratio", withRule("true", "sample"), "8:11", "expected '1/N' after 'sample'", null),
@@ -185,6 +186,32 @@ class PolicyErrorsTest
             arguments("rate-limit and sample", withRule("true", "[rate-limit 10/s, sample 1/2]"), "8:29", "a rule can have only one of 'keep', 'sample' and 'rate-limit'", null),
             arguments("rate-limit and aggregate", withRule("true", "[rate-limit 10/s, aggregate flows]"), "8:29", "'aggregate flows' cannot be combined with 'rate-limit 10/s'", null),
             arguments("rate-limit and drop", withRule("true", "[rate-limit 10/m, drop]"), "8:29", "'drop' cannot be combined with other actions", null),
+
+            // counts: 'then' values start at 8:11
+            arguments("count alone", withRule("true", "count"), "8:11", "expected 'every <window>' at the end of 'count'", "write 'count [by <fields>] every N' with N in s, m or h, e.g. 'count by syslog.hostname every 1m'"),
+            arguments("count without every", withRule("true", "count by syslog.hostname"), "8:20", "expected 'every <window>' at the end of 'count'", null),
+            arguments("count with a stray word", withRule("true", "count per syslog.hostname every 1m"), "8:17", "expected 'by' or 'every' in 'count', found 'per'", null),
+            arguments("count every nothing", withRule("true", "count every"), "8:17", "expected a window such as '1m' after 'every'", null),
+            arguments("count window not a number", withRule("true", "count every minute"), "8:23", "expected a whole number and a unit after 'every', found 'minute'", null),
+            arguments("count window without unit", withRule("true", "count every 5"), "8:23", "expected a unit after '5'", "write s for seconds, m for minutes, h for hours, e.g. 'every 1m'"),
+            arguments("count window unit", withRule("true", "count every 5d"), "8:24", "unknown window unit 'd'", "write s for seconds, m for minutes, h for hours, e.g. 'every 1m'"),
+            arguments("count window unit apart", withRule("true", "count every 5 weeks"), "8:25", "unknown window unit 'weeks'", null),
+            arguments("count window zero", withRule("true", "count every 0s"), "8:23", "a window of 0s is empty: it must be at least 1s", null),
+            arguments("count window too long", withRule("true", "count every 25h"), "8:23", "a window of 25h is too long (at most 24h, one day)", "count over a shorter window; the core can add windows up"),
+            arguments("count window overflow", withRule("true", "count every 99999999999999999999m"), "8:23", "is too long (at most 1440m, one day)", null),
+            arguments("count after the window", withRule("true", "count every 1m by syslog.hostname"), "8:26", "unexpected 'by' after the window", null),
+            arguments("count by unknown", withRule("true", "count by syslog.hostnam every 1m"), "8:20", "unknown field 'syslog.hostnam'", "did you mean 'syslog.hostname'?"),
+            arguments("count by class", withRule("true", "count by pii.ip every 1m"), "8:20", "'pii.ip' is a data class; a count counts by fields", "name the fields, e.g. 'by ip.src'"),
+            arguments("count by nothing", withRule("true", "count by every 1m"), "8:20", "expected a field after 'by', found 'every'", null),
+            arguments("count by missing comma", withRule("true", "count by syslog.hostname syslog.appname every 1m"), "8:36", "expected ',' or 'every' after a key field, found 'syslog.appname'", "separate fields with commas"),
+            arguments("count and keep", withRule("true", "[count every 1m, keep]"), "8:28", "'keep' cannot be combined with 'count every 1m'", "'count' forwards count records instead of the events it counts; put the other action in a rule of its own"),
+            arguments("sample and count", withRule("true", "[sample 1/2, count every 1m]"), "8:24", "'count every 1m' cannot be combined with 'sample 1/2'", null),
+            arguments("count and rate-limit", withRule("true", "[count every 1m, rate-limit 5/s]"), "8:28", "'rate-limit 5/s' cannot be combined with 'count every 1m'", null),
+            arguments("count and aggregate", withRule("true", "[aggregate flows, count every 1m]"), "8:29", "'count every 1m' cannot be combined with 'aggregate flows'", null),
+            arguments("count twice", withRule("true", "[count every 1m, count every 5m]"), "8:28", "a rule can have only one 'count'", null),
+            arguments("count and drop", withRule("true", "[count every 1m, drop]"), "8:28", "'drop' cannot be combined with other actions", null),
+            arguments("count and truncate", withRule("true", "[count every 1m, truncate payload 8]"), "8:28", "'truncate payload 8' cannot be combined with 'count every 1m'", "count records carry no payload; cut payloads in a rule that keeps or samples"),
+            arguments("too many count keys", withRule("true", "count by json.a, json.b, json.c, json.d, json.e, json.f, json.g, json.h, json.i every 1m"), "8:17", "a count has at most 8 key fields, found 9", null),
 
             // the flows section (line 6): keys at column 3, values after 'key: '
             arguments("flows is not a mapping", HEADER + "flows: 15s\n", "5:8", "'flows' must be a mapping", null),

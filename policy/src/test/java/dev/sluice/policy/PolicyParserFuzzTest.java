@@ -87,7 +87,8 @@ class PolicyParserFuzzTest
         "syslog.severity", "item.kind", "\"syslog\"", "cef.src", "flow.bytes", "vehicle.vin", "pii.user", "loc.precise",
         "json.", "json.a.b", "[0]", "[\"", "\"]", "syslog.sd.", "syslog.sd.origin.ip", "@32473", "cef.cs1", "leef.", "can.A.B",
         "lists:", "  nets: [", "  ports: [", "  - ", " in $nets", " in $ports", "$", "{$nets, ", "8000-8100", "fd00::/8", "\"cron\"",
-        "rate-limit ", "100/s", "20/m", " by ", "syslog.hostname", ", tcp.dstport", " burst ", "1000000000"})
+        "rate-limit ", "100/s", "20/m", " by ", "syslog.hostname", ", tcp.dstport", " burst ", "1000000000",
+        "count ", " every ", "1m", "24h", "86400s", "0s"})
     void mutatedDocuments(final byte[] data)
     {
         check(new String(data, StandardCharsets.UTF_8));

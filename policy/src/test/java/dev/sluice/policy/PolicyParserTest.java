@@ -2,6 +2,7 @@ package dev.sluice.policy;
 
 import dev.sluice.policy.action.ActionKind;
 import dev.sluice.policy.action.AnonymizationMethod;
+import dev.sluice.policy.action.CountAction;
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.PayloadAction;
 import dev.sluice.policy.action.RateLimit;
@@ -551,6 +552,56 @@ class PolicyParserTest
         assertThrows(IllegalArgumentException.class, () -> new RateLimit(0, RateLimit.Period.SECOND, 1, List.of()));
         assertEquals(Long.MAX_VALUE / 4, new RateLimit(1, RateLimit.Period.MINUTE, RateLimit.MAX_COUNT, List.of()).toleranceNs(),
             "a tolerance that would overflow a receive time is capped");
+    }
+
+    @Test
+    void countsParseWithKeysAWindowAndAnonymizationAndWarnWhenPacketsCanReachThem()
+    {
+        final PolicyParseResult result = PolicyParser.parse("c.yaml", HEADER + lines(
+            "rules:",
+            "  - name: failures-per-host",
+            "    when: syslog.appname == \"sshd\"",
+            "    then: count by syslog.hostname every 1m",
+            "  - name: total",
+            "    when: json.app == \"probe\"",
+            "    then: count every 30 s",
+            "  - name: per-user",
+            "    when: cef.severity >= 4",
+            "    then: ['count by json.user, syslog.hostname, json.user every 002h', anonymize json.user with user]",
+            "  - name: any-item",
+            "    when: item.kind != \"syslog\"",
+            "    then: count by ip.src every 24h"));
+        final Policy policy = result.policy().orElseThrow(() -> new AssertionError(result.toString()));
+
+        final RuleActions perHost = policy.actionsFor(0);
+        assertEquals(ActionKind.COUNT, perHost.kind());
+        assertEquals(List.of("syslog.hostname"), perHost.count().keys().stream().map(Field::name).toList());
+        assertEquals(60_000_000_000L, perHost.count().windowNs());
+        assertEquals(List.of("count by syslog.hostname every 1m"), perHost.describe(FieldCatalogue.standard()));
+
+        final CountAction total = policy.actionsFor(1).count();
+        assertEquals(new CountAction(List.of(), 30, CountAction.Unit.SECOND), total);
+        assertEquals("count every 30s", total.describe());
+
+        final RuleActions perUser = policy.actionsFor(2);
+        assertEquals(7_200L, perUser.count().windowSeconds());
+        assertEquals(List.of("json.user", "syslog.hostname"), perUser.count().keys().stream().map(Field::name).toList());
+        assertEquals(AnonymizationMethod.USER, perUser.anonymizationMethod());
+        assertTrue(perUser.describe(policy.catalogue()).contains("count by json.user, syslog.hostname every 2h"),
+            perUser.describe(policy.catalogue()).toString());
+
+        // Only the rule whose condition a packet can meet is warned about (the repeated key too).
+        assertEquals(
+            List.of(
+                "c.yaml:14:50: warning: 'json.user' is listed twice",
+                "c.yaml:17:11: warning: 'count' counts events; a packet rule 'any-item' matches is dropped, counted dropped{count_rule_on_packet}"),
+            result.diagnostics().stream().map(d -> d.toString().lines().findFirst().orElseThrow()).toList());
+
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.KEEP, 1, Map.of(), PayloadAction.NONE, 0, null, total));
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.COUNT, 1, Map.of(), PayloadAction.NONE, 0, null, null));
+        assertThrows(IllegalArgumentException.class, () -> RuleActions.of(ActionKind.COUNT, 1, Map.of(), PayloadAction.STRIP, 0, null, total));
+        assertThrows(IllegalArgumentException.class, () -> new CountAction(List.of(), 25, CountAction.Unit.HOUR));
+        assertThrows(IllegalArgumentException.class, () -> new CountAction(List.of(), 0, CountAction.Unit.SECOND));
     }
 
     @Test

@@ -7,7 +7,7 @@ package dev.sluice.protocol;
  * <p>
  * Each event's {@code body} is its text: the syslog, CEF or LEEF line, the JSON document, or
  * the candump line as received (addresses possibly anonymized); a NetFlow/IPFIX record, which
- * has no text of its own, is sent as a JSON object rendered from its fields.
+ * has no text of its own, is sent as a JSON object rendered from its fields, and so is a count record.
  * <p>
  * The codes are wire values: a kind keeps its code for ever, and a retired code is never given
  * to another kind, so that a core reading older or newer gateways' batches never misnames an
@@ -34,13 +34,19 @@ public enum EventKind
     FLOW(5, "flow"),
 
     /** A candump (SocketCAN) log line. */
-    CAN(6, "can");
+    CAN(6, "can"),
+
+    /**
+     * A count record of a {@code count by <keys> every <window>} rule, rendered by the gateway as one
+     * JSON object: how many events of the rule had those key values in that window.
+     */
+    COUNT(7, "count");
 
     /** Wire value of no kind: the SBE null value of {@code uint16}. */
     public static final int NULL_CODE = 0xFFFF;
 
     /** Largest code this build knows. */
-    public static final int MAX_CODE = 6;
+    public static final int MAX_CODE = 7;
 
     private static final EventKind[] BY_CODE = new EventKind[MAX_CODE + 1];
 

@@ -23,12 +23,14 @@ class EventKindTest
         assertEquals(4, EventKind.JSON.code());
         assertEquals(5, EventKind.FLOW.code());
         assertEquals(6, EventKind.CAN.code());
+        assertEquals(7, EventKind.COUNT.code());
         assertEquals("syslog", EventKind.SYSLOG.label());
         assertEquals("cef", EventKind.CEF.label());
         assertEquals("leef", EventKind.LEEF.label());
         assertEquals("json", EventKind.JSON.label());
         assertEquals("flow", EventKind.FLOW.label());
         assertEquals("can", EventKind.CAN.label());
+        assertEquals("count", EventKind.COUNT.label());
     }
 
     @Test

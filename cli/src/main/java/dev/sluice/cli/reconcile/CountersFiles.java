@@ -181,7 +181,11 @@ public final class CountersFiles
         {
             final Fields eventFields = root.object(CountersFile.EVENTS);
             final Map<String, Long> eventsDropped = eventFields.object(SnapshotJson.DROPPED_BY_REASON).numbers();
-            events = eventFields.unchecked(() -> SnapshotJson.readEvents(eventFields::uncheckedNumber, eventsDropped));
+            // Aggregated events and count records are written since 'count' rules; 0 in older files.
+            events = eventFields.unchecked(() -> SnapshotJson.readEvents(
+                name -> SnapshotJson.EVENT_FIELDS_SINCE_COUNTS.contains(name) && !eventFields.has(name) ?
+                    0 : eventFields.uncheckedNumber(name),
+                eventsDropped));
             for (final Fields destination : eventFields.objects(CountersFile.DESTINATIONS))
             {
                 eventDestinations.add(destination.unchecked(

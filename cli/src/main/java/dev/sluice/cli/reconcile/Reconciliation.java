@@ -122,20 +122,27 @@ public final class Reconciliation
     private void events(final GatewayFigures gateway)
     {
         final EventCounters.Snapshot events = gateway.events();
-        out.printf("  Events: received %,d = forwarded %,d + filtered %,d + sampled out %,d + dropped %,d%s%n",
-            events.received(), events.forwarded(), events.filtered(), events.sampledOut(), events.dropped(),
+        out.printf("  Events: received %,d = forwarded %,d + aggregated %,d + filtered %,d + sampled out %,d + dropped %,d%s%n",
+            events.received(), events.forwarded(), events.aggregated(), events.filtered(), events.sampledOut(), events.dropped(),
             events.droppedByReason().isEmpty() ? "" : " " + events.droppedByReason());
-        verdict("  events received = forwarded + filtered + sampled out + dropped", GatewayAccounting.eventFindings(events));
+        if (0 != events.countRecords())
+        {
+            out.printf("  Count records emitted %,d (of the aggregated events; decided by each destination like events)%n",
+                events.countRecords());
+        }
+        verdict("  events received = forwarded + aggregated + filtered + sampled out + dropped", GatewayAccounting.eventFindings(events));
+        // Count records are decided and sent like events.
+        final long decided = events.forwarded() + events.countRecords();
         for (final EventDestinationCounters.Snapshot destination : gateway.eventDestinations())
         {
-            out.printf("  Events to %s: raw %,d + transformed %,d + blocked %,d%s (forwarded %,d); sent %,d, dropped %,d " +
-                "(destination unavailable %,d, too large %,d, spool full %,d)%n",
+            out.printf("  Events to %s: raw %,d + transformed %,d + blocked %,d%s (forwarded + count records %,d); sent %,d, " +
+                "dropped %,d (destination unavailable %,d, too large %,d, spool full %,d)%n",
                 destination.region(), destination.raw(), destination.transformed(), destination.blocked(),
                 notRouted(destination.notRouted()),
-                events.forwarded(), destination.sent(),
+                decided, destination.sent(),
                 destination.droppedUnavailable() + destination.droppedTooLarge() + destination.droppedSpoolFull(),
                 destination.droppedUnavailable(), destination.droppedTooLarge(), destination.droppedSpoolFull());
-            verdict("    decisions and outcomes", GatewayAccounting.eventDestinationFindings(events.forwarded(), destination));
+            verdict("    decisions and outcomes", GatewayAccounting.eventDestinationFindings(decided, destination));
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -100,20 +101,51 @@ class ReconcileCommandTest
     @Test
     void theEventPathIsCheckedWhenTheGatewayTakesEvents() throws IOException
     {
-        events = new EventCounters.Snapshot(40, 30, 6, 0, 4, 0, Map.of("malformed", 4L), Map.of());
+        events = new EventCounters.Snapshot(40, 30, 0, 6, 0, 4, 0, 0, Map.of("malformed", 4L), Map.of());
         assertEquals(0, reconcile(), report());
-        assertTrue(report().contains("Events: received 40 = forwarded 30 + filtered 6 + sampled out 0 + dropped 4 {malformed=4}"),
+        assertTrue(report().contains("Events: received 40 = forwarded 30 + aggregated 0 + filtered 6 + sampled out 0 + dropped 4 {malformed=4}"),
             report());
-        assertTrue(report().contains("events received = forwarded + filtered + sampled out + dropped: balanced"), report());
-        assertTrue(report().contains("Events to eu-west: raw 20 + transformed 5 + blocked 5 (forwarded 30); sent 24, dropped 1 " +
+        assertTrue(report().contains("events received = forwarded + aggregated + filtered + sampled out + dropped: balanced"), report());
+        assertTrue(report().contains("Events to eu-west: raw 20 + transformed 5 + blocked 5 (forwarded + count records 30); sent 24, dropped 1 " +
             "(destination unavailable 0, too large 0, spool full 1)"), report());
 
         out.reset();
-        events = new EventCounters.Snapshot(43, 30, 6, 0, 4, 0, Map.of(), Map.of());
+        events = new EventCounters.Snapshot(43, 30, 0, 6, 0, 4, 0, 0, Map.of(), Map.of());
         eventDestination = new EventDestinationCounters.Snapshot("eu-west", 20, 5, 5, 22, 0, 0, 1);
         assertEquals(1, reconcile(), report());
         assertTrue(report().contains("events received is larger by 3: 3 events have no outcome yet (in flight)"), report());
         assertTrue(report().contains("2 allowed events neither sent nor dropped (in flight)"), report());
+    }
+
+    @Test
+    void eventsAggregatedIntoCountRecordsBalanceAndTheRecordsAreDecidedLikeEvents() throws IOException
+    {
+        // received 40 = forwarded 22 + aggregated 8 + filtered 6 + dropped 4; 22 events and 8 records decided: 30.
+        events = new EventCounters.Snapshot(40, 22, 8, 6, 0, 4, 0, 8, Map.of("malformed", 4L), Map.of());
+        assertEquals(0, reconcile(), report());
+        assertTrue(report().contains("Events: received 40 = forwarded 22 + aggregated 8 + filtered 6 + sampled out 0 + dropped 4"),
+            report());
+        assertTrue(report().contains("Count records emitted 8"), report());
+        assertTrue(report().contains("(forwarded + count records 30)"), report());
+
+        // A destination that decided the events but not the records.
+        events = new EventCounters.Snapshot(40, 22, 8, 6, 0, 4, 0, 10, Map.of("malformed", 4L), Map.of());
+        assertEquals(1, reconcile(), report());
+        assertTrue(report().contains("raw + transformed + blocked = 30, events forwarded + count records = 32"), report());
+    }
+
+    @Test
+    void aCountersFileFromBeforeCountRecordsReadsThemAsZero() throws IOException
+    {
+        events = new EventCounters.Snapshot(40, 30, 0, 6, 0, 4, 0, 0, Map.of("malformed", 4L), Map.of());
+        final Path gatewayFile = writeGateway();
+        final String text = Files.readString(gatewayFile);
+        final int events = text.indexOf("\"events\"");
+        Files.writeString(gatewayFile, text.substring(0, events) +
+            text.substring(events).replaceAll("\"(aggregated|count_records)\"\\s*:\\s*0\\s*,", ""));
+        assertFalse(Files.readString(gatewayFile).contains("count_records"), Files.readString(gatewayFile));
+        assertEquals(0, run(List.of(gatewayFile), List.of(writeCore())), report());
+        assertTrue(report().contains("events received = forwarded + aggregated + filtered + sampled out + dropped: balanced"), report());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.sluice.dataplane.classify;
 
 import dev.sluice.dataplane.classify.limit.RateLimiter;
+import dev.sluice.dataplane.counters.DropReason;
 import dev.sluice.dataplane.pipeline.PacketBurst;
 import dev.sluice.dataplane.pipeline.Verdict;
 import dev.sluice.dataplane.slice.PayloadSlicer;
@@ -18,8 +19,9 @@ import java.util.Arrays;
  * {@link PayloadSlicer}), so the outcome counts see it before egress. {@code rate-limit} lets an
  * item through when its key's bucket ({@link RateLimiter}) has a token at the item's capture
  * time; the rest are {@link Verdict#RATE_LIMITED}. Under {@code match: all} the other matching
- * rules' anonymization and payload cuts are added ({@link PacketBurst#modifierMatches}). Worker
- * thread only.
+ * rules' anonymization and payload cuts are added ({@link PacketBurst#modifierMatches}). A
+ * {@code count} rule counts events only: a packet it matches is dropped,
+ * {@link DropReason#COUNT_RULE_ON_PACKET}. Worker thread only.
  */
 public final class ClassifyStage
 {
@@ -62,6 +64,7 @@ public final class ClassifyStage
                 case CompiledRules.AGGREGATE -> burst.verdict[i] = Verdict.AGGREGATED;
                 case CompiledRules.RATE_LIMIT ->
                     burst.verdict[i] = rateLimiter.admit(slot, item, burst.timestampNs[i]) ? Verdict.PASS : Verdict.RATE_LIMITED;
+                case CompiledRules.COUNT_EVENTS_ONLY -> burst.drop(i, DropReason.COUNT_RULE_ON_PACKET);
                 default -> burst.verdict[i] = Verdict.PASS;
             }
             if (0 == modifiers)

@@ -25,6 +25,11 @@ public final class CompiledRules
     static final byte AGGREGATE = 3;
     /** Forwarded within its key's limit ({@link RateLimitPlan}), sampled out beyond it. */
     static final byte RATE_LIMIT = 4;
+    /**
+     * A {@code count} rule: it counts events, not packets, so a packet it matches is dropped
+     * ({@code dropped{count_rule_on_packet}}), never forwarded or lost uncounted.
+     */
+    static final byte COUNT_EVENTS_ONLY = 5;
 
     private final Policy policy;
     /** Per rule index, then the default action at index {@code ruleCount}. */
@@ -56,6 +61,7 @@ public final class CompiledRules
                 case SAMPLE -> SAMPLE;
                 case AGGREGATE -> AGGREGATE;
                 case RATE_LIMIT -> RATE_LIMIT;
+                case COUNT -> COUNT_EVENTS_ONLY;
             };
             payloadAction[rule] = switch (actions.payloadAction())
             {

@@ -69,6 +69,10 @@ public enum DropReason
         "address option, whose transport checksum uses an address the IPv6 header does not hold"),
     UNSLICEABLE_TRUNCATED_CAPTURE("slice", "a payload action matched a packet whose headers were not all captured"),
 
+    // classify: a rule whose action does not apply to packets
+    COUNT_RULE_ON_PACKET("classify", "a 'count' rule matched a packet: count records are made of events, so the packet is " +
+        "dropped rather than forwarded uncounted; 'sluice policy check' warns of such rules"),
+
     // sources: packets a source took off the wire but could not hand to the stages
     MULTI_SEGMENT("source", "frame longer than one receive buffer (DPDK mbuf data room), freed by the source: " +
         "raise source.dpdk.mbuf-data-room above the largest frame");

@@ -10,9 +10,13 @@ import java.util.Map;
 
 /**
  * The outcome counters of the events one event worker took from the ingest ring:
- * {@code received = forwarded + filtered + sampled_out + dropped + in_flight}, where an item is a
- * message, or one record of a NetFlow/IPFIX datagram, and {@code dropped} (a parse rejection)
- * is also counted per {@code <format>:<reason>} ({@code dropped{syslog:invalid_pri}}).
+ * {@code received = forwarded + aggregated + filtered + sampled_out + dropped + in_flight}, where
+ * an item is a message, or one record of a NetFlow/IPFIX datagram, {@code aggregated} is what
+ * {@code count} rules folded into count records, and {@code dropped} (a parse rejection) is also
+ * counted per {@code <format>:<reason>} ({@code dropped{syslog:invalid_pri}}).
+ * {@code count_records} are the records those rules emitted: the destinations decide them like
+ * events ({@code raw + transformed + blocked = forwarded + count_records}), and once every window
+ * is flushed the records' counts add up to {@code aggregated}.
  * {@code in_flight} is what the worker holds for egress: forwarded items are counted when they
  * are staged, so it is the destinations' counters that say what left.
  * <p>
@@ -26,6 +30,7 @@ public final class EventCounters implements AutoCloseable
     private final String labelPrefix;
     private final AtomicCounter received;
     private final AtomicCounter forwarded;
+    private final AtomicCounter aggregated;
     private final AtomicCounter filtered;
     private final AtomicCounter sampledOut;
     /** The part of {@code sampled_out} that rate limits left out; not a term of the balance. */
@@ -34,6 +39,10 @@ public final class EventCounters implements AutoCloseable
     private final AtomicCounter rateLimitEvictions;
     private final AtomicCounter dropped;
     private final AtomicCounter anonymized;
+    /** Count records emitted; not a term of the balance (they are made of aggregated events). */
+    private final AtomicCounter countRecords;
+    /** Count records emitted before their window's end because their table entry was needed for a new key. */
+    private final AtomicCounter countEvictions;
     private final Object2ObjectHashMap<String, AtomicCounter> droppedByKey = new Object2ObjectHashMap<>();
     /** Readers' view of {@link #droppedByKey}: replaced (never changed) when a reason is added. */
     private volatile Map<String, AtomicCounter> reasons = Map.of();
@@ -49,12 +58,15 @@ public final class EventCounters implements AutoCloseable
         this.labelPrefix = "sluice events " + workerName + " ";
         received = counter("received");
         forwarded = counter("forwarded");
+        aggregated = counter("aggregated");
         filtered = counter("filtered");
         sampledOut = counter("sampled_out");
         rateLimited = counter("rate_limited");
         rateLimitEvictions = counter("rate_limit_evictions");
         dropped = counter("dropped");
         anonymized = counter("anonymized");
+        countRecords = counter("count_records");
+        countEvictions = counter("count_evictions");
     }
 
     private AtomicCounter counter(final String name)
@@ -85,6 +97,23 @@ public final class EventCounters implements AutoCloseable
     {
         addIfNonZero(rateLimited, rateLimitedCount);
         addIfNonZero(rateLimitEvictions, evictionCount);
+    }
+
+    /**
+     * Adds one cycle's count figures: events folded into counts (an outcome), count records
+     * emitted, and of those the ones emitted early for want of room in a count table.
+     */
+    public void addCounts(final long aggregatedCount, final long recordCount, final long evictionCount)
+    {
+        addIfNonZero(aggregated, aggregatedCount);
+        addIfNonZero(countRecords, recordCount);
+        addIfNonZero(countEvictions, evictionCount);
+    }
+
+    /** Count records emitted early because their table entry was needed for a new key. Any thread. */
+    public long countEvictions()
+    {
+        return countEvictions.getAcquire();
     }
 
     /** Items over a rate limit: a part of {@code sampled_out}. Any thread. */
@@ -163,10 +192,12 @@ public final class EventCounters implements AutoCloseable
         return new Snapshot(
             received.getAcquire(),
             forwarded.getAcquire(),
+            aggregated.getAcquire(),
             filtered.getAcquire(),
             sampledOut.getAcquire(),
             dropped.getAcquire(),
             anonymized.getAcquire(),
+            countRecords.getAcquire(),
             Map.copyOf(byReason),
             Map.copyOf(untransformed));
     }
@@ -176,12 +207,15 @@ public final class EventCounters implements AutoCloseable
     {
         received.close();
         forwarded.close();
+        aggregated.close();
         filtered.close();
         sampledOut.close();
         rateLimited.close();
         rateLimitEvictions.close();
         dropped.close();
         anonymized.close();
+        countRecords.close();
+        countEvictions.close();
         for (final AtomicCounter counter : reasons.values())
         {
             counter.close();
@@ -195,32 +229,37 @@ public final class EventCounters implements AutoCloseable
     /**
      * The event worker's outcomes at one moment.
      *
+     * @param aggregated      items folded into count records by {@code count} rules
      * @param droppedByReason dropped items per {@code <format>:<reason>}
      * @param anonymized      forwarded items that left in a transformed form for some destination
+     * @param countRecords    count records emitted (decided by each destination like forwarded items)
      * @param untransformedByReason forwarded items a value of which could not be transformed, per {@code <method>:<reason>}
      */
     public record Snapshot(
         long received,
         long forwarded,
+        long aggregated,
         long filtered,
         long sampledOut,
         long dropped,
         long anonymized,
+        long countRecords,
         Map<String, Long> droppedByReason,
         Map<String, Long> untransformedByReason)
     {
         /** Received items not (yet) counted in an outcome: 0 whenever the worker is between cycles. */
         public long unaccounted()
         {
-            return received - forwarded - filtered - sampledOut - dropped;
+            return received - forwarded - aggregated - filtered - sampledOut - dropped;
         }
 
         @Override
         public String toString()
         {
-            return "received=" + received + " forwarded=" + forwarded + " filtered=" + filtered +
+            return "received=" + received + " forwarded=" + forwarded + " aggregated=" + aggregated + " filtered=" + filtered +
                 " sampled_out=" + sampledOut + " dropped=" + dropped + (droppedByReason.isEmpty() ? "" : " " + droppedByReason) +
-                " anonymized=" + anonymized + (untransformedByReason.isEmpty() ? "" : " untransformed=" + untransformedByReason);
+                " anonymized=" + anonymized + " count_records=" + countRecords +
+                (untransformedByReason.isEmpty() ? "" : " untransformed=" + untransformedByReason);
         }
     }
 }

@@ -69,7 +69,10 @@ public final class GatewayAccounting
         return findings;
     }
 
-    /** The event worker: {@code received = forwarded + filtered + sampled_out + dropped{reason}}, nothing in flight. */
+    /**
+     * The event worker: {@code received = forwarded + aggregated + filtered + sampled_out + dropped{reason}},
+     * nothing in flight.
+     */
     public static List<String> eventFindings(final EventCounters.Snapshot events)
     {
         final List<String> findings = new ArrayList<>();
@@ -87,14 +90,17 @@ public final class GatewayAccounting
     }
 
     /**
-     * One destination of the event worker: every forwarded event decided once ({@code raw +
-     * transformed + blocked + not_routed = forwarded}) and every allowed one sent or dropped with a counted reason.
+     * One destination of the event worker: every forwarded event and every count record decided
+     * once ({@code raw + transformed + blocked + not_routed = forwarded + count_records}) and every
+     * allowed one sent or dropped with a counted reason.
+     *
+     * @param forwarded events forwarded plus count records emitted
      */
     public static List<String> eventDestinationFindings(
         final long forwarded, final EventDestinationCounters.Snapshot destination)
     {
         final List<String> findings = new ArrayList<>();
-        compare(findings, decisionTerms(destination.notRouted()), destination.decided(), "events forwarded", forwarded);
+        compare(findings, decisionTerms(destination.notRouted()), destination.decided(), "events forwarded + count records", forwarded);
         if (destination.inFlight() != 0)
         {
             findings.add(String.format("%,d allowed events neither sent nor dropped (in flight)", destination.inFlight()));

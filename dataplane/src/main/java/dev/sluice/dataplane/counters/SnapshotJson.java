@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -115,16 +116,21 @@ public final class SnapshotJson
             longs.applyAsLong(fieldName("sourceDrops")));
     }
 
+    /** Event worker fields written since count records ({@code count} rules); a reader of an older file takes them as 0. */
+    public static final Set<String> EVENT_FIELDS_SINCE_COUNTS = Set.of(fieldName("aggregated"), fieldName("countRecords"));
+
     /** The event worker's terms (its drops by reason and untransformed values are not read back). */
     public static EventCounters.Snapshot readEvents(final ToLongFunction<String> longs, final Map<String, Long> droppedByReason)
     {
         return new EventCounters.Snapshot(
             longs.applyAsLong(fieldName("received")),
             longs.applyAsLong(fieldName("forwarded")),
+            longs.applyAsLong(fieldName("aggregated")),
             longs.applyAsLong(fieldName("filtered")),
             longs.applyAsLong(fieldName("sampledOut")),
             longs.applyAsLong(fieldName("dropped")),
             longs.applyAsLong(fieldName("anonymized")),
+            longs.applyAsLong(fieldName("countRecords")),
             Map.copyOf(droppedByReason),
             Map.of());
     }

@@ -6,6 +6,9 @@ import dev.sluice.dataplane.anonymize.TextAddressAnonymizer;
 import dev.sluice.dataplane.anonymize.keys.WorkerKeys;
 import dev.sluice.dataplane.classify.event.EventDispatcher;
 import dev.sluice.dataplane.classify.event.EventItemHandler;
+import dev.sluice.dataplane.classify.count.CountRecordJson;
+import dev.sluice.dataplane.classify.count.CountRecordReader;
+import dev.sluice.dataplane.classify.count.CountTable;
 import dev.sluice.dataplane.classify.event.EventRules;
 import dev.sluice.dataplane.classify.limit.RateLimiter;
 import dev.sluice.dataplane.counters.EventCounters;
@@ -24,8 +27,10 @@ import dev.sluice.policy.field.FieldReader;
 import dev.sluice.protocol.EventKind;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -40,8 +45,18 @@ import java.util.concurrent.TimeUnit;
  * forwarded events in an {@link EventBatch} that {@link EventSender} sends.
  * <p>
  * Accounting, per item (a message, or a record of a NetFlow/IPFIX datagram):
- * {@code received = forwarded + filtered + sampled_out + dropped{format:reason}}, counted once
- * per cycle; the destinations count what left ({@code EventDestinationCounters}).
+ * {@code received = forwarded + aggregated + filtered + sampled_out + dropped{format:reason}},
+ * counted once per cycle; the destinations count what left ({@code EventDestinationCounters}).
+ * <p>
+ * Counts: an event a {@code count} rule matches is {@code aggregated} into that rule's
+ * {@link CountTable}, not forwarded. Windows are in event receive time (see {@link CountTable});
+ * a window also closes when the worker's epoch clock is {@link #WINDOW_GRACE_NS} past its end, so
+ * quiet inputs still report. Each closed window's entries are staged as count records
+ * ({@link EventKind#COUNT}, {@link CountRecordJson}) in the same batch as events and decided per
+ * destination by the same {@link EventDelivery} (the record's fields are its key fields,
+ * {@link CountRecordReader}), so residency and the rule's {@code anonymize} apply to the key
+ * values; the destinations count records as events. Before a policy switch and at close every
+ * open window is emitted early, under the version that counted it.
  * <p>
  * A policy is switched to only between batches, so every batch is produced by exactly one
  * version and names it. The readers for a new policy's fields are made when the worker first
@@ -68,6 +83,13 @@ public final class EventWorker implements Agent, EventItemHandler
     private static final int MAX_SEND_ATTEMPTS_AT_CLOSE = 10_000;
     /** The reason a flow record is dropped when its rendering does not fit (it always should). */
     private static final String FLOW_TOO_LARGE = "netflow:record_too_large";
+    /** The reason an event a count rule matches is dropped when its key values do not fit a count table entry. */
+    private static final String COUNT_KEY_TOO_LONG = "count:key_too_long";
+    /**
+     * How long past a window's end, on the worker's epoch clock, the window is closed when no
+     * later event closed it: events still in the ring from before the end are counted in it.
+     */
+    public static final long WINDOW_GRACE_NS = TimeUnit.SECONDS.toNanos(2);
 
     private final String roleName;
     private final EventRing ring;
@@ -96,6 +118,9 @@ public final class EventWorker implements Agent, EventItemHandler
     private EventDispatcher dispatcher;
     private long[] matchesPerSlot;
     private final RateLimiter rateLimiter = new RateLimiter();
+    private final CountTable countTable = new CountTable();
+    private final CountTable.RecordHandler onCountRecord = this::onCountRecord;
+    private final EpochNanoClock windowClock;
 
     private long received;
     private long forwarded;
@@ -105,6 +130,10 @@ public final class EventWorker implements Agent, EventItemHandler
     private long rateLimited;
     private long rateLimitEvictionsCounted;
     private long anonymized;
+    /** Events folded into count records. */
+    private long aggregated;
+    private long countRecords;
+    private long countEvictionsCounted;
     private boolean holding;
     private volatile boolean closing;
 
@@ -145,7 +174,31 @@ public final class EventWorker implements Agent, EventItemHandler
         final NanoClock clock,
         final WorkerKeys keys)
     {
+        // Not SystemEpochNanoClock: its Instant is not always scalar-replaced, and this runs every duty cycle.
+        this(roleName, ring, policyHolder, database, sender, counters, rejects, clock, keys, new OffsetEpochNanoClock());
+    }
+
+    /**
+     * @param ring         the ingest ring to drain.
+     * @param database     the DBC to decode CAN signals with, or null.
+     * @param sender       egress to every destination.
+     * @param keys         the worker's keys: moved to the policy snapshot's key epoch between batches.
+     * @param windowClock  the epoch clock that closes count windows no later event closes.
+     */
+    public EventWorker(
+        final String roleName,
+        final EventRing ring,
+        final PolicyHolder policyHolder,
+        final CanDatabase database,
+        final EventSender sender,
+        final EventCounters counters,
+        final RejectSamples rejects,
+        final NanoClock clock,
+        final WorkerKeys keys,
+        final EpochNanoClock windowClock)
+    {
         this.roleName = roleName;
+        this.windowClock = windowClock;
         this.ring = ring;
         this.policyHolder = policyHolder;
         this.database = database;
@@ -212,6 +265,10 @@ public final class EventWorker implements Agent, EventItemHandler
         // A batch boundary (nothing staged, nothing held): the key epoch can switch here.
         keys.refresh(current.keys());
         cryptoPan = keys.cryptoPan();
+        if (countTable.hasOpenWindows())
+        {
+            countTable.advance(windowClock.nanoTime() - WINDOW_GRACE_NS, onCountRecord);
+        }
 
         final int records = ring.read(dispatcher, READ_LIMIT_DEFAULT);
         countCycle();
@@ -235,6 +292,15 @@ public final class EventWorker implements Agent, EventItemHandler
      */
     private void arm(final PolicySnapshot snapshot)
     {
+        if (countTable.hasOpenWindows())
+        {
+            // Counted under the version before: emitted, and sent, under it.
+            countTable.flushAll(windowClock.nanoTime(), onCountRecord);
+            if (batch.count() > 0)
+            {
+                sendWhileReading();
+            }
+        }
         policy = snapshot;
         rulesPolicy = snapshot.rules().policy();
         rules = snapshot.eventRules();
@@ -254,6 +320,7 @@ public final class EventWorker implements Agent, EventItemHandler
             Arrays.fill(matchesPerSlot, 0, slots, 0);
         }
         rateLimiter.onNewPolicy(snapshot.rules().rateLimits());
+        countTable.onNewPolicy(rules.counts());
         eventAnonymizer.use(rulesPolicy);
     }
 
@@ -394,6 +461,10 @@ public final class EventWorker implements Agent, EventItemHandler
     private int decide(final FieldReader reader, final long receiveTimeNs)
     {
         received++;
+        if (receiveTimeNs >= countTable.nextWindowEndNs())
+        {
+            countTable.advance(receiveTimeNs, onCountRecord);
+        }
         final int slot = rules.slot(rulesPolicy.firstMatch(reader));
         switch (rules.action(slot))
         {
@@ -419,6 +490,20 @@ public final class EventWorker implements Agent, EventItemHandler
                     return -1;
                 }
             }
+            case EventRules.COUNT ->
+            {
+                if (CountTable.KEY_TOO_LONG == countTable.add(slot, reader, receiveTimeNs, onCountRecord))
+                {
+                    // Counted as dropped instead (received once, by onDropped).
+                    received--;
+                    counters.onDropped(COUNT_KEY_TOO_LONG);
+                }
+                else
+                {
+                    aggregated++;
+                }
+                return -1;
+            }
             default ->
             {
             }
@@ -429,6 +514,48 @@ public final class EventWorker implements Agent, EventItemHandler
             sendWhileReading();
         }
         return slot;
+    }
+
+    /**
+     * Stages one count record: rendered from its table entry, then decided and transformed per
+     * destination like an event whose fields are the record's keys.
+     */
+    private void onCountRecord(final int slot, final int entry, final boolean early, final long atNs)
+    {
+        if (batch.isFull())
+        {
+            sendWhileReading();
+        }
+        final int i = batch.begin(EventKind.COUNT.code(), atNs);
+        // A batch that is not full has room for the longest body, which no count record exceeds.
+        final int length = CountRecordJson.render(countTable, slot, entry, early, batch.bytes(), batch.writeOffset(), batch.writeLimit());
+        batch.endRaw(i, length);
+        final CountRecordReader reader = countTable.reader(slot, entry);
+        final boolean addressMustChange = delivery.decide(reader, slot);
+        final int transformed = delivery.transformText(reader, slot, addressMustChange, keys.current(), batch.segment(),
+            batch.rawOffset[i], length, batch.bytes(), batch.writeOffset(), batch.writeLimit(), atNs, i > 0);
+        if (EventDelivery.DID_NOT_FIT == transformed)
+        {
+            batch.abandon(i);
+            sendWhileReading();
+            onCountRecord(slot, entry, early, atNs);
+            return;
+        }
+        if (transformed >= 0)
+        {
+            batch.endTransformed(i, transformed);
+        }
+        if (null != delivery.failure())
+        {
+            counters.onUntransformed(delivery.failure());
+        }
+        countClasses(reader, slot);
+        countRecords++;
+        for (int d = 0; d < delivery.destinations(); d++)
+        {
+            batch.delivery[d][i] = delivery.decision(d);
+        }
+        batch.commit(i);
     }
 
     /** The event's decisions once more, under every data class it holds. */
@@ -491,9 +618,14 @@ public final class EventWorker implements Agent, EventItemHandler
     private void countCycle()
     {
         classTally.flush();
-        if ((received | forwarded | filtered | sampledOut | anonymized) != 0)
+        if ((received | forwarded | filtered | sampledOut | anonymized | aggregated | countRecords) != 0)
         {
             counters.add(received, forwarded, filtered, sampledOut, anonymized);
+            final long countEvictions = countTable.evictions();
+            counters.addCounts(aggregated, countRecords, countEvictions - countEvictionsCounted);
+            countEvictionsCounted = countEvictions;
+            aggregated = 0;
+            countRecords = 0;
             final long evictions = rateLimiter.evictions();
             counters.addRateLimits(rateLimited, evictions - rateLimitEvictionsCounted);
             rateLimitEvictionsCounted = evictions;
@@ -512,11 +644,33 @@ public final class EventWorker implements Agent, EventItemHandler
         closing = true;
     }
 
-    /** Gives the staged events a bounded chance to leave; what a destination does not take stays counted in flight. */
+    /**
+     * Gives the staged events, then the records of the open count windows, a bounded chance to
+     * leave; what a destination does not take stays counted in flight. The windows are emitted
+     * only once the staged events left: a batch a destination holds cannot take more.
+     */
     @Override
     public void onClose()
     {
         closing = true;
+        sendAtClose();
+        if (!holding && countTable.hasOpenWindows())
+        {
+            countTable.flushAll(windowClock.nanoTime(), onCountRecord);
+            if (batch.count() > 0)
+            {
+                countCycle();
+                sender.begin(batch);
+                holding = true;
+                sendAtClose();
+            }
+        }
+        countCycle();
+        delivery.close();
+    }
+
+    private void sendAtClose()
+    {
         if (holding)
         {
             for (int attempt = 0; attempt < MAX_SEND_ATTEMPTS_AT_CLOSE; attempt++)
@@ -529,11 +683,9 @@ public final class EventWorker implements Agent, EventItemHandler
                 Thread.yield();
             }
         }
-        countCycle();
-        delivery.close();
     }
 
-    /** True when no staged event waits for a destination. Worker thread, or after it stopped. */
+    /** True when no staged event waits for a destination (open count windows aside). Worker thread, or after it stopped. */
     public boolean isIdle()
     {
         return !holding && batch.count() == 0;

@@ -334,6 +334,29 @@ class ClassifyStageTest
         assertEquals(0, stage.rateLimitEvictions());
     }
 
+    @Test
+    void aPacketACountRuleMatchesIsDroppedCountRuleOnPacketNotForwardedNorLost()
+    {
+        final Policy counts = TestPolicies.parse("""
+            sluice-policy: 1
+            name: counts
+            match: first
+            default: keep
+            rules:
+              - name: ssh-per-client
+                when: tcp.dstport == 22
+                then: count by ip.src every 1m
+            """);
+        final PacketBurst burst = Bursts.decoded(1,
+            Packets.ipv4Tcp("10.0.0.1", "10.0.0.9", 50000, 22, 0x002),
+            Packets.ipv4Tcp("10.0.0.1", "10.0.0.9", 50000, 80, 0x002));
+        stage.apply(burst, CompiledRules.of(counts));
+        assertEquals(Verdict.DROPPED, burst.verdict[0]);
+        assertEquals(DropReason.COUNT_RULE_ON_PACKET.ordinal(), burst.dropReason[0]);
+        assertEquals("count_rule_on_packet", DropReason.COUNT_RULE_ON_PACKET.label());
+        assertEquals(Verdict.PASS, burst.verdict[1]);
+    }
+
     private static void assertItem(
         final PacketBurst burst, final int index, final byte verdict, final int rule, final int anonymizeBits)
     {

@@ -40,10 +40,20 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -122,6 +132,8 @@ class EventWorkerTest
     private CryptoPan cryptoPan;
     private byte[] siteKey;
     private ClassDecisionCounters classDecisions;
+    /** The worker's epoch clock for closing quiet count windows: still unless a test moves it. */
+    private long windowClockNs;
 
     @AfterEach
     void close()
@@ -171,7 +183,8 @@ class EventWorkerTest
             new OffsetEpochNanoClock(), EventWorker.maxEventBytes(ring.maxMessageLength()));
         siteKey = key;
         return new EventWorker("events-0", ring, holder, null, sender, counters, rejects, new SystemNanoClock(),
-            WorkerKeys.fixedMethods(EpochMethods.of(new SiteKey("eu-west", "test", key), CryptoPan.DEFAULT_CACHE_SLOTS)));
+            WorkerKeys.fixedMethods(EpochMethods.of(new SiteKey("eu-west", "test", key), CryptoPan.DEFAULT_CACHE_SLOTS)),
+            () -> windowClockNs);
     }
 
     /** The pseudonym the analysts' tool computes for a value under the test key. */
@@ -253,12 +266,12 @@ class EventWorkerTest
     private void assertBalanced()
     {
         final EventCounters.Snapshot totals = counters.snapshot();
-        assertEquals(totals.received(), totals.forwarded() + totals.filtered() + totals.sampledOut() + totals.dropped(),
-            totals.toString());
+        assertEquals(totals.received(),
+            totals.forwarded() + totals.aggregated() + totals.filtered() + totals.sampledOut() + totals.dropped(), totals.toString());
         for (final EventDestinationCounters destination : destinationCounters)
         {
             final EventDestinationCounters.Snapshot s = destination.snapshot();
-            assertEquals(totals.forwarded(), s.decided(), "raw + transformed + blocked + not_routed: " + s);
+            assertEquals(totals.forwarded() + totals.countRecords(), s.decided(), "raw + transformed + blocked + not_routed: " + s);
             assertEquals(0, s.inFlight(), s.toString());
         }
     }
@@ -672,6 +685,271 @@ class EventWorkerTest
         // Each window is 1,500 passes, 15,000 items: an allocation per item would show in every one.
         final long bytes = AllocationProbe.fewestBytes(pass, 20_000, 1_500, 8);
         assertEquals(0, bytes, "bytes allocated by the event worker over " + counters.snapshot().received() + " items");
+        TestMediaDriver.until(() -> worker.isIdle() && ring.usedBytes() == 0, () ->
+        {
+            worker.doWork();
+            home.poll((buffer, offset, length, header) -> {}, 100);
+            abroad.poll((buffer, offset, length, header) -> {}, 100);
+        }, "the worker sent everything");
+        assertBalanced();
+    }
+
+    /** Failed log-ins counted per host and minute, CEF events per source address; the rest of sshd kept, all else dropped. */
+    private static final String COUNTS = """
+        sluice-policy: 1
+        name: counts
+        match: first
+        default: drop
+        regions: [eu-west, us-east]
+        classes:
+          pii.host: [syslog.hostname]
+        rules:
+          - name: failed-logins
+            when: syslog.appname == "sshd" and syslog.msg contains "Failed password"
+            then: count by syslog.hostname every 1m
+          - name: cef-per-source
+            when: cef.severity >= 0
+            then: count by cef.src every 1m
+          - name: accepted
+            when: syslog.appname == "sshd" and syslog.msg startswith "Accepted"
+            then: keep
+        residency:
+          - {class: pii.host, origin: eu-west, raw: [eu-west], after: {user: [us-east]}}
+          - {class: pii.ip, origin: eu-west, raw: [eu-west], after: {cryptopan: [us-east]}}
+        """;
+
+    private static final DateTimeFormatter LOGHUB_TIME = new DateTimeFormatterBuilder()
+        .appendPattern("MMM d HH:mm:ss").parseDefaulting(ChronoField.YEAR, 2026).toFormatter(Locale.ENGLISH);
+
+    /** The loghub line's own time (its year taken as 2026) as its receive time: the log replayed as it was written. */
+    private static long loghubTimeNs(final String line)
+    {
+        final LocalDateTime time = LocalDateTime.parse(line.substring(0, 15).replaceAll(" +", " "), LOGHUB_TIME);
+        return time.toEpochSecond(ZoneOffset.UTC) * 1_000_000_000L;
+    }
+
+    private void publishDraining(final EventWorker worker, final EventFormat format, final String message, final long receiveTimeNs)
+    {
+        final byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        while (true)
+        {
+            final int at = ring.claim(format.typeId(), bytes.length);
+            if (at >= 0)
+            {
+                HEADER.wrap(ring.segment(), at).receiveTimeNs(receiveTimeNs).peer(PEER, 2055, 0, 0);
+                MemorySegment.copy(bytes, 0, ring.segment(), ValueLayout.JAVA_BYTE, at + IngestRecord.HEADER_LENGTH, bytes.length);
+                ring.commit(at);
+                return;
+            }
+            worker.doWork();
+        }
+    }
+
+    /** A count record's body, read back: count, window start, early or not, the key values as written. */
+    private record CountRecord(long count, String windowStart, boolean early, String keys, long version)
+    {
+        static CountRecord of(final EventBatches.Event event)
+        {
+            final String body = event.body();
+            final Matcher m = Pattern.compile(
+                "\\{\"count\":(\\d+),\"rule\":\"[^\"]+\",\"window_start\":\"([^\"]+)\",\"window_end\":\"[^\"]+\"" +
+                    "(,\"early\":true)?,\"keys\":(\\{.*})}").matcher(body);
+            assertTrue(m.matches(), body);
+            return new CountRecord(Long.parseLong(m.group(1)), m.group(2), null != m.group(3), m.group(4), event.policyVersion());
+        }
+    }
+
+    private static List<CountRecord> countRecords(final EventBatches batches)
+    {
+        return batches.events().stream().filter(e -> EventKind.COUNT.code() == e.kind()).map(CountRecord::of).toList();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void failedLogInsOfARealLogBecomeOneCountRecordPerHostAndMinuteUnderResidency(@TempDir final Path directory)
+        throws IOException
+    {
+        final EventWorker worker = worker(directory, COUNTS);
+        final List<String> lines = Files.readAllLines(SharedData.root().resolve("syslog/loghub/OpenSSH_2k.log"));
+        final Map<String, Long> expected = new TreeMap<>();
+        final long first = loghubTimeNs(lines.getFirst());
+        for (final String source : List.of("10.0.0.1", "10.0.0.2", "10.0.0.1"))
+        {
+            publishDraining(worker, EventFormat.SYSLOG, "<111>Dec 10 06:55:46 h CEF:0|V|P|1|sig|name|8|src=" + source, first);
+        }
+        long last = 0;
+        for (final String line : lines)
+        {
+            last = loghubTimeNs(line);
+            publishDraining(worker, EventFormat.SYSLOG, line, last);
+            if (line.contains("Failed password"))
+            {
+                expected.merge(Instant.ofEpochSecond(last / 1_000_000_000L / 60 * 60).toString(), 1L, Long::sum);
+            }
+        }
+        drain(worker);
+        final EventCounters.Snapshot before = counters.snapshot();
+        assertTrue(before.countRecords() > 0, "the windows the log's later lines closed were emitted: " + before);
+
+        // The log has ended: the worker's clock closes the last minute once it is past its end and the grace.
+        windowClockNs = last / 60_000_000_000L * 60_000_000_000L + 60_000_000_000L + EventWorker.WINDOW_GRACE_NS - 1;
+        drain(worker);
+        assertEquals(before.countRecords(), counters.snapshot().countRecords(), "not yet: within the grace");
+        windowClockNs++;
+        drain(worker);
+
+        final EventCounters.Snapshot totals = counters.snapshot();
+        assertEquals(2_003, totals.received());
+        assertEquals(expected.values().stream().mapToLong(Long::longValue).sum() + 3, totals.aggregated(), totals.toString());
+        assertEquals(expected.size() + 2, totals.countRecords(), totals.toString());
+        assertEquals(0, counters.countEvictions());
+        assertBalanced();
+
+        final EventBatches home = new EventBatches().drain(subscriptions.get(0));
+        final EventBatches abroad = new EventBatches().drain(subscriptions.get(1));
+        final List<CountRecord> homeRecords = countRecords(home);
+        final Map<String, Long> perMinute = new TreeMap<>();
+        long sum = 0;
+        for (final CountRecord record : homeRecords)
+        {
+            assertFalse(record.early(), record.toString());
+            sum += record.count();
+            if (record.keys().contains("syslog.hostname"))
+            {
+                assertEquals("{\"syslog.hostname\":\"LabSZ\"}", record.keys());
+                perMinute.merge(record.windowStart(), record.count(), Long::sum);
+            }
+        }
+        assertEquals(expected, perMinute, "one record per minute with failed log-ins, each with that minute's count");
+        assertEquals(totals.aggregated(), sum, "the records' counts add up to the events aggregated");
+        assertTrue(homeRecords.contains(new CountRecord(2, "2026-12-10T06:55:00Z", false, "{\"cef.src\":\"10.0.0.1\"}", 1)),
+            homeRecords.toString());
+        assertTrue(homeRecords.contains(new CountRecord(1, "2026-12-10T06:55:00Z", false, "{\"cef.src\":\"10.0.0.2\"}", 1)));
+
+        // Abroad the keys are what residency lets go there: the host as its keyed token, addresses as Crypto-PAn images.
+        final List<CountRecord> abroadRecords = countRecords(abroad);
+        assertEquals(homeRecords.size(), abroadRecords.size());
+        final String token = pseudonym(PseudonymMethod.USER, "LabSZ");
+        for (final CountRecord record : abroadRecords)
+        {
+            assertFalse(record.keys().contains("LabSZ") || record.keys().contains("10.0.0."), record.toString());
+        }
+        assertTrue(abroadRecords.stream().anyMatch(r -> r.keys().equals("{\"syslog.hostname\":\"" + token + "\"}")));
+        assertTrue(abroadRecords.contains(
+            new CountRecord(2, "2026-12-10T06:55:00Z", false, "{\"cef.src\":\"" + ipv4Image("10.0.0.1") + "\"}", 1)),
+            abroadRecords.toString());
+        assertEquals(homeRecords.size(), destinationCounters.get(1).snapshot().transformed() -
+            home.events().stream().filter(e -> EventKind.COUNT.code() != e.kind()).count(), "every record transformed abroad");
+        assertEquals(List.of(new ClassDecisionCounters.Decisions("eu-west", totals.forwarded() + expected.size(), 0, 0),
+            new ClassDecisionCounters.Decisions("us-east", 0, totals.forwarded() + expected.size(), 0)), classDecisions("pii.host"));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void openWindowsLeaveEarlyUnderTheirVersionAtAPolicySwitchAndAtClose(@TempDir final Path directory)
+    {
+        final EventWorker worker = worker(directory, COUNTS);
+        final String failed = "Dec 10 07:27:55 LabSZ sshd[24483]: Failed password for root from 112.95.230.3 port 45378 ssh2";
+        for (int i = 0; i < 3; i++)
+        {
+            publishAt(EventFormat.SYSLOG, failed, RECEIVED_NS + i);
+        }
+        drain(worker);
+        assertEquals(0, counters.snapshot().countRecords());
+
+        apply(2, COUNTS.replace("every 1m", "every 5m"));
+        drain(worker);
+        assertEquals(1, counters.snapshot().countRecords(), "flushed before the switch");
+        publishAt(EventFormat.SYSLOG, failed, RECEIVED_NS + 10);
+        drain(worker);
+        worker.onClose();
+
+        final EventCounters.Snapshot totals = counters.snapshot();
+        assertEquals(4, totals.aggregated());
+        assertEquals(2, totals.countRecords());
+        assertBalanced();
+        final List<CountRecord> records = countRecords(new EventBatches().drain(subscriptions.get(0)));
+        assertEquals(List.of(
+            new CountRecord(3, "2020-09-13T12:26:00Z", true, "{\"syslog.hostname\":\"LabSZ\"}", 1),
+            new CountRecord(1, "2020-09-13T12:25:00Z", true, "{\"syslog.hostname\":\"LabSZ\"}", 2)), records,
+            "each open window left early, under the version that counted it");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aRoutedCountRuleSendsItsRecordsToItsRegionsOnly(@TempDir final Path directory)
+    {
+        final EventWorker worker = worker(directory, """
+            sluice-policy: 1
+            name: routed-counts
+            match: first
+            default: drop
+            regions: [eu-west, us-east]
+            rules:
+              - name: probes
+                when: json.app == "probe"
+                then: [count every 1m, route eu-west]
+            """);
+        for (int i = 0; i < 5; i++)
+        {
+            publishAt(EventFormat.JSON, "{\"app\":\"probe\",\"n\":" + i + "}", RECEIVED_NS + i);
+        }
+        drain(worker);
+        worker.onClose();
+
+        final EventCounters.Snapshot totals = counters.snapshot();
+        assertEquals(5, totals.aggregated());
+        assertEquals(1, totals.countRecords());
+        assertBalanced();
+        assertEquals(List.of(new CountRecord(5, "2020-09-13T12:26:00Z", true, "{}", 1)),
+            countRecords(new EventBatches().drain(subscriptions.get(0))));
+        assertTrue(countRecords(new EventBatches().drain(subscriptions.get(1))).isEmpty());
+        assertEquals(1, destinationCounters.get(1).snapshot().notRouted());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void countingEventsAndEmittingTheirRecordsAllocatesNothing(@TempDir final Path directory)
+    {
+        final EventWorker worker = worker(directory, COUNTS);
+        final byte[][] messages = {
+            "Dec 10 07:27:55 LabSZ sshd[24483]: Failed password for root from 112.95.230.3 port 45378 ssh2".getBytes(StandardCharsets.UTF_8),
+            "<38>1 2024-01-01T00:00:00Z web-2 sshd 42 - - Failed password for root from 198.51.100.7 port 22".getBytes(StandardCharsets.UTF_8),
+            "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|src=10.0.0.1".getBytes(StandardCharsets.UTF_8),
+            "<111>Jan 18 11:07:53 h CEF:0|V|P|1|sig|name|8|src=10.0.0.2".getBytes(StandardCharsets.UTF_8),
+            "Dec 10 07:28:01 LabSZ sshd[24485]: Accepted password for fztu from 119.137.62.142 port 49116 ssh2"
+                .getBytes(StandardCharsets.UTF_8)};
+        final Subscription home = subscriptions.get(0);
+        final Subscription abroad = subscriptions.get(1);
+        final long[] now = {RECEIVED_NS};
+        final Runnable pass = () ->
+        {
+            // 7 s a pass: a minute's window closes every eight or nine passes, and its three records leave.
+            now[0] += 7_000_000_000L;
+            for (final byte[] message : messages)
+            {
+                int at;
+                while ((at = ring.claim(EventFormat.SYSLOG.typeId(), message.length)) < 0)
+                {
+                    worker.doWork();
+                    home.poll((buffer, offset, length, header) -> {}, 100);
+                    abroad.poll((buffer, offset, length, header) -> {}, 100);
+                    Thread.onSpinWait();
+                }
+                HEADER.wrap(ring.segment(), at).receiveTimeNs(now[0]).peer(PEER, 2055, 0, 0);
+                MemorySegment.copy(message, 0, ring.segment(), ValueLayout.JAVA_BYTE, at + IngestRecord.HEADER_LENGTH, message.length);
+                ring.commit(at);
+            }
+            worker.doWork();
+            worker.doWork();
+            home.poll((buffer, offset, length, header) -> {}, 100);
+            abroad.poll((buffer, offset, length, header) -> {}, 100);
+        };
+        final long bytes = AllocationProbe.fewestBytes(pass, 20_000, 1_500, 8);
+        final EventCounters.Snapshot totals = counters.snapshot();
+        assertTrue(totals.countRecords() > 1_000, totals.toString());
+        assertEquals(0, bytes, "bytes allocated by the event worker over " + totals.aggregated() + " counted events and " +
+            totals.countRecords() + " count records");
         TestMediaDriver.until(() -> worker.isIdle() && ring.usedBytes() == 0, () ->
         {
             worker.doWork();

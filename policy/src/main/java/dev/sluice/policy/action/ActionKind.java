@@ -21,7 +21,12 @@ public enum ActionKind
      * Forward the items within {@link RuleActions#rateLimit()}, per key; discard the rest. Counted
      * as sampled out, since like {@link #SAMPLE} it forwards a share of what the rule matches.
      */
-    RATE_LIMIT("rate-limit");
+    RATE_LIMIT("rate-limit"),
+    /**
+     * Fold the event into its rule's count for its key and window ({@link RuleActions#count()})
+     * instead of forwarding it; the count records are forwarded. Events only: a packet is dropped.
+     */
+    COUNT("count");
 
     private final String keyword;
 

@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one rule does with the items it decides: keep, drop, sample 1 in N, rate-limit or
- * aggregate into flows; what to do with the payload; which fields to anonymize with which method;
- * which data classes to add to the items ({@code tag}) and which regions they go to ({@code route}). Field
+ * What one rule does with the items it decides: keep, drop, sample 1 in N, rate-limit,
+ * aggregate into flows or count per key and window; what to do with the payload; which fields to
+ * anonymize with which method; which data classes to add to the items ({@code tag}) and which
+ * regions they go to ({@code route}). Field
  * sets are {@link FieldSet}s of base field ids, which the dataplane tests without allocating.
  * <p>
  * Combinations: {@code drop} has nothing else; a payload action goes with keep, sample or rate-limit;
- * {@code aggregate} goes with anonymization only (it applies to the flow records' addresses).
+ * {@code aggregate} goes with anonymization only (it applies to the flow records' addresses), and
+ * so does {@code count} (it applies to the key values written into the count records).
  * Today a rule anonymizes with at most one method; the per-method sets
  * ({@link #anonymizeFields(AnonymizationMethod)}) already allow several.
  * <p>
@@ -30,8 +32,10 @@ public final class RuleActions
 
     private static final AnonymizationMethod[] METHODS = AnonymizationMethod.values();
 
-    public static final RuleActions KEEP = new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0, null, List.of(), List.of(), true);
-    public static final RuleActions DROP = new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0, null, List.of(), List.of(), true);
+    public static final RuleActions KEEP =
+        new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0, null, null, List.of(), List.of(), true);
+    public static final RuleActions DROP =
+        new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0, null, null, List.of(), List.of(), true);
 
     private final ActionKind kind;
     private final int sampleDenominator;
@@ -41,6 +45,7 @@ public final class RuleActions
     private final PayloadAction payloadAction;
     private final int payloadBytes;
     private final RateLimit rateLimit;
+    private final CountAction count;
     private final List<String> routes;
     private final List<String> tags;
     private final boolean statesVerdict;
@@ -52,6 +57,7 @@ public final class RuleActions
         final PayloadAction payloadAction,
         final int payloadBytes,
         final RateLimit rateLimit,
+        final CountAction count,
         final List<String> routes,
         final List<String> tags,
         final boolean statesVerdict)
@@ -59,6 +65,7 @@ public final class RuleActions
         this.statesVerdict = statesVerdict;
         this.kind = kind;
         this.rateLimit = rateLimit;
+        this.count = count;
         this.routes = routes;
         this.tags = tags;
         this.sampleDenominator = sampleDenominator;
@@ -96,15 +103,9 @@ public final class RuleActions
     }
 
     /**
-     * @param kind              keep, drop, sample, rate-limit or aggregate.
-     * @param sampleDenominator N of {@code sample 1/N}, at least 1; must be 1 unless sampling.
-     * @param anonymize         base fields to anonymize per method (methods not in the map: none); empty for drop.
-     * @param payloadAction     what to do with payloads; NONE for drop and aggregate. TRUNCATE with 0
-     *                          bytes is STRIP.
-     * @param payloadBytes      for TRUNCATE, the bytes kept, 0..{@link #MAX_PAYLOAD_BYTES}; otherwise 0.
-     * @param rateLimit         the limit of a RATE_LIMIT rule; null for every other kind.
-     * @return the actions.
-     * @throws IllegalArgumentException for a combination the language does not allow.
+     * Actions without a count.
+     *
+     * @see #of(ActionKind, int, Map, PayloadAction, int, RateLimit, CountAction)
      */
     public static RuleActions of(
         final ActionKind kind,
@@ -114,9 +115,37 @@ public final class RuleActions
         final int payloadBytes,
         final RateLimit rateLimit)
     {
+        return of(kind, sampleDenominator, anonymize, payloadAction, payloadBytes, rateLimit, null);
+    }
+
+    /**
+     * @param kind              keep, drop, sample, rate-limit, aggregate or count.
+     * @param sampleDenominator N of {@code sample 1/N}, at least 1; must be 1 unless sampling.
+     * @param anonymize         base fields to anonymize per method (methods not in the map: none); empty for drop.
+     * @param payloadAction     what to do with payloads; NONE for drop and aggregate. TRUNCATE with 0
+     *                          bytes is STRIP.
+     * @param payloadBytes      for TRUNCATE, the bytes kept, 0..{@link #MAX_PAYLOAD_BYTES}; otherwise 0.
+     * @param rateLimit         the limit of a RATE_LIMIT rule; null for every other kind.
+     * @param count             the count of a COUNT rule; null for every other kind.
+     * @return the actions.
+     * @throws IllegalArgumentException for a combination the language does not allow.
+     */
+    public static RuleActions of(
+        final ActionKind kind,
+        final int sampleDenominator,
+        final Map<AnonymizationMethod, FieldSet> anonymize,
+        final PayloadAction payloadAction,
+        final int payloadBytes,
+        final RateLimit rateLimit,
+        final CountAction count)
+    {
         if ((ActionKind.RATE_LIMIT == kind) != (null != rateLimit))
         {
             throw new IllegalArgumentException("rate limit " + rateLimit + " for " + kind);
+        }
+        if ((ActionKind.COUNT == kind) != (null != count))
+        {
+            throw new IllegalArgumentException("count " + count + " for " + kind);
         }
         final PayloadAction payload =
             PayloadAction.TRUNCATE == payloadAction && 0 == payloadBytes ? PayloadAction.STRIP : payloadAction;
@@ -130,7 +159,7 @@ public final class RuleActions
         {
             throw new IllegalArgumentException(payloadBytes + " payload bytes for " + payload);
         }
-        if ((ActionKind.DROP == kind || ActionKind.AGGREGATE == kind) && PayloadAction.NONE != payload)
+        if ((ActionKind.DROP == kind || ActionKind.AGGREGATE == kind || ActionKind.COUNT == kind) && PayloadAction.NONE != payload)
         {
             throw new IllegalArgumentException(kind.keyword() + " cannot have a payload action");
         }
@@ -155,7 +184,7 @@ public final class RuleActions
             return KEEP;
         }
 
-        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes, rateLimit, List.of(), List.of(), true);
+        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes, rateLimit, count, List.of(), List.of(), true);
     }
 
     /**
@@ -177,8 +206,8 @@ public final class RuleActions
             throw new IllegalArgumentException(kind.keyword() + " cannot route or tag");
         }
         return new RuleActions(
-            kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, List.copyOf(routes), List.copyOf(tags),
-            statesVerdict);
+            kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, count, List.copyOf(routes),
+            List.copyOf(tags), statesVerdict);
     }
 
     /**
@@ -194,7 +223,8 @@ public final class RuleActions
         {
             throw new IllegalStateException("only keep is implied: " + this);
         }
-        return new RuleActions(kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, routes, tags, false);
+        return new RuleActions(
+            kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, count, routes, tags, false);
     }
 
     /**
@@ -251,7 +281,8 @@ public final class RuleActions
             allRoutes.addAll(other.routes);
         }
         return new RuleActions(
-            kind, sampleDenominator, sets, payload, bytes, rateLimit, List.copyOf(allRoutes), List.copyOf(allTags), statesVerdict);
+            kind, sampleDenominator, sets, payload, bytes, rateLimit, count, List.copyOf(allRoutes), List.copyOf(allTags),
+            statesVerdict);
     }
 
     private static boolean cutsMore(
@@ -291,6 +322,14 @@ public final class RuleActions
     public RateLimit rateLimit()
     {
         return rateLimit;
+    }
+
+    /**
+     * @return the count of a {@link ActionKind#COUNT} rule; null for every other kind.
+     */
+    public CountAction count()
+    {
+        return count;
     }
 
     /**
@@ -368,6 +407,7 @@ public final class RuleActions
             {
                 case SAMPLE -> "sample 1/" + sampleDenominator;
                 case RATE_LIMIT -> rateLimit.describe();
+                case COUNT -> count.describe();
                 default -> kind.keyword();
             });
         }

@@ -22,6 +22,7 @@ import dev.sluice.policy.field.Field;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -33,7 +34,7 @@ import java.util.TreeSet;
  * that meets its requirements is still tested in full.
  * Used by one compilation on one thread.
  */
-final class Requirements
+public final class Requirements
 {
     /** Value sets larger than this are left as presence only: the dispatch switch would grow too much. */
     static final int MAX_VALUES = 32;
@@ -50,6 +51,15 @@ final class Requirements
         final Requirements requirements = new Requirements();
         requirements.collect(condition);
         return requirements;
+    }
+
+    /**
+     * @param condition a rule's condition.
+     * @return the base field ids an item must have for the condition to hold (a necessary condition only).
+     */
+    public static Set<Integer> requiredFields(final Condition condition)
+    {
+        return Set.copyOf(of(condition).byField.keySet());
     }
 
     Map<Integer, TreeSet<Long>> byField()

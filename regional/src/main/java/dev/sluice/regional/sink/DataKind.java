@@ -39,6 +39,9 @@ public enum DataKind
     /** candump (SocketCAN) events. */
     EVENTS_CAN("events.can", EventKind.CAN),
 
+    /** Count records of {@code count by <keys> every <window>} rules. */
+    EVENTS_COUNT("events.count", EventKind.COUNT),
+
     /** Events of a kind this build does not know. */
     EVENTS_OTHER("events.other", null);
 

@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.classify.event;
 
+import dev.sluice.dataplane.classify.count.CountPlan;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.AnonymizationMethod;
 import dev.sluice.policy.action.RuleActions;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * A policy's rule actions as the event worker applies them, resolved once when the policy is
  * applied: per rule (and the default, at index {@code ruleCount}) whether a matching event is
- * forwarded, filtered, sampled 1 in N or rate-limited, and what of it is anonymized. {@code keep} and
+ * forwarded, filtered, sampled 1 in N, rate-limited or counted ({@link CountPlan}), and what of
+ * it (or of a count record's keys) is anonymized. {@code keep} and
  * {@code aggregate} forward (aggregation builds flow records from packets; an event is
  * forwarded as it is).
  * <p>
@@ -32,6 +34,8 @@ public final class EventRules
     public static final byte SAMPLE = 2;
     /** Forwarded within its key's limit ({@code CompiledRules#rateLimits()}), sampled out beyond it. */
     public static final byte RATE_LIMIT = 3;
+    /** Folded into its rule's count for its key and window ({@link #counts()}); the count records are forwarded. */
+    public static final byte COUNT = 4;
 
     private static final int[] NONE = new int[0];
     private static final AnonymizationMethod[] NO_METHODS = new AnonymizationMethod[0];
@@ -45,10 +49,12 @@ public final class EventRules
     private final AnonymizationMethod[][] valueMethods;
     private final boolean anyAnonymizes;
     private final Policy policy;
+    private final CountPlan counts;
 
     private EventRules(final Policy policy)
     {
         this.policy = policy;
+        counts = CountPlan.of(policy);
         final int rules = policy.ruleCount();
         action = new byte[rules + 1];
         sampleDenominator = new int[rules + 1];
@@ -66,6 +72,7 @@ public final class EventRules
                 case DROP -> FILTER;
                 case SAMPLE -> SAMPLE;
                 case RATE_LIMIT -> RATE_LIMIT;
+                case COUNT -> COUNT;
                 case KEEP, AGGREGATE -> FORWARD;
             };
             sampleDenominator[rule] = Math.max(1, actions.sampleDenominator());
@@ -121,7 +128,13 @@ public final class EventRules
         return Policy.NO_MATCH == matchedRule ? action.length - 1 : matchedRule;
     }
 
-    /** {@link #FORWARD}, {@link #FILTER}, {@link #SAMPLE} or {@link #RATE_LIMIT}. */
+    /** The rules' {@code count} actions. */
+    public CountPlan counts()
+    {
+        return counts;
+    }
+
+    /** {@link #FORWARD}, {@link #FILTER}, {@link #SAMPLE}, {@link #RATE_LIMIT} or {@link #COUNT}. */
     public byte action(final int slot)
     {
         return action[slot];
