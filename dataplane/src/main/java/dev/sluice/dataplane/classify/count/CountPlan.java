@@ -1,10 +1,10 @@
 package dev.sluice.dataplane.classify.count;
 
+import dev.sluice.dataplane.classify.KeyFields;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.CountAction;
 import dev.sluice.policy.action.RuleActions;
 import dev.sluice.policy.field.Field;
-import dev.sluice.policy.field.FieldType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -24,22 +24,13 @@ public final class CountPlan
     public static final int ENTRIES_DEFAULT = 1_024;
     public static final int MAX_ENTRIES = 1 << 20;
 
-    static final byte INTEGER = 0;
-    static final byte ADDRESS = 1;
-    static final byte TEXT = 2;
-
-    private static final int[] NO_INTS = new int[0];
-    private static final long[] NO_LONGS = new long[0];
     private static final byte[] NO_BYTES = new byte[0];
     private static final byte[][] NO_NAMES = new byte[0][];
 
     private final long[] windowNs;
     private final int[] firstEntry;
     private final int[] entries;
-    private final int[][] keyFieldIds;
-    private final byte[][] keyTypes;
-    private final int[][] keyShifts;
-    private final long[][] keyMasks;
+    private final KeyFields[] keys;
     private final byte[][] ruleJson;
     private final byte[][][] keyNameJson;
     private final int[] maxRecordBytes;
@@ -56,10 +47,7 @@ public final class CountPlan
         windowNs = new long[slots];
         firstEntry = new int[slots];
         entries = new int[slots];
-        keyFieldIds = new int[slots][];
-        keyTypes = new byte[slots][];
-        keyShifts = new int[slots][];
-        keyMasks = new long[slots][];
+        keys = new KeyFields[slots];
         ruleJson = new byte[slots][];
         keyNameJson = new byte[slots][][];
         maxRecordBytes = new int[slots];
@@ -68,10 +56,7 @@ public final class CountPlan
         {
             final RuleActions actions = slot == policy.ruleCount() ? policy.defaultActions() : policy.actionsFor(slot);
             final CountAction count = actions.count();
-            keyFieldIds[slot] = NO_INTS;
-            keyTypes[slot] = NO_BYTES;
-            keyShifts[slot] = NO_INTS;
-            keyMasks[slot] = NO_LONGS;
+            keys[slot] = KeyFields.NONE;
             ruleJson[slot] = NO_BYTES;
             keyNameJson[slot] = NO_NAMES;
             if (null == count)
@@ -87,24 +72,16 @@ public final class CountPlan
                 throw new IllegalArgumentException("too many count entries: " + total);
             }
             ruleJson[slot] = jsonString(policy.rules().get(slot).name());
-            final List<Field> keys = count.keys();
-            keyFieldIds[slot] = new int[keys.size()];
-            keyTypes[slot] = new byte[keys.size()];
-            keyShifts[slot] = new int[keys.size()];
-            keyMasks[slot] = new long[keys.size()];
-            keyNameJson[slot] = new byte[keys.size()][];
+            final List<Field> keyFields = count.keys();
+            keys[slot] = KeyFields.of(keyFields);
+            keyNameJson[slot] = new byte[keyFields.size()][];
             int names = 0;
-            for (int k = 0; k < keys.size(); k++)
+            for (int k = 0; k < keyFields.size(); k++)
             {
-                final Field key = keys.get(k);
-                keyFieldIds[slot][k] = key.readFieldId();
-                keyTypes[slot][k] = FieldType.ADDRESS == key.type() ? ADDRESS : FieldType.STRING == key.type() ? TEXT : INTEGER;
-                keyShifts[slot][k] = key.bitShift();
-                keyMasks[slot][k] = key.bitMask();
-                keyNameJson[slot][k] = jsonString(key.name());
+                keyNameJson[slot][k] = jsonString(keyFields.get(k).name());
                 names += keyNameJson[slot][k].length;
             }
-            maxRecordBytes[slot] = CountRecordJson.maxBytes(ruleJson[slot].length, names, keys.size());
+            maxRecordBytes[slot] = CountRecordJson.maxBytes(ruleJson[slot].length, names, keyFields.size());
             if (maxRecordBytes[slot] > CountRecordJson.MAX_RECORD_BYTES)
             {
                 throw new IllegalArgumentException("the count records of rule '" + policy.rules().get(slot).name() +
@@ -180,25 +157,10 @@ public final class CountPlan
         return entries[slot];
     }
 
-    /** The key fields' base ids, in the order written. */
-    public int[] keyFieldIds(final int slot)
+    /** How to read the slot's key fields, in the order written. */
+    public KeyFields keys(final int slot)
     {
-        return keyFieldIds[slot];
-    }
-
-    byte[] keyTypes(final int slot)
-    {
-        return keyTypes[slot];
-    }
-
-    int[] keyShifts(final int slot)
-    {
-        return keyShifts[slot];
-    }
-
-    long[] keyMasks(final int slot)
-    {
-        return keyMasks[slot];
+        return keys[slot];
     }
 
     /** The rule's name as a JSON string literal. */

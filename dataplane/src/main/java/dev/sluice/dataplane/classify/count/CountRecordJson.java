@@ -82,7 +82,7 @@ public final class CountRecordJson
             at = put(EARLY, target, at);
         }
         at = put(KEYS, target, at);
-        final int keys = plan.keyFieldIds(slot).length;
+        final int keys = plan.keys(slot).count();
         for (int k = 0; k < keys; k++)
         {
             if (k > 0)

@@ -20,7 +20,7 @@ public final class CountRecordReader implements FieldReader
     CountRecordReader wrap(final CountTable table, final int slot, final int entry)
     {
         this.table = table;
-        this.ids = table.plan().keyFieldIds(slot);
+        this.ids = table.plan().keys(slot).ids();
         this.entry = entry;
         return this;
     }

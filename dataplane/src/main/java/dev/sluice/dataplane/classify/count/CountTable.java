@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.classify.count;
 
+import dev.sluice.dataplane.classify.KeyFields;
 import dev.sluice.policy.action.CountAction;
 import dev.sluice.policy.field.FieldReader;
 
@@ -144,7 +145,7 @@ public final class CountTable
         {
             return KEY_TOO_LONG;
         }
-        final long hash = hash(plan.keyFieldIds(slot).length);
+        final long hash = hash(plan.keys(slot).count());
         final long[] arena = this.arena;
         final int entries = plan.entries(slot);
         final int first = plan.firstEntry(slot);
@@ -334,7 +335,7 @@ public final class CountTable
         arena[at + HASH] = hash;
         arena[at + COUNT] = 1;
         arena[at + LAST_SEEN] = nowNs;
-        final int keys = plan.keyFieldIds(slot).length;
+        final int keys = plan.keys(slot).count();
         final int base = entry * KEY_CHARS;
         int used = 0;
         for (int k = 0; k < keys; k++)
@@ -353,7 +354,7 @@ public final class CountTable
 
     private boolean sameKey(final int slot, final int entry)
     {
-        final int keys = plan.keyFieldIds(slot).length;
+        final int keys = plan.keys(slot).count();
         for (int k = 0; k < keys; k++)
         {
             final int i = entry * MAX_KEYS + k;
@@ -378,12 +379,11 @@ public final class CountTable
     /** Writes the event's key values into the scratch; -1 when they do not fit. */
     private int render(final int slot, final FieldReader reader)
     {
-        final int[] ids = plan.keyFieldIds(slot);
-        final byte[] types = plan.keyTypes(slot);
+        final KeyFields keys = plan.keys(slot);
         int at = 0;
-        for (int k = 0; k < ids.length; k++)
+        for (int k = 0; k < keys.count(); k++)
         {
-            final int id = ids[k];
+            final int id = keys.id(k);
             final int occurrences = reader.occurrences(id);
             scratchStart[k] = at;
             scratchValues[k * 3] = 0;
@@ -395,9 +395,9 @@ public final class CountTable
                 scratchKind[k] = ABSENT;
                 continue;
             }
-            switch (types[k])
+            switch (keys.type(k))
             {
-                case CountPlan.ADDRESS ->
+                case KeyFields.ADDRESS ->
                 {
                     final int version = reader.addressVersion(id);
                     final long high = reader.addressHigh(id);
@@ -408,7 +408,7 @@ public final class CountTable
                     at = KeyText.address(version, high, low, scratch, at);
                     scratchKind[k] = STRING;
                 }
-                case CountPlan.TEXT ->
+                case KeyFields.TEXT ->
                 {
                     final CharSequence text = reader.text(id);
                     final int length = text.length();
@@ -425,11 +425,9 @@ public final class CountTable
                 }
                 default ->
                 {
-                    final int shift = plan.keyShifts(slot)[k];
-                    final long mask = plan.keyMasks(slot)[k];
                     for (int o = 0; o < occurrences && at >= 0; o++)
                     {
-                        final long value = (reader.integer(id, o) >>> shift) & mask;
+                        final long value = keys.integer(reader, k, o);
                         if (0 == o)
                         {
                             scratchValues[k * 3 + 2] = value;

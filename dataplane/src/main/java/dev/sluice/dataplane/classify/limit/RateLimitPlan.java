@@ -1,12 +1,9 @@
 package dev.sluice.dataplane.classify.limit;
 
+import dev.sluice.dataplane.classify.KeyFields;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.RateLimit;
 import dev.sluice.policy.action.RuleActions;
-import dev.sluice.policy.field.Field;
-import dev.sluice.policy.field.FieldType;
-
-import java.util.List;
 
 /**
  * A policy version's {@code rate-limit} actions as a {@link RateLimiter} runs them: per rule slot
@@ -22,22 +19,11 @@ public final class RateLimitPlan
     public static final int ENTRIES_DEFAULT = 4_096;
     public static final int MAX_ENTRIES = 1 << 24;
 
-    static final byte INTEGER = 0;
-    static final byte ADDRESS = 1;
-    static final byte TEXT = 2;
-
-    private static final int[] NO_INTS = new int[0];
-    private static final long[] NO_LONGS = new long[0];
-    private static final byte[] NO_BYTES = new byte[0];
-
     private final long[] intervalNs;
     private final long[] toleranceNs;
     private final int[] firstEntry;
     private final int[] entries;
-    private final int[][] keyFieldIds;
-    private final byte[][] keyTypes;
-    private final int[][] keyShifts;
-    private final long[][] keyMasks;
+    private final KeyFields[] keys;
     private final int totalEntries;
     private final boolean any;
 
@@ -52,19 +38,13 @@ public final class RateLimitPlan
         toleranceNs = new long[slots];
         firstEntry = new int[slots];
         entries = new int[slots];
-        keyFieldIds = new int[slots][];
-        keyTypes = new byte[slots][];
-        keyShifts = new int[slots][];
-        keyMasks = new long[slots][];
+        keys = new KeyFields[slots];
         long total = 0;
         for (int slot = 0; slot < slots; slot++)
         {
             final RuleActions actions = slot == policy.ruleCount() ? policy.defaultActions() : policy.actionsFor(slot);
             final RateLimit limit = actions.rateLimit();
-            keyFieldIds[slot] = NO_INTS;
-            keyTypes[slot] = NO_BYTES;
-            keyShifts[slot] = NO_INTS;
-            keyMasks[slot] = NO_LONGS;
+            keys[slot] = KeyFields.NONE;
             if (null == limit)
             {
                 continue;
@@ -78,19 +58,7 @@ public final class RateLimitPlan
             {
                 throw new IllegalArgumentException("too many rate limit buckets: " + total);
             }
-            final List<Field> keys = limit.keys();
-            keyFieldIds[slot] = new int[keys.size()];
-            keyTypes[slot] = new byte[keys.size()];
-            keyShifts[slot] = new int[keys.size()];
-            keyMasks[slot] = new long[keys.size()];
-            for (int k = 0; k < keys.size(); k++)
-            {
-                final Field key = keys.get(k);
-                keyFieldIds[slot][k] = key.readFieldId();
-                keyTypes[slot][k] = FieldType.ADDRESS == key.type() ? ADDRESS : FieldType.STRING == key.type() ? TEXT : INTEGER;
-                keyShifts[slot][k] = key.bitShift();
-                keyMasks[slot][k] = key.bitMask();
-            }
+            keys[slot] = KeyFields.of(limit.keys());
         }
         totalEntries = (int)total;
         any = total > 0;
@@ -157,23 +125,9 @@ public final class RateLimitPlan
         return entries[slot];
     }
 
-    int[] keyFieldIds(final int slot)
+    /** How to read the slot's key fields. */
+    KeyFields keys(final int slot)
     {
-        return keyFieldIds[slot];
-    }
-
-    byte[] keyTypes(final int slot)
-    {
-        return keyTypes[slot];
-    }
-
-    int[] keyShifts(final int slot)
-    {
-        return keyShifts[slot];
-    }
-
-    long[] keyMasks(final int slot)
-    {
-        return keyMasks[slot];
+        return keys[slot];
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.dataplane.classify.limit;
 
+import dev.sluice.dataplane.classify.KeyFields;
 import dev.sluice.policy.field.FieldReader;
 
 /**
@@ -146,12 +147,11 @@ public final class RateLimiter
 
     private static long keyHash(final RateLimitPlan plan, final int slot, final FieldReader reader)
     {
-        final int[] ids = plan.keyFieldIds(slot);
-        final byte[] types = plan.keyTypes(slot);
+        final KeyFields keys = plan.keys(slot);
         long h = 0x6A09_E667_F3BC_C909L;
-        for (int k = 0; k < ids.length; k++)
+        for (int k = 0; k < keys.count(); k++)
         {
-            final int id = ids[k];
+            final int id = keys.id(k);
             final int occurrences = reader.occurrences(id);
             if (0 == occurrences)
             {
@@ -159,15 +159,15 @@ public final class RateLimiter
                 continue;
             }
             h = mix(h, occurrences);
-            switch (types[k])
+            switch (keys.type(k))
             {
-                case RateLimitPlan.ADDRESS ->
+                case KeyFields.ADDRESS ->
                 {
                     h = mix(h, reader.addressVersion(id));
                     h = mix(h, reader.addressHigh(id));
                     h = mix(h, reader.addressLow(id));
                 }
-                case RateLimitPlan.TEXT ->
+                case KeyFields.TEXT ->
                 {
                     final CharSequence text = reader.text(id);
                     final int length = text.length();
@@ -180,11 +180,9 @@ public final class RateLimiter
                 }
                 default ->
                 {
-                    final int shift = plan.keyShifts(slot)[k];
-                    final long mask = plan.keyMasks(slot)[k];
                     for (int o = 0; o < occurrences; o++)
                     {
-                        h = mix(h, (reader.integer(id, o) >>> shift) & mask);
+                        h = mix(h, keys.integer(reader, k, o));
                     }
                 }
             }
