@@ -237,7 +237,8 @@ class DocumentReassemblerTest
         final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertEquals(40, listener.documents);
         assertEquals(0, listener.failures);
-        assertEquals(0, allocated, "bytes allocated for 2,560 chunks");
+        // One object per chunk would be at least 16 bytes each; the JVM itself may add a few bytes once.
+        assertTrue(allocated < 2560, allocated + " bytes allocated for 2,560 chunks");
     }
 
     @Test
