@@ -78,7 +78,8 @@ public final class ControlPlane implements Agent
     private long lastSnapshotMs;
     private boolean isSnapshotStale;
     private boolean isSnapshotUrgent;
-    private String chunkedSubmitSourceName = UNNAMED_SOURCE;
+    private String chunkSourceName;
+    private String activeSubmitSourceName = UNNAMED_SOURCE;
     private long encodedDocumentVersion = -1;
     private byte[] encodedDocument;
     private long encodedDocumentCrc32c;
@@ -244,20 +245,23 @@ public final class ControlPlane implements Agent
             final int length)
         {
             counters.increment(ControlPlaneCounter.SUBMIT_CHUNKS_RECEIVED);
-            if (null != sourceName)
-            {
-                // Kept before the reassembler sees chunk 0: the document completes in the same call when
-                // it is the only chunk.
-                chunkedSubmitSourceName = sourceName;
-            }
+            // Chunk 0's name is the transfer's only once the reassembler has started it: a refused chunk 0
+            // must not rename the transfer in progress. A one-chunk document completes within this call.
+            chunkSourceName = sourceName;
             submitReassembler.onChunk(
                 correlationId, chunkIndex, chunkCount, totalLength, documentCrc32c, buffer, offset, length, this);
+            if (null != sourceName && submitReassembler.isActive() && submitReassembler.activeKey() == correlationId)
+            {
+                activeSubmitSourceName = sourceName;
+            }
+            chunkSourceName = null;
         }
 
         public void onDocument(final long correlationId, final byte[] document, final int length)
         {
+            final String sourceName = null != chunkSourceName ? chunkSourceName : activeSubmitSourceName;
             ControlPlane.this.onPolicySubmit(
-                correlationId, chunkedSubmitSourceName, new String(document, 0, length, StandardCharsets.UTF_8));
+                correlationId, sourceName, new String(document, 0, length, StandardCharsets.UTF_8));
         }
 
         public void onFailure(final long correlationId, final ChunkFailure failure)

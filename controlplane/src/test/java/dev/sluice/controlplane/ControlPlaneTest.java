@@ -477,6 +477,9 @@ class ControlPlaneTest
         assertBroken(cli, 6, "superseded");
         sendChunk(cli, 7, 0, 2, document.length, crc, "g.yaml", document, 0, 1500);
         assertBroken(cli, 6, "superseded");
+        // A refused chunk 0 of another submit neither stops nor renames the transfer in progress.
+        sendChunk(cli, 8, 0, 0, document.length, crc, "renamed.yaml", document, 0, 10);
+        assertBroken(cli, 8, "invalid_header");
         sendChunk(cli, 7, 1, 2, document.length, crc, "", document, 1500, 1500);
         awaitTrue("result 7", () -> null != cli.result(7));
         assertEquals(PolicySubmitStatus.ACCEPTED, cli.result(7).status(), cli.result(7).message());
@@ -488,9 +491,9 @@ class ControlPlaneTest
         assertEquals(1, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_MISSING));
         assertEquals(1, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_CRC_MISMATCH));
         assertEquals(1, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_TOO_LARGE));
-        assertEquals(2, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_INVALID_HEADER));
+        assertEquals(3, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_INVALID_HEADER));
         assertEquals(2, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_SUPERSEDED));
-        assertEquals(7, controlPlane.counter(ControlPlaneCounter.SUBMITS_INVALID));
+        assertEquals(8, controlPlane.counter(ControlPlaneCounter.SUBMITS_INVALID));
         assertEquals(1, controlPlane.counter(ControlPlaneCounter.POLICY_SUBMITS));
         assertEquals(List.of(1L), context.policyStore().versions());
         assertEquals("g.yaml", context.policyStore().current().sourceName());

@@ -36,7 +36,8 @@ final class ChunkedPushReceiver implements DocumentReassembler.Listener
     private final PolicyPushChunkDecoder decoder = new PolicyPushChunkDecoder();
     private final DocumentReassembler reassembler = new DocumentReassembler(DocumentChunking.MAX_DOCUMENT_BYTES);
     private final long[] failures = new long[ChunkFailure.values().length];
-    private String sourceName = "";
+    private String chunkSourceName;
+    private String activeSourceName = "";
     private long chunksReceived;
 
     ChunkedPushReceiver(final String gatewayId, final Listener listener)
@@ -76,14 +77,14 @@ final class ChunkedPushReceiver implements DocumentReassembler.Listener
         }
 
         chunksReceived++;
+        final long version = decoder.policyVersion();
         final long chunkIndex = decoder.chunkIndex();
-        if (0 == chunkIndex)
-        {
-            sourceName = decoder.sourceName();
-        }
+        // Chunk 0's name is the transfer's only once the reassembler has started it: a refused chunk 0 must
+        // not rename the transfer in progress. A one-chunk document completes within onChunk.
+        chunkSourceName = 0 == chunkIndex ? decoder.sourceName() : null;
         final int chunkOffset = chunkLengthOffset + PolicyPushChunkDecoder.chunkHeaderLength();
         reassembler.onChunk(
-            decoder.policyVersion(),
+            version,
             chunkIndex,
             decoder.chunkCount(),
             decoder.totalLength(),
@@ -92,11 +93,17 @@ final class ChunkedPushReceiver implements DocumentReassembler.Listener
             chunkOffset,
             chunkEnd - chunkOffset,
             this);
+        if (null != chunkSourceName && reassembler.isActive() && reassembler.activeKey() == version)
+        {
+            activeSourceName = chunkSourceName;
+        }
+        chunkSourceName = null;
         return true;
     }
 
     public void onDocument(final long version, final byte[] document, final int length)
     {
+        final String sourceName = null != chunkSourceName ? chunkSourceName : activeSourceName;
         listener.onPolicyPush(version, sourceName, new String(document, 0, length, StandardCharsets.UTF_8));
     }
 
