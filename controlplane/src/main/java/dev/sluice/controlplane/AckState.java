@@ -13,5 +13,7 @@ public enum AckState
     /** The gateway refused the pushed version and kept its previous policy. */
     REJECTED,
     /** The pushed version was not newer than the one the gateway runs. */
-    STALE
+    STALE,
+    /** A chunked push did not arrive whole; the gateway keeps its policy and is pushed again. */
+    INCOMPLETE
 }

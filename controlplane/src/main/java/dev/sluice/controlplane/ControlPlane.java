@@ -6,6 +6,9 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import dev.sluice.protocol.chunk.ChunkFailure;
+import dev.sluice.protocol.chunk.DocumentChunking;
+import dev.sluice.protocol.chunk.DocumentReassembler;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
 import dev.sluice.protocol.codec.PolicyAckStatus;
 import dev.sluice.protocol.codec.PolicyPushEncoder;
@@ -24,7 +27,9 @@ import org.agrona.concurrent.EpochClock;
 
 /**
  * The control plane's agent: keeps the fleet registry from gateways' hellos and acks, validates, versions
- * and pushes submitted policies (from the CLI over Aeron or from a watched file), and answers submits.
+ * and pushes submitted policies (from the CLI over Aeron or from a watched file), and answers submits. A
+ * document too long for one message (up to {@link DocumentChunking#MAX_DOCUMENT_BYTES}) is received and
+ * pushed in chunks.
  * {@link #doWork()} and the lifecycle methods are called by one thread (an {@code AgentRunner}, or a test
  * by hand); {@link #fleetSnapshot()}, {@link #currentPolicyVersion()} and {@link #counter} by any thread.
  */
@@ -57,6 +62,7 @@ public final class ControlPlane implements Agent
     private final ExpandableDirectByteBuffer encodeBuffer = new ExpandableDirectByteBuffer(4096);
     private final InboundDispatcher inboundDispatcher = new InboundDispatcher();
     private final FragmentAssembler fragmentAssembler = new FragmentAssembler(inboundDispatcher);
+    private final DocumentReassembler submitReassembler = new DocumentReassembler(DocumentChunking.MAX_DOCUMENT_BYTES);
 
     private final ControlPlaneCounters counters;
     private final Subscription inboundSubscription;
@@ -72,6 +78,11 @@ public final class ControlPlane implements Agent
     private long lastSnapshotMs;
     private boolean isSnapshotStale;
     private boolean isSnapshotUrgent;
+    private String chunkSourceName;
+    private String activeSubmitSourceName = UNNAMED_SOURCE;
+    private long encodedDocumentVersion = -1;
+    private byte[] encodedDocument;
+    private long encodedDocumentCrc32c;
 
     /**
      * Create the agent and its Aeron resources (inbound subscription, push and reply publications, counters).
@@ -190,7 +201,7 @@ public final class ControlPlane implements Agent
     /**
      * Keeps the inbound callbacks off the agent's public API; runs on the agent thread.
      */
-    private final class InboundDispatcher implements FragmentHandler, InboundHandler
+    private final class InboundDispatcher implements FragmentHandler, InboundHandler, DocumentReassembler.Listener
     {
         public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
         {
@@ -220,6 +231,42 @@ public final class ControlPlane implements Agent
         public void onPolicySubmit(final long correlationId, final String sourceName, final String document)
         {
             ControlPlane.this.onPolicySubmit(correlationId, sourceName, document);
+        }
+
+        public void onPolicySubmitChunk(
+            final long correlationId,
+            final long chunkIndex,
+            final long chunkCount,
+            final long totalLength,
+            final long documentCrc32c,
+            final String sourceName,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            counters.increment(ControlPlaneCounter.SUBMIT_CHUNKS_RECEIVED);
+            // Chunk 0's name is the transfer's only once the reassembler has started it: a refused chunk 0
+            // must not rename the transfer in progress. A one-chunk document completes within this call.
+            chunkSourceName = sourceName;
+            submitReassembler.onChunk(
+                correlationId, chunkIndex, chunkCount, totalLength, documentCrc32c, buffer, offset, length, this);
+            if (null != sourceName && submitReassembler.isActive() && submitReassembler.activeKey() == correlationId)
+            {
+                activeSubmitSourceName = sourceName;
+            }
+            chunkSourceName = null;
+        }
+
+        public void onDocument(final long correlationId, final byte[] document, final int length)
+        {
+            final String sourceName = null != chunkSourceName ? chunkSourceName : activeSubmitSourceName;
+            ControlPlane.this.onPolicySubmit(
+                correlationId, sourceName, new String(document, 0, length, StandardCharsets.UTF_8));
+        }
+
+        public void onFailure(final long correlationId, final ChunkFailure failure)
+        {
+            onSubmitTransferFailed(correlationId, failure);
         }
     }
 
@@ -292,12 +339,24 @@ public final class ControlPlane implements Agent
             case APPLIED -> AckState.APPLIED;
             case REJECTED -> AckState.REJECTED;
             case STALE -> AckState.STALE;
+            case INCOMPLETE -> AckState.INCOMPLETE;
             case NULL_VAL -> AckState.NONE;
         };
         registry.onAck(gatewayId, policyVersion, state, appliedPolicyVersion, message, nowMs);
         markSnapshotStale(true);
 
-        if (AckState.REJECTED == state)
+        if (AckState.INCOMPLETE == state)
+        {
+            // Not a rejection: the gateway never saw the whole document, so it is pushed again when its
+            // next hello still shows the old version after the resend interval.
+            counters.increment(ControlPlaneCounter.POLICY_ACKS_INCOMPLETE);
+            LOGGER.log(
+                Level.WARNING,
+                "gateway " + gatewayId + " did not receive version " + policyVersion + " whole and runs " +
+                appliedPolicyVersion + "; it is pushed again after " + context.pushResendIntervalMs() + " ms: " +
+                message);
+        }
+        else if (AckState.REJECTED == state)
         {
             LOGGER.log(
                 Level.WARNING,
@@ -322,6 +381,28 @@ public final class ControlPlane implements Agent
         sendResult(correlationId, decision);
     }
 
+    private void onSubmitTransferFailed(final long correlationId, final ChunkFailure failure)
+    {
+        final ControlPlaneCounter counter = ControlPlaneCounter.of(failure);
+        counters.increment(counter);
+        warnings.warn(
+            counter,
+            nowMs,
+            "chunked submit " + correlationId + " discarded: " + failure.description() + "; " + failure.hint(),
+            "");
+        if (ChunkFailure.ORPHANED != failure)
+        {
+            // An orphan belongs to a transfer already answered (superseded) or never started: no result, or
+            // a CLI would get one per remaining chunk.
+            counters.increment(ControlPlaneCounter.SUBMITS_INVALID);
+            sendResult(correlationId, new SubmitDecision(
+                PolicySubmitStatus.INVALID,
+                store.currentVersion(),
+                "error: the document did not arrive whole (" + failure.name().toLowerCase() + "): " +
+                failure.description() + "; submit it again (" + failure.hint() + ")"));
+        }
+    }
+
     /**
      * The outcome of one submit, as sent back in PolicySubmitResult.
      */
@@ -344,13 +425,18 @@ public final class ControlPlane implements Agent
         }
 
         final int documentLength = document.getBytes(StandardCharsets.UTF_8).length;
-        final int maxDocumentLength = pushSender.maxMessageLength() - pushOverheadLength(sourceName);
-        if (documentLength > maxDocumentLength)
+        if (documentLength > DocumentChunking.MAX_DOCUMENT_BYTES)
         {
             return invalid(
                 currentVersion,
-                sourceName + ": error: document is " + documentLength + " bytes; one push carries at most " +
-                Math.max(0, maxDocumentLength) + " bytes");
+                sourceName + ": error: document is " + documentLength + " bytes; a policy is at most " +
+                DocumentChunking.MAX_DOCUMENT_BYTES + " bytes (16 MiB): split it or shorten its lists");
+        }
+        if (documentLength > maxSinglePushDocumentLength(sourceName) && 0 == pushChunkLength(sourceName))
+        {
+            return invalid(
+                currentVersion,
+                sourceName + ": error: the source name is too long to push a document in chunks; rename the file");
         }
 
         final Validation validation;
@@ -468,7 +554,26 @@ public final class ControlPlane implements Agent
     private boolean push(final StoredPolicy policy, final String targetGatewayId)
     {
         final byte[] sourceName = policy.sourceName().getBytes(StandardCharsets.UTF_8);
-        final byte[] document = policy.document().getBytes(StandardCharsets.UTF_8);
+        final byte[] document = encodedDocument(policy);
+        if (document.length > maxSinglePushDocumentLength(policy.sourceName()))
+        {
+            // Too long for one PolicyPush: chunks, queued as one message so no other push comes between them.
+            final PolicyPushChunks chunks = new PolicyPushChunks(
+                policy.version(),
+                nowMs,
+                targetGatewayId,
+                sourceName,
+                document,
+                encodedDocumentCrc32c,
+                pushChunkLength(policy.sourceName()));
+            if (pushSender.send(chunks, nowMs))
+            {
+                counters.increment(ControlPlaneCounter.PUSHES_CHUNKED);
+                return true;
+            }
+            return false;
+        }
+
         pushEncoder.wrapAndApplyHeader(encodeBuffer, 0, headerEncoder)
             .policyVersion(policy.version())
             .issuedTimestampMs(nowMs)
@@ -533,6 +638,36 @@ public final class ControlPlane implements Agent
         return MessageHeaderEncoder.ENCODED_LENGTH + PolicyPushEncoder.BLOCK_LENGTH +
             ControlFrames.VAR_DATA_HEADER_LENGTH + sourceName.getBytes(StandardCharsets.UTF_8).length +
             ControlFrames.VAR_DATA_HEADER_LENGTH;
+    }
+
+    /**
+     * A document up to this long goes in one PolicyPush, which gateways of schema version 4 read too.
+     */
+    private int maxSinglePushDocumentLength(final String sourceName)
+    {
+        return pushSender.maxMessageLength() - pushOverheadLength(sourceName);
+    }
+
+    private int pushChunkLength(final String sourceName)
+    {
+        return DocumentChunking.chunkLength(
+            pushSender.maxMessageLength(),
+            PolicyPushChunks.overheadLength(sourceName.getBytes(StandardCharsets.UTF_8).length));
+    }
+
+    /**
+     * The current version's UTF-8 bytes and CRC32C, encoded once and shared by every push of it: a broadcast
+     * and targeted pushes to lagging gateways may all sit in the queue at once.
+     */
+    private byte[] encodedDocument(final StoredPolicy policy)
+    {
+        if (encodedDocumentVersion != policy.version())
+        {
+            encodedDocument = policy.document().getBytes(StandardCharsets.UTF_8);
+            encodedDocumentCrc32c = DocumentChunking.crc32c(encodedDocument);
+            encodedDocumentVersion = policy.version();
+        }
+        return encodedDocument;
     }
 
     private void badFrame(final ControlPlaneCounter counter, final int length)

@@ -1,5 +1,7 @@
 package dev.sluice.controlplane;
 
+import dev.sluice.protocol.chunk.ChunkFailure;
+
 /**
  * The control plane's counters: declared once here, allocated in the media driver's counters file
  * (so {@code AeronStat} and other processes can read them) with type id {@link #TYPE_ID} and the
@@ -23,7 +25,37 @@ public enum ControlPlaneCounter
     HANDLER_ERRORS(14, "inbound messages whose handling failed unexpectedly"),
     GATEWAYS_EXPIRED(15, "gateways expired after the liveness timeout"),
     POLICY_FILE_ERRORS(16, "watched policy file read failures"),
-    STORE_ERRORS(17, "policy store write failures");
+    STORE_ERRORS(17, "policy store write failures"),
+    PUSHES_CHUNKED(18, "policy pushes sent in chunks (documents longer than one message)"),
+    SUBMIT_CHUNKS_RECEIVED(19, "policy submit chunks received"),
+    SUBMIT_CHUNKS_INVALID_HEADER(20, "submit transfers discarded: impossible chunk index, count or length"),
+    SUBMIT_CHUNKS_TOO_LARGE(21, "submit transfers discarded: document above 16 MiB"),
+    SUBMIT_CHUNKS_OUT_OF_ORDER(22, "submit transfers discarded: chunk out of order"),
+    SUBMIT_CHUNKS_MISSING(23, "submit transfers discarded: chunk missing"),
+    SUBMIT_CHUNKS_INCONSISTENT(24, "submit transfers discarded: chunks disagree on count, length or CRC"),
+    SUBMIT_CHUNKS_CRC_MISMATCH(25, "submit transfers discarded: CRC32C mismatch"),
+    SUBMIT_CHUNKS_SUPERSEDED(26, "submit transfers discarded: another submit started before it completed"),
+    SUBMIT_CHUNKS_ORPHANED(27, "submit chunks ignored: their transfer's first chunk was not received"),
+    POLICY_ACKS_INCOMPLETE(28, "policy acks saying a chunked push did not arrive whole");
+
+    /**
+     * @param failure why a submit transfer was discarded.
+     * @return the counter of that reason.
+     */
+    static ControlPlaneCounter of(final ChunkFailure failure)
+    {
+        return switch (failure)
+        {
+            case INVALID_HEADER -> SUBMIT_CHUNKS_INVALID_HEADER;
+            case TOO_LARGE -> SUBMIT_CHUNKS_TOO_LARGE;
+            case OUT_OF_ORDER -> SUBMIT_CHUNKS_OUT_OF_ORDER;
+            case MISSING_CHUNK -> SUBMIT_CHUNKS_MISSING;
+            case INCONSISTENT -> SUBMIT_CHUNKS_INCONSISTENT;
+            case CRC_MISMATCH -> SUBMIT_CHUNKS_CRC_MISMATCH;
+            case SUPERSEDED -> SUBMIT_CHUNKS_SUPERSEDED;
+            case ORPHANED -> SUBMIT_CHUNKS_ORPHANED;
+        };
+    }
 
     /**
      * Aeron counter type id of every control plane counter; outside the ranges Aeron itself uses.

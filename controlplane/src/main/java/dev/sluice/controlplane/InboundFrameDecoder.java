@@ -4,12 +4,13 @@ import dev.sluice.protocol.codec.GatewayHelloDecoder;
 import dev.sluice.protocol.codec.MessageHeaderDecoder;
 import dev.sluice.protocol.codec.PolicyAckDecoder;
 import dev.sluice.protocol.codec.PolicyAckStatus;
+import dev.sluice.protocol.codec.PolicySubmitChunkDecoder;
 import dev.sluice.protocol.codec.PolicySubmitDecoder;
 import org.agrona.DirectBuffer;
 
 /**
  * Decodes the frames that arrive on the control plane's inbound stream (GatewayHello, PolicyAck,
- * PolicySubmit) and hands valid ones to an {@link InboundHandler}. Any byte sequence yields a verdict, never
+ * PolicySubmit, PolicySubmitChunk) and hands valid ones to an {@link InboundHandler}. Any byte sequence yields a verdict, never
  * an exception. Called only on the thread that polls the inbound subscription.
  */
 final class InboundFrameDecoder
@@ -20,6 +21,7 @@ final class InboundFrameDecoder
     private final GatewayHelloDecoder helloDecoder = new GatewayHelloDecoder();
     private final PolicyAckDecoder ackDecoder = new PolicyAckDecoder();
     private final PolicySubmitDecoder submitDecoder = new PolicySubmitDecoder();
+    private final PolicySubmitChunkDecoder submitChunkDecoder = new PolicySubmitChunkDecoder();
 
     /**
      * Decode one complete (reassembled) frame.
@@ -53,6 +55,8 @@ final class InboundFrameDecoder
             case GatewayHelloDecoder.TEMPLATE_ID -> onHello(buffer, bodyOffset, blockLength, version, end, handler);
             case PolicyAckDecoder.TEMPLATE_ID -> onAck(buffer, bodyOffset, blockLength, version, end, handler);
             case PolicySubmitDecoder.TEMPLATE_ID -> onSubmit(buffer, bodyOffset, blockLength, version, end, handler);
+            case PolicySubmitChunkDecoder.TEMPLATE_ID ->
+                onSubmitChunk(buffer, bodyOffset, blockLength, version, end, handler);
             default -> InboundVerdict.UNKNOWN;
         };
     }
@@ -147,6 +151,45 @@ final class InboundFrameDecoder
         final String document = decoder.document();
         handler.onPolicySubmit(correlationId, sourceName, document);
         return InboundVerdict.POLICY_SUBMIT;
+    }
+
+    private InboundVerdict onSubmitChunk(
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end,
+        final InboundHandler handler)
+    {
+        final InboundVerdict blockVerdict =
+            checkBlock(bodyOffset, blockLength, PolicySubmitChunkDecoder.BLOCK_LENGTH, end);
+        if (null != blockVerdict)
+        {
+            return blockVerdict;
+        }
+
+        final PolicySubmitChunkDecoder decoder = submitChunkDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final int sourceNameEnd = ControlFrames.varDataEnd(buffer, decoder.limit(), end);
+        final int chunkEnd = sourceNameEnd < 0 ? -1 : ControlFrames.varDataEnd(buffer, sourceNameEnd, end);
+        if (chunkEnd < 0)
+        {
+            return InboundVerdict.TRUNCATED;
+        }
+
+        final long chunkIndex = decoder.chunkIndex();
+        final String sourceName = 0 == chunkIndex ? decoder.sourceName() : null;
+        final int chunkOffset = sourceNameEnd + ControlFrames.VAR_DATA_HEADER_LENGTH;
+        handler.onPolicySubmitChunk(
+            decoder.correlationId(),
+            chunkIndex,
+            decoder.chunkCount(),
+            decoder.totalLength(),
+            decoder.documentCrc32c(),
+            sourceName,
+            buffer,
+            chunkOffset,
+            chunkEnd - chunkOffset);
+        return InboundVerdict.POLICY_SUBMIT_CHUNK;
     }
 
     private static InboundVerdict checkBlock(

@@ -11,6 +11,8 @@ enum InboundVerdict
     POLICY_ACK,
     /** A valid PolicySubmit, handed to the handler. */
     POLICY_SUBMIT,
+    /** A PolicySubmitChunk whose fields lie inside the frame, handed to the handler. */
+    POLICY_SUBMIT_CHUNK,
     /** Shorter than its header, its block or one of its variable length fields. */
     TRUNCATED,
     /** Another schema, or a template the control plane does not receive. */

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import dev.sluice.protocol.chunk.DocumentChunking;
 import dev.sluice.protocol.codec.MessageHeaderDecoder;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
+import dev.sluice.protocol.codec.PolicySubmitChunkEncoder;
 import dev.sluice.protocol.codec.PolicySubmitEncoder;
 import dev.sluice.protocol.codec.PolicySubmitResultDecoder;
 import dev.sluice.protocol.codec.PolicySubmitStatus;
@@ -28,6 +30,8 @@ import org.agrona.concurrent.IdleStrategy;
  * Submits a policy document to the control plane and waits for its PolicySubmitResult, as
  * {@code sluice policy push FILE} does. The result comes back on the control plane's push channel (reply
  * stream), which this client joins like a gateway; it picks its own result out by a random correlation id.
+ * A document longer than one message (up to {@link DocumentChunking#MAX_DOCUMENT_BYTES}) is sent as
+ * PolicySubmitChunk messages, in order, each waiting out back pressure.
  * Called by one thread at a time.
  */
 public final class PolicySubmitClient implements AutoCloseable
@@ -135,46 +139,38 @@ public final class PolicySubmitClient implements AutoCloseable
         final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(256);
         final byte[] sourceNameBytes = sourceName.getBytes(StandardCharsets.UTF_8);
         final byte[] documentBytes = document.getBytes(StandardCharsets.UTF_8);
-        final PolicySubmitEncoder encoder = new PolicySubmitEncoder()
-            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
-            .correlationId(correlationId)
-            .putSourceName(sourceNameBytes, 0, sourceNameBytes.length)
-            .putDocument(documentBytes, 0, documentBytes.length);
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
-        if (length > publication.maxMessageLength())
+        if (documentBytes.length > DocumentChunking.MAX_DOCUMENT_BYTES)
         {
             return new PolicySubmitResponse(
                 SubmitOutcome.INVALID,
                 0,
-                sourceName + ": error: document is " + documentBytes.length + " bytes; one submit carries at most " +
-                (publication.maxMessageLength() - (length - documentBytes.length)) + " bytes");
+                sourceName + ": error: document is " + documentBytes.length + " bytes; a policy is at most " +
+                DocumentChunking.MAX_DOCUMENT_BYTES + " bytes (16 MiB): split it or shorten its lists");
         }
 
         expectedCorrelationId = correlationId;
         response = null;
-        idleStrategy.reset();
-        while (true)
+        final int singleLength = MessageHeaderEncoder.ENCODED_LENGTH + PolicySubmitEncoder.BLOCK_LENGTH +
+            PolicySubmitEncoder.sourceNameHeaderLength() + sourceNameBytes.length +
+            PolicySubmitEncoder.documentHeaderLength() + documentBytes.length;
+        final PolicySubmitResponse failure;
+        if (singleLength <= publication.maxMessageLength())
         {
-            final long result = publication.offer(buffer, 0, length);
-            if (result > 0)
-            {
-                break;
-            }
-            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
-            {
-                return new PolicySubmitResponse(
-                    SubmitOutcome.UNREACHABLE,
-                    0,
-                    "cannot send to " + inboundChannel + ": " + Publication.errorString(result));
-            }
-            if (System.nanoTime() - deadlineNs > 0)
-            {
-                return new PolicySubmitResponse(
-                    SubmitOutcome.UNREACHABLE,
-                    0,
-                    "could not send to " + inboundChannel + " within " + timeoutMs + " ms");
-            }
-            idleStrategy.idle();
+            // One message when it fits: a control plane of schema version 4 reads it too.
+            final PolicySubmitEncoder encoder = new PolicySubmitEncoder()
+                .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+                .correlationId(correlationId)
+                .putSourceName(sourceNameBytes, 0, sourceNameBytes.length)
+                .putDocument(documentBytes, 0, documentBytes.length);
+            failure = offer(buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, timeoutMs);
+        }
+        else
+        {
+            failure = offerChunks(correlationId, sourceName, sourceNameBytes, documentBytes, buffer, deadlineNs, timeoutMs);
+        }
+        if (null != failure)
+        {
+            return failure;
         }
 
         idleStrategy.reset();
@@ -194,6 +190,93 @@ public final class PolicySubmitClient implements AutoCloseable
         }
 
         return response;
+    }
+
+    private PolicySubmitResponse offerChunks(
+        final long correlationId,
+        final String sourceName,
+        final byte[] sourceNameBytes,
+        final byte[] documentBytes,
+        final ExpandableDirectByteBuffer buffer,
+        final long deadlineNs,
+        final long timeoutMs)
+    {
+        final int overheadLength = MessageHeaderEncoder.ENCODED_LENGTH + PolicySubmitChunkEncoder.BLOCK_LENGTH +
+            PolicySubmitChunkEncoder.sourceNameHeaderLength() + sourceNameBytes.length +
+            PolicySubmitChunkEncoder.chunkHeaderLength();
+        final int chunkLength = DocumentChunking.chunkLength(publication.maxMessageLength(), overheadLength);
+        if (0 == chunkLength)
+        {
+            return new PolicySubmitResponse(
+                SubmitOutcome.INVALID,
+                0,
+                sourceName + ": error: the file name is too long to submit a document in chunks; rename the file");
+        }
+
+        final int chunkCount = DocumentChunking.chunkCount(documentBytes.length, chunkLength);
+        final long crc32c = DocumentChunking.crc32c(documentBytes);
+        final PolicySubmitChunkEncoder encoder = new PolicySubmitChunkEncoder();
+        final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+        for (int index = 0; index < chunkCount; index++)
+        {
+            final int offset = index * chunkLength;
+            final int nameLength = 0 == index ? sourceNameBytes.length : 0;
+            encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .correlationId(correlationId)
+                .chunkIndex(index)
+                .chunkCount(chunkCount)
+                .totalLength(documentBytes.length)
+                .documentCrc32c(crc32c)
+                .putSourceName(sourceNameBytes, 0, nameLength)
+                .putChunk(documentBytes, offset, Math.min(chunkLength, documentBytes.length - offset));
+            final PolicySubmitResponse failure =
+                offer(buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, timeoutMs);
+            if (null != failure)
+            {
+                return failure;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Offer one message, waiting out back pressure until the deadline.
+     *
+     * @return null when sent, else why not.
+     */
+    private PolicySubmitResponse offer(
+        final DirectBuffer buffer, final int length, final long deadlineNs, final long timeoutMs)
+    {
+        idleStrategy.reset();
+        while (true)
+        {
+            final long result = publication.offer(buffer, 0, length);
+            if (result > 0)
+            {
+                return null;
+            }
+            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
+            {
+                return new PolicySubmitResponse(
+                    SubmitOutcome.UNREACHABLE,
+                    0,
+                    "cannot send to " + inboundChannel + ": " + Publication.errorString(result));
+            }
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                return new PolicySubmitResponse(
+                    SubmitOutcome.UNREACHABLE,
+                    0,
+                    "could not send to " + inboundChannel + " within " + timeoutMs + " ms");
+            }
+            // Drain replies meanwhile: the control plane may answer early (a discarded transfer).
+            final int fragments = subscription.poll(fragmentAssembler, FRAGMENT_LIMIT);
+            if (null != response)
+            {
+                return response;
+            }
+            idleStrategy.idle(fragments);
+        }
     }
 
     /**

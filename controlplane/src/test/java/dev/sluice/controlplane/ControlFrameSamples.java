@@ -4,6 +4,7 @@ import dev.sluice.protocol.codec.GatewayHelloEncoder;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
 import dev.sluice.protocol.codec.PolicyAckEncoder;
 import dev.sluice.protocol.codec.PolicyAckStatus;
+import dev.sluice.protocol.codec.PolicySubmitChunkEncoder;
 import dev.sluice.protocol.codec.PolicySubmitEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -51,6 +52,22 @@ final class ControlFrameSamples
             .correlationId(-42)
             .sourceName("p.yaml")
             .document("rules:\n  - when: ip.src == 10.0.0.1\n    then: drop\n");
+        return copy(buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+    }
+
+    static byte[] submitChunk(final long chunkIndex, final String sourceName, final String bytes)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final byte[] chunk = bytes.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final PolicySubmitChunkEncoder encoder = new PolicySubmitChunkEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .correlationId(-42)
+            .chunkIndex(chunkIndex)
+            .chunkCount(3)
+            .totalLength(30)
+            .documentCrc32c(0xFFFF_FFFEL)
+            .sourceName(sourceName)
+            .putChunk(chunk, 0, chunk.length);
         return copy(buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
     }
 

@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import dev.sluice.protocol.chunk.DocumentChunking;
 import dev.sluice.protocol.codec.GatewayHelloEncoder;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
 import dev.sluice.protocol.codec.PolicyAckEncoder;
 import dev.sluice.protocol.codec.PolicyAckStatus;
+import dev.sluice.protocol.codec.PolicySubmitChunkEncoder;
 import dev.sluice.protocol.codec.PolicySubmitEncoder;
 import dev.sluice.protocol.codec.PolicySubmitStatus;
 import org.agrona.CloseHelper;
@@ -82,7 +84,7 @@ class ControlPlaneTest
         driver = new TestMediaDriver();
         clock.update(1_000_000);
         inboundChannel = "aeron:udp?endpoint=localhost:" + TestMediaDriver.freeUdpPort();
-        pushChannel = "aeron:udp?control=localhost:" + TestMediaDriver.freeUdpPort() + "|control-mode=dynamic";
+        pushChannel = "aeron:udp?control=localhost:" + TestMediaDriver.freeUdpPort() + "|control-mode=dynamic|fc=min";
     }
 
     @AfterEach
@@ -390,15 +392,133 @@ class ControlPlaneTest
     }
 
     @Test
-    void documentTooLargeForOnePushIsInvalid()
+    void documentAboveTheParserLimitIsInvalid()
     {
         startControlPlane();
-        final String huge = "# " + "x".repeat(TestMediaDriver.TERM_LENGTH_BYTES / 8) + "\n";
+        final String huge = "#" + "x".repeat(DocumentChunking.MAX_DOCUMENT_BYTES) + "\n";
         final ControlPlane.SubmitDecision decision = controlPlane.submit("huge.yaml", huge);
         assertEquals(PolicySubmitStatus.INVALID, decision.status());
-        assertTrue(decision.message().startsWith("huge.yaml: error: document is "), decision.message());
+        assertEquals(
+            "huge.yaml: error: document is 16777218 bytes; a policy is at most 16777216 bytes (16 MiB): " +
+            "split it or shorten its lists",
+            decision.message());
         assertEquals(0, controlPlane.currentPolicyVersion());
         assertTrue(context.policyStore().versions().isEmpty());
+    }
+
+    @Test
+    void documentLongerThanOneMessageTravelsInChunksBothWays()
+    {
+        startControlPlane();
+        final FakeGateway early = connectGateway("gw-1");
+        awaitTrue("hello sent", () -> early.hello(0));
+        awaitTrue("gateway registered", () -> null != controlPlane.fleetSnapshot().gateway("gw-1"));
+        final FakeCli cli = connectCli();
+
+        // 256 KiB terms: a message is at most 32 KiB, so this takes about 20 chunks each way.
+        final String big = largeDocument(600 * 1024);
+        final int chunks = submitInChunks(cli, 500, "big.yaml", big.getBytes(StandardCharsets.UTF_8));
+        assertTrue(chunks > 10, "chunks " + chunks);
+        final FakeCli.Result accepted = cli.result(500);
+        assertEquals(PolicySubmitStatus.ACCEPTED, accepted.status(), accepted.message());
+        assertEquals(1, accepted.policyVersion());
+        assertEquals(big, context.policyStore().current().document());
+        assertEquals(chunks, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_RECEIVED));
+
+        awaitTrue("broadcast reassembled", () -> !early.pushes().isEmpty());
+        assertEquals(new FakeGateway.ReceivedPush(1, "", "big.yaml", big), early.pushes().getFirst());
+        assertEquals(1, controlPlane.counter(ControlPlaneCounter.PUSHES_CHUNKED));
+
+        // A gateway that joins later gets the same version as a targeted chunked push.
+        final FakeGateway late = connectGateway("gw-2");
+        awaitTrue("hello sent", () -> late.hello(0));
+        awaitTrue("targeted push reassembled", () -> !late.pushes().isEmpty());
+        assertEquals(new FakeGateway.ReceivedPush(1, "gw-2", "big.yaml", big), late.pushes().getFirst());
+        assertEquals(2, controlPlane.counter(ControlPlaneCounter.PUSHES_CHUNKED));
+        awaitTrue("gw-1 saw the targeted push go by", () -> early.allPushes().size() == 2);
+
+        // A small document still goes in one PolicyPush, which gateways of schema version 4 read too.
+        final int chunksBefore = early.chunksReceived();
+        assertEquals(PolicySubmitStatus.ACCEPTED, submit(cli, "small.yaml", POLICY_V2).status());
+        awaitTrue("small push received", () -> early.pushes().size() == 2);
+        assertEquals(POLICY_V2, early.pushes().get(1).document());
+        assertEquals(chunksBefore, early.chunksReceived());
+        assertEquals(List.of(), early.chunkFailures());
+        assertEquals(List.of(), late.chunkFailures());
+        assertEquals(0, controlPlane.counter(ControlPlaneCounter.OUTBOUND_DROPPED));
+    }
+
+    @Test
+    void brokenChunkedSubmitsAreAnsweredCountedAndNeverStored()
+    {
+        startControlPlane();
+        final FakeCli cli = connectCli();
+        final byte[] document = largeDocument(3000).substring(0, 3000).getBytes(StandardCharsets.UTF_8);
+        final long crc = DocumentChunking.crc32c(document);
+
+        sendChunk(cli, 1, 0, 3, document.length, crc, "a.yaml", document, 0, 1000);
+        sendChunk(cli, 1, 2, 3, document.length, crc, "", document, 2000, 1000);
+        assertBroken(cli, 1, "missing_chunk");
+
+        sendChunk(cli, 2, 0, 2, document.length, crc + 1, "b.yaml", document, 0, 1500);
+        sendChunk(cli, 2, 1, 2, document.length, crc + 1, "", document, 1500, 1500);
+        assertBroken(cli, 2, "crc_mismatch");
+
+        sendChunk(cli, 3, 0, 20, DocumentChunking.MAX_DOCUMENT_BYTES + 1L, crc, "c.yaml", document, 0, 1000);
+        assertBroken(cli, 3, "too_large");
+
+        sendChunk(cli, 4, 0, 0, document.length, crc, "d.yaml", document, 0, 1000);
+        assertBroken(cli, 4, "invalid_header");
+        sendChunk(cli, 5, 3, 3, document.length, crc, "e.yaml", document, 0, 1000);
+        assertBroken(cli, 5, "invalid_header");
+
+        sendChunk(cli, 6, 0, 2, document.length, crc, "f.yaml", document, 0, 1000);
+        sendChunk(cli, 6, 0, 2, document.length, crc, "f.yaml", document, 0, 1000);
+        assertBroken(cli, 6, "superseded");
+        sendChunk(cli, 7, 0, 2, document.length, crc, "g.yaml", document, 0, 1500);
+        assertBroken(cli, 6, "superseded");
+        // A refused chunk 0 of another submit neither stops nor renames the transfer in progress.
+        sendChunk(cli, 8, 0, 0, document.length, crc, "renamed.yaml", document, 0, 10);
+        assertBroken(cli, 8, "invalid_header");
+        sendChunk(cli, 7, 1, 2, document.length, crc, "", document, 1500, 1500);
+        awaitTrue("result 7", () -> null != cli.result(7));
+        assertEquals(PolicySubmitStatus.ACCEPTED, cli.result(7).status(), cli.result(7).message());
+
+        // The rest of the superseded transfer is ignored: counted, not answered again, and 7 stands.
+        sendChunk(cli, 6, 1, 2, document.length, crc, "", document, 1000, 2000);
+        awaitTrue("orphan counted", () -> 1 == controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_ORPHANED));
+
+        assertEquals(1, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_MISSING));
+        assertEquals(1, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_CRC_MISMATCH));
+        assertEquals(1, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_TOO_LARGE));
+        assertEquals(3, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_INVALID_HEADER));
+        assertEquals(2, controlPlane.counter(ControlPlaneCounter.SUBMIT_CHUNKS_SUPERSEDED));
+        assertEquals(8, controlPlane.counter(ControlPlaneCounter.SUBMITS_INVALID));
+        assertEquals(1, controlPlane.counter(ControlPlaneCounter.POLICY_SUBMITS));
+        assertEquals(List.of(1L), context.policyStore().versions());
+        assertEquals("g.yaml", context.policyStore().current().sourceName());
+        assertEquals(0, controlPlane.counter(ControlPlaneCounter.HANDLER_ERRORS));
+    }
+
+    @Test
+    void incompleteAckIsNotARejectionAndTheVersionIsPushedAgain()
+    {
+        startControlPlane();
+        final FakeGateway gateway = connectGateway("gw-1");
+        awaitTrue("hello sent", () -> gateway.hello(0));
+        awaitTrue("gateway registered", () -> null != controlPlane.fleetSnapshot().gateway("gw-1"));
+        final FakeCli cli = connectCli();
+        assertEquals(PolicySubmitStatus.ACCEPTED, submit(cli, "policy.yaml", POLICY_V1).status());
+        awaitTrue("broadcast received", () -> gateway.pushes().size() == 1);
+
+        awaitTrue("ack sent", () -> gateway.ack(1, PolicyAckStatus.INCOMPLETE, 0, "policy version 1 did not arrive whole"));
+        awaitTrue("fleet shows it", () -> hasAck("gw-1", AckState.INCOMPLETE));
+        assertEquals(1, controlPlane.counter(ControlPlaneCounter.POLICY_ACKS_INCOMPLETE));
+
+        clock.advance(context.pushResendIntervalMs());
+        awaitTrue("hello sent", () -> gateway.hello(0));
+        awaitTrue("pushed again", () -> gateway.pushes().size() == 2);
+        assertEquals(1, controlPlane.counter(ControlPlaneCounter.PUSHES_TARGETED));
     }
 
     @Test
@@ -409,6 +529,62 @@ class ControlPlaneTest
 
         final String fitted = new String(ControlPlane.fitMessage(message, 100), StandardCharsets.UTF_8);
         assertEquals("line one\nline two\nline three\n... 1 more lines not shown", fitted);
+    }
+
+    /**
+     * A valid (for the test validator) document of about the given length: a policy and comment lines.
+     */
+    static String largeDocument(final int approximateLength)
+    {
+        final StringBuilder document = new StringBuilder(POLICY_V1);
+        for (int line = 0; document.length() < approximateLength; line++)
+        {
+            document.append("# padding line ").append(line).append(" of a long policy document\n");
+        }
+        return document.toString();
+    }
+
+    private int submitInChunks(final FakeCli cli, final long correlationId, final String sourceName, final byte[] document)
+    {
+        final int overhead = MessageHeaderEncoder.ENCODED_LENGTH + PolicySubmitChunkEncoder.BLOCK_LENGTH + 4 +
+            sourceName.length() + 4;
+        final int chunkLength = DocumentChunking.chunkLength(cli.maxMessageLength(), overhead);
+        final int count = DocumentChunking.chunkCount(document.length, chunkLength);
+        final long crc = DocumentChunking.crc32c(document);
+        for (int index = 0; index < count; index++)
+        {
+            final int offset = index * chunkLength;
+            sendChunk(cli, correlationId, index, count, document.length, crc, 0 == index ? sourceName : "", document,
+                offset, Math.min(chunkLength, document.length - offset));
+        }
+        awaitTrue("submit result", () -> null != cli.result(correlationId));
+        return count;
+    }
+
+    private void sendChunk(
+        final FakeCli cli,
+        final long correlationId,
+        final long index,
+        final long count,
+        final long total,
+        final long crc,
+        final String sourceName,
+        final byte[] document,
+        final int offset,
+        final int length)
+    {
+        awaitTrue("chunk sent", () -> cli.submitChunk(correlationId, index, count, total, crc, sourceName, document,
+            offset, length));
+    }
+
+    private void assertBroken(final FakeCli cli, final long correlationId, final String reason)
+    {
+        awaitTrue("result " + correlationId, () -> null != cli.result(correlationId));
+        final FakeCli.Result result = cli.result(correlationId);
+        assertEquals(PolicySubmitStatus.INVALID, result.status());
+        assertTrue(result.message().startsWith("error: the document did not arrive whole (" + reason + "): "),
+            result.message());
+        assertTrue(result.message().contains("submit it again"), result.message());
     }
 
     private long countNoiseShorterThanHeader()

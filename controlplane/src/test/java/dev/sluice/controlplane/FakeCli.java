@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.sluice.protocol.codec.MessageHeaderDecoder;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
+import dev.sluice.protocol.codec.PolicySubmitChunkEncoder;
 import dev.sluice.protocol.codec.PolicySubmitEncoder;
 import dev.sluice.protocol.codec.PolicySubmitResultDecoder;
 import dev.sluice.protocol.codec.PolicySubmitStatus;
@@ -60,6 +61,37 @@ final class FakeCli implements AutoCloseable
             .sourceName(sourceName)
             .document(document);
         return publication.offer(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()) > 0;
+    }
+
+    /**
+     * Offer one chunk as given, consistent or not, so tests can send broken transfers.
+     */
+    boolean submitChunk(
+        final long correlationId,
+        final long chunkIndex,
+        final long chunkCount,
+        final long totalLength,
+        final long crc32c,
+        final String sourceName,
+        final byte[] document,
+        final int offset,
+        final int length)
+    {
+        final PolicySubmitChunkEncoder encoder = new PolicySubmitChunkEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .correlationId(correlationId)
+            .chunkIndex(chunkIndex)
+            .chunkCount(chunkCount)
+            .totalLength(totalLength)
+            .documentCrc32c(crc32c)
+            .sourceName(sourceName)
+            .putChunk(document, offset, length);
+        return publication.offer(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()) > 0;
+    }
+
+    int maxMessageLength()
+    {
+        return publication.maxMessageLength();
     }
 
     Result result(final long correlationId)

@@ -3,11 +3,15 @@ package dev.sluice.controlplane;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.sluice.protocol.chunk.ChunkFailure;
+import dev.sluice.protocol.chunk.DocumentChunking;
+import dev.sluice.protocol.chunk.DocumentReassembler;
 import dev.sluice.protocol.codec.GatewayHelloEncoder;
 import dev.sluice.protocol.codec.MessageHeaderDecoder;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
 import dev.sluice.protocol.codec.PolicyAckEncoder;
 import dev.sluice.protocol.codec.PolicyAckStatus;
+import dev.sluice.protocol.codec.PolicyPushChunkDecoder;
 import dev.sluice.protocol.codec.PolicyPushDecoder;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
@@ -21,7 +25,7 @@ import org.agrona.ExpandableDirectByteBuffer;
 
 /**
  * A gateway as the control plane sees it: says hello and acks on the inbound channel, receives pushes on the
- * push channel, using the SBE codecs. Used only by the test thread.
+ * push channel (whole or in chunks), using the SBE codecs. Used only by the test thread.
  */
 final class FakeGateway implements AutoCloseable
 {
@@ -38,6 +42,12 @@ final class FakeGateway implements AutoCloseable
     private final PolicyPushDecoder pushDecoder = new PolicyPushDecoder();
     private final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
     private final List<ReceivedPush> pushes = new ArrayList<>();
+    private final PolicyPushChunkDecoder chunkDecoder = new PolicyPushChunkDecoder();
+    private final DocumentReassembler reassembler = new DocumentReassembler(DocumentChunking.MAX_DOCUMENT_BYTES);
+    private final List<String> chunkFailures = new ArrayList<>();
+    private int chunksReceived;
+    private String chunkTarget = "";
+    private String chunkSourceName = "";
 
     FakeGateway(final Aeron aeron, final String gatewayId, final ControlPlaneContext context)
     {
@@ -76,6 +86,19 @@ final class FakeGateway implements AutoCloseable
     List<ReceivedPush> allPushes()
     {
         return List.copyOf(pushes);
+    }
+
+    /**
+     * Chunked pushes that did not arrive whole (to any gateway), as "version REASON".
+     */
+    List<String> chunkFailures()
+    {
+        return List.copyOf(chunkFailures);
+    }
+
+    int chunksReceived()
+    {
+        return chunksReceived;
     }
 
     boolean hello(final long appliedPolicyVersion)
@@ -126,6 +149,11 @@ final class FakeGateway implements AutoCloseable
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         headerDecoder.wrap(buffer, offset);
+        if (PolicyPushChunkDecoder.TEMPLATE_ID == headerDecoder.templateId())
+        {
+            onChunk(buffer, offset);
+            return;
+        }
         if (PolicyPushDecoder.TEMPLATE_ID != headerDecoder.templateId())
         {
             return;
@@ -136,5 +164,42 @@ final class FakeGateway implements AutoCloseable
         final String sourceName = pushDecoder.sourceName();
         final String document = pushDecoder.document();
         pushes.add(new ReceivedPush(version, target, sourceName, document));
+    }
+
+    /**
+     * Reassembles every push, whichever gateway it is for, so a test sees all that went over the wire.
+     */
+    private void onChunk(final DirectBuffer buffer, final int offset)
+    {
+        chunksReceived++;
+        chunkDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long version = chunkDecoder.policyVersion();
+        final long index = chunkDecoder.chunkIndex();
+        final long count = chunkDecoder.chunkCount();
+        final long total = chunkDecoder.totalLength();
+        final long crc = chunkDecoder.documentCrc32c();
+        final String target = chunkDecoder.targetGatewayId();
+        final String sourceName = chunkDecoder.sourceName();
+        if (0 == index)
+        {
+            chunkTarget = target;
+            chunkSourceName = sourceName;
+        }
+        final int chunkLength = chunkDecoder.chunkLength();
+        final int chunkOffset = chunkDecoder.limit() + PolicyPushChunkDecoder.chunkHeaderLength();
+        reassembler.onChunk(version, index, count, total, crc, buffer, chunkOffset, chunkLength,
+            new DocumentReassembler.Listener()
+            {
+                public void onDocument(final long key, final byte[] document, final int length)
+                {
+                    pushes.add(new ReceivedPush(key, chunkTarget, chunkSourceName,
+                        new String(document, 0, length, java.nio.charset.StandardCharsets.UTF_8)));
+                }
+
+                public void onFailure(final long key, final ChunkFailure failure)
+                {
+                    chunkFailures.add(key + " " + failure);
+                }
+            });
     }
 }

@@ -25,7 +25,8 @@ class InboundFrameDecoderFuzzTest
         assertNotNull(verdict);
         final boolean isMessage = InboundVerdict.GATEWAY_HELLO == verdict ||
             InboundVerdict.POLICY_ACK == verdict ||
-            InboundVerdict.POLICY_SUBMIT == verdict;
+            InboundVerdict.POLICY_SUBMIT == verdict ||
+            InboundVerdict.POLICY_SUBMIT_CHUNK == verdict;
         assertTrue(isMessage ? 1 == handler.calls.size() : handler.calls.isEmpty());
     }
 }

@@ -22,11 +22,15 @@ class InboundFrameDecoderTest
         assertEquals(InboundVerdict.GATEWAY_HELLO, decode(ControlFrameSamples.hello(), 5));
         assertEquals(InboundVerdict.POLICY_ACK, decode(ControlFrameSamples.ack(), 0));
         assertEquals(InboundVerdict.POLICY_SUBMIT, decode(ControlFrameSamples.submit(), 3));
+        assertEquals(InboundVerdict.POLICY_SUBMIT_CHUNK, decode(ControlFrameSamples.submitChunk(0, "p.yaml", "rules:"), 1));
+        assertEquals(InboundVerdict.POLICY_SUBMIT_CHUNK, decode(ControlFrameSamples.submitChunk(1, "", " []\n"), 0));
         assertEquals(
             List.of(
                 "hello gw-berlin-1 berlin-co eu-central 7 1700000000000",
                 "ack gw-berlin-1 8 REJECTED 7 p.yaml:1:1: error: bad\np.yaml:2:1: error: worse",
-                "submit -42 p.yaml rules:\n  - when: ip.src == 10.0.0.1\n    then: drop\n"),
+                "submit -42 p.yaml rules:\n  - when: ip.src == 10.0.0.1\n    then: drop\n",
+                "chunk -42 0/3 30 4294967294 p.yaml rules:",
+                "chunk -42 1/3 30 4294967294 null  []\n"),
             handler.calls);
     }
 
@@ -34,7 +38,8 @@ class InboundFrameDecoderTest
     void everyTruncationIsReportedAndNothingIsHandled()
     {
         final List<byte[]> frames =
-            List.of(ControlFrameSamples.hello(), ControlFrameSamples.ack(), ControlFrameSamples.submit());
+            List.of(ControlFrameSamples.hello(), ControlFrameSamples.ack(), ControlFrameSamples.submit(),
+                ControlFrameSamples.submitChunk(0, "p.yaml", "rules:"));
         for (final byte[] frame : frames)
         {
             for (int length = 0; length < frame.length; length++)

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.sluice.protocol.codec.PolicyAckStatus;
+import org.agrona.DirectBuffer;
 
 /**
  * Records what {@link InboundFrameDecoder} hands over, as strings. Used only by the test thread.
@@ -35,5 +36,20 @@ final class RecordingInboundHandler implements InboundHandler
     public void onPolicySubmit(final long correlationId, final String sourceName, final String document)
     {
         calls.add("submit " + correlationId + " " + sourceName + " " + document);
+    }
+
+    public void onPolicySubmitChunk(
+        final long correlationId,
+        final long chunkIndex,
+        final long chunkCount,
+        final long totalLength,
+        final long documentCrc32c,
+        final String sourceName,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        calls.add("chunk " + correlationId + " " + chunkIndex + "/" + chunkCount + " " + totalLength + " " +
+            documentCrc32c + " " + sourceName + " " + buffer.getStringWithoutLengthUtf8(offset, length));
     }
 }

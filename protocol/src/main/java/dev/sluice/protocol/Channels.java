@@ -13,10 +13,14 @@ public final class Channels
 
     /**
      * Policy pushes from the control plane to every gateway: a multi-destination-cast
-     * publication with dynamic control, so gateways join by subscribing.
+     * publication with dynamic control, so gateways join by subscribing. Min flow control
+     * ({@code fc=min}) paces it to the slowest live gateway: with Aeron's default (max) a
+     * gateway that falls a term behind during a chunked multi-megabyte push loses data it can
+     * no longer recover, and its image stalls for every later push too. A gateway that stops
+     * answering is dropped from the flow control after the receiver timeout.
      */
     public static final String POLICY_PUSH_PUBLICATION_CHANNEL_DEFAULT =
-        "aeron:udp?control=localhost:20111|control-mode=dynamic";
+        "aeron:udp?control=localhost:20111|control-mode=dynamic|fc=min";
     /** What a gateway subscribes to for {@link #POLICY_PUSH_PUBLICATION_CHANNEL_DEFAULT}. */
     public static final String POLICY_PUSH_SUBSCRIPTION_CHANNEL_DEFAULT =
         "aeron:udp?endpoint=localhost:0|control=localhost:20111|control-mode=dynamic";

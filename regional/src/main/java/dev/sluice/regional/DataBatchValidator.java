@@ -47,8 +47,8 @@ final class DataBatchValidator
      */
     static final int SCHEMA_VERSION = DataBatchDecoder.SCHEMA_VERSION;
     /**
-     * The oldest version whose DataBatch layout is this one: version 4 only added StreamAck, so a
-     * batch a gateway spooled before an upgrade still reads.
+     * The oldest version whose DataBatch layout is this one: version 4 only added StreamAck and
+     * version 5 only chunked policy messages, so a batch a gateway spooled before an upgrade still reads.
      */
     static final int MIN_SCHEMA_VERSION = 3;
 

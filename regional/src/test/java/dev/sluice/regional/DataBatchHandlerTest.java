@@ -211,19 +211,19 @@ class DataBatchHandlerTest
     void rejectsOtherSchemaVersionsAndReportsEachChangeOfVersionOnce()
     {
         final int version = DataBatchDecoder.SCHEMA_VERSION;
-        assertEquals(4, version);
+        assertEquals(5, version);
         assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 2));
         assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 2));
-        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 5));
+        assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 6));
         assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 0));
         assertRejected(RejectReason.UNSUPPORTED_VERSION, withVersion(allKinds(1), 0));
         assertEquals(3, errors.size(), "one report per change of version: " + errors);
         assertInstanceOf(UnsupportedSchemaVersionException.class, errors.getFirst());
         assertEquals(
-            "regional core eu-west rejects DataBatch frames of schema version 2; it reads versions 3 to 4 only: " +
+            "regional core eu-west rejects DataBatch frames of schema version 2; it reads versions 3 to 5 only: " +
             "run gateways and cores built from the same schema",
             errors.getFirst().getMessage());
-        assertTrue(errors.get(1).getMessage().contains("schema version 5;"), errors.get(1).getMessage());
+        assertTrue(errors.get(1).getMessage().contains("schema version 6;"), errors.get(1).getMessage());
         assertEquals(0, errors.getFirst().getStackTrace().length);
 
         handle(allKinds(1));

@@ -5,11 +5,13 @@ import dev.sluice.dataplane.pipeline.PolicySnapshot;
 import dev.sluice.policy.diagnostic.Diagnostic;
 import dev.sluice.policy.PolicyParseResult;
 import dev.sluice.policy.PolicyParser;
+import dev.sluice.protocol.chunk.ChunkFailure;
 import dev.sluice.protocol.codec.GatewayHelloEncoder;
 import dev.sluice.protocol.codec.MessageHeaderDecoder;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
 import dev.sluice.protocol.codec.PolicyAckEncoder;
 import dev.sluice.protocol.codec.PolicyAckStatus;
+import dev.sluice.protocol.codec.PolicyPushChunkDecoder;
 import dev.sluice.protocol.codec.PolicyPushDecoder;
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -30,7 +32,9 @@ import java.util.stream.Collectors;
  * The gateway's link to the control plane: says hello periodically (who it is, which policy
  * version it runs), receives policy pushes, validates and builds each new version off the
  * data path, hands it to the workers, and acknowledges the version applied or the errors.
- * A gateway given an invalid policy keeps the one it has.
+ * A gateway given an invalid policy keeps the one it has. A document too long for one message
+ * arrives in chunks ({@link ChunkedPushReceiver}); one that does not arrive whole is acknowledged
+ * INCOMPLETE, and the gateway keeps its policy until the control plane pushes it again.
  * Runs on the conductor thread (or is driven by {@link #doWork()} in tests).
  */
 public final class GatewayConductor implements Agent
@@ -59,6 +63,7 @@ public final class GatewayConductor implements Agent
     private final ArrayDeque<byte[]> pendingAcks = new ArrayDeque<>();
     private final UnsafeBuffer frameBuffer = new UnsafeBuffer(0, 0);
     private final FragmentHandler fragmentHandler = new FragmentAssembler(this::onFragment);
+    private final ChunkedPushReceiver chunkedPushReceiver;
 
     private long nextHelloMs;
     private long pushesReceived;
@@ -86,6 +91,19 @@ public final class GatewayConductor implements Agent
         this.installer = installer;
         this.clock = clock;
         this.helloIntervalMs = helloIntervalMs;
+        this.chunkedPushReceiver = new ChunkedPushReceiver(gatewayId, new ChunkedPushReceiver.Listener()
+        {
+            public void onPolicyPush(final long version, final String sourceName, final String document)
+            {
+                pushesReceived++;
+                GatewayConductor.this.onPolicyPush(version, sourceName, document);
+            }
+
+            public void onPushIncomplete(final long version, final ChunkFailure failure)
+            {
+                GatewayConductor.this.onPushIncomplete(version, failure);
+            }
+        });
     }
 
     @Override
@@ -129,6 +147,15 @@ public final class GatewayConductor implements Agent
             return;
         }
         headerDecoder.wrap(buffer, offset);
+        if (headerDecoder.schemaId() == PolicyPushChunkDecoder.SCHEMA_ID &&
+            headerDecoder.templateId() == PolicyPushChunkDecoder.TEMPLATE_ID)
+        {
+            if (!chunkedPushReceiver.onFrame(buffer, offset, length, headerDecoder))
+            {
+                framesIgnored++;
+            }
+            return;
+        }
         if (headerDecoder.schemaId() != PolicyPushDecoder.SCHEMA_ID ||
             headerDecoder.templateId() != PolicyPushDecoder.TEMPLATE_ID)
         {
@@ -205,6 +232,20 @@ public final class GatewayConductor implements Agent
                 "; keeping version " + policyHolder.appliedVersion() + ":\n" + message);
             queueAck(version, PolicyAckStatus.REJECTED, message);
         }
+    }
+
+    private void onPushIncomplete(final long version, final ChunkFailure failure)
+    {
+        if (ChunkFailure.ORPHANED == failure)
+        {
+            // The rest of a push whose start this gateway missed (it joined mid-transfer, or the start was
+            // discarded and acknowledged already): counted, not acknowledged once per chunk.
+            return;
+        }
+        final String message = "policy version " + version + " did not arrive whole: " + failure.description() +
+            "; keeping version " + policyHolder.appliedVersion() + " (" + failure.hint() + ")";
+        LOG.log(System.Logger.Level.WARNING, message);
+        queueAck(version, PolicyAckStatus.INCOMPLETE, message);
     }
 
     private List<String> install(final long version, final String sourceName, final String document)
@@ -289,6 +330,21 @@ public final class GatewayConductor implements Agent
     public long framesIgnored()
     {
         return framesIgnored;
+    }
+
+    /**
+     * @param failure a reason a chunked push is discarded.
+     * @return how many were discarded (or, for {@link ChunkFailure#ORPHANED}, chunks ignored) for it.
+     */
+    public long chunkedPushFailures(final ChunkFailure failure)
+    {
+        return chunkedPushReceiver.failures(failure);
+    }
+
+    /** Chunks of pushes addressed to this gateway received so far. */
+    public long pushChunksReceived()
+    {
+        return chunkedPushReceiver.chunksReceived();
     }
 
     /** The error text of the last rejected push; any thread. */

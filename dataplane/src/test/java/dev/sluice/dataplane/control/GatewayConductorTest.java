@@ -4,12 +4,15 @@ import dev.sluice.dataplane.pipeline.PolicyHolder;
 import dev.sluice.dataplane.pipeline.PolicySnapshot;
 import dev.sluice.dataplane.testing.TestMediaDriver;
 import dev.sluice.dataplane.testing.TestPolicies;
+import dev.sluice.protocol.chunk.ChunkFailure;
+import dev.sluice.protocol.chunk.DocumentChunking;
 import dev.sluice.protocol.codec.GatewayHelloDecoder;
 import dev.sluice.protocol.codec.GatewayHelloEncoder;
 import dev.sluice.protocol.codec.MessageHeaderDecoder;
 import dev.sluice.protocol.codec.MessageHeaderEncoder;
 import dev.sluice.protocol.codec.PolicyAckDecoder;
 import dev.sluice.protocol.codec.PolicyAckStatus;
+import dev.sluice.protocol.codec.PolicyPushChunkEncoder;
 import dev.sluice.protocol.codec.PolicyPushEncoder;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -284,6 +288,87 @@ class GatewayConductorTest
     }
 
     @Test
+    void documentLongerThanOneMessageArrivesInChunksAndIsApplied()
+    {
+        start(false);
+        final byte[] document = policyWithList(40_000).getBytes(StandardCharsets.UTF_8);
+        assertTrue(document.length > 4 * pushPublication.maxMessageLength(), "bytes " + document.length);
+
+        final int chunks = pushChunks(1, "", "big.yaml", document, 32 * 1024);
+        awaitAcks(1);
+        assertEquals(new Ack(GATEWAY, 1, PolicyAckStatus.APPLIED, 1, ""), inbox.acks.get(0));
+        assertEquals(1, holder.appliedVersion());
+        assertEquals(2, holder.current().rules().ruleCount());
+        assertEquals(1, conductor.pushesReceived());
+        assertEquals(chunks, conductor.pushChunksReceived());
+        for (final ChunkFailure failure : ChunkFailure.values())
+        {
+            assertEquals(0, conductor.chunkedPushFailures(failure), failure.name());
+        }
+
+        // A small version after it still comes in one PolicyPush.
+        push(2, "", "small.yaml", PLAIN_POLICY);
+        awaitAcks(2);
+        assertEquals(new Ack(GATEWAY, 2, PolicyAckStatus.APPLIED, 2, ""), inbox.acks.get(1));
+    }
+
+    @Test
+    void brokenChunkedPushesAreAcknowledgedIncompleteAndThePolicyIsKept()
+    {
+        start(false);
+        push(1, "", "plain.yaml", PLAIN_POLICY);
+        awaitAcks(1);
+        final PolicySnapshot v1 = holder.current();
+        final byte[] document = policyWithList(200).getBytes(StandardCharsets.UTF_8);
+        final int length = document.length;
+        final long crc = DocumentChunking.crc32c(document);
+        final int third = length / 3;
+
+        chunk(2, GATEWAY, 0, 3, length, crc, "two.yaml", document, 0, third);
+        chunk(2, GATEWAY, 2, 3, length, crc, "", document, 2 * third, length - 2 * third);
+        assertIncomplete(2, 2, "a chunk is missing");
+
+        chunk(3, "", 0, 2, length, crc ^ 1, "three.yaml", document, 0, third);
+        chunk(3, "", 1, 2, length, crc ^ 1, "", document, third, length - third);
+        assertIncomplete(3, 3, "fails its CRC32C");
+
+        chunk(4, "", 0, 17, DocumentChunking.MAX_DOCUMENT_BYTES + 1L, crc, "four.yaml", document, 0, third);
+        assertIncomplete(4, 4, "claims more than 16777216 bytes");
+
+        chunk(5, "", 0, 0, length, crc, "five.yaml", document, 0, third);
+        assertIncomplete(5, 5, "impossible");
+        chunk(6, "", 7, 3, length, crc, "six.yaml", document, 0, third);
+        assertIncomplete(6, 6, "impossible");
+
+        // A newer version starting before the older completes: the older is dropped, the newer applied.
+        chunk(7, "", 0, 2, length, crc, "seven.yaml", document, 0, third);
+        pushChunks(8, "", "eight.yaml", document, third + 1);
+        awaitAcks(8);
+        assertEquals(7, inbox.acks.get(6).policyVersion());
+        assertEquals(PolicyAckStatus.INCOMPLETE, inbox.acks.get(6).status());
+        assertTrue(inbox.acks.get(6).message().contains("a newer transfer started"), inbox.acks.get(6).message());
+        assertEquals(1, inbox.acks.get(6).appliedPolicyVersion());
+        assertEquals(new Ack(GATEWAY, 8, PolicyAckStatus.APPLIED, 8, ""), inbox.acks.get(7));
+
+        // The rest of version 7, and a push for another gateway: no ack, the policy stays.
+        chunk(7, "", 1, 2, length, crc, "", document, third, length - third);
+        pushChunks(9, "gw-lyon-1", "lyon.yaml", document, third + 1);
+        push(10, GATEWAY, "ten.yaml", PLAIN_POLICY);
+        awaitAcks(9);
+        assertEquals(10, inbox.acks.get(8).policyVersion(), "nothing acknowledged in between");
+        assertEquals(1, conductor.chunkedPushFailures(ChunkFailure.ORPHANED));
+        assertEquals(1, conductor.chunkedPushFailures(ChunkFailure.MISSING_CHUNK));
+        assertEquals(1, conductor.chunkedPushFailures(ChunkFailure.CRC_MISMATCH));
+        assertEquals(1, conductor.chunkedPushFailures(ChunkFailure.TOO_LARGE));
+        assertEquals(2, conductor.chunkedPushFailures(ChunkFailure.INVALID_HEADER));
+        assertEquals(1, conductor.chunkedPushFailures(ChunkFailure.SUPERSEDED));
+        assertEquals(0, conductor.framesIgnored());
+        assertEquals(0, conductor.pushesRejected());
+        assertTrue(v1 != holder.current());
+        assertEquals(10, holder.appliedVersion());
+    }
+
+    @Test
     void localPoliciesGetTheSameChecks()
     {
         start(false);
@@ -328,6 +413,94 @@ class GatewayConductorTest
             .sourceName(sourceName)
             .document(document);
         offer(pushBuffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+    }
+
+    private void assertIncomplete(final int ackCount, final long version, final String reason)
+    {
+        awaitAcks(ackCount);
+        final Ack ack = inbox.acks.get(ackCount - 1);
+        assertEquals(version, ack.policyVersion());
+        assertEquals(PolicyAckStatus.INCOMPLETE, ack.status(), ack.message());
+        assertEquals(1, ack.appliedPolicyVersion());
+        assertTrue(ack.message().startsWith("policy version " + version + " did not arrive whole: "), ack.message());
+        assertTrue(ack.message().contains(reason), ack.message());
+        assertTrue(ack.message().contains("keeping version 1"), ack.message());
+        assertEquals(1, holder.appliedVersion());
+    }
+
+    /**
+     * PLAIN_POLICY with a named list of distinct /24 prefixes that a second rule uses.
+     */
+    static String policyWithList(final int prefixes)
+    {
+        final StringBuilder document = new StringBuilder("""
+            sluice-policy: 1
+            name: listed
+            match: first
+            default: keep
+            regions: [eu-west, us-east]
+            lists:
+              internal:
+            """);
+        for (int i = 0; i < prefixes; i++)
+        {
+            document.append("    - 10.").append(i >> 8 & 0xFF).append('.').append(i & 0xFF).append(".0/24\n");
+        }
+        return document.append("""
+            rules:
+              - name: internal
+                when: ip.src in $internal
+                then: keep
+              - name: drop-ntp
+                when: udp.port == 123
+                then: drop
+            residency:
+              - class: pii.ip
+                origin: eu-west
+                raw: [eu-west, us-east]
+            """).toString();
+    }
+
+    private int pushChunks(
+        final long version, final String target, final String sourceName, final byte[] document, final int chunkLength)
+    {
+        final int count = DocumentChunking.chunkCount(document.length, chunkLength);
+        final long crc = DocumentChunking.crc32c(document);
+        for (int index = 0; index < count; index++)
+        {
+            final int offset = index * chunkLength;
+            chunk(version, target, index, count, document.length, crc, 0 == index ? sourceName : "", document, offset,
+                Math.min(chunkLength, document.length - offset));
+        }
+        return count;
+    }
+
+    private void chunk(
+        final long version,
+        final String target,
+        final long index,
+        final long count,
+        final long total,
+        final long crc,
+        final String sourceName,
+        final byte[] document,
+        final int offset,
+        final int length)
+    {
+        final PolicyPushChunkEncoder encoder = new PolicyPushChunkEncoder()
+            .wrapAndApplyHeader(pushBuffer, 0, new MessageHeaderEncoder())
+            .policyVersion(version)
+            .issuedTimestampMs(clock.time())
+            .targetGatewayId(target)
+            .chunkIndex(index)
+            .chunkCount(count)
+            .totalLength(total)
+            .documentCrc32c(crc)
+            .sourceName(sourceName)
+            .putChunk(document, offset, length);
+        final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        // The conductor keeps draining meanwhile, so a long transfer never waits on a full term.
+        TestMediaDriver.until(() -> pushPublication.offer(pushBuffer, 0, frameLength) > 0, this::duty, "chunk offered");
     }
 
     private void offer(final org.agrona.DirectBuffer buffer, final int length)
