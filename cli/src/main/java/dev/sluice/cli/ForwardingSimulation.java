@@ -1,5 +1,7 @@
 package dev.sluice.cli;
 
+import dev.sluice.dataplane.classify.KeyFields;
+import dev.sluice.dataplane.classify.Sampling;
 import dev.sluice.dataplane.classify.limit.RateLimitPlan;
 import dev.sluice.dataplane.classify.limit.RateLimiter;
 import dev.sluice.policy.Policy;
@@ -19,12 +21,18 @@ final class ForwardingSimulation
 {
     private final Policy policy;
     private final long[] matchesPerSlot;
+    private final KeyFields[] sampleKeys;
     private final RateLimiter rateLimiter = new RateLimiter();
 
     ForwardingSimulation(final Policy policy)
     {
         this.policy = policy;
         this.matchesPerSlot = new long[policy.ruleCount() + 1];
+        this.sampleKeys = new KeyFields[policy.ruleCount() + 1];
+        for (int slot = 0; slot < sampleKeys.length; slot++)
+        {
+            sampleKeys[slot] = KeyFields.of(policy.actionsFor(slot == policy.ruleCount() ? Policy.NO_MATCH : slot).sampleKeys());
+        }
         rateLimiter.onNewPolicy(RateLimitPlan.of(policy));
     }
 
@@ -41,8 +49,9 @@ final class ForwardingSimulation
         return switch (actions.kind())
         {
             case DROP -> Policy.NO_MATCH == ruleIndex ? "the default drops it" : "the rule drops it";
-            case SAMPLE -> matchesPerSlot[slot]++ % actions.sampleDenominator() == 0 ? null :
-                "sampled out (the first of every " + actions.sampleDenominator() + " is kept)";
+            case SAMPLE -> Sampling.keeps(sampleKeys[slot], actions.sampleDenominator(), item, matchesPerSlot[slot]++) ? null :
+                actions.sampleKeys().isEmpty() ? "sampled out (the first of every " + actions.sampleDenominator() + " is kept)" :
+                    "sampled out (its key is not in the 1 in " + actions.sampleDenominator() + " kept)";
             case RATE_LIMIT -> rateLimiter.admit(slot, item, timeNs) ? null :
                 "rate-limited (over " + actions.rateLimit().describe().substring("rate-limit ".length()) + " at the item's time)";
             // An event leaves only within its rule's count record; a packet is dropped (count_rule_on_packet).

@@ -29,7 +29,7 @@ import java.util.Set;
 /**
  * Parses a rule's {@code then:} (one action or a list of them) into {@link RuleActions}:
  * <pre>
- * drop | keep | sample 1/N | aggregate flows
+ * drop | keep | sample 1/N [by &lt;field&gt;[, ...]] | aggregate flows
  *      | rate-limit N/s|N/m [by &lt;field&gt;[, ...]] [burst B]
  *      | count [by &lt;field&gt;[, ...]] every N(s|m|h)
  *      | truncate payload N | strip payload
@@ -115,6 +115,7 @@ final class ActionParser
         final Map<AnonymizationMethod, FieldSet.Builder> anonymize = new EnumMap<>(AnonymizationMethod.class);
         List<String> tags = List.of();
         List<String> routes = List.of();
+        List<Field> sampleKeys = List.of();
 
         for (final YamlScalar item : items)
         {
@@ -141,11 +142,13 @@ final class ActionParser
                 }
                 case "sample" ->
                 {
-                    final int denominator = sample(item, tokens);
+                    final ArrayList<Field> keys = new ArrayList<>();
+                    final int denominator = sample(item, tokens, keys);
                     if (denominator > 0 && combines(item, verb, accepted, Group.FORWARDING, "sample 1/" + denominator))
                     {
                         kind = ActionKind.SAMPLE;
                         sampleDenominator = denominator;
+                        sampleKeys = keys;
                     }
                 }
                 case "rate-limit" ->
@@ -227,7 +230,7 @@ final class ActionParser
         anonymize.forEach((method, builder) -> fields.put(method, builder.build()));
         final RuleActions actions = RuleActions.of(
                 null == kind ? ActionKind.KEEP : kind, sampleDenominator, fields, payloadAction, payloadBytes, rateLimit, count)
-            .withRoutesAndTags(routes, tags);
+            .withRoutesAndTags(routes, tags).withSampleKeys(sampleKeys);
         return null == kind ? actions.withImpliedKeep() : actions;
     }
 
@@ -352,9 +355,9 @@ final class ActionParser
     /**
      * @return N of {@code sample 1/N}, or 0 when an error was reported.
      */
-    private int sample(final YamlScalar item, final List<Token> tokens)
+    private int sample(final YamlScalar item, final List<Token> tokens, final List<Field> keys)
     {
-        final String form = "write 'sample 1/N' to keep one item in N, e.g. 'sample 1/10'";
+        final String form = "write 'sample 1/N [by <fields>]' to keep one item in N, e.g. 'sample 1/10' or 'sample 1/10 by ip.src'";
         if (tokens.size() < 4 || !"/".equals(tokens.get(2).text))
         {
             final Token at = tokens.size() > 1 ? tokens.get(1) : tokens.getFirst();
@@ -363,8 +366,16 @@ final class ActionParser
         }
         if (tokens.size() > 4)
         {
-            error(item, tokens.get(4), "unexpected '" + tokens.get(4).text + "' after the sampling ratio", null);
-            return 0;
+            if (!"by".equals(tokens.get(4).text))
+            {
+                error(item, tokens.get(4), "unexpected '" + tokens.get(4).text + "' after the sampling ratio",
+                    "'sample 1/N by <fields>' keeps every item of one key in N, the same keys on every gateway");
+                return 0;
+            }
+            if (keys(item, tokens, 4, keys, "", "a sample picks") < 0)
+            {
+                return 0;
+            }
         }
 
         final Token numerator = tokens.get(1);
@@ -459,7 +470,8 @@ final class ActionParser
     }
 
     /**
-     * Parse the key fields after {@code by} at {@code byIndex} into {@code keys}.
+     * Parse the key fields after {@code by} at {@code byIndex} into {@code keys}, up to the word
+     * {@code stop} (empty: up to the end).
      *
      * @return the index after the last key, or -1 when an error was reported.
      */
@@ -504,8 +516,8 @@ final class ActionParser
             }
             else
             {
-                error(item, token, "expected ',' or '" + stop + "' after a key field, found '" + token.text + "'",
-                    "separate fields with commas");
+                error(item, token, "expected ','" + (stop.isEmpty() ? "" : " or '" + stop + "'") + " after a key field, found '" +
+                    token.text + "'", "separate fields with commas");
                 return -1;
             }
         }

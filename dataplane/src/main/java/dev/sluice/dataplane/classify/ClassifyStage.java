@@ -59,7 +59,7 @@ public final class ClassifyStage
                 case CompiledRules.SAMPLE ->
                 {
                     final long seen = matchesPerRule[slot]++;
-                    burst.verdict[i] = seen % rules.sampleDenominator(slot) == 0 ? Verdict.PASS : Verdict.SAMPLED_OUT;
+                    burst.verdict[i] = rules.keepsSample(slot, item, seen) ? Verdict.PASS : Verdict.SAMPLED_OUT;
                 }
                 case CompiledRules.AGGREGATE -> burst.verdict[i] = Verdict.AGGREGATED;
                 case CompiledRules.RATE_LIMIT ->

@@ -7,6 +7,7 @@ import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.FlowSettings;
 import dev.sluice.policy.action.PayloadAction;
 import dev.sluice.policy.action.RuleActions;
+import dev.sluice.policy.field.FieldReader;
 import dev.sluice.policy.field.FieldSet;
 import dev.sluice.policy.field.PacketFields;
 
@@ -35,6 +36,7 @@ public final class CompiledRules
     /** Per rule index, then the default action at index {@code ruleCount}. */
     private final byte[] action;
     private final int[] sampleDenominator;
+    private final KeyFields[] sampleKeys;
     private final byte[] anonymizeFields;
     /** {@code PayloadSlicer.ACTION_*} and the payload bytes it keeps. */
     private final byte[] payloadAction;
@@ -48,6 +50,7 @@ public final class CompiledRules
         final int ruleCount = policy.ruleCount();
         action = new byte[ruleCount + 1];
         sampleDenominator = new int[ruleCount + 1];
+        sampleKeys = new KeyFields[ruleCount + 1];
         anonymizeFields = new byte[ruleCount + 1];
         payloadAction = new byte[ruleCount + 1];
         payloadBytes = new int[ruleCount + 1];
@@ -71,6 +74,7 @@ public final class CompiledRules
             };
             payloadBytes[rule] = PayloadAction.TRUNCATE == actions.payloadAction() ? actions.payloadBytes() : 0;
             sampleDenominator[rule] = Math.max(1, actions.sampleDenominator());
+            sampleKeys[rule] = KeyFields.of(actions.sampleKeys());
             anonymizeFields[rule] = addressBits(actions.anonymizeFields());
         }
     }
@@ -180,6 +184,15 @@ public final class CompiledRules
     byte action(final int slot)
     {
         return action[slot];
+    }
+
+    /**
+     * @param seen how many items of the slot's rule this worker saw before this one.
+     * @return true when {@code sample 1/N [by keys]} keeps the item ({@link Sampling}).
+     */
+    boolean keepsSample(final int slot, final FieldReader item, final long seen)
+    {
+        return Sampling.keeps(sampleKeys[slot], sampleDenominator[slot], item, seen);
     }
 
     int sampleDenominator(final int slot)

@@ -21,6 +21,9 @@ public final class KeyFields
     /** No keys: one state for the whole rule. */
     public static final KeyFields NONE = new KeyFields(new int[0], new byte[0], new int[0], new long[0]);
 
+    /** What an absent key field contributes to {@link #hash}. */
+    private static final long ABSENT = 0x5A17_AB5E_17C0_FFEEL;
+
     private final int[] ids;
     private final byte[] types;
     private final int[] shifts;
@@ -92,5 +95,73 @@ public final class KeyFields
     public int[] ids()
     {
         return ids;
+    }
+
+    /**
+     * A 64-bit hash of the item's key values: the same values, the same hash, in every process
+     * (no random seed), so a key sampled on one gateway is sampled on every other.
+     *
+     * @param reader the item's fields.
+     * @return the hash; an absent key field hashes as itself.
+     */
+    public long hash(final FieldReader reader)
+    {
+        long h = 0x6A09_E667_F3BC_C909L;
+        for (int k = 0; k < ids.length; k++)
+        {
+            final int id = ids[k];
+            final int occurrences = reader.occurrences(id);
+            if (0 == occurrences)
+            {
+                h = mix(h, ABSENT);
+                continue;
+            }
+            h = mix(h, occurrences);
+            switch (types[k])
+            {
+                case ADDRESS ->
+                {
+                    h = mix(h, reader.addressVersion(id));
+                    h = mix(h, reader.addressHigh(id));
+                    h = mix(h, reader.addressLow(id));
+                }
+                case TEXT ->
+                {
+                    final CharSequence text = reader.text(id);
+                    final int length = text.length();
+                    long t = 0xCBF2_9CE4_8422_2325L;
+                    for (int i = 0; i < length; i++)
+                    {
+                        t = (t ^ text.charAt(i)) * 0x0000_0100_0000_01B3L;
+                    }
+                    h = mix(mix(h, length), t);
+                }
+                default ->
+                {
+                    for (int o = 0; o < occurrences; o++)
+                    {
+                        h = mix(h, integer(reader, k, o));
+                    }
+                }
+            }
+        }
+        return finish(h);
+    }
+
+    private static long mix(final long h, final long value)
+    {
+        return Long.rotateLeft(h ^ (value * 0x9E37_79B9_7F4A_7C15L), 29) * 0xC2B2_AE3D_27D4_EB4FL;
+    }
+
+    /** MurmurHash3's finalizer, so that the low bits that pick a home slot depend on every bit. */
+    private static long finish(final long hash)
+    {
+        long h = hash;
+        h ^= h >>> 33;
+        h *= 0xFF51_AFD7_ED55_8CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CE_B9FE_1A85_EC53L;
+        h ^= h >>> 33;
+        return h;
     }
 }

@@ -475,7 +475,7 @@ public final class EventWorker implements Agent, EventItemHandler
             }
             case EventRules.SAMPLE ->
             {
-                if (matchesPerSlot[slot]++ % rules.sampleDenominator(slot) != 0)
+                if (!rules.keepsSample(slot, reader, matchesPerSlot[slot]++))
                 {
                     sampledOut++;
                     return -1;

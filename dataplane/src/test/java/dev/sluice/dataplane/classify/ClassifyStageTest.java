@@ -16,6 +16,7 @@ import java.util.List;
 import static dev.sluice.dataplane.testing.Packets.NO_VLAN;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The classify stage over decoded bursts: first match wins, the default decides the rest,
@@ -156,6 +157,44 @@ class ClassifyStageTest
         assertEquals(16, icmpVerdicts.size());
         assertEquals(everyFourth(16), dnsVerdicts, "DNS: the first of every 4 of its own matches");
         assertEquals(everyFourth(16), icmpVerdicts, "ICMP: counted apart from DNS");
+    }
+
+    /**
+     * {@code sample 1/N by <keys>}: a key's items are kept or left out together, whatever their
+     * order or burst, and one key in about N is kept (the hash is seedless: the same on every worker).
+     */
+    @Test
+    void sampleByKeyKeepsEveryItemOfOneKeyInN()
+    {
+        final Policy policy = TestPolicies.parse("""
+            sluice-policy: 1
+            name: by-key
+            match: first
+            default: keep
+            rules:
+              - name: some-clients
+                when: tcp.dstport == 443
+                then: sample 1/4 by ip.src
+            """);
+        final CompiledRules rules = CompiledRules.of(policy);
+        final List<byte[]> packets = new ArrayList<>();
+        for (int host = 0; host < 200; host++)
+        {
+            packets.add(Packets.ipv4Tcp("10.0." + (host / 100) + "." + (host % 100), "192.0.2.1", 40000, 443, 0x002));
+        }
+        final PacketBurst first = Bursts.decoded(1, packets.toArray(new byte[0][]));
+        new ClassifyStage().apply(first, rules);
+        final PacketBurst again = Bursts.decoded(1, packets.reversed().toArray(new byte[0][]));
+        new ClassifyStage().apply(again, rules);
+
+        int kept = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            assertEquals(first.verdict[i], again.verdict[199 - i], "host " + i + ": the same decision in any order, on any worker");
+            kept += Verdict.PASS == first.verdict[i] ? 1 : 0;
+        }
+        assertTrue(kept > 25 && kept < 75, kept + " of 200 hosts kept, about one in 4");
+        assertEquals("[sample 1/4 by ip.src]", policy.actionsFor(0).toString());
     }
 
     @Test

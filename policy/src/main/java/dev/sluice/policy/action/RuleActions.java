@@ -1,5 +1,6 @@
 package dev.sluice.policy.action;
 
+import dev.sluice.policy.field.Field;
 import dev.sluice.policy.field.FieldCatalogue;
 import dev.sluice.policy.field.FieldSet;
 
@@ -33,9 +34,9 @@ public final class RuleActions
     private static final AnonymizationMethod[] METHODS = AnonymizationMethod.values();
 
     public static final RuleActions KEEP =
-        new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0, null, null, List.of(), List.of(), true);
+        new RuleActions(ActionKind.KEEP, 1, emptySets(), PayloadAction.NONE, 0, null, null, List.of(), List.of(), List.of(), true);
     public static final RuleActions DROP =
-        new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0, null, null, List.of(), List.of(), true);
+        new RuleActions(ActionKind.DROP, 1, emptySets(), PayloadAction.NONE, 0, null, null, List.of(), List.of(), List.of(), true);
 
     private final ActionKind kind;
     private final int sampleDenominator;
@@ -46,6 +47,7 @@ public final class RuleActions
     private final int payloadBytes;
     private final RateLimit rateLimit;
     private final CountAction count;
+    private final List<Field> sampleKeys;
     private final List<String> routes;
     private final List<String> tags;
     private final boolean statesVerdict;
@@ -58,6 +60,7 @@ public final class RuleActions
         final int payloadBytes,
         final RateLimit rateLimit,
         final CountAction count,
+        final List<Field> sampleKeys,
         final List<String> routes,
         final List<String> tags,
         final boolean statesVerdict)
@@ -66,6 +69,7 @@ public final class RuleActions
         this.kind = kind;
         this.rateLimit = rateLimit;
         this.count = count;
+        this.sampleKeys = sampleKeys;
         this.routes = routes;
         this.tags = tags;
         this.sampleDenominator = sampleDenominator;
@@ -184,7 +188,8 @@ public final class RuleActions
             return KEEP;
         }
 
-        return new RuleActions(kind, sampleDenominator, sets, payload, payloadBytes, rateLimit, count, List.of(), List.of(), true);
+        return new RuleActions(
+            kind, sampleDenominator, sets, payload, payloadBytes, rateLimit, count, List.of(), List.of(), List.of(), true);
     }
 
     /**
@@ -206,8 +211,39 @@ public final class RuleActions
             throw new IllegalArgumentException(kind.keyword() + " cannot route or tag");
         }
         return new RuleActions(
-            kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, count, List.copyOf(routes),
+            kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, count, sampleKeys, List.copyOf(routes),
             List.copyOf(tags), statesVerdict);
+    }
+
+    /**
+     * These actions with {@code sample 1/N by <keys>}: one key in N is kept, every item of it.
+     *
+     * @param keys the key fields; empty: the first of every N items of the rule is kept.
+     * @return the actions.
+     * @throws IllegalArgumentException for keys on a rule that does not sample.
+     */
+    public RuleActions withSampleKeys(final List<Field> keys)
+    {
+        if (keys.isEmpty())
+        {
+            return this;
+        }
+        if (ActionKind.SAMPLE != kind)
+        {
+            throw new IllegalArgumentException("sample keys for " + kind);
+        }
+        return new RuleActions(
+            kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, count, List.copyOf(keys), routes, tags,
+            statesVerdict);
+    }
+
+    /**
+     * @return the fields {@code sample 1/N by} picks keys by; empty for a rule that samples every
+     * N-th item (or does not sample).
+     */
+    public List<Field> sampleKeys()
+    {
+        return sampleKeys;
     }
 
     /**
@@ -224,7 +260,7 @@ public final class RuleActions
             throw new IllegalStateException("only keep is implied: " + this);
         }
         return new RuleActions(
-            kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, count, routes, tags, false);
+            kind, sampleDenominator, fieldsByMethod, payloadAction, payloadBytes, rateLimit, count, sampleKeys, routes, tags, false);
     }
 
     /**
@@ -281,7 +317,7 @@ public final class RuleActions
             allRoutes.addAll(other.routes);
         }
         return new RuleActions(
-            kind, sampleDenominator, sets, payload, bytes, rateLimit, count, List.copyOf(allRoutes), List.copyOf(allTags),
+            kind, sampleDenominator, sets, payload, bytes, rateLimit, count, sampleKeys, List.copyOf(allRoutes), List.copyOf(allTags),
             statesVerdict);
     }
 
@@ -405,7 +441,8 @@ public final class RuleActions
         {
             actions.add(switch (kind)
             {
-                case SAMPLE -> "sample 1/" + sampleDenominator;
+                case SAMPLE -> "sample 1/" + sampleDenominator + (sampleKeys.isEmpty() ? "" :
+                    " by " + String.join(", ", sampleKeys.stream().map(Field::name).toList()));
                 case RATE_LIMIT -> rateLimit.describe();
                 case COUNT -> count.describe();
                 default -> kind.keyword();

@@ -1,5 +1,7 @@
 package dev.sluice.dataplane.classify.event;
 
+import dev.sluice.dataplane.classify.KeyFields;
+import dev.sluice.dataplane.classify.Sampling;
 import dev.sluice.dataplane.classify.count.CountPlan;
 import dev.sluice.policy.Policy;
 import dev.sluice.policy.action.AnonymizationMethod;
@@ -42,6 +44,7 @@ public final class EventRules
 
     private final byte[] action;
     private final int[] sampleDenominator;
+    private final KeyFields[] sampleKeys;
     private final boolean[] anonymizes;
     private final boolean[] rewritesAddresses;
     private final int[][] anonymizedAddressFields;
@@ -58,6 +61,7 @@ public final class EventRules
         final int rules = policy.ruleCount();
         action = new byte[rules + 1];
         sampleDenominator = new int[rules + 1];
+        sampleKeys = new KeyFields[rules + 1];
         anonymizes = new boolean[rules + 1];
         rewritesAddresses = new boolean[rules + 1];
         anonymizedAddressFields = new int[rules + 1][];
@@ -76,6 +80,7 @@ public final class EventRules
                 case KEEP, AGGREGATE -> FORWARD;
             };
             sampleDenominator[rule] = Math.max(1, actions.sampleDenominator());
+            sampleKeys[rule] = KeyFields.of(actions.sampleKeys());
             final List<Integer> addresses = new ArrayList<>();
             final List<Integer> values = new ArrayList<>();
             final List<AnonymizationMethod> methods = new ArrayList<>();
@@ -141,6 +146,15 @@ public final class EventRules
     }
 
     /** N of the slot's {@code sample 1/N}; 1 otherwise. */
+    /**
+     * @param seen how many events of the slot's rule this worker saw before this one.
+     * @return true when {@code sample 1/N [by keys]} keeps the event ({@link Sampling}).
+     */
+    public boolean keepsSample(final int slot, final FieldReader event, final long seen)
+    {
+        return Sampling.keeps(sampleKeys[slot], sampleDenominator[slot], event, seen);
+    }
+
     public int sampleDenominator(final int slot)
     {
         return sampleDenominator[slot];

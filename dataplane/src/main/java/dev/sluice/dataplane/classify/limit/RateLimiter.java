@@ -45,7 +45,6 @@ public final class RateLimiter
     private static final int HASH = 0;
     private static final int TAT = 1;
     private static final int GENERATION = 2;
-    private static final long ABSENT = 0x5A17_AB5E_17C0_FFEEL;
 
     private RateLimitPlan plan;
     private long[] arena = new long[0];
@@ -77,7 +76,7 @@ public final class RateLimiter
     public boolean admit(final int slot, final FieldReader reader, final long nowNs)
     {
         final RateLimitPlan plan = this.plan;
-        final long hash = keyHash(plan, slot, reader);
+        final long hash = plan.keys(slot).hash(reader);
         final long[] arena = this.arena;
         final long generation = this.generation;
         final int entries = plan.entries(slot);
@@ -143,67 +142,5 @@ public final class RateLimiter
     public long evictions()
     {
         return evictions;
-    }
-
-    private static long keyHash(final RateLimitPlan plan, final int slot, final FieldReader reader)
-    {
-        final KeyFields keys = plan.keys(slot);
-        long h = 0x6A09_E667_F3BC_C909L;
-        for (int k = 0; k < keys.count(); k++)
-        {
-            final int id = keys.id(k);
-            final int occurrences = reader.occurrences(id);
-            if (0 == occurrences)
-            {
-                h = mix(h, ABSENT);
-                continue;
-            }
-            h = mix(h, occurrences);
-            switch (keys.type(k))
-            {
-                case KeyFields.ADDRESS ->
-                {
-                    h = mix(h, reader.addressVersion(id));
-                    h = mix(h, reader.addressHigh(id));
-                    h = mix(h, reader.addressLow(id));
-                }
-                case KeyFields.TEXT ->
-                {
-                    final CharSequence text = reader.text(id);
-                    final int length = text.length();
-                    long t = 0xCBF2_9CE4_8422_2325L;
-                    for (int i = 0; i < length; i++)
-                    {
-                        t = (t ^ text.charAt(i)) * 0x0000_0100_0000_01B3L;
-                    }
-                    h = mix(mix(h, length), t);
-                }
-                default ->
-                {
-                    for (int o = 0; o < occurrences; o++)
-                    {
-                        h = mix(h, keys.integer(reader, k, o));
-                    }
-                }
-            }
-        }
-        return finish(h);
-    }
-
-    private static long mix(final long h, final long value)
-    {
-        return Long.rotateLeft(h ^ (value * 0x9E37_79B9_7F4A_7C15L), 29) * 0xC2B2_AE3D_27D4_EB4FL;
-    }
-
-    /** MurmurHash3's finalizer, so that the low bits that pick a home slot depend on every bit. */
-    private static long finish(final long hash)
-    {
-        long h = hash;
-        h ^= h >>> 33;
-        h *= 0xFF51_AFD7_ED55_8CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CE_B9FE_1A85_EC53L;
-        h ^= h >>> 33;
-        return h;
     }
 }
