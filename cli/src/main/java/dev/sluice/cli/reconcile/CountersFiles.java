@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 /**
@@ -133,6 +134,16 @@ public final class CountersFiles
         return found;
     }
 
+    /**
+     * A field's number, or 0 for a field written only since a later gateway version than the file's
+     * ({@link SnapshotJson#FIELDS_SINCE_ROUTES_AND_LIMITS}).
+     */
+    private static ToLongFunction<String> sinceOlder(final Fields fields)
+    {
+        return name -> SnapshotJson.FIELDS_SINCE_ROUTES_AND_LIMITS.contains(name) && !fields.has(name) ?
+            0 : fields.uncheckedNumber(name);
+    }
+
     private static boolean isCountersFile(final Path file, final String kind)
     {
         final String name = file.getFileName().toString();
@@ -151,7 +162,7 @@ public final class CountersFiles
         try
         {
             sourceSnapshot = source.unchecked(
-                () -> SnapshotJson.readSource(source::uncheckedNumber, source::uncheckedText, dropped));
+                () -> SnapshotJson.readSource(sinceOlder(source), source::uncheckedText, dropped));
         }
         catch (final IllegalArgumentException ex)
         {
@@ -161,7 +172,7 @@ public final class CountersFiles
         for (final Fields destination : root.objects(CountersFile.DESTINATIONS))
         {
             destinations.add(destination.unchecked(
-                () -> SnapshotJson.readDestination(destination::uncheckedNumber, destination::uncheckedText)));
+                () -> SnapshotJson.readDestination(sinceOlder(destination), destination::uncheckedText)));
         }
         final List<GatewayStream> streams = new ArrayList<>();
         for (final Fields stream : root.objects(CountersFile.STREAMS))
@@ -184,12 +195,12 @@ public final class CountersFiles
             // Aggregated events and count records are written since 'count' rules; 0 in older files.
             events = eventFields.unchecked(() -> SnapshotJson.readEvents(
                 name -> SnapshotJson.EVENT_FIELDS_SINCE_COUNTS.contains(name) && !eventFields.has(name) ?
-                    0 : eventFields.uncheckedNumber(name),
+                    0 : sinceOlder(eventFields).applyAsLong(name),
                 eventsDropped));
             for (final Fields destination : eventFields.objects(CountersFile.DESTINATIONS))
             {
                 eventDestinations.add(destination.unchecked(
-                    () -> SnapshotJson.readEventDestination(destination::uncheckedNumber, destination::uncheckedText)));
+                    () -> SnapshotJson.readEventDestination(sinceOlder(destination), destination::uncheckedText)));
             }
         }
         return new GatewayFigures(

@@ -149,6 +149,17 @@ class ReconcileCommandTest
     }
 
     @Test
+    void aCountersFileFromBeforeRoutesAndRateLimitFiguresReadsThemAsZero() throws IOException
+    {
+        final Path gatewayFile = writeGateway();
+        final String text = Files.readString(gatewayFile);
+        assertTrue(text.contains("\"not_routed\"") && text.contains("\"rate_limited\"") && text.contains("\"rate_limit_evictions\""), text);
+        Files.writeString(gatewayFile, text.replaceAll("\"(not_routed|rate_limited|rate_limit_evictions)\"\\s*:\\s*0\\s*,?", ""));
+        assertFalse(Files.readString(gatewayFile).contains("not_routed"), Files.readString(gatewayFile));
+        assertEquals(0, run(List.of(gatewayFile), List.of(writeCore())), report() + errors());
+    }
+
+    @Test
     void batchesSpooledAtTheGatewayNotYetDurableAtTheCore() throws IOException
     {
         gatewayLast = 24;

@@ -199,7 +199,9 @@ public final class EventCounters implements AutoCloseable
             anonymized.getAcquire(),
             countRecords.getAcquire(),
             Map.copyOf(byReason),
-            Map.copyOf(untransformed));
+            Map.copyOf(untransformed),
+            rateLimited.getAcquire(),
+            rateLimitEvictions.getAcquire());
     }
 
     @Override
@@ -234,6 +236,8 @@ public final class EventCounters implements AutoCloseable
      * @param anonymized      forwarded items that left in a transformed form for some destination
      * @param countRecords    count records emitted (decided by each destination like forwarded items)
      * @param untransformedByReason forwarded items a value of which could not be transformed, per {@code <method>:<reason>}
+     * @param rateLimited     the part of {@code sampled_out} over a {@code rate-limit} (not a term of the balance)
+     * @param rateLimitEvictions rate-limit buckets given way while still limiting their key
      */
     public record Snapshot(
         long received,
@@ -245,8 +249,20 @@ public final class EventCounters implements AutoCloseable
         long anonymized,
         long countRecords,
         Map<String, Long> droppedByReason,
-        Map<String, Long> untransformedByReason)
+        Map<String, Long> untransformedByReason,
+        long rateLimited,
+        long rateLimitEvictions)
     {
+        /** Without the rate-limit figures (the part of {@code sampled_out} over a {@code rate-limit}, and its evictions): 0. */
+        public Snapshot(
+            final long received, final long forwarded, final long aggregated, final long filtered, final long sampledOut,
+            final long dropped, final long anonymized, final long countRecords, final Map<String, Long> droppedByReason,
+            final Map<String, Long> untransformedByReason)
+        {
+            this(received, forwarded, aggregated, filtered, sampledOut, dropped, anonymized, countRecords, droppedByReason,
+                untransformedByReason, 0, 0);
+        }
+
         /** Received items not (yet) counted in an outcome: 0 whenever the worker is between cycles. */
         public long unaccounted()
         {

@@ -113,8 +113,18 @@ public final class SnapshotJson
             longs.applyAsLong(fieldName("sampledOut")),
             Map.copyOf(dropped),
             longs.applyAsLong(fieldName("bytesIn")),
-            longs.applyAsLong(fieldName("sourceDrops")));
+            longs.applyAsLong(fieldName("sourceDrops")),
+            longs.applyAsLong(fieldName("rateLimited")),
+            longs.applyAsLong(fieldName("rateLimitEvictions")));
     }
+
+    /**
+     * Fields written since a later version of the gateway than the file may come from; a reader of
+     * an older file takes each as 0: a destination's {@code not_routed} (since {@code route}), and
+     * a source's and the event worker's {@code rate_limited} and {@code rate_limit_evictions}.
+     */
+    public static final Set<String> FIELDS_SINCE_ROUTES_AND_LIMITS =
+        Set.of(fieldName("notRouted"), fieldName("rateLimited"), fieldName("rateLimitEvictions"));
 
     /** Event worker fields written since count records ({@code count} rules); a reader of an older file takes them as 0. */
     public static final Set<String> EVENT_FIELDS_SINCE_COUNTS = Set.of(fieldName("aggregated"), fieldName("countRecords"));
@@ -132,7 +142,9 @@ public final class SnapshotJson
             longs.applyAsLong(fieldName("anonymized")),
             longs.applyAsLong(fieldName("countRecords")),
             Map.copyOf(droppedByReason),
-            Map.of());
+            Map.of(),
+            longs.applyAsLong(fieldName("rateLimited")),
+            longs.applyAsLong(fieldName("rateLimitEvictions")));
     }
 
     public static EventDestinationCounters.Snapshot readEventDestination(

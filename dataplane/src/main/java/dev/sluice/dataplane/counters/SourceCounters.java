@@ -154,7 +154,9 @@ public final class SourceCounters implements AutoCloseable
             sampledOut.getAcquire(),
             Map.copyOf(droppedByReason),
             bytesIn.getAcquire(),
-            sourceDrops.getAcquire());
+            sourceDrops.getAcquire(),
+            rateLimited.getAcquire(),
+            rateLimitEvictions.getAcquire());
     }
 
     @Override
@@ -185,8 +187,21 @@ public final class SourceCounters implements AutoCloseable
         long sampledOut,
         Map<DropReason, Long> droppedByReason,
         long bytesIn,
-        long sourceDrops)
+        long sourceDrops,
+        long rateLimited,
+        long rateLimitEvictions)
     {
+        /**
+         * Without the rate-limit figures ({@code rate_limited}, the part of {@code sampled_out} over a
+         * {@code rate-limit}, and {@code rate_limit_evictions}): 0.
+         */
+        public Snapshot(
+            final String sourceName, final long received, final long forwarded, final long aggregated, final long filtered,
+            final long sampledOut, final Map<DropReason, Long> droppedByReason, final long bytesIn, final long sourceDrops)
+        {
+            this(sourceName, received, forwarded, aggregated, filtered, sampledOut, droppedByReason, bytesIn, sourceDrops, 0, 0);
+        }
+
         /**
          * The outcomes of several workers' sources added up, under one name: what the gateway as a
          * whole received and did, for display and for the accounting identity.
@@ -200,6 +215,8 @@ public final class SourceCounters implements AutoCloseable
             long sampledOut = 0;
             long bytesIn = 0;
             long sourceDrops = 0;
+            long rateLimited = 0;
+            long rateLimitEvictions = 0;
             final Map<DropReason, Long> droppedByReason = new EnumMap<>(DropReason.class);
             for (final Snapshot snapshot : snapshots)
             {
@@ -210,11 +227,13 @@ public final class SourceCounters implements AutoCloseable
                 sampledOut += snapshot.sampledOut;
                 bytesIn += snapshot.bytesIn;
                 sourceDrops += snapshot.sourceDrops;
+                rateLimited += snapshot.rateLimited;
+                rateLimitEvictions += snapshot.rateLimitEvictions;
                 snapshot.droppedByReason.forEach((reason, value) -> droppedByReason.merge(reason, value, Long::sum));
             }
             return new Snapshot(
                 sourceName, received, forwarded, aggregated, filtered, sampledOut, Map.copyOf(droppedByReason), bytesIn,
-                sourceDrops);
+                sourceDrops, rateLimited, rateLimitEvictions);
         }
 
         public long dropped()
