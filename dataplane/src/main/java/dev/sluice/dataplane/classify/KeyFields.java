@@ -148,13 +148,14 @@ public final class KeyFields
         return finish(h);
     }
 
-    private static long mix(final long h, final long value)
+    /** Mixes one value into a running key hash. */
+    public static long mix(final long h, final long value)
     {
         return Long.rotateLeft(h ^ (value * 0x9E37_79B9_7F4A_7C15L), 29) * 0xC2B2_AE3D_27D4_EB4FL;
     }
 
     /** MurmurHash3's finalizer, so that the low bits that pick a home slot depend on every bit. */
-    private static long finish(final long hash)
+    public static long finish(final long hash)
     {
         long h = hash;
         h ^= h >>> 33;

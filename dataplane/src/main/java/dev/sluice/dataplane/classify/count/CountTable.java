@@ -461,27 +461,17 @@ public final class CountTable
         long h = 0x6A09_E667_F3BC_C909L;
         for (int k = 0; k < keys; k++)
         {
-            h = mix(h, scratchKind[k]);
+            h = KeyFields.mix(h, scratchKind[k]);
             final int length = scratchLength[k];
-            h = mix(h, length);
+            h = KeyFields.mix(h, length);
             long t = 0xCBF2_9CE4_8422_2325L;
             final int from = scratchStart[k];
             for (int c = 0; c < length; c++)
             {
                 t = (t ^ scratch[from + c]) * 0x0000_0100_0000_01B3L;
             }
-            h = mix(h, t);
+            h = KeyFields.mix(h, t);
         }
-        h ^= h >>> 33;
-        h *= 0xFF51_AFD7_ED55_8CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CE_B9FE_1A85_EC53L;
-        h ^= h >>> 33;
-        return h;
-    }
-
-    private static long mix(final long h, final long value)
-    {
-        return Long.rotateLeft(h ^ (value * 0x9E37_79B9_7F4A_7C15L), 29) * 0xC2B2_AE3D_27D4_EB4FL;
+        return KeyFields.finish(h);
     }
 }
