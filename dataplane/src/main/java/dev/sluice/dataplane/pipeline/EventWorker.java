@@ -359,16 +359,39 @@ public final class EventWorker implements Agent, EventItemHandler
         final int i = batch.begin(kind, receiveTimeNs);
         MemorySegment.copy(segment, offset, batch.segment(), batch.writeOffset(), length);
         batch.endRaw(i, length);
-        final boolean addressMustChange = delivery.decide(reader, slot);
-        final int transformed = delivery.transformText(reader, slot, addressMustChange, keys.current(), segment, offset,
-            length, batch.bytes(), batch.writeOffset(), batch.writeLimit(), receiveTimeNs, i > 0);
-        if (EventDelivery.DID_NOT_FIT == transformed)
+        if (!decideAndTransform(i, reader, slot, segment, offset, length, receiveTimeNs))
         {
-            // The rewrite does not fit after the staged events: send them, stage this one again.
-            batch.abandon(i);
-            sendWhileReading();
             stageText(kind, reader, slot, segment, offset, length, receiveTimeNs);
             return;
+        }
+        stage(i);
+    }
+
+    /**
+     * Decides every destination for the staged item {@code i} whose text is at {@code offset}, writes
+     * its transformed form where one is needed, and counts what could not be transformed and the
+     * item's classes.
+     *
+     * @return false when the transformed form did not fit after the items staged before it: they were
+     * sent and item {@code i} abandoned, to be staged again.
+     */
+    private boolean decideAndTransform(
+        final int i,
+        final FieldReader reader,
+        final int slot,
+        final MemorySegment text,
+        final long offset,
+        final int length,
+        final long timeNs)
+    {
+        final boolean addressMustChange = delivery.decide(reader, slot);
+        final int transformed = delivery.transformText(reader, slot, addressMustChange, keys.current(), text, offset,
+            length, batch.bytes(), batch.writeOffset(), batch.writeLimit(), timeNs, i > 0);
+        if (EventDelivery.DID_NOT_FIT == transformed)
+        {
+            batch.abandon(i);
+            sendWhileReading();
+            return false;
         }
         if (transformed >= 0)
         {
@@ -379,7 +402,7 @@ public final class EventWorker implements Agent, EventItemHandler
             counters.onUntransformed(delivery.failure());
         }
         countClasses(reader, slot);
-        stage(i);
+        return true;
     }
 
     @Override
@@ -530,26 +553,11 @@ public final class EventWorker implements Agent, EventItemHandler
         // A batch that is not full has room for the longest body, which no count record exceeds.
         final int length = CountRecordJson.render(countTable, slot, entry, early, batch.bytes(), batch.writeOffset(), batch.writeLimit());
         batch.endRaw(i, length);
-        final CountRecordReader reader = countTable.reader(slot, entry);
-        final boolean addressMustChange = delivery.decide(reader, slot);
-        final int transformed = delivery.transformText(reader, slot, addressMustChange, keys.current(), batch.segment(),
-            batch.rawOffset[i], length, batch.bytes(), batch.writeOffset(), batch.writeLimit(), atNs, i > 0);
-        if (EventDelivery.DID_NOT_FIT == transformed)
+        if (!decideAndTransform(i, countTable.reader(slot, entry), slot, batch.segment(), batch.rawOffset[i], length, atNs))
         {
-            batch.abandon(i);
-            sendWhileReading();
             onCountRecord(slot, entry, early, atNs);
             return;
         }
-        if (transformed >= 0)
-        {
-            batch.endTransformed(i, transformed);
-        }
-        if (null != delivery.failure())
-        {
-            counters.onUntransformed(delivery.failure());
-        }
-        countClasses(reader, slot);
         countRecords++;
         for (int d = 0; d < delivery.destinations(); d++)
         {
