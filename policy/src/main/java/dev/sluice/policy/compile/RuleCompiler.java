@@ -3,6 +3,7 @@ package dev.sluice.policy.compile;
 import dev.sluice.policy.condition.Condition;
 
 import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassBuilder;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.ClassModel;
@@ -18,6 +19,7 @@ import java.lang.reflect.AccessFlag;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Compiles a policy's rule conditions to a hidden class implementing {@link RuleMatcher}, built
@@ -182,9 +184,12 @@ public final class RuleCompiler
         return chunks;
     }
 
-    private static byte[] generate(final CrossRuleIndex index, final List<int[]> chunks, final ClassData classData)
+    /**
+     * A public final class {@code self} implementing {@link RuleMatcher}, with a no-argument
+     * constructor, and the members {@code members} adds.
+     */
+    private static byte[] matcherClass(final ClassDesc self, final Consumer<ClassBuilder> members)
     {
-        final ClassDesc self = ClassDesc.of(CLASS_NAME);
         final ClassFile classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
             ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(RuleCompiler.class.getClassLoader()))));
         return classFile.build(self, clazz ->
@@ -193,6 +198,15 @@ public final class RuleCompiler
             clazz.withInterfaceSymbols(CD_RULE_MATCHER);
             clazz.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
                 code -> code.aload(0).invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
+            members.accept(clazz);
+        });
+    }
+
+    private static byte[] generate(final CrossRuleIndex index, final List<int[]> chunks, final ClassData classData)
+    {
+        final ClassDesc self = ClassDesc.of(CLASS_NAME);
+        return matcherClass(self, clazz ->
+        {
             clazz.withMethodBody("firstMatch", ConditionEmitter.MTD_RULES, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
                 code -> new IndexEmitter(code, classData, index).emitFirstMatch(self, chunks));
             for (int k = 0; k < chunks.size(); k++)
@@ -219,14 +233,8 @@ public final class RuleCompiler
     private static byte[] generate(final Condition[] conditions, final List<int[]> chunks, final ClassData classData)
     {
         final ClassDesc self = ClassDesc.of(CLASS_NAME);
-        final ClassFile classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
-            ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(RuleCompiler.class.getClassLoader()))));
-        return classFile.build(self, clazz ->
+        return matcherClass(self, clazz ->
         {
-            clazz.withFlags(AccessFlag.PUBLIC, AccessFlag.FINAL, AccessFlag.SUPER);
-            clazz.withInterfaceSymbols(CD_RULE_MATCHER);
-            clazz.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
-                code -> code.aload(0).invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
             clazz.withMethodBody("firstMatch", ConditionEmitter.MTD_RULES, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
                 code -> emitFirstMatch(code, self, chunks.size()));
             for (int k = 0; k < chunks.size(); k++)
