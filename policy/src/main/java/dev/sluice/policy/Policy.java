@@ -185,6 +185,14 @@ public final class Policy
     }
 
     /**
+     * @return the rule of each bit of {@link #modifierMatches}, in bit order (a copy).
+     */
+    public int[] modifierRules()
+    {
+        return modifierRules.clone();
+    }
+
+    /**
      * @return how many rules {@link #modifierMatches} tests: under {@code match: all}, those with modifiers; 0 otherwise.
      */
     public int modifierRuleCount()

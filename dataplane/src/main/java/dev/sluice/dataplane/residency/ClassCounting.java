@@ -117,7 +117,7 @@ public final class ClassCounting
             }
         }
         return new ClassCounting(classes, packetMasks, eventFields, detectedKinds, textAddressClasses, counters,
-            registry.destinationCount(), taggedClasses, modifierRules(policy));
+            registry.destinationCount(), taggedClasses, policy.modifierRules());
     }
 
     /** How many classes are counted. */
@@ -175,16 +175,6 @@ public final class ClassCounting
             }
         }
         return held;
-    }
-
-    private static int[] modifierRules(final Policy policy)
-    {
-        final int[] rules = new int[policy.modifierRuleCount()];
-        for (int k = 0; k < rules.length; k++)
-        {
-            rules[k] = policy.modifierRule(k);
-        }
-        return rules;
     }
 
     /**

@@ -128,12 +128,7 @@ public final class RuleRouting
                 eventFields[slot][k] = events.stream().mapToInt(Integer::intValue).toArray();
             }
         }
-        final int[] modifierRules = new int[policy.modifierRuleCount()];
-        for (int k = 0; k < modifierRules.length; k++)
-        {
-            modifierRules[k] = policy.modifierRule(k);
-        }
-        return new RuleRouting(ruleCount, routedTo, blocked, transformed, packetFields, eventFields, modifierRules);
+        return new RuleRouting(ruleCount, routedTo, blocked, transformed, packetFields, eventFields, policy.modifierRules());
     }
 
     private static long mask(final List<String> destinations, final List<String> regions)
